@@ -1,0 +1,86 @@
+// Package connectors holds the registry of network adapters. Each adapter
+// (connectors/vk, connectors/sim, ...) registers itself from init; the binary
+// blank-imports them. Nothing here does I/O.
+package connectors
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/strazh/strazh/moderation"
+)
+
+// Config is a connector's own part of an account's YAML mapping: a pointer
+// to a struct with yaml tags (snake_case), filled with defaults by
+// Factory.Config. The loader decodes the account's keys into it strictly
+// (an unknown key is an error naming file and line).
+type Config interface {
+	// Validate checks the values; problem texts name the key
+	// ("group_id: must be > 0") and are joined with errors.Join. Secrets are
+	// not read here.
+	Validate() error
+}
+
+// Deps is what the wiring gives a connector.
+type Deps struct {
+	Account string // the account's configured name
+	Logger  *slog.Logger
+	// HTTPClient to use for every request (tests and the demo point it at
+	// fakes); nil means a client with sensible timeouts.
+	HTTPClient *http.Client
+	// Epoch: comments created before it are not moderated unless Backfill.
+	Epoch    time.Time
+	Backfill bool
+}
+
+// Factory builds one network's connectors.
+type Factory struct {
+	// Config returns a new config holding the defaults.
+	Config func() Config
+	// New builds a connector without I/O: secrets are resolved here (a
+	// missing one is an error), the network is first touched in Connect.
+	New func(cfg Config, deps Deps) (moderation.Connector, error)
+}
+
+var (
+	mu        sync.RWMutex
+	factories = map[string]Factory{}
+)
+
+// Register makes a network available under name; it panics on a duplicate,
+// which is a programming error found at start-up.
+func Register(name string, f Factory) {
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := factories[name]; dup {
+		panic(fmt.Sprintf("connectors: %q registered twice", name))
+	}
+	if f.Config == nil || f.New == nil {
+		panic(fmt.Sprintf("connectors: %q registered without Config or New", name))
+	}
+	factories[name] = f
+}
+
+// Lookup returns the factory of a network.
+func Lookup(name string) (Factory, bool) {
+	mu.RLock()
+	defer mu.RUnlock()
+	f, ok := factories[name]
+	return f, ok
+}
+
+// Names lists the registered networks, sorted.
+func Names() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	names := make([]string, 0, len(factories))
+	for n := range factories {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,14 @@
+module github.com/strazh/strazh
+
+go 1.26.0
+
+require (
+	github.com/SevereCloud/vksdk/v2 v2.17.0 // indirect
+	github.com/go-telegram/bot v1.19.0 // indirect
+	github.com/prometheus/client_golang v1.23.2 // indirect
+	go.etcd.io/bbolt v1.4.3 // indirect
+	go.uber.org/goleak v1.3.0 // indirect
+	golang.org/x/sys v0.35.0 // indirect
+	golang.org/x/text v0.44.0 // indirect
+	gopkg.in/yaml.v3 v3.0.1 // indirect
+)

@@ -1,0 +1,100 @@
+package moderation
+
+import (
+	"context"
+	"time"
+)
+
+// Capabilities says which actions a network allows.
+type Capabilities struct {
+	Delete  bool
+	Ban     bool
+	Unban   bool
+	Restore bool // undo a deletion (or unhide where that is all there is)
+}
+
+// Has reports whether the action is supported.
+func (c Capabilities) Has(a ActionType) bool {
+	switch a {
+	case ActDelete:
+		return c.Delete
+	case ActBan:
+		return c.Ban
+	case ActUnban:
+		return c.Unban
+	case ActRestore:
+		return c.Restore
+	}
+	return false
+}
+
+// BanRequest describes a ban to place.
+type BanRequest struct {
+	Until   time.Time // zero: forever
+	Label   string    // why, as a rule label (obscenity, spam, insult, ...), for the network's reason code
+	Comment string    // text shown to the user where the network allows it
+	Visible bool      // show Comment to the banned user
+}
+
+// Source delivers new and edited comments of one account. Fetch blocks
+// until it has something or a poll interval passes (it may return an empty
+// batch), reading from the cursor the pipeline persisted (nil on the first
+// start). The pipeline saves the returned cursor only after every update of
+// the batch is durably decided, so a crash re-delivers, never skips.
+// The cursor is opaque to the core: each connector encodes its own state
+// (long poll ts, highest comment ID per post, ...).
+type Source interface {
+	Fetch(ctx context.Context, cursor []byte) (updates []Update, next []byte, err error)
+}
+
+// Actor carries out actions on one account. Deleting a comment that is
+// already gone, and restoring one that is not deleted, count as success.
+// ref is Comment.Ref; author is Author.ID.
+type Actor interface {
+	Capabilities() Capabilities
+	Delete(ctx context.Context, ref string) error
+	Restore(ctx context.Context, ref string) error
+	Ban(ctx context.Context, author string, ban BanRequest) error
+	Unban(ctx context.Context, author string) error
+}
+
+// Connector is one account on one network. New does no I/O; Connect
+// verifies the credentials and prepares reading (it may be retried);
+// Close is bounded by ctx.
+type Connector interface {
+	Source
+	Actor
+	Connect(ctx context.Context) error
+	Close(ctx context.Context) error
+}
+
+// Evaluator is the rule engine: text in, verdict and matched rules out. It
+// is safe for concurrent use and does no I/O; h answers context questions
+// (nil: a new author on an empty page). Evaluate fills out, which the caller
+// resets and may reuse.
+type Evaluator interface {
+	Evaluate(c *Comment, h History, out *Result)
+}
+
+// History answers the rule engine's questions about authors and context on
+// one account. Counts cover the window from since up to the comment.
+type History interface {
+	// Violations counts the author's comments that got delete or ban.
+	Violations(account, author string, since time.Time) int
+	// Comments counts the author's comments.
+	Comments(account, author string, since time.Time) int
+	// Similar counts comments by anyone whose fingerprint is at least
+	// minSimilarity similar to fp.
+	Similar(account string, fp Fingerprint, minSimilarity float64, since time.Time) int
+	// Known reports whether the author commented on this account before.
+	Known(account, author string) bool
+}
+
+// Reviewer shows decisions to humans. Submit is called once a review is
+// durably pending; Notify after an automatic action was carried out (so a
+// wrong one can be undone). Both must not block for long: a reviewer that
+// talks to a remote service queues durably and returns.
+type Reviewer interface {
+	Submit(ctx context.Context, d *Decision) error
+	Notify(ctx context.Context, d *Decision) error
+}

@@ -5,7 +5,10 @@ go 1.26.0
 require (
 	github.com/SevereCloud/vksdk/v2 v2.17.0 // indirect
 	github.com/go-telegram/bot v1.19.0 // indirect
+	github.com/klauspost/compress v1.18.0 // indirect
 	github.com/prometheus/client_golang v1.23.2 // indirect
+	github.com/vmihailenco/msgpack/v5 v5.4.1 // indirect
+	github.com/vmihailenco/tagparser/v2 v2.0.0 // indirect
 	go.etcd.io/bbolt v1.4.3 // indirect
 	go.uber.org/goleak v1.3.0 // indirect
 	golang.org/x/sys v0.35.0 // indirect

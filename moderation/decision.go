@@ -191,10 +191,14 @@ type Decision struct {
 	UndoneAt time.Time `json:"undone_at,omitzero"`
 }
 
-// Final is the verdict in force: the human's once a review is decided.
+// Final is the verdict in force: Review while a human has not decided, the
+// human's verdict once they have, else the engine's.
 func (d *Decision) Final() Verdict {
-	if d.Review != nil && d.Review.Status == ReviewDecided {
-		return d.Review.Verdict
+	if d.Review != nil {
+		if d.Review.Status == ReviewDecided {
+			return d.Review.Verdict
+		}
+		return Review
 	}
 	return d.Verdict
 }

@@ -1,0 +1,459 @@
+package moderation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// actLoop carries out the account's pending actions: first those left from
+// before (a crash, a restart), then each new decision as it is recorded,
+// and periodically whatever is still pending (retries, CLI decisions).
+func (p *Pipeline) actLoop(ctx context.Context, a *accountRun) {
+	p.rescan(ctx, a)
+	tick := time.NewTicker(p.opts.RescanEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case id, ok := <-a.actions:
+			if !ok {
+				return // the decider is done: shutting down
+			}
+			if ctx.Err() != nil {
+				continue // durable as pending; carried out at the next start
+			}
+			p.actOn(ctx, a, id, false)
+		case <-tick.C:
+			if ctx.Err() == nil {
+				p.rescan(ctx, a)
+			}
+		}
+	}
+}
+
+func (p *Pipeline) rescan(ctx context.Context, a *accountRun) {
+	ds, err := p.store.PendingActions(a.Name)
+	if err != nil {
+		p.log.Error("cannot list pending actions", "account", a.Name, "err", err)
+		return
+	}
+	for _, d := range ds {
+		if ctx.Err() != nil {
+			return
+		}
+		p.actOn(ctx, a, d.ID, false)
+	}
+}
+
+// claim makes the caller the only one acting on a decision. wait=false
+// gives up at once when another holds it.
+func (p *Pipeline) claim(ctx context.Context, id uint64, wait bool) (release func(), ok bool) {
+	for {
+		p.inflightMu.Lock()
+		ch, busy := p.inflight[id]
+		if !busy {
+			ch = make(chan struct{})
+			p.inflight[id] = ch
+			p.inflightMu.Unlock()
+			return func() {
+				p.inflightMu.Lock()
+				delete(p.inflight, id)
+				p.inflightMu.Unlock()
+				close(ch)
+			}, true
+		}
+		p.inflightMu.Unlock()
+		if !wait {
+			return nil, false
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return nil, false
+		}
+	}
+}
+
+// actOn runs every pending action of one decision and records each outcome.
+// ctx bounds the waits between attempts; the calls themselves use the
+// pipeline's work context so a shutdown lets them finish within the grace.
+// It returns the decision as finally recorded.
+func (p *Pipeline) actOn(ctx context.Context, a *accountRun, id uint64, wait bool) (*Decision, error) {
+	release, ok := p.claim(ctx, id, wait)
+	if !ok {
+		return nil, nil
+	}
+	defer release()
+	d, err := p.store.Get(id)
+	if err != nil {
+		return nil, err
+	}
+	acted := false
+	for i := range d.Actions {
+		if d.Actions[i].State != ActionPending {
+			continue
+		}
+		rec, err := p.runAction(ctx, a, d, d.Actions[i])
+		if err != nil {
+			return d, err // ctx ended: the action stays pending
+		}
+		d, err = p.store.Update(id, func(x *Decision) error {
+			if i >= len(x.Actions) {
+				return fmt.Errorf("decision %d lost action %d", id, i)
+			}
+			x.Actions[i] = rec
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		acted = acted || rec.State == ActionDone
+	}
+	if acted && p.opts.OnDecision != nil {
+		p.opts.OnDecision(d)
+	}
+	if acted && d.DecidedBy == ByAuto && d.Review == nil && d.UndoneBy == "" && p.opts.Reviewer != nil {
+		if err := p.opts.Reviewer.Notify(p.workCtx, d); err != nil {
+			p.log.Warn("reviewer was not told of an automatic action", "decision", d.ID, "err", err)
+		}
+	}
+	return d, nil
+}
+
+// runAction tries one action until it is done, fails for good or ctx ends
+// (then it returns ctx's error and the action stays pending).
+func (p *Pipeline) runAction(ctx context.Context, a *accountRun, d *Decision, rec ActionRecord) (ActionRecord, error) {
+	log := p.log.With("account", a.Name, "decision", d.ID, "comment_id", d.Comment.ID, "action", rec.Type)
+	if !a.Conn.Capabilities().Has(rec.Type) {
+		rec.State, rec.Error, rec.At = ActionSkipped, "not supported by the network", p.now()
+		p.metrics.Actions.WithLabelValues(a.Name, string(rec.Type), OutcomeSkipped).Inc()
+		return rec, nil
+	}
+	for {
+		if a.broken.Load() {
+			// Hold actions until a probe shows the token works again.
+			if !sleep(ctx, p.opts.CredentialsRecheck) {
+				return rec, ctx.Err()
+			}
+		}
+		if ctx.Err() != nil {
+			return rec, ctx.Err()
+		}
+		rec.Attempts++
+		err := p.call(a, d, rec)
+		now := p.now()
+		if err == nil {
+			p.setBroken(a, false, nil)
+			rec.State, rec.Error, rec.At = ActionDone, "", now
+			p.metrics.Actions.WithLabelValues(a.Name, string(rec.Type), OutcomeDone).Inc()
+			if d.DecidedBy == ByAuto && d.Review == nil && (rec.Type == ActDelete || rec.Type == ActBan) {
+				p.metrics.DecisionLatency.WithLabelValues(a.Name).Observe(now.Sub(d.Comment.Created).Seconds())
+			}
+			log.Info("action done", "attempts", rec.Attempts)
+			return rec, nil
+		}
+		rec.Error = err.Error()
+		class := Classify(err)
+		p.metrics.ConnectorErrors.WithLabelValues(a.Name, string(class)).Inc()
+		switch class {
+		case ClassItem:
+			rec.State, rec.At = ActionFailed, now
+			p.metrics.Actions.WithLabelValues(a.Name, string(rec.Type), OutcomeFailed).Inc()
+			log.Warn("action failed for this item", "err", err)
+			return rec, nil
+		case ClassUnsupported:
+			rec.State, rec.At = ActionSkipped, now
+			p.metrics.Actions.WithLabelValues(a.Name, string(rec.Type), OutcomeSkipped).Inc()
+			return rec, nil
+		case ClassCredentials:
+			rec.Attempts-- // not the item's fault
+			p.setBroken(a, true, err)
+			continue
+		}
+		p.metrics.Actions.WithLabelValues(a.Name, string(rec.Type), OutcomeRetry).Inc()
+		if rec.Attempts >= p.opts.Retry.MaxRetries {
+			rec.State, rec.At = ActionFailed, now
+			rec.Error = fmt.Sprintf("gave up after %d attempts: %v", rec.Attempts, err)
+			p.metrics.Actions.WithLabelValues(a.Name, string(rec.Type), OutcomeFailed).Inc()
+			log.Error("action failed", "err", err, "attempts", rec.Attempts)
+			return rec, nil
+		}
+		log.Warn("action will be retried", "err", err, "attempts", rec.Attempts)
+		if !sleep(ctx, p.opts.Retry.Wait(rec.Attempts, RetryAfter(err))) {
+			return rec, ctx.Err()
+		}
+	}
+}
+
+// call performs one action on the network.
+func (p *Pipeline) call(a *accountRun, d *Decision, rec ActionRecord) error {
+	ctx := p.workCtx
+	switch rec.Type {
+	case ActDelete:
+		return a.Conn.Delete(ctx, d.Comment.Ref)
+	case ActRestore:
+		return a.Conn.Restore(ctx, d.Comment.Ref)
+	case ActBan:
+		label := ""
+		if len(d.Labels) > 0 {
+			label = d.Labels[0]
+		}
+		return a.Conn.Ban(ctx, d.Comment.Author.ID, BanRequest{
+			Until: rec.Until, Label: label, Comment: a.Ban.Comment, Visible: a.Ban.Visible})
+	case ActUnban:
+		return a.Conn.Unban(ctx, d.Comment.Author.ID)
+	}
+	return fmt.Errorf("unknown action %q: %w", rec.Type, ErrUnsupported)
+}
+
+// maintain refreshes the review gauges.
+func (p *Pipeline) maintain(ctx context.Context) {
+	tick := time.NewTicker(10 * time.Second)
+	defer tick.Stop()
+	for {
+		p.refreshReviewGauges()
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func (p *Pipeline) refreshReviewGauges() {
+	ds, err := p.store.PendingReviews("")
+	if err != nil {
+		p.log.Error("cannot list pending reviews", "err", err)
+		return
+	}
+	count := make(map[string]int, len(p.order))
+	oldest := make(map[string]time.Time, len(p.order))
+	for _, d := range ds {
+		acc := d.Comment.Account
+		count[acc]++
+		if o, ok := oldest[acc]; !ok || d.DecidedAt.Before(o) {
+			oldest[acc] = d.DecidedAt
+		}
+	}
+	now := p.now()
+	for _, name := range p.order {
+		p.metrics.ReviewBacklog.WithLabelValues(name).Set(float64(count[name]))
+		age := 0.0
+		if o, ok := oldest[name]; ok {
+			age = now.Sub(o).Seconds()
+		}
+		p.metrics.ReviewOldest.WithLabelValues(name).Set(age)
+	}
+}
+
+// ErrNothingToUndo is returned by Undo when no action was carried out.
+var ErrNothingToUndo = errors.New("nothing to undo")
+
+// Resolve applies a human's decision to a pending review and carries out
+// its actions once. A second call returns ErrAlreadyDecided with the
+// decision as it was decided.
+func (p *Pipeline) Resolve(ctx context.Context, id uint64, v Verdict, banFor time.Duration, by, byName string) (*Decision, error) {
+	if v == Review {
+		return nil, fmt.Errorf("resolve decision %d: a human decides allow, delete or ban", id)
+	}
+	d, err := p.store.Get(id)
+	if err != nil {
+		return nil, fmt.Errorf("resolve decision %d: %w", id, err)
+	}
+	a := p.accounts[d.Comment.Account]
+	if a == nil {
+		return d, fmt.Errorf("resolve decision %d: account %q is not configured", id, d.Comment.Account)
+	}
+	now := p.now()
+	d, err = p.store.Update(id, func(x *Decision) error {
+		if x.Review == nil || x.Review.Status != ReviewPending {
+			return ErrAlreadyDecided
+		}
+		x.Review.Status, x.Review.Verdict, x.Review.BanFor = ReviewDecided, v, banFor
+		x.Review.By, x.Review.ByName, x.Review.At = by, byName, now
+		x.Actions = append(x.Actions, p.plan(a, v, banFor, now)...)
+		return nil
+	})
+	if err != nil {
+		if errors.Is(err, ErrAlreadyDecided) {
+			cur, _ := p.store.Get(id)
+			return cur, fmt.Errorf("decision %d: %w", id, ErrAlreadyDecided)
+		}
+		return nil, fmt.Errorf("resolve decision %d: %w", id, err)
+	}
+	p.log.Info("review decided", "decision", id, "verdict", v, "by", by, "account", a.Name)
+	if v >= Delete {
+		p.history.MarkViolation(a.Name, d.Comment.Author.ID, d.Comment.Created)
+	}
+	if p.opts.OnDecision != nil {
+		p.opts.OnDecision(d)
+	}
+	return p.actNow(ctx, a, d)
+}
+
+// actNow runs a decision's pending actions before returning, so a
+// moderator sees the outcome.
+func (p *Pipeline) actNow(ctx context.Context, a *accountRun, d *Decision) (*Decision, error) {
+	if !d.HasPendingActions() {
+		return d, nil
+	}
+	out, err := p.actOn(ctx, a, d.ID, true)
+	if err != nil || out == nil {
+		cur, gerr := p.store.Get(d.ID)
+		if gerr != nil {
+			return d, errors.Join(err, gerr)
+		}
+		return cur, err
+	}
+	return out, nil
+}
+
+// Undo reverses an automatic (or human) delete/ban: the comment is restored
+// where the network can, the ban lifted.
+func (p *Pipeline) Undo(ctx context.Context, id uint64, by, byName string) (*Decision, error) {
+	d, err := p.store.Get(id)
+	if err != nil {
+		return nil, fmt.Errorf("undo decision %d: %w", id, err)
+	}
+	a := p.accounts[d.Comment.Account]
+	if a == nil {
+		return d, fmt.Errorf("undo decision %d: account %q is not configured", id, d.Comment.Account)
+	}
+	if release, ok := p.claim(ctx, id, true); ok {
+		release() // wait for running actions so their outcome is known
+	}
+	now := p.now()
+	d, err = p.store.Update(id, func(x *Decision) error {
+		if x.UndoneBy != "" {
+			return ErrAlreadyDecided
+		}
+		var undo []ActionRecord
+		for _, act := range x.Actions {
+			if act.State != ActionDone {
+				continue
+			}
+			switch act.Type {
+			case ActDelete:
+				undo = append(undo, ActionRecord{Type: ActRestore, State: ActionPending})
+			case ActBan:
+				undo = append(undo, ActionRecord{Type: ActUnban, State: ActionPending})
+			}
+		}
+		// Pending ones are no longer wanted.
+		for i := range x.Actions {
+			if x.Actions[i].State == ActionPending {
+				x.Actions[i].State, x.Actions[i].Error, x.Actions[i].At = ActionSkipped, "undone by a moderator", now
+			}
+		}
+		if len(undo) == 0 && x.Final() < Delete {
+			return ErrNothingToUndo
+		}
+		x.Actions = append(x.Actions, undo...)
+		x.UndoneBy, x.UndoneAt = by, now
+		return nil
+	})
+	if err != nil {
+		if errors.Is(err, ErrAlreadyDecided) {
+			cur, _ := p.store.Get(id)
+			return cur, fmt.Errorf("decision %d already undone: %w", id, ErrAlreadyDecided)
+		}
+		return nil, fmt.Errorf("undo decision %d: %w", id, err)
+	}
+	p.log.Info("decision undone", "decision", id, "by", by, "name", byName, "account", a.Name)
+	return p.actNow(ctx, a, d)
+}
+
+// Retry runs a decision's failed actions again.
+func (p *Pipeline) Retry(ctx context.Context, id uint64, by string) (*Decision, error) {
+	d, err := p.store.Update(id, func(x *Decision) error {
+		n := 0
+		for i := range x.Actions {
+			if x.Actions[i].State == ActionFailed {
+				x.Actions[i].State, x.Actions[i].Attempts = ActionPending, 0
+				n++
+			}
+		}
+		if n == 0 && !x.HasPendingActions() {
+			return errors.New("no failed action to retry")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("retry decision %d: %w", id, err)
+	}
+	a := p.accounts[d.Comment.Account]
+	if a == nil {
+		return d, fmt.Errorf("retry decision %d: account %q is not configured", id, d.Comment.Account)
+	}
+	p.log.Info("actions retried", "decision", id, "by", by)
+	return p.actNow(ctx, a, d)
+}
+
+// Unban lifts a ban of author on every account of network where strazh's
+// blacklist has one; it returns how many accounts it unbanned on.
+func (p *Pipeline) Unban(ctx context.Context, network, author, by string) (int, error) {
+	n := 0
+	var errs []error
+	for _, name := range p.order {
+		a := p.accounts[name]
+		if a.Network != network {
+			continue
+		}
+		list, err := p.store.Blacklist(name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		found := false
+		for _, e := range list {
+			if e.Author.ID == author {
+				found = true
+				break
+			}
+		}
+		if !found {
+			continue
+		}
+		if err := a.Conn.Unban(ctx, author); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+			continue
+		}
+		if err := p.store.RemoveBan(name, author); err != nil && !errors.Is(err, ErrNotFound) {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+			continue
+		}
+		p.metrics.Actions.WithLabelValues(name, string(ActUnban), OutcomeDone).Inc()
+		p.log.Info("author unbanned", "account", name, "author", author, "by", by)
+		n++
+	}
+	return n, errors.Join(errs...)
+}
+
+// Decision returns one decision.
+func (p *Pipeline) Decision(id uint64) (*Decision, error) { return p.store.Get(id) }
+
+// PendingReviews lists decisions awaiting a human, oldest first.
+func (p *Pipeline) PendingReviews() ([]*Decision, error) { return p.store.PendingReviews("") }
+
+// Stats counts decisions made since a time.
+func (p *Pipeline) Stats(since time.Time) (Stats, error) {
+	var s Stats
+	err := p.store.Query(Query{Since: since}, func(d *Decision) error {
+		s.Add(d)
+		return nil
+	})
+	return s, err
+}
+
+// Accounts lists the configured accounts' names.
+func (p *Pipeline) Accounts() []string { return append([]string(nil), p.order...) }
+
+// AccountNetwork returns an account's network, "" when unknown.
+func (p *Pipeline) AccountNetwork(name string) string {
+	if a := p.accounts[strings.TrimSpace(name)]; a != nil {
+		return a.Network
+	}
+	return ""
+}

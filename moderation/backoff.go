@@ -1,0 +1,52 @@
+package moderation
+
+import (
+	"context"
+	"math/rand/v2"
+	"time"
+)
+
+// RetryPolicy is the back-off used for connector calls; the names match the
+// config keys used everywhere (initial_interval, max_interval, max_retries).
+type RetryPolicy struct {
+	InitialInterval time.Duration `yaml:"initial_interval"` // first wait
+	MaxInterval     time.Duration `yaml:"max_interval"`     // longest wait
+	MaxRetries      int           `yaml:"max_retries"`      // attempts per action before it is marked failed
+}
+
+// DefaultRetryPolicy suits the networks' rate limits.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{InitialInterval: time.Second, MaxInterval: 5 * time.Minute, MaxRetries: 12}
+}
+
+// Wait is the pause before attempt n (1-based): exponential with full
+// jitter in its upper half, at least hint when the server gave one.
+func (r RetryPolicy) Wait(n int, hint time.Duration) time.Duration {
+	d := r.InitialInterval
+	if d <= 0 {
+		d = time.Second
+	}
+	for i := 1; i < n && d < r.MaxInterval; i++ {
+		d *= 2
+	}
+	if r.MaxInterval > 0 && d > r.MaxInterval {
+		d = r.MaxInterval
+	}
+	d = d/2 + rand.N(d/2+1)
+	if hint > d {
+		d = hint
+	}
+	return d
+}
+
+// sleep waits d or until ctx ends; it reports whether the wait completed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

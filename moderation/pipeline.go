@@ -1,0 +1,495 @@
+package moderation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// BanDefaults is how an account bans when a rule or a moderator does not say.
+type BanDefaults struct {
+	Duration time.Duration // 0: forever
+	Comment  string        // text shown to the banned user where the network allows
+	Visible  bool          // show Comment to the user
+}
+
+// Account is one configured account with its connector.
+type Account struct {
+	Name     string
+	Network  string
+	Conn     Connector
+	Backfill bool // moderate comments created before the first start too
+	Ban      BanDefaults
+}
+
+// Options configure a Pipeline. Store and at least one account are required.
+type Options struct {
+	Store    Store
+	Reviewer Reviewer // nil: reviews wait in the store for `strazh review`
+	Logger   *slog.Logger
+	Metrics  *Metrics // nil: not exported
+	DryRun   bool     // decide and record, act on nothing
+	// QueueSize is how many fetched batches may wait per account before the
+	// reader stops asking the network for more (back-pressure). Default 4.
+	QueueSize int
+	Retry     RetryPolicy
+	// CredentialsRecheck is how long actions of an account with broken
+	// credentials wait before trying again. Default 1 minute.
+	CredentialsRecheck time.Duration
+	// RescanEvery is how often pending actions are looked for in the store
+	// (failed retries, resolved reviews from the CLI). Default 1 minute.
+	RescanEvery time.Duration
+	// ShutdownGrace bounds how long in-flight actions may take after the
+	// context ends; what is not done stays pending for the next start.
+	ShutdownGrace time.Duration
+	// HistoryWindow is how far back author and duplicate history reaches.
+	HistoryWindow time.Duration
+	Now           func() time.Time
+	// OnDecision, if set, sees every decision once recorded and again after
+	// its actions ran (the demo's live view). It must not block.
+	OnDecision func(*Decision)
+}
+
+// Pipeline reads every account, decides with the rule engine, records the
+// decision, acts and hands doubtful cases to a human.
+type Pipeline struct {
+	opts     Options
+	store    Store
+	log      *slog.Logger
+	metrics  *Metrics
+	engine   atomic.Pointer[engineBox]
+	history  *MemoryHistory
+	accounts map[string]*accountRun
+	order    []string
+	paused   atomic.Bool
+	now      func() time.Time
+
+	inflightMu sync.Mutex
+	inflight   map[uint64]chan struct{} // decisions whose actions are running
+
+	workCtx context.Context // for actions; outlives Run's ctx by ShutdownGrace
+}
+
+type engineBox struct{ e Evaluator }
+
+type accountRun struct {
+	Account
+	queue   chan batch
+	actions chan uint64
+	broken  atomic.Bool
+	recent  recentSet
+}
+
+type batch struct {
+	updates []Update
+	cursor  []byte
+}
+
+// New checks the options and builds a pipeline; it does no I/O.
+func New(opts Options, engine Evaluator, accounts []Account) (*Pipeline, error) {
+	if opts.Store == nil {
+		return nil, errors.New("moderation: no store")
+	}
+	if engine == nil {
+		return nil, errors.New("moderation: no rule engine")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = NewMetrics(nil, "")
+	}
+	if opts.QueueSize <= 0 {
+		opts.QueueSize = 4
+	}
+	if opts.Retry == (RetryPolicy{}) {
+		opts.Retry = DefaultRetryPolicy()
+	}
+	if opts.CredentialsRecheck <= 0 {
+		opts.CredentialsRecheck = time.Minute
+	}
+	if opts.RescanEvery <= 0 {
+		opts.RescanEvery = time.Minute
+	}
+	if opts.ShutdownGrace <= 0 {
+		opts.ShutdownGrace = 10 * time.Second
+	}
+	if opts.HistoryWindow <= 0 {
+		opts.HistoryWindow = 30 * 24 * time.Hour
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	p := &Pipeline{
+		opts:     opts,
+		store:    opts.Store,
+		log:      opts.Logger,
+		metrics:  opts.Metrics,
+		history:  NewMemoryHistory(opts.HistoryWindow),
+		accounts: make(map[string]*accountRun, len(accounts)),
+		now:      opts.Now,
+		inflight: make(map[uint64]chan struct{}),
+		workCtx:  context.Background(),
+	}
+	p.engine.Store(&engineBox{engine})
+	for _, a := range accounts {
+		if a.Name == "" || a.Conn == nil {
+			return nil, fmt.Errorf("moderation: account %q: name and connector are required", a.Name)
+		}
+		if _, dup := p.accounts[a.Name]; dup {
+			return nil, fmt.Errorf("moderation: account %q configured twice", a.Name)
+		}
+		p.accounts[a.Name] = &accountRun{
+			Account: a,
+			queue:   make(chan batch, opts.QueueSize),
+			actions: make(chan uint64, 256),
+			recent:  newRecentSet(1 << 15),
+		}
+		p.order = append(p.order, a.Name)
+	}
+	return p, nil
+}
+
+// SetEngine swaps the rule engine (SIGHUP reload); comments being decided
+// finish with the old one.
+func (p *Pipeline) SetEngine(e Evaluator) { p.engine.Store(&engineBox{e}) }
+
+// History exposes what the rule engine's context conditions see.
+func (p *Pipeline) History() *MemoryHistory { return p.history }
+
+// Run works until ctx ends, then shuts down in order: stop reading, decide
+// what was already fetched, let running actions finish within
+// ShutdownGrace. Everything not done is durable and resumes at next start.
+func (p *Pipeline) Run(ctx context.Context) error {
+	if err := p.loadHistory(); err != nil {
+		return err
+	}
+	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+	p.workCtx = workCtx
+
+	var readers, deciders, actors sync.WaitGroup
+	for _, name := range p.order {
+		a := p.accounts[name]
+		readers.Add(1)
+		go func() { defer readers.Done(); p.read(ctx, a) }()
+		deciders.Add(1)
+		go func() { defer deciders.Done(); p.decide(a) }()
+		actors.Add(1)
+		go func() { defer actors.Done(); p.actLoop(ctx, a) }()
+	}
+	var bg sync.WaitGroup
+	bg.Add(1)
+	go func() { defer bg.Done(); p.maintain(ctx) }()
+
+	<-ctx.Done()
+	p.log.Info("shutting down: finishing in-flight work", "grace", p.opts.ShutdownGrace)
+	grace := time.AfterFunc(p.opts.ShutdownGrace, cancelWork)
+	defer grace.Stop()
+	readers.Wait() // readers close their queues
+	deciders.Wait()
+	actors.Wait()
+	bg.Wait()
+	return nil
+}
+
+// loadHistory rebuilds the in-memory history from recent decisions.
+func (p *Pipeline) loadHistory() error {
+	since := p.now().Add(-p.opts.HistoryWindow)
+	return p.store.Query(Query{Since: since}, func(d *Decision) error {
+		f := d.Final()
+		p.history.Record(&d.Comment, Fingerprint{}, f == Delete || f == Ban)
+		if a := p.accounts[d.Comment.Account]; a != nil {
+			a.recent.add(d.Comment.ID, d.Version)
+		}
+		return nil
+	})
+}
+
+// read fetches from the connector into the account's queue until ctx ends.
+func (p *Pipeline) read(ctx context.Context, a *accountRun) {
+	defer close(a.queue)
+	log := p.log.With("account", a.Name, "network", a.Network)
+	for attempt := 1; ; attempt++ {
+		err := a.Conn.Connect(ctx)
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		p.connectorError(a, "connect", err, log)
+		if !sleep(ctx, p.opts.Retry.Wait(attempt, RetryAfter(err))) {
+			return
+		}
+	}
+	cursor, err := p.store.Cursor(a.Name)
+	if err != nil {
+		log.Error("cannot read the saved cursor; reading from the start", "err", err)
+	}
+	failures := 0
+	for ctx.Err() == nil {
+		ups, next, err := a.Conn.Fetch(ctx, cursor)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			failures++
+			p.connectorError(a, "fetch", err, log)
+			if !sleep(ctx, p.opts.Retry.Wait(failures, RetryAfter(err))) {
+				return
+			}
+			continue
+		}
+		failures = 0
+		p.metrics.LastSuccess.WithLabelValues(a.Name).SetToCurrentTime()
+		if len(ups) == 0 && string(next) == string(cursor) {
+			continue
+		}
+		cursor = next
+		select {
+		case a.queue <- batch{updates: ups, cursor: next}:
+		case <-ctx.Done():
+			return
+		}
+		p.metrics.QueueLength.WithLabelValues(a.Name).Set(float64(len(a.queue)))
+	}
+}
+
+func (p *Pipeline) connectorError(a *accountRun, op string, err error, log *slog.Logger) {
+	class := Classify(err)
+	p.metrics.ConnectorErrors.WithLabelValues(a.Name, string(class)).Inc()
+	if class == ClassCredentials {
+		p.setBroken(a, true, err)
+		return
+	}
+	log.Warn("connector error", "op", op, "class", class, "err", err)
+}
+
+func (p *Pipeline) setBroken(a *accountRun, broken bool, err error) {
+	if a.broken.Swap(broken) == broken {
+		return
+	}
+	if broken {
+		p.metrics.CredentialsBad.WithLabelValues(a.Name).Set(1)
+		p.log.Error("account credentials broken: actions are held until a human fixes the token",
+			"account", a.Name, "network", a.Network, "err", err)
+	} else {
+		p.metrics.CredentialsBad.WithLabelValues(a.Name).Set(0)
+		p.log.Info("account credentials work again", "account", a.Name)
+	}
+}
+
+// decide turns fetched batches into durable decisions, in order.
+func (p *Pipeline) decide(a *accountRun) {
+	defer close(a.actions)
+	var res Result
+	ds := make([]*Decision, 0, 64)
+	for b := range a.queue {
+		p.metrics.QueueLength.WithLabelValues(a.Name).Set(float64(len(a.queue)))
+		ds = ds[:0]
+		for i := range b.updates {
+			u := &b.updates[i]
+			switch u.Type {
+			case UpdateComment, UpdateRestored:
+				if d := p.decideComment(a, &u.Comment, &res); d != nil {
+					ds = append(ds, d)
+				}
+			case UpdateBlocked:
+				p.syncBan(a, u, true)
+			case UpdateUnblocked:
+				p.syncBan(a, u, false)
+			}
+		}
+		p.commit(a, ds, b.cursor)
+	}
+}
+
+// commit records a batch with its cursor, retrying the store until it works:
+// losing a batch would skip comments, and the cursor must not move past them.
+func (p *Pipeline) commit(a *accountRun, ds []*Decision, cursor []byte) {
+	var recorded []*Decision
+	for attempt := 1; ; attempt++ {
+		var err error
+		recorded, err = p.store.Commit(a.Name, ds, cursor)
+		if err == nil {
+			break
+		}
+		p.log.Error("cannot record decisions; retrying", "account", a.Name, "err", err, "attempt", attempt)
+		time.Sleep(p.opts.Retry.Wait(attempt, 0))
+	}
+	for _, d := range recorded {
+		p.afterRecord(a, d)
+	}
+}
+
+func (p *Pipeline) afterRecord(a *accountRun, d *Decision) {
+	final := d.Final()
+	p.metrics.Processed.WithLabelValues(a.Name, final.String()).Inc()
+	for _, m := range d.Matches {
+		p.metrics.RuleHits.WithLabelValues(m.Rule).Inc()
+	}
+	if p.opts.OnDecision != nil {
+		p.opts.OnDecision(d)
+	}
+	if d.Review != nil && d.Review.Status == ReviewPending && p.opts.Reviewer != nil {
+		if err := p.opts.Reviewer.Submit(p.workCtx, d); err != nil {
+			p.log.Error("reviewer did not take the review; it stays pending", "decision", d.ID, "err", err)
+		}
+	}
+	if d.HasPendingActions() {
+		a.actions <- d.ID // blocks when actions lag: back-pressure up to the reader
+	}
+}
+
+// decideComment evaluates one comment; nil means nothing to record.
+func (p *Pipeline) decideComment(a *accountRun, c *Comment, res *Result) *Decision {
+	if c.Account == "" {
+		c.Account = a.Name
+	}
+	if c.Network == "" {
+		c.Network = a.Network
+	}
+	changed := c.Created
+	if !c.Edited.IsZero() {
+		changed = c.Edited
+	}
+	if !a.Backfill && changed.Before(p.store.Epoch()) {
+		return nil // from before strazh started here
+	}
+	version := c.Version()
+	if a.recent.has(c.ID, version) {
+		return nil
+	}
+	a.recent.add(c.ID, version)
+	now := p.now()
+	d := &Decision{Comment: *c, Version: version, DecidedBy: ByAuto, DecidedAt: now, DryRun: p.opts.DryRun}
+	if c.Author.Exempt() {
+		d.Verdict = Allow
+		d.Matches = []Match{{Rule: "author.exempt", Action: Allow, Reason: "author is the page or one of its managers"}}
+		return d
+	}
+	res.Reset()
+	start := time.Now()
+	p.engine.Load().e.Evaluate(c, p.history, res)
+	p.metrics.EvaluateDuration.Observe(time.Since(start).Seconds())
+	d.Verdict, d.BanFor, d.Urgent = res.Verdict, res.BanFor, res.Urgent
+	if len(res.Labels) > 0 {
+		d.Labels = append([]string(nil), res.Labels...)
+	}
+	if len(res.Matches) > 0 {
+		d.Matches = append([]Match(nil), res.Matches...)
+	}
+	switch {
+	case d.Verdict == Review:
+		d.Review = &ReviewState{Status: ReviewPending}
+	case d.Verdict >= Delete && p.paused.Load():
+		// Paused: a human decides what the rules would have done alone.
+		d.Review = &ReviewState{Status: ReviewPending}
+	case d.Verdict >= Delete:
+		d.Actions = p.plan(a, d.Verdict, d.BanFor, now)
+	}
+	p.history.Record(c, res.Fingerprint, d.Final() >= Delete)
+	return d
+}
+
+// plan lists the actions a verdict needs, pending (or skipped in dry run).
+func (p *Pipeline) plan(a *accountRun, v Verdict, banFor time.Duration, now time.Time) []ActionRecord {
+	if v < Delete {
+		return nil
+	}
+	state := ActionPending
+	if p.opts.DryRun {
+		state = ActionSkipped
+	}
+	acts := []ActionRecord{{Type: ActDelete, State: state}}
+	if v == Ban {
+		if banFor == 0 {
+			banFor = a.Ban.Duration
+		}
+		var until time.Time
+		if banFor > 0 {
+			until = now.Add(banFor)
+		}
+		acts = append(acts, ActionRecord{Type: ActBan, State: state, Until: until})
+	}
+	return acts
+}
+
+// syncBan mirrors a ban made or lifted by hand in the network.
+func (p *Pipeline) syncBan(a *accountRun, u *Update, blocked bool) {
+	var err error
+	if blocked {
+		err = p.store.PutBan(BlacklistEntry{Account: a.Name, Network: a.Network, Author: u.Author,
+			Until: u.Until, Reason: u.Reason, By: ByNetwork + ":" + u.By, At: p.now()})
+	} else {
+		err = p.store.RemoveBan(a.Name, u.Author.ID)
+	}
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		p.log.Error("cannot mirror a ban made in the network", "account", a.Name, "author", u.Author.ID, "err", err)
+	}
+}
+
+// Paused reports whether automatic actions are stopped.
+func (p *Pipeline) Paused() bool { return p.paused.Load() }
+
+// Pause stops all automatic actions: what the rules would delete goes to
+// review instead. Reviews and human decisions continue.
+func (p *Pipeline) Pause(by string) {
+	if !p.paused.Swap(true) {
+		p.metrics.Paused.Set(1)
+		p.log.Warn("automatic actions paused", "by", by)
+	}
+}
+
+// Resume restarts automatic actions.
+func (p *Pipeline) Resume(by string) {
+	if p.paused.Swap(false) {
+		p.metrics.Paused.Set(0)
+		p.log.Warn("automatic actions resumed", "by", by)
+	}
+}
+
+// recentSet remembers recently decided (comment, version) pairs so that
+// re-delivered events skip the rule engine; the store stays the authority.
+type recentSet struct {
+	mu   sync.Mutex
+	set  map[recentKey]struct{}
+	ring []recentKey
+	next int
+}
+
+type recentKey struct {
+	id      string
+	version uint64
+}
+
+func newRecentSet(n int) recentSet {
+	return recentSet{set: make(map[recentKey]struct{}, n), ring: make([]recentKey, n)}
+}
+
+func (r *recentSet) has(id string, v uint64) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.set[recentKey{id, v}]
+	return ok
+}
+
+func (r *recentSet) add(id string, v uint64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	k := recentKey{id, v}
+	if _, ok := r.set[k]; ok {
+		return
+	}
+	if old := r.ring[r.next]; old.id != "" {
+		delete(r.set, old)
+	}
+	r.ring[r.next] = k
+	r.set[k] = struct{}{}
+	r.next = (r.next + 1) % len(r.ring)
+}

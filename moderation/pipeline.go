@@ -154,6 +154,10 @@ func New(opts Options, engine Evaluator, accounts []Account) (*Pipeline, error) 
 	return p, nil
 }
 
+// SetReviewer sets the human reviewer; call it before Run (the reviewer
+// usually needs the pipeline itself, so it is made after New).
+func (p *Pipeline) SetReviewer(r Reviewer) { p.opts.Reviewer = r }
+
 // SetEngine swaps the rule engine (SIGHUP reload); comments being decided
 // finish with the old one.
 func (p *Pipeline) SetEngine(e Evaluator) { p.engine.Store(&engineBox{e}) }

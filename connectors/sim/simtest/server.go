@@ -80,6 +80,7 @@ type Server struct {
 	calls    map[string]int // "delete:c1" → count
 	faults   []fault
 	nextID   int
+	fired    int
 	now      func() time.Time
 }
 
@@ -174,6 +175,20 @@ func (s *Server) FailNext(path string, n, status, retryAfter int) {
 	}
 }
 
+// FaultsFired counts the injected faults answered so far.
+func (s *Server) FaultsFired() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fired
+}
+
+// ClearFaults drops every injected fault not yet fired.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
 // Calls counts the calls of an action on an ID: Calls("delete", "c1"),
 // Calls("ban", "u1"). Calls that found the comment already deleted count too.
 func (s *Server) Calls(action, id string) int {
@@ -237,6 +252,7 @@ func (s *Server) takeFault(path string) (fault, bool) {
 	for i, f := range s.faults {
 		if f.path == "" || f.path == path {
 			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			s.fired++
 			return f, true
 		}
 	}

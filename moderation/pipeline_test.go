@@ -1,0 +1,390 @@
+package moderation_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/strazh/strazh/connectors"
+	"github.com/strazh/strazh/connectors/sim"
+	"github.com/strazh/strazh/connectors/sim/simtest"
+	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/store"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// keywordEngine decides by marker words, so tests read plainly.
+type keywordEngine struct{}
+
+func (keywordEngine) Evaluate(c *moderation.Comment, _ moderation.History, out *moderation.Result) {
+	for _, k := range []struct {
+		word string
+		v    moderation.Verdict
+	}{{"BAN", moderation.Ban}, {"DELETE", moderation.Delete}, {"REVIEW", moderation.Review}} {
+		if strings.Contains(c.Text, k.word) {
+			out.Verdict = k.v
+			out.Labels = append(out.Labels, "test")
+			out.Matches = append(out.Matches, moderation.Match{Rule: "kw." + strings.ToLower(k.word), Label: "test", Action: k.v, Reason: "marker " + k.word})
+			return
+		}
+	}
+}
+
+// reviewRecorder is a Reviewer that remembers what it was given.
+type reviewRecorder struct {
+	mu        sync.Mutex
+	submitted []uint64
+	notified  []uint64
+}
+
+func (r *reviewRecorder) Submit(_ context.Context, d *moderation.Decision) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.submitted = append(r.submitted, d.ID)
+	return nil
+}
+
+func (r *reviewRecorder) Notify(_ context.Context, d *moderation.Decision) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.notified = append(r.notified, d.ID)
+	return nil
+}
+
+func (r *reviewRecorder) counts() (int, int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.submitted), len(r.notified)
+}
+
+type harness struct {
+	t      *testing.T
+	net    *simtest.Server
+	db     *store.DB
+	pipe   *moderation.Pipeline
+	rev    *reviewRecorder
+	cancel context.CancelFunc
+	done   chan struct{}
+	dir    string
+}
+
+func newHarness(t *testing.T, net *simtest.Server, dir string, tune func(*moderation.Options, *moderation.Account)) *harness {
+	t.Helper()
+	t.Setenv("SIM_TOKEN", simtest.Token)
+	db, err := store.Open(filepath.Join(dir, "strazh.db"), &store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := sim.DefaultConfig()
+	cfg.APIURL, cfg.TokenEnv, cfg.PollWait = net.URL, "SIM_TOKEN", time.Second
+	conn, err := sim.New(cfg, connectors.Deps{Account: "page", Epoch: db.Epoch()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev := &reviewRecorder{}
+	opts := moderation.Options{Store: db, Reviewer: rev, RescanEvery: 50 * time.Millisecond,
+		CredentialsRecheck: 50 * time.Millisecond, ShutdownGrace: time.Second,
+		Retry: moderation.RetryPolicy{InitialInterval: 5 * time.Millisecond, MaxInterval: 20 * time.Millisecond, MaxRetries: 3}}
+	acc := moderation.Account{Name: "page", Network: "sim", Conn: conn}
+	if tune != nil {
+		tune(&opts, &acc)
+	}
+	p, err := moderation.New(opts, keywordEngine{}, []moderation.Account{acc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &harness{t: t, net: net, db: db, pipe: p, rev: rev, cancel: cancel, done: make(chan struct{}), dir: dir}
+	go func() {
+		defer close(h.done)
+		if err := p.Run(ctx); err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	}()
+	t.Cleanup(h.stop)
+	return h
+}
+
+func (h *harness) stop() {
+	select {
+	case <-h.done:
+		return
+	default:
+	}
+	h.cancel()
+	<-h.done
+	if err := h.db.Check(); err != nil {
+		h.t.Errorf("store check: %v", err)
+	}
+	h.db.Close()
+}
+
+// eventually polls cond for up to 10 s: the pipeline runs asynchronously.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting: %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func (h *harness) decisions(commentID string) []*moderation.Decision {
+	var out []*moderation.Decision
+	_ = h.db.Query(moderation.Query{}, func(d *moderation.Decision) error {
+		if d.Comment.ID == moderation.MakeID("sim", "page", commentID) {
+			out = append(out, d)
+		}
+		return nil
+	})
+	return out
+}
+
+func (h *harness) decided(commentID string, n int) func() bool {
+	return func() bool { return len(h.decisions(commentID)) >= n }
+}
+
+func TestPipeline_Run_DeletesBansAndKeeps(t *testing.T) {
+	net := simtest.New()
+	defer net.Close()
+	h := newHarness(t, net, t.TempDir(), nil)
+	clean := net.Post("p1", "u1", "Анна", "Когда починят дорогу на Лесной?")
+	del := net.Post("p1", "u2", "Борис", "DELETE me")
+	ban := net.Post("p1", "u3", "Вера", "BAN me")
+	rev := net.Post("p1", "u4", "Глеб", "REVIEW me")
+	page := net.Post("p1", simtest.PageID, "Администрация", "BAN-worthy words from the page itself")
+
+	eventually(t, "delete reaches the network", func() bool { return net.Deleted(del) && net.Deleted(ban) })
+	eventually(t, "ban reaches the network", func() bool { _, ok := net.Banned("u3"); return ok })
+	for _, id := range []string{clean, rev, page} {
+		eventually(t, "decided "+id, h.decided(id, 1))
+	}
+	if net.Deleted(clean) || net.Deleted(rev) || net.Deleted(page) {
+		t.Error("a clean, reviewed or page comment was deleted")
+	}
+	if d := h.decisions(page)[0]; d.Final() != moderation.Allow || d.Matches[0].Rule != "author.exempt" {
+		t.Errorf("page's own comment: got %v %+v, want allow by author.exempt", d.Final(), d.Matches)
+	}
+	d := h.decisions(rev)[0]
+	if d.Final() != moderation.Review || d.Review == nil || d.Review.Status != moderation.ReviewPending {
+		t.Fatalf("review comment: got %+v", d)
+	}
+	eventually(t, "review submitted and actions notified", func() bool { s, n := h.rev.counts(); return s == 1 && n == 2 })
+	eventually(t, "blacklist has the banned author", func() bool {
+		l, _ := h.db.Blacklist("page")
+		return len(l) == 1 && l[0].Author.ID == "u3"
+	})
+	if n := net.Calls("delete", ban); n != 1 {
+		t.Errorf("delete calls for the banned author's comment = %d, want 1", n)
+	}
+}
+
+func TestPipeline_Run_EditRemoderatesRestoreDoesNot(t *testing.T) {
+	net := simtest.New()
+	defer net.Close()
+	h := newHarness(t, net, t.TempDir(), nil)
+	id := net.Post("p1", "u1", "Анна", "Спасибо за новую площадку")
+	eventually(t, "first version decided", h.decided(id, 1))
+	if err := net.Edit(id, "DELETE after edit"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "edit deleted", func() bool { return net.Deleted(id) })
+	net.RestoreByHand(id) // an admin brings it back by hand
+	other := net.Post("p1", "u2", "Борис", "later comment")
+	eventually(t, "later comment decided", h.decided(other, 1))
+	if got := len(h.decisions(id)); got != 2 {
+		t.Errorf("decisions for the comment = %d, want 2 (original and edit; not the restore)", got)
+	}
+	if net.Deleted(id) {
+		t.Error("the restored comment was deleted again")
+	}
+	if n := net.Calls("delete", id); n != 1 {
+		t.Errorf("delete calls = %d, want 1", n)
+	}
+}
+
+func TestPipeline_Run_SkipsCommentsFromBeforeTheFirstStart(t *testing.T) {
+	for _, backfill := range []bool{false, true} {
+		t.Run(map[bool]string{false: "default", true: "backfill"}[backfill], func(t *testing.T) {
+			net := simtest.New()
+			defer net.Close()
+			old := net.PostAt("p1", "u1", "Анна", "DELETE old", time.Now().Add(-time.Hour))
+			h := newHarness(t, net, t.TempDir(), func(_ *moderation.Options, a *moderation.Account) { a.Backfill = backfill })
+			marker := net.Post("p1", "u2", "Борис", "new")
+			eventually(t, "new comment decided", h.decided(marker, 1))
+			if got := len(h.decisions(old)); got != map[bool]int{false: 0, true: 1}[backfill] {
+				t.Errorf("decisions of the old comment = %d", got)
+			}
+			if backfill {
+				eventually(t, "old comment deleted with backfill", func() bool { return net.Deleted(old) })
+			} else if net.Deleted(old) {
+				t.Error("old comment deleted without backfill")
+			}
+		})
+	}
+}
+
+func TestPipeline_Run_RetriesRateLimitsAndRecordsItemFailures(t *testing.T) {
+	net := simtest.New()
+	defer net.Close()
+	net.FailNext("/api/comments/delete", 2, 429, 0)
+	h := newHarness(t, net, t.TempDir(), nil)
+	id := net.Post("p1", "u1", "Анна", "DELETE me")
+	eventually(t, "deleted after retries", func() bool { return net.Deleted(id) })
+	eventually(t, "outcome recorded", func() bool {
+		ds := h.decisions(id)
+		return len(ds) == 1 && ds[0].Actions[0].State == moderation.ActionDone
+	})
+	if a := h.decisions(id)[0].Actions[0]; a.Attempts != 3 {
+		t.Errorf("attempts = %d, want 3", a.Attempts)
+	}
+
+	net.FailNext("/api/bans", 1, 403, 0) // forbidden: credentials class, held then retried
+	b := net.Post("p1", "u2", "Борис", "BAN me")
+	eventually(t, "ban done once credentials work", func() bool { _, ok := net.Banned("u2"); return ok })
+	_ = b
+}
+
+func TestPipeline_Resolve_FirstDecisionWins(t *testing.T) {
+	net := simtest.New()
+	defer net.Close()
+	h := newHarness(t, net, t.TempDir(), nil)
+	id := net.Post("p1", "u1", "Анна", "REVIEW me")
+	eventually(t, "review pending", h.decided(id, 1))
+	dec := h.decisions(id)[0]
+
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, v := range []moderation.Verdict{moderation.Ban, moderation.Allow} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = h.pipe.Resolve(context.Background(), dec.ID, v, 24*time.Hour, "telegram:1", "M")
+		}()
+	}
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, moderation.ErrAlreadyDecided):
+			t.Errorf("loser got %v, want ErrAlreadyDecided", err)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d resolutions won, want 1", won)
+	}
+	got, _ := h.db.Get(dec.ID)
+	if got.Final() == moderation.Ban {
+		if !net.Deleted(id) || net.Calls("ban", "u1") != 1 {
+			t.Errorf("ban won but network shows deleted=%v bans=%d", net.Deleted(id), net.Calls("ban", "u1"))
+		}
+		if got.Actions[1].Until.IsZero() {
+			t.Error("a 24h ban was recorded as forever")
+		}
+	} else if net.Deleted(id) {
+		t.Error("keep won but the comment was deleted")
+	}
+}
+
+func TestPipeline_Undo_RestoresAndUnbans(t *testing.T) {
+	net := simtest.New()
+	defer net.Close()
+	h := newHarness(t, net, t.TempDir(), nil)
+	id := net.Post("p1", "u1", "Анна", "BAN me")
+	eventually(t, "banned", func() bool { _, ok := net.Banned("u1"); return ok })
+	eventually(t, "outcome recorded", func() bool {
+		ds := h.decisions(id)
+		return len(ds) == 1 && !ds[0].HasPendingActions()
+	})
+	d, err := h.pipe.Undo(context.Background(), h.decisions(id)[0].ID, "telegram:1", "M")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if net.Deleted(id) {
+		t.Error("comment still deleted after undo")
+	}
+	if _, ok := net.Banned("u1"); ok {
+		t.Error("author still banned after undo")
+	}
+	if l, _ := h.db.Blacklist("page"); len(l) != 0 {
+		t.Errorf("blacklist after undo: %+v", l)
+	}
+	if d.UndoneBy != "telegram:1" {
+		t.Errorf("UndoneBy = %q", d.UndoneBy)
+	}
+	if _, err := h.pipe.Undo(context.Background(), d.ID, "telegram:2", "N"); !errors.Is(err, moderation.ErrAlreadyDecided) {
+		t.Errorf("second undo: %v, want ErrAlreadyDecided", err)
+	}
+	// The restore comes back as an event; it must not be decided again.
+	other := net.Post("p1", "u2", "Борис", "after")
+	eventually(t, "later comment decided", h.decided(other, 1))
+	if len(h.decisions(id)) != 1 || net.Deleted(id) {
+		t.Error("the restored comment was moderated again")
+	}
+}
+
+func TestPipeline_Pause_SendsWouldBeDeletionsToReview(t *testing.T) {
+	net := simtest.New()
+	defer net.Close()
+	h := newHarness(t, net, t.TempDir(), nil)
+	h.pipe.Pause("telegram:1")
+	id := net.Post("p1", "u1", "Анна", "DELETE me")
+	eventually(t, "decided", h.decided(id, 1))
+	d := h.decisions(id)[0]
+	if d.Final() != moderation.Review || d.Verdict != moderation.Delete || net.Deleted(id) {
+		t.Errorf("paused: final %v engine %v deleted %v", d.Final(), d.Verdict, net.Deleted(id))
+	}
+	h.pipe.Resume("telegram:1")
+	id2 := net.Post("p1", "u1", "Анна", "DELETE again")
+	eventually(t, "deleted after resume", func() bool { return net.Deleted(id2) })
+}
+
+func TestPipeline_Run_DryRunActsOnNothing(t *testing.T) {
+	net := simtest.New()
+	defer net.Close()
+	h := newHarness(t, net, t.TempDir(), func(o *moderation.Options, _ *moderation.Account) { o.DryRun = true })
+	id := net.Post("p1", "u1", "Анна", "BAN me")
+	eventually(t, "decided", h.decided(id, 1))
+	d := h.decisions(id)[0]
+	if !d.DryRun || d.HasPendingActions() || net.Deleted(id) || net.Calls("ban", "u1") != 0 {
+		t.Errorf("dry run acted: %+v", d.Actions)
+	}
+}
+
+func TestPipeline_Run_RestartResumesPendingActionsAndCursor(t *testing.T) {
+	net := simtest.New()
+	defer net.Close()
+	dir := t.TempDir()
+	// The network refuses deletes while the first instance runs.
+	net.FailNext("/api/comments/delete", 1000, 500, 0)
+	h := newHarness(t, net, dir, func(o *moderation.Options, _ *moderation.Account) {
+		o.Retry = moderation.RetryPolicy{InitialInterval: time.Hour, MaxInterval: time.Hour, MaxRetries: 100}
+	})
+	id := net.Post("p1", "u1", "Анна", "DELETE me")
+	eventually(t, "decided", h.decided(id, 1))
+	eventually(t, "delete attempted", func() bool { return net.FaultsFired() >= 1 })
+	h.stop()
+	net.ClearFaults()
+	h2 := newHarness(t, net, dir, nil)
+	eventually(t, "pending delete done after restart", func() bool { return net.Deleted(id) })
+	eventually(t, "outcome recorded", func() bool {
+		ds := h2.decisions(id)
+		return len(ds) == 1 && ds[0].Actions[0].State == moderation.ActionDone
+	})
+	later := net.Post("p1", "u2", "Борис", "next")
+	eventually(t, "next decided", h2.decided(later, 1))
+	if n := len(h2.decisions(id)); n != 1 {
+		t.Errorf("decisions after restart = %d, want 1", n)
+	}
+}

@@ -1,0 +1,143 @@
+package vk
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/SevereCloud/vksdk/v2/api"
+)
+
+// tokenKind says which of the account's tokens a call uses.
+type tokenKind int
+
+const (
+	community tokenKind = iota
+	user
+	service
+	nTokens
+)
+
+func (k tokenKind) String() string {
+	return [...]string{"community", "user", "service"}[k]
+}
+
+// rateMargin is added to the one-second window of the limiters: VK counts
+// requests when they arrive, and network jitter can bring two requests
+// closer together than they were sent.
+const rateMargin = 100 * time.Millisecond
+
+// client calls VK methods with one token kind each, keeping VK's request
+// rates per token.
+//
+// vksdk's own limiter is switched off (VK.Limit = 0): it sleeps while
+// holding a mutex, ignores the context, and with a limit set it retries
+// error 6 at once, without a pause. The limiter here waits with the context.
+type client struct {
+	vk      [nTokens]*api.VK // nil: no such token configured
+	lim     [nTokens]*limiter
+	timeout time.Duration
+}
+
+func newClient(methodURL string, hc *http.Client, tokens [nTokens]string, rps [nTokens]int, timeout time.Duration) *client {
+	c := &client{timeout: timeout}
+	for k := range nTokens {
+		if tokens[k] == "" {
+			continue
+		}
+		vk := api.NewVK(tokens[k])
+		vk.MethodURL = methodURL
+		vk.Client = hc
+		vk.Limit = 0
+		vk.UserAgent = "strazh (+https://github.com/strazh/strazh)"
+		c.vk[k] = vk
+		c.lim[k] = newLimiter(rps[k], time.Second+rateMargin)
+	}
+	return c
+}
+
+var errNoToken = errors.New("no such token configured")
+
+// call runs one method with the token of kind k and decodes the response
+// into out (nil: ignore it). Errors are classified (see classify).
+func (c *client) call(ctx context.Context, k tokenKind, method string, params api.Params, out any) error {
+	vk := c.vk[k]
+	if vk == nil {
+		return classify(method, errNoToken)
+	}
+	if err := c.lim[k].wait(ctx); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	p := maps.Clone(params)
+	if p == nil {
+		p = api.Params{}
+	}
+	p.WithContext(ctx)
+	if out == nil {
+		var ignore any
+		out = &ignore
+	}
+	return classify(method, vk.RequestUnmarshal(method, out, p))
+}
+
+// execute runs a VKScript with the token of kind k and decodes its result
+// array. A call inside that failed leaves false in its place; err is then
+// an *api.ExecuteErrors, which the caller may ignore.
+func (c *client) execute(ctx context.Context, k tokenKind, code string, out any) error {
+	vk := c.vk[k]
+	if vk == nil {
+		return classify("execute", errNoToken)
+	}
+	if err := c.lim[k].wait(ctx); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	err := vk.ExecuteWithArgs(code, api.Params{}.WithContext(ctx), out)
+	var ee *api.ExecuteErrors
+	if errors.As(err, &ee) {
+		return err
+	}
+	return classify("execute", err)
+}
+
+// limiter lets at most n requests start in any window: each request
+// reserves the earliest slot that keeps the last n starts within the
+// window, then sleeps until it. Reservations are first come, first served.
+type limiter struct {
+	mu     sync.Mutex
+	window time.Duration
+	starts []time.Time // ring of the last n reserved start times
+	next   int
+}
+
+func newLimiter(n int, window time.Duration) *limiter {
+	return &limiter{window: window, starts: make([]time.Time, max(n, 1))}
+}
+
+func (l *limiter) wait(ctx context.Context) error {
+	l.mu.Lock()
+	now := time.Now()
+	at := now
+	if oldest := l.starts[l.next]; !oldest.IsZero() && oldest.Add(l.window).After(at) {
+		at = oldest.Add(l.window)
+	}
+	l.starts[l.next] = at
+	l.next = (l.next + 1) % len(l.starts)
+	l.mu.Unlock()
+	if d := at.Sub(now); d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}

@@ -1,0 +1,112 @@
+package vk
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+)
+
+// cursorVersion is the format of the cursor below.
+const cursorVersion = 1
+
+// maxCursorPosts bounds the per-post map between catch-ups, which prune it
+// to the catch-up window.
+const maxCursorPosts = 2000
+
+// cursor is what the pipeline persists for a VK account (as JSON).
+type cursor struct {
+	V int `json:"v"`
+	// Ts is the long-poll position: the ts of the next a_check.
+	Ts string `json:"ts,omitempty"`
+	// Posts maps a wall post id to the highest comment id seen under it;
+	// Topics a board topic id to its highest post id. Catch-up reads on
+	// from there.
+	Posts  map[int]int `json:"posts,omitempty"`
+	Topics map[int]int `json:"topics,omitempty"`
+	// Caught is when the last catch-up finished (unix seconds).
+	Caught int64 `json:"caught,omitempty"`
+}
+
+func decodeCursor(raw []byte) (cursor, error) {
+	cur := cursor{V: cursorVersion}
+	if len(raw) == 0 {
+		return cur, nil
+	}
+	if err := json.Unmarshal(raw, &cur); err != nil {
+		return cursor{V: cursorVersion}, fmt.Errorf("cursor: %w", err)
+	}
+	if cur.V != cursorVersion {
+		return cursor{V: cursorVersion}, fmt.Errorf("cursor: unknown version %d", cur.V)
+	}
+	// The pipeline may hand the same cursor back; never share its maps.
+	cur.Posts = maps.Clone(cur.Posts)
+	cur.Topics = maps.Clone(cur.Topics)
+	return cur, nil
+}
+
+func (c *cursor) encode() []byte {
+	b, _ := json.Marshal(c) // cannot fail: ints and strings
+	return b
+}
+
+// see records a comment id under a post (or topic) in m.
+func see(m *map[int]int, object, id int) {
+	if *m == nil {
+		*m = map[int]int{}
+	}
+	if id > (*m)[object] {
+		(*m)[object] = id
+	}
+	if len(*m) > maxCursorPosts {
+		keys := slices.Sorted(maps.Keys(*m))
+		for _, k := range keys[:len(keys)-maxCursorPosts] {
+			delete(*m, k)
+		}
+	}
+}
+
+// eventSet remembers delivered event_ids with the long-poll position of the
+// answer that carried them, so that an event VK sends again (after failed:1)
+// is dropped, while one the pipeline asks for again by handing back an older
+// cursor is delivered again.
+type eventSet struct {
+	pos   map[string]int64
+	order []string // oldest first, for eviction
+	max   int
+}
+
+func newEventSet(n int) eventSet {
+	return eventSet{pos: make(map[string]int64, n), max: n}
+}
+
+// delivered reports whether id was delivered in an answer at or before the
+// cursor position from (which the pipeline therefore has).
+func (s *eventSet) delivered(id, from string) bool {
+	p, ok := s.pos[id]
+	if !ok {
+		return false
+	}
+	f, err := strconv.ParseInt(from, 10, 64)
+	return err == nil && p <= f
+}
+
+// add records id as delivered in the answer ending at position at.
+func (s *eventSet) add(id, at string) {
+	p, err := strconv.ParseInt(at, 10, 64)
+	if err != nil {
+		return
+	}
+	if _, ok := s.pos[id]; !ok {
+		s.order = append(s.order, id)
+	}
+	s.pos[id] = p
+	if len(s.order) > s.max {
+		drop := s.order[:len(s.order)-s.max]
+		for _, d := range drop {
+			delete(s.pos, d)
+		}
+		s.order = slices.Clone(s.order[len(drop):])
+	}
+}

@@ -1,0 +1,95 @@
+package vk
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/strazh/strazh/moderation"
+)
+
+// Fetch returns the next updates and the cursor that covers them. It works
+// only from the cursor it is handed (nil on the first start): one a_check
+// from its ts, blocking up to long_poll_wait, so everything fetched is
+// returned, and a cursor handed back again (after a crash or a failed
+// batch) reads the same events again.
+//
+// A catch-up over the wall and the boards runs first when the connector
+// starts from a saved cursor (or with backfill on a first start), and when
+// the long poll reports lost history (failed:3, or failed:1 moving ts
+// ahead). Its batch keeps the long-poll ts, so the events since then follow.
+//
+// Transport errors are retried with back-off up to max_retries, then
+// returned as *moderation.BackOffError. A broken community token gives
+// moderation.ErrCredentials. A catch-up that fails for a reason other than
+// a transient one (a broken user token, say) is logged and skipped, so
+// reading goes on.
+func (c *Connector) Fetch(ctx context.Context, raw []byte) ([]moderation.Update, []byte, error) {
+	ups, next, err := c.fetch(ctx, raw)
+	if err != nil {
+		return nil, nil, fmt.Errorf("vk: fetch: %w", err)
+	}
+	return ups, next, nil
+}
+
+func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update, []byte, error) {
+	c.fetchMu.Lock()
+	defer c.fetchMu.Unlock()
+	if c.isClosed() {
+		return nil, nil, errClosed
+	}
+	cur, err := decodeCursor(raw)
+	if err != nil {
+		// An unreadable cursor must not wedge the account: start from now
+		// and catch up over the window.
+		c.log.Warn("unreadable cursor; starting from now with a catch-up", "err", err)
+		c.catchup = true
+	}
+	from := cur.Ts
+	if !c.started {
+		c.started = true
+		if len(raw) > 0 || c.backfil {
+			c.catchup = true
+		}
+	}
+	if time.Since(c.authors.loaded) >= c.cfg.ManagersRefresh {
+		_ = c.refreshManagers(ctx, false) // logs and keeps the old list
+	}
+	var ups []moderation.Update
+	for {
+		if c.catchup {
+			if cur.Ts == "" {
+				// Take the long-poll position first, so that what comes
+				// after the catch-up's reads is in the long poll.
+				if err := c.refreshServer(ctx, false); err != nil {
+					return nil, nil, err
+				}
+				cur.Ts = c.lp.ts
+			}
+			cu, err := c.catchUp(ctx, &cur)
+			if err != nil {
+				if ctx.Err() != nil || moderation.Classify(err) == moderation.ClassRetry {
+					return nil, nil, err
+				}
+				c.log.Error("catch-up skipped", "err", err)
+			}
+			c.catchup = false
+			if len(cu) > 0 {
+				ups = cu
+				break
+			}
+		}
+		ans, lost, err := c.poll(ctx, &cur)
+		if err != nil {
+			return nil, nil, err
+		}
+		if lost {
+			c.catchup = true
+			continue
+		}
+		ups = c.convert(ans.Updates, from, &cur)
+		break
+	}
+	c.resolveNames(ctx, ups)
+	return ups, cur.encode(), nil
+}

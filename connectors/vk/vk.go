@@ -1,0 +1,198 @@
+// Package vk is the VKontakte connector: it reads a community's comments,
+// board posts and private messages through the Bots Long Poll (with a
+// catch-up over the wall and boards after a restart or lost history), and
+// deletes, restores and bans through the API (docs/platform-apis.md §1).
+//
+// It needs two tokens: a community token (long poll, board, messages) and a
+// user token of a community admin (wall/photo/video/market comments, bans,
+// wall reading). See README.md.
+package vk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/strazh/strazh/config/secret"
+	"github.com/strazh/strazh/connectors"
+	"github.com/strazh/strazh/moderation"
+)
+
+// Network is the name the connector registers under.
+const Network = "vk"
+
+func init() {
+	connectors.Register(Network, connectors.Factory{
+		Config: func() connectors.Config { return DefaultConfig() },
+		New: func(cfg connectors.Config, deps connectors.Deps) (moderation.Connector, error) {
+			c, ok := cfg.(*Config)
+			if !ok {
+				return nil, fmt.Errorf("vk: config is %T, want *vk.Config", cfg)
+			}
+			return New(c, deps)
+		},
+	})
+}
+
+// Connector is one VK community. Fetch is called by one goroutine; the
+// actions may run concurrently with it and with each other.
+type Connector struct {
+	cfg     Config
+	account string
+	log     *slog.Logger
+	hc      *http.Client
+	ownHC   bool // hc was made here; Close releases its connections
+	api     *client
+	read    tokenKind // token for wall/board reads: service if configured, else user
+	epoch   time.Time
+	backfil bool
+
+	fetchMu   sync.Mutex // one Fetch at a time; guards the fields below
+	lp        lpServer   // current long-poll server, key and ts
+	started   bool       // the first Fetch ran
+	catchup   bool       // a catch-up is owed (restart, failed:3, lost history)
+	seen      eventSet   // event_ids delivered, for dedup
+	authors   authors    // names and managers
+	selfID    int        // the user token's owner (bans by strazh itself)
+	noExecute bool       // VK refused our execute script: read one call at a time
+
+	closeOnce sync.Once
+	closed    chan struct{}
+}
+
+// New builds a connector without I/O; it resolves the tokens.
+func New(cfg *Config, deps connectors.Deps) (*Connector, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("vk: %w", err)
+	}
+	var tokens [nTokens]string
+	var errs []error
+	var err error
+	if tokens[community], err = secret.Resolve("community_token", cfg.CommunityTokenEnv, cfg.CommunityTokenFile); err != nil {
+		errs = append(errs, err)
+	}
+	if tokens[user], err = secret.Resolve("user_token", cfg.UserTokenEnv, cfg.UserTokenFile); err != nil {
+		errs = append(errs, err)
+	}
+	if cfg.ServiceTokenEnv != "" || cfg.ServiceTokenFile != "" {
+		if tokens[service], err = secret.Resolve("service_token", cfg.ServiceTokenEnv, cfg.ServiceTokenFile); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("vk: %w", errors.Join(errs...))
+	}
+	return newConnector(cfg, deps, tokens), nil
+}
+
+// newConnector builds a connector from checked config and resolved tokens
+// (tests use it to go past the limits Validate enforces).
+func newConnector(cfg *Config, deps connectors.Deps, tokens [nTokens]string) *Connector {
+	c := &Connector{
+		cfg:     *cfg,
+		account: deps.Account,
+		log:     deps.Logger,
+		hc:      deps.HTTPClient,
+		epoch:   deps.Epoch,
+		backfil: deps.Backfill,
+		closed:  make(chan struct{}),
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	c.log = c.log.With("network", Network, "account", c.account)
+	if c.hc == nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = 8
+		tr.ResponseHeaderTimeout = cfg.LongPollWait + cfg.RequestTimeout
+		c.hc = &http.Client{Transport: tr}
+		c.ownHC = true
+	}
+	methodURL := cfg.APIURL
+	if !strings.HasSuffix(methodURL, "/") {
+		methodURL += "/"
+	}
+	rps := [nTokens]int{community: cfg.CommunityRPS, user: cfg.UserRPS, service: cfg.UserRPS}
+	c.api = newClient(methodURL, c.hc, tokens, rps, cfg.RequestTimeout)
+	c.read = user
+	if tokens[service] != "" {
+		c.read = service
+	}
+	c.seen = newEventSet(20000)
+	c.authors = newAuthors()
+	return c
+}
+
+// Capabilities: VK can delete, restore, ban and unban.
+func (c *Connector) Capabilities() moderation.Capabilities {
+	return moderation.Capabilities{Delete: true, Ban: true, Unban: true, Restore: true}
+}
+
+// Connect switches on the long poll and its events, takes a long-poll
+// server, and checks the user token (whose owner it learns) and the list of
+// managers. A broken community token is an error that stops reading; a
+// broken user token is reported too (wrapped in moderation.ErrCredentials),
+// but Fetch still works with the community token alone, so the pipeline may
+// go on reading. Connect may be called again.
+func (c *Connector) Connect(ctx context.Context) error {
+	c.fetchMu.Lock()
+	defer c.fetchMu.Unlock()
+	if err := c.refreshServer(ctx, true); err != nil {
+		return fmt.Errorf("vk: connect: %w", err)
+	}
+	var me []struct {
+		ID int `json:"id"`
+	}
+	if err := c.api.call(ctx, user, "users.get", nil, &me); err != nil {
+		return fmt.Errorf("vk: connect: check user token: %w", err)
+	}
+	if len(me) > 0 {
+		c.selfID = me[0].ID
+	}
+	if err := c.refreshManagers(ctx, true); err != nil {
+		return fmt.Errorf("vk: connect: %w", err)
+	}
+	return nil
+}
+
+// Close releases idle connections. It is idempotent; Fetch and the actions
+// fail afterwards.
+func (c *Connector) Close(ctx context.Context) error {
+	c.closeOnce.Do(func() {
+		close(c.closed)
+		if c.ownHC {
+			c.hc.CloseIdleConnections()
+		}
+	})
+	return nil
+}
+
+var errClosed = errors.New("connector closed")
+
+func (c *Connector) isClosed() bool {
+	select {
+	case <-c.closed:
+		return true
+	default:
+		return false
+	}
+}
+
+// sleep waits d, or until ctx ends or the connector closes.
+func (c *Connector) sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-c.closed:
+		return errClosed
+	}
+}

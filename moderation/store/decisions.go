@@ -149,6 +149,9 @@ func (w *writer) index(p *prior, d *moderation.Decision) error {
 	return nil
 }
 
+// appendFill is the fill percent of buckets whose keys grow (IDs, times).
+const appendFill = 0.95
+
 // Commit records decisions and then the account's cursor, in one
 // transaction. A decision whose (comment ID, version) was decided before,
 // or earlier in the same batch, is dropped. Commit assigns the IDs of the
@@ -168,6 +171,9 @@ func (db *DB) Commit(account string, ds []*moderation.Decision, cursor []byte) (
 			return err
 		}
 		w := writer{bs: bs, now: now}
+		// Appends to these buckets: fill their pages.
+		bs.decisions.FillPercent, bs.byTime.FillPercent = appendFill, appendFill
+		seen := bs.comments.Cursor() // one cursor for every lookup: no allocation per seek
 		for _, d := range ds {
 			if d == nil {
 				continue
@@ -178,7 +184,7 @@ func (db *DB) Commit(account string, ds []*moderation.Decision, cursor []byte) (
 				return fmt.Errorf("store: commit %s: decision for comment %s belongs to account %q", account, d.Comment.ID, d.Comment.Account)
 			}
 			ck := w.a.commentKey(d.Comment.ID, d.Version)
-			if bs.comments.Get(ck) != nil {
+			if k, _ := seen.Seek(ck); k != nil && string(k) == string(ck) {
 				continue
 			}
 			id, err := bs.decisions.NextSequence()

@@ -125,7 +125,7 @@ func openBolt(path string, o *Options) (*bbolt.DB, error) {
 		Timeout:      o.Timeout,
 		ReadOnly:     o.ReadOnly,
 		NoSync:       o.NoSync,
-		FreelistType: bbolt.FreelistMapType,
+		FreelistType: bbolt.FreelistArrayType,
 	})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, ErrLocked

@@ -144,7 +144,7 @@ func TestDB_Commit_Cursor(t *testing.T) {
 	}
 	mustCommit(t, db, "a", []byte("c1"), dec("a", "1", "u", "x", moderation.Allow))
 	mustCommit(t, db, "a", nil, dec("a", "2", "u", "y", moderation.Allow)) // nil: unchanged
-	mustCommit(t, db, "b", []byte("b1"))                                  // cursor only
+	mustCommit(t, db, "b", []byte("b1"))                                   // cursor only
 	for acc, want := range map[string]string{"a": "c1", "b": "b1"} {
 		if cur, err := db.Cursor(acc); err != nil || string(cur) != want {
 			t.Errorf("Cursor(%s) = %q, %v; want %q", acc, cur, err, want)

@@ -165,7 +165,10 @@ func (db *DB) compactIfWorthwhile() error {
 	if !db.worthCompacting() {
 		return nil
 	}
-	before, _ := os.Stat(db.path)
+	var sizeBefore int64
+	if fi, err := os.Stat(db.path); err == nil {
+		sizeBefore = fi.Size()
+	}
 	tmp := db.path + ".compact"
 	if err := os.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("store: compact: %w", err)
@@ -188,8 +191,11 @@ func (db *DB) compactIfWorthwhile() error {
 		return err
 	}
 	db.bolt = bdb
-	after, _ := os.Stat(db.path)
-	db.opts.Logger.Info("store compacted", "path", db.path, "size_before", before.Size(), "size_after", after.Size())
+	var sizeAfter int64
+	if fi, err := os.Stat(db.path); err == nil {
+		sizeAfter = fi.Size()
+	}
+	db.opts.Logger.Info("store compacted", "path", db.path, "size_before", sizeBefore, "size_after", sizeAfter)
 	return nil
 }
 

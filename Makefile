@@ -1,0 +1,52 @@
+# strazh — the two commands a newcomer needs: `make demo` and `make test`.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+GO      ?= go
+BIN     := bin/strazh
+CORPUS  ?= ../shared/corpus
+
+.PHONY: all build test test-short vet lint demo demo-vk bench eval deploy-check crash-test clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/strazh
+
+## test: vet, gofmt check and every test with the race detector (what CI runs)
+test: vet
+	@fmt=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$fmt" ]; then echo "gofmt needed:"; echo "$$fmt"; exit 1; fi
+	$(GO) test -race -count=1 ./...
+
+test-short:
+	$(GO) test -short -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+
+lint: vet
+	@command -v golangci-lint >/dev/null && golangci-lint run || echo "golangci-lint not installed; vet and gofmt ran"
+
+## demo: the real daemon against a simulated network and Telegram chat, no tokens
+demo: build
+	./$(BIN) demo
+
+demo-vk: build
+	./$(BIN) demo -network vk
+
+## bench: pipeline, store, rules and connector benchmarks with allocations
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## eval: the rule engine's precision and recall on the development corpus
+eval: build
+	./$(BIN) eval $(CORPUS)/russe_detox_2022.jsonl $(CORPUS)/telegram_spam_ru.jsonl $(CORPUS)/stankin_antispam.jsonl $(CORPUS)/peer/*.jsonl
+
+## crash-test: the SIGKILL crash test, 20 times
+crash-test:
+	$(GO) test -count=20 -run TestDaemon_SurvivesSIGKILL ./cmd/strazh
+
+deploy-check:
+	./deploy/check.sh
+
+clean:
+	rm -rf bin

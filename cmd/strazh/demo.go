@@ -1,0 +1,417 @@
+package main
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/strazh/strazh/config"
+	"github.com/strazh/strazh/connectors/sim/simtest"
+	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/review"
+	"github.com/strazh/strazh/moderation/review/telegramtest"
+)
+
+// demoNet is a simulated network the demo runs the real daemon against.
+type demoNet interface {
+	// Account returns the account's YAML keys (besides name/network)
+	// pointing at the fake.
+	Account() map[string]any
+	// Env returns environment variables (tokens) the account refers to.
+	Env() map[string]string
+	// Post publishes a comment as a citizen: kind is "wall", "photo",
+	// "video", "market", "board" or "message"; author is a positive user id.
+	// It returns the network-local comment id.
+	Post(ctx context.Context, kind string, author int, authorName, text string) (int, error)
+	// Summary reports what reached the fake: comments deleted, authors banned.
+	Summary() (deleted, banned int)
+	Close()
+}
+
+// demoNets are the networks `strazh demo -network` offers besides sim.
+var demoNets = map[string]func() (demoNet, error){}
+
+//go:embed demo_comments.txt
+var demoScript string
+
+// demoLine is one scripted comment: who writes what, and how the moderator
+// of the demo answers if it goes to review.
+type demoLine struct {
+	author int
+	name   string
+	kind   string
+	text   string
+	tap    string // label the simulated moderator presses on its card
+}
+
+func parseDemoScript(s string) ([]demoLine, error) {
+	var out []demoLine
+	for i, line := range strings.Split(s, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		parts := strings.SplitN(line, "|", 5)
+		if len(parts) != 5 {
+			return nil, fmt.Errorf("demo_comments.txt:%d: want author|name|kind|tap|text", i+1)
+		}
+		var id int
+		if _, err := fmt.Sscan(parts[0], &id); err != nil || id <= 0 {
+			return nil, fmt.Errorf("demo_comments.txt:%d: author %q is not a positive number", i+1, parts[0])
+		}
+		out = append(out, demoLine{author: id, name: parts[1], kind: parts[2], tap: parts[3], text: parts[4]})
+	}
+	return out, nil
+}
+
+// simDemo runs the demo against connectors/sim/simtest.
+type simDemo struct{ srv *simtest.Server }
+
+func (s *simDemo) Account() map[string]any {
+	return map[string]any{"api_url": s.srv.URL, "token_env": "STRAZH_DEMO_SIM_TOKEN", "poll_wait": "5s"}
+}
+func (s *simDemo) Env() map[string]string {
+	return map[string]string{"STRAZH_DEMO_SIM_TOKEN": simtest.Token}
+}
+func (s *simDemo) Post(_ context.Context, kind string, author int, name, text string) (int, error) {
+	id := s.srv.Post("post-1", fmt.Sprint(author), name, text)
+	var n int
+	_, err := fmt.Sscanf(id, "c%d", &n)
+	return n, err
+}
+func (s *simDemo) Summary() (int, int) { _, d, b := s.srv.Counts(); return d, b }
+func (s *simDemo) Close()              { s.srv.Close() }
+
+const (
+	demoChatID      = -1001234567890
+	demoModeratorID = 700001
+)
+
+func cmdDemo(ctx context.Context, args []string, s stdio) error {
+	fs := newFlags("demo", "[-network sim|vk] [-duration 60s]",
+		"Runs the real daemon end to end against a simulated network and a simulated\nTelegram chat: realistic comments arrive, strazh decides, deletes, bans and\nsends doubtful ones to review, where a simulated moderator taps the buttons.\nNo tokens, no network. The state stays in a temporary directory that\n`strazh audit` can read.", s)
+	network := fs.String("network", "sim", "simulated network: sim or "+strings.Join(demoNetNames(), ", "))
+	duration := fs.Duration("duration", 60*time.Second, "how long the comments keep arriving")
+	dir := fs.String("dir", "", "state directory to use (default: a new temporary one)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	script, err := parseDemoScript(demoScript)
+	if err != nil {
+		return err
+	}
+	var net demoNet
+	if *network == "sim" {
+		net = &simDemo{srv: simtest.New()}
+	} else if mk, ok := demoNets[*network]; ok {
+		if net, err = mk(); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(s.err, "strazh demo: -network %q: want sim or %s\n", *network, strings.Join(demoNetNames(), ", "))
+		return errUsage
+	}
+	defer net.Close()
+	tg := telegramtest.New("")
+	defer tg.Close()
+
+	if *dir == "" {
+		if *dir, err = os.MkdirTemp("", "strazh-demo-"); err != nil {
+			return err
+		}
+	}
+	cfgPath, err := writeDemoConfig(*dir, *network, net, tg)
+	if err != nil {
+		return err
+	}
+	for k, v := range net.Env() {
+		os.Setenv(k, v)
+	}
+	os.Setenv("STRAZH_DEMO_TELEGRAM_TOKEN", tg.Token())
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		return fmt.Errorf("demo config: %w", err)
+	}
+	logFile, err := os.Create(filepath.Join(*dir, "strazh.log"))
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+
+	view := newDemoView(s.out)
+	fmt.Fprintf(s.out, "strazh demo: %d comments over %s on a simulated %s page; review chat simulated.\n", len(script), *duration, *network)
+	fmt.Fprintf(s.out, "state: %s   log: %s\n\n", *dir, logFile.Name())
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ready := make(chan *moderation.Pipeline, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- runDaemon(ctx, cfg, daemonHooks{
+			logOut:     logFile,
+			onDecision: view.decision,
+			onReady:    func(p *moderation.Pipeline) { ready <- p },
+			timing: review.Timing{PollTimeout: 2 * time.Second, Tick: time.Second, MinGap: 50 * time.Millisecond,
+				PerMinute: 600, RetryMin: 100 * time.Millisecond, RetryMax: time.Second},
+		})
+	}()
+	var pipe *moderation.Pipeline
+	select {
+	case pipe = <-ready:
+	case err := <-done:
+		return fmt.Errorf("daemon did not start: %w (see %s)", err, logFile.Name())
+	}
+
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); moderateInDemo(ctx, tg, script, view) }()
+
+	gap := *duration / time.Duration(len(script))
+	for i, l := range script {
+		if ctx.Err() != nil {
+			break
+		}
+		if _, err := net.Post(ctx, l.kind, l.author, l.name, l.text); err != nil {
+			fmt.Fprintf(s.err, "post %d: %v\n", i+1, err)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(gap):
+		}
+	}
+	// Let the last decisions, actions and taps land.
+	settle := time.Now().Add(15 * time.Second)
+	for time.Now().Before(settle) && ctx.Err() == nil {
+		pending, _ := pipe.PendingReviews()
+		if len(pending) == 0 && view.count() >= len(script) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond)
+	cancel()
+	wg.Wait()
+	if err := <-done; err != nil {
+		return err
+	}
+	deleted, banned := net.Summary()
+	view.summary(deleted, banned, len(tg.BotMessages(demoChatID)))
+	fmt.Fprintf(s.out, "\nEvery decision is kept. Read them with:\n  strazh audit -config %s\n", cfgPath)
+	return nil
+}
+
+func demoNetNames() []string {
+	names := make([]string, 0, len(demoNets))
+	for n := range demoNets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func writeDemoConfig(dir, network string, net demoNet, tg *telegramtest.Server) (string, error) {
+	acc := map[string]any{"name": "admin-" + network, "network": network,
+		"ban": map[string]any{"duration": "720h", "comment": "Нарушение правил сообщества"}}
+	for k, v := range net.Account() {
+		acc[k] = v
+	}
+	cfg := map[string]any{
+		"state_dir": filepath.Join(dir, "state"),
+		"metrics":   map[string]any{"listen": ""},
+		"log":       map[string]any{"level": "info", "format": "text"},
+		"rules":     map[string]any{"builtin": "ru"},
+		"telegram": map[string]any{"api_url": tg.URL(), "token_env": "STRAZH_DEMO_TELEGRAM_TOKEN",
+			"chat_id": demoChatID, "moderators": []int64{demoModeratorID}, "language": "ru", "notify_auto": "each"},
+		"accounts": []any{acc},
+	}
+	b, err := yaml.Marshal(cfg)
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "config.yaml")
+	header := "# Written by `strazh demo`: the daemon's configuration against simulated services.\n"
+	return path, os.WriteFile(path, append([]byte(header), b...), 0o600)
+}
+
+// moderateInDemo plays the press secretary: it watches the chat for review
+// cards and taps what the script says (a second tap for the ban length).
+func moderateInDemo(ctx context.Context, tg *telegramtest.Server, script []demoLine, view *demoView) {
+	taps := make(map[string]string, len(script))
+	for _, l := range script {
+		if l.tap != "" && l.tap != "-" {
+			taps[excerpt(l.text, 40)] = l.tap
+		}
+	}
+	user := telegramtest.User{ID: demoModeratorID, FirstName: "Мария", LastName: "Пресс-секретарь"}
+	handled := map[int64]bool{}
+	for ctx.Err() == nil {
+		for _, m := range tg.BotMessages(demoChatID) {
+			if handled[m.ID] || !hasButton(m, "Оставить") {
+				continue
+			}
+			tap := ""
+			for key, t := range taps {
+				if strings.Contains(excerpt(m.Text, 100000), strings.TrimSuffix(key, "…")) {
+					tap = t
+					break
+				}
+			}
+			if tap == "" {
+				tap = "Оставить"
+			}
+			handled[m.ID] = true
+			time.Sleep(700 * time.Millisecond) // a human takes a moment
+			first, second, _ := strings.Cut(tap, "/")
+			if err := tg.Press(demoChatID, m.ID, first, user); err != nil {
+				view.note("модератор: не удалось нажать «%s»: %v", first, err)
+				continue
+			}
+			if second != "" {
+				_ = tg.Wait(ctx, func() bool { mm, _ := tg.Message(demoChatID, m.ID); return hasButton(mm, second) })
+				if err := tg.Press(demoChatID, m.ID, second, user); err != nil {
+					view.note("модератор: не удалось нажать «%s»: %v", second, err)
+					continue
+				}
+				view.note("модератор нажал «%s» → «%s»", first, second)
+			} else {
+				view.note("модератор нажал «%s»", first)
+			}
+		}
+		wait, cancel := context.WithTimeout(ctx, time.Second)
+		select {
+		case <-tg.Changed():
+		case <-wait.Done():
+		}
+		cancel()
+	}
+}
+
+func hasButton(m telegramtest.Message, label string) bool {
+	for _, b := range m.Buttons() {
+		if strings.Contains(b, label) {
+			return true
+		}
+	}
+	return false
+}
+
+// demoView prints decisions as they happen, one readable line each.
+type demoView struct {
+	mu      sync.Mutex
+	w       io.Writer
+	color   bool
+	seen    map[uint64]bool
+	verdict map[moderation.Verdict]int
+	rules   map[string]int
+	human   int
+	start   time.Time
+}
+
+func newDemoView(w io.Writer) *demoView {
+	color := false
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 && os.Getenv("NO_COLOR") == "" {
+			color = true
+		}
+	}
+	return &demoView{w: w, color: color, seen: map[uint64]bool{}, verdict: map[moderation.Verdict]int{},
+		rules: map[string]int{}, start: time.Now()}
+}
+
+func (v *demoView) paint(code, s string) string {
+	if !v.color {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+var verdictStyle = map[moderation.Verdict][2]string{
+	moderation.Allow:  {"32", "✔ оставлен "},
+	moderation.Review: {"33", "? на проверку"},
+	moderation.Delete: {"31", "✖ удалён   "},
+	moderation.Ban:    {"35", "⛔ удалён+бан"},
+}
+
+func (v *demoView) decision(d *moderation.Decision) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	ts := time.Now().Format("15:04:05")
+	if !v.seen[d.ID] {
+		v.seen[d.ID] = true
+		f := d.Final()
+		v.verdict[f]++
+		for _, m := range d.Matches {
+			v.rules[m.Rule]++
+		}
+		st := verdictStyle[f]
+		rule := ""
+		if len(d.Matches) > 0 {
+			rule = "  [" + d.Matches[0].Rule + "]"
+		}
+		fmt.Fprintf(v.w, "%s %s %-16s «%s»%s\n", ts, v.paint(st[0], st[1]), excerpt(d.Comment.Author.Name, 16),
+			excerpt(d.Comment.Text, 60), v.paint("2", rule))
+		return
+	}
+	// A later call: actions ran, or a human decided.
+	if d.Review != nil && d.Review.Status == moderation.ReviewDecided && d.Review.By != moderation.ByAuto {
+		v.human++
+		st := verdictStyle[d.Review.Verdict]
+		fmt.Fprintf(v.w, "%s   ↳ решение модератора %s: %s «%s»\n", ts, d.Review.ByName, v.paint(st[0], strings.TrimSpace(st[1])),
+			excerpt(d.Comment.Text, 40))
+	}
+	for _, a := range d.Actions {
+		if a.State == moderation.ActionFailed {
+			fmt.Fprintf(v.w, "%s   ↳ %s не удалось: %s\n", ts, a.Type, a.Error)
+		}
+	}
+}
+
+func (v *demoView) note(format string, args ...any) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	fmt.Fprintf(v.w, "%s   ↳ %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
+}
+
+func (v *demoView) count() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return len(v.seen)
+}
+
+func (v *demoView) summary(deleted, banned, chatMessages int) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	fmt.Fprintf(v.w, "\n── Итог / Summary (%s) ──\n", time.Since(v.start).Round(time.Second))
+	fmt.Fprintf(v.w, "comments decided: %d   allow %d · review %d · delete %d · delete+ban %d\n", len(v.seen),
+		v.verdict[moderation.Allow], v.verdict[moderation.Review], v.verdict[moderation.Delete], v.verdict[moderation.Ban])
+	fmt.Fprintf(v.w, "on the network: %d comments deleted, %d authors banned; %d human decisions; %d messages in the review chat\n",
+		deleted, banned, v.human, chatMessages)
+	type kv struct {
+		k string
+		n int
+	}
+	var top []kv
+	for k, n := range v.rules {
+		top = append(top, kv{k, n})
+	}
+	sort.Slice(top, func(i, j int) bool { return top[i].n > top[j].n || (top[i].n == top[j].n && top[i].k < top[j].k) })
+	if len(top) > 0 {
+		fmt.Fprintf(v.w, "rules that fired:")
+		for i, e := range top {
+			if i == 8 {
+				break
+			}
+			fmt.Fprintf(v.w, " %s×%d", e.k, e.n)
+		}
+		fmt.Fprintln(v.w)
+	}
+}

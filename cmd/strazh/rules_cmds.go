@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/strazh/strazh/config"
+	"github.com/strazh/strazh/config/secret"
+	"github.com/strazh/strazh/rules"
+	"github.com/strazh/strazh/rules/eval"
+)
+
+// multiFlag collects a repeatable flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
+
+// loadEngine builds the rule engine from the configuration's rules section
+// (or the shipped packs when path is empty) plus extra files.
+func loadEngine(path string, extra []string) (*rules.Engine, error) {
+	rc, dir := rules.DefaultConfig(), "."
+	if path != "" {
+		cfg, err := config.Load(path)
+		if err != nil {
+			return nil, err
+		}
+		rc, dir = cfg.Rules, cfg.Dir()
+	}
+	rc.Files = append(rc.Files, extra...)
+	return rules.Load(rc, dir)
+}
+
+func rulesFlags(fs *flag.FlagSet) (*string, *multiFlag) {
+	path := fs.String("config", "", "configuration `file` whose rules section to use (default: the shipped packs)")
+	var extra multiFlag
+	fs.Var(&extra, "rules", "an extra rule `file` or glob (repeatable)")
+	return path, &extra
+}
+
+func cmdClassify(_ context.Context, args []string, s stdio) error {
+	fs := newFlags("classify", "[-config FILE] [-rules FILE]...",
+		`Reads one comment per line on stdin and prints one JSON verdict per line:
+{"verdict":"allow|review|delete|ban","labels":[...],"rules":[...],"reason":"..."}
+Each line is judged as a new author's comment on an empty page.`, s)
+	path, extra := rulesFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	engine, err := loadEngine(*path, *extra)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(s.out, 64<<10)
+	if err := eval.Classify(engine, s.in, w); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+func cmdEval(_ context.Context, args []string, s stdio) error {
+	fs := newFlags("eval", "[-config FILE] [-rules FILE]... [-json] FILE.jsonl...",
+		`Measures the rules on labelled JSON Lines files ({"text","labels","scope"},
+or peer vectors with "expected": flag|clean): precision, recall and F1 per
+label, and the share of clean comments acted on or sent to review.`, s)
+	path, extra := rulesFlags(fs)
+	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return errUsage
+	}
+	engine, err := loadEngine(*path, *extra)
+	if err != nil {
+		return err
+	}
+	rep, err := eval.Run(engine, fs.Args())
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return rep.WriteJSON(s.out)
+	}
+	return rep.WriteTable(s.out)
+}
+
+func cmdCheck(_ context.Context, args []string, s stdio) error {
+	fs := newFlags("check", "-config FILE | -rules FILE...",
+		"Validates the configuration (every key, value and secret reference), the\nrules and every rule file's examples, and lists all problems. It needs\nneither the database nor the metrics port, so it runs beside a live daemon.", s)
+	path := fs.String("config", "", "configuration `file` to check")
+	var extra multiFlag
+	fs.Var(&extra, "rules", "check this rule `file` alone, with the shipped packs (repeatable)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *path == "" && len(extra) == 0 {
+		fs.Usage()
+		return errUsage
+	}
+	var problems []error
+	var cfg *config.Config
+	if *path != "" {
+		var err error
+		cfg, err = config.Load(*path)
+		if err != nil {
+			problems = append(problems, flatten(err)...)
+		}
+	}
+	rc, dir := rules.DefaultConfig(), "."
+	if cfg != nil {
+		rc, dir = cfg.Rules, cfg.Dir()
+	}
+	rc.Files = append(rc.Files, extra...)
+	engine, err := rules.Load(rc, dir)
+	if err != nil {
+		problems = append(problems, flatten(err)...)
+	} else if err := engine.SelfTest(); err != nil {
+		problems = append(problems, flatten(err)...)
+	}
+	if cfg != nil && len(problems) == 0 {
+		// Build the connectors: that reads every secret and checks it is there.
+		if _, err := buildAccounts(cfg, time.Time{}, slog.New(slog.DiscardHandler), nil); err != nil {
+			problems = append(problems, flatten(err)...)
+		}
+		if t := cfg.Telegram; t != nil {
+			if _, err := secret.Resolve("telegram.token", t.TokenEnv, t.TokenFile); err != nil {
+				problems = append(problems, fmt.Errorf("%s: %w", cfg.File, err))
+			}
+		}
+	}
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(s.err, p)
+		}
+		fmt.Fprintf(s.err, "%d problem(s) found\n", len(problems))
+		return exitError{1}
+	}
+	n := len(engine.Rules())
+	if cfg != nil {
+		fmt.Fprintf(s.out, "%s: OK (%d accounts, %d rules, all rule examples pass)\n", cfg.File, len(cfg.Accounts), n)
+	} else {
+		fmt.Fprintf(s.out, "rules OK (%d rules, all examples pass)\n", n)
+	}
+	return nil
+}
+
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}

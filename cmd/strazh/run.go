@@ -1,0 +1,322 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/strazh/strazh/config"
+	"github.com/strazh/strazh/connectors"
+	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/review"
+	"github.com/strazh/strazh/moderation/store"
+	"github.com/strazh/strazh/rules"
+)
+
+func cmdRun(ctx context.Context, args []string, s stdio) error {
+	fs := newFlags("run", "-config FILE", "Runs the daemon: reads every configured account, moderates, acts and\nsends doubtful comments to the review chat. SIGHUP reloads the rules;\nSIGTERM shuts down gracefully.", s)
+	path := fs.String("config", "/etc/strazh/config.yaml", "configuration `file`")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(*path)
+	if err != nil {
+		return err
+	}
+	return runDaemon(ctx, cfg, daemonHooks{logOut: s.err})
+}
+
+// daemonHooks let the demo and the tests watch and steer the daemon.
+type daemonHooks struct {
+	logOut     io.Writer
+	httpClient *http.Client                // for connectors and Telegram; nil: defaults
+	onDecision func(*moderation.Decision)  // live view
+	onReady    func(*moderation.Pipeline)  // once running
+	timing     review.Timing               // Telegram intervals (demo shortens them)
+	tune       func(o *moderation.Options) // pipeline options (tests shorten intervals)
+	level      *slog.LevelVar              // shared so SIGHUP can change it
+	sighup     <-chan os.Signal            // nil: the real SIGHUP
+}
+
+// daemon is one running strazh: store, rules, connectors, pipeline, reviewer.
+type daemon struct {
+	cfg   *config.Config
+	log   *slog.Logger
+	level *slog.LevelVar
+	db    *store.DB
+	pipe  *moderation.Pipeline
+	tg    *review.Telegram
+	reg   *prometheus.Registry
+	ready chan struct{}
+}
+
+func newLogger(cfg *config.Config, w io.Writer, level *slog.LevelVar) *slog.Logger {
+	level.Set(parseLevel(cfg.Log.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func parseLevel(s string) slog.Level {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return slog.LevelInfo
+	}
+	return l
+}
+
+// runDaemon runs strazh until ctx ends.
+func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
+	if h.logOut == nil {
+		h.logOut = os.Stderr
+	}
+	if h.level == nil {
+		h.level = new(slog.LevelVar)
+	}
+	d := &daemon{cfg: cfg, level: h.level, ready: make(chan struct{})}
+	d.log = newLogger(cfg, h.logOut, h.level)
+	if err := os.MkdirAll(cfg.StateDir, 0o700); err != nil {
+		return fmt.Errorf("state_dir: %w", err)
+	}
+	engine, err := rules.Load(cfg.Rules, cfg.Dir())
+	if err != nil {
+		return fmt.Errorf("rules: %w", err)
+	}
+	d.db, err = store.Open(cfg.DBPath(), &store.Options{Retention: cfg.Retention, Logger: d.log.With("component", "store")})
+	if err != nil {
+		return err
+	}
+	defer d.db.Close()
+
+	accounts, err := buildAccounts(cfg, d.db.Epoch(), d.log, h.httpClient)
+	if err != nil {
+		return err
+	}
+	d.reg = prometheus.NewRegistry()
+	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	opts := moderation.Options{
+		Store:         d.db,
+		Logger:        d.log,
+		Metrics:       moderation.NewMetrics(d.reg, version),
+		DryRun:        cfg.DryRun,
+		QueueSize:     cfg.Pipeline.QueueSize,
+		Retry:         cfg.Pipeline.Retry,
+		ShutdownGrace: cfg.Pipeline.ShutdownGrace,
+		OnDecision:    h.onDecision,
+	}
+	if h.tune != nil {
+		h.tune(&opts)
+	}
+	d.pipe, err = moderation.New(opts, engine, accounts)
+	if err != nil {
+		return err
+	}
+	if cfg.Telegram != nil {
+		d.tg, err = review.New(*cfg.Telegram, review.Deps{
+			Moderation: d.pipe, Store: d.db, History: d.pipe.History(),
+			Logger: d.log.With("component", "telegram"), HTTPClient: h.httpClient, Timing: h.timing,
+		})
+		if err != nil {
+			return fmt.Errorf("telegram: %w", err)
+		}
+		d.pipe.SetReviewer(d.tg)
+	}
+	if cfg.DryRun {
+		d.log.Warn("dry run: decisions are recorded, nothing is deleted or banned")
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errc := make(chan error, 4)
+	goFn := func(name string, fn func() error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := fn(); err != nil && !errors.Is(err, context.Canceled) {
+				errc <- fmt.Errorf("%s: %w", name, err)
+				cancel()
+			}
+		}()
+	}
+	if cfg.Metrics.Listen != "" {
+		ln, err := net.Listen("tcp", cfg.Metrics.Listen)
+		if err != nil {
+			return fmt.Errorf("metrics.listen: %w", err)
+		}
+		goFn("metrics", func() error { return d.serveMetrics(ctx, ln) })
+	}
+	admin, err := listenAdmin(cfg.SocketPath())
+	if err != nil {
+		return err
+	}
+	goFn("admin socket", func() error { return serveAdmin(ctx, admin, d) })
+	goFn("store maintenance", func() error { d.db.RunMaintenance(ctx, 6*time.Hour); return nil })
+	if d.tg != nil {
+		goFn("telegram", func() error { return d.tg.Run(ctx) })
+	}
+	goFn("reload", func() error { d.reloadOnHUP(ctx, h.sighup); return nil })
+	goFn("pipeline", func() error { return d.pipe.Run(ctx) })
+
+	close(d.ready)
+	notifySystemd("READY=1")
+	d.log.Info("strazh running", "version", version, "accounts", len(accounts), "state_dir", cfg.StateDir,
+		"metrics", cfg.Metrics.Listen, "telegram", d.tg != nil)
+	if h.onReady != nil {
+		h.onReady(d.pipe)
+	}
+	goFn("watchdog", func() error { d.watchdog(ctx); return nil })
+	<-ctx.Done()
+	notifySystemd("STOPPING=1")
+	wg.Wait()
+	close(errc)
+	var errs []error
+	for err := range errc {
+		errs = append(errs, err)
+	}
+	d.log.Info("strazh stopped")
+	return errors.Join(errs...)
+}
+
+// buildAccounts makes each account's connector (secrets are read here).
+func buildAccounts(cfg *config.Config, epoch time.Time, log *slog.Logger, client *http.Client) ([]moderation.Account, error) {
+	var out []moderation.Account
+	var errs []error
+	for i, a := range cfg.Accounts {
+		f, _ := connectors.Lookup(a.Network)
+		conn, err := f.New(a.Conn, connectors.Deps{
+			Account: a.Name, Logger: log.With("account", a.Name, "network", a.Network),
+			HTTPClient: client, Epoch: epoch, Backfill: a.Backfill,
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s:%d: accounts[%d] (%s): %w", cfg.File, a.Line, i, a.Name, err))
+			continue
+		}
+		out = append(out, moderation.Account{Name: a.Name, Network: a.Network, Conn: conn, Backfill: a.Backfill,
+			Ban: moderation.BanDefaults{Duration: a.Ban.Duration, Comment: a.Ban.Comment, Visible: a.Ban.Visible}})
+	}
+	return out, errors.Join(errs...)
+}
+
+func (d *daemon) serveMetrics(ctx context.Context, ln net.Listener) error {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(d.reg, promhttp.HandlerOpts{Registry: d.reg}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		if err := d.db.Ping(); err != nil {
+			http.Error(w, "store: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		select {
+		case <-d.ready:
+			fmt.Fprintln(w, "ready")
+		default:
+			http.Error(w, "starting", http.StatusServiceUnavailable)
+		}
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// reloadOnHUP reloads the rules and the log level on SIGHUP; a bad file
+// keeps what runs and says why.
+func (d *daemon) reloadOnHUP(ctx context.Context, ch <-chan os.Signal) {
+	if ch == nil {
+		c := make(chan os.Signal, 1)
+		signal.Notify(c, syscall.SIGHUP)
+		defer signal.Stop(c)
+		ch = c
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ch:
+		}
+		if err := d.reload(); err != nil {
+			d.log.Error("reload failed; the running configuration stays", "err", err)
+		}
+	}
+}
+
+func (d *daemon) reload() error {
+	notifySystemd("RELOADING=1")
+	defer notifySystemd("READY=1")
+	cfg, err := config.Load(d.cfg.File)
+	if err != nil {
+		return err
+	}
+	engine, err := rules.Load(cfg.Rules, cfg.Dir())
+	if err != nil {
+		return fmt.Errorf("rules: %w", err)
+	}
+	if err := engine.SelfTest(); err != nil {
+		return fmt.Errorf("rules examples: %w", err)
+	}
+	d.pipe.SetEngine(engine)
+	d.level.Set(parseLevel(cfg.Log.Level))
+	if structuralChange(d.cfg, cfg) {
+		d.log.Warn("accounts, state_dir, metrics or telegram changed: those take effect after a restart")
+	}
+	d.log.Info("configuration reloaded", "rules", len(engine.Rules()))
+	return nil
+}
+
+func structuralChange(a, b *config.Config) bool {
+	if a.StateDir != b.StateDir || a.Metrics != b.Metrics || len(a.Accounts) != len(b.Accounts) ||
+		(a.Telegram == nil) != (b.Telegram == nil) || a.DryRun != b.DryRun {
+		return true
+	}
+	for i := range a.Accounts {
+		if a.Accounts[i].Name != b.Accounts[i].Name || a.Accounts[i].Network != b.Accounts[i].Network {
+			return true
+		}
+	}
+	return false
+}
+
+// watchdog feeds systemd's watchdog while the store answers.
+func (d *daemon) watchdog(ctx context.Context) {
+	every := watchdogInterval()
+	if every <= 0 {
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if d.db.Ping() == nil {
+				notifySystemd("WATCHDOG=1")
+			}
+		}
+	}
+}

@@ -1,0 +1,313 @@
+// Package config loads strazh's YAML configuration strictly: every unknown
+// key and every wrong type is reported with file, line and key, all at once.
+// Secrets are never in the file: only the names of environment variables
+// (*_env) or files (*_file) that hold them.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/strazh/strazh/connectors"
+	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/review"
+	"github.com/strazh/strazh/rules"
+)
+
+// Config is the whole configuration file. The key names are a contract.
+type Config struct {
+	// StateDir holds strazh.db and the admin socket.
+	StateDir string `yaml:"state_dir"`
+	// DryRun decides and records but acts on nothing ("shadow mode").
+	DryRun bool `yaml:"dry_run"`
+	// Retention is how long decisions are kept (Go duration; default 8760h = 365 days).
+	Retention time.Duration `yaml:"retention"`
+	Metrics   Metrics       `yaml:"metrics"`
+	Log       Log           `yaml:"log"`
+	Rules     rules.Config  `yaml:"rules"`
+	// Telegram is the review chat; without it reviews wait for `strazh review`.
+	Telegram *review.Config `yaml:"telegram"`
+	Pipeline Pipeline       `yaml:"pipeline"`
+	Accounts []Account      `yaml:"accounts"`
+
+	// File is the path the configuration was read from.
+	File string `yaml:"-"`
+}
+
+// Metrics is the Prometheus endpoint.
+type Metrics struct {
+	// Listen is host:port for /metrics, /healthz and /readyz; "" turns it off.
+	Listen string `yaml:"listen"`
+}
+
+// Log is the logging setup.
+type Log struct {
+	Level  string `yaml:"level"`  // debug, info, warn, error
+	Format string `yaml:"format"` // text or json
+}
+
+// Pipeline tunes the daemon's core; the defaults suit most pages.
+type Pipeline struct {
+	// QueueSize is how many fetched batches wait per account before reading pauses.
+	QueueSize int `yaml:"queue_size"`
+	// ShutdownGrace bounds how long in-flight actions may take at shutdown.
+	ShutdownGrace time.Duration `yaml:"shutdown_grace"`
+	// Retry is the back-off for actions on the networks.
+	Retry moderation.RetryPolicy `yaml:",inline"`
+}
+
+// Account is one page on one network. The keys besides these belong to the
+// network's connector (see connectors/<network>).
+type Account struct {
+	// Name is unique; it appears in metrics, logs and the audit.
+	Name string `yaml:"name"`
+	// Network is the connector: vk, sim, ...
+	Network string `yaml:"network"`
+	// Backfill moderates comments created before strazh's first start too.
+	Backfill bool `yaml:"backfill"`
+	// Ban is how this account bans when a rule or moderator does not say.
+	Ban Ban `yaml:"ban"`
+
+	// Conn is the connector's own configuration.
+	Conn connectors.Config `yaml:"-"`
+	// Line is where the account starts in the file, for messages.
+	Line int `yaml:"-"`
+}
+
+// Ban holds an account's ban defaults.
+type Ban struct {
+	// Duration of a ban when none is given (Go duration; 0 = forever).
+	Duration time.Duration `yaml:"duration"`
+	// Comment is shown to the banned user where the network allows it.
+	Comment string `yaml:"comment"`
+	// Visible shows Comment to the user.
+	Visible bool `yaml:"visible"`
+}
+
+// Default returns a configuration with every default set and no accounts.
+func Default() Config {
+	r := moderation.DefaultRetryPolicy()
+	return Config{
+		StateDir:  "/var/lib/strazh",
+		Retention: 365 * 24 * time.Hour,
+		Metrics:   Metrics{Listen: "127.0.0.1:9464"},
+		Log:       Log{Level: "info", Format: "text"},
+		Rules:     rules.DefaultConfig(),
+		Pipeline:  Pipeline{QueueSize: 4, ShutdownGrace: 10 * time.Second, Retry: r},
+	}
+}
+
+// Load reads and validates a configuration file. The error lists every
+// problem found, each naming file, line and key.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse is Load on bytes already read; path is used in messages and to
+// resolve relative rule files.
+func Parse(path string, data []byte) (*Config, error) {
+	cfg := Default()
+	cfg.File = path
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, Problem{File: path, Msg: cleanYAMLError(err)}
+	}
+	d := &decoder{file: path}
+	if len(doc.Content) == 0 {
+		return nil, Problem{File: path, Msg: "empty configuration"}
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, Problem{File: path, Line: root.Line, Msg: "the configuration must be a mapping of keys"}
+	}
+	var accountsNode *yaml.Node
+	rest := &yaml.Node{Kind: yaml.MappingNode, Line: root.Line}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "accounts" {
+			accountsNode = root.Content[i+1]
+			continue
+		}
+		rest.Content = append(rest.Content, root.Content[i], root.Content[i+1])
+	}
+	if tg := find(root, "telegram"); tg != nil && tg.Tag != "!!null" {
+		def := review.DefaultConfig()
+		cfg.Telegram = &def
+	}
+	d.decode(rest, "", &cfg)
+	if accountsNode != nil {
+		cfg.Accounts = d.accounts(accountsNode)
+	}
+	problems := d.problems
+	for _, err := range cfg.validate() {
+		var p Problem
+		if errors.As(err, &p) {
+			problems = append(problems, p)
+			continue
+		}
+		problems = append(problems, Problem{File: path, Msg: err.Error()})
+	}
+	if len(problems) > 0 {
+		errs := make([]error, len(problems))
+		for i, p := range problems {
+			errs[i] = p
+		}
+		return &cfg, errors.Join(errs...)
+	}
+	return &cfg, nil
+}
+
+func find(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// accounts decodes the accounts list: common keys plus the connector's own.
+func (d *decoder) accounts(n *yaml.Node) []Account {
+	if n.Kind != yaml.SequenceNode {
+		d.add(n.Line, "accounts", "must be a list of accounts, not %s", kindName(n))
+		return nil
+	}
+	out := make([]Account, 0, len(n.Content))
+	for i, item := range n.Content {
+		path := fmt.Sprintf("accounts[%d]", i)
+		acc := Account{Line: item.Line}
+		if item.Kind != yaml.MappingNode {
+			d.add(item.Line, path, "must be a mapping of keys, not %s", kindName(item))
+			continue
+		}
+		netNode := find(item, "network")
+		if netNode == nil {
+			d.add(item.Line, path+".network", "required (one of %v)", connectors.Names())
+			continue
+		}
+		f, ok := connectors.Lookup(netNode.Value)
+		if !ok {
+			d.add(netNode.Line, path+".network", "unknown network %q (known: %v)", netNode.Value, connectors.Names())
+			continue
+		}
+		acc.Conn = f.Config()
+		d.decode(item, path, &acc, acc.Conn)
+		out = append(out, acc)
+	}
+	return out
+}
+
+// validate checks values and combinations; problems name their keys.
+func (c *Config) validate() []error {
+	var errs []error
+	bad := func(line int, key, format string, args ...any) {
+		errs = append(errs, Problem{File: c.File, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
+	}
+	if c.StateDir == "" {
+		bad(0, "state_dir", "required")
+	} else if !filepath.IsAbs(c.StateDir) {
+		bad(0, "state_dir", "%q must be an absolute path", c.StateDir)
+	}
+	if c.Retention < 24*time.Hour {
+		bad(0, "retention", "%s is shorter than a day", c.Retention)
+	}
+	if c.Metrics.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.Metrics.Listen); err != nil {
+			bad(0, "metrics.listen", "%q is not host:port", c.Metrics.Listen)
+		}
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		bad(0, "log.level", "%q is not one of debug, info, warn, error", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		bad(0, "log.format", "%q is not text or json", c.Log.Format)
+	}
+	if c.Pipeline.QueueSize < 1 || c.Pipeline.QueueSize > 1024 {
+		bad(0, "pipeline.queue_size", "%d is not between 1 and 1024", c.Pipeline.QueueSize)
+	}
+	if c.Pipeline.Retry.MaxRetries < 1 {
+		bad(0, "pipeline.max_retries", "must be at least 1")
+	}
+	if c.Pipeline.Retry.InitialInterval <= 0 || c.Pipeline.Retry.MaxInterval < c.Pipeline.Retry.InitialInterval {
+		bad(0, "pipeline.initial_interval", "must be > 0 and not above pipeline.max_interval")
+	}
+	if err := c.Rules.Validate(); err != nil {
+		errs = append(errs, prefixed(c.File, "", err)...)
+	}
+	if c.Telegram != nil {
+		if err := c.Telegram.Validate(); err != nil {
+			errs = append(errs, prefixed(c.File, "", err)...)
+		}
+	}
+	if len(c.Accounts) == 0 {
+		bad(0, "accounts", "at least one account is required")
+	}
+	names := map[string]int{}
+	for i, a := range c.Accounts {
+		path := fmt.Sprintf("accounts[%d]", i)
+		if a.Name == "" {
+			bad(a.Line, path+".name", "required")
+		} else if prev, dup := names[a.Name]; dup {
+			bad(a.Line, path+".name", "%q is also the name of accounts[%d]", a.Name, prev)
+		} else {
+			names[a.Name] = i
+		}
+		if a.Ban.Duration < 0 {
+			bad(a.Line, path+".ban.duration", "must not be negative")
+		}
+		if a.Conn != nil {
+			if err := a.Conn.Validate(); err != nil {
+				label := path
+				if a.Name != "" {
+					label = fmt.Sprintf("%s (%s)", path, a.Name)
+				}
+				for _, e := range flatten(err) {
+					errs = append(errs, Problem{File: c.File, Line: a.Line, Key: label, Msg: e.Error()})
+				}
+			}
+		}
+	}
+	return errs
+}
+
+// prefixed turns a joined validation error into problems under a key.
+func prefixed(file, key string, err error) []error {
+	var out []error
+	for _, e := range flatten(err) {
+		out = append(out, Problem{File: file, Key: key, Msg: e.Error()})
+	}
+	return out
+}
+
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+// DBPath is where the database lives.
+func (c *Config) DBPath() string { return filepath.Join(c.StateDir, "strazh.db") }
+
+// SocketPath is the daemon's admin socket.
+func (c *Config) SocketPath() string { return filepath.Join(c.StateDir, "strazh.sock") }
+
+// Dir is the configuration file's directory (relative rule files resolve there).
+func (c *Config) Dir() string { return filepath.Dir(c.File) }

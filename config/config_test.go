@@ -1,0 +1,86 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/strazh/strazh/config"
+	_ "github.com/strazh/strazh/connectors/sim"
+	_ "github.com/strazh/strazh/connectors/vk"
+)
+
+func TestLoad_ExampleIsValid(t *testing.T) {
+	cfg, err := config.Load("../config.example.yaml")
+	if err != nil {
+		t.Fatalf("config.example.yaml: %v", err)
+	}
+	if len(cfg.Accounts) != 1 || cfg.Accounts[0].Name != "admin-vk" || cfg.Accounts[0].Network != "vk" {
+		t.Errorf("accounts = %+v", cfg.Accounts)
+	}
+	if cfg.Telegram == nil || cfg.Telegram.ChatID != -1001234567890 {
+		t.Errorf("telegram = %+v", cfg.Telegram)
+	}
+	if cfg.Accounts[0].Ban.Duration != 720*time.Hour {
+		t.Errorf("ban.duration = %s", cfg.Accounts[0].Ban.Duration)
+	}
+	if cfg.DBPath() != "/var/lib/strazh/strazh.db" {
+		t.Errorf("DBPath = %s", cfg.DBPath())
+	}
+}
+
+const base = `state_dir: /tmp/strazh
+accounts:
+  - name: page
+    network: sim
+    api_url: http://127.0.0.1:1
+    token_env: T
+`
+
+func TestParse_Problems(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		want []string // each must appear in the error
+	}{
+		{"unknown top-level key", base + "colour: red\n", []string{"c.yaml:7: colour: unknown key"}},
+		{"unknown nested key", "metrics: {listen: 127.0.0.1:1, port: 3}\n" + base, []string{"c.yaml:1: metrics.port: unknown key"}},
+		{"wrong type", base + "dry_run: maybe\n", []string{"c.yaml:7: dry_run: cannot unmarshal"}},
+		{"unknown account key", base + "    colour: red\n", []string{"c.yaml:7: accounts[0].colour: unknown key"}},
+		{"wrong type in connector key", base + "    poll_wait: soon\n", []string{"c.yaml:7: accounts[0].poll_wait:"}},
+		{"unknown network", "state_dir: /x\naccounts:\n  - name: a\n    network: myspace\n", []string{`c.yaml:4: accounts[0].network: unknown network "myspace"`}},
+		{"duplicate names", base + "  - name: page\n    network: sim\n    api_url: http://x:1\n    token_env: T\n", []string{`accounts[1].name: "page" is also the name of accounts[0]`}},
+		{"connector validation names the account", "state_dir: /x\naccounts:\n  - name: a\n    network: sim\n    token_env: T\n", []string{"c.yaml:3: accounts[0] (a): api_url: required"}},
+		{"relative state_dir", strings.Replace(base, "/tmp/strazh", "strazh", 1), []string{"state_dir:", "absolute"}},
+		{"bad log level", base + "log: {level: loud}\n", []string{`log.level: "loud" is not one of`}},
+		{"several problems at once", base + "colour: red\nlog: {format: xml}\n", []string{"colour: unknown key", "log.format"}},
+		{"duplicate key", base + "dry_run: true\ndry_run: false\n", []string{"dry_run: given twice"}},
+		{"no accounts", "state_dir: /x\n", []string{"accounts: at least one account is required"}},
+		{"telegram problems", base + "telegram: {token_env: X, chat_id: 0}\n", []string{"telegram."}},
+		{"not yaml", "state_dir: [\n", []string{"c.yaml"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.Parse("c.yaml", []byte(tt.yaml))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error does not contain %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+}
+
+func TestParse_Defaults(t *testing.T) {
+	cfg, err := config.Parse("c.yaml", []byte(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Metrics.Listen != "127.0.0.1:9464" || cfg.Log.Level != "info" || cfg.Retention != 365*24*time.Hour ||
+		cfg.Rules.Builtin != "ru" || cfg.Telegram != nil || cfg.Pipeline.Retry.MaxRetries == 0 {
+		t.Errorf("defaults not applied: %+v", cfg)
+	}
+}

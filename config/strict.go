@@ -1,0 +1,185 @@
+package config
+
+import (
+	"encoding"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Problem is one thing wrong in a configuration file, with its place.
+type Problem struct {
+	File string
+	Line int
+	Key  string // YAML path, e.g. accounts[0].group_id
+	Msg  string
+}
+
+func (p Problem) Error() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Line > 0 {
+		fmt.Fprintf(&b, ":%d", p.Line)
+	}
+	b.WriteString(": ")
+	if p.Key != "" {
+		b.WriteString(p.Key)
+		b.WriteString(": ")
+	}
+	b.WriteString(p.Msg)
+	return b.String()
+}
+
+var (
+	unmarshalerType     = reflect.TypeFor[yaml.Unmarshaler]()
+	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// decoder decodes YAML nodes into structs strictly: an unknown key or a
+// value of the wrong type is a Problem naming file, line and key. It keeps
+// going after a problem so that all of them are reported at once.
+type decoder struct {
+	file     string
+	problems []Problem
+}
+
+func (d *decoder) add(line int, key, format string, args ...any) {
+	d.problems = append(d.problems, Problem{File: d.file, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+// decode fills the targets (pointers to structs) from a mapping node; each
+// key goes to the first target that has a field for it.
+func (d *decoder) decode(node *yaml.Node, path string, targets ...any) {
+	if node.Kind == yaml.DocumentNode && len(node.Content) == 1 {
+		node = node.Content[0]
+	}
+	if node.Kind == yaml.ScalarNode && node.Tag == "!!null" {
+		return
+	}
+	if node.Kind != yaml.MappingNode {
+		d.add(node.Line, path, "must be a mapping of keys, not %s", kindName(node))
+		return
+	}
+	fields := map[string]reflect.Value{}
+	var names []string
+	for _, t := range targets {
+		collectFields(reflect.ValueOf(t).Elem(), fields, &names)
+	}
+	seen := map[string]int{}
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		k, v := node.Content[i], node.Content[i+1]
+		key := join(path, k.Value)
+		if prev, dup := seen[k.Value]; dup {
+			d.add(k.Line, key, "given twice (first on line %d)", prev)
+			continue
+		}
+		seen[k.Value] = k.Line
+		f, ok := fields[k.Value]
+		if !ok {
+			sort.Strings(names)
+			d.add(k.Line, key, "unknown key (known keys here: %s)", strings.Join(names, ", "))
+			continue
+		}
+		d.value(v, key, f)
+	}
+}
+
+// value decodes one node into a field, recursing into structs and slices.
+func (d *decoder) value(v *yaml.Node, key string, f reflect.Value) {
+	t := f.Type()
+	custom := reflect.PointerTo(t).Implements(unmarshalerType) || reflect.PointerTo(t).Implements(textUnmarshalerType)
+	switch {
+	case custom:
+	case t.Kind() == reflect.Struct && t.String() != "time.Time":
+		d.decode(v, key, f.Addr().Interface())
+		return
+	case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct:
+		if v.Tag == "!!null" {
+			return
+		}
+		if f.IsNil() {
+			f.Set(reflect.New(t.Elem()))
+		}
+		d.decode(v, key, f.Interface())
+		return
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
+		if v.Kind != yaml.SequenceNode {
+			d.add(v.Line, key, "must be a list, not %s", kindName(v))
+			return
+		}
+		s := reflect.MakeSlice(t, len(v.Content), len(v.Content))
+		for i, item := range v.Content {
+			d.decode(item, fmt.Sprintf("%s[%d]", key, i), s.Index(i).Addr().Interface())
+		}
+		f.Set(s)
+		return
+	}
+	if err := v.Decode(f.Addr().Interface()); err != nil {
+		d.add(v.Line, key, "%s", cleanYAMLError(err))
+	}
+}
+
+// collectFields maps yaml key names to the struct's fields (inline ones
+// flattened).
+func collectFields(v reflect.Value, into map[string]reflect.Value, names *[]string) {
+	t := v.Type()
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		if !sf.IsExported() {
+			continue
+		}
+		tag := sf.Tag.Get("yaml")
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "-" {
+			continue
+		}
+		if strings.Contains(opts, "inline") {
+			collectFields(v.Field(i), into, names)
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(sf.Name)
+		}
+		if _, dup := into[name]; !dup {
+			into[name] = v.Field(i)
+			*names = append(*names, name)
+		}
+	}
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.ScalarNode:
+		return fmt.Sprintf("the value %q", n.Value)
+	}
+	return "something else"
+}
+
+// cleanYAMLError turns "yaml: unmarshal errors:\n  line 3: cannot …" into
+// "cannot …": the caller adds file, line and key itself.
+func cleanYAMLError(err error) string {
+	s := err.Error()
+	s = strings.TrimPrefix(s, "yaml: unmarshal errors:\n")
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "line ") {
+		if _, rest, ok := strings.Cut(s, ": "); ok {
+			s = rest
+		}
+	}
+	s = strings.TrimPrefix(s, "yaml: ")
+	return s
+}

@@ -79,8 +79,8 @@ func (c *Connector) catchUpWall(ctx context.Context, cur *cursor, since time.Tim
 		var r struct {
 			Items []wallPost `json:"items"`
 		}
-		p := api.Params{"owner_id": -c.cfg.GroupID, "count": min(pageSize, c.cfg.CatchupPosts-len(posts)),
-			"offset": off, "filter": "all"}
+		count := min(pageSize, c.cfg.CatchupPosts-len(posts))
+		p := api.Params{"owner_id": -c.cfg.GroupID, "count": count, "offset": off, "filter": "all"}
 		if err := c.api.call(ctx, c.read, "wall.get", p, &r); err != nil {
 			return nil, fmt.Errorf("catch-up: %w", err)
 		}
@@ -93,7 +93,7 @@ func (c *Connector) catchUpWall(ctx context.Context, cur *cursor, since time.Tim
 			posts = append(posts, po)
 		}
 		off += len(r.Items)
-		if old || len(r.Items) == 0 {
+		if old || len(r.Items) < count {
 			break
 		}
 	}

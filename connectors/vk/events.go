@@ -111,9 +111,15 @@ func (c *Connector) convert(evs []lpEvent, from string, cur *cursor) []moderatio
 			}
 			c.seen.add(ev.EventID, cur.Ts)
 		}
-		if u, ok := c.event(ev, now, cur); ok {
-			ups = append(ups, u)
+		u, ok := c.event(ev, now, cur)
+		if !ok {
+			continue
 		}
+		if v, dup := c.caught[u.Comment.ID]; dup && u.Type == moderation.UpdateComment &&
+			u.Comment.Edited.IsZero() && v == u.Comment.Version() {
+			continue // the catch-up delivered it already
+		}
+		ups = append(ups, u)
 	}
 	return ups
 }

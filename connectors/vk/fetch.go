@@ -1,6 +1,7 @@
 package vk
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"time"
@@ -46,11 +47,17 @@ func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 		c.catchup = true
 	}
 	from := cur.Ts
-	if !c.started {
+	switch {
+	case !c.started:
 		c.started = true
 		if len(raw) > 0 || c.backfil {
 			c.catchup = true
 		}
+	case !bytes.Equal(raw, c.lastOut):
+		// The pipeline went back to an older cursor: read again from there
+		// as after a restart.
+		c.catchup = true
+		c.caught = nil
 	}
 	if time.Since(c.authors.loaded) >= c.cfg.ManagersRefresh {
 		_ = c.refreshManagers(ctx, false) // logs and keeps the old list
@@ -74,6 +81,10 @@ func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 				c.log.Error("catch-up skipped", "err", err)
 			}
 			c.catchup = false
+			c.caught = make(map[string]uint64, len(cu))
+			for i := range cu {
+				c.caught[cu[i].Comment.ID] = cu[i].Comment.Version()
+			}
 			if len(cu) > 0 {
 				ups = cu
 				break
@@ -91,5 +102,6 @@ func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 		break
 	}
 	c.resolveNames(ctx, ups)
-	return ups, cur.encode(), nil
+	c.lastOut = cur.encode()
+	return ups, c.lastOut, nil
 }

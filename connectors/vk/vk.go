@@ -60,6 +60,10 @@ type Connector struct {
 	authors   authors    // names and managers
 	selfID    int        // the user token's owner (bans by strazh itself)
 	noExecute bool       // VK refused our execute script: read one call at a time
+	lastOut   []byte     // the cursor the last Fetch returned
+	// caught holds the comment versions the last catch-up delivered, so the
+	// same new comments coming again through the long poll are dropped.
+	caught map[string]uint64
 
 	closeOnce sync.Once
 	closed    chan struct{}

@@ -212,12 +212,36 @@ func (p *Pipeline) call(a *accountRun, d *Decision, rec ActionRecord) error {
 func (p *Pipeline) maintain(ctx context.Context) {
 	tick := time.NewTicker(10 * time.Second)
 	defer tick.Stop()
+	var lastExpiry time.Time
 	for {
 		p.refreshReviewGauges()
+		if now := p.now(); now.Sub(lastExpiry) >= time.Hour {
+			lastExpiry = now
+			p.expireBans(now)
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		}
+	}
+}
+
+// expireBans drops blacklist entries whose ban has run out (the network
+// lifts those by itself).
+func (p *Pipeline) expireBans(now time.Time) {
+	for _, name := range p.order {
+		list, err := p.store.Blacklist(name)
+		if err != nil {
+			p.log.Error("cannot read the blacklist", "account", name, "err", err)
+			return
+		}
+		for _, e := range list {
+			if !e.Until.IsZero() && e.Until.Before(now) {
+				if err := p.store.RemoveBan(name, e.Author.ID); err != nil {
+					p.log.Error("cannot drop an expired ban", "account", name, "author", e.Author.ID, "err", err)
+				}
+			}
 		}
 	}
 }

@@ -388,3 +388,35 @@ func TestPipeline_Run_RestartResumesPendingActionsAndCursor(t *testing.T) {
 		t.Errorf("decisions after restart = %d, want 1", n)
 	}
 }
+
+func TestPipeline_Run_DropsExpiredBans(t *testing.T) {
+	net := simtest.New()
+	defer net.Close()
+	dir := t.TempDir()
+	db, err := store.Open(filepath.Join(dir, "strazh.db"), &store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	for _, e := range []moderation.BlacklistEntry{
+		{Account: "page", Network: "sim", Author: moderation.Author{ID: "old"}, Until: now.Add(-time.Hour), At: now.Add(-48 * time.Hour)},
+		{Account: "page", Network: "sim", Author: moderation.Author{ID: "forever"}, At: now},
+		{Account: "page", Network: "sim", Author: moderation.Author{ID: "later"}, Until: now.Add(time.Hour), At: now},
+	} {
+		if err := db.PutBan(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	h := newHarness(t, net, dir, nil)
+	eventually(t, "expired ban dropped", func() bool {
+		l, _ := h.db.Blacklist("page")
+		return len(l) == 2
+	})
+	l, _ := h.db.Blacklist("page")
+	for _, e := range l {
+		if e.Author.ID == "old" {
+			t.Errorf("expired ban kept: %+v", e)
+		}
+	}
+}

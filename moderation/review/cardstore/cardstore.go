@@ -1,0 +1,89 @@
+// Package cardstore holds the records the Telegram reviewer keeps durably
+// (cards, the outbox, the getUpdates offset, the digest buffer) and an
+// in-memory Store for tests. It imports only the standard library and the
+// moderation core, so moderation/store can implement the bbolt side without
+// depending on Telegram code.
+package cardstore
+
+import (
+	"time"
+)
+
+// Kind is what a card shows.
+type Kind string
+
+const (
+	KindReview Kind = "review" // a comment waiting for a human decision
+	KindNotice Kind = "notice" // one automatic action, with «Восстановить»
+	KindDigest Kind = "digest" // several automatic actions grouped
+)
+
+// Card is one Telegram message strazh manages. Its callback buttons carry
+// Key plus the index of a decision in Decisions and an action code; the
+// decision itself is never parsed out of the message.
+type Card struct {
+	Key       string    `json:"key"` // short random key, unique; callback data prefix
+	Kind      Kind      `json:"kind"`
+	Decisions []uint64  `json:"decisions"`
+	ChatID    int64     `json:"chat_id"`
+	MessageID int64     `json:"message_id,omitempty"` // 0 until sent
+	Created   time.Time `json:"created"`
+	Sent      time.Time `json:"sent,omitzero"`
+	// Open is true while a review card still waits for a decision (it is
+	// checked for reminders, time-outs and decisions made elsewhere).
+	Open     bool `json:"open,omitempty"`
+	Reminded bool `json:"reminded,omitempty"`
+	// Names maps the audit identity of moderators who tapped ("telegram:77")
+	// to their display names, for the edited card.
+	Names map[string]string `json:"names,omitempty"`
+}
+
+// Op is what an outbox entry does.
+type Op string
+
+const (
+	OpSend     Op = "send"     // send Card, rendered at send time
+	OpEdit     Op = "edit"     // re-render Card's message (after a decision)
+	OpKeyboard Op = "keyboard" // switch Card's buttons to Step
+	OpText     Op = "text"     // send Text (a command reply, a reminder)
+)
+
+// Priorities: lower goes first. Edits and replies answer a human who is
+// waiting; review cards go before notices.
+const (
+	PrioInteractive = 0
+	PrioReview      = 1
+	PrioNotice      = 2
+)
+
+// Outgoing is one entry of the outbox: something to send to Telegram once
+// it is reachable and the pace allows.
+type Outgoing struct {
+	Seq     uint64    `json:"seq"` // assigned by the store, increasing
+	Prio    int       `json:"prio"`
+	Op      Op        `json:"op"`
+	Card    string    `json:"card,omitempty"` // Card.Key for send, edit, keyboard
+	Step    string    `json:"step,omitempty"` // for OpKeyboard: "" main, "ban" durations
+	ChatID  int64     `json:"chat_id"`
+	Text    string    `json:"text,omitempty"` // for OpText, HTML
+	ReplyTo int64     `json:"reply_to,omitempty"`
+	Created time.Time `json:"created"`
+}
+
+// Change is one atomic write: everything in it is applied in one
+// transaction or not at all.
+type Change struct {
+	Put       []*Card     // insert or replace by Key; indexes each decision to the card
+	Delete    []string    // card keys to delete
+	Enqueue   []*Outgoing // appended to the outbox; Seq is assigned in place
+	Done      []uint64    // outbox entries to remove
+	Offset    int64       // when > 0, the getUpdates offset to save
+	DigestAdd []uint64    // decisions to add to the digest buffer
+	DigestDel []uint64    // decisions to remove from it
+}
+
+// Empty reports whether the change writes nothing.
+func (c *Change) Empty() bool {
+	return len(c.Put) == 0 && len(c.Delete) == 0 && len(c.Enqueue) == 0 &&
+		len(c.Done) == 0 && c.Offset <= 0 && len(c.DigestAdd) == 0 && len(c.DigestDel) == 0
+}

@@ -1,0 +1,171 @@
+package review
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/review/cardstore"
+)
+
+// onMessage runs a command sent to the review chat; everything else, and
+// every other chat, is ignored.
+func (t *Telegram) onMessage(ctx context.Context, m *models.Message, w *work) {
+	if m.Chat.ID != t.cfg.ChatID || !strings.HasPrefix(m.Text, "/") || m.From == nil {
+		return
+	}
+	fields := strings.Fields(m.Text)
+	cmd := strings.ToLower(strings.TrimPrefix(fields[0], "/"))
+	cmd, _, _ = strings.Cut(cmd, "@") // "/pending@strazh_bot"
+	args := fields[1:]
+	u := *m.From
+	log := t.log.With("telegram_user_id", u.ID, "telegram_user", userName(u), "command", cmd)
+	reply := func(text string) {
+		w.ch.Enqueue = append(w.ch.Enqueue, &cardstore.Outgoing{Prio: cardstore.PrioInteractive, Op: cardstore.OpText,
+			ChatID: t.cfg.ChatID, Text: text, ReplyTo: int64(m.ID), Created: t.now()})
+	}
+	tx := t.tx
+	needMod := func() bool {
+		if t.isModerator(u.ID) {
+			return true
+		}
+		log.Warn("command by a user who is not a moderator refused")
+		reply(tx.noRights)
+		return false
+	}
+	switch cmd {
+	case "help", "start":
+		text := tx.help
+		if t.mod.Paused() {
+			text += "\n\n" + tx.pausedNow
+		}
+		reply(text)
+	case "pending":
+		reply(t.pendingText())
+	case "stats":
+		reply(t.statsText())
+	case "pause":
+		if needMod() {
+			t.mod.Pause(by(u.ID))
+			log.Info("automatic actions paused")
+			reply(fmt.Sprintf(tx.paused, esc(userName(u))))
+		}
+	case "resume":
+		if needMod() {
+			t.mod.Resume(by(u.ID))
+			log.Info("automatic actions resumed")
+			reply(fmt.Sprintf(tx.resumed, esc(userName(u))))
+		}
+	case "unban":
+		if !needMod() {
+			return
+		}
+		if len(args) != 2 {
+			reply(tx.unbanUsage)
+			return
+		}
+		actx, cancel := context.WithTimeout(ctx, t.tm.ActionTimeout)
+		defer cancel()
+		n, err := t.mod.Unban(actx, strings.ToLower(args[0]), args[1], by(u.ID))
+		if err != nil {
+			log.Error("unban failed", "network", args[0], "author", args[1], "err", err)
+			reply(fmt.Sprintf(tx.cmdError, esc(shortErr(err))))
+			return
+		}
+		log.Info("unban", "network", args[0], "author", args[1], "accounts", n)
+		reply(fmt.Sprintf(tx.unbanDone, esc(args[1]), esc(args[0]), n))
+	default:
+		log.Debug("unknown command ignored")
+	}
+}
+
+// messageLink links to a message of a supergroup (chat ID -100…).
+func messageLink(chatID, msgID int64) string {
+	s := strconv.FormatInt(chatID, 10)
+	if msgID == 0 || !strings.HasPrefix(s, "-100") {
+		return ""
+	}
+	return fmt.Sprintf("https://t.me/c/%s/%d", s[4:], msgID)
+}
+
+func (t *Telegram) pendingText() string {
+	ds, err := t.mod.PendingReviews()
+	if err != nil {
+		return fmt.Sprintf(t.tx.cmdError, esc(shortErr(err)))
+	}
+	if len(ds) == 0 {
+		return t.tx.pendingNone
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, t.tx.pendingHead, len(ds))
+	now := t.now()
+	for i, d := range ds {
+		if i == maxPendingList {
+			b.WriteString("\n" + fmt.Sprintf(t.tx.pendingMore, len(ds)-i))
+			break
+		}
+		excerpt, cutted := cut(strings.Join(strings.Fields(d.Comment.Text), " "), 80)
+		if cutted {
+			excerpt += "…"
+		}
+		id := fmt.Sprintf("#%d", d.ID)
+		if c, err := t.store.CardFor(d.ID); err == nil {
+			if l := messageLink(c.ChatID, c.MessageID); l != "" {
+				id = link(l, id)
+			}
+		}
+		urgent := ""
+		if d.Urgent {
+			urgent = "🔴 "
+		}
+		fmt.Fprintf(&b, "\n%s%s · %s · %s/%s · %s: «%s»", urgent, id, esc(t.tx.ago(now.Sub(d.DecidedAt))),
+			esc(t.networkName(d.Comment.Network)), esc(d.Comment.Account), esc(authorName(d.Comment.Author)), esc(excerpt))
+	}
+	return b.String()
+}
+
+func (t *Telegram) statsText() string {
+	now := t.now().In(t.loc)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, t.loc)
+	var b strings.Builder
+	b.WriteString(t.tx.statsHead)
+	var week moderation.Stats
+	for _, p := range []struct {
+		name  string
+		since time.Time
+	}{{t.tx.statsToday, today}, {t.tx.statsWeek, now.Add(-7 * day)}} {
+		s, err := t.mod.Stats(p.since)
+		if err != nil {
+			return fmt.Sprintf(t.tx.cmdError, esc(shortErr(err)))
+		}
+		b.WriteString("\n" + fmt.Sprintf(t.tx.statsLine, p.name, s.Comments, s.Deleted, s.Banned, s.Reviewed, s.Pending))
+		week = s
+	}
+	if len(week.ByRule) > 0 {
+		type kv struct {
+			rule string
+			n    int
+		}
+		var rules []kv
+		for r, n := range week.ByRule {
+			rules = append(rules, kv{r, n})
+		}
+		slices.SortFunc(rules, func(a, b kv) int { return cmp.Or(cmp.Compare(b.n, a.n), cmp.Compare(a.rule, b.rule)) })
+		b.WriteString("\n\n<b>" + t.tx.statsRules + ":</b>")
+		for i, r := range rules {
+			if i == 15 {
+				fmt.Fprintf(&b, "\n… +%d", len(rules)-i)
+				break
+			}
+			fmt.Fprintf(&b, "\n• <code>%s</code>: %d", esc(r.rule), r.n)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,386 @@
+package review
+
+import (
+	"fmt"
+	"html"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/review/cardstore"
+)
+
+// Limits of what a card shows. Telegram allows 4096 characters per
+// message; the comment's text gets most of it.
+const (
+	maxCardText    = 1500 // characters of the comment on a review card or notice
+	maxDigestText  = 120  // per entry of a digest
+	maxMatchText   = 100
+	maxReasonText  = 200
+	maxMatches     = 10
+	digestPerCard  = 10 // entries per digest message
+	maxPendingList = 30 // lines of /pending
+)
+
+// Callback action codes: callback data is "<card key>.<index>.<code>".
+const (
+	actKeep    = "k"
+	actDelete  = "d"
+	actBanMenu = "b"
+	actBack    = "x"
+	actRestore = "u"
+	actRetry   = "r"
+	// actBanPrefix + days ("b1", "b7", "b30", "b0" forever).
+	actBanPrefix = "b"
+)
+
+// esc escapes text for Telegram's HTML parse mode (<, >, &, quotes).
+func esc(s string) string { return html.EscapeString(s) }
+
+// cut returns at most n characters of s and whether it cut.
+func cut(s string, n int) (string, bool) {
+	if utf8.RuneCountInString(s) <= n {
+		return s, false
+	}
+	i := 0
+	for k := range s {
+		if i == n {
+			return s[:k], true
+		}
+		i++
+	}
+	return s, false
+}
+
+func safeURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return ""
+	}
+	return s
+}
+
+func link(href, text string) string {
+	if href = safeURL(href); href == "" {
+		return esc(text)
+	}
+	return `<a href="` + esc(href) + `">` + esc(text) + `</a>`
+}
+
+// postURL guesses the post's link from a comment permalink that points into
+// it with a query parameter (VK ?reply=, Facebook ?comment_id=, OK ?commentId=).
+func postURL(permalink string) string {
+	u, err := url.Parse(permalink)
+	if err != nil || u.RawQuery == "" {
+		return ""
+	}
+	q := u.Query()
+	for _, k := range []string{"reply", "comment_id", "commentId", "thread"} {
+		if q.Has(k) {
+			u.RawQuery, u.Fragment = "", ""
+			return u.String()
+		}
+	}
+	return ""
+}
+
+func (t *Telegram) fmtTime(tm time.Time) string {
+	return tm.In(t.loc).Format(t.tx.timeFormat)
+}
+
+func (t *Telegram) networkName(n string) string {
+	if s, ok := t.tx.networks[n]; ok {
+		return s
+	}
+	return n
+}
+
+func verdictIcon(v moderation.Verdict) string {
+	switch v {
+	case moderation.Allow:
+		return "✅"
+	case moderation.Delete:
+		return "🗑"
+	case moderation.Ban:
+		return "⛔"
+	}
+	return "🟡"
+}
+
+// verdictText is "удалить и забанить на 1 неделю".
+func (t *Telegram) verdictText(v moderation.Verdict, banFor time.Duration) string {
+	s := t.tx.verdict[v.String()]
+	if v == moderation.Ban {
+		s += " " + t.tx.banFor(banFor)
+	}
+	return s
+}
+
+func authorName(a moderation.Author) string {
+	if a.Name != "" {
+		return a.Name
+	}
+	return a.ID
+}
+
+// header writes network, links, author, time, rules and the text.
+func (t *Telegram) header(b *strings.Builder, d *moderation.Decision, violations bool) {
+	c := &d.Comment
+	tx := t.tx
+	fmt.Fprintf(b, "<b>%s:</b> %s · %s\n", tx.network, esc(t.networkName(c.Network)), esc(c.Account))
+	var links []string
+	if p := postURL(c.Permalink); p != "" {
+		links = append(links, link(p, tx.post))
+	}
+	if safeURL(c.Permalink) != "" {
+		links = append(links, link(c.Permalink, tx.comment))
+	}
+	if len(links) > 0 {
+		fmt.Fprintf(b, "<b>%s:</b> %s\n", tx.open, strings.Join(links, " · "))
+	}
+	fmt.Fprintf(b, "<b>%s:</b> %s", tx.author, link(c.Author.ProfileURL, authorName(c.Author)))
+	if c.Author.ID != "" {
+		fmt.Fprintf(b, " (<code>%s</code>)", esc(c.Author.ID))
+	}
+	if violations && t.hist != nil {
+		if n := t.hist.Violations(c.Account, c.Author.ID, time.Time{}); n > 0 {
+			b.WriteString(" · " + fmt.Sprintf(tx.priorViolations, n))
+		}
+	}
+	b.WriteString("\n")
+	at := c.Created
+	if at.IsZero() {
+		at = d.DecidedAt
+	}
+	fmt.Fprintf(b, "<b>%s:</b> %s\n", tx.time, t.fmtTime(at))
+	if len(d.Matches) > 0 {
+		fmt.Fprintf(b, "<b>%s:</b>\n", tx.rules)
+		for i, m := range d.Matches {
+			if i == maxMatches {
+				fmt.Fprintf(b, "• … +%d\n", len(d.Matches)-i)
+				break
+			}
+			fmt.Fprintf(b, "• <code>%s</code>", esc(m.Rule))
+			if m.Reason != "" {
+				r, _ := cut(m.Reason, maxReasonText)
+				b.WriteString(" — " + esc(r))
+			}
+			if m.Matched != "" {
+				s, _ := cut(m.Matched, maxMatchText)
+				b.WriteString(": «" + esc(s) + "»")
+			}
+			b.WriteString("\n")
+		}
+	}
+	text, cutted := cut(c.Text, maxCardText)
+	fmt.Fprintf(b, "<b>%s:</b>\n<blockquote>%s</blockquote>", tx.text, esc(text))
+	if cutted {
+		b.WriteString("\n<i>" + fmt.Sprintf(tx.cutNote, maxCardText, utf8.RuneCountInString(c.Text)) + "</i>")
+	}
+	if len(c.Links) > 0 || len(c.Attach) > 0 {
+		var parts []string
+		for _, l := range c.Links {
+			parts = append(parts, esc(l))
+		}
+		for _, a := range c.Attach {
+			parts = append(parts, esc(a))
+		}
+		s, _ := cut(strings.Join(parts, ", "), 300)
+		b.WriteString("\n📎 " + s)
+	}
+	if d.DryRun {
+		b.WriteString("\n<i>" + tx.dryRun + "</i>")
+	}
+}
+
+// actionsLine is "Действия: удаление — выполнено; бан — ошибка: …".
+func (t *Telegram) actionsLine(d *moderation.Decision) string {
+	if len(d.Actions) == 0 {
+		return ""
+	}
+	parts := make([]string, 0, len(d.Actions))
+	for _, a := range d.Actions {
+		s := t.tx.action[string(a.Type)]
+		if s == "" {
+			s = string(a.Type)
+		}
+		st := t.tx.state[string(a.State)]
+		if st == "" {
+			st = string(a.State)
+		}
+		s += " — " + st
+		if a.Error != "" && a.State != moderation.ActionDone {
+			e, _ := cut(a.Error, maxReasonText)
+			s += ": " + e
+		}
+		parts = append(parts, esc(s))
+	}
+	return fmt.Sprintf("<b>%s:</b> %s", t.tx.actions, strings.Join(parts, "; "))
+}
+
+func failed(d *moderation.Decision) bool {
+	for _, a := range d.Actions {
+		if a.State == moderation.ActionFailed {
+			return true
+		}
+	}
+	return false
+}
+
+func decided(d *moderation.Decision) bool {
+	return d.Review != nil && d.Review.Status == moderation.ReviewDecided
+}
+
+// who is "Мария Иванова" or the by string.
+func who(name, by string) string {
+	if name != "" {
+		return name
+	}
+	return by
+}
+
+func (t *Telegram) button(text string, c *cardstore.Card, i int, act string) models.InlineKeyboardButton {
+	return models.InlineKeyboardButton{Text: text, CallbackData: c.Key + "." + strconv.Itoa(i) + "." + act}
+}
+
+// renderReview renders a review card; step "ban" shows the durations.
+func (t *Telegram) renderReview(c *cardstore.Card, d *moderation.Decision, step string) (string, *models.InlineKeyboardMarkup) {
+	var b strings.Builder
+	tx := t.tx
+	title, icon := tx.titleReview, "🟡"
+	if d.Urgent {
+		title, icon = tx.titleUrgent, "🔴"
+	}
+	fmt.Fprintf(&b, "%s <b>%s</b> · #%d\n", icon, title, d.ID)
+	t.header(&b, d, true)
+	if !decided(d) {
+		if step == "ban" {
+			return b.String(), &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
+				{t.button(tx.btnDay, c, 0, "b1"), t.button(tx.btnWeek, c, 0, "b7")},
+				{t.button(tx.btnMonth, c, 0, "b30"), t.button(tx.btnForever, c, 0, "b0")},
+				{t.button(tx.btnBack, c, 0, actBack)},
+			}}
+		}
+		return b.String(), &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
+			{t.button(tx.btnKeep, c, 0, actKeep), t.button(tx.btnDelete, c, 0, actDelete)},
+			{t.button(tx.btnBan, c, 0, actBanMenu)},
+		}}
+	}
+	r := d.Review
+	fmt.Fprintf(&b, "\n\n%s <b>%s:</b> %s — ", verdictIcon(r.Verdict), tx.decided, esc(t.verdictText(r.Verdict, r.BanFor)))
+	if r.By == moderation.ByTimeout {
+		fmt.Fprintf(&b, tx.decidedTimeout, esc(tx.ago(t.cfg.ReviewTimeout)), t.fmtTime(r.At))
+	} else {
+		fmt.Fprintf(&b, tx.decidedBy, esc(who(r.ByName, r.By)), t.fmtTime(r.At))
+	}
+	if l := t.actionsLine(d); l != "" {
+		b.WriteString("\n" + l)
+	}
+	if failed(d) {
+		return b.String(), &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
+			{t.button(tx.btnRetry, c, 0, actRetry)},
+		}}
+	}
+	return b.String(), nil
+}
+
+// autoText is "удалено, автор забанен на 1 неделю".
+func (t *Telegram) autoText(d *moderation.Decision) string {
+	if d.Verdict == moderation.Ban {
+		return fmt.Sprintf(t.tx.autoBanned, t.tx.banFor(d.BanFor))
+	}
+	return t.tx.autoDeleted
+}
+
+// restorable reports whether «Восстановить» makes sense: something was
+// done and not undone yet.
+func restorable(d *moderation.Decision) bool {
+	if d.DryRun || d.UndoneBy != "" {
+		return false
+	}
+	for _, a := range d.Actions {
+		if (a.Type == moderation.ActDelete || a.Type == moderation.ActBan) && a.State == moderation.ActionDone {
+			return true
+		}
+	}
+	return false
+}
+
+// renderNotice renders the report of one automatic action.
+func (t *Telegram) renderNotice(c *cardstore.Card, d *moderation.Decision, names map[string]string) (string, *models.InlineKeyboardMarkup) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s <b>%s</b> · #%d: %s\n", verdictIcon(d.Verdict), t.tx.titleNotice, d.ID, esc(t.autoText(d)))
+	t.header(&b, d, false)
+	if l := t.actionsLine(d); l != "" {
+		b.WriteString("\n" + l)
+	}
+	if d.UndoneBy != "" {
+		b.WriteString("\n" + t.undone(d, names))
+	}
+	switch {
+	case restorable(d):
+		return b.String(), &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
+			{t.button(t.tx.btnRestore, c, 0, actRestore)}}}
+	case failed(d):
+		return b.String(), &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
+			{t.button(t.tx.btnRetry, c, 0, actRetry)}}}
+	}
+	return b.String(), nil
+}
+
+// undone is "↩️ Отменено: Мария, 02.01.2025 15:10"; names maps the by
+// strings to the names of the moderators who tapped (kept on the card).
+func (t *Telegram) undone(d *moderation.Decision, names map[string]string) string {
+	return "↩️ " + fmt.Sprintf(t.tx.undone, esc(who(names[d.UndoneBy], d.UndoneBy)), t.fmtTime(d.UndoneAt))
+}
+
+// renderDigest renders several automatic actions in one message.
+func (t *Telegram) renderDigest(c *cardstore.Card, ds []*moderation.Decision, names map[string]string) (string, *models.InlineKeyboardMarkup) {
+	var b strings.Builder
+	fmt.Fprintf(&b, t.tx.digestHead, len(ds))
+	var rows [][]models.InlineKeyboardButton
+	for i, d := range ds {
+		if d == nil {
+			continue
+		}
+		cm := &d.Comment
+		text, cutted := cut(strings.Join(strings.Fields(cm.Text), " "), maxDigestText)
+		if cutted {
+			text += "…"
+		}
+		fmt.Fprintf(&b, "\n\n%d. %s #%d %s · %s · %s: %s", i+1, verdictIcon(d.Verdict), d.ID,
+			esc(t.networkName(cm.Network)), esc(cm.Account), link(cm.Author.ProfileURL, authorName(cm.Author)), esc(t.autoText(d)))
+		var rules []string
+		for _, m := range d.Matches {
+			rules = append(rules, "<code>"+esc(m.Rule)+"</code>")
+		}
+		if len(rules) > 0 {
+			b.WriteString(" — " + strings.Join(rules, ", "))
+		}
+		if safeURL(cm.Permalink) != "" {
+			b.WriteString(" · " + link(cm.Permalink, t.tx.comment))
+		}
+		b.WriteString("\n<blockquote>" + esc(text) + "</blockquote>")
+		if failed(d) {
+			b.WriteString("\n" + t.actionsLine(d))
+		}
+		if d.UndoneBy != "" {
+			b.WriteString("\n" + t.undone(d, names))
+		}
+		switch {
+		case restorable(d):
+			rows = append(rows, []models.InlineKeyboardButton{t.button(fmt.Sprintf("%s #%d", t.tx.btnRestore, d.ID), c, i, actRestore)})
+		case failed(d):
+			rows = append(rows, []models.InlineKeyboardButton{t.button(fmt.Sprintf("%s #%d", t.tx.btnRetry, d.ID), c, i, actRetry)})
+		}
+	}
+	if len(rows) == 0 {
+		return b.String(), nil
+	}
+	return b.String(), &models.InlineKeyboardMarkup{InlineKeyboard: rows}
+}

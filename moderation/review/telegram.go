@@ -1,0 +1,337 @@
+// Package review is the Telegram reviewer: it shows comments that need a
+// human as cards with one-tap decisions in a private chat, reports
+// automatic actions with a «Восстановить» button, and answers a few
+// commands. It implements moderation.Reviewer and consumes the pipeline
+// through the Moderation interface declared here.
+//
+// Everything it has to send goes through a durable outbox (CardStore), so
+// the pipeline never waits for Telegram, a restart loses nothing, and cards
+// go out in order once Telegram is reachable again.
+package review
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/go-telegram/bot"
+
+	"github.com/strazh/strazh/config/secret"
+	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/review/cardstore"
+)
+
+// Moderation is what the reviewer needs from the pipeline
+// (*moderation.Pipeline implements it).
+type Moderation interface {
+	// Resolve applies a human's decision to a pending review and carries out
+	// its actions once, returning the updated decision. A second call for
+	// the same decision returns moderation.ErrAlreadyDecided (wrapped) and
+	// the decision as decided.
+	Resolve(ctx context.Context, id uint64, v moderation.Verdict, banFor time.Duration, by, byName string) (*moderation.Decision, error)
+	// Undo reverses an automatic delete/ban (ErrAlreadyDecided if undone).
+	Undo(ctx context.Context, id uint64, by, byName string) (*moderation.Decision, error)
+	// Retry runs the decision's failed actions again.
+	Retry(ctx context.Context, id uint64, by string) (*moderation.Decision, error)
+	// Unban lifts a ban of author on every account of network; returns how
+	// many accounts.
+	Unban(ctx context.Context, network, author, by string) (int, error)
+	Pause(by string)
+	Resume(by string)
+	Paused() bool
+	Decision(id uint64) (*moderation.Decision, error)
+	PendingReviews() ([]*moderation.Decision, error) // oldest first
+	Stats(since time.Time) (moderation.Stats, error)
+}
+
+// CardStore keeps the reviewer's durable state: cards and their callback
+// keys, the outbox, the getUpdates offset and the digest buffer.
+// cardstore.Mem is the in-memory one; *store.DB the bbolt one.
+type CardStore interface {
+	// Apply writes a change in one transaction.
+	Apply(ch cardstore.Change) error
+	// Card returns the card with the key (moderation.ErrNotFound).
+	Card(key string) (*cardstore.Card, error)
+	// CardFor returns the latest card showing the decision
+	// (moderation.ErrNotFound).
+	CardFor(decision uint64) (*cardstore.Card, error)
+	// OpenCards lists cards still waiting for a decision, oldest first.
+	OpenCards() ([]*cardstore.Card, error)
+	// Outbox lists queued messages by priority, then sequence.
+	Outbox() ([]*cardstore.Outgoing, error)
+	// Offset is the getUpdates offset saved last (0: none).
+	Offset() (int64, error)
+	// Digest lists decisions waiting for the next digest.
+	Digest() ([]uint64, error)
+}
+
+// ViolationCounter answers how often an author broke the rules on an
+// account (moderation.History implements it).
+type ViolationCounter interface {
+	Violations(account, author string, since time.Time) int
+}
+
+// Timing holds the intervals that are not configuration; zero fields take
+// the defaults. Tests shorten them.
+type Timing struct {
+	PollTimeout   time.Duration // getUpdates long poll; default 50s
+	Tick          time.Duration // how often reminders, time-outs and digests are checked; default 30s
+	PerMinute     int           // messages per Window to the chat; default 18 (Telegram allows 20 a minute)
+	Window        time.Duration // the pacing window; default 1m
+	MinGap        time.Duration // between two messages; default 1s
+	RetryMin      time.Duration // first back-off when Telegram fails; default 1s
+	RetryMax      time.Duration // longest back-off; default 1m
+	CallTimeout   time.Duration // one Bot API call; default 15s
+	ActionTimeout time.Duration // one Resolve/Undo/Retry/Unban; default 2m
+	GroupNotices  int           // queued notices merged into one message from this many; default 3
+}
+
+func (t *Timing) setDefaults() {
+	def := func(p *time.Duration, v time.Duration) {
+		if *p <= 0 {
+			*p = v
+		}
+	}
+	def(&t.PollTimeout, 50*time.Second)
+	def(&t.Tick, 30*time.Second)
+	def(&t.MinGap, time.Second)
+	def(&t.RetryMin, time.Second)
+	def(&t.RetryMax, time.Minute)
+	def(&t.CallTimeout, 15*time.Second)
+	def(&t.ActionTimeout, 2*time.Minute)
+	if t.PerMinute <= 0 {
+		t.PerMinute = 18
+	}
+	if t.GroupNotices <= 1 {
+		t.GroupNotices = 3
+	}
+}
+
+// Deps are the reviewer's collaborators.
+type Deps struct {
+	Moderation Moderation // required
+	Store      CardStore  // required
+	// History, when set, gives the author's prior violations on a card.
+	History ViolationCounter
+	Logger  *slog.Logger // default: discard
+	// HTTPClient talks to the Bot API; default: a client with no overall
+	// timeout (each call carries its own deadline).
+	HTTPClient *http.Client
+	Now        func() time.Time // default time.Now
+	Location   *time.Location   // for times on cards; default time.Local
+	Timing     Timing
+}
+
+// Telegram is the reviewer. Create it with New, start it with Run.
+type Telegram struct {
+	cfg    Config
+	tx     *texts
+	mods   map[int64]bool
+	mod    Moderation
+	store  CardStore
+	hist   ViolationCounter
+	log    *slog.Logger
+	client *http.Client
+	bot    *bot.Bot
+	token  string
+	now    func() time.Time
+	loc    *time.Location
+	tm     Timing
+
+	wake chan struct{} // pokes the sender
+	// cardMu serialises read-modify-write of cards between Submit, the
+	// sender, the update handler and the timers.
+	cardMu sync.Mutex
+}
+
+// New checks the configuration and prepares the reviewer; it does no I/O
+// beyond reading the token from the environment or its file.
+func New(cfg Config, deps Deps) (*Telegram, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if deps.Moderation == nil || deps.Store == nil {
+		return nil, errors.New("review: Moderation and Store are required")
+	}
+	token, err := secret.Resolve("token", cfg.TokenEnv, cfg.TokenFile)
+	if err != nil {
+		return nil, fmt.Errorf("telegram.%w", err)
+	}
+	t := &Telegram{
+		cfg:    cfg,
+		tx:     ru,
+		mods:   make(map[int64]bool),
+		mod:    deps.Moderation,
+		store:  deps.Store,
+		hist:   deps.History,
+		log:    deps.Logger,
+		client: deps.HTTPClient,
+		token:  token,
+		now:    deps.Now,
+		loc:    deps.Location,
+		tm:     deps.Timing,
+		wake:   make(chan struct{}, 1),
+	}
+	if cfg.Language == LangEN {
+		t.tx = en
+	}
+	for _, id := range cfg.Moderators {
+		t.mods[id] = true
+	}
+	if t.log == nil {
+		t.log = slog.New(slog.DiscardHandler)
+	}
+	t.log = t.log.With("component", "telegram")
+	if t.client == nil {
+		t.client = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	}
+	if t.now == nil {
+		t.now = time.Now
+	}
+	if t.loc == nil {
+		t.loc = time.Local
+	}
+	t.tm.setDefaults()
+	// bot.New with WithSkipGetMe does no I/O. The library is used for the
+	// calls strazh makes (sendMessage, editMessageText, answerCallbackQuery,
+	// setMyCommands); getUpdates is done by pollUpdates (see there why).
+	t.bot, err = bot.New(token,
+		bot.WithServerURL(trimSlash(cfg.APIURL)),
+		bot.WithSkipGetMe(),
+		bot.WithHTTPClient(t.tm.PollTimeout, t.client),
+		bot.WithErrorsHandler(func(err error) { t.log.Debug("bot library", "err", err) }),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("review: %w", err)
+	}
+	return t, nil
+}
+
+func trimSlash(s string) string {
+	for len(s) > 0 && s[len(s)-1] == '/' {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// newKey returns a short random card key (10 base32 characters, 50 bits).
+func newKey() string { return rand.Text()[:10] }
+
+// poke wakes the sender without blocking.
+func (t *Telegram) poke() {
+	select {
+	case t.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Submit queues a review card for a decision that is durably pending. It
+// only writes to the store; the card is sent by Run. Submitting the same
+// decision twice queues one card.
+func (t *Telegram) Submit(ctx context.Context, d *moderation.Decision) error {
+	t.cardMu.Lock()
+	defer t.cardMu.Unlock()
+	if c, err := t.store.CardFor(d.ID); err == nil && c.Kind == cardstore.KindReview {
+		return nil
+	} else if err != nil && !errors.Is(err, moderation.ErrNotFound) {
+		return fmt.Errorf("review: submit decision %d: %w", d.ID, err)
+	}
+	c := &cardstore.Card{Key: newKey(), Kind: cardstore.KindReview, Decisions: []uint64{d.ID},
+		ChatID: t.cfg.ChatID, Created: t.now(), Open: true}
+	err := t.store.Apply(cardstore.Change{Put: []*cardstore.Card{c}, Enqueue: []*cardstore.Outgoing{{
+		Prio: cardstore.PrioReview, Op: cardstore.OpSend, Card: c.Key, ChatID: t.cfg.ChatID, Created: c.Created}}})
+	if err != nil {
+		return fmt.Errorf("review: submit decision %d: %w", d.ID, err)
+	}
+	t.poke()
+	return nil
+}
+
+// Notify reports an automatic action: at once (notify_auto: each), in the
+// next digest (digest) or not at all (off). It only writes to the store.
+func (t *Telegram) Notify(ctx context.Context, d *moderation.Decision) error {
+	var ch cardstore.Change
+	switch t.cfg.NotifyAuto {
+	case NotifyOff:
+		return nil
+	case NotifyDigest:
+		ch.DigestAdd = []uint64{d.ID}
+	default:
+		t.cardMu.Lock()
+		defer t.cardMu.Unlock()
+		if c, err := t.store.CardFor(d.ID); err == nil && c.Kind != cardstore.KindReview {
+			return nil // already reported
+		}
+		c := &cardstore.Card{Key: newKey(), Kind: cardstore.KindNotice, Decisions: []uint64{d.ID},
+			ChatID: t.cfg.ChatID, Created: t.now()}
+		ch.Put = []*cardstore.Card{c}
+		ch.Enqueue = []*cardstore.Outgoing{{Prio: cardstore.PrioNotice, Op: cardstore.OpSend,
+			Card: c.Key, ChatID: t.cfg.ChatID, Created: c.Created}}
+	}
+	if err := t.store.Apply(ch); err != nil {
+		return fmt.Errorf("review: notify decision %d: %w", d.ID, err)
+	}
+	t.poke()
+	return nil
+}
+
+// Run sends the outbox, polls for taps and commands, and applies reminders,
+// time-outs and digests until ctx is done. It owns its goroutines and
+// returns after all of them stopped; Telegram being unreachable is not an
+// error (it retries with back-off), so Run returns nil when ctx ends.
+func (t *Telegram) Run(ctx context.Context) error {
+	defer t.client.CloseIdleConnections()
+	if err := t.reconcile(); err != nil {
+		t.log.Warn("reconcile pending reviews", "err", err)
+	}
+	var wg sync.WaitGroup
+	for _, loop := range []func(context.Context){t.sendLoop, t.pollLoop, t.tickLoop} {
+		wg.Go(func() { loop(ctx) })
+	}
+	wg.Wait()
+	return nil
+}
+
+// reconcile queues a card for every pending review that has none (a review
+// submitted while strazh was wired without Telegram, or lost by a crash
+// between the pipeline's commit and Submit).
+func (t *Telegram) reconcile() error {
+	ds, err := t.mod.PendingReviews()
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		if err := t.Submit(context.Background(), d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// by is the audit identity of a Telegram user.
+func by(id int64) string { return fmt.Sprintf("telegram:%d", id) }
+
+func (t *Telegram) isModerator(id int64) bool { return t.mods[id] }
+
+// sleep waits d or until ctx is done; it reports whether ctx is still live.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-tm.C:
+		return true
+	}
+}
+
+func containsID(ids []uint64, id uint64) bool { return slices.Contains(ids, id) }

@@ -97,6 +97,7 @@ func cmdCheck(_ context.Context, args []string, s stdio) error {
 	path := fs.String("config", "", "configuration `file` to check")
 	var extra multiFlag
 	fs.Var(&extra, "rules", "check this rule `file` alone, with the shipped packs (repeatable)")
+	secrets := fs.Bool("secrets", false, "fail when a token's environment variable or file is missing (run it where the daemon runs)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -124,16 +125,25 @@ func cmdCheck(_ context.Context, args []string, s stdio) error {
 	} else if err := engine.SelfTest(); err != nil {
 		problems = append(problems, flatten(err)...)
 	}
+	var warnings []error
 	if cfg != nil && len(problems) == 0 {
-		// Build the connectors: that reads every secret and checks it is there.
+		// Build the connectors: that reads every secret. A missing secret is
+		// a warning here (the file may be checked on another machine) unless
+		// -secrets asks for them.
 		if _, err := buildAccounts(cfg, time.Time{}, slog.New(slog.DiscardHandler), nil); err != nil {
-			problems = append(problems, flatten(err)...)
+			warnings = append(warnings, flatten(err)...)
 		}
 		if t := cfg.Telegram; t != nil {
 			if _, err := secret.Resolve("telegram.token", t.TokenEnv, t.TokenFile); err != nil {
-				problems = append(problems, fmt.Errorf("%s: %w", cfg.File, err))
+				warnings = append(warnings, fmt.Errorf("%s: %w", cfg.File, err))
 			}
 		}
+		if *secrets {
+			problems, warnings = append(problems, warnings...), nil
+		}
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(s.err, "warning: %v\n", w)
 	}
 	if len(problems) > 0 {
 		for _, p := range problems {

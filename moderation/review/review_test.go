@@ -202,7 +202,9 @@ func TestTelegram_Submit_BanFlow(t *testing.T) {
 	if a.Text == "" {
 		t.Error("the first tap got an empty answer")
 	}
-	m = e.waitMsg(m.ID, "ban durations", func(m telegramtest.Message) bool { return strings.Contains(strings.Join(m.Buttons(), "|"), "1 неделя") })
+	m = e.waitMsg(m.ID, "ban durations", func(m telegramtest.Message) bool {
+		return strings.Contains(strings.Join(m.Buttons(), "|"), "1 неделя")
+	})
 	if got := strings.Join(m.Buttons(), "|"); got != "1 день|1 неделя|1 месяц|Навсегда|« Назад" {
 		t.Fatalf("second step buttons = %s", got)
 	}
@@ -301,7 +303,9 @@ func TestTelegram_Tap_Race(t *testing.T) {
 		t.Fatalf("answers %q, %q: want exactly one «Уже решено»", a1.Text, a2.Text)
 	}
 	d := e.mod.get(1)
-	e.waitMsg(m.ID, "decided", func(m telegramtest.Message) bool { return strings.Contains(m.Text, d.Review.ByName) && len(m.Keyboard) == 0 })
+	e.waitMsg(m.ID, "decided", func(m telegramtest.Message) bool {
+		return strings.Contains(m.Text, d.Review.ByName) && len(m.Keyboard) == 0
+	})
 	// A late tap on the decided card does not act either.
 	if err := e.tg.Press(chatID, m.ID, "Удалить", maria); err == nil {
 		t.Fatal("decided card still has buttons")
@@ -455,7 +459,9 @@ func TestTelegram_RemindAndTimeout(t *testing.T) {
 		t.Fatalf("%d reminders, want 1", n)
 	}
 	advance(3 * time.Hour)
-	e.waitMsg(m.ID, "timed out", func(m telegramtest.Message) bool { return strings.Contains(m.Text, "по истечении срока") })
+	e.waitMsg(m.ID, "timed out", func(m telegramtest.Message) bool {
+		return strings.Contains(m.Text, "по истечении срока")
+	})
 	var timeouts int
 	for _, c := range e.mod.calls() {
 		if c.By == moderation.ByTimeout && c.Verdict == moderation.Allow && c.Err == nil {
@@ -483,13 +489,17 @@ func TestTelegram_Notify_RestoreAndRetry(t *testing.T) {
 	if !strings.Contains(a.Text, "access denied") {
 		t.Errorf("answer = %q", a.Text)
 	}
-	m = e.waitMsg(m.ID, "undone with a failure", func(m telegramtest.Message) bool { return strings.Contains(strings.Join(m.Buttons(), "|"), "Повторить") })
+	m = e.waitMsg(m.ID, "undone with a failure", func(m telegramtest.Message) bool {
+		return strings.Contains(strings.Join(m.Buttons(), "|"), "Повторить")
+	})
 	if !strings.Contains(m.Text, "Отменено") || !strings.Contains(m.Text, "разбан — ошибка: access denied") {
 		t.Fatalf("card = %s", m.Text)
 	}
 	e.mod.fail(moderation.ActUnban, "")
 	e.press(m, "Повторить", maria)
-	m = e.waitMsg(m.ID, "retried", func(m telegramtest.Message) bool { return strings.Contains(m.Text, "разбан — выполнено") })
+	m = e.waitMsg(m.ID, "retried", func(m telegramtest.Message) bool {
+		return strings.Contains(m.Text, "разбан — выполнено")
+	})
 	if len(m.Keyboard) != 0 {
 		t.Errorf("buttons after a good retry: %q", m.Buttons())
 	}
@@ -499,7 +509,7 @@ func TestTelegram_Notify_RestoreAndRetry(t *testing.T) {
 }
 
 func TestTelegram_Notify_Digest(t *testing.T) {
-	e := newEnv(t, func(c *review.Config) { c.NotifyAuto, c.DigestEvery = review.NotifyDigest, 50 * time.Millisecond })
+	e := newEnv(t, func(c *review.Config) { c.NotifyAuto, c.DigestEvery = review.NotifyDigest, 50*time.Millisecond })
 	e.start()
 	for range 3 {
 		if err := e.rv.Notify(context.Background(), e.mod.auto("спам", moderation.Delete)); err != nil {

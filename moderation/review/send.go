@@ -102,7 +102,7 @@ func (t *Telegram) sendLoop(ctx context.Context) {
 			return
 		}
 		p.record(time.Now())
-			err = t.deliver(ctx, it)
+		err = t.deliver(ctx, it)
 		switch {
 		case err == nil:
 			backoff = 0

@@ -177,13 +177,21 @@ func TestConnector_Credentials(t *testing.T) {
 		d.fetch()
 		f.RevokeToken(vktest.TokenUser, true)
 		c2 := newConn(t, f, nil)
-		if err := c2.Connect(ctx); !errors.Is(err, moderation.ErrCredentials) {
-			t.Fatalf("Connect: %v", err)
+		if err := c2.Connect(ctx); err != nil {
+			t.Fatalf("Connect with only the user token broken: %v", err)
 		}
-		// A restart from a cursor: the catch-up (user token) fails and is
-		// skipped; the long poll (community token) still reads.
+		// Fetch reports the user token once, then reads with the community
+		// token; the restart's catch-up (user token) fails and is reported
+		// once more.
+		if _, _, err := c2.Fetch(ctx, d.cur); !errors.Is(err, moderation.ErrCredentials) {
+			t.Fatalf("first Fetch: %v", err)
+		}
 		d2 := newDriver(t, c2, d.cur)
 		id := f.AddComment(f.AddPost("p"), 501, "still read")
+		d2.fetch()
+		if _, _, err := c2.Fetch(ctx, d2.cur); !errors.Is(err, moderation.ErrCredentials) {
+			t.Fatalf("Fetch after the catch-up: %v", err)
+		}
 		d2.until("still read", d2.has("still read"))
 		err := c2.Delete(ctx, fmt.Sprintf("wall:-1:%d", id))
 		if !errors.Is(err, moderation.ErrCredentials) {

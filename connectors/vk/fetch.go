@@ -23,8 +23,9 @@ import (
 // Transport errors are retried with back-off up to max_retries, then
 // returned as *moderation.BackOffError. A broken community token gives
 // moderation.ErrCredentials. A catch-up that fails for a reason other than
-// a transient one (a broken user token, say) is logged and skipped, so
-// reading goes on.
+// a transient one is skipped, so reading goes on: a broken user token is
+// then returned once by the next Fetch (so the pipeline alerts and holds
+// the actions), anything else is logged.
 func (c *Connector) Fetch(ctx context.Context, raw []byte) ([]moderation.Update, []byte, error) {
 	ups, next, err := c.fetch(ctx, raw)
 	if err != nil {
@@ -38,6 +39,10 @@ func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 	defer c.fetchMu.Unlock()
 	if c.isClosed() {
 		return nil, nil, errClosed
+	}
+	if err := c.report; err != nil {
+		c.report = nil
+		return nil, nil, err
 	}
 	cur, err := decodeCursor(raw)
 	if err != nil {
@@ -75,10 +80,14 @@ func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 			}
 			cu, err := c.catchUp(ctx, &cur)
 			if err != nil {
-				if ctx.Err() != nil || moderation.Classify(err) == moderation.ClassRetry {
+				switch moderation.Classify(err) {
+				case moderation.ClassRetry:
 					return nil, nil, err
+				case moderation.ClassCredentials:
+					c.report = err // returned by the next Fetch
+				default:
+					c.log.Error("catch-up skipped", "err", err)
 				}
-				c.log.Error("catch-up skipped", "err", err)
 			}
 			c.catchup = false
 			c.caught = make(map[string]uint64, len(cu))

@@ -64,6 +64,9 @@ type Connector struct {
 	// caught holds the comment versions the last catch-up delivered, so the
 	// same new comments coming again through the long poll are dropped.
 	caught map[string]uint64
+	// report is a broken-credentials error found off the read path (the
+	// user token in Connect or in a catch-up); the next Fetch returns it.
+	report error
 
 	closeOnce sync.Once
 	closed    chan struct{}
@@ -138,28 +141,31 @@ func (c *Connector) Capabilities() moderation.Capabilities {
 }
 
 // Connect switches on the long poll and its events, takes a long-poll
-// server, and checks the user token (whose owner it learns) and the list of
-// managers. A broken community token is an error that stops reading; a
-// broken user token is reported too (wrapped in moderation.ErrCredentials),
-// but Fetch still works with the community token alone, so the pipeline may
-// go on reading. Connect may be called again.
+// server, loads the managers and checks the user token (learning its
+// owner). Its error means reading is impossible (the community token is
+// broken, say). A broken user token does not fail Connect, since reading
+// needs only the community token: the next Fetch reports it once, wrapped
+// in moderation.ErrCredentials, so the pipeline holds the actions and
+// alerts, then Fetch reads on. Connect may be called again.
 func (c *Connector) Connect(ctx context.Context) error {
 	c.fetchMu.Lock()
 	defer c.fetchMu.Unlock()
 	if err := c.refreshServer(ctx, true); err != nil {
 		return fmt.Errorf("vk: connect: %w", err)
 	}
+	if err := c.refreshManagers(ctx, true); err != nil {
+		return fmt.Errorf("vk: connect: %w", err)
+	}
 	var me []struct {
 		ID int `json:"id"`
 	}
-	if err := c.api.call(ctx, user, "users.get", nil, &me); err != nil {
-		return fmt.Errorf("vk: connect: check user token: %w", err)
-	}
-	if len(me) > 0 {
+	switch err := c.api.call(ctx, user, "users.get", nil, &me); {
+	case err == nil && len(me) > 0:
 		c.selfID = me[0].ID
-	}
-	if err := c.refreshManagers(ctx, true); err != nil {
-		return fmt.Errorf("vk: connect: %w", err)
+	case moderation.Classify(err) == moderation.ClassCredentials:
+		c.report = fmt.Errorf("check user token: %w", err)
+	case err != nil:
+		return fmt.Errorf("vk: connect: check user token: %w", err)
 	}
 	return nil
 }

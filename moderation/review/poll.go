@@ -160,20 +160,16 @@ type refresh struct {
 }
 
 // commit writes w in one transaction. Cards are re-read under cardMu so a
-// concurrent sender's message ID is never overwritten, and an edit already
-// queued for a card is not queued twice.
+// concurrent sender's message ID is never overwritten.
 func (t *Telegram) commit(w *work) {
 	t.cardMu.Lock()
 	defer t.cardMu.Unlock()
 	if len(w.refresh) > 0 {
+		// An edit already in the outbox may be in flight with what it
+		// rendered before this change, so edits are deduplicated only
+		// within this commit; a redundant one is answered "message is not
+		// modified", which is ignored.
 		queued := make(map[string]bool)
-		if items, err := t.store.Outbox(); err == nil {
-			for _, it := range items {
-				if it.Op == cardstore.OpEdit {
-					queued[it.Card] = true
-				}
-			}
-		}
 		cards := make(map[string]*cardstore.Card)
 		for _, r := range w.refresh {
 			c := cards[r.key]

@@ -111,7 +111,6 @@ func TestConnector_Faults(t *testing.T) {
 	t.Run("slow answers time out and are retried", func(t *testing.T) {
 		f := newFake(t, vktest.Options{})
 		c := newConn(t, f, func(cfg *Config) { cfg.RequestTimeout = 50 * time.Millisecond })
-		connect(t, c)
 		f.Slow("wall.deleteComment", time.Second, 1)
 		err := c.Delete(ctx, "wall:-1:1")
 		if moderation.Classify(err) != moderation.ClassRetry || !moderation.IsTransient(err) {

@@ -77,6 +77,12 @@ func (e *env) start() {
 		e.t.Fatal(err)
 	}
 	e.rv = rv
+	e.runRV()
+}
+
+// runRV runs e.rv until stop or the end of the test.
+func (e *env) runRV() {
+	rv := e.rv
 	ctx, cancel := context.WithCancel(context.Background())
 	e.cancel, e.done = cancel, make(chan struct{})
 	go func() {

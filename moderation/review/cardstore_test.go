@@ -125,6 +125,14 @@ func TestTelegram_Restart_Bolt(t *testing.T) {
 	startOn(db)
 	e.submit(e.mod.review("первый"))
 	m := e.card("#1")
+	// Wait until the reviewer recorded the card as sent: an outage before
+	// that would (rightly) send it again.
+	if err := e.tg.Wait(e.ctx(), func() bool {
+		c, err := db.CardFor(1)
+		return err == nil && c.MessageID == m.ID
+	}); err != nil {
+		t.Fatal("card never recorded as sent")
+	}
 	e.tg.Down()
 	e.submit(e.mod.review("второй")) // queued in bbolt while Telegram is down
 	e.stop()

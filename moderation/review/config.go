@@ -73,7 +73,7 @@ func DefaultConfig() Config {
 }
 
 // Validate reports every problem, naming the YAML keys.
-func (c *Config) Validate() error {
+func (c Config) Validate() error {
 	var errs []error
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("telegram.%s: %s", key, fmt.Sprintf(format, args...)))

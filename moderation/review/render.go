@@ -22,9 +22,13 @@ const (
 	maxDigestText  = 120  // per entry of a digest
 	maxMatchText   = 100
 	maxReasonText  = 200
-	maxMatches     = 10
-	digestPerCard  = 10 // entries per digest message
+	maxNameText    = 64
+	maxMatches     = 6
+	digestPerCard  = 6  // entries per digest message
 	maxPendingList = 30 // lines of /pending
+	// maxVisible is what a message may show; Telegram allows 4096
+	// characters (UTF-16 units) after entity parsing, emoji count double.
+	maxVisible = 3900
 )
 
 // Callback action codes: callback data is "<card key>.<index>.<code>".
@@ -122,14 +126,35 @@ func (t *Telegram) verdictText(v moderation.Verdict, banFor time.Duration) strin
 }
 
 func authorName(a moderation.Author) string {
-	if a.Name != "" {
-		return a.Name
+	name := a.Name
+	if name == "" {
+		name = a.ID
 	}
-	return a.ID
+	name, _ = cut(name, maxNameText)
+	return name
+}
+
+// visibleLen is how many characters Telegram shows for an HTML text: tags
+// removed, entities decoded (every literal "<" is escaped, so each "<" in
+// s starts a tag).
+func visibleLen(s string) int {
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>' && in:
+			in = false
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	return utf8.RuneCountInString(html.UnescapeString(b.String()))
 }
 
 // header writes network, links, author, time, rules and the text.
-func (t *Telegram) header(b *strings.Builder, d *moderation.Decision, violations bool) {
+func (t *Telegram) header(b *strings.Builder, d *moderation.Decision, violations bool, limit int) {
 	c := &d.Comment
 	tx := t.tx
 	fmt.Fprintf(b, "<b>%s:</b> %s · %s\n", tx.network, esc(t.networkName(c.Network)), esc(c.Account))
@@ -177,10 +202,10 @@ func (t *Telegram) header(b *strings.Builder, d *moderation.Decision, violations
 			b.WriteString("\n")
 		}
 	}
-	text, cutted := cut(c.Text, maxCardText)
+	text, cutted := cut(c.Text, limit)
 	fmt.Fprintf(b, "<b>%s:</b>\n<blockquote>%s</blockquote>", tx.text, esc(text))
 	if cutted {
-		b.WriteString("\n<i>" + fmt.Sprintf(tx.cutNote, maxCardText, utf8.RuneCountInString(c.Text)) + "</i>")
+		b.WriteString("\n<i>" + fmt.Sprintf(tx.cutNote, limit, utf8.RuneCountInString(c.Text)) + "</i>")
 	}
 	if len(c.Links) > 0 || len(c.Attach) > 0 {
 		var parts []string
@@ -249,7 +274,7 @@ func (t *Telegram) button(text string, c *cardstore.Card, i int, act string) mod
 }
 
 // renderReview renders a review card; step "ban" shows the durations.
-func (t *Telegram) renderReview(c *cardstore.Card, d *moderation.Decision, step string) (string, *models.InlineKeyboardMarkup) {
+func (t *Telegram) renderReview(c *cardstore.Card, d *moderation.Decision, step string, limit int) (string, *models.InlineKeyboardMarkup) {
 	var b strings.Builder
 	tx := t.tx
 	title, icon := tx.titleReview, "🟡"
@@ -257,7 +282,7 @@ func (t *Telegram) renderReview(c *cardstore.Card, d *moderation.Decision, step 
 		title, icon = tx.titleUrgent, "🔴"
 	}
 	fmt.Fprintf(&b, "%s <b>%s</b> · #%d\n", icon, title, d.ID)
-	t.header(&b, d, true)
+	t.header(&b, d, true, limit)
 	if !decided(d) {
 		if step == "ban" {
 			return b.String(), &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
@@ -312,10 +337,10 @@ func restorable(d *moderation.Decision) bool {
 }
 
 // renderNotice renders the report of one automatic action.
-func (t *Telegram) renderNotice(c *cardstore.Card, d *moderation.Decision, names map[string]string) (string, *models.InlineKeyboardMarkup) {
+func (t *Telegram) renderNotice(c *cardstore.Card, d *moderation.Decision, names map[string]string, limit int) (string, *models.InlineKeyboardMarkup) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s <b>%s</b> · #%d: %s\n", verdictIcon(d.Verdict), t.tx.titleNotice, d.ID, esc(t.autoText(d)))
-	t.header(&b, d, false)
+	t.header(&b, d, false, limit)
 	if l := t.actionsLine(d); l != "" {
 		b.WriteString("\n" + l)
 	}
@@ -340,7 +365,7 @@ func (t *Telegram) undone(d *moderation.Decision, names map[string]string) strin
 }
 
 // renderDigest renders several automatic actions in one message.
-func (t *Telegram) renderDigest(c *cardstore.Card, ds []*moderation.Decision, names map[string]string) (string, *models.InlineKeyboardMarkup) {
+func (t *Telegram) renderDigest(c *cardstore.Card, ds []*moderation.Decision, names map[string]string, limit int) (string, *models.InlineKeyboardMarkup) {
 	var b strings.Builder
 	fmt.Fprintf(&b, t.tx.digestHead, len(ds))
 	var rows [][]models.InlineKeyboardButton
@@ -349,14 +374,18 @@ func (t *Telegram) renderDigest(c *cardstore.Card, ds []*moderation.Decision, na
 			continue
 		}
 		cm := &d.Comment
-		text, cutted := cut(strings.Join(strings.Fields(cm.Text), " "), maxDigestText)
+		text, cutted := cut(strings.Join(strings.Fields(cm.Text), " "), limit)
 		if cutted {
 			text += "…"
 		}
 		fmt.Fprintf(&b, "\n\n%d. %s #%d %s · %s · %s: %s", i+1, verdictIcon(d.Verdict), d.ID,
 			esc(t.networkName(cm.Network)), esc(cm.Account), link(cm.Author.ProfileURL, authorName(cm.Author)), esc(t.autoText(d)))
 		var rules []string
-		for _, m := range d.Matches {
+		for i, m := range d.Matches {
+			if i == 3 {
+				rules = append(rules, "…")
+				break
+			}
 			rules = append(rules, "<code>"+esc(m.Rule)+"</code>")
 		}
 		if len(rules) > 0 {

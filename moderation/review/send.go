@@ -35,7 +35,7 @@ func (p *pacer) delay(now time.Time) time.Duration {
 	if len(p.sent) >= p.per {
 		d = max(d, p.sent[len(p.sent)-p.per].Add(p.window).Sub(now))
 	}
-	return d
+	return max(d, 0)
 }
 
 func (p *pacer) record(now time.Time) { p.sent = append(p.sent, now) }
@@ -196,16 +196,28 @@ func (t *Telegram) render(c *cardstore.Card, step string) (string, *models.Inlin
 		}
 		ds[i] = d
 	}
-	switch c.Kind {
-	case cardstore.KindReview:
-		text, kb := t.renderReview(c, ds[0], step)
-		return text, kb, nil
-	case cardstore.KindNotice:
-		text, kb := t.renderNotice(c, ds[0], c.Names)
-		return text, kb, nil
+	// Render with the most text that fits in one message.
+	limit := maxCardText
+	if c.Kind == cardstore.KindDigest {
+		limit = maxDigestText
 	}
-	text, kb := t.renderDigest(c, ds, c.Names)
-	return text, kb, nil
+	for {
+		var text string
+		var kb *models.InlineKeyboardMarkup
+		switch c.Kind {
+		case cardstore.KindReview:
+			text, kb = t.renderReview(c, ds[0], step, limit)
+		case cardstore.KindNotice:
+			text, kb = t.renderNotice(c, ds[0], c.Names, limit)
+		default:
+			text, kb = t.renderDigest(c, ds, c.Names, limit)
+		}
+		over := visibleLen(text) - maxVisible
+		if over <= 0 || limit <= 20 {
+			return text, kb, nil
+		}
+		limit = max(limit-over-20, 20)
+	}
 }
 
 // markup converts a possibly nil keyboard into the library's interface

@@ -1,0 +1,120 @@
+package review
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseData(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		key  string
+		idx  int
+		act  string
+		okay bool
+	}{
+		{"ABCDEFGHIJ.0.b7", "ABCDEFGHIJ", 0, "b7", true},
+		{"K.12.u", "K", 12, "u", true},
+		{"K.-1.u", "", 0, "", false},
+		{"K..u", "", 0, "", false},
+		{"K.1", "", 0, "", false},
+		{".1.k", "", 0, "", false},
+		{"", "", 0, "", false},
+	} {
+		key, idx, act, ok := parseData(tc.in)
+		if key != tc.key || idx != tc.idx || act != tc.act || ok != tc.okay {
+			t.Errorf("parseData(%q) = %q %d %q %v", tc.in, key, idx, act, ok)
+		}
+	}
+}
+
+func TestCut(t *testing.T) {
+	s, cutted := cut("привет", 3)
+	if s != "при" || !cutted {
+		t.Fatalf("cut = %q %v", s, cutted)
+	}
+	if s, cutted := cut("abc", 3); s != "abc" || cutted {
+		t.Fatalf("cut = %q %v", s, cutted)
+	}
+}
+
+func TestPostURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://vk.com/wall-1_2?reply=3":                   "https://vk.com/wall-1_2",
+		"https://www.facebook.com/1_2?comment_id=3":         "https://www.facebook.com/1_2",
+		"https://www.instagram.com/p/abc/c/123/":            "",
+		"https://vk.com/wall-1_2?reply=3&thread=2#c3":       "https://vk.com/wall-1_2",
+		"javascript:alert(1)?reply=1":                       "javascript:alert%281%29",
+		"https://ok.ru/group/1/topic/2?commentId=3&foo=bar": "https://ok.ru/group/1/topic/2",
+	} {
+		if got := postURL(in); got != want && safeURL(got) != "" {
+			t.Errorf("postURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if link("javascript:alert(1)", "x") != "x" {
+		t.Error("a javascript: link was kept")
+	}
+}
+
+func TestVisibleLen(t *testing.T) {
+	if n := visibleLen(`<b>a</b> &lt;b&gt; <a href="https://x?a=1&amp;b=2">ссылка</a>`); n != len([]rune("a <b> ссылка")) {
+		t.Fatalf("visibleLen = %d", n)
+	}
+}
+
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		2 * time.Hour:                 "2 ч",
+		90 * time.Minute:              "1 ч 30 мин",
+		24 * time.Hour:                "1 д",
+		26 * time.Hour:                "1 д 2 ч",
+		5 * time.Minute:               "5 мин",
+		-time.Minute:                  "0 мин",
+		30*24*time.Hour + time.Second: "30 д 0 ч",
+	} {
+		if got := shortDuration(d, "д", "ч", "мин"); got != want {
+			t.Errorf("shortDuration(%s) = %q, want %q", d, got, want)
+		}
+	}
+	if ru.banFor(week) != "на 1 неделю" || en.banFor(0) != "forever" || ru.banFor(3*day) != "на 3 д" {
+		t.Error("banFor")
+	}
+}
+
+func TestPacer_Delay(t *testing.T) {
+	p := &pacer{per: 3, window: time.Minute, gap: time.Second}
+	now := time.Unix(1000, 0)
+	if d := p.delay(now); d != 0 {
+		t.Fatalf("first delay %s", d)
+	}
+	p.record(now)
+	if d := p.delay(now); d != time.Second {
+		t.Fatalf("gap delay %s", d)
+	}
+	p.record(now.Add(time.Second))
+	p.record(now.Add(2 * time.Second))
+	if d := p.delay(now.Add(3 * time.Second)); d != 57*time.Second {
+		t.Fatalf("window delay %s", d)
+	}
+	if d := p.delay(now.Add(61 * time.Second)); d != 0 {
+		t.Fatalf("after the window %s", d)
+	}
+	if len(p.sent) != 1 {
+		t.Fatalf("old sends kept: %d", len(p.sent))
+	}
+}
+
+func TestTexts_SameKeys(t *testing.T) {
+	// Button words are a contract.
+	for _, w := range []string{ru.btnKeep, ru.btnDelete, ru.btnBan, ru.btnDay, ru.btnWeek, ru.btnMonth, ru.btnForever, ru.btnRestore} {
+		if !strings.Contains("Оставить Удалить Удалить и забанить 1 день 1 неделя 1 месяц Навсегда Восстановить", w) {
+			t.Errorf("button %q", w)
+		}
+	}
+	for k := range ru.networks {
+		if en.networks[k] == "" {
+			t.Errorf("en lacks network %s", k)
+		}
+	}
+}

@@ -489,3 +489,26 @@ func (s *Server) messageJSON(m *Message) map[string]any {
 	}
 	return out
 }
+
+// Watch calls fn for every message the bot sends to the chat and for every
+// edit of one, in order, until ctx ends (the demo prints cards this way and
+// presses their buttons). It blocks.
+func (s *Server) Watch(ctx context.Context, chatID int64, fn func(m Message, edited bool)) {
+	seen := make(map[int64]int)
+	for {
+		ch := s.Changed()
+		for _, m := range s.BotMessages(chatID) {
+			edits, ok := seen[m.ID]
+			if ok && edits == m.Edits {
+				continue
+			}
+			seen[m.ID] = m.Edits
+			fn(m, ok)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ch:
+		}
+	}
+}

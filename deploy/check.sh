@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Validates the deploy/ files; CI runs it through `make deploy-check`.
+#   promtool check rules / test rules on the Prometheus alerts, check config
+#   on the scrape example,
+#   the Grafana dashboard: well-formed JSON, and every PromQL query parses,
+#   every strazh_* metric used exists in moderation/metrics.go (when present).
+# Needs promtool (Debian/Ubuntu: apt-get install prometheus) and python3.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+rules="$here/prometheus/alerts.yml"
+tests="$here/prometheus/alerts_test.yml"
+dashboard="$here/grafana/strazh-dashboard.json"
+
+fail() { echo "deploy/check.sh: $*" >&2; exit 1; }
+
+command -v promtool >/dev/null 2>&1 ||
+	fail "promtool not found: install it (Debian/Ubuntu: apt-get install -y prometheus; or the prometheus release tarball) and re-run"
+command -v python3 >/dev/null 2>&1 || fail "python3 not found"
+
+echo "== promtool $(promtool --version 2>&1 | head -n1)"
+echo "== promtool check rules"
+promtool check rules "$rules"
+echo "== promtool test rules"
+promtool test rules "$tests"
+echo "== promtool check config (scrape example)"
+promtool check config "$here/prometheus/scrape.yml"
+
+echo "== dashboard JSON"
+python3 -m json.tool "$dashboard" >/dev/null || fail "$dashboard is not valid JSON"
+
+# The dashboard's queries, as recording rules, so promtool parses the PromQL.
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+python3 - "$dashboard" "$rules" "$root/moderation/metrics.go" "$tmp/dashboard-queries.yml" <<'PY'
+import json, os, re, sys
+dash_path, rules_path, metrics_go, out = sys.argv[1:5]
+dash = json.load(open(dash_path))
+problems = []
+
+def walk(panels):
+    for p in panels:
+        yield p
+        yield from walk(p.get("panels", []))
+
+exprs = []
+for p in walk(dash.get("panels", [])):
+    ds = p.get("datasource") or {}
+    if ds and ds.get("uid") != "${DS_PROMETHEUS}":
+        problems.append("panel %r: datasource must be ${DS_PROMETHEUS}" % p.get("title"))
+    for t in p.get("targets", []):
+        if t.get("expr"):
+            exprs.append((p.get("title"), t["expr"]))
+if not any(i.get("name") == "DS_PROMETHEUS" for i in dash.get("__inputs", [])):
+    problems.append("__inputs lacks DS_PROMETHEUS")
+
+with open(out, "w") as f:
+    f.write("groups:\n  - name: dashboard\n    rules:\n")
+    for i, (_, e) in enumerate(exprs):
+        e = (e.replace("$__rate_interval", "5m").replace("$__range", "1h")
+              .replace("$account", ".*"))
+        f.write("      - record: dashboard:q%d\n        expr: %s\n" % (i, json.dumps(e)))
+
+# Metric names used by the dashboard and the alerts must exist in the daemon.
+if os.path.exists(metrics_go):
+    src = open(metrics_go).read()
+    known = {"strazh_" + n for n in re.findall(r'Name:\s*"([a-z0-9_]+)"', src)}
+    hist = {"strazh_" + n for n in re.findall(r'HistogramOpts\{[^}]*?Name:\s*"([a-z0-9_]+)"', src)}
+    known |= {m + s for m in hist for s in ("_bucket", "_sum", "_count")}
+    used = set()
+    for _, e in exprs:
+        used |= set(re.findall(r"\bstrazh_[a-z0-9_]+", e))
+    used |= set(re.findall(r"\bstrazh_[a-z0-9_]+", open(rules_path).read()))
+    for m in sorted(used - known):
+        problems.append("metric %s is not defined in moderation/metrics.go" % m)
+    if not problems:
+        print("%d dashboard queries; %d strazh metrics used, all defined" % (len(exprs), len(used)))
+else:
+    print("%d dashboard queries (moderation/metrics.go not found: metric names not cross-checked)" % len(exprs))
+
+if problems:
+    sys.stderr.write("".join("deploy/check.sh: %s\n" % p for p in problems))
+    sys.exit(1)
+PY
+echo "== dashboard queries parse"
+promtool check rules "$tmp/dashboard-queries.yml"
+
+echo "deploy: all checks passed"

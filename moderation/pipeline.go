@@ -150,8 +150,30 @@ func New(opts Options, engine Evaluator, accounts []Account) (*Pipeline, error) 
 			recent:  newRecentSet(1 << 15),
 		}
 		p.order = append(p.order, a.Name)
+		p.initSeries(a.Name)
 	}
 	return p, nil
+}
+
+// initSeries creates an account's series at zero, so that alerts on
+// increases see the first failure after a start.
+func (p *Pipeline) initSeries(account string) {
+	m := p.metrics
+	for v := Allow; v <= Ban; v++ {
+		m.Processed.WithLabelValues(account, v.String())
+	}
+	for _, act := range []ActionType{ActDelete, ActBan, ActUnban, ActRestore} {
+		for _, o := range []string{OutcomeDone, OutcomeFailed, OutcomeRetry, OutcomeSkipped} {
+			m.Actions.WithLabelValues(account, string(act), o)
+		}
+	}
+	for _, c := range []ErrorClass{ClassRetry, ClassCredentials, ClassItem, ClassUnsupported} {
+		m.ConnectorErrors.WithLabelValues(account, string(c))
+	}
+	m.CredentialsBad.WithLabelValues(account).Set(0)
+	m.ReviewBacklog.WithLabelValues(account).Set(0)
+	m.ReviewOldest.WithLabelValues(account).Set(0)
+	m.QueueLength.WithLabelValues(account).Set(0)
 }
 
 // SetReviewer sets the human reviewer; call it before Run (the reviewer

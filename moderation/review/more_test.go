@@ -49,7 +49,9 @@ func TestTelegram_Card_HugeFits(t *testing.T) {
 	}
 	e.mod.fail(moderation.ActBan, "")
 	e.press(m, "Повторить", oleg)
-	e.waitMsg(m.ID, "retried", func(m telegramtest.Message) bool { return strings.Contains(m.Text, "бан — выполнено") && len(m.Keyboard) == 0 })
+	e.waitMsg(m.ID, "retried", func(m telegramtest.Message) bool {
+		return strings.Contains(m.Text, "бан — выполнено") && len(m.Keyboard) == 0
+	})
 }
 
 func TestTelegram_Card_English(t *testing.T) {
@@ -63,7 +65,9 @@ func TestTelegram_Card_English(t *testing.T) {
 	e.press(m, "Delete and ban", maria)
 	m = e.waitMsg(m.ID, "durations", func(m telegramtest.Message) bool { return len(m.Buttons()) == 5 })
 	e.press(m, "1 month", maria)
-	e.waitMsg(m.ID, "decided", func(m telegramtest.Message) bool { return strings.Contains(m.Text, "delete and ban for 1 month — Мария Иванова") })
+	e.waitMsg(m.ID, "decided", func(m telegramtest.Message) bool {
+		return strings.Contains(m.Text, "delete and ban for 1 month — Мария Иванова")
+	})
 	if c := e.mod.calls(); c[0].BanFor != 30*24*60*60*1e9 {
 		t.Fatalf("ban for %s", c[0].BanFor)
 	}

@@ -12,11 +12,11 @@ type texts struct {
 	btnDay, btnWeek, btnMonth, btnForever string
 	btnBack, btnRestore, btnRetry         string
 
-	titleReview, titleUrgent, titleNotice, titleDigest string
-	network, account, post, comment, open              string
-	author, priorViolations, time, rules, text         string
-	cutNote                                            string // shown, total
-	dryRun                                             string
+	titleReview, titleUrgent, titleDone, titleNotice, titleDigest string
+	network, account, post, comment, open                         string
+	author, priorViolations, time, rules, text                    string
+	cutNote                                                       string // shown, total
+	dryRun                                                        string
 
 	decided, decidedBy, decidedTimeout, undone string
 	actions                                    string
@@ -50,7 +50,7 @@ var ru = &texts{
 	btnDay: "1 день", btnWeek: "1 неделя", btnMonth: "1 месяц", btnForever: "Навсегда",
 	btnBack: "« Назад", btnRestore: "Восстановить", btnRetry: "Повторить",
 
-	titleReview: "Нужно решение", titleUrgent: "Срочно: нужно решение",
+	titleReview: "Нужно решение", titleUrgent: "Срочно: нужно решение", titleDone: "Проверено",
 	titleNotice: "Автоматическое действие", titleDigest: "Сводка автоматических действий",
 	network: "Сеть", account: "Аккаунт", post: "пост", comment: "комментарий", open: "Ссылки",
 	author: "Автор", priorViolations: "нарушений на странице ранее: %d", time: "Время",
@@ -115,7 +115,7 @@ var en = &texts{
 	btnDay: "1 day", btnWeek: "1 week", btnMonth: "1 month", btnForever: "Forever",
 	btnBack: "« Back", btnRestore: "Restore", btnRetry: "Retry",
 
-	titleReview: "Decision needed", titleUrgent: "Urgent: decision needed",
+	titleReview: "Decision needed", titleUrgent: "Urgent: decision needed", titleDone: "Reviewed",
 	titleNotice: "Automatic action", titleDigest: "Automatic actions digest",
 	network: "Network", account: "Account", post: "post", comment: "comment", open: "Links",
 	author: "Author", priorViolations: "%d earlier violations on this page", time: "Time",

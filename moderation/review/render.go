@@ -278,7 +278,10 @@ func (t *Telegram) renderReview(c *cardstore.Card, d *moderation.Decision, step 
 	var b strings.Builder
 	tx := t.tx
 	title, icon := tx.titleReview, "🟡"
-	if d.Urgent {
+	switch {
+	case decided(d):
+		title, icon = tx.titleDone, verdictIcon(d.Review.Verdict)
+	case d.Urgent:
 		title, icon = tx.titleUrgent, "🔴"
 	}
 	fmt.Fprintf(&b, "%s <b>%s</b> · #%d\n", icon, title, d.ID)

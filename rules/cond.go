@@ -1,0 +1,210 @@
+package rules
+
+import (
+	"regexp"
+	"time"
+
+	"github.com/strazh/strazh/rules/normalize"
+)
+
+type condKind uint8
+
+const (
+	cAll condKind = iota
+	cAny
+	cNot
+	cAtLeast
+	cLexicon     // lexicon hits (distinct entries) >= n
+	cMasked      // a masked word reads as an entry of the lexicon
+	cRegex       // Go regexp on the text or the normalised text
+	cLink        // number of links >= n
+	cLinkDomain  // a link to one of the domains
+	cLinkOutside // a link to a domain outside the list
+	cShortener   // a link through a URL shortener
+	cInvite      // an invite link into an outside chat
+	cTelegram    // a Telegram link
+	cPhone       // phone numbers >= n
+	cEmail       // e-mail addresses >= n
+	cMentions    // @mentions >= n
+	cEmoji       // pictographs >= n
+	cCaps        // share of upper-case letters >= f (with at least 8 letters)
+	cLatin       // share of Latin letters among letters >= f
+	cMixed       // Cyrillic words disguised with look-alikes >= n
+	cLengthMin   // runes >= n
+	cLengthMax   // runes <= n
+	cAuthorNew   // the author has not commented on this account before
+	cAuthorPage  // the page itself wrote it
+	cAuthorMgr   // a manager wrote it
+	cViolations  // the author's violations within d >= n
+	cFlood       // the author's comments within d >= n
+	cDuplicates  // similar comments by anyone within d >= n
+	cAccount     // the comment is on one of the accounts
+)
+
+// cond is a compiled condition.
+type cond struct {
+	kind  condKind
+	kids  []*cond
+	n     int
+	f     float64
+	d     time.Duration
+	lex   []int32
+	re    *regexp.Regexp
+	norm  bool // regex on the normalised text
+	strs  []string
+	want  bool // for boolean leaves: the value that makes it true
+	line  int
+	field string
+}
+
+// eval reports whether c holds for the comment prepared in s.
+func (c *cond) eval(s *state) bool {
+	switch c.kind {
+	case cAll:
+		for _, k := range c.kids {
+			if !k.eval(s) {
+				return false
+			}
+		}
+		return true
+	case cAny:
+		for _, k := range c.kids {
+			if k.eval(s) {
+				return true
+			}
+		}
+		return false
+	case cNot:
+		m := s.match
+		ok := !c.kids[0].eval(s)
+		s.match = m
+		return ok
+	case cAtLeast:
+		n := 0
+		for i, k := range c.kids {
+			if k.eval(s) {
+				n++
+				if n >= c.n {
+					return true
+				}
+			}
+			if n+len(c.kids)-i-1 < c.n {
+				return false
+			}
+		}
+		return false
+	case cLexicon:
+		cnt := 0
+		for _, l := range c.lex {
+			st := &s.lex[l]
+			if st.count > 0 {
+				cnt += int(st.count)
+				s.setMatch(st.start, st.end)
+			}
+		}
+		return cnt >= c.n
+	case cMasked:
+		for _, l := range c.lex {
+			if st := &s.masked[l]; st.count > 0 {
+				s.setMatch(st.start, st.end)
+				return true
+			}
+		}
+		return false
+	case cRegex:
+		if c.norm {
+			return c.re.Match(s.text.N)
+		}
+		if loc := c.re.FindStringIndex(s.c.Text); loc != nil {
+			s.setMatch(int32(loc[0]), int32(loc[1]))
+			return true
+		}
+		return false
+	case cLink:
+		return len(s.feat().links) >= c.n
+	case cLinkDomain, cLinkOutside:
+		for _, l := range s.feat().links {
+			in := false
+			for _, d := range c.strs {
+				if hostIs(l.host, d) {
+					in = true
+					break
+				}
+			}
+			if in == (c.kind == cLinkDomain) {
+				s.setMatchString(l.text)
+				return true
+			}
+		}
+		return false
+	case cShortener, cTelegram:
+		list := shorteners
+		if c.kind == cTelegram {
+			list = telegramHosts
+		}
+		found := false
+		for _, l := range s.feat().links {
+			for _, d := range list {
+				if hostIs(l.host, d) {
+					s.setMatchString(l.text)
+					found = true
+					break
+				}
+			}
+		}
+		return found == c.want
+	case cInvite:
+		found := false
+		for _, l := range s.feat().links {
+			if isInvite(l) {
+				s.setMatchString(l.text)
+				found = true
+				break
+			}
+		}
+		return found == c.want
+	case cPhone:
+		return s.feat().phones >= c.n
+	case cEmail:
+		return s.feat().emails >= c.n
+	case cMentions:
+		return s.feat().mentions >= c.n
+	case cEmoji:
+		return s.text.Emoji >= c.n
+	case cCaps:
+		return s.text.Letters >= 8 && float64(s.text.Upper) >= c.f*float64(s.text.Letters)
+	case cLatin:
+		return s.text.Letters >= 8 && float64(s.text.Latin) >= c.f*float64(s.text.Letters)
+	case cMixed:
+		return s.text.Mixed >= c.n
+	case cLengthMin:
+		return s.text.Runes >= c.n
+	case cLengthMax:
+		return s.text.Runes <= c.n
+	case cAuthorNew:
+		isNew := s.h == nil || !s.h.Known(s.c.Account, s.c.Author.ID)
+		return isNew == c.want
+	case cAuthorPage:
+		return s.c.Author.IsPage == c.want
+	case cAuthorMgr:
+		return s.c.Author.IsManager == c.want
+	case cViolations:
+		return s.h != nil && s.h.Violations(s.c.Account, s.c.Author.ID, s.now().Add(-c.d)) >= c.n
+	case cFlood:
+		return s.h != nil && s.h.Comments(s.c.Account, s.c.Author.ID, s.now().Add(-c.d)) >= c.n
+	case cDuplicates:
+		return s.h != nil && s.h.Similar(s.c.Account, s.out.Fingerprint, c.f, s.now().Add(-c.d)) >= c.n
+	case cAccount:
+		for _, a := range c.strs {
+			if a == s.c.Account {
+				return true
+			}
+		}
+		return false
+	}
+	return false
+}
+
+// usesT reports whether normalised matching is needed at all (it always
+// is for lexicons); kept for clarity of intent.
+var _ = normalize.Space

@@ -1,0 +1,382 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/strazh/strazh/moderation"
+)
+
+// FileError is a problem in a rule file: which file, which line and which
+// key. Load returns them joined with errors.Join.
+type FileError struct {
+	File string
+	Line int
+	Key  string // YAML path of the offending key: "rules[2].when.any[0].lexicon"
+	Err  error
+}
+
+func (e *FileError) Error() string {
+	if e.Key == "" {
+		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
+	}
+	return fmt.Sprintf("%s:%d: %s: %v", e.File, e.Line, e.Key, e.Err)
+}
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// fileSpec is one rule file as written.
+type fileSpec struct {
+	name     string // shown in errors: a path or "builtin:ru/spam.yaml"
+	pack     string
+	lexicons []lexSpec
+	rules    []*ruleSpec
+	examples examplesSpec
+}
+
+type lexSpec struct {
+	name    string
+	line    int
+	entries []entrySpec
+}
+
+type entrySpec struct {
+	src  string
+	line int
+	key  string
+}
+
+type ruleSpec struct {
+	id, label, action, reason string
+	banFor                    time.Duration
+	priority                  int
+	stop, urgent, exempt      bool
+	enabled                   bool
+	accounts                  []string
+	escalate                  *escalation
+	when                      *yaml.Node
+	examples                  examplesSpec
+	line                      int
+	key                       string
+}
+
+type examplesSpec struct {
+	match, noMatch []entrySpec
+}
+
+type decoder struct {
+	file string
+	errs []error
+}
+
+func (d *decoder) fail(n *yaml.Node, key string, format string, args ...any) {
+	line := 0
+	if n != nil {
+		line = n.Line
+	}
+	d.errs = append(d.errs, &FileError{File: d.file, Line: line, Key: key, Err: fmt.Errorf(format, args...)})
+}
+
+// mapping iterates the key/value pairs of a mapping node, reporting keys
+// outside allowed.
+func (d *decoder) mapping(n *yaml.Node, key string, allowed []string, fn func(k string, kn, v *yaml.Node)) {
+	if n.Kind != yaml.MappingNode {
+		d.fail(n, key, "want a mapping, got %s", kindName(n))
+		return
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		kn, v := n.Content[i], n.Content[i+1]
+		k := kn.Value
+		sub := join(key, k)
+		if allowed != nil && !contains(allowed, k) {
+			d.fail(kn, sub, "unknown key %q (known: %s)", k, strings.Join(allowed, ", "))
+			continue
+		}
+		if seen[k] {
+			d.fail(kn, sub, "duplicate key")
+			continue
+		}
+		seen[k] = true
+		fn(k, kn, v)
+	}
+}
+
+func join(key, k string) string {
+	if key == "" {
+		return k
+	}
+	return key + "." + k
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return fmt.Sprintf("%q", n.Value)
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return "nothing"
+}
+
+func (d *decoder) str(n *yaml.Node, key string) (string, bool) {
+	if n.Kind != yaml.ScalarNode {
+		d.fail(n, key, "want a string, got %s", kindName(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (d *decoder) strList(n *yaml.Node, key string) []entrySpec {
+	if n.Kind == yaml.ScalarNode {
+		return []entrySpec{{src: n.Value, line: n.Line, key: key}}
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.fail(n, key, "want a list of strings, got %s", kindName(n))
+		return nil
+	}
+	out := make([]entrySpec, 0, len(n.Content))
+	for i, c := range n.Content {
+		k := fmt.Sprintf("%s[%d]", key, i)
+		if s, ok := d.str(c, k); ok {
+			out = append(out, entrySpec{src: s, line: c.Line, key: k})
+		}
+	}
+	return out
+}
+
+func (d *decoder) boolean(n *yaml.Node, key string) (bool, bool) {
+	var b bool
+	if n.Kind != yaml.ScalarNode || n.Decode(&b) != nil {
+		d.fail(n, key, "want true or false, got %s", kindName(n))
+		return false, false
+	}
+	return b, true
+}
+
+func (d *decoder) integer(n *yaml.Node, key string, minVal int) (int, bool) {
+	v, err := strconv.Atoi(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil {
+		d.fail(n, key, "want a whole number, got %s", kindName(n))
+		return 0, false
+	}
+	if v < minVal {
+		d.fail(n, key, "must be >= %d", minVal)
+		return 0, false
+	}
+	return v, true
+}
+
+func (d *decoder) number(n *yaml.Node, key string, lo, hi float64) (float64, bool) {
+	v, err := strconv.ParseFloat(n.Value, 64)
+	if n.Kind != yaml.ScalarNode || err != nil {
+		d.fail(n, key, "want a number, got %s", kindName(n))
+		return 0, false
+	}
+	if v < lo || v > hi {
+		d.fail(n, key, "must be between %g and %g", lo, hi)
+		return 0, false
+	}
+	return v, true
+}
+
+// parseDuration accepts Go durations plus d (days) and w (weeks): 30d, 2w, 12h.
+func parseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "0" || s == "forever" {
+		return 0, nil
+	}
+	for _, u := range []struct {
+		suffix string
+		d      time.Duration
+	}{{"d", 24 * time.Hour}, {"w", 7 * 24 * time.Hour}} {
+		if n, ok := strings.CutSuffix(s, u.suffix); ok {
+			v, err := strconv.Atoi(n)
+			if err != nil || v < 0 {
+				return 0, fmt.Errorf("bad duration %q", s)
+			}
+			return time.Duration(v) * u.d, nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("bad duration %q (want e.g. 10m, 12h, 30d, 2w)", s)
+	}
+	return d, nil
+}
+
+func (d *decoder) duration(n *yaml.Node, key string) (time.Duration, bool) {
+	s, ok := d.str(n, key)
+	if !ok {
+		return 0, false
+	}
+	v, err := parseDuration(s)
+	if err != nil {
+		d.fail(n, key, "%v", err)
+		return 0, false
+	}
+	return v, true
+}
+
+func parseAction(s string) (moderation.Verdict, error) {
+	return moderation.ParseVerdict(s)
+}
+
+var fileKeys = []string{"pack", "description", "lexicons", "rules", "examples"}
+var ruleKeys = []string{"id", "description", "label", "action", "ban_for", "priority", "stop", "urgent",
+	"reason", "escalate", "accounts", "exempt", "enabled", "when", "examples"}
+var escalateKeys = []string{"after", "within", "action", "ban_for"}
+var exampleKeys = []string{"match", "no_match"}
+
+// decodeFile parses one rule file.
+func decodeFile(name string, data []byte) (*fileSpec, error) {
+	d := &decoder{file: name}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		line := 0
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			fmt.Sscanf(strings.TrimPrefix(err.Error(), "yaml: "), "line %d:", &line)
+		}
+		return nil, &FileError{File: name, Line: line, Err: err}
+	}
+	fs := &fileSpec{name: name}
+	if len(root.Content) == 0 {
+		return fs, nil
+	}
+	d.mapping(root.Content[0], "", fileKeys, func(k string, kn, v *yaml.Node) {
+		switch k {
+		case "pack":
+			fs.pack, _ = d.str(v, k)
+		case "description":
+		case "lexicons":
+			d.mapping(v, k, nil, func(name string, kn, lv *yaml.Node) {
+				fs.lexicons = append(fs.lexicons, lexSpec{name: name, line: kn.Line, entries: d.strList(lv, join(k, name))})
+			})
+		case "rules":
+			if v.Kind != yaml.SequenceNode {
+				d.fail(v, k, "want a list of rules, got %s", kindName(v))
+				return
+			}
+			for i, rn := range v.Content {
+				if r := d.rule(rn, fmt.Sprintf("rules[%d]", i)); r != nil {
+					fs.rules = append(fs.rules, r)
+				}
+			}
+		case "examples":
+			fs.examples = d.examples(v, k)
+		}
+	})
+	return fs, errors.Join(d.errs...)
+}
+
+func (d *decoder) examples(n *yaml.Node, key string) examplesSpec {
+	var ex examplesSpec
+	d.mapping(n, key, exampleKeys, func(k string, kn, v *yaml.Node) {
+		l := d.strList(v, join(key, k))
+		if k == "match" {
+			ex.match = l
+		} else {
+			ex.noMatch = l
+		}
+	})
+	return ex
+}
+
+func (d *decoder) rule(n *yaml.Node, key string) *ruleSpec {
+	r := &ruleSpec{line: n.Line, key: key, enabled: true, action: "review"}
+	nerr := len(d.errs)
+	d.mapping(n, key, ruleKeys, func(k string, kn, v *yaml.Node) {
+		sub := join(key, k)
+		switch k {
+		case "id":
+			r.id, _ = d.str(v, sub)
+		case "description":
+		case "label":
+			r.label, _ = d.str(v, sub)
+		case "action":
+			if s, ok := d.str(v, sub); ok {
+				if _, err := parseAction(s); err != nil {
+					d.fail(v, sub, "%v", err)
+				}
+				r.action = s
+			}
+		case "ban_for":
+			r.banFor, _ = d.duration(v, sub)
+		case "priority":
+			v2, err := strconv.Atoi(v.Value)
+			if v.Kind != yaml.ScalarNode || err != nil {
+				d.fail(v, sub, "want a whole number, got %s", kindName(v))
+			}
+			r.priority = v2
+		case "stop":
+			r.stop, _ = d.boolean(v, sub)
+		case "urgent":
+			r.urgent, _ = d.boolean(v, sub)
+		case "exempt":
+			r.exempt, _ = d.boolean(v, sub)
+		case "enabled":
+			r.enabled, _ = d.boolean(v, sub)
+		case "reason":
+			r.reason, _ = d.str(v, sub)
+		case "accounts":
+			for _, e := range d.strList(v, sub) {
+				r.accounts = append(r.accounts, e.src)
+			}
+		case "escalate":
+			esc := &escalation{after: 1, action: moderation.Ban}
+			d.mapping(v, sub, escalateKeys, func(k2 string, kn2, v2 *yaml.Node) {
+				s2 := join(sub, k2)
+				switch k2 {
+				case "after":
+					esc.after, _ = d.integer(v2, s2, 1)
+				case "within":
+					esc.within, _ = d.duration(v2, s2)
+				case "action":
+					if s, ok := d.str(v2, s2); ok {
+						a, err := parseAction(s)
+						if err != nil {
+							d.fail(v2, s2, "%v", err)
+						}
+						esc.action = a
+					}
+				case "ban_for":
+					esc.banFor, _ = d.duration(v2, s2)
+				}
+			})
+			r.escalate = esc
+		case "when":
+			r.when = v
+		case "examples":
+			r.examples = d.examples(v, sub)
+		}
+	})
+	if r.id == "" && len(d.errs) == nerr {
+		d.fail(n, key, "rule has no id")
+	}
+	if r.when == nil && len(d.errs) == nerr {
+		d.fail(n, key, "rule has no when")
+	}
+	if len(d.errs) > nerr {
+		return nil
+	}
+	return r
+}

@@ -1,0 +1,482 @@
+package rules
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/rules/normalize"
+)
+
+// Engine is a compiled rule set. It is read-only after Load and safe for
+// concurrent use.
+type Engine struct {
+	all      []*rule // every rule in load order, enabled or not
+	rules    []*rule // enabled rules by priority (high first), then load order
+	files    []*ruleFile
+	lexicons []*lexicon
+	nEntries int
+
+	tStart *trie // entries anchored at a word start
+	tAny   *trie // entries that may start inside a word
+	masked []int32
+	forms  [][]maskForm // per lexicon, for masked matching
+
+	pool sync.Pool
+}
+
+type maskForm struct {
+	form                 []byte
+	anchorStart, anchorEnd bool
+}
+
+// RuleInfo describes a rule for `strazh check`.
+type RuleInfo struct {
+	ID       string
+	Label    string
+	Action   string        // allow, review, delete or ban
+	BanFor   time.Duration // for ban; 0 is forever
+	Priority int
+	Pack     string
+	File     string
+	Line     int
+	Enabled  bool
+}
+
+// Rules lists every rule, enabled or not, in evaluation order.
+func (e *Engine) Rules() []RuleInfo {
+	rs := append([]*rule(nil), e.all...)
+	sortRules(rs)
+	out := make([]RuleInfo, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, RuleInfo{ID: r.id, Label: r.label, Action: r.action.String(), BanFor: r.banFor,
+			Priority: r.priority, Pack: r.pack, File: r.file, Line: r.line, Enabled: r.enabled})
+	}
+	return out
+}
+
+func sortRules(rs []*rule) {
+	sort.SliceStable(rs, func(i, j int) bool {
+		if rs[i].priority != rs[j].priority {
+			return rs[i].priority > rs[j].priority
+		}
+		return rs[i].order < rs[j].order
+	})
+}
+
+func (e *Engine) build() {
+	for _, r := range e.all {
+		if r.enabled {
+			e.rules = append(e.rules, r)
+		}
+	}
+	sortRules(e.rules)
+	bs, ba := newTrieBuilder(), newTrieBuilder()
+	e.forms = make([][]maskForm, len(e.lexicons))
+	for li, l := range e.lexicons {
+		if l.masked {
+			e.masked = append(e.masked, int32(li))
+		}
+		for _, p := range l.patterns {
+			entry := int32(e.nEntries)
+			e.nEntries++
+			for _, f := range p.forms {
+				t := term{lex: int32(li), entry: entry, anchorEnd: f.anchorEnd, exception: p.exception}
+				if f.anchorStart {
+					bs.add(f.b, t)
+				} else {
+					ba.add(f.b, t)
+				}
+				if l.masked && !p.exception && bytes.IndexByte(f.b, Star) < 0 {
+					e.forms[li] = append(e.forms[li], maskForm{form: f.b, anchorStart: f.anchorStart, anchorEnd: f.anchorEnd})
+				}
+			}
+		}
+	}
+	e.tStart, e.tAny = bs.build(), ba.build()
+	e.pool.New = func() any { return e.newState() }
+}
+
+// lexState is what one lexicon found in a comment.
+type lexState struct {
+	count      int32 // distinct entries
+	start, end int32 // the first hit, as byte offsets in the original text
+}
+
+// state is the per-comment scratch space, pooled.
+type state struct {
+	e      *Engine
+	c      *moderation.Comment
+	h      moderation.History
+	out    *moderation.Result
+	text   normalize.Text
+	hits   []hit
+	lex    []lexState
+	masked []lexState
+	seen   []uint32
+	gen    uint32
+	f      features
+	fdone  bool
+	t      time.Time
+	match  struct {
+		ok         bool
+		start, end int32
+		s          string
+	}
+}
+
+func (e *Engine) newState() *state {
+	return &state{e: e, lex: make([]lexState, len(e.lexicons)), masked: make([]lexState, len(e.lexicons)),
+		seen: make([]uint32, e.nEntries), hits: make([]hit, 0, 64)}
+}
+
+func (s *state) setMatch(start, end int32) {
+	if !s.match.ok {
+		s.match.ok, s.match.start, s.match.end, s.match.s = true, start, end, ""
+	}
+}
+
+func (s *state) setMatchString(m string) {
+	if !s.match.ok {
+		s.match.ok, s.match.s = true, m
+	}
+}
+
+func (s *state) matched() string {
+	if !s.match.ok {
+		return ""
+	}
+	if s.match.s != "" {
+		return s.match.s
+	}
+	return s.c.Text[s.match.start:s.match.end]
+}
+
+func (s *state) feat() *features {
+	if !s.fdone {
+		s.fdone = true
+		s.f.reset()
+		s.f.scanText(s.c.Text)
+		for _, l := range s.c.Links {
+			s.f.scanText(l)
+		}
+	}
+	return &s.f
+}
+
+func (s *state) now() time.Time {
+	if s.t.IsZero() {
+		if !s.c.Created.IsZero() {
+			s.t = s.c.Created
+		} else {
+			s.t = time.Now()
+		}
+	}
+	return s.t
+}
+
+// prepare normalises the comment and finds every lexicon hit.
+func (s *state) prepare(c *moderation.Comment, h moderation.History, out *moderation.Result) {
+	e := s.e
+	s.c, s.h, s.out, s.fdone, s.t = c, h, out, false, time.Time{}
+	s.text.Normalize(c.Text)
+	for i := range s.lex {
+		s.lex[i] = lexState{}
+		s.masked[i] = lexState{}
+	}
+	s.gen++
+	if s.gen == 0 {
+		clear(s.seen)
+		s.gen = 1
+	}
+	s.hits = e.tStart.scan(s.text.N, true, 0, s.hits[:0])
+	s.hits = e.tAny.scan(s.text.N, false, 0, s.hits)
+	if len(s.text.T) > 0 {
+		s.hits = e.tStart.scan(s.text.T, true, 1, s.hits)
+		s.hits = e.tAny.scan(s.text.T, false, 1, s.hits)
+	}
+	for i := range s.hits {
+		h := &s.hits[i]
+		if h.t.exception || s.vetoed(h) {
+			continue
+		}
+		st := &s.lex[h.t.lex]
+		if s.seen[h.t.entry] == s.gen {
+			continue
+		}
+		s.seen[h.t.entry] = s.gen
+		st.count++
+		if st.count == 1 {
+			st.start, st.end = s.span(h.src, h.start, h.end)
+		}
+	}
+	if s.text.Masked > 0 && len(e.masked) > 0 {
+		s.matchMasked()
+	}
+}
+
+func (s *state) vetoed(h *hit) bool {
+	for i := range s.hits {
+		x := &s.hits[i]
+		if x.t.exception && x.t.lex == h.t.lex && x.src == h.src && x.start < h.end && h.start < x.end {
+			return true
+		}
+	}
+	return false
+}
+
+// span maps a range of a normalised buffer to the original text.
+func (s *state) span(src uint8, start, end int32) (int32, int32) {
+	pos := s.text.NPos
+	if src == 1 {
+		pos = s.text.TPos
+	}
+	a := pos[start]
+	b := pos[end-1]
+	if int(b) < len(s.c.Text) {
+		_, n := utf8.DecodeRuneInString(s.c.Text[b:])
+		b += int32(n)
+	}
+	if b < a {
+		b = a
+	}
+	return a, b
+}
+
+// matchMasked reads words with masking characters (х*й, п****ц) as the
+// entries of masked lexicons they can only be.
+func (s *state) matchMasked() {
+	n := s.text.N
+	for i := 1; i < len(n); {
+		j := i
+		hasMask := false
+		for j < len(n) && n[j] != normalize.Space {
+			if n[j] == normalize.Mask {
+				hasMask = true
+			}
+			j++
+		}
+		if hasMask {
+			w := n[i:j]
+			for _, li := range s.e.masked {
+				if s.masked[li].count > 0 {
+					continue
+				}
+				for _, f := range s.e.forms[li] {
+					if off, ok := maskMatch(w, f); ok {
+						st := &s.masked[li]
+						st.count = 1
+						st.start, st.end = s.span(0, int32(i+off), int32(i+off+len(f.form)))
+						break
+					}
+				}
+			}
+		}
+		i = j + 1
+	}
+}
+
+// maskMatch aligns the form with the masked word w: masks stand for one
+// letter each, visible letters must agree, and the visible letters must
+// leave one reading (at least two of them, and no fewer than the masks,
+// unless first and last are visible in a span of six or more).
+func maskMatch(w []byte, f maskForm) (int, bool) {
+	if len(f.form) > len(w) || (f.anchorEnd && f.anchorStart && len(f.form) != len(w)) {
+		return 0, false
+	}
+	last := len(w) - len(f.form)
+	first := 0
+	if f.anchorStart {
+		last = 0
+	}
+	if f.anchorEnd {
+		first = len(w) - len(f.form)
+	}
+	for off := first; off <= last; off++ {
+		vis, masks := 0, 0
+		ok := true
+		for k, b := range f.form {
+			c := w[off+k]
+			if c == normalize.Mask {
+				if !normalize.IsLetter(b) {
+					ok = false
+					break
+				}
+				masks++
+				continue
+			}
+			if c != b {
+				ok = false
+				break
+			}
+			vis++
+		}
+		if !ok || masks == 0 || vis < 2 {
+			continue
+		}
+		span := w[off : off+len(f.form)]
+		if vis >= masks || (len(span) >= 6 && span[0] != normalize.Mask && span[len(span)-1] != normalize.Mask) {
+			return off, true
+		}
+	}
+	return 0, false
+}
+
+// Evaluate judges one comment; it implements moderation.Evaluator. h may
+// be nil (a new author on an empty page). out must be Reset by the caller.
+func (e *Engine) Evaluate(c *moderation.Comment, h moderation.History, out *moderation.Result) {
+	s := e.pool.Get().(*state)
+	s.prepare(c, h, out)
+	out.Fingerprint = fingerprint(s.text.N)
+	exempt := c.Author.Exempt()
+	for _, r := range e.rules {
+		if exempt && !r.exempt {
+			continue
+		}
+		if len(r.accounts) > 0 && !contains(r.accounts, c.Account) {
+			continue
+		}
+		s.match.ok = false
+		if !r.cond.eval(s) {
+			continue
+		}
+		s.fire(r)
+		if r.stop {
+			break
+		}
+	}
+	s.c, s.h, s.out = nil, nil, nil
+	e.pool.Put(s)
+}
+
+// fire records a rule that matched.
+func (s *state) fire(r *rule) {
+	out := s.out
+	action, banFor := r.action, r.banFor
+	if esc := r.escalate; esc != nil && s.h != nil {
+		since := time.Time{}
+		if esc.within > 0 {
+			since = s.now().Add(-esc.within)
+		}
+		if s.h.Violations(s.c.Account, s.c.Author.ID, since) >= esc.after && esc.action > action {
+			action, banFor = esc.action, esc.banFor
+		}
+	}
+	m := s.matched()
+	out.Matches = append(out.Matches, moderation.Match{Rule: r.id, Label: r.label, Action: action,
+		Reason: r.reason.render(s, r, m), Matched: m})
+	if r.label != "" && action > moderation.Allow && !contains(out.Labels, r.label) {
+		out.Labels = append(out.Labels, r.label)
+	}
+	if action == moderation.Ban {
+		if out.Verdict < moderation.Ban {
+			out.BanFor = banFor
+		} else if out.BanFor != 0 && (banFor == 0 || banFor > out.BanFor) {
+			out.BanFor = banFor
+		}
+	}
+	if action > out.Verdict {
+		out.Verdict = action
+	}
+	if r.urgent {
+		out.Urgent = true
+	}
+}
+
+// template is a reason with {{match}}, {{author}}, {{rule}} and {{label}}.
+type template struct {
+	static string // the whole reason when it has no placeholders
+	parts  []tpart
+}
+
+type tpart struct {
+	lit string
+	ph  string // "", "match", "author", "rule", "label"
+}
+
+func parseTemplate(src string, r *rule) (template, error) {
+	if src == "" {
+		src = "{{rule}}: {{match}}"
+	}
+	var t template
+	rest := src
+	for {
+		i := strings.Index(rest, "{{")
+		if i < 0 {
+			if rest != "" {
+				t.parts = append(t.parts, tpart{lit: rest})
+			}
+			break
+		}
+		j := strings.Index(rest[i:], "}}")
+		if j < 0 {
+			return t, fmt.Errorf("unclosed {{ in %q", src)
+		}
+		if i > 0 {
+			t.parts = append(t.parts, tpart{lit: rest[:i]})
+		}
+		ph := strings.TrimSpace(rest[i+2 : i+j])
+		switch ph {
+		case "match", "author", "rule", "label":
+		default:
+			return t, fmt.Errorf("unknown placeholder {{%s}} (known: match, author, rule, label)", ph)
+		}
+		// rule and label are known now
+		switch ph {
+		case "rule":
+			t.parts = append(t.parts, tpart{lit: r.id})
+		case "label":
+			t.parts = append(t.parts, tpart{lit: r.label})
+		default:
+			t.parts = append(t.parts, tpart{ph: ph})
+		}
+		rest = rest[i+j+2:]
+	}
+	dynamic := false
+	var b strings.Builder
+	for _, p := range t.parts {
+		if p.ph != "" {
+			dynamic = true
+		}
+		b.WriteString(p.lit)
+	}
+	if !dynamic {
+		t.static, t.parts = b.String(), nil
+	}
+	return t, nil
+}
+
+func (t *template) render(s *state, r *rule, match string) string {
+	if t.parts == nil {
+		return t.static
+	}
+	n := 0
+	for _, p := range t.parts {
+		n += len(p.lit)
+	}
+	var b strings.Builder
+	b.Grow(n + len(match) + 16)
+	for _, p := range t.parts {
+		switch p.ph {
+		case "":
+			b.WriteString(p.lit)
+		case "match":
+			if len(match) > 200 {
+				match = match[:200]
+			}
+			b.WriteString(match)
+		case "author":
+			if s.c.Author.Name != "" {
+				b.WriteString(s.c.Author.Name)
+			} else {
+				b.WriteString(s.c.Author.ID)
+			}
+		}
+	}
+	return b.String()
+}

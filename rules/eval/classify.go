@@ -1,0 +1,163 @@
+// Package eval measures a rule engine on labelled text: Classify judges
+// one comment per line, Run scores corpus files (the format of
+// ../shared/corpus and its peer vectors) and writes the report of
+// `strazh eval`. Every line is judged as a separate comment by a new
+// author on an empty page (no history), so results do not depend on the
+// order of the lines.
+package eval
+
+import (
+	"bufio"
+	"io"
+	"unicode/utf8"
+
+	"github.com/strazh/strazh/moderation"
+)
+
+// maxLine caps the text of one line that is judged; longer lines are
+// judged on their first maxLine bytes (the rest is read and skipped).
+const maxLine = 1 << 20
+
+// Classify reads one comment per line from in and writes one JSON object
+// per line to out:
+//
+//	{"verdict":"allow|review|delete|ban","labels":[...],"rules":[...],"reason":"..."}
+//
+// Lines may be very long or hold invalid UTF-8; neither stops it.
+func Classify(e moderation.Evaluator, in io.Reader, out io.Writer) error {
+	r := bufio.NewReaderSize(in, 64<<10)
+	w := bufio.NewWriterSize(out, 64<<10)
+	var (
+		c    moderation.Comment
+		res  moderation.Result
+		long []byte
+		buf  []byte
+	)
+	for {
+		line, err := r.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			if len(long) < maxLine {
+				long = append(long, line[:min(len(line), maxLine-len(long))]...)
+			}
+			continue
+		}
+		if len(line) == 0 && err != nil && long == nil {
+			if err == io.EOF {
+				break
+			}
+			return err
+		}
+		if long != nil {
+			if len(long) < maxLine {
+				long = append(long, line[:min(len(line), maxLine-len(long))]...)
+			}
+			line = long
+		}
+		line = trimEOL(line)
+		c.Text = string(line)
+		long = long[:0:0]
+		long = nil
+		res.Reset()
+		e.Evaluate(&c, nil, &res)
+		buf = appendResult(buf[:0], &res)
+		if _, werr := w.Write(buf); werr != nil {
+			return werr
+		}
+		if err != nil {
+			if err == io.EOF {
+				break
+			}
+			return err
+		}
+	}
+	return w.Flush()
+}
+
+func trimEOL(b []byte) []byte {
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+	}
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		b = b[:n-1]
+	}
+	return b
+}
+
+// appendResult appends the JSON line for one verdict.
+func appendResult(b []byte, r *moderation.Result) []byte {
+	b = append(b, `{"verdict":"`...)
+	b = append(b, r.Verdict.String()...)
+	b = append(b, `","labels":[`...)
+	for i, l := range r.Labels {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, l)
+	}
+	b = append(b, `],"rules":[`...)
+	for i, m := range r.Matches {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, m.Rule)
+	}
+	b = append(b, `],"reason":`...)
+	switch len(r.Matches) {
+	case 0:
+		b = append(b, `""`...)
+	default:
+		b = append(b, '"')
+		for i, m := range r.Matches {
+			if i > 0 {
+				b = append(b, "; "...)
+			}
+			b = appendJSONBody(b, m.Reason)
+		}
+		b = append(b, '"')
+	}
+	return append(b, "}\n"...)
+}
+
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	b = appendJSONBody(b, s)
+	return append(b, '"')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONBody escapes s for a JSON string; invalid UTF-8 becomes U+FFFD.
+func appendJSONBody(b []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c < 0x20 || c == 0x7F:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, `\ufffd`...)
+		} else if r == 0x2028 || r == 0x2029 {
+			b = append(b, `\u202`...)
+			b = append(b, hexDigits[r&0xF])
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return b
+}

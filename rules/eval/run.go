@@ -1,0 +1,179 @@
+package eval
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/strazh/strazh/moderation"
+)
+
+// Options tune Run.
+type Options struct {
+	// RawPlaceholders leaves the anonymisation placeholders of the corpus
+	// ([LINK], [PHONE], [USERNAME], [EMAIL], [CURRENCY], …) as they are.
+	// By default they are replaced by a sample of what they stand for
+	// (a link, a phone number, an @mention, …) before judging.
+	RawPlaceholders bool
+}
+
+// record is one corpus line: a labelled row ({"text","labels","scope"})
+// or a peer vector ({"text","expected":"flag|clean"}).
+type record struct {
+	Text     string   `json:"text"`
+	Labels   []string `json:"labels"`
+	Scope    []string `json:"scope"`
+	Expected string   `json:"expected"`
+}
+
+// toxicKinds are the labels the `toxic` umbrella stands for.
+var toxicKinds = []string{"obscenity", "insult", "threat"}
+
+// placeholders maps corpus placeholders to samples of what they stand for.
+var placeholders = strings.NewReplacer(
+	"[LINK]", "https://example.com/x",
+	"[PHONE]", "+7 900 123-45-67",
+	"[USERNAME]", "@username",
+	"[EMAIL]", "user@example.com",
+	"[CURRENCY]", "$",
+	"[TIME]", "10:00",
+	"[DATE]", "01.01.2024",
+	"[HASHTAG]", "#tag",
+)
+
+// Run judges every row of the files and scores them per file and in total.
+func Run(e moderation.Evaluator, files []string, opts ...Options) (*Report, error) {
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	rep := &Report{Files: map[string]*Scores{}, Total: newScores()}
+	var c moderation.Comment
+	var res moderation.Result
+	for _, path := range files {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("eval: %w", err)
+		}
+		name := filepath.Base(path)
+		sc := rep.Files[name]
+		if sc == nil {
+			sc = newScores()
+			rep.Files[name] = sc
+		}
+		sr := bufio.NewScanner(f)
+		sr.Buffer(make([]byte, 0, 1<<20), 64<<20)
+		line := 0
+		for sr.Scan() {
+			line++
+			b := sr.Bytes()
+			if len(strings.TrimSpace(string(b))) == 0 {
+				continue
+			}
+			var r record
+			if err := json.Unmarshal(b, &r); err != nil {
+				f.Close()
+				return nil, fmt.Errorf("eval: %s:%d: %w", path, line, err)
+			}
+			c.Text = r.Text
+			if !o.RawPlaceholders && strings.IndexByte(r.Text, '[') >= 0 {
+				c.Text = placeholders.Replace(r.Text)
+			}
+			res.Reset()
+			e.Evaluate(&c, nil, &res)
+			sc.add(&r, &res)
+			rep.Total.add(&r, &res)
+		}
+		err = sr.Err()
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("eval: %s: %w", path, err)
+		}
+	}
+	rep.finish()
+	return rep, nil
+}
+
+func predicted(res *moderation.Result, label string) bool {
+	if res.Verdict == moderation.Allow {
+		return false
+	}
+	if label == "toxic" {
+		for _, k := range toxicKinds {
+			if slices.Contains(res.Labels, k) {
+				return true
+			}
+		}
+		return false
+	}
+	return slices.Contains(res.Labels, label)
+}
+
+// add scores one row.
+func (s *Scores) add(r *record, res *moderation.Result) {
+	s.N++
+	action := res.Verdict >= moderation.Delete
+	if r.Expected != "" { // a peer vector
+		flag := r.Expected == "flag"
+		p := predicted(res, "obscenity") || predicted(res, "insult")
+		if !flag {
+			p = res.Verdict != moderation.Allow
+		}
+		s.count("peer", flag, p)
+		s.action(flag, !flag, action, res.Verdict == moderation.Review)
+		return
+	}
+	positive := false
+	for _, l := range r.Scope {
+		pos := slices.Contains(r.Labels, l)
+		positive = positive || pos
+		s.count(l, pos, predicted(res, l))
+		if l == "toxic" && !pos {
+			for _, k := range toxicKinds {
+				s.count(k, false, predicted(res, k))
+			}
+		}
+	}
+	s.action(positive, !positive, action, res.Verdict == moderation.Review)
+}
+
+func (s *Scores) count(label string, pos, pred bool) {
+	c := s.Labels[label]
+	if c == nil {
+		c = &Counts{}
+		s.Labels[label] = c
+	}
+	switch {
+	case pos && pred:
+		c.TP++
+	case pos:
+		c.FN++
+	case pred:
+		c.FP++
+	default:
+		c.TN++
+	}
+}
+
+func (s *Scores) action(positive, clean, action, review bool) {
+	a := &s.Actions
+	if action {
+		a.actions++
+		if positive {
+			a.actionsPositive++
+		}
+	}
+	if clean {
+		a.clean++
+		if action {
+			a.cleanActions++
+		}
+		if review {
+			a.cleanReviews++
+		}
+	}
+}

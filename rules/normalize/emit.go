@@ -1,0 +1,282 @@
+package normalize
+
+// emitTokens is the second pass: split the classified runes into tokens
+// at spaces and breaks, then into words, and write N and T.
+func (t *Text) emitTokens(textLen int) {
+	c := t.chars
+	for i := 0; i < len(c); {
+		for i < len(c) && (c[i].cls == clSpace || c[i].cls == clBreak) {
+			i++
+		}
+		if i >= len(c) {
+			break
+		}
+		j := i
+		for j < len(c) && c[j].cls != clSpace && c[j].cls != clBreak {
+			j++
+		}
+		t.token(c[i:j])
+		i = j
+	}
+	if n := len(t.NPos); n > 0 {
+		t.NPos[n-1] = int32(textLen)
+	}
+}
+
+func isWordChar(cls uint8) bool {
+	return cls == clCyr || cls == clLatin || cls == clDigit || cls == clAt || cls == clMask || cls == clSkip
+}
+
+func isLetterClass(cls uint8) bool { return cls == clCyr || cls == clLatin || cls == clAt }
+
+// linkish reports a token without Cyrillic that is a link, a domain, an
+// e-mail address or an @mention: those are for the link conditions, not
+// for the words.
+func linkish(c []char) bool {
+	if c[0].cls == clAt {
+		return true
+	}
+	for i := 1; i+1 < len(c); i++ {
+		switch c[i].r {
+		case '/', '.', '@':
+			if isWordChar(c[i-1].cls) && isWordChar(c[i+1].cls) && c[i+1].cls != clDigit {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// token splits one whitespace-delimited token into words. Punctuation
+// inside a word is dropped when a piece next to it is one or two letters
+// long (х.у.й, бл-ть); two or more dots between letters read as a mask.
+func (t *Text) token(c []char) {
+	cyr := 0
+	for _, ch := range c {
+		if ch.cls == clCyr {
+			cyr++
+		}
+	}
+	if cyr == 0 && linkish(c) {
+		return
+	}
+	wordStart := -1 // index in t.chars scratch of current word (we copy into word)
+	_ = wordStart
+	word := t.word[:0]
+	prevLetters := 0 // letters in the piece before the current gap
+	for i := 0; i < len(c); {
+		if isWordChar(c[i].cls) {
+			j := i
+			letters := 0
+			for j < len(c) && isWordChar(c[j].cls) {
+				if isLetterClass(c[j].cls) {
+					letters++
+				}
+				j++
+			}
+			word = append(word, c[i:j]...)
+			prevLetters = letters
+			i = j
+			continue
+		}
+		// a gap of punctuation
+		j := i
+		dots := 0
+		for j < len(c) && !isWordChar(c[j].cls) {
+			if c[j].r == '.' {
+				dots++
+			}
+			j++
+		}
+		if len(word) == 0 || j >= len(c) {
+			i = j
+			continue
+		}
+		nextLetters := 0
+		for k := j; k < len(c) && isWordChar(c[k].cls); k++ {
+			if isLetterClass(c[k].cls) {
+				nextLetters++
+			}
+		}
+		switch {
+		case dots >= 2 && prevLetters > 0 && nextLetters > 0:
+			for k := 0; k < dots; k++ {
+				word = append(word, char{r: '*', off: c[i].off, cls: clMask})
+			}
+		case prevLetters <= 2 || nextLetters <= 2:
+			// join
+		default:
+			t.emitWord(word)
+			word = word[:0]
+		}
+		i = j
+	}
+	if len(word) > 0 {
+		t.emitWord(word)
+	}
+	t.word = word[:0]
+}
+
+func (t *Text) emit(b byte, off int32) {
+	n := len(t.N)
+	if n > 0 && t.N[n-1] == b && (IsLetter(b) || b == Number) {
+		return
+	}
+	t.N = append(t.N, b)
+	t.NPos = append(t.NPos, off)
+}
+
+func (t *Text) emitT(b byte, off int32) {
+	n := len(t.T)
+	if n > 0 && t.T[n-1] == b && IsLetter(b) {
+		return
+	}
+	t.T = append(t.T, b)
+	t.TPos = append(t.TPos, off)
+}
+
+// emitWord writes one word (its characters, masks and joiners) to N.
+func (t *Text) emitWord(w []char) {
+	for len(w) > 0 && (w[0].cls == clMask || w[0].cls == clSkip) {
+		w = w[1:]
+	}
+	for len(w) > 0 && (w[len(w)-1].cls == clMask || w[len(w)-1].cls == clSkip) {
+		w = w[:len(w)-1]
+	}
+	if len(w) == 0 {
+		return
+	}
+	var cyr, lat, masks int
+	lookAlike, lookDigit := true, false
+	for i, ch := range w {
+		if ch.cls == clDigit && i > 0 && i < len(w)-1 && visualDigit[ch.r-'0'] != 0 {
+			lookDigit = true
+		}
+		switch ch.cls {
+		case clCyr:
+			cyr++
+		case clLatin:
+			lat++
+		case clMask:
+			masks++
+		}
+		if ch.cls != clSkip && !lookAlikeUpper(ch.r, ch.flags&flUpper != 0, ch.cls) {
+			lookAlike = false
+		}
+	}
+	start := len(t.N)
+	switch {
+	case cyr > 0 || (lat > 0 && lookAlike && len(w) >= 3 && (lookDigit || t.Cyr*2 > t.Letters)):
+		mixed := false
+		for i, ch := range w {
+			switch ch.cls {
+			case clCyr:
+				if ch.flags&flForeign != 0 {
+					mixed = true
+				}
+				t.emit(cyrByte(ch.r), ch.off)
+			case clLatin:
+				mixed = true
+				var r rune
+				if ch.flags&flUpper != 0 {
+					r = visualUpper[ch.r-'a']
+				} else {
+					r = visualLower[ch.r-'a']
+					if ch.r == 'b' && i == len(w)-1 {
+						r = 'ь'
+					}
+				}
+				t.emit(cyrByte(r), ch.off)
+			case clAt:
+				mixed = true
+				t.emit(cyrByte('а'), ch.off)
+			case clDigit:
+				prevDigit := i > 0 && w[i-1].cls == clDigit
+				nextDigit := i+1 < len(w) && w[i+1].cls == clDigit
+				if r := visualDigit[ch.r-'0']; r != 0 && !prevDigit && !nextDigit && cyr+lat >= 2 {
+					mixed = true
+					t.emit(cyrByte(r), ch.off)
+				} else {
+					t.emit(Number, ch.off)
+				}
+			case clMask:
+				t.Masked++
+				t.N = append(t.N, Mask)
+				t.NPos = append(t.NPos, ch.off)
+			}
+		}
+		if mixed {
+			t.Mixed++
+		}
+	case lat > 0:
+		t.Latin += lat
+		for _, ch := range w {
+			switch ch.cls {
+			case clLatin:
+				t.emit(byte(ch.r), ch.off)
+			case clDigit:
+				t.emit(Number, ch.off)
+			case clMask:
+				t.Masked++
+				t.N = append(t.N, Mask)
+				t.NPos = append(t.NPos, ch.off)
+			}
+		}
+		if masks == 0 && lat == len(w) && lat >= 2 && lat <= 24 {
+			t.translit(w)
+		}
+	default:
+		for _, ch := range w {
+			if ch.cls == clDigit {
+				if ch.r == rune(Currency) {
+					t.emit(Currency, ch.off)
+				} else {
+					t.emit(Number, ch.off)
+				}
+			}
+		}
+	}
+	if len(t.N) > start {
+		t.Words++
+		t.N = append(t.N, Space)
+		t.NPos = append(t.NPos, w[len(w)-1].off+1)
+	}
+}
+
+// joinSingles glues runs of three or more one-letter words (х у й).
+func (t *Text) joinSingles() {
+	n := t.N
+	if len(n) < 6 {
+		return
+	}
+	w := 0
+	for i := 0; i < len(n); {
+		// n[i] is a space; find runs of " x x x " patterns
+		if n[i] == Space && i+2 < len(n) && IsLetter(n[i+1]) && n[i+2] == Space {
+			k := i
+			cnt := 0
+			for k+2 < len(n) && n[k] == Space && IsLetter(n[k+1]) && n[k+2] == Space {
+				cnt++
+				k += 2
+			}
+			if cnt >= 3 {
+				n[w], t.NPos[w] = Space, t.NPos[i]
+				w++
+				for m := i + 1; m < k; m += 2 {
+					if n[w-1] == n[m] {
+						continue
+					}
+					n[w], t.NPos[w] = n[m], t.NPos[m]
+					w++
+				}
+				t.Words -= cnt - 1
+				i = k
+				continue
+			}
+		}
+		n[w], t.NPos[w] = n[i], t.NPos[i]
+		w++
+		i++
+	}
+	t.N, t.NPos = n[:w], t.NPos[:w]
+}

@@ -1,0 +1,351 @@
+// Package normalize turns a Russian comment into the form the rule engine
+// matches on: one byte per letter, lower case, ё folded to е, look-alike
+// letters of other scripts and digits put back into Cyrillic words, noise
+// and separators inside disguised words removed, stretched letters
+// collapsed, HTML tags and invisible characters dropped. The original text
+// is kept by the caller; every normalised byte records the offset of the
+// rune it came from so matches can be shown as written.
+//
+// Normalize allocates nothing once a Text has grown to the size of the
+// comments it sees; reuse Texts (for example through a sync.Pool).
+package normalize
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// Number is the byte a run of digits is reduced to in N (numbers are
+// matched as a class: "от 0 руб" matches any amount).
+const Number byte = '0'
+
+// Currency is the byte a currency sign becomes in N ($, €, ₽, …).
+const Currency byte = '$'
+
+// Stats are counts gathered while normalising.
+type Stats struct {
+	Runes   int // visible runes
+	Letters int // letters of any script
+	Upper   int // upper-case letters
+	Cyr     int // Cyrillic letters (after folding)
+	Latin   int // Latin letters outside Cyrillic words
+	Words   int // words in N
+	Mixed   int // Cyrillic words disguised with Latin, Greek, digit or other look-alikes
+	Emoji   int // pictographs
+	Masked  int // words containing a masking character (х*й)
+}
+
+// Text is one normalised comment. The zero value is ready; reuse it.
+type Text struct {
+	// N is " word word … " with a leading and trailing space; letters are
+	// single bytes (Cyrillic а..я as 0xE0..0xFF, Latin a..z), digit runs
+	// are Number, currency signs Currency and masking characters Mask.
+	N []byte
+	// NPos[i] is the byte offset in the original text of the rune N[i]
+	// came from (spaces point at the following word).
+	NPos []int32
+	// T holds the transliteration and the visual reading of words written
+	// wholly in Latin letters (hui → хуи, cyka → сука), in the same
+	// format as N; it is empty when the text has no such word.
+	T    []byte
+	TPos []int32
+	Stats
+
+	chars []char
+	word  []char
+}
+
+type char struct {
+	r     rune
+	off   int32
+	cls   uint8
+	flags uint8
+}
+
+// Reset empties t, keeping its memory.
+func (t *Text) Reset() {
+	t.N, t.NPos, t.T, t.TPos = t.N[:0], t.NPos[:0], t.T[:0], t.TPos[:0]
+	t.chars = t.chars[:0]
+	t.Stats = Stats{}
+}
+
+// String normalises s and returns N without its outer spaces, decoded to
+// UTF-8. It allocates; use it for rule files and tests, not per comment.
+func String(s string) string {
+	var t Text
+	t.Normalize(s)
+	return Decode(trimSpace(t.N))
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && b[0] == Space {
+		b = b[1:]
+	}
+	for len(b) > 0 && b[len(b)-1] == Space {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// Normalize resets t and fills it from s.
+func (t *Text) Normalize(s string) {
+	t.Reset()
+	t.scan(s)
+	t.fixNumberWords()
+	t.N = append(t.N, Space)
+	t.NPos = append(t.NPos, 0)
+	t.emitTokens(len(s))
+	t.joinSingles()
+	if len(t.T) > 0 {
+		t.T = append(t.T, Space)
+		t.TPos = append(t.TPos, int32(len(s)))
+	}
+}
+
+func (t *Text) push(r rune, off int, cls, flags uint8) {
+	t.chars = append(t.chars, char{r: r, off: int32(off), cls: cls, flags: flags})
+}
+
+// pushSpace records a word break once.
+func (t *Text) pushSpace(off int) {
+	if n := len(t.chars); n > 0 && t.chars[n-1].cls == clSpace {
+		return
+	}
+	t.push(' ', off, clSpace, 0)
+}
+
+// scan is the first pass: decode, fold, classify.
+func (t *Text) scan(s string) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			t.Runes++
+			switch {
+			case c >= 'a' && c <= 'z':
+				t.Letters++
+				t.push(rune(c), i, clLatin, 0)
+			case c >= 'A' && c <= 'Z':
+				t.Letters++
+				t.Upper++
+				t.push(rune(c+'a'-'A'), i, clLatin, flUpper)
+			case c >= '0' && c <= '9':
+				t.push(rune(c), i, clDigit, 0)
+			case c == '*' || c == '#':
+				t.push(rune(c), i, clMask, 0)
+			case c == '@':
+				t.push('@', i, clAt, 0)
+			case c == '$':
+				t.push('$', i, clBreak, 0)
+				t.push(rune(Currency), i, clDigit, flForeign)
+				t.push('$', i, clBreak, 0)
+			case c == '<':
+				if end, block, ok := htmlTag(s, i); ok {
+					if block {
+						t.pushSpace(i)
+					}
+					i = end
+					continue
+				}
+				t.push(rune(c), i, clBreak, 0)
+			case c == '&':
+				if end, space, ok := htmlEntity(s, i); ok {
+					if space {
+						t.pushSpace(i)
+					}
+					i = end
+					continue
+				}
+				t.push(rune(c), i, clPunct, 0)
+			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+				t.pushSpace(i)
+			case c == ':' && i+2 < len(s) && s[i+1] == '/' && s[i+2] == '/':
+				t.push(rune(c), i, clPunct, 0)
+			case c == ',' || c == '!' || c == '?' || c == ';' || c == ':' || c == '(' || c == ')' ||
+				c == '[' || c == ']' || c == '{' || c == '}' || c == '"' || c == '>':
+				t.push(rune(c), i, clBreak, 0)
+			case c < ' ' || c == 0x7F:
+				t.pushSpace(i)
+			default: // . - _ ' ` | / \ ~ + = ^ % &
+				t.push(rune(c), i, clPunct, 0)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			t.pushSpace(i)
+		case r >= 'а' && r <= 'я':
+			t.Runes++
+			t.Letters++
+			t.Cyr++
+			t.push(r, i, clCyr, 0)
+		case r >= 'А' && r <= 'Я':
+			t.Runes++
+			t.Letters++
+			t.Upper++
+			t.Cyr++
+			t.push(r+'а'-'А', i, clCyr, flUpper)
+		case r == 'ё' || r == 'Ё':
+			t.Runes++
+			t.Letters++
+			t.Cyr++
+			fl := uint8(0)
+			if r == 'Ё' {
+				t.Upper++
+				fl = flUpper
+			}
+			t.push('е', i, clCyr, fl)
+		case r >= 0x300 && r <= 0x36F: // combining marks: fold into the letter before
+			if n := len(t.chars); n > 0 && r == 0x306 && t.chars[n-1].r == 'и' {
+				t.chars[n-1].r = 'й'
+			}
+		case isZeroWidth(r):
+		case r == '«' || r == '»' || r == '“' || r == '”' || r == '„' || r == '—' || r == '–' || r == '…' || r == '•':
+			t.Runes++
+			t.push(r, i, clBreak, 0)
+		case r == '€' || r == '₽' || r == '£' || r == '¥' || r == '₴' || r == '₸':
+			t.Runes++
+			t.push('$', i, clBreak, 0)
+			t.push(rune(Currency), i, clDigit, flForeign)
+			t.push('$', i, clBreak, 0)
+		default:
+			t.Runes++
+			if f, ok := foldTable[r]; ok {
+				if f.cls == clCyr || f.cls == clLatin {
+					t.Letters++
+					if f.cls == clCyr {
+						t.Cyr++
+					}
+					if f.flags&flUpper != 0 {
+						t.Upper++
+					}
+				}
+				t.push(f.r, i, f.cls, f.flags)
+				break
+			}
+			if isEmoji(r) {
+				t.Emoji++
+				t.pushSpace(i)
+				break
+			}
+			if unicode.IsLetter(r) {
+				t.Letters++
+				if unicode.IsUpper(r) {
+					t.Upper++
+				}
+				// A letter of another script (CJK, Arabic, …) ends the word.
+				t.pushSpace(i)
+				break
+			}
+			if unicode.IsMark(r) || unicode.Is(unicode.Cf, r) {
+				break
+			}
+			if unicode.IsPunct(r) {
+				t.push(r, i, clBreak, 0)
+				break
+			}
+			t.pushSpace(i)
+		}
+		i += size
+	}
+	t.pushSpace(len(s))
+}
+
+// htmlTag recognises <tag ...> and </tag>; block tags separate words.
+func htmlTag(s string, i int) (end int, block, ok bool) {
+	j := i + 1
+	if j < len(s) && s[j] == '/' {
+		j++
+	}
+	start := j
+	for j < len(s) && j-start < 12 && (s[j]|0x20 >= 'a' && s[j]|0x20 <= 'z' || s[j] >= '0' && s[j] <= '9' && j > start) {
+		j++
+	}
+	if j == start {
+		return 0, false, false
+	}
+	name := s[start:j]
+	for k := j; k < len(s) && k-i < 200; k++ {
+		if s[k] == '>' {
+			if k > j && s[j] != ' ' && s[j] != '/' {
+				return 0, false, false
+			}
+			switch lowerASCII(name) {
+			case "b", "i", "u", "s", "em", "strong", "span", "font", "a", "sup", "sub", "small", "big", "mark", "del", "ins", "strike", "tt", "code":
+				return k + 1, false, true
+			}
+			return k + 1, true, true
+		}
+		if s[k] == '<' || s[k] == '\n' {
+			break
+		}
+	}
+	return 0, false, false
+}
+
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// htmlEntity recognises &name; and &#123; (up to 10 bytes).
+func htmlEntity(s string, i int) (end int, space, ok bool) {
+	for k := i + 1; k < len(s) && k-i <= 10; k++ {
+		c := s[k]
+		if c == ';' {
+			if k == i+1 {
+				return 0, false, false
+			}
+			name := s[i+1 : k]
+			return k + 1, name == "nbsp" || name == "#160" || name == "#32" || name == "#10", true
+		}
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '#') {
+			return 0, false, false
+		}
+	}
+	return 0, false, false
+}
+
+// fixNumberWords rewrites 3.14 as пи and 2.72 as е when they touch a
+// Cyrillic letter (п2.72здец, 3.14здец).
+func (t *Text) fixNumberWords() {
+	c := t.chars
+	for i := 0; i+3 < len(c); i++ {
+		if c[i].cls != clDigit || c[i+1].r != '.' || c[i+2].cls != clDigit || c[i+3].cls != clDigit {
+			continue
+		}
+		var rep []rune
+		switch {
+		case c[i].r == '3' && c[i+2].r == '1' && c[i+3].r == '4':
+			rep = []rune{'п', 'и'}
+		case c[i].r == '2' && c[i+2].r == '7' && c[i+3].r == '2':
+			rep = []rune{'е'}
+		default:
+			continue
+		}
+		before := i > 0 && c[i-1].cls == clCyr
+		after := i+4 < len(c) && c[i+4].cls == clCyr
+		if !before && !after || (i > 0 && c[i-1].cls == clDigit) || (i+4 < len(c) && c[i+4].cls == clDigit) {
+			continue
+		}
+		off := c[i].off
+		for k := range 4 {
+			c[i+k] = char{off: off, cls: clSkip}
+		}
+		for k, r := range rep {
+			c[i+k] = char{r: r, off: off, cls: clCyr, flags: flForeign}
+		}
+		i += 3
+	}
+}

@@ -409,7 +409,9 @@ func (p *Pipeline) decideComment(a *accountRun, c *Comment, res *Result) *Decisi
 	if !c.Edited.IsZero() {
 		changed = c.Edited
 	}
-	if !a.Backfill && changed.Before(p.store.Epoch()) {
+	// Networks give whole seconds: compare at that precision, or a comment
+	// made in the same second as the first start would be skipped.
+	if !a.Backfill && changed.Before(p.store.Epoch().Truncate(time.Second)) {
 		return nil // from before strazh started here
 	}
 	version := c.Version()

@@ -248,7 +248,7 @@ func moderateInDemo(ctx context.Context, tg *telegramtest.Server, script []demoL
 	taps := make(map[string]string, len(script))
 	for _, l := range script {
 		if l.tap != "" && l.tap != "-" {
-			taps[excerpt(l.text, 40)] = l.tap
+			taps[prefixRunes(l.text, 30)] = l.tap
 		}
 	}
 	user := telegramtest.User{ID: demoModeratorID, FirstName: "Мария", LastName: "Пресс-секретарь"}
@@ -260,7 +260,7 @@ func moderateInDemo(ctx context.Context, tg *telegramtest.Server, script []demoL
 			}
 			tap := ""
 			for key, t := range taps {
-				if strings.Contains(excerpt(m.Text, 100000), strings.TrimSuffix(key, "…")) {
+				if strings.Contains(strings.Join(strings.Fields(m.Text), " "), key) {
 					tap = t
 					break
 				}
@@ -295,6 +295,13 @@ func moderateInDemo(ctx context.Context, tg *telegramtest.Server, script []demoL
 	}
 }
 
+// prefixRunes is the start of a text, white space folded, for matching it
+// on a card.
+func prefixRunes(s string, n int) string {
+	r := []rune(strings.Join(strings.Fields(s), " "))
+	return string(r[:min(n, len(r))])
+}
+
 func hasButton(m telegramtest.Message, label string) bool {
 	for _, b := range m.Buttons() {
 		if strings.Contains(b, label) {
@@ -310,6 +317,7 @@ type demoView struct {
 	w       io.Writer
 	color   bool
 	seen    map[uint64]bool
+	decided map[uint64]bool // human decisions already shown
 	verdict map[moderation.Verdict]int
 	rules   map[string]int
 	human   int
@@ -323,7 +331,7 @@ func newDemoView(w io.Writer) *demoView {
 			color = true
 		}
 	}
-	return &demoView{w: w, color: color, seen: map[uint64]bool{}, verdict: map[moderation.Verdict]int{},
+	return &demoView{w: w, color: color, seen: map[uint64]bool{}, decided: map[uint64]bool{}, verdict: map[moderation.Verdict]int{},
 		rules: map[string]int{}, start: time.Now()}
 }
 
@@ -362,7 +370,8 @@ func (v *demoView) decision(d *moderation.Decision) {
 		return
 	}
 	// A later call: actions ran, or a human decided.
-	if d.Review != nil && d.Review.Status == moderation.ReviewDecided && d.Review.By != moderation.ByAuto {
+	if d.Review != nil && d.Review.Status == moderation.ReviewDecided && !v.decided[d.ID] {
+		v.decided[d.ID] = true
 		v.human++
 		st := verdictStyle[d.Review.Verdict]
 		fmt.Fprintf(v.w, "%s   ↳ решение модератора %s: %s «%s»\n", ts, d.Review.ByName, v.paint(st[0], strings.TrimSpace(st[1])),

@@ -51,7 +51,7 @@ func (c *Connector) catchUp(ctx context.Context, cur *cursor) ([]moderation.Upda
 
 // keep reports whether a comment made at date is moderated.
 func (c *Connector) keep(date int64) bool {
-	return c.backfil || c.epoch.IsZero() || !time.Unix(date, 0).Before(c.epoch)
+	return c.backfil || c.epoch.IsZero() || !time.Unix(date, 0).Before(c.epoch.Truncate(time.Second))
 }
 
 type wallPost struct {

@@ -16,7 +16,7 @@ import (
 // batch) reads the same events again.
 //
 // A catch-up over the wall and the boards runs first when the connector
-// starts from a saved cursor (or with backfill on a first start), and when
+// starts (see below), and when
 // the long poll reports lost history (failed:3, or failed:1 moving ts
 // ahead). Its batch keeps the long-poll ts, so the events since then follow.
 //
@@ -55,7 +55,11 @@ func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 	switch {
 	case !c.started:
 		c.started = true
-		if len(raw) > 0 || c.backfil {
+		// Catch up at start: after a restart for what was missed; on the
+		// first start for comments made since the epoch (strazh's first
+		// start) but before the long poll was set up — catchUp leaves out
+		// older ones unless backfill.
+		if len(raw) > 0 || c.backfil || !c.epoch.IsZero() {
 			c.catchup = true
 		}
 	case !bytes.Equal(raw, c.lastOut):

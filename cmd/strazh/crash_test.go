@@ -110,6 +110,7 @@ func TestDaemon_SurvivesSIGKILL(t *testing.T) {
 	var mu sync.Mutex
 	var posted []string
 	stream := make(chan struct{})
+	streamRng := rand.New(rand.NewPCG(rng.Uint64(), 11)) // its own: rand.Rand is not safe for two goroutines
 	go func() {
 		defer close(stream)
 		for i := range 400 {
@@ -118,7 +119,7 @@ func TestDaemon_SurvivesSIGKILL(t *testing.T) {
 			mu.Lock()
 			posted = append(posted, id)
 			mu.Unlock()
-			time.Sleep(time.Duration(rng.IntN(4)) * time.Millisecond)
+			time.Sleep(time.Duration(streamRng.IntN(4)) * time.Millisecond)
 		}
 	}()
 	for k := range kills {

@@ -143,9 +143,9 @@ func TestDaemon_EndToEnd_CLIAndMetrics(t *testing.T) {
 
 	// audit through the admin socket while the daemon runs: every decision, with ID and text.
 	var out string
-	waitFor(t, "both decided", func() bool {
+	waitFor(t, "both decided and the deletion recorded", func() bool {
 		out, _, _ = td.cli(t, "audit", "-config", td.cfgPath)
-		return strings.Count(out, "\n") == 2
+		return strings.Count(out, "\n") == 2 && strings.Contains(out, "delete:done")
 	})
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	var first, second auditRecord

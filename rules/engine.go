@@ -31,7 +31,7 @@ type Engine struct {
 }
 
 type maskForm struct {
-	form                 []byte
+	form                   []byte
 	anchorStart, anchorEnd bool
 }
 

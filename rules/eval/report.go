@@ -32,7 +32,10 @@ type Counts struct {
 	F1        float64 `json:"f1"`
 }
 
-// Actions measures automatic actions (delete/ban) and reviews.
+// Actions measures automatic actions (delete/ban) and reviews. Only rules
+// whose label is in the row's scope count (toxic covers obscenity, insult
+// and threat): a delete for мат on a row of a spam-only source is unknown,
+// like any label outside scope.
 type Actions struct {
 	// AutoPrecision is the share of delete/ban verdicts that fall on rows
 	// positive for some in-scope label.
@@ -44,6 +47,7 @@ type Actions struct {
 	ReviewRateClean float64 `json:"review_rate_clean"`
 
 	actions, actionsPositive, clean, cleanActions, cleanReviews int
+	cleanActionsAny                                             int // delete/ban on clean rows for any label, in scope or not
 }
 
 func newScores() *Scores { return &Scores{Labels: map[string]*Counts{}} }
@@ -115,12 +119,12 @@ func (r *Report) WriteTable(w io.Writer) error {
 	}
 	row("TOTAL", r.Total)
 	fmt.Fprintln(tw, "\t\t\t\t\t\t\t\t\t\t")
-	fmt.Fprintln(tw, "file\tauto_precision\tfalse_action_rate\treview_rate_clean\t")
+	fmt.Fprintln(tw, "file\tauto_precision\tfalse_action_rate\treview_rate_clean\tany_label_action_rate\t")
 	for _, n := range names {
 		a := r.Files[n].Actions
-		fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%.4f\t\n", n, a.AutoPrecision, a.FalseActionRate, a.ReviewRateClean)
+		fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%.4f\t%.4f\t\n", n, a.AutoPrecision, a.FalseActionRate, a.ReviewRateClean, ratio(a.cleanActionsAny, a.clean))
 	}
 	a := r.Total.Actions
-	fmt.Fprintf(tw, "TOTAL\t%.4f\t%.4f\t%.4f\t\n", a.AutoPrecision, a.FalseActionRate, a.ReviewRateClean)
+	fmt.Fprintf(tw, "TOTAL\t%.4f\t%.4f\t%.4f\t%.4f\t\n", a.AutoPrecision, a.FalseActionRate, a.ReviewRateClean, ratio(a.cleanActionsAny, a.clean))
 	return tw.Flush()
 }

@@ -113,10 +113,32 @@ func predicted(res *moderation.Result, label string) bool {
 	return slices.Contains(res.Labels, label)
 }
 
+// inScope reports whether a verdict label counts for a row with this scope:
+// toxic covers obscenity, insult and threat; a rule without a label counts
+// everywhere.
+func inScope(label string, scope []string) bool {
+	if label == "" || slices.Contains(scope, label) {
+		return true
+	}
+	return slices.Contains(toxicKinds, label) && slices.Contains(scope, "toxic")
+}
+
+// scopedVerdict is the verdict counting only rules whose label is in scope
+// (nil scope: every rule). A delete for мат on a row labelled only for spam
+// is unknown, not a false action, just as the README scores labels.
+func scopedVerdict(res *moderation.Result, scope []string) moderation.Verdict {
+	v := moderation.Allow
+	for _, m := range res.Matches {
+		if m.Action > v && (scope == nil || inScope(m.Label, scope)) {
+			v = m.Action
+		}
+	}
+	return v
+}
+
 // add scores one row.
 func (s *Scores) add(r *record, res *moderation.Result) {
 	s.N++
-	action := res.Verdict >= moderation.Delete
 	if r.Expected != "" { // a peer vector
 		flag := r.Expected == "flag"
 		p := predicted(res, "obscenity") || predicted(res, "insult")
@@ -124,7 +146,8 @@ func (s *Scores) add(r *record, res *moderation.Result) {
 			p = res.Verdict != moderation.Allow
 		}
 		s.count("peer", flag, p)
-		s.action(flag, !flag, action, res.Verdict == moderation.Review)
+		v := scopedVerdict(res, nil)
+		s.action(flag, !flag, v >= moderation.Delete, v == moderation.Review)
 		return
 	}
 	positive := false
@@ -138,7 +161,11 @@ func (s *Scores) add(r *record, res *moderation.Result) {
 			}
 		}
 	}
-	s.action(positive, !positive, action, res.Verdict == moderation.Review)
+	v := scopedVerdict(res, r.Scope)
+	s.action(positive, !positive, v >= moderation.Delete, v == moderation.Review)
+	if !positive && res.Verdict >= moderation.Delete {
+		s.Actions.cleanActionsAny++
+	}
 }
 
 func (s *Scores) count(label string, pos, pred bool) {

@@ -40,15 +40,15 @@ func Decode(b []byte) string {
 
 // char classes of the first pass.
 const (
-	clSpace  uint8 = iota // whitespace, emoji, anything that ends a token
-	clCyr                 // Cyrillic letter (r is lower-case а..я)
-	clLatin               // Latin letter (r is lower-case a..z)
-	clDigit               // 0..9
-	clMask                // * or # (a masking character when inside a word)
-	clAt                  // @ (а inside a Cyrillic word, a mention or e-mail otherwise)
-	clPunct               // punctuation that may sit inside a disguised word
-	clBreak               // punctuation that always separates words (, ! ? ; :)
-	clSkip                // removed in place (the tail of 3.14 read as пи)
+	clSpace uint8 = iota // whitespace, emoji, anything that ends a token
+	clCyr                // Cyrillic letter (r is lower-case а..я)
+	clLatin              // Latin letter (r is lower-case a..z)
+	clDigit              // 0..9
+	clMask               // * or # (a masking character when inside a word)
+	clAt                 // @ (а inside a Cyrillic word, a mention or e-mail otherwise)
+	clPunct              // punctuation that may sit inside a disguised word
+	clBreak              // punctuation that always separates words (, ! ? ; :)
+	clSkip               // removed in place (the tail of 3.14 read as пи)
 )
 
 // char flags.

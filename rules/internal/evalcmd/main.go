@@ -3,8 +3,13 @@
 package main
 
 import (
+	"bufio"
+	"encoding/json"
+	"strings"
+
 	"flag"
 	"fmt"
+	"github.com/strazh/strazh/moderation"
 	"os"
 
 	"github.com/strazh/strazh/rules"
@@ -15,6 +20,7 @@ func main() {
 	raw := flag.Bool("raw", false, "leave corpus placeholders as they are")
 	js := flag.Bool("json", false, "print JSON")
 	classify := flag.Bool("classify", false, "classify stdin")
+	dump := flag.String("dump", "", "print rows of the files: fn (missed), fp (wrongly flagged)")
 	flag.Parse()
 	e, err := rules.Load(rules.DefaultConfig(), ".")
 	if err != nil {
@@ -28,6 +34,10 @@ func main() {
 		}
 		return
 	}
+	if *dump != "" {
+		dumpRows(e, flag.Args(), *dump, *raw)
+		return
+	}
 	rep, err := eval.Run(e, flag.Args(), eval.Options{RawPlaceholders: *raw})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -39,3 +49,39 @@ func main() {
 		rep.WriteTable(os.Stdout)
 	}
 }
+
+func dumpRows(e *rules.Engine, files []string, mode string, raw bool) {
+	for _, path := range files {
+		f, _ := os.Open(path)
+		sc := bufio.NewScanner(f)
+		sc.Buffer(nil, 1<<24)
+		for sc.Scan() {
+			var r struct {
+				Text     string   `json:"text"`
+				Labels   []string `json:"labels"`
+				Expected string   `json:"expected"`
+			}
+			json.Unmarshal(sc.Bytes(), &r)
+			text := r.Text
+			if !raw {
+				text = ph.Replace(text)
+			}
+			var res moderation.Result
+			e.Evaluate(&moderation.Comment{Text: text}, nil, &res)
+			pos := len(r.Labels) > 0 || r.Expected == "flag"
+			flagged := res.Verdict != moderation.Allow
+			rs := []string{}
+			for _, m := range res.Matches {
+				rs = append(rs, m.Rule+"="+m.Matched)
+			}
+			switch {
+			case mode == "fn" && pos && !flagged, mode == "fp" && !pos && flagged, mode == "all":
+				fmt.Printf("%s\t%v\t%s\n", res.Verdict, rs, strings.ReplaceAll(r.Text, "\n", " "))
+			}
+		}
+		f.Close()
+	}
+}
+
+var ph = strings.NewReplacer("[LINK]", "https://example.com/x", "[PHONE]", "+7 900 123-45-67", "[USERNAME]", "@username",
+	"[EMAIL]", "user@example.com", "[CURRENCY]", "$", "[TIME]", "10:00", "[DATE]", "01.01.2024", "[HASHTAG]", "#tag")

@@ -274,7 +274,7 @@ func (c *Config) validate() []error {
 				if a.Name != "" {
 					label = fmt.Sprintf("%s (%s)", path, a.Name)
 				}
-				for _, e := range flatten(err) {
+				for _, e := range Flatten(err) {
 					errs = append(errs, Problem{File: c.File, Line: a.Line, Key: label, Msg: e.Error()})
 				}
 			}
@@ -286,17 +286,18 @@ func (c *Config) validate() []error {
 // prefixed turns a joined validation error into problems under a key.
 func prefixed(file, key string, err error) []error {
 	var out []error
-	for _, e := range flatten(err) {
+	for _, e := range Flatten(err) {
 		out = append(out, Problem{File: file, Key: key, Msg: e.Error()})
 	}
 	return out
 }
 
-func flatten(err error) []error {
+// Flatten lists the errors inside a joined error, one per problem.
+func Flatten(err error) []error {
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		var out []error
 		for _, e := range j.Unwrap() {
-			out = append(out, flatten(e)...)
+			out = append(out, Flatten(e)...)
 		}
 		return out
 	}

@@ -111,7 +111,7 @@ func cmdCheck(_ context.Context, args []string, s stdio) error {
 		var err error
 		cfg, err = config.Load(*path)
 		if err != nil {
-			problems = append(problems, flatten(err)...)
+			problems = append(problems, config.Flatten(err)...)
 		}
 	}
 	rc, dir := rules.DefaultConfig(), "."
@@ -121,9 +121,9 @@ func cmdCheck(_ context.Context, args []string, s stdio) error {
 	rc.Files = append(rc.Files, extra...)
 	engine, err := rules.Load(rc, dir)
 	if err != nil {
-		problems = append(problems, flatten(err)...)
+		problems = append(problems, config.Flatten(err)...)
 	} else if err := engine.SelfTest(); err != nil {
-		problems = append(problems, flatten(err)...)
+		problems = append(problems, config.Flatten(err)...)
 	}
 	var warnings []error
 	if cfg != nil && len(problems) == 0 {
@@ -131,7 +131,7 @@ func cmdCheck(_ context.Context, args []string, s stdio) error {
 		// a warning here (the file may be checked on another machine) unless
 		// -secrets asks for them.
 		if _, err := buildAccounts(cfg, time.Time{}, slog.New(slog.DiscardHandler), nil); err != nil {
-			warnings = append(warnings, flatten(err)...)
+			warnings = append(warnings, config.Flatten(err)...)
 		}
 		if t := cfg.Telegram; t != nil {
 			if _, err := secret.Resolve("telegram.token", t.TokenEnv, t.TokenFile); err != nil {
@@ -159,15 +159,4 @@ func cmdCheck(_ context.Context, args []string, s stdio) error {
 		fmt.Fprintf(s.out, "rules OK (%d rules, all examples pass)\n", n)
 	}
 	return nil
-}
-
-func flatten(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, flatten(e)...)
-		}
-		return out
-	}
-	return []error{err}
 }

@@ -339,42 +339,34 @@ func decode(w http.ResponseWriter, r *http.Request) (idBody, bool) {
 }
 
 func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
-	b, ok := decode(w, r)
-	if !ok {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls["delete:"+b.ID]++
-	c, found := s.comments[b.ID]
-	if !found {
-		writeError(w, http.StatusNotFound, "not_found", "no comment "+b.ID, 0)
-		return
-	}
-	already := c.deleted
-	c.deleted = true
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "already": already})
+	s.setDeleted(w, r, "delete", true)
 }
 
 func (s *Server) handleRestore(w http.ResponseWriter, r *http.Request) {
+	s.setDeleted(w, r, "restore", false)
+}
+
+// setDeleted deletes or restores a comment; doing it twice succeeds with
+// "already": true, as on the real networks. A restore emits an event.
+func (s *Server) setDeleted(w http.ResponseWriter, r *http.Request, action string, deleted bool) {
 	b, ok := decode(w, r)
 	if !ok {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.calls["restore:"+b.ID]++
+	s.calls[action+":"+b.ID]++
 	c, found := s.comments[b.ID]
 	if !found {
 		writeError(w, http.StatusNotFound, "not_found", "no comment "+b.ID, 0)
 		return
 	}
-	was := c.deleted
-	c.deleted = false
-	if was {
+	already := c.deleted == deleted
+	c.deleted = deleted
+	if !deleted && !already {
 		s.emit(Event{Type: "restore", Comment: c.Comment})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "already": !was})
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "already": already})
 }
 
 func (s *Server) handleBan(w http.ResponseWriter, r *http.Request) {

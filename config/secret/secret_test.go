@@ -1,0 +1,59 @@
+package secret
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestResolve(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "tok"), []byte("  file-secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "empty"), nil, 0o600)
+	t.Setenv("STRAZH_TEST_SECRET", "env-secret")
+	t.Setenv("STRAZH_TEST_EMPTY", "")
+	t.Setenv("CREDENTIALS_DIRECTORY", dir)
+	tests := []struct {
+		name, env, file, want, wantErr string
+	}{
+		{name: "env", env: "STRAZH_TEST_SECRET", want: "env-secret"},
+		{name: "absolute file, trimmed", file: filepath.Join(dir, "tok"), want: "file-secret"},
+		{name: "relative file from the credentials directory", file: "tok", want: "file-secret"},
+		{name: "both", env: "A", file: "B", wantErr: "token_env and token_file: set only one"},
+		{name: "neither", wantErr: "token_env or token_file: not configured"},
+		{name: "unset variable", env: "STRAZH_TEST_NOPE", wantErr: "token_env: environment variable STRAZH_TEST_NOPE is empty or not set"},
+		{name: "empty variable", env: "STRAZH_TEST_EMPTY", wantErr: "is empty or not set"},
+		{name: "missing file", file: "nope", wantErr: "token_file:"},
+		{name: "empty file", file: "empty", wantErr: "is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Resolve("token", tt.env, tt.file)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				if strings.Contains(err.Error(), "secret") {
+					t.Errorf("error shows the secret: %v", err)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("got %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+	t.Run("relative file without a credentials directory", func(t *testing.T) {
+		t.Setenv("CREDENTIALS_DIRECTORY", "")
+		if _, err := Resolve("token", "", "tok"); err == nil || !strings.Contains(err.Error(), "CREDENTIALS_DIRECTORY") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	if _, err := Resolve("token", "", ""); !errors.Is(err, ErrMissing) {
+		t.Errorf("neither: %v is not ErrMissing", err)
+	}
+}

@@ -98,8 +98,17 @@ func (t *Text) token(c []char) {
 				nextLetters++
 			}
 		}
+		slash := false
+		for k := i; k < j; k++ {
+			if c[k].r == '/' || c[k].r == '\\' {
+				slash = true
+			}
+		}
 		switch {
-		case dots >= 2 && prevLetters > 0 && nextLetters > 0:
+		case slash:
+			t.emitWord(word)
+			word = word[:0]
+		case dots >= 2 && prevLetters > 0 && nextLetters > 0 && prevLetters <= 3 && nextLetters <= 3:
 			for k := 0; k < dots; k++ {
 				word = append(word, char{r: '*', off: c[i].off, cls: clMask})
 			}
@@ -194,7 +203,6 @@ func (t *Text) emitWord(w []char) {
 				prevDigit := i > 0 && w[i-1].cls == clDigit
 				nextDigit := i+1 < len(w) && w[i+1].cls == clDigit
 				if r := visualDigit[ch.r-'0']; r != 0 && !prevDigit && !nextDigit && cyr+lat >= 2 {
-					mixed = true
 					t.emit(cyrByte(r), ch.off)
 				} else {
 					t.emit(Number, ch.off)
@@ -207,6 +215,11 @@ func (t *Text) emitWord(w []char) {
 		}
 		if mixed {
 			t.Mixed++
+		}
+	case lat > 0 && lat < len(w) && onlyO(w):
+		// 15oo, 45OO: a number written with the letter o
+		for _, ch := range w {
+			t.emit(Number, ch.off)
 		}
 	case lat > 0:
 		t.Latin += lat
@@ -279,4 +292,19 @@ func (t *Text) joinSingles() {
 		i++
 	}
 	t.N, t.NPos = n[:w], t.NPos[:w]
+}
+
+// onlyO reports a word of digits and the letter o with at least one digit.
+func onlyO(w []char) bool {
+	d := 0
+	for _, ch := range w {
+		switch {
+		case ch.cls == clDigit:
+			d++
+		case ch.cls == clLatin && ch.r == 'o':
+		default:
+			return false
+		}
+	}
+	return d > 0
 }

@@ -334,10 +334,18 @@ func (t *Text) fixNumberWords() {
 		default:
 			continue
 		}
+		// digits right after 3.14 / 2.72 are padding (2.72111блан)
+		k := i + 4
+		for k < len(c) && c[k].cls == clDigit {
+			k++
+		}
 		before := i > 0 && c[i-1].cls == clCyr
-		after := i+4 < len(c) && c[i+4].cls == clCyr
-		if !before && !after || (i > 0 && c[i-1].cls == clDigit) || (i+4 < len(c) && c[i+4].cls == clDigit) {
+		after := k < len(c) && c[k].cls == clCyr
+		if !before && !after || (i > 0 && c[i-1].cls == clDigit) || (k > i+4 && !after) {
 			continue
+		}
+		for m := i + 4; m < k; m++ {
+			c[m] = char{off: c[m].off, cls: clSkip}
 		}
 		off := c[i].off
 		for k := range 4 {

@@ -206,7 +206,7 @@ var visualUpper = [26]rune{
 }
 
 // visualDigit maps a digit inside a Cyrillic word; 0 means no mapping.
-var visualDigit = [10]rune{'о', 0, 0, 'з', 'ч', 0, 'б', 0, 'в', 0}
+var visualDigit = [10]rune{'о', 0, 0, 'з', 'ч', 0, 'б', 0, 'в', 'я'}
 
 // lookAlikeUpper are the upper-case Latin letters and digits that look like
 // Cyrillic ones, so a word made only of them (E6AHOE, OXYEHHO) is Cyrillic.

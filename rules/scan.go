@@ -95,10 +95,23 @@ func tldFold(s string) bool {
 	return tlds[string(buf[:n])]
 }
 
+// interesting are the bytes scanText has to look at; the rest (letters,
+// Cyrillic, spaces) are skipped in one comparison.
+var interesting = func() (t [256]bool) {
+	for _, c := range []byte("hHtT@+[.0123456789") {
+		t[c] = true
+	}
+	return t
+}()
+
 // scanText finds links, phones, e-mails and mentions in s.
 func (f *features) scanText(s string) {
 	for i := 0; i < len(s); {
 		c := s[i]
+		if !interesting[c] {
+			i++
+			continue
+		}
 		switch {
 		case c == 'h' || c == 'H':
 			if hasPrefixFold(s, i, "http://") || hasPrefixFold(s, i, "https://") {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"math/bits"
 	"sort"
 
 	"github.com/strazh/strazh/rules/normalize"
@@ -18,15 +19,17 @@ type term struct {
 // inner nodes keep their few edges sorted.
 type trie struct {
 	root  [256]int32
+	class [256]uint8 // byte → edge class (0xFF: no edge anywhere)
 	nodes []tnode
 	edges []tedge
 	terms []term
 }
 
 type tnode struct {
-	star        int32 // child after a Star (any letters to the word's end), 0: none
-	edge, nedge int32 // edges[edge:edge+nedge]
-	term, nterm int32 // terms[term:term+nterm]
+	mask        uint64 // classes of the bytes that have an edge
+	star        int32  // child after a Star (any letters to the word's end), 0: none
+	edge, nedge int32  // edges[edge:edge+nedge]
+	term, nterm int32  // terms[term:term+nterm]
 }
 
 type tedge struct {
@@ -60,25 +63,43 @@ func (tb *trieBuilder) add(form []byte, t term) {
 
 func (tb *trieBuilder) build() *trie {
 	tr := &trie{nodes: make([]tnode, len(tb.kids))}
+	for i := range tr.class {
+		tr.class[i] = 0xFF
+	}
+	var used [256]bool
+	for _, m := range tb.kids {
+		for b := range m {
+			used[b] = true
+		}
+	}
+	n := uint8(0)
+	for b := range used {
+		if used[b] && byte(b) != Star {
+			if n == 64 {
+				panic("rules: more than 64 distinct bytes in lexicons") // unreachable: the alphabet has 63
+			}
+			tr.class[b] = n
+			n++
+		}
+	}
 	for i, m := range tb.kids {
 		keys := make([]int, 0, len(m))
 		for b := range m {
-			keys = append(keys, int(b))
+			if byte(b) != Star {
+				keys = append(keys, int(b))
+			}
 		}
-		sort.Ints(keys)
+		sort.Slice(keys, func(a, b int) bool { return tr.class[keys[a]] < tr.class[keys[b]] })
 		nd := &tr.nodes[i]
+		nd.star = m[Star]
 		nd.edge, nd.nedge = int32(len(tr.edges)), int32(len(keys))
 		for _, k := range keys {
-			if byte(k) == Star {
-				nd.nedge--
-				continue
-			}
+			nd.mask |= 1 << tr.class[k]
 			tr.edges = append(tr.edges, tedge{b: byte(k), child: m[byte(k)]})
 			if i == 0 {
 				tr.root[k] = m[byte(k)]
 			}
 		}
-		nd.star = m[Star]
 		nd.term, nd.nterm = int32(len(tr.terms)), int32(len(tb.terms[i]))
 		tr.terms = append(tr.terms, tb.terms[i]...)
 	}
@@ -86,17 +107,16 @@ func (tb *trieBuilder) build() *trie {
 }
 
 func (tr *trie) child(n int32, b byte) int32 {
-	nd := &tr.nodes[n]
-	es := tr.edges[nd.edge : nd.edge+nd.nedge]
-	for i := range es {
-		if es[i].b == b {
-			return es[i].child
-		}
-		if es[i].b > b {
-			return 0
-		}
+	c := tr.class[b]
+	if c == 0xFF {
+		return 0
 	}
-	return 0
+	nd := &tr.nodes[n]
+	bit := uint64(1) << c
+	if nd.mask&bit == 0 {
+		return 0
+	}
+	return tr.edges[nd.edge+int32(bits.OnesCount64(nd.mask&(bit-1)))].child
 }
 
 // hit is one lexicon term found in a normalised buffer.
@@ -117,7 +137,9 @@ func (tr *trie) scan(buf []byte, anchored bool, src uint8, hits []hit) []hit {
 		if b == normalize.Space || (anchored && buf[i-1] != normalize.Space) {
 			continue
 		}
-		hits = tr.walk(buf, i, tr.root[b], i+1, src, hits)
+		if n := tr.root[b]; n != 0 {
+			hits = tr.walk(buf, i, n, i+1, src, hits)
+		}
 	}
 	return hits
 }

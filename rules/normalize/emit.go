@@ -249,6 +249,9 @@ func (t *Text) emitWord(w []char) {
 			}
 		}
 	}
+	if len(t.N) == start+1 {
+		t.singles++
+	}
 	if len(t.N) > start {
 		t.Words++
 		t.N = append(t.N, Space)
@@ -259,7 +262,7 @@ func (t *Text) emitWord(w []char) {
 // joinSingles glues runs of three or more one-letter words (х у й).
 func (t *Text) joinSingles() {
 	n := t.N
-	if len(n) < 6 {
+	if len(n) < 6 || t.singles < 3 {
 		return
 	}
 	w := 0

@@ -51,8 +51,10 @@ type Text struct {
 	TPos []int32
 	Stats
 
-	chars []char
-	word  []char
+	chars    []char
+	word     []char
+	singles  int  // one-letter words (joinSingles needs three)
+	dotDigit bool // a digit follows a dot somewhere (3.14, 2.72)
 }
 
 type char struct {
@@ -67,6 +69,7 @@ func (t *Text) Reset() {
 	t.N, t.NPos, t.T, t.TPos = t.N[:0], t.NPos[:0], t.T[:0], t.TPos[:0]
 	t.chars = t.chars[:0]
 	t.Stats = Stats{}
+	t.singles, t.dotDigit = 0, false
 }
 
 // String normalises s and returns N without its outer spaces, decoded to
@@ -129,6 +132,9 @@ func (t *Text) scan(s string) {
 				t.Upper++
 				t.push(rune(c+'a'-'A'), i, clLatin, flUpper)
 			case c >= '0' && c <= '9':
+				if i > 0 && s[i-1] == '.' {
+					t.dotDigit = true
+				}
 				t.push(rune(c), i, clDigit, 0)
 			case c == '*' || c == '#':
 				t.push(rune(c), i, clMask, 0)
@@ -171,7 +177,13 @@ func (t *Text) scan(s string) {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		var r rune
+		var size int
+		if (c == 0xD0 || c == 0xD1) && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			r, size = rune(c&0x1F)<<6|rune(s[i+1]&0x3F), 2
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		switch {
 		case r == utf8.RuneError && size == 1:
 			t.pushSpace(i)
@@ -320,6 +332,9 @@ func htmlEntity(s string, i int) (end int, space, ok bool) {
 // fixNumberWords rewrites 3.14 as пи and 2.72 as е when they touch a
 // Cyrillic letter (п2.72здец, 3.14здец).
 func (t *Text) fixNumberWords() {
+	if !t.dotDigit {
+		return
+	}
 	c := t.chars
 	for i := 0; i+3 < len(c); i++ {
 		if c[i].cls != clDigit || c[i+1].r != '.' || c[i+2].cls != clDigit || c[i+3].cls != clDigit {

@@ -1,0 +1,69 @@
+package rules
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/strazh/strazh/moderation"
+)
+
+// corpusDir is the shared evaluation corpus; benchmarks and corpus tests
+// skip when it is absent (as in CI on a clean clone).
+var corpusDir = filepath.Join("..", "..", "shared", "corpus")
+
+// corpusMix reads up to n texts of 100–300 runes from the corpus files.
+func corpusMix(tb testing.TB, n int) []string {
+	tb.Helper()
+	var out []string
+	for _, f := range []string{"russe_detox_2022.jsonl", "telegram_spam_ru.jsonl", "stankin_antispam.jsonl"} {
+		fh, err := os.Open(filepath.Join(corpusDir, f))
+		if err != nil {
+			tb.Skipf("corpus not available: %v", err)
+		}
+		sc := bufio.NewScanner(fh)
+		sc.Buffer(nil, 1<<22)
+		k := 0
+		for sc.Scan() && k < n/3 {
+			var r struct {
+				Text string `json:"text"`
+			}
+			if json.Unmarshal(sc.Bytes(), &r) != nil {
+				continue
+			}
+			if l := utf8.RuneCountInString(r.Text); l >= 100 && l <= 300 {
+				out = append(out, r.Text)
+				k++
+			}
+		}
+		fh.Close()
+	}
+	if len(out) == 0 {
+		tb.Skip("corpus has no texts")
+	}
+	return out
+}
+
+func BenchmarkEngine_Evaluate(b *testing.B) {
+	e, err := Load(DefaultConfig(), ".")
+	if err != nil {
+		b.Fatal(err)
+	}
+	texts := corpusMix(b, 3000)
+	b.Run("rules=builtin", func(b *testing.B) {
+		var c moderation.Comment
+		var res moderation.Result
+		b.ReportAllocs()
+		bytes := 0
+		for i := 0; b.Loop(); i++ {
+			c.Text = texts[i%len(texts)]
+			bytes += len(c.Text)
+			res.Reset()
+			e.Evaluate(&c, nil, &res)
+		}
+		b.SetBytes(int64(bytes / max(b.N, 1)))
+	})
+}

@@ -230,11 +230,15 @@ func (s *state) vetoed(h *hit) bool {
 	return false
 }
 
-// span maps a range of a normalised buffer to the original text.
+// span maps a range of a normalised buffer to the original text, widened
+// to the end of the word it ends in (so {{match}} shows "плохо", not "плох").
 func (s *state) span(src uint8, start, end int32) (int32, int32) {
-	pos := s.text.NPos
+	pos, buf := s.text.NPos, s.text.N
 	if src == 1 {
-		pos = s.text.TPos
+		pos, buf = s.text.TPos, s.text.T
+	}
+	for int(end) < len(buf) && buf[end] != normalize.Space {
+		end++
 	}
 	a := pos[start]
 	b := pos[end-1]

@@ -179,7 +179,7 @@ func compileSources(srcs []source, cfg Config) (*Engine, error) {
 	if len(cfg.BannedOrganisations) > 0 {
 		var es []entrySpec
 		for j, w := range cfg.BannedOrganisations {
-			es = append(es, entrySpec{src: w, key: fmt.Sprintf("rules.banned_organisations[%d]", j)})
+			es = append(es, entrySpec{src: stemPhrase(w), key: fmt.Sprintf("rules.banned_organisations[%d]", j)})
 		}
 		if i, ok := b.lexIndex["banned_organisations"]; ok {
 			b.addEntries(cd, b.lexicons[i], es)
@@ -206,9 +206,8 @@ func compileSources(srcs []source, cfg Config) (*Engine, error) {
 			order++
 			r.action, _ = parseAction(rs.action)
 			if prev, ok := ids[rs.id]; ok {
-				c.fail(nil, rs.key+".id", "duplicate rule id %q (first in %s:%d)", rs.id, prev.file, prev.line)
-				errs = append(errs, c.errs...)
-				c.errs = nil
+				errs = append(errs, &FileError{File: fs.name, Line: rs.line, Key: rs.key + ".id",
+					Err: fmt.Errorf("duplicate rule id %q (first in %s:%d)", rs.id, prev.file, prev.line)})
 				continue
 			}
 			ids[rs.id] = r
@@ -292,4 +291,21 @@ type ruleFile struct {
 	name, pack string
 	rules      []*rule
 	examples   examplesSpec
+}
+
+// stemPhrase turns a name into an entry that matches its inflected forms:
+// words of six letters or more lose two letters, of four or five one, and
+// match as word starts ("запрещённая организация" → "запрещённ* организац*").
+func stemPhrase(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		rs := []rune(w)
+		switch {
+		case len(rs) >= 6:
+			words[i] = string(rs[:len(rs)-2]) + "*"
+		case len(rs) >= 4:
+			words[i] = string(rs[:len(rs)-1]) + "*"
+		}
+	}
+	return strings.Join(words, " ")
 }

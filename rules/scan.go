@@ -14,6 +14,7 @@ type link struct {
 // features are what the text scanners find in the original text: links,
 // phone numbers, e-mail addresses and @mentions.
 type features struct {
+	lastEnd  int // end of the last link found in the text being scanned
 	links    []link
 	phones   int
 	emails   int
@@ -63,7 +64,7 @@ func init() {
 		link live fun space website tech ua by kz uz de uk us tv am ge cn eu win bet casino vip pw tk ml ga cf gq icu cyou
 		monster sbs life world today one games fm ai gl ws im sh lol ly gg cc to co cx cloud digital email network
 		group finance money cash loans credit bond market trade io biz ink rest bar best click help host kg tj az md lv lt ee
-		рф бел укр дети онлайн сайт москва рус орг ком`) {
+		рф бел укр`) {
 		tlds[t] = true
 	}
 }
@@ -106,6 +107,7 @@ var interesting = func() (t [256]bool) {
 
 // scanText finds links, phones, e-mails and mentions in s.
 func (f *features) scanText(s string) {
+	f.lastEnd = 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if !interesting[c] {
@@ -148,7 +150,7 @@ func (f *features) scanText(s string) {
 			for st > 0 && isHostByte(s[st-1]) {
 				st--
 			}
-			if st > 0 && s[st-1] == '@' {
+			if (st > 0 && s[st-1] == '@') || st < f.lastEnd {
 				i++
 				continue
 			}
@@ -174,6 +176,7 @@ func (f *features) scheme(s string, i int) int {
 		end++
 	}
 	f.add(s[i:end], host)
+	f.lastEnd = end
 	return end
 }
 
@@ -201,6 +204,7 @@ func (f *features) bare(s string, st int) (int, bool) {
 		}
 	}
 	f.add(s[st:end], host)
+	f.lastEnd = end
 	return end, true
 }
 

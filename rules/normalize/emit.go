@@ -239,6 +239,9 @@ func (t *Text) emitWord(w []char) {
 			t.translit(w)
 		}
 	default:
+		if n := len(t.N); n >= 3 && t.N[n-1] == Space && t.N[n-2] == Number && t.N[n-3] == Space && w[0].r != rune(Currency) {
+			return // 12 000: one number
+		}
 		for _, ch := range w {
 			if ch.cls == clDigit {
 				if ch.r == rune(Currency) {

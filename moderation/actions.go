@@ -25,6 +25,9 @@ func (p *Pipeline) actLoop(ctx context.Context, a *accountRun) {
 				continue // durable as pending; carried out at the next start
 			}
 			p.actOn(ctx, a, id, false)
+			if len(a.actions) == 0 && a.behind.Swap(false) {
+				p.rescan(ctx, a)
+			}
 		case <-tick.C:
 			if ctx.Err() == nil {
 				p.rescan(ctx, a)
@@ -215,6 +218,7 @@ func (p *Pipeline) maintain(ctx context.Context) {
 	var lastExpiry time.Time
 	for {
 		p.refreshReviewGauges()
+		p.refreshActionGauges()
 		if now := p.now(); now.Sub(lastExpiry) >= time.Hour {
 			lastExpiry = now
 			p.expireBans(now)
@@ -243,6 +247,17 @@ func (p *Pipeline) expireBans(now time.Time) {
 				}
 			}
 		}
+	}
+}
+
+func (p *Pipeline) refreshActionGauges() {
+	for _, name := range p.order {
+		ds, err := p.store.PendingActions(name)
+		if err != nil {
+			p.log.Error("cannot list pending actions", "account", name, "err", err)
+			return
+		}
+		p.metrics.ActionsPending.WithLabelValues(name).Set(float64(len(ds)))
 	}
 }
 

@@ -27,6 +27,7 @@ type Metrics struct {
 	LastSuccess      *prometheus.GaugeVec     // unix time of the last successful fetch, by account
 	CredentialsBad   *prometheus.GaugeVec     // 1 while an account's credentials are broken
 	QueueLength      *prometheus.GaugeVec     // batches waiting between reading and deciding
+	ActionsPending   *prometheus.GaugeVec     // decisions whose actions are not carried out yet
 	Paused           prometheus.Gauge         // 1 while automatic actions are paused
 	EvaluateDuration prometheus.Histogram     // time spent in the rule engine per comment
 }
@@ -58,6 +59,8 @@ func NewMetrics(reg prometheus.Registerer, version string) *Metrics {
 			Help: "1 while the account's credentials are broken and actions are held."}, []string{"account"}),
 		QueueLength: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Name: "queue_length",
 			Help: "Fetched batches waiting to be decided, by account."}, []string{"account"}),
+		ActionsPending: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Name: "actions_pending",
+			Help: "Decisions whose actions wait to be carried out (rate limits, broken credentials), by account."}, []string{"account"}),
 		Paused: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "paused",
 			Help: "1 while automatic actions are paused by a moderator."}),
 		EvaluateDuration: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Name: "evaluate_duration_seconds",
@@ -69,7 +72,7 @@ func NewMetrics(reg prometheus.Registerer, version string) *Metrics {
 			Help: "Build information; always 1."}, []string{"version", "goversion"})
 		build.WithLabelValues(version, runtime.Version()).Set(1)
 		reg.MustRegister(m.Processed, m.Actions, m.RuleHits, m.ReviewBacklog, m.ReviewOldest, m.DecisionLatency,
-			m.ConnectorErrors, m.LastSuccess, m.CredentialsBad, m.QueueLength, m.Paused, m.EvaluateDuration, build)
+			m.ConnectorErrors, m.LastSuccess, m.CredentialsBad, m.QueueLength, m.ActionsPending, m.Paused, m.EvaluateDuration, build)
 	}
 	return m
 }

@@ -81,6 +81,7 @@ type accountRun struct {
 	queue   chan batch
 	actions chan uint64
 	broken  atomic.Bool
+	behind  atomic.Bool // a notification did not fit: rescan the store
 	recent  recentSet
 }
 
@@ -174,6 +175,7 @@ func (p *Pipeline) initSeries(account string) {
 	m.ReviewBacklog.WithLabelValues(account).Set(0)
 	m.ReviewOldest.WithLabelValues(account).Set(0)
 	m.QueueLength.WithLabelValues(account).Set(0)
+	m.ActionsPending.WithLabelValues(account).Set(0)
 }
 
 // SetReviewer sets the human reviewer; call it before Run (the reviewer
@@ -393,7 +395,14 @@ func (p *Pipeline) afterRecord(a *accountRun, d *Decision) {
 		}
 	}
 	if d.HasPendingActions() {
-		a.actions <- d.ID // blocks when actions lag: back-pressure up to the reader
+		// The actions are durable as pending: when the actor lags (a 3 req/s
+		// token during a spam wave), deciding goes on and the actor finds
+		// the rest in the store.
+		select {
+		case a.actions <- d.ID:
+		default:
+			a.behind.Store(true)
+		}
 	}
 }
 

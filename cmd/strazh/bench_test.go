@@ -174,4 +174,3 @@ func (s *idSet) Add(id uint64) bool {
 	s.ids[id] = true
 	return true
 }
-

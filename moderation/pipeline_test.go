@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -418,5 +419,51 @@ func TestPipeline_Run_DropsExpiredBans(t *testing.T) {
 		if e.Author.ID == "old" {
 			t.Errorf("expired ban kept: %+v", e)
 		}
+	}
+}
+
+// countingConn delivers a batch on every Fetch and counts the calls.
+type countingConn struct {
+	floodConn
+	fetches atomic.Int64
+}
+
+func (c *countingConn) Fetch(ctx context.Context, cursor []byte) ([]moderation.Update, []byte, error) {
+	c.fetches.Add(1)
+	return c.floodConn.Fetch(ctx, cursor)
+}
+
+// gateEngine blocks every evaluation until the gate opens.
+type gateEngine struct{ gate chan struct{} }
+
+func (g gateEngine) Evaluate(*moderation.Comment, moderation.History, *moderation.Result) { <-g.gate }
+
+func TestPipeline_Run_BackPressureStopsReading(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "strazh.db"), &store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn := &countingConn{floodConn: floodConn{n: 1 << 30, batch: 10, text: "flood"}}
+	gate := gateEngine{gate: make(chan struct{})}
+	p, err := moderation.New(moderation.Options{Store: db, QueueSize: 2}, gate,
+		[]moderation.Account{{Name: "page", Network: "bench", Conn: conn, Backfill: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	// The decider is stuck in the rule engine: the reader may fill the
+	// queue (2 batches) and hold one more, then it must stop fetching.
+	time.Sleep(300 * time.Millisecond)
+	if n := conn.fetches.Load(); n > 4 {
+		t.Errorf("%d fetches while deciding was blocked, want at most 4", n)
+	}
+	close(gate.gate)
+	eventually(t, "reading resumes", func() bool { return conn.fetches.Load() > 10 })
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

@@ -70,6 +70,7 @@ or peer vectors with "expected": flag|clean): precision, recall and F1 per
 label, and the share of clean comments acted on or sent to review.`, s)
 	path, extra := rulesFlags(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
+	raw := fs.Bool("raw", false, "read anonymisation placeholders ([LINK], [PHONE], [USERNAME], ...) as plain text\ninstead of what they stand for")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -81,7 +82,7 @@ label, and the share of clean comments acted on or sent to review.`, s)
 	if err != nil {
 		return err
 	}
-	rep, err := eval.Run(engine, fs.Args())
+	rep, err := eval.Run(engine, fs.Args(), eval.Options{RawPlaceholders: *raw})
 	if err != nil {
 		return err
 	}

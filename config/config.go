@@ -71,7 +71,7 @@ type Account struct {
 	Network string `yaml:"network"`
 	// Backfill moderates comments created before strazh's first start too.
 	Backfill bool `yaml:"backfill"`
-	// Ban is how this account bans when a rule or moderator does not say.
+	// Ban holds this account's ban defaults.
 	Ban Ban `yaml:"ban"`
 
 	// Conn is the connector's own configuration.
@@ -82,7 +82,8 @@ type Account struct {
 
 // Ban holds an account's ban defaults.
 type Ban struct {
-	// Duration of a ban when none is given (Go duration; 0 = forever).
+	// Duration of automatic bans whose rule gives no length (Go duration;
+	// 0 = forever). A moderator always chooses the length.
 	Duration time.Duration `yaml:"duration"`
 	// Comment is shown to the banned user where the network allows it.
 	Comment string `yaml:"comment"`

@@ -82,7 +82,8 @@ type Result struct {
 	Verdict Verdict
 	Labels  []string
 	Matches []Match
-	// BanFor is the ban's length when Verdict is Ban; 0 means forever.
+	// BanFor is the ban's length when Verdict is Ban; 0 means the rule gives
+	// none, and the account's ban.duration applies (whose 0 is forever).
 	BanFor time.Duration
 	// Urgent marks reviews a human should see first (threats).
 	Urgent      bool

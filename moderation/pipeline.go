@@ -440,6 +440,9 @@ func (p *Pipeline) decideComment(a *accountRun, c *Comment, res *Result) *Decisi
 	p.engine.Load().e.Evaluate(c, p.history, res)
 	p.metrics.EvaluateDuration.Observe(time.Since(start).Seconds())
 	d.Verdict, d.BanFor, d.Urgent = res.Verdict, res.BanFor, res.Urgent
+	if d.Verdict == Ban && d.BanFor == 0 {
+		d.BanFor = a.Ban.Duration // the rule gives no length: the account's default
+	}
 	if len(res.Labels) > 0 {
 		d.Labels = append([]string(nil), res.Labels...)
 	}
@@ -460,6 +463,8 @@ func (p *Pipeline) decideComment(a *accountRun, c *Comment, res *Result) *Decisi
 }
 
 // plan lists the actions a verdict needs, pending (or skipped in dry run).
+// banFor 0 is forever; the rule engine's 0 ("the rule gives no length")
+// is turned into the account's default before this.
 func (p *Pipeline) plan(a *accountRun, v Verdict, banFor time.Duration, now time.Time) []ActionRecord {
 	if v < Delete {
 		return nil
@@ -470,9 +475,6 @@ func (p *Pipeline) plan(a *accountRun, v Verdict, banFor time.Duration, now time
 	}
 	acts := []ActionRecord{{Type: ActDelete, State: state}}
 	if v == Ban {
-		if banFor == 0 {
-			banFor = a.Ban.Duration
-		}
 		var until time.Time
 		if banFor > 0 {
 			until = now.Add(banFor)

@@ -467,3 +467,24 @@ func TestPipeline_Run_BackPressureStopsReading(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestPipeline_BanLength_RuleDefaultAndHumanForever(t *testing.T) {
+	net := simtest.New()
+	defer net.Close()
+	h := newHarness(t, net, t.TempDir(), func(_ *moderation.Options, a *moderation.Account) {
+		a.Ban.Duration = 720 * time.Hour
+	})
+	net.Post("p1", "u1", "Анна", "BAN me") // the keyword rule gives no length
+	eventually(t, "automatic ban", func() bool { _, ok := net.Banned("u1"); return ok })
+	if b, _ := net.Banned("u1"); b.Until == 0 || time.Until(time.Unix(b.Until, 0)) < 29*24*time.Hour {
+		t.Errorf("automatic ban without a rule length: until %d, want the account's 30 days", b.Until)
+	}
+	rev := net.Post("p1", "u2", "Борис", "REVIEW me")
+	eventually(t, "review pending", h.decided(rev, 1))
+	if _, err := h.pipe.Resolve(context.Background(), h.decisions(rev)[0].ID, moderation.Ban, 0, "telegram:1", "M"); err != nil {
+		t.Fatal(err)
+	}
+	if b, ok := net.Banned("u2"); !ok || b.Until != 0 {
+		t.Errorf("«Навсегда» gave %+v, want a ban with no end", b)
+	}
+}

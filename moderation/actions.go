@@ -24,8 +24,12 @@ func (p *Pipeline) actLoop(ctx context.Context, a *accountRun) {
 			if ctx.Err() != nil {
 				continue // durable as pending; carried out at the next start
 			}
-			p.actOn(ctx, a, id, false)
+			p.logActErr(a, id, p.actOnly(ctx, a, id))
 			if len(a.actions) == 0 && a.behind.Swap(false) {
+				p.rescan(ctx, a)
+			}
+		case <-a.wake:
+			if ctx.Err() == nil {
 				p.rescan(ctx, a)
 			}
 		case <-tick.C:
@@ -33,6 +37,17 @@ func (p *Pipeline) actLoop(ctx context.Context, a *accountRun) {
 				p.rescan(ctx, a)
 			}
 		}
+	}
+}
+
+func (p *Pipeline) actOnly(ctx context.Context, a *accountRun, id uint64) error {
+	_, err := p.actOn(ctx, a, id, false)
+	return err
+}
+
+func (p *Pipeline) logActErr(a *accountRun, id uint64, err error) {
+	if err != nil && !errors.Is(err, context.Canceled) {
+		p.log.Error("cannot carry out a decision's actions; they stay pending", "account", a.Name, "decision", id, "err", err)
 	}
 }
 
@@ -46,7 +61,7 @@ func (p *Pipeline) rescan(ctx context.Context, a *accountRun) {
 		if ctx.Err() != nil {
 			return
 		}
-		p.actOn(ctx, a, d.ID, false)
+		p.logActErr(a, d.ID, p.actOnly(ctx, a, d.ID))
 	}
 }
 
@@ -79,37 +94,56 @@ func (p *Pipeline) claim(ctx context.Context, id uint64, wait bool) (release fun
 	}
 }
 
-// actOn runs every pending action of one decision and records each outcome.
-// ctx bounds the waits between attempts; the calls themselves use the
-// pipeline's work context so a shutdown lets them finish within the grace.
-// It returns the decision as finally recorded.
+// held reports whether a decision's actions wait for Resume: automatic
+// ones while paused (a moderator's decisions and undos go ahead).
+func (p *Pipeline) held(d *Decision) bool {
+	return p.paused.Load() && d.DecidedBy == ByAuto && d.Review == nil && d.UndoneBy == ""
+}
+
+func nextPending(d *Decision) int {
+	for i := range d.Actions {
+		if d.Actions[i].State == ActionPending {
+			return i
+		}
+	}
+	return -1
+}
+
+// errSuperseded: the action stopped being pending while we retried it
+// (a moderator undid the decision).
+var errSuperseded = errors.New("action superseded")
+
+// actOn runs the pending actions of one decision, one at a time, recording
+// each outcome before the next. It re-reads the decision between actions,
+// so an undo or a retry made meanwhile is seen. ctx bounds the waits
+// between attempts; the calls themselves use the work context, so at
+// shutdown they finish within the grace. It returns the decision as last
+// recorded.
 func (p *Pipeline) actOn(ctx context.Context, a *accountRun, id uint64, wait bool) (*Decision, error) {
 	release, ok := p.claim(ctx, id, wait)
 	if !ok {
 		return nil, nil
 	}
 	defer release()
-	d, err := p.store.Get(id)
-	if err != nil {
-		return nil, err
-	}
 	acted := false
-	for i := range d.Actions {
-		if d.Actions[i].State != ActionPending {
+	var d *Decision
+	for {
+		var err error
+		if d, err = p.store.Get(id); err != nil {
+			return nil, err
+		}
+		i := nextPending(d)
+		if i < 0 || p.held(d) {
+			break
+		}
+		rec, err := p.runAction(ctx, a, d, i)
+		if errors.Is(err, errSuperseded) {
 			continue
 		}
-		rec, err := p.runAction(ctx, a, d, d.Actions[i])
 		if err != nil {
 			return d, err // ctx ended: the action stays pending
 		}
-		d, err = p.store.Update(id, func(x *Decision) error {
-			if i >= len(x.Actions) {
-				return fmt.Errorf("decision %d lost action %d", id, i)
-			}
-			x.Actions[i] = rec
-			return nil
-		})
-		if err != nil {
+		if d, err = p.store.Update(id, func(x *Decision) error { return settle(x, i, rec) }); err != nil {
 			return nil, err
 		}
 		acted = acted || rec.State == ActionDone
@@ -125,17 +159,42 @@ func (p *Pipeline) actOn(ctx context.Context, a *accountRun, id uint64, wait boo
 	return d, nil
 }
 
-// runAction tries one action until it is done, fails for good or ctx ends
-// (then it returns ctx's error and the action stays pending).
-func (p *Pipeline) runAction(ctx context.Context, a *accountRun, d *Decision, rec ActionRecord) (ActionRecord, error) {
+// settle records an action's outcome. If a moderator undid the decision
+// while the call was on its way and it went through anyway, the truth is
+// recorded and the undo's counterpart is planned, so the undo still holds.
+func settle(x *Decision, i int, rec ActionRecord) error {
+	if i >= len(x.Actions) {
+		return fmt.Errorf("decision %d lost action %d", x.ID, i)
+	}
+	if x.Actions[i].State == ActionPending {
+		x.Actions[i] = rec
+		return nil
+	}
+	if rec.State != ActionDone || x.UndoneBy == "" {
+		return nil // superseded and nothing happened: keep what the moderator set
+	}
+	x.Actions[i] = rec
+	switch rec.Type {
+	case ActDelete:
+		x.Actions = append(x.Actions, ActionRecord{Type: ActRestore, State: ActionPending})
+	case ActBan:
+		x.Actions = append(x.Actions, ActionRecord{Type: ActUnban, State: ActionPending})
+	}
+	return nil
+}
+
+// runAction tries action i until it is done, fails for good, stops being
+// pending (errSuperseded) or ctx ends (ctx's error; it stays pending).
+func (p *Pipeline) runAction(ctx context.Context, a *accountRun, d *Decision, i int) (ActionRecord, error) {
+	rec := d.Actions[i]
 	log := p.log.With("account", a.Name, "decision", d.ID, "comment_id", d.Comment.ID, "action", rec.Type)
 	if !a.Conn.Capabilities().Has(rec.Type) {
 		rec.State, rec.Error, rec.At = ActionSkipped, "not supported by the network", p.now()
 		p.metrics.Actions.WithLabelValues(a.Name, string(rec.Type), OutcomeSkipped).Inc()
 		return rec, nil
 	}
-	for {
-		if a.broken.Load() {
+	for first := true; ; first = false {
+		if a.actBroken.Load() {
 			// Hold actions until a probe shows the token works again.
 			if !sleep(ctx, p.opts.CredentialsRecheck) {
 				return rec, ctx.Err()
@@ -144,11 +203,21 @@ func (p *Pipeline) runAction(ctx context.Context, a *accountRun, d *Decision, re
 		if ctx.Err() != nil {
 			return rec, ctx.Err()
 		}
+		if !first {
+			// Waiting may have taken long: is the action still wanted?
+			cur, err := p.store.Get(d.ID)
+			if err != nil {
+				return rec, err
+			}
+			if i >= len(cur.Actions) || cur.Actions[i].State != ActionPending || p.held(cur) {
+				return rec, errSuperseded
+			}
+		}
 		rec.Attempts++
 		err := p.call(a, d, rec)
 		now := p.now()
 		if err == nil {
-			p.setBroken(a, false, nil)
+			p.setBroken(a, &a.actBroken, false, nil)
 			rec.State, rec.Error, rec.At = ActionDone, "", now
 			p.metrics.Actions.WithLabelValues(a.Name, string(rec.Type), OutcomeDone).Inc()
 			if d.DecidedBy == ByAuto && d.Review == nil && (rec.Type == ActDelete || rec.Type == ActBan) {
@@ -172,7 +241,7 @@ func (p *Pipeline) runAction(ctx context.Context, a *accountRun, d *Decision, re
 			return rec, nil
 		case ClassCredentials:
 			rec.Attempts-- // not the item's fault
-			p.setBroken(a, true, err)
+			p.setBroken(a, &a.actBroken, true, err)
 			continue
 		}
 		p.metrics.Actions.WithLabelValues(a.Name, string(rec.Type), OutcomeRetry).Inc()
@@ -294,8 +363,11 @@ var ErrNothingToUndo = errors.New("nothing to undo")
 // its actions once. A second call returns ErrAlreadyDecided with the
 // decision as it was decided.
 func (p *Pipeline) Resolve(ctx context.Context, id uint64, v Verdict, banFor time.Duration, by, byName string) (*Decision, error) {
-	if v == Review {
+	if v == Review || v > Ban {
 		return nil, fmt.Errorf("resolve decision %d: a human decides allow, delete or ban", id)
+	}
+	if banFor < 0 || (banFor > 0 && banFor < time.Minute) {
+		return nil, fmt.Errorf("resolve decision %d: ban length %s is not a length (0 is forever)", id, banFor)
 	}
 	d, err := p.store.Get(id)
 	if err != nil {
@@ -360,9 +432,8 @@ func (p *Pipeline) Undo(ctx context.Context, id uint64, by, byName string) (*Dec
 	if a == nil {
 		return d, fmt.Errorf("undo decision %d: account %q is not configured", id, d.Comment.Account)
 	}
-	if release, ok := p.claim(ctx, id, true); ok {
-		release() // wait for running actions so their outcome is known
-	}
+	// An action still on its way is settled by its actor: if it goes
+	// through after this, settle plans the counterpart (see settle).
 	now := p.now()
 	d, err = p.store.Update(id, func(x *Decision) error {
 		if x.UndoneBy != "" {
@@ -407,6 +478,9 @@ func (p *Pipeline) Undo(ctx context.Context, id uint64, by, byName string) (*Dec
 // Retry runs a decision's failed actions again.
 func (p *Pipeline) Retry(ctx context.Context, id uint64, by string) (*Decision, error) {
 	d, err := p.store.Update(id, func(x *Decision) error {
+		if x.UndoneBy != "" {
+			return fmt.Errorf("undone by %s: nothing to retry", x.UndoneBy)
+		}
 		n := 0
 		for i := range x.Actions {
 			if x.Actions[i].State == ActionFailed {

@@ -71,7 +71,11 @@ type Pipeline struct {
 	inflightMu sync.Mutex
 	inflight   map[uint64]chan struct{} // decisions whose actions are running
 
-	workCtx context.Context // for actions; outlives Run's ctx by ShutdownGrace
+	// workCtx is for actions and the reviewer; it outlives Run's ctx by
+	// ShutdownGrace. Made in New so Resolve may run before Run starts.
+	workCtx    context.Context
+	cancelWork context.CancelFunc
+	dryRun     atomic.Bool
 }
 
 type engineBox struct{ e Evaluator }
@@ -80,7 +84,12 @@ type accountRun struct {
 	Account
 	queue   chan batch
 	actions chan uint64
-	broken  atomic.Bool
+	// readBroken: fetching says the credentials are broken (cleared by the
+	// next good fetch); actBroken: an action did (cleared by the next good
+	// action, and it holds the account's actions meanwhile).
+	readBroken atomic.Bool
+	actBroken  atomic.Bool
+	wake       chan struct{} // rescan now (after Resume)
 	behind  atomic.Bool // a notification did not fit: rescan the store
 	recent  recentSet
 }
@@ -134,8 +143,9 @@ func New(opts Options, engine Evaluator, accounts []Account) (*Pipeline, error) 
 		accounts: make(map[string]*accountRun, len(accounts)),
 		now:      opts.Now,
 		inflight: make(map[uint64]chan struct{}),
-		workCtx:  context.Background(),
 	}
+	p.workCtx, p.cancelWork = context.WithCancel(context.Background())
+	p.dryRun.Store(opts.DryRun)
 	p.engine.Store(&engineBox{engine})
 	for _, a := range accounts {
 		if a.Name == "" || a.Conn == nil {
@@ -149,6 +159,7 @@ func New(opts Options, engine Evaluator, accounts []Account) (*Pipeline, error) 
 			queue:   make(chan batch, opts.QueueSize),
 			actions: make(chan uint64, 256),
 			recent:  newRecentSet(1 << 15),
+			wake:    make(chan struct{}, 1),
 		}
 		p.order = append(p.order, a.Name)
 		p.initSeries(a.Name)
@@ -196,9 +207,7 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	if err := p.loadHistory(); err != nil {
 		return err
 	}
-	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelWork()
-	p.workCtx = workCtx
+	defer p.cancelWork()
 
 	var readers, deciders, actors sync.WaitGroup
 	for _, name := range p.order {
@@ -216,7 +225,7 @@ func (p *Pipeline) Run(ctx context.Context) error {
 
 	<-ctx.Done()
 	p.log.Info("shutting down: finishing in-flight work", "grace", p.opts.ShutdownGrace)
-	grace := time.AfterFunc(p.opts.ShutdownGrace, cancelWork)
+	grace := time.AfterFunc(p.opts.ShutdownGrace, p.cancelWork)
 	defer grace.Stop()
 	readers.Wait() // readers close their queues
 	deciders.Wait()
@@ -255,9 +264,16 @@ func (p *Pipeline) read(ctx context.Context, a *accountRun) {
 			return
 		}
 	}
-	cursor, err := p.store.Cursor(a.Name)
-	if err != nil {
-		log.Error("cannot read the saved cursor; reading from the start", "err", err)
+	var cursor []byte
+	for attempt := 1; ; attempt++ {
+		var err error
+		if cursor, err = p.store.Cursor(a.Name); err == nil {
+			break
+		}
+		log.Error("cannot read the saved cursor; retrying", "err", err)
+		if !sleep(ctx, p.opts.Retry.Wait(attempt, 0)) {
+			return
+		}
 	}
 	failures := 0
 	for ctx.Err() == nil {
@@ -274,6 +290,7 @@ func (p *Pipeline) read(ctx context.Context, a *accountRun) {
 			continue
 		}
 		failures = 0
+		p.setBroken(a, &a.readBroken, false, nil)
 		p.metrics.LastSuccess.WithLabelValues(a.Name).SetToCurrentTime()
 		if len(ups) == 0 && string(next) == string(cursor) {
 			continue
@@ -292,24 +309,33 @@ func (p *Pipeline) connectorError(a *accountRun, op string, err error, log *slog
 	class := Classify(err)
 	p.metrics.ConnectorErrors.WithLabelValues(a.Name, string(class)).Inc()
 	if class == ClassCredentials {
-		p.setBroken(a, true, err)
+		p.setBroken(a, &a.readBroken, true, err)
 		return
 	}
 	log.Warn("connector error", "op", op, "class", class, "err", err)
 }
 
-func (p *Pipeline) setBroken(a *accountRun, broken bool, err error) {
-	if a.broken.Swap(broken) == broken {
+// setBroken records a change of one of the account's credential states;
+// the gauge is 1 while either is broken.
+func (p *Pipeline) setBroken(a *accountRun, flag *atomic.Bool, broken bool, err error) {
+	if flag.Swap(broken) == broken {
 		return
 	}
+	what := "reading"
+	if flag == &a.actBroken {
+		what = "acting"
+	}
 	if broken {
-		p.metrics.CredentialsBad.WithLabelValues(a.Name).Set(1)
-		p.log.Error("account credentials broken: actions are held until a human fixes the token",
+		p.log.Error("account credentials broken: a human must fix the token", "for", what,
 			"account", a.Name, "network", a.Network, "err", err)
 	} else {
-		p.metrics.CredentialsBad.WithLabelValues(a.Name).Set(0)
-		p.log.Info("account credentials work again", "account", a.Name)
+		p.log.Info("account credentials work again", "for", what, "account", a.Name)
 	}
+	v := 0.0
+	if a.readBroken.Load() || a.actBroken.Load() {
+		v = 1
+	}
+	p.metrics.CredentialsBad.WithLabelValues(a.Name).Set(v)
 }
 
 // decide turns fetched batches into durable decisions, in order. Batches
@@ -373,7 +399,12 @@ func (p *Pipeline) commit(a *accountRun, ds []*Decision, cursor []byte) {
 			break
 		}
 		p.log.Error("cannot record decisions; retrying", "account", a.Name, "err", err, "attempt", attempt)
-		time.Sleep(p.opts.Retry.Wait(attempt, 0))
+		if !sleep(p.workCtx, p.opts.Retry.Wait(attempt, 0)) {
+			// Shutting down: the cursor did not move, so the batch comes
+			// again at the next start.
+			p.log.Error("decisions not recorded at shutdown; they are read again at the next start", "account", a.Name, "n", len(ds))
+			return
+		}
 	}
 	for _, d := range recorded {
 		p.afterRecord(a, d)
@@ -408,11 +439,13 @@ func (p *Pipeline) afterRecord(a *accountRun, d *Decision) {
 
 // decideComment evaluates one comment; nil means nothing to record.
 func (p *Pipeline) decideComment(a *accountRun, c *Comment, res *Result) *Decision {
-	if c.Account == "" {
-		c.Account = a.Name
-	}
+	c.Account = a.Name
 	if c.Network == "" {
 		c.Network = a.Network
+	}
+	now := p.now()
+	if c.Created.IsZero() {
+		c.Created = now // a network that gave no time: treat it as new
 	}
 	changed := c.Created
 	if !c.Edited.IsZero() {
@@ -428,8 +461,7 @@ func (p *Pipeline) decideComment(a *accountRun, c *Comment, res *Result) *Decisi
 		return nil
 	}
 	a.recent.add(c.ID, version)
-	now := p.now()
-	d := &Decision{Comment: *c, Version: version, DecidedBy: ByAuto, DecidedAt: now, DryRun: p.opts.DryRun}
+	d := &Decision{Comment: *c, Version: version, DecidedBy: ByAuto, DecidedAt: now, DryRun: p.dryRun.Load()}
 	if c.Author.Exempt() {
 		d.Verdict = Allow
 		d.Matches = []Match{{Rule: "author.exempt", Action: Allow, Reason: "author is the page or one of its managers"}}
@@ -437,7 +469,13 @@ func (p *Pipeline) decideComment(a *accountRun, c *Comment, res *Result) *Decisi
 	}
 	res.Reset()
 	start := time.Now()
-	p.engine.Load().e.Evaluate(c, p.history, res)
+	if err := p.evaluate(c, res); err != nil {
+		// One strange comment must not stop the account: a human looks.
+		p.log.Error("rule engine failed on a comment; sent to review", "account", a.Name, "comment_id", c.ID, "err", err)
+		res.Reset()
+		res.Verdict = Review
+		res.Matches = append(res.Matches, Match{Rule: "engine.error", Action: Review, Reason: "the rule engine failed on this comment"})
+	}
 	p.metrics.EvaluateDuration.Observe(time.Since(start).Seconds())
 	d.Verdict, d.BanFor, d.Urgent = res.Verdict, res.BanFor, res.Urgent
 	if d.Verdict == Ban && d.BanFor == 0 {
@@ -462,6 +500,17 @@ func (p *Pipeline) decideComment(a *accountRun, c *Comment, res *Result) *Decisi
 	return d
 }
 
+// evaluate runs the rule engine, turning a panic into an error.
+func (p *Pipeline) evaluate(c *Comment, res *Result) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	p.engine.Load().e.Evaluate(c, p.history, res)
+	return nil
+}
+
 // plan lists the actions a verdict needs, pending (or skipped in dry run).
 // banFor 0 is forever; the rule engine's 0 ("the rule gives no length")
 // is turned into the account's default before this.
@@ -470,7 +519,7 @@ func (p *Pipeline) plan(a *accountRun, v Verdict, banFor time.Duration, now time
 		return nil
 	}
 	state := ActionPending
-	if p.opts.DryRun {
+	if p.dryRun.Load() {
 		state = ActionSkipped
 	}
 	acts := []ActionRecord{{Type: ActDelete, State: state}}
@@ -498,11 +547,16 @@ func (p *Pipeline) syncBan(a *accountRun, u *Update, blocked bool) {
 	}
 }
 
+// SetDryRun switches shadow mode (SIGHUP reload): decisions made from now
+// on act on nothing.
+func (p *Pipeline) SetDryRun(on bool) { p.dryRun.Store(on) }
+
 // Paused reports whether automatic actions are stopped.
 func (p *Pipeline) Paused() bool { return p.paused.Load() }
 
 // Pause stops all automatic actions: what the rules would delete goes to
-// review instead. Reviews and human decisions continue.
+// review instead, and automatic actions not yet carried out wait until
+// Resume. Reviews and human decisions continue.
 func (p *Pipeline) Pause(by string) {
 	if !p.paused.Swap(true) {
 		p.metrics.Paused.Set(1)
@@ -515,6 +569,12 @@ func (p *Pipeline) Resume(by string) {
 	if p.paused.Swap(false) {
 		p.metrics.Paused.Set(0)
 		p.log.Warn("automatic actions resumed", "by", by)
+		for _, a := range p.accounts {
+			select {
+			case a.wake <- struct{}{}:
+			default:
+			}
+		}
 	}
 }
 

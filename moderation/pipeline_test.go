@@ -25,6 +25,9 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 type keywordEngine struct{}
 
 func (keywordEngine) Evaluate(c *moderation.Comment, _ moderation.History, out *moderation.Result) {
+	if strings.Contains(c.Text, "PANIC") {
+		panic("engine bug")
+	}
 	for _, k := range []struct {
 		word string
 		v    moderation.Verdict
@@ -486,5 +489,91 @@ func TestPipeline_BanLength_RuleDefaultAndHumanForever(t *testing.T) {
 	}
 	if b, ok := net.Banned("u2"); !ok || b.Until != 0 {
 		t.Errorf("«Навсегда» gave %+v, want a ban with no end", b)
+	}
+}
+
+// slowRetries keeps a failing action retrying for a long time.
+func slowRetries(o *moderation.Options, _ *moderation.Account) {
+	o.Retry = moderation.RetryPolicy{InitialInterval: 20 * time.Millisecond, MaxInterval: 20 * time.Millisecond, MaxRetries: 1000}
+}
+
+func TestPipeline_Undo_WhileTheDeleteIsBeingRetried(t *testing.T) {
+	net := simtest.New()
+	defer net.Close()
+	net.FailNext("/api/comments/delete", 1000, 500, 0)
+	h := newHarness(t, net, t.TempDir(), slowRetries)
+	id := net.Post("p1", "u1", "Анна", "DELETE me")
+	eventually(t, "delete being retried", func() bool { return net.FaultsFired() >= 2 })
+	d, err := h.pipe.Undo(context.Background(), h.decisions(id)[0].ID, "telegram:1", "M")
+	if err != nil {
+		t.Fatal(err)
+	}
+	net.ClearFaults() // the network works again: the old delete must not go through now
+	eventually(t, "nothing pending", func() bool { return !h.decisions(id)[0].HasPendingActions() })
+	time.Sleep(100 * time.Millisecond)
+	if net.Deleted(id) {
+		t.Error("the comment was deleted after a moderator undid the decision")
+	}
+	if d.UndoneBy != "telegram:1" {
+		t.Errorf("UndoneBy = %q", d.UndoneBy)
+	}
+	if _, err := h.pipe.Retry(context.Background(), d.ID, "telegram:2"); err == nil {
+		t.Error("Retry of an undone decision was accepted")
+	}
+	if net.Deleted(id) || net.Calls("delete", id) != 0 {
+		t.Error("Retry after undo deleted the comment")
+	}
+}
+
+func TestPipeline_Pause_HoldsAutomaticActionsNotYetDone(t *testing.T) {
+	net := simtest.New()
+	defer net.Close()
+	net.FailNext("/api/comments/delete", 1000, 500, 0)
+	h := newHarness(t, net, t.TempDir(), slowRetries)
+	id := net.Post("p1", "u1", "Анна", "DELETE me")
+	eventually(t, "delete being retried", func() bool { return net.FaultsFired() >= 2 })
+	h.pipe.Pause("telegram:1")
+	net.ClearFaults()
+	time.Sleep(200 * time.Millisecond)
+	if net.Deleted(id) {
+		t.Fatal("an automatic delete went through while paused")
+	}
+	if !h.decisions(id)[0].HasPendingActions() {
+		t.Fatal("the held delete is no longer pending")
+	}
+	h.pipe.Resume("telegram:1")
+	eventually(t, "deleted after resume", func() bool { return net.Deleted(id) })
+}
+
+func TestPipeline_Resolve_RejectsBadBanLengths(t *testing.T) {
+	net := simtest.New()
+	defer net.Close()
+	h := newHarness(t, net, t.TempDir(), nil)
+	id := net.Post("p1", "u1", "Анна", "REVIEW me")
+	eventually(t, "review pending", h.decided(id, 1))
+	dec := h.decisions(id)[0]
+	for _, d := range []time.Duration{-time.Hour, time.Second} {
+		if _, err := h.pipe.Resolve(context.Background(), dec.ID, moderation.Ban, d, "cli:x", "x"); err == nil {
+			t.Errorf("ban for %s accepted", d)
+		}
+	}
+	if _, err := h.pipe.Resolve(context.Background(), dec.ID, moderation.Review, 0, "cli:x", "x"); err == nil {
+		t.Error("a human verdict of review accepted")
+	}
+	if net.Calls("ban", "u1") != 0 || h.decisions(id)[0].Review.Status != moderation.ReviewPending {
+		t.Error("a rejected resolution acted")
+	}
+}
+
+func TestPipeline_Run_EnginePanicGoesToReview(t *testing.T) {
+	net := simtest.New()
+	defer net.Close()
+	h := newHarness(t, net, t.TempDir(), nil)
+	bad := net.Post("p1", "u1", "Анна", "PANIC in the engine")
+	next := net.Post("p1", "u2", "Борис", "DELETE me")
+	eventually(t, "next comment still moderated", func() bool { return net.Deleted(next) })
+	ds := h.decisions(bad)
+	if len(ds) != 1 || ds[0].Final() != moderation.Review || ds[0].Matches[0].Rule != "engine.error" {
+		t.Fatalf("panicking comment: %+v", ds)
 	}
 }

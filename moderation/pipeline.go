@@ -90,8 +90,8 @@ type accountRun struct {
 	readBroken atomic.Bool
 	actBroken  atomic.Bool
 	wake       chan struct{} // rescan now (after Resume)
-	behind  atomic.Bool // a notification did not fit: rescan the store
-	recent  recentSet
+	behind     atomic.Bool   // a notification did not fit: rescan the store
+	recent     recentSet
 }
 
 type batch struct {

@@ -1,6 +1,7 @@
 package moderation
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
@@ -102,17 +103,17 @@ func (a *accountHistory) addFingerprint(at time.Time, fp Fingerprint) {
 	if len(a.fps) < maxFingerprints {
 		a.fps = append(a.fps, fpEntry{})
 	} else {
-		// Unlink the entry being overwritten.
+		// Unlink the entry being overwritten. Slots join each list in the
+		// order they are written and the ring overwrites the oldest first,
+		// so it is at the front of its lists.
 		old := a.fps[slot].fp
 		for i, v := range old {
 			k := fpKey(i, v)
 			slots := a.fpIndex[k]
-			for j, s := range slots {
-				if int(s) == slot {
-					slots[j] = slots[len(slots)-1]
-					slots = slots[:len(slots)-1]
-					break
-				}
+			if len(slots) > 0 && int(slots[0]) == slot {
+				slots = slots[1:]
+			} else {
+				slots = slices.DeleteFunc(slots, func(x int32) bool { return int(x) == slot })
 			}
 			if len(slots) == 0 {
 				delete(a.fpIndex, k)
@@ -163,8 +164,14 @@ func (h *MemoryHistory) Comments(account, author string, since time.Time) int {
 	return n
 }
 
-// Similar implements History: it looks only at entries sharing at least one
-// MinHash value with fp, so it stays cheap with many stored fingerprints.
+// MaxSimilar is where Similar stops counting: rules ask "at least n"
+// with small n, and a flood of identical texts must not make every
+// comment scan all of them.
+const MaxSimilar = 256
+
+// Similar implements History. It looks only at entries sharing at least one
+// MinHash value with fp, the newest 4×MaxSimilar per position, and stops
+// counting at MaxSimilar.
 func (h *MemoryHistory) Similar(account string, fp Fingerprint, minSimilarity float64, since time.Time) int {
 	if fp == (Fingerprint{}) {
 		return 0
@@ -175,36 +182,24 @@ func (h *MemoryHistory) Similar(account string, fp Fingerprint, minSimilarity fl
 	if a == nil {
 		return 0
 	}
-	var seen [64]int32 // small inline set of counted slots
-	nseen, n := 0, 0
-	var overflow map[int32]bool
+	var counted map[int32]bool // slots already counted through another position
+	n := 0
 	for i, v := range fp {
-		for _, s := range a.fpIndex[fpKey(i, v)] {
-			dup := false
-			for _, x := range seen[:nseen] {
-				if x == s {
-					dup = true
-					break
-				}
-			}
-			if !dup && overflow != nil && overflow[s] {
-				dup = true
-			}
-			if dup {
+		slots := a.fpIndex[fpKey(i, v)]
+		// Newest first; recording order is nearly time order, so looking
+		// at the newest few hundred per position is enough and bounded.
+		for j := len(slots) - 1; j >= 0 && j >= len(slots)-4*MaxSimilar; j-- {
+			s := slots[j]
+			e := a.fps[s]
+			if e.at.Before(since) || counted[s] || e.fp.Similarity(fp) < minSimilarity {
 				continue
 			}
-			if nseen < len(seen) {
-				seen[nseen] = s
-				nseen++
-			} else {
-				if overflow == nil {
-					overflow = make(map[int32]bool)
-				}
-				overflow[s] = true
+			if counted == nil {
+				counted = make(map[int32]bool)
 			}
-			e := a.fps[s]
-			if !e.at.Before(since) && e.fp.Similarity(fp) >= minSimilarity {
-				n++
+			counted[s] = true
+			if n++; n >= MaxSimilar {
+				return n
 			}
 		}
 	}

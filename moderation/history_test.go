@@ -1,0 +1,76 @@
+package moderation
+
+import (
+	"testing"
+	"time"
+)
+
+func TestMemoryHistory_CountsWithinTheWindow(t *testing.T) {
+	h := NewMemoryHistory(24 * time.Hour)
+	t0 := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	fp := Fingerprint{1, 2, 3, 4, 5, 6, 7, 8}
+	near := Fingerprint{1, 2, 3, 4, 5, 6, 70, 80} // 6 of 8 equal
+	other := Fingerprint{11, 12, 13, 14, 15, 16, 17, 18}
+	add := func(author string, at time.Time, f Fingerprint, violation bool) {
+		h.Record(&Comment{Account: "page", Author: Author{ID: author}, Created: at}, f, violation)
+	}
+	add("u1", t0, fp, false)
+	add("u2", t0.Add(time.Minute), near, true)
+	add("u1", t0.Add(2*time.Minute), other, false)
+	add("u3", t0.Add(-2*time.Hour), fp, false) // outside the window asked below
+
+	since := t0.Add(-time.Hour)
+	if n := h.Similar("page", fp, 0.7, since); n != 2 {
+		t.Errorf("Similar ≥0.7 = %d, want 2 (itself and the near copy)", n)
+	}
+	if n := h.Similar("page", fp, 1, since); n != 1 {
+		t.Errorf("Similar =1 = %d, want 1", n)
+	}
+	if n := h.Similar("page", fp, 0.7, t0.Add(-3*time.Hour)); n != 3 {
+		t.Errorf("Similar over 3h = %d, want 3", n)
+	}
+	if n := h.Similar("other", fp, 0.5, since); n != 0 {
+		t.Errorf("another account sees %d", n)
+	}
+	if n := h.Comments("page", "u1", since); n != 2 {
+		t.Errorf("Comments(u1) = %d, want 2", n)
+	}
+	if n := h.Violations("page", "u2", since); n != 1 {
+		t.Errorf("Violations(u2) = %d, want 1", n)
+	}
+	if !h.Known("page", "u3") || h.Known("page", "u9") {
+		t.Error("Known is wrong")
+	}
+}
+
+func TestMemoryHistory_RingEvictsOldestAndStaysBounded(t *testing.T) {
+	h := NewMemoryHistory(24 * time.Hour)
+	t0 := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	fp := Fingerprint{1, 2, 3, 4, 5, 6, 7, 8}
+	for i := range maxFingerprints + 100 {
+		h.Record(&Comment{Account: "page", Author: Author{ID: "u"}, Created: t0.Add(time.Duration(i) * time.Millisecond)}, fp, false)
+	}
+	if n := h.Similar("page", fp, 1, t0); n != MaxSimilar {
+		t.Errorf("Similar = %d, want the cap %d", n, MaxSimilar)
+	}
+	a := h.accounts["page"]
+	for k, slots := range a.fpIndex {
+		if len(slots) > maxFingerprints {
+			t.Fatalf("key %x holds %d slots", k, len(slots))
+		}
+	}
+}
+
+func BenchmarkMemoryHistory_SimilarFlood(b *testing.B) {
+	h := NewMemoryHistory(24 * time.Hour)
+	t0 := time.Now()
+	fp := Fingerprint{1, 2, 3, 4, 5, 6, 7, 8}
+	for range maxFingerprints {
+		h.Record(&Comment{Account: "page", Author: Author{ID: "u"}, Created: t0}, fp, false)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		h.Record(&Comment{Account: "page", Author: Author{ID: "u"}, Created: t0}, fp, false)
+		h.Similar("page", fp, 0.8, t0.Add(-time.Hour))
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -558,15 +557,4 @@ func (p *Pipeline) Stats(since time.Time) (Stats, error) {
 		return nil
 	})
 	return s, err
-}
-
-// Accounts lists the configured accounts' names.
-func (p *Pipeline) Accounts() []string { return append([]string(nil), p.order...) }
-
-// AccountNetwork returns an account's network, "" when unknown.
-func (p *Pipeline) AccountNetwork(name string) string {
-	if a := p.accounts[strings.TrimSpace(name)]; a != nil {
-		return a.Network
-	}
-	return ""
 }

@@ -74,6 +74,10 @@ func (c *Comment) Version() uint64 {
 		h.Write([]byte{0})
 		h.Write([]byte(l))
 	}
+	for _, a := range c.Attach {
+		h.Write([]byte{1})
+		h.Write([]byte(a))
+	}
 	return h.Sum64()
 }
 

@@ -133,7 +133,7 @@ const (
 	ActionPending ActionState = "pending"
 	ActionDone    ActionState = "done"
 	ActionFailed  ActionState = "failed"  // permanent for this item, or given up
-	ActionSkipped ActionState = "skipped" // dry run, paused, or not supported by the network
+	ActionSkipped ActionState = "skipped" // dry run, undone before it ran, or not supported by the network
 )
 
 // ActionRecord is one planned or performed action of a decision.

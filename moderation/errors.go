@@ -1,10 +1,8 @@
 package moderation
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"net"
 	"time"
 )
 
@@ -69,15 +67,4 @@ func RetryAfter(err error) time.Duration {
 		return b.Wait
 	}
 	return 0
-}
-
-// IsTransient reports whether err is worth retrying: back-off requests,
-// network errors and timeouts (but not the caller's own cancellation).
-func IsTransient(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) {
-		return false
-	}
-	var b *BackOffError
-	var ne net.Error
-	return errors.As(err, &b) || errors.As(err, &ne) || Classify(err) == ClassRetry
 }

@@ -13,11 +13,31 @@ import (
 )
 
 // floodConn delivers n comments in batches as fast as the pipeline takes
-// them, then nothing: it measures the pipeline, not a network.
+// them, then nothing: it measures the pipeline, not a network. The comments
+// are built before the clock starts (prepare).
 type floodConn struct {
 	n, batch int
 	sent     int
 	text     string
+	ready    []moderation.Update
+	cursors  [][]byte
+}
+
+// prepare builds every update up front so a benchmark counts only the
+// pipeline's own work.
+func (f *floodConn) prepare() {
+	now := time.Now()
+	f.ready = make([]moderation.Update, f.n)
+	for i := range f.ready {
+		id := strconv.Itoa(i)
+		f.ready[i] = moderation.Update{Type: moderation.UpdateComment, Comment: moderation.Comment{
+			Network: "bench", Account: "page", Kind: moderation.KindWallComment,
+			ID: "bench:page:" + id, Ref: id, Author: moderation.Author{ID: "u" + strconv.Itoa(i%97), Name: "Житель"},
+			Text: f.text, Created: now}}
+	}
+	for sent := 0; sent < f.n; sent += f.batch {
+		f.cursors = append(f.cursors, []byte(strconv.Itoa(min(sent+f.batch, f.n))))
+	}
 }
 
 func (f *floodConn) Fetch(ctx context.Context, cursor []byte) ([]moderation.Update, []byte, error) {
@@ -26,6 +46,11 @@ func (f *floodConn) Fetch(ctx context.Context, cursor []byte) ([]moderation.Upda
 		return nil, cursor, ctx.Err()
 	}
 	k := min(f.batch, f.n-f.sent)
+	if f.ready != nil {
+		ups, next := f.ready[f.sent:f.sent+k], f.cursors[f.sent/f.batch]
+		f.sent += k
+		return ups, next, nil
+	}
 	ups := make([]moderation.Update, k)
 	now := time.Now()
 	for i := range ups {
@@ -67,6 +92,7 @@ func BenchmarkPipeline_PerComment(b *testing.B) {
 			}
 			defer db.Close()
 			conn := &floodConn{n: b.N, batch: bc.batch, text: "Когда отремонтируют дорогу на улице Лесной? Третий год обещают, а ямы всё глубже."}
+			conn.prepare()
 			var done atomic.Int64
 			finished := make(chan struct{})
 			p, err := moderation.New(moderation.Options{Store: db, QueueSize: 4, OnDecision: func(*moderation.Decision) {

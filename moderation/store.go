@@ -27,8 +27,6 @@ type Store interface {
 	// dropped; Commit returns the ones it recorded, with IDs assigned.
 	// cursor nil leaves the saved cursor as it is.
 	Commit(account string, ds []*Decision, cursor []byte) ([]*Decision, error)
-	// Decided reports whether this version of the comment was decided.
-	Decided(commentID string, version uint64) (bool, error)
 	// Get returns one decision (ErrNotFound).
 	Get(id uint64) (*Decision, error)
 	// Update changes one decision atomically: fn sees the stored record and

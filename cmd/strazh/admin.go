@@ -57,7 +57,11 @@ func serveAdmin(ctx context.Context, ln net.Listener, d *daemon) error {
 		}
 		w.Header().Set("Content-Type", "application/x-ndjson")
 		enc := json.NewEncoder(w)
-		_ = d.db.Query(q, func(dec *moderation.Decision) error { return enc.Encode(dec) })
+		if err := d.db.Query(q, func(dec *moderation.Decision) error { return enc.Encode(dec) }); err != nil {
+			// The status is sent already: end the stream with an error line
+			// so the client does not take a cut export for a whole one.
+			_ = enc.Encode(map[string]string{"error": err.Error()})
+		}
 	})
 	mux.HandleFunc("GET /v1/blacklist", func(w http.ResponseWriter, r *http.Request) {
 		list, err := d.db.Blacklist(r.URL.Query().Get("account"))
@@ -73,7 +77,13 @@ func serveAdmin(ctx context.Context, ln net.Listener, d *daemon) error {
 			http.Error(w, "body: "+err.Error(), http.StatusBadRequest)
 			return
 		}
-		dec, err := d.pipe.Resolve(r.Context(), req.ID, req.Verdict, req.BanFor, req.By, req.By)
+		if req.ID == 0 || req.Verdict == nil || req.By == "" {
+			http.Error(w, "body: id, verdict and by are required", http.StatusBadRequest)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), adminTimeout)
+		defer cancel()
+		dec, err := d.pipe.Resolve(ctx, req.ID, *req.Verdict, req.BanFor, req.By, req.By)
 		reply(w, dec, err)
 	})
 	mux.HandleFunc("POST /v1/unban", func(w http.ResponseWriter, r *http.Request) {
@@ -82,17 +92,39 @@ func serveAdmin(ctx context.Context, ln net.Listener, d *daemon) error {
 			http.Error(w, "body: "+err.Error(), http.StatusBadRequest)
 			return
 		}
-		n, err := d.pipe.Unban(r.Context(), req.Network, req.Author, req.By)
+		if req.Network == "" || req.Author == "" || req.By == "" {
+			http.Error(w, "body: network, author and by are required", http.StatusBadRequest)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), adminTimeout)
+		defer cancel()
+		n, err := d.pipe.Unban(ctx, req.Network, req.Author, req.By)
 		reply(w, map[string]int{"accounts": n}, err)
 	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	return serveUntil(ctx, ln, mux)
+}
+
+// adminTimeout bounds one decision or unban made through the socket.
+const adminTimeout = 2 * time.Minute
+
+// serveUntil serves HTTP on ln until ctx ends, then shuts down and waits
+// for the handlers: nothing may touch the store after the daemon closes it.
+// Requests see ctx, so long ones stop with the daemon.
+func serveUntil(ctx context.Context, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second,
+		BaseContext: func(net.Listener) context.Context { return ctx }}
+	stopped := make(chan struct{})
 	go func() {
+		defer close(stopped)
 		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		_ = srv.Shutdown(sctx)
+		if srv.Shutdown(sctx) != nil {
+			srv.Close()
+		}
 	}()
 	err := srv.Serve(ln)
+	<-stopped
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}
@@ -100,10 +132,10 @@ func serveAdmin(ctx context.Context, ln net.Listener, d *daemon) error {
 }
 
 type decideRequest struct {
-	ID      uint64             `json:"id"`
-	Verdict moderation.Verdict `json:"verdict"`
-	BanFor  time.Duration      `json:"ban_for"`
-	By      string             `json:"by"`
+	ID      uint64              `json:"id"`
+	Verdict *moderation.Verdict `json:"verdict"`
+	BanFor  time.Duration       `json:"ban_for"`
+	By      string              `json:"by"`
 }
 
 type unbanRequest struct {
@@ -289,6 +321,12 @@ func (s *socketBackend) Query(q moderation.Query, fn func(*moderation.Decision) 
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 64<<10), 64<<20)
 	for sc.Scan() {
+		var fail struct {
+			Error string `json:"error"`
+		}
+		if json.Unmarshal(sc.Bytes(), &fail) == nil && fail.Error != "" {
+			return fmt.Errorf("daemon: %s", fail.Error)
+		}
 		var d moderation.Decision
 		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
 			return fmt.Errorf("admin socket: bad decision line: %w", err)
@@ -314,7 +352,7 @@ func (s *socketBackend) PendingReviews() ([]*moderation.Decision, error) {
 
 func (s *socketBackend) Resolve(ctx context.Context, id uint64, v moderation.Verdict, banFor time.Duration, by string) (*moderation.Decision, error) {
 	var out moderation.Decision
-	err := s.call(ctx, http.MethodPost, "/v1/reviews/decide", decideRequest{ID: id, Verdict: v, BanFor: banFor, By: by}, &out)
+	err := s.call(ctx, http.MethodPost, "/v1/reviews/decide", decideRequest{ID: id, Verdict: &v, BanFor: banFor, By: by}, &out)
 	if out.ID == 0 {
 		return nil, err
 	}

@@ -231,17 +231,7 @@ func (d *daemon) serveMetrics(ctx context.Context, ln net.Listener) error {
 			http.Error(w, "starting", http.StatusServiceUnavailable)
 		}
 	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go func() {
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-	}()
-	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return serveUntil(ctx, ln, mux)
 }
 
 // reloadOnHUP reloads the rules and the log level on SIGHUP; a bad file

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -132,10 +133,15 @@ func Parse(path string, data []byte) (*Config, error) {
 		return nil, Problem{File: path, Line: root.Line, Msg: "the configuration must be a mapping of keys"}
 	}
 	var accountsNode *yaml.Node
+	accountsLine := 0
 	rest := &yaml.Node{Kind: yaml.MappingNode, Line: root.Line}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		if root.Content[i].Value == "accounts" {
-			accountsNode = root.Content[i+1]
+			if accountsNode != nil {
+				d.add(root.Content[i].Line, "accounts", "given twice (first on line %d)", accountsLine)
+				continue
+			}
+			accountsNode, accountsLine = root.Content[i+1], root.Content[i].Line
 			continue
 		}
 		rest.Content = append(rest.Content, root.Content[i], root.Content[i+1])
@@ -149,7 +155,7 @@ func Parse(path string, data []byte) (*Config, error) {
 		cfg.Accounts = d.accounts(accountsNode)
 	}
 	problems := d.problems
-	for _, err := range cfg.validate() {
+	for _, err := range cfg.validate(d.line) {
 		var p Problem
 		if errors.As(err, &p) {
 			problems = append(problems, p)
@@ -207,11 +213,15 @@ func (d *decoder) accounts(n *yaml.Node) []Account {
 	return out
 }
 
-// validate checks values and combinations; problems name their keys.
-func (c *Config) validate() []error {
+// validate checks values and combinations; problems name their keys, and
+// the line where the key was given (line looks it up; 0 for defaults).
+func (c *Config) validate(line func(path string) int) []error {
 	var errs []error
-	bad := func(line int, key, format string, args ...any) {
-		errs = append(errs, Problem{File: c.File, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
+	bad := func(at int, key, format string, args ...any) {
+		if at == 0 {
+			at = line(key)
+		}
+		errs = append(errs, Problem{File: c.File, Line: at, Key: key, Msg: fmt.Sprintf(format, args...)})
 	}
 	if c.StateDir == "" {
 		bad(0, "state_dir", "required")
@@ -262,12 +272,12 @@ func (c *Config) validate() []error {
 		if a.Name == "" {
 			bad(a.Line, path+".name", "required")
 		} else if prev, dup := names[a.Name]; dup {
-			bad(a.Line, path+".name", "%q is also the name of accounts[%d]", a.Name, prev)
+			bad(0, path+".name", "%q is also the name of accounts[%d]", a.Name, prev)
 		} else {
 			names[a.Name] = i
 		}
 		if a.Ban.Duration < 0 {
-			bad(a.Line, path+".ban.duration", "must not be negative")
+			bad(0, path+".ban.duration", "must not be negative")
 		}
 		if a.Conn != nil {
 			if err := a.Conn.Validate(); err != nil {
@@ -276,7 +286,13 @@ func (c *Config) validate() []error {
 					label = fmt.Sprintf("%s (%s)", path, a.Name)
 				}
 				for _, e := range Flatten(err) {
-					errs = append(errs, Problem{File: c.File, Line: a.Line, Key: label, Msg: e.Error()})
+					// Connectors name their key first ("group_id: ..."):
+					// point at its line when it was given.
+					at := a.Line
+					if k, _, ok := strings.Cut(e.Error(), ":"); ok && line(path+"."+k) > 0 {
+						at = line(path + "." + k)
+					}
+					errs = append(errs, Problem{File: c.File, Line: at, Key: label, Msg: e.Error()})
 				}
 			}
 		}

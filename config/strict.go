@@ -44,7 +44,11 @@ var (
 type decoder struct {
 	file     string
 	problems []Problem
+	lines    map[string]int // YAML path → line of its key, for later messages
 }
+
+// line is where a key was given (0 when it was not).
+func (d *decoder) line(path string) int { return d.lines[path] }
 
 func (d *decoder) add(line int, key, format string, args ...any) {
 	d.problems = append(d.problems, Problem{File: d.file, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
@@ -77,6 +81,10 @@ func (d *decoder) decode(node *yaml.Node, path string, targets ...any) {
 			continue
 		}
 		seen[k.Value] = k.Line
+		if d.lines == nil {
+			d.lines = make(map[string]int)
+		}
+		d.lines[key] = k.Line
 		f, ok := fields[k.Value]
 		if !ok {
 			sort.Strings(names)

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"reflect"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -271,24 +273,42 @@ func (d *daemon) reload() error {
 	}
 	d.pipe.SetEngine(engine)
 	d.level.Set(parseLevel(cfg.Log.Level))
-	if structuralChange(d.cfg, cfg) {
-		d.log.Warn("accounts, state_dir, metrics or telegram changed: those take effect after a restart")
+	if cfg.DryRun != d.cfg.DryRun {
+		d.pipe.SetDryRun(cfg.DryRun)
+		d.log.Warn("dry_run changed", "dry_run", cfg.DryRun)
 	}
+	if keys := restartKeys(d.cfg, cfg); len(keys) > 0 {
+		d.log.Warn("these settings changed but take effect only after a restart", "keys", strings.Join(keys, ", "))
+	}
+	d.cfg.Rules, d.cfg.Log, d.cfg.DryRun = cfg.Rules, cfg.Log, cfg.DryRun
 	d.log.Info("configuration reloaded", "rules", len(engine.Rules()))
 	return nil
 }
 
-func structuralChange(a, b *config.Config) bool {
-	if a.StateDir != b.StateDir || a.Metrics != b.Metrics || len(a.Accounts) != len(b.Accounts) ||
-		(a.Telegram == nil) != (b.Telegram == nil) || a.DryRun != b.DryRun {
-		return true
-	}
-	for i := range a.Accounts {
-		if a.Accounts[i].Name != b.Accounts[i].Name || a.Accounts[i].Network != b.Accounts[i].Network {
-			return true
+// restartKeys lists the top-level settings that differ between a and b and
+// that a reload cannot apply (everything but rules, log and dry_run).
+func restartKeys(a, b *config.Config) []string {
+	var keys []string
+	diff := func(key string, x, y any) {
+		if !reflect.DeepEqual(x, y) {
+			keys = append(keys, key)
 		}
 	}
-	return false
+	diff("state_dir", a.StateDir, b.StateDir)
+	diff("retention", a.Retention, b.Retention)
+	diff("metrics", a.Metrics, b.Metrics)
+	diff("pipeline", a.Pipeline, b.Pipeline)
+	diff("telegram", a.Telegram, b.Telegram)
+	strip := func(accs []config.Account) []config.Account {
+		out := make([]config.Account, len(accs))
+		for i, acc := range accs {
+			acc.Line = 0
+			out[i] = acc
+		}
+		return out
+	}
+	diff("accounts", strip(a.Accounts), strip(b.Accounts))
+	return keys
 }
 
 // watchdog feeds systemd's watchdog while the store answers.

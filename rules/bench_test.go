@@ -15,6 +15,32 @@ import (
 // skip when it is absent (as in CI on a clean clone).
 var corpusDir = filepath.Join("..", "..", "shared", "corpus")
 
+// corpusTexts reads every text of the corpus files, or none when the
+// corpus is absent.
+func corpusTexts(tb testing.TB) []string {
+	tb.Helper()
+	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.jsonl"))
+	var out []string
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		sc := bufio.NewScanner(fh)
+		sc.Buffer(nil, 1<<22)
+		for sc.Scan() {
+			var r struct {
+				Text string `json:"text"`
+			}
+			if json.Unmarshal(sc.Bytes(), &r) == nil {
+				out = append(out, r.Text)
+			}
+		}
+		fh.Close()
+	}
+	return out
+}
+
 // corpusMix reads up to n texts of 100–300 runes from the corpus files.
 func corpusMix(tb testing.TB, n int) []string {
 	tb.Helper()

@@ -22,10 +22,11 @@ type Engine struct {
 	lexicons []*lexicon
 	nEntries int
 
-	tStart *trie // entries anchored at a word start
-	tAny   *trie // entries that may start inside a word
-	masked []int32
-	forms  [][]maskForm // per lexicon, for masked matching
+	tStart   *trie      // entries anchored at a word start
+	tAny     *automaton // literal entries that may start inside a word
+	tAnyWalk *trie      // the rest of those: with a Star inside, or too many for the automaton
+	masked   []int32
+	forms    [][]maskForm // per lexicon, for masked matching
 
 	pool sync.Pool
 }
@@ -76,7 +77,9 @@ func (e *Engine) build() {
 		}
 	}
 	sortRules(e.rules)
-	bs, ba := newTrieBuilder(), newTrieBuilder()
+	bs, ba, bw := newTrieBuilder(), newTrieBuilder(), newTrieBuilder()
+	var anyForms [][]byte
+	var anyTerms []term
 	e.forms = make([][]maskForm, len(e.lexicons))
 	for li, l := range e.lexicons {
 		if l.masked {
@@ -87,10 +90,15 @@ func (e *Engine) build() {
 			e.nEntries++
 			for _, f := range p.forms {
 				t := term{lex: int32(li), entry: entry, anchorEnd: f.anchorEnd, exception: p.exception}
-				if f.anchorStart {
+				switch {
+				case f.anchorStart:
 					bs.add(f.b, t)
-				} else {
+				case bytes.IndexByte(f.b, Star) >= 0:
+					bw.add(f.b, t)
+				default:
 					ba.add(f.b, t)
+					anyForms = append(anyForms, f.b)
+					anyTerms = append(anyTerms, t)
 				}
 				if l.masked && !p.exception && bytes.IndexByte(f.b, Star) < 0 {
 					e.forms[li] = append(e.forms[li], maskForm{form: f.b, anchorStart: f.anchorStart, anchorEnd: f.anchorEnd})
@@ -98,7 +106,13 @@ func (e *Engine) build() {
 			}
 		}
 	}
-	e.tStart, e.tAny = bs.build(), ba.build()
+	e.tStart = bs.build()
+	if e.tAny = newAutomaton(ba); e.tAny == nil {
+		for i, f := range anyForms { // too large for the automaton: walk them
+			bw.add(f, anyTerms[i])
+		}
+	}
+	e.tAnyWalk = bw.build()
 	e.pool.New = func() any { return e.newState() }
 }
 
@@ -116,6 +130,7 @@ type state struct {
 	out    *moderation.Result
 	text   normalize.Text
 	hits   []hit
+	more   []hit // scratch: hits of entries that may start inside a word
 	lex    []lexState
 	masked []lexState
 	seen   []uint32
@@ -132,7 +147,7 @@ type state struct {
 
 func (e *Engine) newState() *state {
 	return &state{e: e, lex: make([]lexState, len(e.lexicons)), masked: make([]lexState, len(e.lexicons)),
-		seen: make([]uint32, e.nEntries), hits: make([]hit, 0, 64)}
+		seen: make([]uint32, e.nEntries), hits: make([]hit, 0, 64), more: make([]hit, 0, 16)}
 }
 
 func (s *state) setMatch(start, end int32) {
@@ -161,7 +176,11 @@ func (s *state) feat() *features {
 	if !s.fdone {
 		s.fdone = true
 		s.f.reset()
-		s.f.scanText(s.c.Text)
+		// Normalize saw every character a link, an e-mail, a mention or a
+		// phone number needs; without them the scan would find nothing.
+		if s.text.Hints > 0 || s.text.Digits >= 10 {
+			s.f.scanText(s.c.Text)
+		}
 		for _, l := range s.c.Links {
 			s.f.scanText(l)
 		}
@@ -194,11 +213,9 @@ func (s *state) prepare(c *moderation.Comment, h moderation.History, out *modera
 		clear(s.seen)
 		s.gen = 1
 	}
-	s.hits = e.tStart.scan(s.text.N, true, 0, s.hits[:0])
-	s.hits = e.tAny.scan(s.text.N, false, 0, s.hits)
+	s.hits = s.scanBuf(s.text.N, 0, s.hits[:0])
 	if len(s.text.T) > 0 {
-		s.hits = e.tStart.scan(s.text.T, true, 1, s.hits)
-		s.hits = e.tAny.scan(s.text.T, false, 1, s.hits)
+		s.hits = s.scanBuf(s.text.T, 1, s.hits)
 	}
 	for i := range s.hits {
 		h := &s.hits[i]
@@ -218,6 +235,20 @@ func (s *state) prepare(c *moderation.Comment, h moderation.History, out *modera
 	if s.text.Masked > 0 && len(e.masked) > 0 {
 		s.matchMasked()
 	}
+}
+
+// scanBuf finds the lexicon hits in one normalised buffer: those of the
+// entries anchored at a word start, then those of the entries that may
+// start inside a word.
+func (s *state) scanBuf(buf []byte, src uint8, hits []hit) []hit {
+	e := s.e
+	if e.tAny == nil {
+		hits = e.tStart.scan(buf, true, src, hits)
+	} else {
+		hits, s.more = e.tAny.scan(buf, src, e.tStart, hits, s.more[:0])
+		hits = append(hits, s.more...)
+	}
+	return e.tAnyWalk.scan(buf, false, src, hits)
 }
 
 func (s *state) vetoed(h *hit) bool {

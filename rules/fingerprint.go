@@ -13,8 +13,10 @@ const (
 )
 
 // fingerprint is a MinHash sketch of the normalised text (one-permutation
-// hashing): every 5-byte shingle is hashed once, the top three bits pick
-// one of eight slots and each slot keeps its smallest value. Two texts
+// hashing): every 5-byte shingle is hashed once (one multiplication:
+// Fibonacci hashing, whose top bits mix all 40 bits of the shingle), the
+// top three bits pick one of eight slots and each slot keeps its smallest
+// value. Two texts
 // share a slot with probability close to the Jaccard similarity of their
 // shingle sets, so it survives reordered words, homoglyphs and padding.
 func fingerprint(n []byte) moderation.Fingerprint {
@@ -32,10 +34,8 @@ func fingerprint(n []byte) moderation.Fingerprint {
 			continue
 		}
 		h := (x & 0xFFFFFFFFFF) * 0x9E3779B97F4A7C15
-		h ^= h >> 29
-		h *= 0xBF58476D1CE4E5B9
 		slot := h >> 61
-		if v := uint32(h >> 16); v < fp[slot] {
+		if v := uint32(h >> 29); v < fp[slot] {
 			fp[slot] = v
 		}
 	}

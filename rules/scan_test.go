@@ -1,6 +1,11 @@
 package rules
 
-import "testing"
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/strazh/strazh/rules/normalize"
+)
 
 func TestFeatures_ScanText(t *testing.T) {
 	tests := []struct {
@@ -57,6 +62,34 @@ func TestParsePattern_Forms(t *testing.T) {
 	for _, bad := range []string{"", "*", "(а", "[]", "а)", "?а"} {
 		if _, err := parsePattern(bad); err == nil {
 			t.Errorf("%q: no error", bad)
+		}
+	}
+}
+
+// TestFeatures_ScanText_HintsGate checks that the normaliser's hints never
+// hide a link, an e-mail, a mention or a phone number from the scanner.
+func TestFeatures_ScanText_HintsGate(t *testing.T) {
+	pieces := []string{"слово", " ", ".", "рф", "ru", "RU", "com", "@", "[id1|x]", "http", "://", "/", "t.me", "+7", "9", "12345",
+		"-", "_", "<a href=", ">", "&#46;", "«", ",", "ya", "\u200b", "х", "x", "0", ":"}
+	r := rand.New(rand.NewPCG(3, 4))
+	var nt normalize.Text
+	texts := corpusTexts(t)
+	for range 50000 {
+		var b []byte
+		for range r.IntN(10) {
+			b = append(b, pieces[r.IntN(len(pieces))]...)
+		}
+		texts = append(texts, string(b))
+	}
+	for _, s := range texts {
+		nt.Normalize(s)
+		if nt.Hints > 0 || nt.Digits >= 10 {
+			continue
+		}
+		var f features
+		f.scanText(s)
+		if len(f.links)+f.phones+f.emails+f.mentions > 0 {
+			t.Fatalf("%q: no hints, but links=%v phones=%d emails=%d mentions=%d", s, f.links, f.phones, f.emails, f.mentions)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/binary"
 	"math/bits"
 	"sort"
 
@@ -15,26 +16,26 @@ type term struct {
 	exception bool
 }
 
-// trie is a byte trie frozen into flat arrays: the root is a dense table,
-// inner nodes keep their few edges sorted.
+// trie is a byte trie over the entries anchored at a word start, frozen
+// into flat arrays and minimised into a DAG: subtrees that are the same
+// (the word lists behind the alternatives of an expanded phrase) are
+// stored once, so the whole lexicon set stays small enough for the cache.
+// The root is a dense table; inner nodes find a child by a bit mask of
+// byte classes and a population count.
 type trie struct {
 	root  [256]int32
 	class [256]uint8 // byte → edge class (0xFF: no edge anywhere)
 	nodes []tnode
-	edges []tedge
+	kids  []int32 // children of the nodes, in class order
 	terms []term
 }
 
 type tnode struct {
-	mask        uint64 // classes of the bytes that have an edge
-	star        int32  // child after a Star (any letters to the word's end), 0: none
-	edge, nedge int32  // edges[edge:edge+nedge]
-	term, nterm int32  // terms[term:term+nterm]
-}
-
-type tedge struct {
-	b     byte
-	child int32
+	mask  uint64 // classes of the bytes that have an edge
+	kid   int32  // kids[kid:kid+popcount(mask)]
+	star  int32  // child after a Star (any letters to the word's end), 0: none
+	term  int32  // terms[term:term+nterm]
+	nterm int32
 }
 
 type trieBuilder struct {
@@ -61,8 +62,53 @@ func (tb *trieBuilder) add(form []byte, t term) {
 	tb.terms[n] = append(tb.terms[n], t)
 }
 
+// canon maps every node to the first node with the same subtree. A child
+// is always created after its parent, so walking the nodes backwards sees
+// the children canonical before their parents.
+func (tb *trieBuilder) canon() []int32 {
+	canon := make([]int32, len(tb.kids))
+	seen := make(map[string]int32, len(tb.kids))
+	var key []byte
+	for i := len(tb.kids) - 1; i >= 0; i-- {
+		key = key[:0]
+		for _, t := range tb.terms[i] {
+			key = binary.AppendVarint(key, int64(t.lex))
+			key = binary.AppendVarint(key, int64(t.entry))
+			key = append(key, b2b(t.anchorEnd), b2b(t.exception))
+		}
+		key = append(key, 0xFF)
+		bs := make([]int, 0, len(tb.kids[i]))
+		for b := range tb.kids[i] {
+			bs = append(bs, int(b))
+		}
+		sort.Ints(bs)
+		for _, b := range bs {
+			key = append(key, byte(b))
+			key = binary.AppendVarint(key, int64(canon[tb.kids[i][byte(b)]]))
+		}
+		if i == 0 {
+			canon[i] = 0
+			break
+		}
+		if c, ok := seen[string(key)]; ok {
+			canon[i] = c
+			continue
+		}
+		canon[i] = int32(i)
+		seen[string(key)] = int32(i)
+	}
+	return canon
+}
+
+func b2b(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func (tb *trieBuilder) build() *trie {
-	tr := &trie{nodes: make([]tnode, len(tb.kids))}
+	tr := &trie{}
 	for i := range tr.class {
 		tr.class[i] = 0xFF
 	}
@@ -82,7 +128,25 @@ func (tb *trieBuilder) build() *trie {
 			n++
 		}
 	}
-	for i, m := range tb.kids {
+	canon := tb.canon()
+	// number the canonical nodes in creation order (the root stays 0)
+	id := make([]int32, len(tb.kids))
+	var order []int32
+	for i := range tb.kids {
+		if canon[i] == int32(i) {
+			id[i] = int32(len(order))
+			order = append(order, int32(i))
+		}
+	}
+	ref := func(old int32) int32 {
+		if old == 0 {
+			return 0
+		}
+		return id[canon[old]]
+	}
+	tr.nodes = make([]tnode, len(order))
+	for ni, old := range order {
+		m := tb.kids[old]
 		keys := make([]int, 0, len(m))
 		for b := range m {
 			if byte(b) != Star {
@@ -90,18 +154,21 @@ func (tb *trieBuilder) build() *trie {
 			}
 		}
 		sort.Slice(keys, func(a, b int) bool { return tr.class[keys[a]] < tr.class[keys[b]] })
-		nd := &tr.nodes[i]
-		nd.star = m[Star]
-		nd.edge, nd.nedge = int32(len(tr.edges)), int32(len(keys))
+		nd := &tr.nodes[ni]
+		if s, ok := m[Star]; ok {
+			nd.star = ref(s)
+		}
+		nd.kid = int32(len(tr.kids))
 		for _, k := range keys {
+			c := ref(m[byte(k)])
 			nd.mask |= 1 << tr.class[k]
-			tr.edges = append(tr.edges, tedge{b: byte(k), child: m[byte(k)]})
-			if i == 0 {
-				tr.root[k] = m[byte(k)]
+			tr.kids = append(tr.kids, c)
+			if ni == 0 {
+				tr.root[k] = c
 			}
 		}
-		nd.term, nd.nterm = int32(len(tr.terms)), int32(len(tb.terms[i]))
-		tr.terms = append(tr.terms, tb.terms[i]...)
+		nd.term, nd.nterm = int32(len(tr.terms)), int32(len(tb.terms[old]))
+		tr.terms = append(tr.terms, tb.terms[old]...)
 	}
 	return tr
 }
@@ -116,7 +183,7 @@ func (tr *trie) child(n int32, b byte) int32 {
 	if nd.mask&bit == 0 {
 		return 0
 	}
-	return tr.edges[nd.edge+int32(bits.OnesCount64(nd.mask&(bit-1)))].child
+	return tr.kids[nd.kid+int32(bits.OnesCount64(nd.mask&(bit-1)))]
 }
 
 // hit is one lexicon term found in a normalised buffer.

@@ -1,9 +1,8 @@
 package normalize
 
-// emitTokens is the second pass: split the classified runes into tokens
-// at spaces and breaks, then into words, and write N and T.
-func (t *Text) emitTokens(textLen int) {
-	c := t.chars
+// emitTokens splits classified runes into tokens at spaces and breaks,
+// then into words, and writes N and T.
+func (t *Text) emitTokens(c []char) {
 	for i := 0; i < len(c); {
 		for i < len(c) && (c[i].cls == clSpace || c[i].cls == clBreak) {
 			i++
@@ -17,9 +16,6 @@ func (t *Text) emitTokens(textLen int) {
 		}
 		t.token(c[i:j])
 		i = j
-	}
-	if n := len(t.NPos); n > 0 {
-		t.NPos[n-1] = int32(textLen)
 	}
 }
 
@@ -173,6 +169,9 @@ func (t *Text) emitWord(w []char) {
 			lookAlike = false
 		}
 	}
+	if cyr == 0 && lat > 0 && lookAlike && len(w) >= 3 && !lookDigit {
+		t.ratio = true // the reading below depends on the whole text
+	}
 	start := len(t.N)
 	switch {
 	case cyr > 0 || (lat > 0 && lookAlike && len(w) >= 3 && (lookDigit || t.Cyr*2 > t.Letters)):
@@ -252,20 +251,13 @@ func (t *Text) emitWord(w []char) {
 			}
 		}
 	}
-	if len(t.N) == start+1 {
-		t.singles++
-	}
-	if len(t.N) > start {
-		t.Words++
-		t.N = append(t.N, Space)
-		t.NPos = append(t.NPos, w[len(w)-1].off+1)
-	}
+	t.endWord(start, w[len(w)-1].off+1)
 }
 
 // joinSingles glues runs of three or more one-letter words (х у й).
 func (t *Text) joinSingles() {
 	n := t.N
-	if len(n) < 6 || t.singles < 3 {
+	if len(n) < 6 {
 		return
 	}
 	w := 0

@@ -33,6 +33,11 @@ type Stats struct {
 	Mixed   int // Cyrillic words disguised with Latin, Greek, digit or other look-alikes
 	Emoji   int // pictographs
 	Masked  int // words containing a masking character (х*й)
+	Digits  int // ASCII digits
+	// Hints counts what a link, an e-mail address or a mention needs: @, [,
+	// <, &, "://" and a dot before a letter. With no hints and fewer than
+	// ten digits a text has no link, e-mail, mention or phone number.
+	Hints int
 }
 
 // Text is one normalised comment. The zero value is ready; reuse it.
@@ -53,8 +58,10 @@ type Text struct {
 
 	chars    []char
 	word     []char
-	singles  int  // one-letter words (joinSingles needs three)
+	singles  int  // consecutive one-letter words in N so far
+	join     bool // three one-letter words in a row: joinSingles has work
 	dotDigit bool // a digit follows a dot somewhere (3.14, 2.72)
+	ratio    bool // a word's reading depended on the share of Cyrillic letters in the whole text
 }
 
 type char struct {
@@ -69,7 +76,7 @@ func (t *Text) Reset() {
 	t.N, t.NPos, t.T, t.TPos = t.N[:0], t.NPos[:0], t.T[:0], t.TPos[:0]
 	t.chars = t.chars[:0]
 	t.Stats = Stats{}
-	t.singles, t.dotDigit = 0, false
+	t.singles, t.join, t.dotDigit, t.ratio = 0, false, false, false
 }
 
 // String normalises s and returns N without its outer spaces, decoded to
@@ -91,18 +98,224 @@ func trimSpace(b []byte) []byte {
 }
 
 // Normalize resets t and fills it from s.
+//
+// It makes one pass over s: a token of plain Cyrillic letters (with dots or
+// hyphens around it) is written to N at once, and any other stretch up to
+// the next white space is classified rune by rune and split into words. A
+// word whose reading depends on the share of Cyrillic letters in the whole
+// text (OXYEHHO: Cyrillic in a Russian comment, Latin in an English one)
+// makes Normalize start over in two passes: classify all, then emit.
 func (t *Text) Normalize(s string) {
 	t.Reset()
-	t.scan(s)
-	t.fixNumberWords()
 	t.N = append(t.N, Space)
 	t.NPos = append(t.NPos, 0)
-	t.emitTokens(len(s))
-	t.joinSingles()
+	t.fused(s)
+	if t.ratio {
+		t.Reset()
+		t.scan(s)
+		t.fixNumberWords()
+		t.N = append(t.N, Space)
+		t.NPos = append(t.NPos, 0)
+		t.emitTokens(t.chars)
+	}
+	if n := len(t.NPos); n > 0 {
+		t.NPos[n-1] = int32(len(s))
+	}
+	if t.join {
+		t.joinSingles()
+	}
 	if len(t.T) > 0 {
 		t.T = append(t.T, Space)
 		t.TPos = append(t.TPos, int32(len(s)))
 	}
+}
+
+// asciiClass sorts the bytes of the fused pass.
+const (
+	fOther uint8 = iota
+	fSpace       // white space: ends every token
+	fBreak       // , ! ? ; ( ) " [ ] { } >: ends the token before it
+	fPunct       // . and -: dropped around a word
+	fLead        // 0xD0, 0xD1: a Cyrillic letter may follow
+	fColon       // ':' is a break unless "://" follows
+)
+
+var fusedClass = func() (t [256]uint8) {
+	for _, c := range []byte(" \t\n\r\v\f") {
+		t[c] = fSpace
+	}
+	for _, c := range []byte(",!?;()\"]{}>") { // '[' may open a VK mention: scanOne counts it
+		t[c] = fBreak
+	}
+	t['.'], t['-'], t[':'] = fPunct, fPunct, fColon
+	t[0xD0], t[0xD1] = fLead, fLead
+	return t
+}()
+
+// fused is the one-pass normaliser.
+func (t *Text) fused(s string) {
+	for i := 0; i < len(s); {
+		switch fusedClass[s[i]] {
+		case fSpace, fBreak:
+			t.Runes++
+			i++
+			continue
+		case fColon:
+			if !(i+2 < len(s) && s[i+1] == '/' && s[i+2] == '/') {
+				t.Runes++
+				i++
+				continue
+			}
+		}
+		if end, ok := t.plainToken(s, i); ok {
+			i = end
+			continue
+		}
+		i = t.slowSpan(s, i)
+	}
+}
+
+// plainToken writes the token at s[i:] when it is Cyrillic letters with
+// only dots and hyphens before or after them and a separator (or the end)
+// after it; it reports false, having written nothing, otherwise.
+func (t *Text) plainToken(s string, i int) (int, bool) {
+	j := i
+	for j < len(s) && fusedClass[s[j]] == fPunct {
+		j++
+	}
+	if j < len(s) && s[j] >= '0' && s[j] <= '9' {
+		return t.plainNumber(s, i, j)
+	}
+	a := j
+	letters, upper := 0, 0
+	for j+1 < len(s) {
+		c := s[j]
+		if c != 0xD0 && c != 0xD1 || s[j+1]&0xC0 != 0x80 {
+			break
+		}
+		r := rune(c&0x1F)<<6 | rune(s[j+1]&0x3F)
+		switch {
+		case r >= 'а' && r <= 'я':
+		case r >= 'А' && r <= 'Я', r == 'Ё':
+			upper++
+		case r == 'ё':
+		default:
+			return 0, false
+		}
+		letters++
+		j += 2
+	}
+	b := j
+	for j < len(s) && fusedClass[s[j]] == fPunct {
+		j++
+	}
+	if !t.separated(s, j) {
+		return 0, false
+	}
+	if a > i && s[a-1] == '.' && letters > 0 {
+		t.Hints++ // a dot before a letter, as scanOne counts it
+	}
+	t.Runes += j - i - letters // ASCII bytes, and one rune per two-byte letter
+	t.Letters += letters
+	t.Cyr += letters
+	t.Upper += upper
+	if letters == 0 {
+		return j, true
+	}
+	n, pos := t.N, t.NPos
+	start, last := len(n), n[len(n)-1]
+	for k := a; k < b; k += 2 {
+		r := rune(s[k]&0x1F)<<6 | rune(s[k+1]&0x3F)
+		switch {
+		case r >= 'А' && r <= 'Я':
+			r += 'а' - 'А'
+		case r == 'ё' || r == 'Ё':
+			r = 'е'
+		}
+		if c := cyrByte(r); c != last {
+			n = append(n, c)
+			pos = append(pos, int32(k))
+			last = c
+		}
+	}
+	t.N, t.NPos = n, pos
+	t.endWord(start, int32(b-1))
+	return j, true
+}
+
+// plainNumber writes the token at s[i:] when it is digits with only dots
+// and hyphens around them (j is the first digit) and a separator follows.
+func (t *Text) plainNumber(s string, i, j int) (int, bool) {
+	a := j
+	for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	b := j
+	for j < len(s) && fusedClass[s[j]] == fPunct {
+		j++
+	}
+	if !t.separated(s, j) {
+		return 0, false
+	}
+	t.Runes += j - i
+	t.Digits += b - a
+	n := len(t.N)
+	if n >= 3 && t.N[n-1] == Space && t.N[n-2] == Number && t.N[n-3] == Space {
+		return j, true // 12 000: one number
+	}
+	start := len(t.N)
+	if t.N[n-1] != Number {
+		t.N = append(t.N, Number)
+		t.NPos = append(t.NPos, int32(a))
+	}
+	t.endWord(start, int32(b))
+	return j, true
+}
+
+// separated reports whether a token may end before s[j].
+func (t *Text) separated(s string, j int) bool {
+	if j >= len(s) {
+		return true
+	}
+	switch fusedClass[s[j]] {
+	case fSpace, fBreak:
+		return true
+	case fColon:
+		return !(j+2 < len(s) && s[j+1] == '/' && s[j+2] == '/')
+	}
+	return false
+}
+
+// endWord closes a word written to N from start on; end is the offset
+// just after its last rune's first byte.
+func (t *Text) endWord(start int, end int32) {
+	if len(t.N) <= start {
+		return
+	}
+	if len(t.N) == start+1 && IsLetter(t.N[start]) {
+		t.singles++
+		if t.singles >= 3 {
+			t.join = true
+		}
+	} else {
+		t.singles = 0
+	}
+	t.Words++
+	t.N = append(t.N, Space)
+	t.NPos = append(t.NPos, end)
+}
+
+// slowSpan classifies s[i:] rune by rune up to the next white space and
+// splits it into words.
+func (t *Text) slowSpan(s string, i int) int {
+	t.chars = t.chars[:0]
+	t.dotDigit = false
+	for i < len(s) && fusedClass[s[i]] != fSpace {
+		i = t.scanOne(s, i)
+	}
+	t.fixNumberWords()
+	t.emitTokens(t.chars)
+	return i
 }
 
 func (t *Text) push(r rune, off int, cls, flags uint8) {
@@ -117,151 +330,164 @@ func (t *Text) pushSpace(off int) {
 	t.push(' ', off, clSpace, 0)
 }
 
-// scan is the first pass: decode, fold, classify.
+// scan classifies all of s (the two-pass path).
 func (t *Text) scan(s string) {
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			t.Runes++
-			switch {
-			case c >= 'a' && c <= 'z':
-				t.Letters++
-				t.push(rune(c), i, clLatin, 0)
-			case c >= 'A' && c <= 'Z':
-				t.Letters++
-				t.Upper++
-				t.push(rune(c+'a'-'A'), i, clLatin, flUpper)
-			case c >= '0' && c <= '9':
-				if i > 0 && s[i-1] == '.' {
-					t.dotDigit = true
-				}
-				t.push(rune(c), i, clDigit, 0)
-			case c == '*' || c == '#':
-				t.push(rune(c), i, clMask, 0)
-			case c == '@':
-				t.push('@', i, clAt, 0)
-			case c == '$':
-				t.push('$', i, clBreak, 0)
-				t.push(rune(Currency), i, clDigit, flForeign)
-				t.push('$', i, clBreak, 0)
-			case c == '<':
-				if end, block, ok := htmlTag(s, i); ok {
-					if block {
-						t.pushSpace(i)
-					}
-					i = end
-					continue
-				}
-				t.push(rune(c), i, clBreak, 0)
-			case c == '&':
-				if end, space, ok := htmlEntity(s, i); ok {
-					if space {
-						t.pushSpace(i)
-					}
-					i = end
-					continue
-				}
-				t.push(rune(c), i, clPunct, 0)
-			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
-				t.pushSpace(i)
-			case c == ':' && i+2 < len(s) && s[i+1] == '/' && s[i+2] == '/':
-				t.push(rune(c), i, clPunct, 0)
-			case c == ',' || c == '!' || c == '?' || c == ';' || c == ':' || c == '(' || c == ')' ||
-				c == '[' || c == ']' || c == '{' || c == '}' || c == '"' || c == '>':
-				t.push(rune(c), i, clBreak, 0)
-			case c < ' ' || c == 0x7F:
-				t.pushSpace(i)
-			default: // . - _ ' ` | / \ ~ + = ^ % &
-				t.push(rune(c), i, clPunct, 0)
-			}
-			i++
-			continue
-		}
-		var r rune
-		var size int
-		if (c == 0xD0 || c == 0xD1) && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
-			r, size = rune(c&0x1F)<<6|rune(s[i+1]&0x3F), 2
-		} else {
-			r, size = utf8.DecodeRuneInString(s[i:])
-		}
+		i = t.scanOne(s, i)
+	}
+	t.pushSpace(len(s))
+}
+
+// scanOne classifies the rune at s[i] and returns the offset after it.
+func (t *Text) scanOne(s string, i int) int {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		t.Runes++
 		switch {
-		case r == utf8.RuneError && size == 1:
-			t.pushSpace(i)
-		case r >= 'а' && r <= 'я':
-			t.Runes++
+		case c >= 'a' && c <= 'z':
 			t.Letters++
-			t.Cyr++
-			t.push(r, i, clCyr, 0)
-		case r >= 'А' && r <= 'Я':
-			t.Runes++
+			t.push(rune(c), i, clLatin, 0)
+		case c >= 'A' && c <= 'Z':
 			t.Letters++
 			t.Upper++
-			t.Cyr++
-			t.push(r+'а'-'А', i, clCyr, flUpper)
-		case r == 'ё' || r == 'Ё':
-			t.Runes++
-			t.Letters++
-			t.Cyr++
-			fl := uint8(0)
-			if r == 'Ё' {
-				t.Upper++
-				fl = flUpper
+			t.push(rune(c+'a'-'A'), i, clLatin, flUpper)
+		case c >= '0' && c <= '9':
+			t.Digits++
+			if i > 0 && s[i-1] == '.' {
+				t.dotDigit = true
 			}
-			t.push('е', i, clCyr, fl)
-		case r >= 0x300 && r <= 0x36F: // combining marks: fold into the letter before
-			if n := len(t.chars); n > 0 && r == 0x306 && t.chars[n-1].r == 'и' {
-				t.chars[n-1].r = 'й'
-			}
-		case isZeroWidth(r):
-		case r == '«' || r == '»' || r == '“' || r == '”' || r == '„' || r == '—' || r == '–' || r == '…' || r == '•':
-			t.Runes++
-			t.push(r, i, clBreak, 0)
-		case r == '€' || r == '₽' || r == '£' || r == '¥' || r == '₴' || r == '₸':
-			t.Runes++
+			t.push(rune(c), i, clDigit, 0)
+		case c == '*' || c == '#':
+			t.push(rune(c), i, clMask, 0)
+		case c == '@':
+			t.Hints++
+			t.push('@', i, clAt, 0)
+		case c == '$':
 			t.push('$', i, clBreak, 0)
 			t.push(rune(Currency), i, clDigit, flForeign)
 			t.push('$', i, clBreak, 0)
-		default:
-			t.Runes++
-			if f, ok := foldTable[r]; ok {
-				if f.cls == clCyr || f.cls == clLatin {
-					t.Letters++
-					if f.cls == clCyr {
-						t.Cyr++
-					}
-					if f.flags&flUpper != 0 {
-						t.Upper++
-					}
+		case c == '<':
+			t.Hints++
+			if end, block, ok := htmlTag(s, i); ok {
+				if block {
+					t.pushSpace(i)
 				}
-				t.push(f.r, i, f.cls, f.flags)
-				break
+				return end
 			}
-			if isEmoji(r) {
-				t.Emoji++
-				t.pushSpace(i)
-				break
+			t.push(rune(c), i, clBreak, 0)
+		case c == '&':
+			t.Hints++
+			if end, space, ok := htmlEntity(s, i); ok {
+				if space {
+					t.pushSpace(i)
+				}
+				return end
 			}
-			if unicode.IsLetter(r) {
+			t.push(rune(c), i, clPunct, 0)
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+			t.pushSpace(i)
+		case c == ':' && i+2 < len(s) && s[i+1] == '/' && s[i+2] == '/':
+			t.Hints++
+			t.push(rune(c), i, clPunct, 0)
+		case c == ',' || c == '!' || c == '?' || c == ';' || c == ':' || c == '(' || c == ')' ||
+			c == '[' || c == ']' || c == '{' || c == '}' || c == '"' || c == '>':
+			if c == '[' {
+				t.Hints++
+			}
+			t.push(rune(c), i, clBreak, 0)
+		case c < ' ' || c == 0x7F:
+			t.pushSpace(i)
+		default: // . - _ ' ` | / \ ~ + = ^ % &
+			if c == '.' && i+1 < len(s) && (s[i+1]|0x20 >= 'a' && s[i+1]|0x20 <= 'z' || s[i+1] == 0xD0 || s[i+1] == 0xD1) {
+				t.Hints++
+			}
+			t.push(rune(c), i, clPunct, 0)
+		}
+		return i + 1
+	}
+	var r rune
+	var size int
+	if (c == 0xD0 || c == 0xD1) && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+		r, size = rune(c&0x1F)<<6|rune(s[i+1]&0x3F), 2
+	} else {
+		r, size = utf8.DecodeRuneInString(s[i:])
+	}
+	switch {
+	case r == utf8.RuneError && size == 1:
+		t.pushSpace(i)
+	case r >= 'а' && r <= 'я':
+		t.Runes++
+		t.Letters++
+		t.Cyr++
+		t.push(r, i, clCyr, 0)
+	case r >= 'А' && r <= 'Я':
+		t.Runes++
+		t.Letters++
+		t.Upper++
+		t.Cyr++
+		t.push(r+'а'-'А', i, clCyr, flUpper)
+	case r == 'ё' || r == 'Ё':
+		t.Runes++
+		t.Letters++
+		t.Cyr++
+		fl := uint8(0)
+		if r == 'Ё' {
+			t.Upper++
+			fl = flUpper
+		}
+		t.push('е', i, clCyr, fl)
+	case r >= 0x300 && r <= 0x36F: // combining marks: fold into the letter before
+		if n := len(t.chars); n > 0 && r == 0x306 && t.chars[n-1].r == 'и' {
+			t.chars[n-1].r = 'й'
+		}
+	case isZeroWidth(r):
+	case r == '«' || r == '»' || r == '“' || r == '”' || r == '„' || r == '—' || r == '–' || r == '…' || r == '•':
+		t.Runes++
+		t.push(r, i, clBreak, 0)
+	case r == '€' || r == '₽' || r == '£' || r == '¥' || r == '₴' || r == '₸':
+		t.Runes++
+		t.push('$', i, clBreak, 0)
+		t.push(rune(Currency), i, clDigit, flForeign)
+		t.push('$', i, clBreak, 0)
+	default:
+		t.Runes++
+		if f, ok := foldTable[r]; ok {
+			if f.cls == clCyr || f.cls == clLatin {
 				t.Letters++
-				if unicode.IsUpper(r) {
+				if f.cls == clCyr {
+					t.Cyr++
+				}
+				if f.flags&flUpper != 0 {
 					t.Upper++
 				}
-				// A letter of another script (CJK, Arabic, …) ends the word.
-				t.pushSpace(i)
-				break
 			}
-			if unicode.IsMark(r) || unicode.Is(unicode.Cf, r) {
-				break
-			}
-			if unicode.IsPunct(r) {
-				t.push(r, i, clBreak, 0)
-				break
-			}
-			t.pushSpace(i)
+			t.push(f.r, i, f.cls, f.flags)
+			break
 		}
-		i += size
+		if isEmoji(r) {
+			t.Emoji++
+			t.pushSpace(i)
+			break
+		}
+		if unicode.IsLetter(r) {
+			t.Letters++
+			if unicode.IsUpper(r) {
+				t.Upper++
+			}
+			// A letter of another script (CJK, Arabic, …) ends the word.
+			t.pushSpace(i)
+			break
+		}
+		if unicode.IsMark(r) || unicode.Is(unicode.Cf, r) {
+			break
+		}
+		if unicode.IsPunct(r) {
+			t.push(r, i, clBreak, 0)
+			break
+		}
+		t.pushSpace(i)
 	}
-	t.pushSpace(len(s))
+	return i + size
 }
 
 // htmlTag recognises <tag ...> and </tag>; block tags separate words.

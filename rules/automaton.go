@@ -1,0 +1,153 @@
+package rules
+
+import (
+	"sort"
+
+	"github.com/strazh/strazh/rules/normalize"
+)
+
+// automaton is an Aho–Corasick automaton, compiled to a full transition
+// table, over the literal entries that may start inside a word (*бляд*,
+// *хуе*): one table step per byte of the comment finds every occurrence
+// of all of them at once.
+type automaton struct {
+	class  [256]uint8 // byte → column (0: a byte no entry has)
+	ncls   int32
+	next   []int32 // [state*ncls+class]: the next state times ncls, complemented (^) when it ends an entry
+	outIdx []int32 // per state: outs[outIdx[s]:outIdx[s+1]]
+	outs   []aout
+}
+
+// aout is an entry that ends in a state: its term and its length.
+type aout struct {
+	t *term
+	n int32
+}
+
+// maxAutomatonStates bounds the table (states × columns × 4 bytes); larger
+// word-part lexicons are walked as a trie instead.
+const maxAutomatonStates = 1 << 14
+
+// newAutomaton compiles the trie of tb (which must have no Star edges),
+// or returns nil when it is too large or empty.
+func newAutomaton(tb *trieBuilder) *automaton {
+	if len(tb.kids) <= 1 || len(tb.kids) > maxAutomatonStates {
+		return nil
+	}
+	a := &automaton{}
+	for _, m := range tb.kids {
+		for b := range m {
+			if a.class[b] == 0 {
+				a.ncls++
+				a.class[b] = uint8(a.ncls)
+			}
+		}
+	}
+	a.ncls++ // column 0
+	ns := len(tb.kids)
+	depth := make([]int32, ns)
+	fail := make([]int32, ns)
+	goto_ := make([]int32, ns*int(a.ncls)) // complete transitions, plain state ids
+	terms := make([]term, 0)
+	own := make([][]int32, ns) // indexes into terms
+	for s := range tb.kids {
+		for _, t := range tb.terms[s] {
+			own[s] = append(own[s], int32(len(terms)))
+			terms = append(terms, t)
+		}
+	}
+	// breadth-first: fail links and complete transitions
+	order := []int32{0}
+	for qi := 0; qi < len(order); qi++ {
+		s := order[qi]
+		bs := make([]int, 0, len(tb.kids[s]))
+		for b := range tb.kids[s] {
+			bs = append(bs, int(b))
+		}
+		sort.Ints(bs)
+		row := goto_[int(s)*int(a.ncls):]
+		if s != 0 {
+			copy(row[:a.ncls], goto_[int(fail[s])*int(a.ncls):])
+		}
+		for _, b := range bs {
+			c := tb.kids[s][byte(b)]
+			if s == 0 {
+				fail[c] = 0
+			} else {
+				fail[c] = goto_[int(fail[s])*int(a.ncls)+int(a.class[b])]
+			}
+			depth[c] = depth[s] + 1
+			row[a.class[b]] = c
+			order = append(order, c)
+		}
+	}
+	// outputs: the state's own terms, then those of its fail chain
+	termStore := make([]term, len(terms))
+	copy(termStore, terms)
+	a.outIdx = make([]int32, ns+1)
+	for s := 0; s < ns; s++ {
+		a.outIdx[s] = int32(len(a.outs))
+		for f := int32(s); ; f = fail[f] {
+			for _, ti := range own[f] {
+				a.outs = append(a.outs, aout{t: &termStore[ti], n: depth[f]})
+			}
+			if f == 0 {
+				break
+			}
+		}
+	}
+	a.outIdx[ns] = int32(len(a.outs))
+	a.next = make([]int32, len(goto_))
+	for i, c := range goto_ {
+		v := c * a.ncls
+		if a.outIdx[c] != a.outIdx[c+1] {
+			v = ^v
+		}
+		a.next[i] = v
+	}
+	return a
+}
+
+// scan runs the automaton over buf and, at every word start, walks the
+// anchored trie ts: one pass finds every hit. The anchored hits are
+// appended to hits, the automaton's to more, ordered by their start (then
+// end) as walking a trie from every position would order them.
+func (a *automaton) scan(buf []byte, src uint8, ts *trie, hits, more []hit) ([]hit, []hit) {
+	first := len(more)
+	st := int32(0)
+	next, cls := a.next, &a.class
+	prev := normalize.Space
+	for j := 1; j < len(buf); j++ {
+		b := buf[j]
+		if prev == normalize.Space && b != normalize.Space {
+			if n := ts.root[b]; n != 0 {
+				hits = ts.walk(buf, j, n, j+1, src, hits)
+			}
+		}
+		prev = b
+		s := next[st+int32(cls[b])]
+		if s < 0 {
+			s = ^s
+			more = a.emit(buf, s/a.ncls, j+1, src, more)
+		}
+		st = s
+	}
+	// insertion sort by start: hits are few
+	h := more[first:]
+	for i := 1; i < len(h); i++ {
+		for k := i; k > 0 && h[k].start < h[k-1].start; k-- {
+			h[k], h[k-1] = h[k-1], h[k]
+		}
+	}
+	return hits, more
+}
+
+func (a *automaton) emit(buf []byte, s int32, end int, src uint8, hits []hit) []hit {
+	for _, o := range a.outs[a.outIdx[s]:a.outIdx[s+1]] {
+		if o.t.anchorEnd && (end >= len(buf) || buf[end] != normalize.Space) {
+			continue
+		}
+		hits = append(hits, hit{t: o.t, start: int32(end) - o.n, end: int32(end), src: src})
+	}
+	return hits
+}

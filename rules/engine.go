@@ -75,6 +75,9 @@ func (e *Engine) build() {
 		if r.enabled {
 			e.rules = append(e.rules, r)
 		}
+		if r.cond != nil {
+			r.need, r.needOK = need(r.cond)
+		}
 	}
 	sortRules(e.rules)
 	bs, ba, bw := newTrieBuilder(), newTrieBuilder(), newTrieBuilder()
@@ -369,8 +372,12 @@ func (e *Engine) Evaluate(c *moderation.Comment, h moderation.History, out *mode
 	s.prepare(c, h, out)
 	out.Fingerprint = fingerprint(s.text.N)
 	exempt := c.Author.Exempt()
+	has := s.present()
 	for _, r := range e.rules {
 		if exempt && !r.exempt {
+			continue
+		}
+		if r.needOK && r.need&has == 0 {
 			continue
 		}
 		if len(r.accounts) > 0 && !contains(r.accounts, c.Account) {

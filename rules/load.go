@@ -273,6 +273,8 @@ type rule struct {
 	accounts              []string
 	escalate              *escalation
 	cond                  *cond
+	need                  uint64 // see need: the rule is skipped without one of these
+	needOK                bool
 	reason                template
 	examples              examplesSpec
 	order                 int

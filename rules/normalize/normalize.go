@@ -187,22 +187,23 @@ func (t *Text) plainToken(s string, i int) (int, bool) {
 		return t.plainNumber(s, i, j)
 	}
 	a := j
-	letters, upper := 0, 0
-	for j+1 < len(s) {
-		c := s[j]
-		if c != 0xD0 && c != 0xD1 || s[j+1]&0xC0 != 0x80 {
-			break
-		}
-		r := rune(c&0x1F)<<6 | rune(s[j+1]&0x3F)
-		switch {
-		case r >= 'а' && r <= 'я':
-		case r >= 'А' && r <= 'Я', r == 'Ё':
-			upper++
-		case r == 'ё':
-		default:
+	// write the letters while checking them; take them back if the token
+	// turns out not to be plain
+	n, pos := t.N, t.NPos
+	start, last := len(n), n[len(n)-1]
+	upper := 0
+	for j+1 < len(s) && s[j]&0xFE == 0xD0 {
+		v := plainLetter[int(s[j]&1)<<8|int(s[j+1])]
+		if v == 0 {
+			t.N, t.NPos = n[:start], pos[:start]
 			return 0, false
 		}
-		letters++
+		upper += int(v >> 8)
+		if x := byte(v); x != last {
+			n = append(n, x)
+			pos = append(pos, int32(j))
+			last = x
+		}
 		j += 2
 	}
 	b := j
@@ -210,8 +211,10 @@ func (t *Text) plainToken(s string, i int) (int, bool) {
 		j++
 	}
 	if !t.separated(s, j) {
+		t.N, t.NPos = n[:start], pos[:start]
 		return 0, false
 	}
+	letters := (b - a) / 2
 	if a > i && s[a-1] == '.' && letters > 0 {
 		t.Hints++ // a dot before a letter, as scanOne counts it
 	}
@@ -219,29 +222,28 @@ func (t *Text) plainToken(s string, i int) (int, bool) {
 	t.Letters += letters
 	t.Cyr += letters
 	t.Upper += upper
-	if letters == 0 {
-		return j, true
-	}
-	n, pos := t.N, t.NPos
-	start, last := len(n), n[len(n)-1]
-	for k := a; k < b; k += 2 {
-		r := rune(s[k]&0x1F)<<6 | rune(s[k+1]&0x3F)
-		switch {
-		case r >= 'А' && r <= 'Я':
-			r += 'а' - 'А'
-		case r == 'ё' || r == 'Ё':
-			r = 'е'
-		}
-		if c := cyrByte(r); c != last {
-			n = append(n, c)
-			pos = append(pos, int32(k))
-			last = c
-		}
-	}
 	t.N, t.NPos = n, pos
-	t.endWord(start, int32(b-1))
+	if letters > 0 {
+		t.endWord(start, int32(b-1))
+	}
 	return j, true
 }
+
+// plainLetter maps the two bytes of а..я, А..Я, ё and Ё (the first 0xD0 or
+// 0xD1, as its low bit, then the second) to the letter's byte in N, plus
+// 0x100 for an upper-case letter; 0 is any other pair.
+var plainLetter = func() (t [512]uint16) {
+	for r := 'а'; r <= 'я'; r++ {
+		var b [2]byte
+		utf8.EncodeRune(b[:], r)
+		t[int(b[0]&1)<<8|int(b[1])] = uint16(cyrByte(r))
+		utf8.EncodeRune(b[:], r-'а'+'А')
+		t[int(b[0]&1)<<8|int(b[1])] = uint16(cyrByte(r)) | 0x100
+	}
+	t[1<<8|0x91] = uint16(cyrByte('е'))         // ё
+	t[0<<8|0x81] = uint16(cyrByte('е')) | 0x100 // Ё
+	return t
+}()
 
 // plainNumber writes the token at s[i:] when it is digits with only dots
 // and hyphens around them (j is the first digit) and a separator follows.

@@ -1,0 +1,99 @@
+package rules
+
+// A rule is skipped without evaluating its condition when the comment has
+// none of what the condition needs. need computes that at load time as a
+// bit set: bit i for a hit of lexicon i (plain or masked), bitLinks for
+// anything the link, phone, e-mail and mention conditions could see, and
+// bitMixed for a disguised word. A condition has a need when it can only
+// hold if at least one of its bits is present.
+const (
+	bitLinks   = 62
+	bitMixed   = 63
+	maxLexBits = 62
+)
+
+// need reports the bits c needs; ok is false when c may hold with none
+// (a negation, a regular expression, a history condition, …).
+func need(c *cond) (bits uint64, ok bool) {
+	switch c.kind {
+	case cLexicon, cMasked:
+		if c.kind == cLexicon && c.n < 1 {
+			return 0, false
+		}
+		for _, l := range c.lex {
+			if l >= maxLexBits {
+				return 0, false
+			}
+			bits |= 1 << l
+		}
+		return bits, len(c.lex) > 0
+	case cLink, cPhone, cEmail, cMentions:
+		return 1 << bitLinks, c.n >= 1
+	case cLinkDomain, cLinkOutside:
+		return 1 << bitLinks, true
+	case cShortener, cTelegram, cInvite:
+		return 1 << bitLinks, c.want
+	case cMixed:
+		return 1 << bitMixed, c.n >= 1
+	case cAll:
+		// any one kid's need will do: take the narrowest
+		best, found := uint64(0), false
+		for _, k := range c.kids {
+			if b, ok := need(k); ok && (!found || popcount(b) < popcount(best)) {
+				best, found = b, true
+			}
+		}
+		return best, found
+	case cAny:
+		for _, k := range c.kids {
+			b, ok := need(k)
+			if !ok {
+				return 0, false
+			}
+			bits |= b
+		}
+		return bits, len(c.kids) > 0
+	case cAtLeast:
+		// c.n kids must hold; if fewer than c.n kids lack a need, one
+		// with a need is among them
+		free := 0
+		for _, k := range c.kids {
+			b, ok := need(k)
+			if !ok {
+				free++
+				continue
+			}
+			bits |= b
+		}
+		return bits, c.n >= 1 && free < c.n
+	}
+	return 0, false
+}
+
+func popcount(b uint64) int {
+	n := 0
+	for ; b != 0; b &= b - 1 {
+		n++
+	}
+	return n
+}
+
+// present is what the prepared comment has, in need's bits.
+func (s *state) present() uint64 {
+	var p uint64
+	for i := range s.lex {
+		if i >= maxLexBits {
+			break
+		}
+		if s.lex[i].count > 0 || s.masked[i].count > 0 {
+			p |= 1 << i
+		}
+	}
+	if s.text.Hints > 0 || s.text.Digits >= 10 || len(s.c.Links) > 0 {
+		p |= 1 << bitLinks
+	}
+	if s.text.Mixed > 0 {
+		p |= 1 << bitMixed
+	}
+	return p
+}

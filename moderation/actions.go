@@ -112,6 +112,15 @@ func nextPending(d *Decision) int {
 // (a moderator undid the decision).
 var errSuperseded = errors.New("action superseded")
 
+// errDeferred: the action kept failing for a reason of its own (no
+// rate-limit hint from the network), so it waits for the next rescan
+// instead of holding up the account's other actions.
+var errDeferred = errors.New("action deferred")
+
+// attemptsInARow is how often one action is tried before it yields to the
+// account's other actions.
+const attemptsInARow = 3
+
 // actOn runs the pending actions of one decision, one at a time, recording
 // each outcome before the next. It re-reads the decision between actions,
 // so an undo or a retry made meanwhile is seen. ctx bounds the waits
@@ -139,13 +148,17 @@ func (p *Pipeline) actOn(ctx context.Context, a *accountRun, id uint64, wait boo
 		if errors.Is(err, errSuperseded) {
 			continue
 		}
-		if err != nil {
+		deferred := errors.Is(err, errDeferred)
+		if err != nil && !deferred {
 			return d, err // ctx ended: the action stays pending
 		}
 		if d, err = p.store.Update(id, func(x *Decision) error { return settle(x, i, rec) }); err != nil {
 			return nil, err
 		}
 		acted = acted || rec.State == ActionDone
+		if deferred {
+			break // the next rescan tries again; other decisions go first
+		}
 	}
 	if acted && p.opts.OnDecision != nil {
 		p.opts.OnDecision(d)
@@ -192,7 +205,7 @@ func (p *Pipeline) runAction(ctx context.Context, a *accountRun, d *Decision, i 
 		p.metrics.Actions.WithLabelValues(a.Name, string(rec.Type), OutcomeSkipped).Inc()
 		return rec, nil
 	}
-	for first := true; ; first = false {
+	for tries := 0; ; tries++ {
 		if a.actBroken.Load() {
 			// Hold actions until a probe shows the token works again.
 			if !sleep(ctx, p.opts.CredentialsRecheck) {
@@ -202,7 +215,7 @@ func (p *Pipeline) runAction(ctx context.Context, a *accountRun, d *Decision, i 
 		if ctx.Err() != nil {
 			return rec, ctx.Err()
 		}
-		if !first {
+		if tries > 0 {
 			// Waiting may have taken long: is the action still wanted?
 			cur, err := p.store.Get(d.ID)
 			if err != nil {
@@ -252,7 +265,11 @@ func (p *Pipeline) runAction(ctx context.Context, a *accountRun, d *Decision, i 
 			return rec, nil
 		}
 		log.Warn("action will be retried", "err", err, "attempts", rec.Attempts)
-		if !sleep(ctx, p.opts.Retry.Wait(rec.Attempts, RetryAfter(err))) {
+		hint := RetryAfter(err)
+		if hint == 0 && tries+1 >= attemptsInARow {
+			return rec, errDeferred // still pending, attempts recorded
+		}
+		if !sleep(ctx, p.opts.Retry.Wait(rec.Attempts, hint)) {
 			return rec, ctx.Err()
 		}
 	}

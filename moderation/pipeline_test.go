@@ -577,3 +577,24 @@ func TestPipeline_Run_EnginePanicGoesToReview(t *testing.T) {
 		t.Fatalf("panicking comment: %+v", ds)
 	}
 }
+
+func TestPipeline_Run_OneFailingItemDoesNotHoldTheOthers(t *testing.T) {
+	net := simtest.New()
+	defer net.Close()
+	h := newHarness(t, net, t.TempDir(), func(o *moderation.Options, _ *moderation.Account) {
+		o.Retry = moderation.RetryPolicy{InitialInterval: 200 * time.Millisecond, MaxInterval: time.Second, MaxRetries: 100}
+		o.RescanEvery = time.Hour // only the deferral lets the next one through
+	})
+	stuck := net.Post("p1", "u1", "Анна", "DELETE me first")
+	net.BreakItem(stuck, 502)
+	eventually(t, "stuck item decided", h.decided(stuck, 1))
+	next := net.Post("p1", "u2", "Борис", "DELETE me next")
+	eventually(t, "the next deletion goes through while the first keeps failing", func() bool { return net.Deleted(next) })
+	if net.Deleted(stuck) {
+		t.Fatal("the broken item was deleted")
+	}
+	d := h.decisions(stuck)[0]
+	if !d.HasPendingActions() || d.Actions[0].Attempts == 0 || d.Actions[0].Error == "" {
+		t.Errorf("the deferred action should stay pending with its attempts recorded: %+v", d.Actions[0])
+	}
+}

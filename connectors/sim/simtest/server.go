@@ -81,6 +81,7 @@ type Server struct {
 	faults   []fault
 	nextID   int
 	fired    int
+	broken   map[string]int // comment ID → HTTP status its delete/restore answers
 	now      func() time.Time
 }
 
@@ -103,6 +104,7 @@ func New() *Server {
 		comments: make(map[string]*state),
 		bans:     make(map[string]Ban),
 		calls:    make(map[string]int),
+		broken:   make(map[string]int),
 		now:      time.Now,
 	}
 	mux := http.NewServeMux()
@@ -173,6 +175,18 @@ func (s *Server) FailNext(path string, n, status, retryAfter int) {
 	for range n {
 		s.faults = append(s.faults, fault{path: path, status: status, retryAfter: retryAfter})
 	}
+}
+
+// BreakItem makes every delete and restore of one comment answer status
+// (0 heals it), as a network does with one troublesome item.
+func (s *Server) BreakItem(id string, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if status == 0 {
+		delete(s.broken, id)
+		return
+	}
+	s.broken[id] = status
 }
 
 // FaultsFired counts the injected faults answered so far.
@@ -356,6 +370,10 @@ func (s *Server) setDeleted(w http.ResponseWriter, r *http.Request, action strin
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls[action+":"+b.ID]++
+	if st := s.broken[b.ID]; st != 0 {
+		writeError(w, st, faultCode(st), "this item is broken", 0)
+		return
+	}
 	c, found := s.comments[b.ID]
 	if !found {
 		writeError(w, http.StatusNotFound, "not_found", "no comment "+b.ID, 0)

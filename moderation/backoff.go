@@ -16,7 +16,7 @@ type RetryPolicy struct {
 
 // DefaultRetryPolicy suits the networks' rate limits.
 func DefaultRetryPolicy() RetryPolicy {
-	return RetryPolicy{InitialInterval: time.Second, MaxInterval: 5 * time.Minute, MaxRetries: 12}
+	return RetryPolicy{InitialInterval: time.Second, MaxInterval: 5 * time.Minute, MaxRetries: 30}
 }
 
 // Wait is the pause before attempt n (1-based): exponential with full

@@ -108,29 +108,33 @@ func newAutomaton(tb *trieBuilder) *automaton {
 	return a
 }
 
+// scratch is the per-comment memory of scan.
+type scratch struct {
+	starts []int32 // word starts where the anchored trie has a root edge
+	ends   []int64 // state*ncls<<32 | end, where entries end
+}
+
 // scan runs the automaton over buf and, at every word start, walks the
 // anchored trie ts: one pass finds every hit. The anchored hits are
 // appended to hits, the automaton's to more, ordered by their start (then
 // end) as walking a trie from every position would order them.
-func (a *automaton) scan(buf []byte, src uint8, ts *trie, hits, more []hit) ([]hit, []hit) {
+//
+// The pass over the bytes makes no calls (a call in the loop would keep
+// every variable on the stack); it notes word starts and entry ends, and
+// the walks and hits follow.
+func (a *automaton) scan(buf []byte, src uint8, ts *trie, sc *scratch, hits, more []hit) ([]hit, []hit) {
+	if cap(sc.starts) < len(buf) {
+		sc.starts = make([]int32, len(buf)+len(buf)/2)
+		sc.ends = make([]int64, len(buf)+len(buf)/2)
+	}
+	starts, ends := sc.starts[:len(buf)], sc.ends[:len(buf)]
+	ns, ne := a.run(buf, &ts.root, starts, ends)
+	for _, j := range starts[:ns] {
+		hits = ts.walk(buf, int(j), ts.root[buf[j]], int(j)+1, src, hits)
+	}
 	first := len(more)
-	st := int32(0)
-	next, cls := a.next, &a.class
-	prev := normalize.Space
-	for j := 1; j < len(buf); j++ {
-		b := buf[j]
-		if prev == normalize.Space && b != normalize.Space {
-			if n := ts.root[b]; n != 0 {
-				hits = ts.walk(buf, j, n, j+1, src, hits)
-			}
-		}
-		prev = b
-		s := next[st+int32(cls[b])]
-		if s < 0 {
-			s = ^s
-			more = a.emit(buf, s/a.ncls, j+1, src, more)
-		}
-		st = s
+	for _, e := range ends[:ne] {
+		more = a.emit(buf, int32(e>>32)/a.ncls, int(int32(e)), src, more)
 	}
 	// insertion sort by start: hits are few
 	h := more[first:]
@@ -140,6 +144,28 @@ func (a *automaton) scan(buf []byte, src uint8, ts *trie, hits, more []hit) ([]h
 		}
 	}
 	return hits, more
+}
+
+// run is the pass over the bytes: it notes in starts the word starts where
+// root has an edge and in ends the states that end entries, and returns
+// how many of each. It calls nothing, so its variables stay in registers.
+func (a *automaton) run(buf []byte, root *[256]int32, starts []int32, ends []int64) (ns, ne int) {
+	st := int32(0)
+	next, cls := a.next, &a.class
+	for j := 1; j < len(buf); j++ {
+		b := buf[j]
+		if buf[j-1] == normalize.Space && root[b] != 0 {
+			starts[ns] = int32(j)
+			ns++
+		}
+		st = next[st+int32(cls[b])]
+		if st < 0 {
+			st = ^st
+			ends[ne] = int64(st)<<32 | int64(j+1)
+			ne++
+		}
+	}
+	return ns, ne
 }
 
 func (a *automaton) emit(buf []byte, s int32, end int, src uint8, hits []hit) []hit {

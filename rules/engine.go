@@ -134,6 +134,7 @@ type state struct {
 	text   normalize.Text
 	hits   []hit
 	more   []hit // scratch: hits of entries that may start inside a word
+	sc     scratch
 	lex    []lexState
 	masked []lexState
 	seen   []uint32
@@ -248,7 +249,7 @@ func (s *state) scanBuf(buf []byte, src uint8, hits []hit) []hit {
 	if e.tAny == nil {
 		hits = e.tStart.scan(buf, true, src, hits)
 	} else {
-		hits, s.more = e.tAny.scan(buf, src, e.tStart, hits, s.more[:0])
+		hits, s.more = e.tAny.scan(buf, src, e.tStart, &s.sc, hits, s.more[:0])
 		hits = append(hits, s.more...)
 	}
 	return e.tAnyWalk.scan(buf, false, src, hits)

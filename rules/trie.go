@@ -24,11 +24,14 @@ type term struct {
 // byte classes and a population count.
 type trie struct {
 	root  [256]int32
-	class [256]uint8 // byte → edge class (0xFF: no edge anywhere)
+	class [256]uint8 // byte → edge class (noEdge: no edge anywhere)
 	nodes []tnode
 	kids  []int32 // children of the nodes, in class order
 	terms []term
 }
+
+// noEdge is the class of the bytes no entry has; no node has its bit.
+const noEdge = 63
 
 type tnode struct {
 	mask  uint64 // classes of the bytes that have an edge
@@ -110,7 +113,7 @@ func b2b(b bool) byte {
 func (tb *trieBuilder) build() *trie {
 	tr := &trie{}
 	for i := range tr.class {
-		tr.class[i] = 0xFF
+		tr.class[i] = noEdge
 	}
 	var used [256]bool
 	for _, m := range tb.kids {
@@ -121,8 +124,8 @@ func (tb *trieBuilder) build() *trie {
 	n := uint8(0)
 	for b := range used {
 		if used[b] && byte(b) != Star {
-			if n == 64 {
-				panic("rules: more than 64 distinct bytes in lexicons") // unreachable: the alphabet has 63
+			if n == noEdge {
+				panic("rules: more than 63 distinct bytes in lexicons") // unreachable: the alphabet has 62
 			}
 			tr.class[b] = n
 			n++
@@ -174,12 +177,8 @@ func (tb *trieBuilder) build() *trie {
 }
 
 func (tr *trie) child(n int32, b byte) int32 {
-	c := tr.class[b]
-	if c == 0xFF {
-		return 0
-	}
 	nd := &tr.nodes[n]
-	bit := uint64(1) << c
+	bit := uint64(1) << (tr.class[b] & 63)
 	if nd.mask&bit == 0 {
 		return 0
 	}
@@ -213,30 +212,39 @@ func (tr *trie) scan(buf []byte, anchored bool, src uint8, hits []hit) []hit {
 
 // walk follows the trie from node n, which has consumed buf[start:j].
 func (tr *trie) walk(buf []byte, start int, n int32, j int, src uint8, hits []hit) []hit {
-	for n != 0 {
+	for {
 		nd := &tr.nodes[n]
-		if nd.nterm > 0 {
-			for k := nd.term; k < nd.term+nd.nterm; k++ {
-				t := &tr.terms[k]
-				if t.anchorEnd && (j >= len(buf) || buf[j] != normalize.Space) {
-					continue
-				}
-				hits = append(hits, hit{t: t, start: int32(start), end: int32(j), src: src})
-			}
-		}
-		if nd.star != 0 {
-			for k := j; k < len(buf); k++ {
-				hits = tr.walk(buf, start, nd.star, k, src, hits)
-				if buf[k] == normalize.Space {
-					break
-				}
-			}
+		if nd.nterm|nd.star != 0 {
+			hits = tr.visit(nd, buf, start, j, src, hits)
 		}
 		if j >= len(buf) {
-			break
+			return hits
 		}
-		n = tr.child(n, buf[j])
+		bit := uint64(1) << (tr.class[buf[j]] & 63)
+		if nd.mask&bit == 0 {
+			return hits
+		}
+		n = tr.kids[nd.kid+int32(bits.OnesCount64(nd.mask&(bit-1)))]
 		j++
+	}
+}
+
+// visit records the terms of nd and follows its Star edge.
+func (tr *trie) visit(nd *tnode, buf []byte, start, j int, src uint8, hits []hit) []hit {
+	for k := nd.term; k < nd.term+nd.nterm; k++ {
+		t := &tr.terms[k]
+		if t.anchorEnd && (j >= len(buf) || buf[j] != normalize.Space) {
+			continue
+		}
+		hits = append(hits, hit{t: t, start: int32(start), end: int32(j), src: src})
+	}
+	if nd.star != 0 {
+		for k := j; k < len(buf); k++ {
+			hits = tr.walk(buf, start, nd.star, k, src, hits)
+			if buf[k] == normalize.Space {
+				break
+			}
+		}
 	}
 	return hits
 }

@@ -251,7 +251,38 @@ func (t *Text) emitWord(w []char) {
 			}
 		}
 	}
+	if len(t.N) > start && t.N[start] == cyrByte('с') && leadDouble(w) {
+		t.keepDouble(start, w[1].off)
+	}
 	t.endWord(start, w[len(w)-1].off+1)
+}
+
+// leadDouble reports a word that starts with exactly two letters read as
+// с: ссора, ссылка, ссать keep them (a stretched letter is three or more).
+func leadDouble(w []char) bool {
+	return len(w) >= 2 && readsAsS(w[0]) && readsAsS(w[1]) && (len(w) == 2 || !readsAsS(w[2]))
+}
+
+func readsAsS(ch char) bool {
+	switch ch.cls {
+	case clCyr:
+		return ch.r == 'с'
+	case clLatin:
+		if ch.flags&flUpper != 0 {
+			return visualUpper[ch.r-'a'] == 'с'
+		}
+		return visualLower[ch.r-'a'] == 'с'
+	}
+	return false
+}
+
+// keepDouble puts back the second с of a word starting at start in N.
+func (t *Text) keepDouble(start int, off int32) {
+	t.N = append(t.N, 0)
+	t.NPos = append(t.NPos, 0)
+	copy(t.N[start+2:], t.N[start+1:])
+	copy(t.NPos[start+2:], t.NPos[start+1:])
+	t.N[start+1], t.NPos[start+1] = cyrByte('с'), off
 }
 
 // joinSingles glues runs of three or more one-letter words (х у й).

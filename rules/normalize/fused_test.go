@@ -54,7 +54,7 @@ func TestText_Normalize_FusedMatchesTwoPass(t *testing.T) {
 	}
 	// random strings over a small alphabet of troublesome pieces
 	pieces := []string{"а", "Б", "ё", "Ё", "х", "у", "й", "x", "y", "H", "O", "E", "6", "0", "3", ".", "-", " ", ",", ":", "//",
-		"*", "@", "$", "<b>", "<br>", "&nbsp;", "\u200b", "\xd1", "\n", "ь", "b", "3.14", "2.72", "1", "—", "«", "і"}
+		"*", "@", "$", "<b>", "<br>", "&nbsp;", "\u200b", "\xd1", "\n", "ь", "b", "3.14", "2.72", "1", "—", "«", "і", "с", "С", "c", "сс"}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 20000 {
 		var b []byte

@@ -223,6 +223,9 @@ func (t *Text) plainToken(s string, i int) (int, bool) {
 	t.Cyr += letters
 	t.Upper += upper
 	t.N, t.NPos = n, pos
+	if letters >= 2 && isS(s, a) && isS(s, a+2) && !isS(s, a+4) {
+		t.keepDouble(start, int32(a+2)) // ссора: see leadDouble
+	}
 	if letters > 0 {
 		t.endWord(start, int32(b-1))
 	}
@@ -244,6 +247,11 @@ var plainLetter = func() (t [512]uint16) {
 	t[0<<8|0x81] = uint16(cyrByte('е')) | 0x100 // Ё
 	return t
 }()
+
+// isS reports с or С at s[i:].
+func isS(s string, i int) bool {
+	return i+1 < len(s) && (s[i] == 0xD1 && s[i+1] == 0x81 || s[i] == 0xD0 && s[i+1] == 0xA1)
+}
 
 // plainNumber writes the token at s[i:] when it is digits with only dots
 // and hyphens around them (j is the first digit) and a separator follows.

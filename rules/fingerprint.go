@@ -27,16 +27,12 @@ func fingerprint(n []byte) moderation.Fingerprint {
 	for i := range fp {
 		fp[i] = ^uint32(0)
 	}
-	var x uint64
-	for i, b := range n {
+	x := uint64(n[0])<<24 | uint64(n[1])<<16 | uint64(n[2])<<8 | uint64(n[3])
+	for _, b := range n[shingle-1:] {
 		x = x<<8 | uint64(b)
-		if i < shingle-1 {
-			continue
-		}
 		h := (x & 0xFFFFFFFFFF) * 0x9E3779B97F4A7C15
-		slot := h >> 61
-		if v := uint32(h >> 29); v < fp[slot] {
-			fp[slot] = v
+		if v := uint32(h >> 29); v < fp[h>>61] {
+			fp[h>>61] = v
 		}
 	}
 	for i := range fp {

@@ -132,23 +132,15 @@ func (a *accountHistory) addFingerprint(at time.Time, fp Fingerprint) {
 
 // Violations implements History.
 func (h *MemoryHistory) Violations(account, author string, since time.Time) int {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	a := h.accounts[account]
-	if a == nil {
-		return 0
-	}
-	n := 0
-	for _, e := range a.authors[author] {
-		if e.violation && !e.at.Before(since) {
-			n++
-		}
-	}
-	return n
+	return h.count(account, author, since, true)
 }
 
 // Comments implements History.
 func (h *MemoryHistory) Comments(account, author string, since time.Time) int {
+	return h.count(account, author, since, false)
+}
+
+func (h *MemoryHistory) count(account, author string, since time.Time, violationsOnly bool) int {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	a := h.accounts[account]
@@ -157,7 +149,7 @@ func (h *MemoryHistory) Comments(account, author string, since time.Time) int {
 	}
 	n := 0
 	for _, e := range a.authors[author] {
-		if !e.at.Before(since) {
+		if (e.violation || !violationsOnly) && !e.at.Before(since) {
 			n++
 		}
 	}

@@ -155,6 +155,9 @@ var fusedClass = func() (t [256]uint8) {
 // fused is the one-pass normaliser.
 func (t *Text) fused(s string) {
 	for i := 0; i < len(s); {
+		if i = t.plainRun(s, i); i >= len(s) {
+			break
+		}
 		switch fusedClass[s[i]] {
 		case fSpace, fBreak:
 			t.Runes++
@@ -175,6 +178,111 @@ func (t *Text) fused(s string) {
 	}
 }
 
+// plainRun does what fused, plainToken and endWord do for separators and
+// plain Cyrillic tokens, for as many of them as follow s[i:], with all its
+// state in locals (written back once); it returns where it stopped: the end
+// of s or the start of a token it leaves to plainToken or slowSpan (digits,
+// a kept double с, anything not plain).
+func (t *Text) plainRun(s string, i int) int {
+	n, pos := t.N, t.NPos
+	// a token writes at most one byte per byte it spans, plus a space
+	if need := len(n) + len(s) - i + 2; cap(n) < need || cap(pos) < need {
+		n = append(make([]byte, 0, need+need/2+16), n...)
+		pos = append(make([]int32, 0, need+need/2+16), pos...)
+	}
+	k := len(n)
+	nb, pb := n[:cap(n)], pos[:cap(pos)]
+	pb = pb[:len(nb)]
+	runes, letters, upper, words, hints, singles := 0, 0, 0, 0, 0, t.singles
+	join := t.join
+	for i < len(s) {
+		switch fusedClass[s[i]] {
+		case fSpace, fBreak:
+			runes++
+			i++
+			continue
+		case fColon:
+			if !(i+2 < len(s) && s[i+1] == '/' && s[i+2] == '/') {
+				runes++
+				i++
+				continue
+			}
+		}
+		j := i
+		for j < len(s) && fusedClass[s[j]] == fPunct {
+			j++
+		}
+		if j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			break
+		}
+		a, start := j, k
+		last := nb[k-1]
+		up, ok := 0, true
+		for j+1 < len(s) {
+			c := s[j]
+			if c&0xFE != 0xD0 {
+				break
+			}
+			v := plainLetter[(int(c&1)<<8|int(s[j+1]))&511]
+			if v == 0 {
+				ok = false
+				break
+			}
+			up += int(v >> 8)
+			if x := byte(v); x != last {
+				nb[k] = x
+				pb[k] = int32(j)
+				k++
+				last = x
+			}
+			j += 2
+		}
+		b := j
+		for j < len(s) && fusedClass[s[j]] == fPunct {
+			j++
+		}
+		if !ok || !t.separated(s, j) {
+			k = start
+			break
+		}
+		l := (b - a) / 2
+		if l >= 2 && isS(s, a) && isS(s, a+2) && !isS(s, a+4) {
+			k = start // ссора: plainToken keeps the double с
+			break
+		}
+		if a > i && s[a-1] == '.' && l > 0 {
+			hints++
+		}
+		runes += j - i - l
+		letters += l
+		upper += up
+		if k > start {
+			if k == start+1 && IsLetter(nb[start]) {
+				singles++
+				if singles >= 3 {
+					join = true
+				}
+			} else {
+				singles = 0
+			}
+			words++
+			nb[k] = Space
+			pb[k] = int32(b - 1)
+			k++
+		}
+		i = j
+	}
+	t.N, t.NPos = nb[:k], pb[:k]
+	t.Runes += runes
+	t.Letters += letters
+	t.Cyr += letters
+	t.Upper += upper
+	t.Words += words
+	t.Hints += hints
+	t.singles, t.join = singles, join
+	return i
+}
+
 // plainToken writes the token at s[i:] when it is Cyrillic letters with
 // only dots and hyphens before or after them and a separator (or the end)
 // after it; it reports false, having written nothing, otherwise.
@@ -191,27 +299,44 @@ func (t *Text) plainToken(s string, i int) (int, bool) {
 	// turns out not to be plain
 	n, pos := t.N, t.NPos
 	start, last := len(n), n[len(n)-1]
-	upper := 0
-	for j+1 < len(s) && s[j]&0xFE == 0xD0 {
-		v := plainLetter[int(s[j]&1)<<8|int(s[j+1])]
-		if v == 0 {
-			t.N, t.NPos = n[:start], pos[:start]
-			return 0, false
+	// at most one byte per two-byte letter, and room for keepDouble and
+	// endWord: write by index into the capacity, in locals
+	if need := start + (len(s)-j)/2 + 2; cap(n) < need || cap(pos) < need {
+		n = append(make([]byte, 0, need+need/2+16), n...)
+		pos = append(make([]int32, 0, need+need/2+16), pos...)
+		t.N, t.NPos = n, pos
+	}
+	nb, pb := n[:cap(n)], pos[:cap(pos)]
+	pb = pb[:len(nb)]
+	k, upper := uint(start), uint(0)
+	u := uint(j)
+	for u+1 < uint(len(s)) {
+		c := s[u]
+		if c&0xFE != 0xD0 {
+			break
 		}
-		upper += int(v >> 8)
+		v := uint(plainLetter[(uint(c&1)<<8|uint(s[u+1]))&511])
+		if v == 0 {
+			return 0, false // nothing of t.N[:start] was touched
+		}
+		upper += v >> 8
 		if x := byte(v); x != last {
-			n = append(n, x)
-			pos = append(pos, int32(j))
+			if k < uint(len(nb)) && k < uint(len(pb)) {
+				nb[k] = x
+				pb[k] = int32(u)
+			}
+			k++
 			last = x
 		}
-		j += 2
+		u += 2
 	}
+	j = int(u)
+	n, pos = nb[:k], pb[:k]
 	b := j
 	for j < len(s) && fusedClass[s[j]] == fPunct {
 		j++
 	}
 	if !t.separated(s, j) {
-		t.N, t.NPos = n[:start], pos[:start]
 		return 0, false
 	}
 	letters := (b - a) / 2
@@ -221,7 +346,7 @@ func (t *Text) plainToken(s string, i int) (int, bool) {
 	t.Runes += j - i - letters // ASCII bytes, and one rune per two-byte letter
 	t.Letters += letters
 	t.Cyr += letters
-	t.Upper += upper
+	t.Upper += int(upper)
 	t.N, t.NPos = n, pos
 	if letters >= 2 && isS(s, a) && isS(s, a+2) && !isS(s, a+4) {
 		t.keepDouble(start, int32(a+2)) // ссора: see leadDouble

@@ -150,20 +150,18 @@ func (a *automaton) scan(buf []byte, src uint8, ts *trie, sc *scratch, hits, mor
 // root has an edge and in ends the states that end entries, and returns
 // how many of each. It calls nothing, so its variables stay in registers.
 func (a *automaton) run(buf []byte, root *[256]int32, starts []int32, ends []int64) (ns, ne int) {
-	// two loops, each with few enough variables for the registers
+	st := int32(0)
+	next, cls := a.next, &a.class
 	for j := 1; j < len(buf); j++ {
-		if buf[j-1] == normalize.Space && root[buf[j]] != 0 {
+		b := buf[j]
+		if buf[j-1] == normalize.Space && root[b] != 0 {
 			starts[ns] = int32(j)
 			ns++
 		}
-	}
-	st := int32(0)
-	next, cls := a.next, &a.class
-	for j, b := range buf[min(1, len(buf)):] { // buf[j+1]
 		st = next[st+int32(cls[b])]
 		if st < 0 {
 			st = ^st
-			ends[ne] = int64(st)<<32 | int64(j+2)
+			ends[ne] = int64(st)<<32 | int64(j+1)
 			ne++
 		}
 	}

@@ -206,7 +206,9 @@ func buildAccounts(cfg *config.Config, epoch time.Time, log *slog.Logger, client
 			HTTPClient: client, Epoch: epoch, Backfill: a.Backfill,
 		})
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s:%d: accounts[%d] (%s): %w", cfg.File, a.Line, i, a.Name, err))
+			for _, e := range config.Flatten(err) {
+				errs = append(errs, fmt.Errorf("%s:%d: accounts[%d] (%s): %w", cfg.File, a.Line, i, a.Name, e))
+			}
 			continue
 		}
 		out = append(out, moderation.Account{Name: a.Name, Network: a.Network, Conn: conn, Backfill: a.Backfill,

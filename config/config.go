@@ -309,7 +309,9 @@ func prefixed(file, key string, err error) []error {
 	return out
 }
 
-// Flatten lists the errors inside a joined error, one per problem.
+// Flatten lists the errors inside a joined error, one per problem. A
+// joined error wrapped with a prefix ("vk: " + join) gives each problem
+// with that prefix.
 func Flatten(err error) []error {
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		var out []error
@@ -317,6 +319,18 @@ func Flatten(err error) []error {
 			out = append(out, Flatten(e)...)
 		}
 		return out
+	}
+	if inner := errors.Unwrap(err); inner != nil {
+		if parts := Flatten(inner); len(parts) > 1 {
+			prefix, found := strings.CutSuffix(err.Error(), inner.Error())
+			if found {
+				out := make([]error, len(parts))
+				for i, p := range parts {
+					out[i] = fmt.Errorf("%s%w", prefix, p)
+				}
+				return out
+			}
+		}
 	}
 	return []error{err}
 }

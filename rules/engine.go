@@ -41,7 +41,7 @@ type RuleInfo struct {
 	ID       string
 	Label    string
 	Action   string        // allow, review, delete or ban
-	BanFor   time.Duration // for ban; 0 is forever
+	BanFor   time.Duration // for ban; 0: the account's ban.duration applies
 	Priority int
 	Pack     string
 	File     string

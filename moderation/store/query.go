@@ -121,14 +121,11 @@ func (db *DB) queryChunk(m *matcher, from, to []byte) (ds []*moderation.Decision
 				next = bytes.Clone(k)
 				return nil
 			}
-			if m.skip(v) {
-				continue
-			}
-			d, err := getDecision(bs.decisions, keyID(k))
+			d, err := m.pick(bs, k, v)
 			if err != nil {
-				return fmt.Errorf("decision %d: %w", keyID(k), err)
+				return err
 			}
-			if m.match(d) {
+			if d != nil {
 				ds = append(ds, d)
 			}
 		}
@@ -138,6 +135,22 @@ func (db *DB) queryChunk(m *matcher, from, to []byte) (ds []*moderation.Decision
 		return nil, nil, fmt.Errorf("store: query: %w", err)
 	}
 	return ds, next, nil
+}
+
+// pick decodes the decision a time-index entry points at, if it matches
+// (nil otherwise); entries of other accounts are skipped undecoded.
+func (m *matcher) pick(bs *buckets, k, v []byte) (*moderation.Decision, error) {
+	if m.skip(v) {
+		return nil, nil
+	}
+	d, err := getDecision(bs.decisions, keyID(k))
+	if err != nil {
+		return nil, fmt.Errorf("decision %d: %w", keyID(k), err)
+	}
+	if !m.match(d) {
+		return nil, nil
+	}
+	return d, nil
 }
 
 // queryNewest reads the newest limit matches, backwards, in one read
@@ -162,14 +175,11 @@ func (db *DB) queryNewest(m *matcher, from, to []byte, limit int) ([]*moderation
 			if from != nil && bytes.Compare(k, from) < 0 {
 				break
 			}
-			if m.skip(v) {
-				continue
-			}
-			d, err := getDecision(bs.decisions, keyID(k))
+			d, err := m.pick(bs, k, v)
 			if err != nil {
-				return fmt.Errorf("decision %d: %w", keyID(k), err)
+				return err
 			}
-			if m.match(d) {
+			if d != nil {
 				ds = append(ds, d)
 			}
 		}

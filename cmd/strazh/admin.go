@@ -260,44 +260,55 @@ func newSocketBackend(path string) *socketBackend {
 	}}}
 }
 
-func (s *socketBackend) call(ctx context.Context, method, path string, body, out any) error {
+// send makes one request; a non-200 answer becomes an error (with the
+// decision it carries decoded into out, when there is one).
+func (s *socketBackend) send(ctx context.Context, method, path string, body, out any) (*http.Response, error) {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		rd = strings.NewReader(string(b))
 	}
 	req, err := http.NewRequestWithContext(ctx, method, "http://strazh"+path, rd)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return fmt.Errorf("admin socket: %w", err)
+		return nil, fmt.Errorf("admin socket: %w", err)
+	}
+	if resp.StatusCode == http.StatusOK {
+		return resp, nil
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		var e struct {
-			Error string          `json:"error"`
-			Value json.RawMessage `json:"value"`
-		}
-		data, _ := io.ReadAll(resp.Body)
-		if json.Unmarshal(data, &e) != nil || e.Error == "" {
-			e.Error = strings.TrimSpace(string(data))
-		}
-		if out != nil && len(e.Value) > 0 && string(e.Value) != "null" {
-			_ = json.Unmarshal(e.Value, out)
-		}
-		switch resp.StatusCode {
-		case http.StatusNotFound:
-			return fmt.Errorf("%s: %w", e.Error, moderation.ErrNotFound)
-		case http.StatusConflict:
-			return fmt.Errorf("%s: %w", e.Error, moderation.ErrAlreadyDecided)
-		}
-		return errors.New(e.Error)
+	var e struct {
+		Error string          `json:"error"`
+		Value json.RawMessage `json:"value"`
 	}
+	data, _ := io.ReadAll(resp.Body)
+	if json.Unmarshal(data, &e) != nil || e.Error == "" {
+		e.Error = strings.TrimSpace(string(data))
+	}
+	if out != nil && len(e.Value) > 0 && string(e.Value) != "null" {
+		_ = json.Unmarshal(e.Value, out)
+	}
+	switch resp.StatusCode {
+	case http.StatusNotFound:
+		return nil, fmt.Errorf("%s: %w", e.Error, moderation.ErrNotFound)
+	case http.StatusConflict:
+		return nil, fmt.Errorf("%s: %w", e.Error, moderation.ErrAlreadyDecided)
+	}
+	return nil, errors.New(e.Error)
+}
+
+func (s *socketBackend) call(ctx context.Context, method, path string, body, out any) error {
+	resp, err := s.send(ctx, method, path, body, out)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
 	if out == nil {
 		return nil
 	}
@@ -305,19 +316,11 @@ func (s *socketBackend) call(ctx context.Context, method, path string, body, out
 }
 
 func (s *socketBackend) Query(q moderation.Query, fn func(*moderation.Decision) error) error {
-	req, err := http.NewRequest(http.MethodGet, "http://strazh/v1/decisions?"+queryToURL(q).Encode(), nil)
+	resp, err := s.send(context.Background(), http.MethodGet, "/v1/decisions?"+queryToURL(q).Encode(), nil, nil)
 	if err != nil {
 		return err
 	}
-	resp, err := s.client.Do(req)
-	if err != nil {
-		return fmt.Errorf("admin socket: %w", err)
-	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(resp.Body)
-		return errors.New(strings.TrimSpace(string(b)))
-	}
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 64<<10), 64<<20)
 	for sc.Scan() {

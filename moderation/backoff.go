@@ -1,7 +1,6 @@
 package moderation
 
 import (
-	"context"
 	"math/rand/v2"
 	"time"
 )
@@ -37,16 +36,4 @@ func (r RetryPolicy) Wait(n int, hint time.Duration) time.Duration {
 		d = hint
 	}
 	return d
-}
-
-// sleep waits d or until ctx ends; it reports whether the wait completed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

@@ -85,7 +85,7 @@ type History interface {
 	Comments(account, author string, since time.Time) int
 	// Similar counts comments by anyone whose fingerprint is at least
 	// minSimilarity similar to fp (implementations may stop counting at
-	// MaxSimilar).
+	// pipeline.MaxSimilar).
 	Similar(account string, fp Fingerprint, minSimilarity float64, since time.Time) int
 	// Known reports whether the author commented on this account before.
 	Known(account, author string) bool

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/strazh/strazh/moderation/pipeline"
+
 	"bufio"
 	"context"
 	"encoding/json"
@@ -375,7 +377,7 @@ func (s *socketBackend) Close() error { return nil }
 type dbBackend struct {
 	cfg  *config.Config
 	db   *store.DB
-	pipe *moderation.Pipeline
+	pipe *pipeline.Pipeline
 }
 
 func (b *dbBackend) Query(q moderation.Query, fn func(*moderation.Decision) error) error {
@@ -389,7 +391,7 @@ func (b *dbBackend) Blacklist(account string) ([]moderation.BlacklistEntry, erro
 func (b *dbBackend) PendingReviews() ([]*moderation.Decision, error) { return b.db.PendingReviews("") }
 
 // pipeline builds an idle pipeline over the database for one-off actions.
-func (b *dbBackend) pipeline() (*moderation.Pipeline, error) {
+func (b *dbBackend) pipeline() (*pipeline.Pipeline, error) {
 	if b.pipe != nil {
 		return b.pipe, nil
 	}
@@ -401,7 +403,7 @@ func (b *dbBackend) pipeline() (*moderation.Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.pipe, err = moderation.New(moderation.Options{Store: b.db, DryRun: b.cfg.DryRun, Retry: b.cfg.Pipeline.Retry}, engine, accounts)
+	b.pipe, err = pipeline.New(pipeline.Options{Store: b.db, DryRun: b.cfg.DryRun, Retry: b.cfg.Pipeline.Retry}, engine, accounts)
 	return b.pipe, err
 }
 

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/strazh/strazh/moderation/pipeline"
+
 	"context"
 	"fmt"
 	"io"
@@ -85,10 +87,10 @@ func benchVK(b *testing.B, gap time.Duration) {
 	seen := newIDSet()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	ready := make(chan *moderation.Pipeline, 1)
+	ready := make(chan *pipeline.Pipeline, 1)
 	go func() {
 		done <- runDaemon(ctx, cfg, daemonHooks{logOut: io.Discard,
-			onReady: func(p *moderation.Pipeline) { ready <- p },
+			onReady: func(p *pipeline.Pipeline) { ready <- p },
 			onDecision: func(d *moderation.Decision) {
 				// The first call is the durable decision; later ones report actions.
 				if seen.Add(d.ID) {

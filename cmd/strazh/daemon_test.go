@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/strazh/strazh/moderation/pipeline"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -67,7 +69,7 @@ type testDaemon struct {
 	hup     chan os.Signal
 	cancel  context.CancelFunc
 	done    chan error
-	pipe    *moderation.Pipeline
+	pipe    *pipeline.Pipeline
 }
 
 func startTestDaemon(t *testing.T, net *simtest.Server) *testDaemon {
@@ -85,10 +87,10 @@ func startTestDaemon(t *testing.T, net *simtest.Server) *testDaemon {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	td.cancel = cancel
-	ready := make(chan *moderation.Pipeline, 1)
+	ready := make(chan *pipeline.Pipeline, 1)
 	go func() {
 		td.done <- runDaemon(ctx, cfg, daemonHooks{logOut: td.logs, sighup: td.hup,
-			onReady: func(p *moderation.Pipeline) { ready <- p }})
+			onReady: func(p *pipeline.Pipeline) { ready <- p }})
 	}()
 	select {
 	case td.pipe = <-ready:

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/strazh/strazh/moderation/pipeline"
+
 	"context"
 	_ "embed"
 	"fmt"
@@ -153,18 +155,18 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ready := make(chan *moderation.Pipeline, 1)
+	ready := make(chan *pipeline.Pipeline, 1)
 	done := make(chan error, 1)
 	go func() {
 		done <- runDaemon(ctx, cfg, daemonHooks{
 			logOut:     logFile,
 			onDecision: view.decision,
-			onReady:    func(p *moderation.Pipeline) { ready <- p },
+			onReady:    func(p *pipeline.Pipeline) { ready <- p },
 			timing: review.Timing{PollTimeout: 2 * time.Second, Tick: time.Second, MinGap: 50 * time.Millisecond,
 				PerMinute: 600, RetryMin: 100 * time.Millisecond, RetryMax: time.Second},
 		})
 	}()
-	var pipe *moderation.Pipeline
+	var pipe *pipeline.Pipeline
 	select {
 	case pipe = <-ready:
 	case err := <-done:

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/strazh/strazh/moderation/pipeline"
+
 	"context"
 	"fmt"
 	"os"
@@ -12,7 +14,6 @@ import (
 
 	"github.com/strazh/strazh/config"
 	"github.com/strazh/strazh/connectors/sim/simtest"
-	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/review"
 	"github.com/strazh/strazh/moderation/review/telegramtest"
 )
@@ -46,7 +47,7 @@ type reviewRig struct {
 	tg      *telegramtest.Server
 	cfgPath string
 	stop    func()
-	pipe    *moderation.Pipeline
+	pipe    *pipeline.Pipeline
 }
 
 func newReviewRig(t *testing.T) *reviewRig {
@@ -74,10 +75,10 @@ func (r *reviewRig) start(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	ready := make(chan *moderation.Pipeline, 1)
+	ready := make(chan *pipeline.Pipeline, 1)
 	logs := &syncBuffer{}
 	go func() {
-		done <- runDaemon(ctx, cfg, daemonHooks{logOut: logs, onReady: func(p *moderation.Pipeline) { ready <- p },
+		done <- runDaemon(ctx, cfg, daemonHooks{logOut: logs, onReady: func(p *pipeline.Pipeline) { ready <- p },
 			timing: review.Timing{PollTimeout: time.Second, Tick: 100 * time.Millisecond, MinGap: time.Millisecond,
 				PerMinute: 1000, RetryMin: 20 * time.Millisecond, RetryMax: 200 * time.Millisecond}})
 	}()

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/strazh/strazh/moderation/pipeline"
+
 	"context"
 	"errors"
 	"fmt"
@@ -44,13 +46,13 @@ func cmdRun(ctx context.Context, args []string, s stdio) error {
 // daemonHooks let the demo and the tests watch and steer the daemon.
 type daemonHooks struct {
 	logOut     io.Writer
-	httpClient *http.Client                // for connectors and Telegram; nil: defaults
-	onDecision func(*moderation.Decision)  // live view
-	onReady    func(*moderation.Pipeline)  // once running
-	timing     review.Timing               // Telegram intervals (demo shortens them)
-	tune       func(o *moderation.Options) // pipeline options (tests shorten intervals)
-	level      *slog.LevelVar              // shared so SIGHUP can change it
-	sighup     <-chan os.Signal            // nil: the real SIGHUP
+	httpClient *http.Client               // for connectors and Telegram; nil: defaults
+	onDecision func(*moderation.Decision) // live view
+	onReady    func(*pipeline.Pipeline)   // once running
+	timing     review.Timing              // Telegram intervals (demo shortens them)
+	tune       func(o *pipeline.Options)  // pipeline options (tests shorten intervals)
+	level      *slog.LevelVar             // shared so SIGHUP can change it
+	sighup     <-chan os.Signal           // nil: the real SIGHUP
 }
 
 // daemon is one running strazh: store, rules, connectors, pipeline, reviewer.
@@ -59,7 +61,7 @@ type daemon struct {
 	log   *slog.Logger
 	level *slog.LevelVar
 	db    *store.DB
-	pipe  *moderation.Pipeline
+	pipe  *pipeline.Pipeline
 	tg    *review.Telegram
 	reg   *prometheus.Registry
 	ready chan struct{}
@@ -111,10 +113,10 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	}
 	d.reg = prometheus.NewRegistry()
 	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	opts := moderation.Options{
+	opts := pipeline.Options{
 		Store:         d.db,
 		Logger:        d.log,
-		Metrics:       moderation.NewMetrics(d.reg, version),
+		Metrics:       pipeline.NewMetrics(d.reg, version),
 		DryRun:        cfg.DryRun,
 		QueueSize:     cfg.Pipeline.QueueSize,
 		Retry:         cfg.Pipeline.Retry,
@@ -124,7 +126,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	if h.tune != nil {
 		h.tune(&opts)
 	}
-	d.pipe, err = moderation.New(opts, engine, accounts)
+	d.pipe, err = pipeline.New(opts, engine, accounts)
 	if err != nil {
 		return err
 	}
@@ -196,8 +198,8 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 }
 
 // buildAccounts makes each account's connector (secrets are read here).
-func buildAccounts(cfg *config.Config, epoch time.Time, log *slog.Logger, client *http.Client) ([]moderation.Account, error) {
-	var out []moderation.Account
+func buildAccounts(cfg *config.Config, epoch time.Time, log *slog.Logger, client *http.Client) ([]pipeline.Account, error) {
+	var out []pipeline.Account
 	var errs []error
 	for i, a := range cfg.Accounts {
 		f, _ := connectors.Lookup(a.Network)
@@ -211,8 +213,8 @@ func buildAccounts(cfg *config.Config, epoch time.Time, log *slog.Logger, client
 			}
 			continue
 		}
-		out = append(out, moderation.Account{Name: a.Name, Network: a.Network, Conn: conn, Backfill: a.Backfill,
-			Ban: moderation.BanDefaults{Duration: a.Ban.Duration, Comment: a.Ban.Comment, Visible: a.Ban.Visible}})
+		out = append(out, pipeline.Account{Name: a.Name, Network: a.Network, Conn: conn, Backfill: a.Backfill,
+			Ban: pipeline.BanDefaults{Duration: a.Ban.Duration, Comment: a.Ban.Comment, Visible: a.Ban.Visible}})
 	}
 	return out, errors.Join(errs...)
 }

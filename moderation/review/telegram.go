@@ -27,7 +27,7 @@ import (
 )
 
 // Moderation is what the reviewer needs from the pipeline
-// (*moderation.Pipeline implements it).
+// (*pipeline.Pipeline implements it).
 type Moderation interface {
 	// Resolve applies a human's decision to a pending review and carries out
 	// its actions once, returning the updated decision. A second call for

@@ -1,6 +1,8 @@
-package moderation
+package pipeline
 
 import (
+	"github.com/strazh/strazh/moderation"
+
 	"context"
 	"errors"
 	"fmt"
@@ -95,13 +97,13 @@ func (p *Pipeline) claim(ctx context.Context, id uint64, wait bool) (release fun
 
 // held reports whether a decision's actions wait for Resume: automatic
 // ones while paused (a moderator's decisions and undos go ahead).
-func (p *Pipeline) held(d *Decision) bool {
-	return p.paused.Load() && d.DecidedBy == ByAuto && d.Review == nil && d.UndoneBy == ""
+func (p *Pipeline) held(d *moderation.Decision) bool {
+	return p.paused.Load() && d.DecidedBy == moderation.ByAuto && d.Review == nil && d.UndoneBy == ""
 }
 
-func nextPending(d *Decision) int {
+func nextPending(d *moderation.Decision) int {
 	for i := range d.Actions {
-		if d.Actions[i].State == ActionPending {
+		if d.Actions[i].State == moderation.ActionPending {
 			return i
 		}
 	}
@@ -127,14 +129,14 @@ const attemptsInARow = 3
 // between attempts; the calls themselves use the work context, so at
 // shutdown they finish within the grace. It returns the decision as last
 // recorded.
-func (p *Pipeline) actOn(ctx context.Context, a *accountRun, id uint64, wait bool) (*Decision, error) {
+func (p *Pipeline) actOn(ctx context.Context, a *accountRun, id uint64, wait bool) (*moderation.Decision, error) {
 	release, ok := p.claim(ctx, id, wait)
 	if !ok {
 		return nil, nil
 	}
 	defer release()
 	acted := false
-	var d *Decision
+	var d *moderation.Decision
 	for {
 		var err error
 		if d, err = p.store.Get(id); err != nil {
@@ -152,10 +154,10 @@ func (p *Pipeline) actOn(ctx context.Context, a *accountRun, id uint64, wait boo
 		if err != nil && !deferred {
 			return d, err // ctx ended: the action stays pending
 		}
-		if d, err = p.store.Update(id, func(x *Decision) error { return settle(x, i, rec) }); err != nil {
+		if d, err = p.store.Update(id, func(x *moderation.Decision) error { return settle(x, i, rec) }); err != nil {
 			return nil, err
 		}
-		acted = acted || rec.State == ActionDone
+		acted = acted || rec.State == moderation.ActionDone
 		if deferred {
 			break // the next rescan tries again; other decisions go first
 		}
@@ -163,7 +165,7 @@ func (p *Pipeline) actOn(ctx context.Context, a *accountRun, id uint64, wait boo
 	if acted && p.opts.OnDecision != nil {
 		p.opts.OnDecision(d)
 	}
-	if acted && d.DecidedBy == ByAuto && d.Review == nil && d.UndoneBy == "" && p.opts.Reviewer != nil {
+	if acted && d.DecidedBy == moderation.ByAuto && d.Review == nil && d.UndoneBy == "" && p.opts.Reviewer != nil {
 		if err := p.opts.Reviewer.Notify(p.workCtx, d); err != nil {
 			p.log.Warn("reviewer was not told of an automatic action", "decision", d.ID, "err", err)
 		}
@@ -174,34 +176,34 @@ func (p *Pipeline) actOn(ctx context.Context, a *accountRun, id uint64, wait boo
 // settle records an action's outcome. If a moderator undid the decision
 // while the call was on its way and it went through anyway, the truth is
 // recorded and the undo's counterpart is planned, so the undo still holds.
-func settle(x *Decision, i int, rec ActionRecord) error {
+func settle(x *moderation.Decision, i int, rec moderation.ActionRecord) error {
 	if i >= len(x.Actions) {
 		return fmt.Errorf("decision %d lost action %d", x.ID, i)
 	}
-	if x.Actions[i].State == ActionPending {
+	if x.Actions[i].State == moderation.ActionPending {
 		x.Actions[i] = rec
 		return nil
 	}
-	if rec.State != ActionDone || x.UndoneBy == "" {
+	if rec.State != moderation.ActionDone || x.UndoneBy == "" {
 		return nil // superseded and nothing happened: keep what the moderator set
 	}
 	x.Actions[i] = rec
 	switch rec.Type {
-	case ActDelete:
-		x.Actions = append(x.Actions, ActionRecord{Type: ActRestore, State: ActionPending})
-	case ActBan:
-		x.Actions = append(x.Actions, ActionRecord{Type: ActUnban, State: ActionPending})
+	case moderation.ActDelete:
+		x.Actions = append(x.Actions, moderation.ActionRecord{Type: moderation.ActRestore, State: moderation.ActionPending})
+	case moderation.ActBan:
+		x.Actions = append(x.Actions, moderation.ActionRecord{Type: moderation.ActUnban, State: moderation.ActionPending})
 	}
 	return nil
 }
 
 // runAction tries action i until it is done, fails for good, stops being
 // pending (errSuperseded) or ctx ends (ctx's error; it stays pending).
-func (p *Pipeline) runAction(ctx context.Context, a *accountRun, d *Decision, i int) (ActionRecord, error) {
+func (p *Pipeline) runAction(ctx context.Context, a *accountRun, d *moderation.Decision, i int) (moderation.ActionRecord, error) {
 	rec := d.Actions[i]
 	log := p.log.With("account", a.Name, "decision", d.ID, "comment_id", d.Comment.ID, "action", rec.Type)
 	if !a.Conn.Capabilities().Has(rec.Type) {
-		rec.State, rec.Error, rec.At = ActionSkipped, "not supported by the network", p.now()
+		rec.State, rec.Error, rec.At = moderation.ActionSkipped, "not supported by the network", p.now()
 		p.metrics.Actions.WithLabelValues(a.Name, string(rec.Type), OutcomeSkipped).Inc()
 		return rec, nil
 	}
@@ -221,7 +223,7 @@ func (p *Pipeline) runAction(ctx context.Context, a *accountRun, d *Decision, i 
 			if err != nil {
 				return rec, err
 			}
-			if i >= len(cur.Actions) || cur.Actions[i].State != ActionPending || p.held(cur) {
+			if i >= len(cur.Actions) || cur.Actions[i].State != moderation.ActionPending || p.held(cur) {
 				return rec, errSuperseded
 			}
 		}
@@ -230,42 +232,42 @@ func (p *Pipeline) runAction(ctx context.Context, a *accountRun, d *Decision, i 
 		now := p.now()
 		if err == nil {
 			p.setBroken(a, &a.actBroken, false, nil)
-			rec.State, rec.Error, rec.At = ActionDone, "", now
+			rec.State, rec.Error, rec.At = moderation.ActionDone, "", now
 			p.metrics.Actions.WithLabelValues(a.Name, string(rec.Type), OutcomeDone).Inc()
-			if d.DecidedBy == ByAuto && d.Review == nil && (rec.Type == ActDelete || rec.Type == ActBan) {
+			if d.DecidedBy == moderation.ByAuto && d.Review == nil && (rec.Type == moderation.ActDelete || rec.Type == moderation.ActBan) {
 				p.metrics.DecisionLatency.WithLabelValues(a.Name).Observe(now.Sub(d.Comment.Created).Seconds())
 			}
 			log.Info("action done", "attempts", rec.Attempts)
 			return rec, nil
 		}
 		rec.Error = err.Error()
-		class := Classify(err)
+		class := moderation.Classify(err)
 		p.metrics.ConnectorErrors.WithLabelValues(a.Name, string(class)).Inc()
 		switch class {
-		case ClassItem:
-			rec.State, rec.At = ActionFailed, now
+		case moderation.ClassItem:
+			rec.State, rec.At = moderation.ActionFailed, now
 			p.metrics.Actions.WithLabelValues(a.Name, string(rec.Type), OutcomeFailed).Inc()
 			log.Warn("action failed for this item", "err", err)
 			return rec, nil
-		case ClassUnsupported:
-			rec.State, rec.At = ActionSkipped, now
+		case moderation.ClassUnsupported:
+			rec.State, rec.At = moderation.ActionSkipped, now
 			p.metrics.Actions.WithLabelValues(a.Name, string(rec.Type), OutcomeSkipped).Inc()
 			return rec, nil
-		case ClassCredentials:
+		case moderation.ClassCredentials:
 			rec.Attempts-- // not the item's fault
 			p.setBroken(a, &a.actBroken, true, err)
 			continue
 		}
 		p.metrics.Actions.WithLabelValues(a.Name, string(rec.Type), OutcomeRetry).Inc()
 		if rec.Attempts >= p.opts.Retry.MaxRetries {
-			rec.State, rec.At = ActionFailed, now
+			rec.State, rec.At = moderation.ActionFailed, now
 			rec.Error = fmt.Sprintf("gave up after %d attempts: %v", rec.Attempts, err)
 			p.metrics.Actions.WithLabelValues(a.Name, string(rec.Type), OutcomeFailed).Inc()
 			log.Error("action failed", "err", err, "attempts", rec.Attempts)
 			return rec, nil
 		}
 		log.Warn("action will be retried", "err", err, "attempts", rec.Attempts)
-		hint := RetryAfter(err)
+		hint := moderation.RetryAfter(err)
 		if hint == 0 && tries+1 >= attemptsInARow {
 			return rec, errDeferred // still pending, attempts recorded
 		}
@@ -276,24 +278,24 @@ func (p *Pipeline) runAction(ctx context.Context, a *accountRun, d *Decision, i 
 }
 
 // call performs one action on the network.
-func (p *Pipeline) call(a *accountRun, d *Decision, rec ActionRecord) error {
+func (p *Pipeline) call(a *accountRun, d *moderation.Decision, rec moderation.ActionRecord) error {
 	ctx := p.workCtx
 	switch rec.Type {
-	case ActDelete:
+	case moderation.ActDelete:
 		return a.Conn.Delete(ctx, d.Comment.Ref)
-	case ActRestore:
+	case moderation.ActRestore:
 		return a.Conn.Restore(ctx, d.Comment.Ref)
-	case ActBan:
+	case moderation.ActBan:
 		label := ""
 		if len(d.Labels) > 0 {
 			label = d.Labels[0]
 		}
-		return a.Conn.Ban(ctx, d.Comment.Author.ID, BanRequest{
+		return a.Conn.Ban(ctx, d.Comment.Author.ID, moderation.BanRequest{
 			Until: rec.Until, Label: label, Comment: a.Ban.Comment, Visible: a.Ban.Visible})
-	case ActUnban:
+	case moderation.ActUnban:
 		return a.Conn.Unban(ctx, d.Comment.Author.ID)
 	}
-	return fmt.Errorf("unknown action %q: %w", rec.Type, ErrUnsupported)
+	return fmt.Errorf("unknown action %q: %w", rec.Type, moderation.ErrUnsupported)
 }
 
 // maintain refreshes the review gauges.
@@ -378,8 +380,8 @@ var ErrNothingToUndo = errors.New("nothing to undo")
 // Resolve applies a human's decision to a pending review and carries out
 // its actions once. A second call returns ErrAlreadyDecided with the
 // decision as it was decided.
-func (p *Pipeline) Resolve(ctx context.Context, id uint64, v Verdict, banFor time.Duration, by, byName string) (*Decision, error) {
-	if v == Review || v > Ban {
+func (p *Pipeline) Resolve(ctx context.Context, id uint64, v moderation.Verdict, banFor time.Duration, by, byName string) (*moderation.Decision, error) {
+	if v == moderation.Review || v > moderation.Ban {
 		return nil, fmt.Errorf("resolve decision %d: a human decides allow, delete or ban", id)
 	}
 	if banFor < 0 || (banFor > 0 && banFor < time.Minute) {
@@ -394,24 +396,24 @@ func (p *Pipeline) Resolve(ctx context.Context, id uint64, v Verdict, banFor tim
 		return d, fmt.Errorf("resolve decision %d: account %q is not configured", id, d.Comment.Account)
 	}
 	now := p.now()
-	d, err = p.store.Update(id, func(x *Decision) error {
-		if x.Review == nil || x.Review.Status != ReviewPending {
-			return ErrAlreadyDecided
+	d, err = p.store.Update(id, func(x *moderation.Decision) error {
+		if x.Review == nil || x.Review.Status != moderation.ReviewPending {
+			return moderation.ErrAlreadyDecided
 		}
-		x.Review.Status, x.Review.Verdict, x.Review.BanFor = ReviewDecided, v, banFor
+		x.Review.Status, x.Review.Verdict, x.Review.BanFor = moderation.ReviewDecided, v, banFor
 		x.Review.By, x.Review.ByName, x.Review.At = by, byName, now
 		x.Actions = append(x.Actions, p.plan(a, v, banFor, now)...)
 		return nil
 	})
 	if err != nil {
-		if errors.Is(err, ErrAlreadyDecided) {
+		if errors.Is(err, moderation.ErrAlreadyDecided) {
 			cur, _ := p.store.Get(id)
-			return cur, fmt.Errorf("decision %d: %w", id, ErrAlreadyDecided)
+			return cur, fmt.Errorf("decision %d: %w", id, moderation.ErrAlreadyDecided)
 		}
 		return nil, fmt.Errorf("resolve decision %d: %w", id, err)
 	}
 	p.log.Info("review decided", "decision", id, "verdict", v, "by", by, "account", a.Name)
-	if v >= Delete {
+	if v >= moderation.Delete {
 		p.history.MarkViolation(a.Name, d.Comment.Author.ID, d.Comment.Created)
 	}
 	if p.opts.OnDecision != nil {
@@ -422,7 +424,7 @@ func (p *Pipeline) Resolve(ctx context.Context, id uint64, v Verdict, banFor tim
 
 // actNow runs a decision's pending actions before returning, so a
 // moderator sees the outcome.
-func (p *Pipeline) actNow(ctx context.Context, a *accountRun, d *Decision) (*Decision, error) {
+func (p *Pipeline) actNow(ctx context.Context, a *accountRun, d *moderation.Decision) (*moderation.Decision, error) {
 	if !d.HasPendingActions() {
 		return d, nil
 	}
@@ -439,7 +441,7 @@ func (p *Pipeline) actNow(ctx context.Context, a *accountRun, d *Decision) (*Dec
 
 // Undo reverses an automatic (or human) delete/ban: the comment is restored
 // where the network can, the ban lifted.
-func (p *Pipeline) Undo(ctx context.Context, id uint64, by, byName string) (*Decision, error) {
+func (p *Pipeline) Undo(ctx context.Context, id uint64, by, byName string) (*moderation.Decision, error) {
 	d, err := p.store.Get(id)
 	if err != nil {
 		return nil, fmt.Errorf("undo decision %d: %w", id, err)
@@ -451,29 +453,29 @@ func (p *Pipeline) Undo(ctx context.Context, id uint64, by, byName string) (*Dec
 	// An action still on its way is settled by its actor: if it goes
 	// through after this, settle plans the counterpart (see settle).
 	now := p.now()
-	d, err = p.store.Update(id, func(x *Decision) error {
+	d, err = p.store.Update(id, func(x *moderation.Decision) error {
 		if x.UndoneBy != "" {
-			return ErrAlreadyDecided
+			return moderation.ErrAlreadyDecided
 		}
-		var undo []ActionRecord
+		var undo []moderation.ActionRecord
 		for _, act := range x.Actions {
-			if act.State != ActionDone {
+			if act.State != moderation.ActionDone {
 				continue
 			}
 			switch act.Type {
-			case ActDelete:
-				undo = append(undo, ActionRecord{Type: ActRestore, State: ActionPending})
-			case ActBan:
-				undo = append(undo, ActionRecord{Type: ActUnban, State: ActionPending})
+			case moderation.ActDelete:
+				undo = append(undo, moderation.ActionRecord{Type: moderation.ActRestore, State: moderation.ActionPending})
+			case moderation.ActBan:
+				undo = append(undo, moderation.ActionRecord{Type: moderation.ActUnban, State: moderation.ActionPending})
 			}
 		}
 		// Pending ones are no longer wanted.
 		for i := range x.Actions {
-			if x.Actions[i].State == ActionPending {
-				x.Actions[i].State, x.Actions[i].Error, x.Actions[i].At = ActionSkipped, "undone by a moderator", now
+			if x.Actions[i].State == moderation.ActionPending {
+				x.Actions[i].State, x.Actions[i].Error, x.Actions[i].At = moderation.ActionSkipped, "undone by a moderator", now
 			}
 		}
-		if len(undo) == 0 && x.Final() < Delete {
+		if len(undo) == 0 && x.Final() < moderation.Delete {
 			return ErrNothingToUndo
 		}
 		x.Actions = append(x.Actions, undo...)
@@ -481,9 +483,9 @@ func (p *Pipeline) Undo(ctx context.Context, id uint64, by, byName string) (*Dec
 		return nil
 	})
 	if err != nil {
-		if errors.Is(err, ErrAlreadyDecided) {
+		if errors.Is(err, moderation.ErrAlreadyDecided) {
 			cur, _ := p.store.Get(id)
-			return cur, fmt.Errorf("decision %d already undone: %w", id, ErrAlreadyDecided)
+			return cur, fmt.Errorf("decision %d already undone: %w", id, moderation.ErrAlreadyDecided)
 		}
 		return nil, fmt.Errorf("undo decision %d: %w", id, err)
 	}
@@ -492,15 +494,15 @@ func (p *Pipeline) Undo(ctx context.Context, id uint64, by, byName string) (*Dec
 }
 
 // Retry runs a decision's failed actions again.
-func (p *Pipeline) Retry(ctx context.Context, id uint64, by string) (*Decision, error) {
-	d, err := p.store.Update(id, func(x *Decision) error {
+func (p *Pipeline) Retry(ctx context.Context, id uint64, by string) (*moderation.Decision, error) {
+	d, err := p.store.Update(id, func(x *moderation.Decision) error {
 		if x.UndoneBy != "" {
 			return fmt.Errorf("undone by %s: nothing to retry", x.UndoneBy)
 		}
 		n := 0
 		for i := range x.Actions {
-			if x.Actions[i].State == ActionFailed {
-				x.Actions[i].State, x.Actions[i].Attempts = ActionPending, 0
+			if x.Actions[i].State == moderation.ActionFailed {
+				x.Actions[i].State, x.Actions[i].Attempts = moderation.ActionPending, 0
 				n++
 			}
 		}
@@ -549,11 +551,11 @@ func (p *Pipeline) Unban(ctx context.Context, network, author, by string) (int, 
 			errs = append(errs, fmt.Errorf("%s: %w", name, err))
 			continue
 		}
-		if err := p.store.RemoveBan(name, author); err != nil && !errors.Is(err, ErrNotFound) {
+		if err := p.store.RemoveBan(name, author); err != nil && !errors.Is(err, moderation.ErrNotFound) {
 			errs = append(errs, fmt.Errorf("%s: %w", name, err))
 			continue
 		}
-		p.metrics.Actions.WithLabelValues(name, string(ActUnban), OutcomeDone).Inc()
+		p.metrics.Actions.WithLabelValues(name, string(moderation.ActUnban), OutcomeDone).Inc()
 		p.log.Info("author unbanned", "account", name, "author", author, "by", by)
 		n++
 	}
@@ -561,15 +563,17 @@ func (p *Pipeline) Unban(ctx context.Context, network, author, by string) (int, 
 }
 
 // Decision returns one decision.
-func (p *Pipeline) Decision(id uint64) (*Decision, error) { return p.store.Get(id) }
+func (p *Pipeline) Decision(id uint64) (*moderation.Decision, error) { return p.store.Get(id) }
 
 // PendingReviews lists decisions awaiting a human, oldest first.
-func (p *Pipeline) PendingReviews() ([]*Decision, error) { return p.store.PendingReviews("") }
+func (p *Pipeline) PendingReviews() ([]*moderation.Decision, error) {
+	return p.store.PendingReviews("")
+}
 
 // Stats counts decisions made since a time.
-func (p *Pipeline) Stats(since time.Time) (Stats, error) {
-	var s Stats
-	err := p.store.Query(Query{Since: since}, func(d *Decision) error {
+func (p *Pipeline) Stats(since time.Time) (moderation.Stats, error) {
+	var s moderation.Stats
+	err := p.store.Query(moderation.Query{Since: since}, func(d *moderation.Decision) error {
 		s.Add(d)
 		return nil
 	})

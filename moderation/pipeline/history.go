@@ -1,6 +1,8 @@
-package moderation
+package pipeline
 
 import (
+	"github.com/strazh/strazh/moderation"
+
 	"slices"
 	"sync"
 	"time"
@@ -22,7 +24,7 @@ type authorEvent struct {
 
 type fpEntry struct {
 	at time.Time
-	fp Fingerprint
+	fp moderation.Fingerprint
 }
 
 type accountHistory struct {
@@ -56,7 +58,7 @@ func (h *MemoryHistory) account(name string) *accountHistory {
 }
 
 // Record adds a decided comment. violation marks a delete or ban.
-func (h *MemoryHistory) Record(c *Comment, fp Fingerprint, violation bool) {
+func (h *MemoryHistory) Record(c *moderation.Comment, fp moderation.Fingerprint, violation bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	a := h.account(c.Account)
@@ -75,7 +77,7 @@ func (h *MemoryHistory) Record(c *Comment, fp Fingerprint, violation bool) {
 		evs = append(evs[cut:], authorEvent{at: at, violation: violation})
 		a.authors[c.Author.ID] = evs
 	}
-	if fp != (Fingerprint{}) {
+	if fp != (moderation.Fingerprint{}) {
 		a.addFingerprint(at, fp)
 	}
 }
@@ -98,7 +100,7 @@ func (h *MemoryHistory) MarkViolation(account, author string, at time.Time) {
 
 func fpKey(pos int, v uint32) uint64 { return uint64(pos)<<32 | uint64(v) }
 
-func (a *accountHistory) addFingerprint(at time.Time, fp Fingerprint) {
+func (a *accountHistory) addFingerprint(at time.Time, fp moderation.Fingerprint) {
 	slot := a.fpNext
 	if len(a.fps) < maxFingerprints {
 		a.fps = append(a.fps, fpEntry{})
@@ -164,8 +166,8 @@ const MaxSimilar = 256
 // Similar implements History. It looks only at entries sharing at least one
 // MinHash value with fp, the newest 4×MaxSimilar per position, and stops
 // counting at MaxSimilar.
-func (h *MemoryHistory) Similar(account string, fp Fingerprint, minSimilarity float64, since time.Time) int {
-	if fp == (Fingerprint{}) {
+func (h *MemoryHistory) Similar(account string, fp moderation.Fingerprint, minSimilarity float64, since time.Time) int {
+	if fp == (moderation.Fingerprint{}) {
 		return 0
 	}
 	h.mu.RLock()

@@ -1,4 +1,4 @@
-package moderation
+package pipeline
 
 import (
 	"runtime"

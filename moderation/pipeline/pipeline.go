@@ -1,6 +1,8 @@
-package moderation
+package pipeline
 
 import (
+	"github.com/strazh/strazh/moderation"
+
 	"context"
 	"errors"
 	"fmt"
@@ -21,22 +23,22 @@ type BanDefaults struct {
 type Account struct {
 	Name     string
 	Network  string
-	Conn     Connector
+	Conn     moderation.Connector
 	Backfill bool // moderate comments created before the first start too
 	Ban      BanDefaults
 }
 
 // Options configure a Pipeline. Store and at least one account are required.
 type Options struct {
-	Store    Store
-	Reviewer Reviewer // nil: reviews wait in the store for `strazh review`
+	Store    moderation.Store
+	Reviewer moderation.Reviewer // nil: reviews wait in the store for `strazh review`
 	Logger   *slog.Logger
 	Metrics  *Metrics // nil: not exported
 	DryRun   bool     // decide and record, act on nothing
 	// QueueSize is how many fetched batches may wait per account before the
 	// reader stops asking the network for more (back-pressure). Default 4.
 	QueueSize int
-	Retry     RetryPolicy
+	Retry     moderation.RetryPolicy
 	// CredentialsRecheck is how long actions of an account with broken
 	// credentials wait before trying again. Default 1 minute.
 	CredentialsRecheck time.Duration
@@ -51,14 +53,14 @@ type Options struct {
 	Now           func() time.Time
 	// OnDecision, if set, sees every decision once recorded and again after
 	// its actions ran (the demo's live view). It must not block.
-	OnDecision func(*Decision)
+	OnDecision func(*moderation.Decision)
 }
 
 // Pipeline reads every account, decides with the rule engine, records the
 // decision, acts and hands doubtful cases to a human.
 type Pipeline struct {
 	opts     Options
-	store    Store
+	store    moderation.Store
 	log      *slog.Logger
 	metrics  *Metrics
 	engine   atomic.Pointer[engineBox]
@@ -78,7 +80,7 @@ type Pipeline struct {
 	dryRun     atomic.Bool
 }
 
-type engineBox struct{ e Evaluator }
+type engineBox struct{ e moderation.Evaluator }
 
 type accountRun struct {
 	Account
@@ -95,12 +97,12 @@ type accountRun struct {
 }
 
 type batch struct {
-	updates []Update
+	updates []moderation.Update
 	cursor  []byte
 }
 
 // New checks the options and builds a pipeline; it does no I/O.
-func New(opts Options, engine Evaluator, accounts []Account) (*Pipeline, error) {
+func New(opts Options, engine moderation.Evaluator, accounts []Account) (*Pipeline, error) {
 	if opts.Store == nil {
 		return nil, errors.New("moderation: no store")
 	}
@@ -116,8 +118,8 @@ func New(opts Options, engine Evaluator, accounts []Account) (*Pipeline, error) 
 	if opts.QueueSize <= 0 {
 		opts.QueueSize = 4
 	}
-	if opts.Retry == (RetryPolicy{}) {
-		opts.Retry = DefaultRetryPolicy()
+	if opts.Retry == (moderation.RetryPolicy{}) {
+		opts.Retry = moderation.DefaultRetryPolicy()
 	}
 	if opts.CredentialsRecheck <= 0 {
 		opts.CredentialsRecheck = time.Minute
@@ -171,15 +173,15 @@ func New(opts Options, engine Evaluator, accounts []Account) (*Pipeline, error) 
 // increases see the first failure after a start.
 func (p *Pipeline) initSeries(account string) {
 	m := p.metrics
-	for v := Allow; v <= Ban; v++ {
+	for v := moderation.Allow; v <= moderation.Ban; v++ {
 		m.Processed.WithLabelValues(account, v.String())
 	}
-	for _, act := range []ActionType{ActDelete, ActBan, ActUnban, ActRestore} {
+	for _, act := range []moderation.ActionType{moderation.ActDelete, moderation.ActBan, moderation.ActUnban, moderation.ActRestore} {
 		for _, o := range []string{OutcomeDone, OutcomeFailed, OutcomeRetry, OutcomeSkipped} {
 			m.Actions.WithLabelValues(account, string(act), o)
 		}
 	}
-	for _, c := range []ErrorClass{ClassRetry, ClassCredentials, ClassItem, ClassUnsupported} {
+	for _, c := range []moderation.ErrorClass{moderation.ClassRetry, moderation.ClassCredentials, moderation.ClassItem, moderation.ClassUnsupported} {
 		m.ConnectorErrors.WithLabelValues(account, string(c))
 	}
 	m.CredentialsBad.WithLabelValues(account).Set(0)
@@ -191,11 +193,11 @@ func (p *Pipeline) initSeries(account string) {
 
 // SetReviewer sets the human reviewer; call it before Run (the reviewer
 // usually needs the pipeline itself, so it is made after New).
-func (p *Pipeline) SetReviewer(r Reviewer) { p.opts.Reviewer = r }
+func (p *Pipeline) SetReviewer(r moderation.Reviewer) { p.opts.Reviewer = r }
 
 // SetEngine swaps the rule engine (SIGHUP reload); comments being decided
 // finish with the old one.
-func (p *Pipeline) SetEngine(e Evaluator) { p.engine.Store(&engineBox{e}) }
+func (p *Pipeline) SetEngine(e moderation.Evaluator) { p.engine.Store(&engineBox{e}) }
 
 // History exposes what the rule engine's context conditions see.
 func (p *Pipeline) History() *MemoryHistory { return p.history }
@@ -237,9 +239,9 @@ func (p *Pipeline) Run(ctx context.Context) error {
 // loadHistory rebuilds the in-memory history from recent decisions.
 func (p *Pipeline) loadHistory() error {
 	since := p.now().Add(-p.opts.HistoryWindow)
-	return p.store.Query(Query{Since: since}, func(d *Decision) error {
+	return p.store.Query(moderation.Query{Since: since}, func(d *moderation.Decision) error {
 		f := d.Final()
-		p.history.Record(&d.Comment, Fingerprint{}, f == Delete || f == Ban)
+		p.history.Record(&d.Comment, moderation.Fingerprint{}, f == moderation.Delete || f == moderation.Ban)
 		if a := p.accounts[d.Comment.Account]; a != nil {
 			a.recent.add(d.Comment.ID, d.Version)
 		}
@@ -260,7 +262,7 @@ func (p *Pipeline) read(ctx context.Context, a *accountRun) {
 			return
 		}
 		p.connectorError(a, "connect", err, log)
-		if !sleep(ctx, p.opts.Retry.Wait(attempt, RetryAfter(err))) {
+		if !sleep(ctx, p.opts.Retry.Wait(attempt, moderation.RetryAfter(err))) {
 			return
 		}
 	}
@@ -284,7 +286,7 @@ func (p *Pipeline) read(ctx context.Context, a *accountRun) {
 			}
 			failures++
 			p.connectorError(a, "fetch", err, log)
-			if !sleep(ctx, p.opts.Retry.Wait(failures, RetryAfter(err))) {
+			if !sleep(ctx, p.opts.Retry.Wait(failures, moderation.RetryAfter(err))) {
 				return
 			}
 			continue
@@ -306,9 +308,9 @@ func (p *Pipeline) read(ctx context.Context, a *accountRun) {
 }
 
 func (p *Pipeline) connectorError(a *accountRun, op string, err error, log *slog.Logger) {
-	class := Classify(err)
+	class := moderation.Classify(err)
 	p.metrics.ConnectorErrors.WithLabelValues(a.Name, string(class)).Inc()
-	if class == ClassCredentials {
+	if class == moderation.ClassCredentials {
 		p.setBroken(a, &a.readBroken, true, err)
 		return
 	}
@@ -343,8 +345,8 @@ func (p *Pipeline) setBroken(a *accountRun, flag *atomic.Bool, broken bool, err 
 // flood costs fewer disk syncs, not more.
 func (p *Pipeline) decide(a *accountRun) {
 	defer close(a.actions)
-	var res Result
-	ds := make([]*Decision, 0, 64)
+	var res moderation.Result
+	ds := make([]*moderation.Decision, 0, 64)
 	for b := range a.queue {
 		ds = ds[:0]
 		cursor := b.cursor
@@ -371,17 +373,17 @@ func (p *Pipeline) decide(a *accountRun) {
 // maxCommit bounds how many decisions one transaction records.
 const maxCommit = 2048
 
-func (p *Pipeline) decideBatch(a *accountRun, b batch, ds []*Decision, res *Result) []*Decision {
+func (p *Pipeline) decideBatch(a *accountRun, b batch, ds []*moderation.Decision, res *moderation.Result) []*moderation.Decision {
 	for i := range b.updates {
 		u := &b.updates[i]
 		switch u.Type {
-		case UpdateComment, UpdateRestored:
+		case moderation.UpdateComment, moderation.UpdateRestored:
 			if d := p.decideComment(a, &u.Comment, res); d != nil {
 				ds = append(ds, d)
 			}
-		case UpdateBlocked:
+		case moderation.UpdateBlocked:
 			p.syncBan(a, u, true)
-		case UpdateUnblocked:
+		case moderation.UpdateUnblocked:
 			p.syncBan(a, u, false)
 		}
 	}
@@ -390,8 +392,8 @@ func (p *Pipeline) decideBatch(a *accountRun, b batch, ds []*Decision, res *Resu
 
 // commit records a batch with its cursor, retrying the store until it works:
 // losing a batch would skip comments, and the cursor must not move past them.
-func (p *Pipeline) commit(a *accountRun, ds []*Decision, cursor []byte) {
-	var recorded []*Decision
+func (p *Pipeline) commit(a *accountRun, ds []*moderation.Decision, cursor []byte) {
+	var recorded []*moderation.Decision
 	for attempt := 1; ; attempt++ {
 		var err error
 		recorded, err = p.store.Commit(a.Name, ds, cursor)
@@ -411,7 +413,7 @@ func (p *Pipeline) commit(a *accountRun, ds []*Decision, cursor []byte) {
 	}
 }
 
-func (p *Pipeline) afterRecord(a *accountRun, d *Decision) {
+func (p *Pipeline) afterRecord(a *accountRun, d *moderation.Decision) {
 	final := d.Final()
 	p.metrics.Processed.WithLabelValues(a.Name, final.String()).Inc()
 	for _, m := range d.Matches {
@@ -420,7 +422,7 @@ func (p *Pipeline) afterRecord(a *accountRun, d *Decision) {
 	if p.opts.OnDecision != nil {
 		p.opts.OnDecision(d)
 	}
-	if d.Review != nil && d.Review.Status == ReviewPending && p.opts.Reviewer != nil {
+	if d.Review != nil && d.Review.Status == moderation.ReviewPending && p.opts.Reviewer != nil {
 		if err := p.opts.Reviewer.Submit(p.workCtx, d); err != nil {
 			p.log.Error("reviewer did not take the review; it stays pending", "decision", d.ID, "err", err)
 		}
@@ -438,7 +440,7 @@ func (p *Pipeline) afterRecord(a *accountRun, d *Decision) {
 }
 
 // decideComment evaluates one comment; nil means nothing to record.
-func (p *Pipeline) decideComment(a *accountRun, c *Comment, res *Result) *Decision {
+func (p *Pipeline) decideComment(a *accountRun, c *moderation.Comment, res *moderation.Result) *moderation.Decision {
 	c.Account = a.Name
 	if c.Network == "" {
 		c.Network = a.Network
@@ -461,10 +463,10 @@ func (p *Pipeline) decideComment(a *accountRun, c *Comment, res *Result) *Decisi
 		return nil
 	}
 	a.recent.add(c.ID, version)
-	d := &Decision{Comment: *c, Version: version, DecidedBy: ByAuto, DecidedAt: now, DryRun: p.dryRun.Load()}
+	d := &moderation.Decision{Comment: *c, Version: version, DecidedBy: moderation.ByAuto, DecidedAt: now, DryRun: p.dryRun.Load()}
 	if c.Author.Exempt() {
-		d.Verdict = Allow
-		d.Matches = []Match{{Rule: "author.exempt", Action: Allow, Reason: "author is the page or one of its managers"}}
+		d.Verdict = moderation.Allow
+		d.Matches = []moderation.Match{{Rule: "author.exempt", Action: moderation.Allow, Reason: "author is the page or one of its managers"}}
 		return d
 	}
 	res.Reset()
@@ -473,35 +475,35 @@ func (p *Pipeline) decideComment(a *accountRun, c *Comment, res *Result) *Decisi
 		// One strange comment must not stop the account: a human looks.
 		p.log.Error("rule engine failed on a comment; sent to review", "account", a.Name, "comment_id", c.ID, "err", err)
 		res.Reset()
-		res.Verdict = Review
-		res.Matches = append(res.Matches, Match{Rule: "engine.error", Action: Review, Reason: "the rule engine failed on this comment"})
+		res.Verdict = moderation.Review
+		res.Matches = append(res.Matches, moderation.Match{Rule: "engine.error", Action: moderation.Review, Reason: "the rule engine failed on this comment"})
 	}
 	p.metrics.EvaluateDuration.Observe(time.Since(start).Seconds())
 	d.Verdict, d.BanFor, d.Urgent = res.Verdict, res.BanFor, res.Urgent
-	if d.Verdict == Ban && d.BanFor == 0 {
+	if d.Verdict == moderation.Ban && d.BanFor == 0 {
 		d.BanFor = a.Ban.Duration // the rule gives no length: the account's default
 	}
 	if len(res.Labels) > 0 {
 		d.Labels = append([]string(nil), res.Labels...)
 	}
 	if len(res.Matches) > 0 {
-		d.Matches = append([]Match(nil), res.Matches...)
+		d.Matches = append([]moderation.Match(nil), res.Matches...)
 	}
 	switch {
-	case d.Verdict == Review:
-		d.Review = &ReviewState{Status: ReviewPending}
-	case d.Verdict >= Delete && p.paused.Load():
+	case d.Verdict == moderation.Review:
+		d.Review = &moderation.ReviewState{Status: moderation.ReviewPending}
+	case d.Verdict >= moderation.Delete && p.paused.Load():
 		// Paused: a human decides what the rules would have done alone.
-		d.Review = &ReviewState{Status: ReviewPending}
-	case d.Verdict >= Delete:
+		d.Review = &moderation.ReviewState{Status: moderation.ReviewPending}
+	case d.Verdict >= moderation.Delete:
 		d.Actions = p.plan(a, d.Verdict, d.BanFor, now)
 	}
-	p.history.Record(c, res.Fingerprint, d.Final() >= Delete)
+	p.history.Record(c, res.Fingerprint, d.Final() >= moderation.Delete)
 	return d
 }
 
 // evaluate runs the rule engine, turning a panic into an error.
-func (p *Pipeline) evaluate(c *Comment, res *Result) (err error) {
+func (p *Pipeline) evaluate(c *moderation.Comment, res *moderation.Result) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v", r)
@@ -514,35 +516,35 @@ func (p *Pipeline) evaluate(c *Comment, res *Result) (err error) {
 // plan lists the actions a verdict needs, pending (or skipped in dry run).
 // banFor 0 is forever; the rule engine's 0 ("the rule gives no length")
 // is turned into the account's default before this.
-func (p *Pipeline) plan(a *accountRun, v Verdict, banFor time.Duration, now time.Time) []ActionRecord {
-	if v < Delete {
+func (p *Pipeline) plan(a *accountRun, v moderation.Verdict, banFor time.Duration, now time.Time) []moderation.ActionRecord {
+	if v < moderation.Delete {
 		return nil
 	}
-	state := ActionPending
+	state := moderation.ActionPending
 	if p.dryRun.Load() {
-		state = ActionSkipped
+		state = moderation.ActionSkipped
 	}
-	acts := []ActionRecord{{Type: ActDelete, State: state}}
-	if v == Ban {
+	acts := []moderation.ActionRecord{{Type: moderation.ActDelete, State: state}}
+	if v == moderation.Ban {
 		var until time.Time
 		if banFor > 0 {
 			until = now.Add(banFor)
 		}
-		acts = append(acts, ActionRecord{Type: ActBan, State: state, Until: until})
+		acts = append(acts, moderation.ActionRecord{Type: moderation.ActBan, State: state, Until: until})
 	}
 	return acts
 }
 
 // syncBan mirrors a ban made or lifted by hand in the network.
-func (p *Pipeline) syncBan(a *accountRun, u *Update, blocked bool) {
+func (p *Pipeline) syncBan(a *accountRun, u *moderation.Update, blocked bool) {
 	var err error
 	if blocked {
-		err = p.store.PutBan(BlacklistEntry{Account: a.Name, Network: a.Network, Author: u.Author,
-			Until: u.Until, Reason: u.Reason, By: ByNetwork + ":" + u.By, At: p.now()})
+		err = p.store.PutBan(moderation.BlacklistEntry{Account: a.Name, Network: a.Network, Author: u.Author,
+			Until: u.Until, Reason: u.Reason, By: moderation.ByNetwork + ":" + u.By, At: p.now()})
 	} else {
 		err = p.store.RemoveBan(a.Name, u.Author.ID)
 	}
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	if err != nil && !errors.Is(err, moderation.ErrNotFound) {
 		p.log.Error("cannot mirror a ban made in the network", "account", a.Name, "author", u.Author.ID, "err", err)
 	}
 }

@@ -1,6 +1,8 @@
-package moderation_test
+package pipeline_test
 
 import (
+	"github.com/strazh/strazh/moderation/pipeline"
+
 	"context"
 	"path/filepath"
 	"strconv"
@@ -95,11 +97,11 @@ func BenchmarkPipeline_PerComment(b *testing.B) {
 			conn.prepare()
 			var done atomic.Int64
 			finished := make(chan struct{})
-			p, err := moderation.New(moderation.Options{Store: db, QueueSize: 4, OnDecision: func(*moderation.Decision) {
+			p, err := pipeline.New(pipeline.Options{Store: db, QueueSize: 4, OnDecision: func(*moderation.Decision) {
 				if done.Add(1) == int64(b.N) {
 					close(finished)
 				}
-			}}, allowEngine{}, []moderation.Account{{Name: "page", Network: "bench", Conn: conn}})
+			}}, allowEngine{}, []pipeline.Account{{Name: "page", Network: "bench", Conn: conn}})
 			if err != nil {
 				b.Fatal(err)
 			}

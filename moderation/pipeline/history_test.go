@@ -1,6 +1,8 @@
-package moderation
+package pipeline
 
 import (
+	"github.com/strazh/strazh/moderation"
+
 	"testing"
 	"time"
 )
@@ -8,11 +10,11 @@ import (
 func TestMemoryHistory_CountsWithinTheWindow(t *testing.T) {
 	h := NewMemoryHistory(24 * time.Hour)
 	t0 := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
-	fp := Fingerprint{1, 2, 3, 4, 5, 6, 7, 8}
-	near := Fingerprint{1, 2, 3, 4, 5, 6, 70, 80} // 6 of 8 equal
-	other := Fingerprint{11, 12, 13, 14, 15, 16, 17, 18}
-	add := func(author string, at time.Time, f Fingerprint, violation bool) {
-		h.Record(&Comment{Account: "page", Author: Author{ID: author}, Created: at}, f, violation)
+	fp := moderation.Fingerprint{1, 2, 3, 4, 5, 6, 7, 8}
+	near := moderation.Fingerprint{1, 2, 3, 4, 5, 6, 70, 80} // 6 of 8 equal
+	other := moderation.Fingerprint{11, 12, 13, 14, 15, 16, 17, 18}
+	add := func(author string, at time.Time, f moderation.Fingerprint, violation bool) {
+		h.Record(&moderation.Comment{Account: "page", Author: moderation.Author{ID: author}, Created: at}, f, violation)
 	}
 	add("u1", t0, fp, false)
 	add("u2", t0.Add(time.Minute), near, true)
@@ -46,9 +48,9 @@ func TestMemoryHistory_CountsWithinTheWindow(t *testing.T) {
 func TestMemoryHistory_RingEvictsOldestAndStaysBounded(t *testing.T) {
 	h := NewMemoryHistory(24 * time.Hour)
 	t0 := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
-	fp := Fingerprint{1, 2, 3, 4, 5, 6, 7, 8}
+	fp := moderation.Fingerprint{1, 2, 3, 4, 5, 6, 7, 8}
 	for i := range maxFingerprints + 100 {
-		h.Record(&Comment{Account: "page", Author: Author{ID: "u"}, Created: t0.Add(time.Duration(i) * time.Millisecond)}, fp, false)
+		h.Record(&moderation.Comment{Account: "page", Author: moderation.Author{ID: "u"}, Created: t0.Add(time.Duration(i) * time.Millisecond)}, fp, false)
 	}
 	if n := h.Similar("page", fp, 1, t0); n != MaxSimilar {
 		t.Errorf("Similar = %d, want the cap %d", n, MaxSimilar)
@@ -64,13 +66,13 @@ func TestMemoryHistory_RingEvictsOldestAndStaysBounded(t *testing.T) {
 func BenchmarkMemoryHistory_SimilarFlood(b *testing.B) {
 	h := NewMemoryHistory(24 * time.Hour)
 	t0 := time.Now()
-	fp := Fingerprint{1, 2, 3, 4, 5, 6, 7, 8}
+	fp := moderation.Fingerprint{1, 2, 3, 4, 5, 6, 7, 8}
 	for range maxFingerprints {
-		h.Record(&Comment{Account: "page", Author: Author{ID: "u"}, Created: t0}, fp, false)
+		h.Record(&moderation.Comment{Account: "page", Author: moderation.Author{ID: "u"}, Created: t0}, fp, false)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		h.Record(&Comment{Account: "page", Author: Author{ID: "u"}, Created: t0}, fp, false)
+		h.Record(&moderation.Comment{Account: "page", Author: moderation.Author{ID: "u"}, Created: t0}, fp, false)
 		h.Similar("page", fp, 0.8, t0.Add(-time.Hour))
 	}
 }

@@ -1,6 +1,8 @@
-package moderation_test
+package pipeline_test
 
 import (
+	"github.com/strazh/strazh/moderation/pipeline"
+
 	"context"
 	"errors"
 	"path/filepath"
@@ -72,14 +74,14 @@ type harness struct {
 	t      *testing.T
 	net    *simtest.Server
 	db     *store.DB
-	pipe   *moderation.Pipeline
+	pipe   *pipeline.Pipeline
 	rev    *reviewRecorder
 	cancel context.CancelFunc
 	done   chan struct{}
 	dir    string
 }
 
-func newHarness(t *testing.T, net *simtest.Server, dir string, tune func(*moderation.Options, *moderation.Account)) *harness {
+func newHarness(t *testing.T, net *simtest.Server, dir string, tune func(*pipeline.Options, *pipeline.Account)) *harness {
 	t.Helper()
 	t.Setenv("SIM_TOKEN", simtest.Token)
 	db, err := store.Open(filepath.Join(dir, "strazh.db"), &store.Options{NoSync: true})
@@ -93,14 +95,14 @@ func newHarness(t *testing.T, net *simtest.Server, dir string, tune func(*modera
 		t.Fatal(err)
 	}
 	rev := &reviewRecorder{}
-	opts := moderation.Options{Store: db, Reviewer: rev, RescanEvery: 50 * time.Millisecond,
+	opts := pipeline.Options{Store: db, Reviewer: rev, RescanEvery: 50 * time.Millisecond,
 		CredentialsRecheck: 50 * time.Millisecond, ShutdownGrace: time.Second,
 		Retry: moderation.RetryPolicy{InitialInterval: 5 * time.Millisecond, MaxInterval: 20 * time.Millisecond, MaxRetries: 3}}
-	acc := moderation.Account{Name: "page", Network: "sim", Conn: conn}
+	acc := pipeline.Account{Name: "page", Network: "sim", Conn: conn}
 	if tune != nil {
 		tune(&opts, &acc)
 	}
-	p, err := moderation.New(opts, keywordEngine{}, []moderation.Account{acc})
+	p, err := pipeline.New(opts, keywordEngine{}, []pipeline.Account{acc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +224,7 @@ func TestPipeline_Run_SkipsCommentsFromBeforeTheFirstStart(t *testing.T) {
 			net := simtest.New()
 			defer net.Close()
 			old := net.PostAt("p1", "u1", "Анна", "DELETE old", time.Now().Add(-time.Hour))
-			h := newHarness(t, net, t.TempDir(), func(_ *moderation.Options, a *moderation.Account) { a.Backfill = backfill })
+			h := newHarness(t, net, t.TempDir(), func(_ *pipeline.Options, a *pipeline.Account) { a.Backfill = backfill })
 			marker := net.Post("p1", "u2", "Борис", "new")
 			eventually(t, "new comment decided", h.decided(marker, 1))
 			if got := len(h.decisions(old)); got != map[bool]int{false: 0, true: 1}[backfill] {
@@ -357,7 +359,7 @@ func TestPipeline_Pause_SendsWouldBeDeletionsToReview(t *testing.T) {
 func TestPipeline_Run_DryRunActsOnNothing(t *testing.T) {
 	net := simtest.New()
 	defer net.Close()
-	h := newHarness(t, net, t.TempDir(), func(o *moderation.Options, _ *moderation.Account) { o.DryRun = true })
+	h := newHarness(t, net, t.TempDir(), func(o *pipeline.Options, _ *pipeline.Account) { o.DryRun = true })
 	id := net.Post("p1", "u1", "Анна", "BAN me")
 	eventually(t, "decided", h.decided(id, 1))
 	d := h.decisions(id)[0]
@@ -372,7 +374,7 @@ func TestPipeline_Run_RestartResumesPendingActionsAndCursor(t *testing.T) {
 	dir := t.TempDir()
 	// The network refuses deletes while the first instance runs.
 	net.FailNext("/api/comments/delete", 1000, 500, 0)
-	h := newHarness(t, net, dir, func(o *moderation.Options, _ *moderation.Account) {
+	h := newHarness(t, net, dir, func(o *pipeline.Options, _ *pipeline.Account) {
 		o.Retry = moderation.RetryPolicy{InitialInterval: time.Hour, MaxInterval: time.Hour, MaxRetries: 100}
 	})
 	id := net.Post("p1", "u1", "Анна", "DELETE me")
@@ -449,8 +451,8 @@ func TestPipeline_Run_BackPressureStopsReading(t *testing.T) {
 	defer db.Close()
 	conn := &countingConn{floodConn: floodConn{n: 1 << 30, batch: 10, text: "flood"}}
 	gate := gateEngine{gate: make(chan struct{})}
-	p, err := moderation.New(moderation.Options{Store: db, QueueSize: 2}, gate,
-		[]moderation.Account{{Name: "page", Network: "bench", Conn: conn, Backfill: true}})
+	p, err := pipeline.New(pipeline.Options{Store: db, QueueSize: 2}, gate,
+		[]pipeline.Account{{Name: "page", Network: "bench", Conn: conn, Backfill: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -474,7 +476,7 @@ func TestPipeline_Run_BackPressureStopsReading(t *testing.T) {
 func TestPipeline_BanLength_RuleDefaultAndHumanForever(t *testing.T) {
 	net := simtest.New()
 	defer net.Close()
-	h := newHarness(t, net, t.TempDir(), func(_ *moderation.Options, a *moderation.Account) {
+	h := newHarness(t, net, t.TempDir(), func(_ *pipeline.Options, a *pipeline.Account) {
 		a.Ban.Duration = 720 * time.Hour
 	})
 	net.Post("p1", "u1", "Анна", "BAN me") // the keyword rule gives no length
@@ -493,7 +495,7 @@ func TestPipeline_BanLength_RuleDefaultAndHumanForever(t *testing.T) {
 }
 
 // slowRetries keeps a failing action retrying for a long time.
-func slowRetries(o *moderation.Options, _ *moderation.Account) {
+func slowRetries(o *pipeline.Options, _ *pipeline.Account) {
 	o.Retry = moderation.RetryPolicy{InitialInterval: 20 * time.Millisecond, MaxInterval: 20 * time.Millisecond, MaxRetries: 1000}
 }
 
@@ -581,7 +583,7 @@ func TestPipeline_Run_EnginePanicGoesToReview(t *testing.T) {
 func TestPipeline_Run_OneFailingItemDoesNotHoldTheOthers(t *testing.T) {
 	net := simtest.New()
 	defer net.Close()
-	h := newHarness(t, net, t.TempDir(), func(o *moderation.Options, _ *moderation.Account) {
+	h := newHarness(t, net, t.TempDir(), func(o *pipeline.Options, _ *pipeline.Account) {
 		o.Retry = moderation.RetryPolicy{InitialInterval: 200 * time.Millisecond, MaxInterval: time.Second, MaxRetries: 100}
 		o.RescanEvery = time.Hour // only the deferral lets the next one through
 	})

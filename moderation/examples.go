@@ -121,3 +121,50 @@ func ExampleFromDecision(d *Decision) (Example, bool) {
 	}
 	return ex, true
 }
+
+// ModelVersion is one version of the page's learned model, kept with its
+// metrics so that an operator can see it and roll back to it.
+type ModelVersion struct {
+	Version  uint64    `json:"version"` // assigned by the store, increasing; 0 is the shipped model
+	Created  time.Time `json:"created"`
+	Examples int       `json:"examples"` // page examples it learned from
+	// Seen is the newest decision ID among them: examples of later
+	// decisions are new to this version.
+	Seen    uint64                  `json:"seen"`
+	Metrics map[string]LabelMetrics `json:"metrics"` // on held-out page examples
+	// Baseline holds the metrics of the version that was live, on the
+	// same held-out examples, when this one was made.
+	Baseline map[string]LabelMetrics `json:"baseline,omitempty"`
+	Base     uint64                  `json:"base"`           // the version live when it was made
+	Note     string                  `json:"note,omitempty"` // why it went live or not
+	Size     int                     `json:"size"`           // bytes of the serialised model
+	By       string                  `json:"by,omitempty"`   // "schedule", "cli:anna", "rollback"
+}
+
+// LabelMetrics measure a model on one label's held-out examples, scored at
+// 0.5.
+type LabelMetrics struct {
+	Examples  int     `json:"examples"`
+	Positives int     `json:"positives"`
+	Precision float64 `json:"precision"`
+	Recall    float64 `json:"recall"`
+	F1        float64 `json:"f1"`
+	LogLoss   float64 `json:"log_loss"`
+}
+
+// ModelVersions keeps the model's versions (implemented by
+// moderation/store). Version 0 is the shipped model, never stored.
+type ModelVersions interface {
+	// SaveModel stores a new version with its serialised model and
+	// returns it with Version assigned; live makes it the live one in the
+	// same transaction.
+	SaveModel(v ModelVersion, blob []byte, live bool) (ModelVersion, error)
+	// ModelVersions lists the kept versions, oldest first.
+	ModelVersions() ([]ModelVersion, error)
+	// LoadModel returns one version and its bytes (ErrNotFound).
+	LoadModel(version uint64) (ModelVersion, []byte, error)
+	// LiveModel is the live version, 0 for the shipped model.
+	LiveModel() (uint64, error)
+	// SetLiveModel makes a kept version (or 0) the live one (ErrNotFound).
+	SetLiveModel(version uint64) error
+}

@@ -137,6 +137,7 @@ type ModelVersion struct {
 	Baseline map[string]LabelMetrics `json:"baseline,omitempty"`
 	Base     uint64                  `json:"base"`           // the version live when it was made
 	Note     string                  `json:"note,omitempty"` // why it went live or not
+	WentLive bool                    `json:"went_live"`      // it passed the go-live rule when made
 	Size     int                     `json:"size"`           // bytes of the serialised model
 	By       string                  `json:"by,omitempty"`   // "schedule", "cli:anna", "rollback"
 }

@@ -60,6 +60,9 @@ func DefaultConfig() Config {
 
 // Errors of Refit and Rollback.
 var (
+	// errNotKept: the store chose not to keep an example (a replay's
+	// moderator knows only some labels).
+	errNotKept = errors.New("example not kept")
 	ErrTooFew  = errors.New("too few examples to learn from")
 	ErrRunning = errors.New("a refit is already running")
 )
@@ -191,7 +194,9 @@ func (l *Learner) Record(d *moderation.Decision) error {
 	if !ok {
 		return nil
 	}
-	if err := l.ex.PutExample(ex); err != nil {
+	if err := l.ex.PutExample(ex); errors.Is(err, errNotKept) {
+		return nil
+	} else if err != nil {
 		return err
 	}
 	l.learned.Add(1)

@@ -32,7 +32,7 @@ func (s *swaps) last() (Model, uint64) {
 	return s.models[len(s.models)-1], s.versions[len(s.versions)-1]
 }
 
-func newLearner(t *testing.T, cfg Config, tr *wordTrainer, st *memStore) (*Learner, *swaps) {
+func newLearner(t *testing.T, cfg Config, tr *wordTrainer, st *MemStore) (*Learner, *swaps) {
 	t.Helper()
 	sw := &swaps{}
 	l, err := New(cfg, Deps{Examples: st, Versions: st, Trainer: tr, Swap: sw.swap,
@@ -69,7 +69,7 @@ func page(t *testing.T, l *Learner, from, n int) {
 }
 
 func TestLearner_Record_OnlyHumanDecisions(t *testing.T) {
-	st := newMemStore()
+	st := NewMemStore()
 	l, _ := newLearner(t, Config{After: 100}, &wordTrainer{}, st)
 	auto := &moderation.Decision{ID: 1, Comment: moderation.Comment{Text: "хм"}, Verdict: moderation.Delete, DecidedBy: moderation.ByAuto,
 		Matches: []moderation.Match{{Label: "obscenity", Action: moderation.Delete}}}
@@ -89,7 +89,7 @@ func TestLearner_Record_OnlyHumanDecisions(t *testing.T) {
 }
 
 func TestLearner_Refit_GoesLiveAndSwaps(t *testing.T) {
-	st := newMemStore()
+	st := NewMemStore()
 	tr := &wordTrainer{base: map[string][]string{"toxic": {"дурак"}}}
 	l, sw := newLearner(t, Config{After: 30, MinExamples: 10}, tr, st)
 	if _, v := sw.last(); v != 0 {
@@ -114,11 +114,11 @@ func TestLearner_Refit_GoesLiveAndSwaps(t *testing.T) {
 		t.Errorf("live model forgot the shipped data: %.2f", s)
 	}
 	tm := v.Metrics["toxic"]
-	if tm.Examples != 15 || tm.Positives != 5 || tm.F1 != 1 || v.Baseline["toxic"].F1 != 0 || v.Examples != 30 || v.Seen != 30 {
-		t.Errorf("version metrics %+v baseline %+v examples %d seen %d; want the newest half (15, 5 positive) held out", tm, v.Baseline["toxic"], v.Examples, v.Seen)
+	if tm.Examples != 6 || tm.Positives != 2 || tm.F1 != 1 || v.Baseline["toxic"].F1 != 0 || v.Examples != 30 || v.Seen != 30 || !v.WentLive {
+		t.Errorf("version metrics %+v baseline %+v examples %d seen %d; want the newest fifth (6, 2 positive) held out", tm, v.Baseline["toxic"], v.Examples, v.Seen)
 	}
-	if tr.sizes[0] != 15 || tr.sizes[1] != 30 {
-		t.Errorf("adapted on %v examples, want 15 (without the held-out) then all 30", tr.sizes)
+	if tr.sizes[0] != 24 || tr.sizes[1] != 30 {
+		t.Errorf("adapted on %v examples, want 24 (without the held-out) then all 30", tr.sizes)
 	}
 	if l.Due() {
 		t.Error("refit still due right after a refit")
@@ -129,7 +129,7 @@ func TestLearner_Refit_GoesLiveAndSwaps(t *testing.T) {
 }
 
 func TestLearner_Refit_NotLiveWhenWorse(t *testing.T) {
-	st := newMemStore()
+	st := NewMemStore()
 	tr := &wordTrainer{base: map[string][]string{"toxic": {"чмо0", "чмо1"}}, invert: true}
 	l, sw := newLearner(t, Config{After: 30, MinExamples: 10}, tr, st)
 	page(t, l, 1, 30)
@@ -146,7 +146,7 @@ func TestLearner_Refit_NotLiveWhenWorse(t *testing.T) {
 }
 
 func TestLearner_Refit_TooFewAndRunning(t *testing.T) {
-	st := newMemStore()
+	st := NewMemStore()
 	gate := make(chan struct{})
 	tr := &gatedTrainer{wordTrainer: wordTrainer{}, gate: gate, entered: make(chan struct{})}
 	sw := &swaps{}
@@ -188,7 +188,7 @@ func (g *gatedTrainer) Adapt(page []moderation.Example) (Model, error) {
 }
 
 func TestLearner_Rollback_AndLoadAfterRestart(t *testing.T) {
-	st := newMemStore()
+	st := NewMemStore()
 	tr := &wordTrainer{base: map[string][]string{"toxic": {"дурак"}}}
 	l, sw := newLearner(t, Config{After: 30, MinExamples: 10}, tr, st)
 	page(t, l, 1, 30)
@@ -231,7 +231,7 @@ func TestLearner_Due_Schedule(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			l, _ := New(c.cfg, Deps{Examples: newMemStore(), Versions: newMemStore(), Trainer: &wordTrainer{}, Now: func() time.Time { return now }})
+			l, _ := New(c.cfg, Deps{Examples: NewMemStore(), Versions: NewMemStore(), Trainer: &wordTrainer{}, Now: func() time.Time { return now }})
 			l.learned.Store(int64(c.learned))
 			l.newSince, l.lastRefit = c.news, now.Add(-c.sinceRefit)
 			if got := l.Due(); got != c.want {
@@ -243,7 +243,7 @@ func TestLearner_Due_Schedule(t *testing.T) {
 
 func TestLearner_Run_RefitsInTheBackground(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st := newMemStore()
+		st := NewMemStore()
 		tr := &wordTrainer{base: map[string][]string{"toxic": {"дурак"}}}
 		sw := &swaps{}
 		l, err := New(Config{After: 30, MinExamples: 30, Every: time.Hour}, Deps{Examples: st, Versions: st, Trainer: tr, Swap: sw.swap})

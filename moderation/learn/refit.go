@@ -24,11 +24,12 @@ const (
 // another refit runs and ErrTooFew below MinExamples; by says who asked
 // ("schedule", "cli:anna").
 //
-// Held-out examples are the newest ones the live model has not learned
-// from (decision IDs above its Seen), at most the newest half. A model
-// adapted on the rest is scored on them beside the live model; the version
-// kept and made live is then adapted on every example, so it knows the
-// newest decisions too.
+// The held-out examples are the newest fifth. A model adapted on the rest
+// is scored on them beside the live model; the version kept and made live
+// is then adapted on every example, so it knows the newest decisions too.
+// The live model may have learned from some of the held-out examples
+// (those before its Seen): that favours it, so the rule errs toward
+// keeping what runs.
 func (l *Learner) Refit(ctx context.Context, by string) (moderation.ModelVersion, error) {
 	if !l.refit.TryLock() {
 		return moderation.ModelVersion{}, ErrRunning
@@ -59,13 +60,7 @@ func (l *Learner) refitLocked(ctx context.Context, by string, live moderation.Mo
 	if len(all) < l.cfg.MinExamples {
 		return moderation.ModelVersion{}, fmt.Errorf("learn: %d examples, need %d: %w", len(all), l.cfg.MinExamples, ErrTooFew)
 	}
-	cut := len(all)
-	for cut > len(all)/2 && all[cut-1].DecisionID > live.Seen {
-		cut--
-	}
-	if cut == len(all) {
-		cut = len(all) - max(1, len(all)/5) // nothing unseen: the newest fifth
-	}
+	cut := len(all) - max(1, len(all)/5)
 	train, held := all[:cut], all[cut:]
 	liveModel, err := l.liveModel(live)
 	if err != nil {
@@ -93,7 +88,7 @@ func (l *Learner) refitLocked(ctx context.Context, by string, live moderation.Mo
 		return moderation.ModelVersion{}, fmt.Errorf("learn: write model: %w", err)
 	}
 	v := moderation.ModelVersion{Created: l.now(), Examples: len(all), Seen: all[len(all)-1].DecisionID,
-		Metrics: cand, Baseline: base, Base: live.Version, Note: why, By: by}
+		Metrics: cand, Baseline: base, Base: live.Version, Note: why, By: by, WentLive: ok}
 	v, err = l.vs.SaveModel(v, buf.Bytes(), ok)
 	if err != nil {
 		return v, err

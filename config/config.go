@@ -35,7 +35,9 @@ type Config struct {
 	// Telegram is the review chat; without it reviews wait for `strazh review`.
 	Telegram *review.Config `yaml:"telegram"`
 	Pipeline Pipeline       `yaml:"pipeline"`
-	Accounts []Account      `yaml:"accounts"`
+	// Model is the learned model's policy and schedule (config/model.go).
+	Model    Model     `yaml:"model"`
+	Accounts []Account `yaml:"accounts"`
 
 	// File is the path the configuration was read from.
 	File string `yaml:"-"`
@@ -102,6 +104,7 @@ func Default() Config {
 		Log:       Log{Level: "info", Format: "text"},
 		Rules:     rules.DefaultConfig(),
 		Pipeline:  Pipeline{QueueSize: 4, ShutdownGrace: 10 * time.Second, Retry: r},
+		Model:     DefaultModel(),
 	}
 }
 
@@ -255,6 +258,7 @@ func (c *Config) validate(line func(path string) int) []error {
 	if c.Pipeline.Retry.InitialInterval <= 0 || c.Pipeline.Retry.MaxInterval < c.Pipeline.Retry.InitialInterval {
 		bad(0, "pipeline.initial_interval", "must be > 0 and not above pipeline.max_interval")
 	}
+	c.checkModel(bad)
 	if err := c.Rules.Validate(); err != nil {
 		errs = append(errs, prefixed(c.File, "", err)...)
 	}

@@ -103,6 +103,7 @@ func serveAdmin(ctx context.Context, ln net.Listener, d *daemon) error {
 		n, err := d.pipe.Unban(ctx, req.Network, req.Author, req.By)
 		reply(w, map[string]int{"accounts": n}, err)
 	})
+	registerModelAdmin(mux, d)
 	return serveUntil(ctx, ln, mux)
 }
 

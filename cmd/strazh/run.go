@@ -25,6 +25,7 @@ import (
 	"github.com/strazh/strazh/config"
 	"github.com/strazh/strazh/connectors"
 	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/learn"
 	"github.com/strazh/strazh/moderation/review"
 	"github.com/strazh/strazh/moderation/store"
 	"github.com/strazh/strazh/rules"
@@ -65,6 +66,9 @@ type daemon struct {
 	tg    *review.Telegram
 	reg   *prometheus.Registry
 	ready chan struct{}
+
+	models  *modelState    // rules + live model (model_daemon.go)
+	learner *learn.Learner // nil: the model does not learn
 }
 
 func newLogger(cfg *config.Config, w io.Writer, level *slog.LevelVar) *slog.Logger {
@@ -123,10 +127,14 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 		ShutdownGrace: cfg.Pipeline.ShutdownGrace,
 		OnDecision:    h.onDecision,
 	}
+	first, learner := d.setupModel(engine)
+	if learner != nil {
+		opts.Learner = learner
+	}
 	if h.tune != nil {
 		h.tune(&opts)
 	}
-	d.pipe, err = pipeline.New(opts, engine, accounts)
+	d.pipe, err = pipeline.New(opts, first, accounts)
 	if err != nil {
 		return err
 	}
@@ -176,6 +184,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	}
 	goFn("reload", func() error { d.reloadOnHUP(ctx, h.sighup); return nil })
 	goFn("pipeline", func() error { return d.pipe.Run(ctx) })
+	goFn("model learner", func() error { return d.runLearner(ctx) })
 
 	close(d.ready)
 	notifySystemd("READY=1")
@@ -275,7 +284,7 @@ func (d *daemon) reload() error {
 	if err := engine.SelfTest(); err != nil {
 		return fmt.Errorf("rules examples: %w", err)
 	}
-	d.pipe.SetEngine(engine)
+	d.setRules(engine)
 	d.level.Set(parseLevel(cfg.Log.Level))
 	if cfg.DryRun != d.cfg.DryRun {
 		d.pipe.SetDryRun(cfg.DryRun)

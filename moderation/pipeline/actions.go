@@ -419,7 +419,19 @@ func (p *Pipeline) Resolve(ctx context.Context, id uint64, v moderation.Verdict,
 	if p.opts.OnDecision != nil {
 		p.opts.OnDecision(d)
 	}
+	p.learn(d)
 	return p.actNow(ctx, a, d)
+}
+
+// learn hands a human's decision to the learner; a failure to keep the
+// example is logged and does not undo the decision.
+func (p *Pipeline) learn(d *moderation.Decision) {
+	if p.opts.Learner == nil {
+		return
+	}
+	if err := p.opts.Learner.Record(d); err != nil {
+		p.log.Error("decision not kept as an example for the model", "decision", d.ID, "err", err)
+	}
 }
 
 // actNow runs a decision's pending actions before returning, so a
@@ -490,6 +502,7 @@ func (p *Pipeline) Undo(ctx context.Context, id uint64, by, byName string) (*mod
 		return nil, fmt.Errorf("undo decision %d: %w", id, err)
 	}
 	p.log.Info("decision undone", "decision", id, "by", by, "name", byName, "account", a.Name)
+	p.learn(d)
 	return p.actNow(ctx, a, d)
 }
 

@@ -54,6 +54,14 @@ type Options struct {
 	// OnDecision, if set, sees every decision once recorded and again after
 	// its actions ran (the demo's live view). It must not block.
 	OnDecision func(*moderation.Decision)
+	// Learner, if set, sees every decision a human resolved or undid (the
+	// page's model learns from them). It must not block for long.
+	Learner Learner
+}
+
+// Learner takes a moderator's decisions as examples for the page's model.
+type Learner interface {
+	Record(d *moderation.Decision) error
 }
 
 // Pipeline reads every account, decides with the rule engine, records the

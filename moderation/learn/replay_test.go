@@ -1,0 +1,88 @@
+package learn
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/strazh/strazh/moderation"
+)
+
+// gadRules reviews every comment with "гад" as an insult.
+type gadRules struct{}
+
+func (gadRules) Evaluate(c *moderation.Comment, _ moderation.History, out *moderation.Result) {
+	if strings.Contains(c.Text, "гад") {
+		out.Verdict = moderation.Review
+		out.Labels = append(out.Labels, "insult")
+		out.Matches = append(out.Matches, moderation.Match{Rule: "insults.gad", Label: "insult", Action: moderation.Review})
+	}
+}
+
+// replayRows: the first half teaches (a reviewed insult next to the page's
+// own word "чмо"), the second half has "чмо" alone, which no rule knows.
+func replayRows() []Row {
+	var rows []Row
+	tox := []string{"toxic"}
+	for i := range 40 {
+		if i%2 == 0 {
+			rows = append(rows, Row{Text: "гад чмо", Labels: tox, Scope: tox})
+		} else {
+			rows = append(rows, Row{Text: "гад, но по делу", Scope: tox})
+		}
+	}
+	for i := range 40 {
+		if i%2 == 0 {
+			rows = append(rows, Row{Text: "опять чмо", Labels: tox, Scope: tox})
+		} else {
+			rows = append(rows, Row{Text: "спасибо за парк", Scope: tox})
+		}
+	}
+	return rows
+}
+
+func TestReplay_LearnCutsMissesOnTheRest(t *testing.T) {
+	pol := []Policy{{Label: "toxic", Review: 0.5, Delete: 0.85}}
+	o := ReplayOptions{Rules: gadRules{}, Trainer: &wordTrainer{}, Policies: pol, Window: 40,
+		Config: Config{After: 10, MinExamples: 10}}
+	rulesAlone, err := Replay(replayRows(), ReplayOptions{Rules: gadRules{}, Window: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Learn = false
+	static, err := Replay(replayRows(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Learn = true
+	learned, err := Replay(replayRows(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rulesAlone.Windows[1].Missed.Toxic; got != 20 {
+		t.Fatalf("rules alone missed %d in the second half, want all 20", got)
+	}
+	if got := static.Windows[1].Missed.Toxic; got != 20 {
+		t.Errorf("the model without learning missed %d, want 20 (it never heard of the word)", got)
+	}
+	if got := learned.Windows[1]; got.Missed.Toxic != 0 || got.CleanDeleted != 0 || got.Reviewed != 0 || got.Learned != learned.Total.Reviewed {
+		t.Errorf("with learning the second half is %+v; want no misses, reviews or clean deleted, every review learned", got)
+	}
+	if rulesAlone.Total.Reviewed != 40 || learned.Total.Reviewed >= 40 {
+		t.Errorf("reviews: rules alone %d, learning %d; the model should take over the page's own insult", rulesAlone.Total.Reviewed, learned.Total.Reviewed)
+	}
+	if len(learned.Versions) == 0 || !learned.Versions[0].WentLive {
+		t.Errorf("versions %+v", learned.Versions)
+	}
+}
+
+func TestReplay_ExamplesStayInTheRowsScope(t *testing.T) {
+	spamOnly := []string{"spam"}
+	rows := []Row{{Text: "гад", Scope: spamOnly}, {Text: "гад гад", Labels: []string{"toxic"}, Scope: []string{"toxic"}}}
+	rep, err := Replay(rows, ReplayOptions{Rules: gadRules{}, Trainer: &wordTrainer{}, Learn: true, Config: Config{After: 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Total.Learned != 1 {
+		t.Errorf("learned %d; the spam-only row says nothing about an insult, want 1", rep.Total.Learned)
+	}
+}

@@ -111,7 +111,7 @@ func TestExample_Target_Scope(t *testing.T) {
 		{Example{Scope: []string{"spam"}}, "toxic", false, false}, // outside scope: unknown
 		{Example{Labels: []string{"insult"}, Scope: []string{"insult"}}, "toxic", false, false},
 		{Example{Labels: []string{"insult"}, Scope: []string{"toxic", "insult"}}, "toxic", true, true},
-		{Example{Scope: []string{"toxic"}}, "insult", false, true},                        // clean for toxic: clean for each kind
+		{Example{Scope: []string{"toxic"}}, "insult", false, true},                             // clean for toxic: clean for each kind
 		{Example{Labels: []string{"toxic"}, Scope: []string{"toxic"}}, "insult", false, false}, // which kind is unknown
 	}
 	for i, tt := range tests {

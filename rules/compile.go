@@ -19,6 +19,7 @@ var condLeaves = map[string]condKind{
 	"length_min": cLengthMin, "length_max": cLengthMax,
 	"author_new": cAuthorNew, "author_page": cAuthorPage, "author_manager": cAuthorMgr,
 	"violations": cViolations, "flood": cFlood, "duplicates": cDuplicates, "account": cAccount,
+	"model": cModel,
 	"all": cAll, "any": cAny, "not": cNot, "at_least": cAtLeast,
 }
 
@@ -210,6 +211,8 @@ func (c *compiler) leaf(k string, v *yaml.Node, key string, mods map[string]*yam
 		}
 	case cShortener, cInvite, cTelegram, cAuthorNew, cAuthorPage, cAuthorMgr:
 		cd.want, _ = c.boolean(v, key)
+	case cModel:
+		return c.modelLeaf(cd, v, key)
 	case cViolations, cFlood, cDuplicates:
 		cd.n, _ = c.integer(v, key, 1)
 		w := mods["within"]

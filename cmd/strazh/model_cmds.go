@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/rules"
+	"github.com/strazh/strazh/rules/eval"
 	"github.com/strazh/strazh/rules/model"
 )
 
@@ -102,4 +106,50 @@ func writeModelReport(s stdio, m *model.Model) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.4f\t\n", l, mt.Examples, mt.Positives, mt.KFoldPrecision, mt.KFoldRecall, mt.KFoldF1, mt.TrainLoss)
 	}
 	tw.Flush()
+}
+
+// evalKFold is `strazh eval -kfold N`: rules + a model trained out of fold.
+func evalKFold(s stdio, engine *rules.Engine, files []string, k int, labels string, asJSON bool, o eval.Options) error {
+	var ls []string
+	for _, l := range strings.Split(labels, ",") {
+		if l = strings.TrimSpace(l); l != "" {
+			ls = append(ls, l)
+		}
+	}
+	kf := eval.KFold{K: k, Labels: ls, Params: model.DefaultParams(),
+		Engine: func(m *model.Model) (moderation.Evaluator, error) { return engine.WithModel(m) }}
+	rep, apart, err := eval.RunKFold(files, kf, o)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		b, err := json.Marshal(struct {
+			*eval.Report
+			Apart map[string]*eval.Apart `json:"obscenity_apart"`
+		}{rep, apart})
+		if err != nil {
+			return err
+		}
+		_, err = s.out.Write(append(b, '\n'))
+		return err
+	}
+	if err := rep.WriteTable(s.out); err != nil {
+		return err
+	}
+	names := make([]string, 0, len(apart))
+	for n, a := range apart {
+		if a.ToxicWithout.TP+a.ToxicWithout.FN+a.ToxicWithout.FP+a.ToxicWithout.TN > 0 {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	fmt.Fprintf(s.out, "\ntoxic with the rows only the obscenity rules flagged on clean-labelled text set apart:\n")
+	tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "file\tobscenity_on_clean\tonly_obscenity\ttp\tfp\tfn\tprecision\trecall\tf1\t")
+	for _, n := range names {
+		a := apart[n]
+		c := a.ToxicWithout
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%.3f\t%.3f\t%.3f\t\n", n, a.ObscenityOnClean, a.OnlyObscenityOnClean, c.TP, c.FP, c.FN, c.Precision, c.Recall, c.F1)
+	}
+	return tw.Flush()
 }

@@ -126,7 +126,7 @@ func (m *Model) Adapt(page []Example, p AdaptParams) (*Model, error) {
 			base[j] = float64(out.w[j*nl+li])
 		}
 		w := slices.Clone(base)
-		b := fit(d, rows, ys, ws, fp, w, float64(out.bias[li]), base, p.Weight, p.Pull)
+		b := fit(d, rows, ys, ws, fp, w, float64(out.bias[li]), base, nil, p.Weight, p.Pull)
 		for j := 0; j < nb; j++ {
 			out.w[j*nl+li] = float32(w[j])
 		}

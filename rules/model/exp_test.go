@@ -1,7 +1,10 @@
 package model
 
 import (
+	"bufio"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"os"
 	"path/filepath"
 	"testing"
@@ -15,7 +18,11 @@ func TestExperiment(t *testing.T) {
 	}
 	var ex []Example
 	var src []string
-	for _, f := range []string{"russe_detox_2022", "2ch_pikabu_toxic", "telegram_spam_ru", "stankin_antispam"} {
+	srcs := []string{"russe_detox_2022", "2ch_pikabu_toxic", "telegram_spam_ru", "stankin_antispam"}
+	if v := os.Getenv("MSRC"); v != "" {
+		srcs = strings.Split(v, ",")
+	}
+	for _, f := range srcs {
 		fh, err := os.Open(filepath.Join("../../../shared/corpus", f+".jsonl"))
 		if err != nil {
 			t.Fatal(err)
@@ -38,6 +45,9 @@ func TestExperiment(t *testing.T) {
 	fmt.Sscan(os.Getenv("MCMIN"), &p.CharMin)
 	fmt.Sscan(os.Getenv("MCMAX"), &p.CharMax)
 	fmt.Sscan(os.Getenv("MWORD"), &p.WordNgrams)
+	fmt.Sscan(os.Getenv("MNB"), &p.NB)
+	p.Inner = os.Getenv("MINNER") != ""
+	fmt.Sscan(os.Getenv("MMINF"), &p.MinFeatures)
 	t0 := time.Now()
 	type st struct{ tp, fp, fn [10]int }
 	res := map[string]*st{}
@@ -51,7 +61,11 @@ func TestExperiment(t *testing.T) {
 				tr = append(tr, ex[i])
 			}
 		}
-		m, err := Train(tr, []string{"toxic", "spam"}, p)
+		labels := []string{"toxic", "spam"}
+		if v := os.Getenv("MLABELS"); v != "" {
+			labels = strings.Split(v, ",")
+		}
+		m, err := Train(tr, labels, p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,6 +96,31 @@ func TestExperiment(t *testing.T) {
 		}
 	}
 	fmt.Printf("%+v %v\n", p, time.Since(t0))
+	{
+		m, _ := Train(ex, []string{"toxic", "spam"}, p)
+		files, _ := filepath.Glob("../../../shared/corpus/peer/*.jsonl")
+		n, hit := 0, [3]int{}
+		for _, f := range files {
+			fh, _ := os.Open(f)
+			sc := bufio.NewScanner(fh)
+			for sc.Scan() {
+				var r struct{ Text, Expected string }
+				json.Unmarshal(sc.Bytes(), &r)
+				if r.Expected != "clean" {
+					continue
+				}
+				n++
+				s := m.Score("toxic", r.Text)
+				for i, th := range []float64{0.5, 0.7, 0.9} {
+					if s >= th {
+						hit[i]++
+					}
+				}
+			}
+			fh.Close()
+		}
+		fmt.Printf("peer clean %d: >=0.5 %d >=0.7 %d >=0.9 %d\n", n, hit[0], hit[1], hit[2])
+	}
 	for k, r := range res {
 		fmt.Printf("%-24s", k)
 		for ti := 1; ti < 10; ti++ {

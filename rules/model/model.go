@@ -77,6 +77,12 @@ type Info struct {
 // Labels returns the labels the model scores, in training order.
 func (m *Model) Labels() []string { return append([]string(nil), m.labels...) }
 
+// NumLabels is len(Labels()) without the copy.
+func (m *Model) NumLabels() int { return len(m.labels) }
+
+// Label returns the i-th label without a copy.
+func (m *Model) Label(i int) string { return m.labels[i] }
+
 // Info returns the model's provenance and metrics.
 func (m *Model) Info() Info {
 	i := m.info
@@ -102,7 +108,7 @@ func (m *Model) Index(label string) int {
 }
 
 func (m *Model) init() {
-	m.f = featurizer{bits: uint(m.p.Bits), charMin: m.p.CharMin, charMax: m.p.CharMax, wordN: m.p.WordNgrams}
+	m.f = featurizer{bits: uint(m.p.Bits), charMin: m.p.CharMin, charMax: m.p.CharMax, wordN: m.p.WordNgrams, inner: m.p.Inner, minFeatures: m.p.MinFeatures}
 	m.pool.New = func() any { return new(normalize.Text) }
 }
 
@@ -156,31 +162,42 @@ func (m *Model) logits(n []byte, z []float32) {
 		for j < len(n) && n[j] != normalize.Space {
 			j++
 		}
-		a, b := i-1, j+1
-		if a < 0 {
-			a = i
-		}
-		if b > len(n) {
-			b = j
-		}
-		if b-a > maxWord+2 {
-			b = a + maxWord + 2
-		}
-		for s := a; s < b; s++ {
+		a, b := wordSpan(n, i, j)
+		if f.inner {
+			for s := a; s < b; s++ {
+				h := uint64(fnvOffset)
+				end := min(b, s+f.charMax)
+				for k := s; k < end; k++ {
+					h = (h ^ uint64(n[k])) * fnvPrime
+					if k-s+1 >= f.charMin {
+						addRow(&acc, w, int((h*mix)>>shift), nl)
+						cnt++
+					}
+				}
+			}
+		} else {
 			h := uint64(fnvOffset)
-			end := min(b, s+f.charMax)
-			for k := s; k < end; k++ {
+			end := min(b, a+f.charMax)
+			for k := a; k < end; k++ {
 				h = (h ^ uint64(n[k])) * fnvPrime
-				if k-s+1 >= f.charMin {
+				if k-a+1 >= f.charMin {
 					addRow(&acc, w, int((h*mix)>>shift), nl)
 					cnt++
 				}
 			}
+			for s := max(a+1, b-f.charMax); s <= b-f.charMin; s++ {
+				h := uint64(fnvOffset)
+				for _, c := range n[s:b] {
+					h = (h ^ uint64(c)) * fnvPrime
+				}
+				addRow(&acc, w, int((h*mix)>>shift), nl)
+				cnt++
+			}
 		}
 		if f.wordN >= 1 {
 			h := uint64(seedWord)
-			for k := i; k < j; k++ {
-				h = (h ^ uint64(n[k])) * fnvPrime
+			for _, c := range n[i:j] {
+				h = (h ^ uint64(c)) * fnvPrime
 			}
 			addRow(&acc, w, int((h*mix)>>shift), nl)
 			cnt++
@@ -192,7 +209,7 @@ func (m *Model) logits(n []byte, z []float32) {
 		}
 		i = j
 	}
-	scale := lengthScale(cnt)
+	scale := lengthScale(cnt, m.p.MinFeatures)
 	for l := range z {
 		z[l] = m.bias[l] + float32(scale)*acc[l]
 	}
@@ -206,12 +223,14 @@ func addRow(acc *[maxLabels]float32, w []float32, bk, nl int) {
 }
 
 // lengthScale is the factor every feature of a text with cnt features is
-// multiplied by: 1/√cnt, so a long text does not score high by length alone.
-func lengthScale(cnt int) float64 {
+// multiplied by: 1/√cnt, so a long text does not score high by length
+// alone, but no more than 1/√minFeatures, so a word or two (few features,
+// one of them strong by chance: "сабля") stays near the prior.
+func lengthScale(cnt, minFeatures int) float64 {
 	if cnt == 0 {
 		return 0
 	}
-	return 1 / math.Sqrt(float64(cnt))
+	return 1 / math.Sqrt(float64(max(cnt, minFeatures)))
 }
 
 func sigmoid(z float64) float64 {
@@ -235,11 +254,11 @@ func (m *Model) Explain(label, text string, k int) []Feature {
 	nl := len(m.labels)
 	sum := map[string]float64{}
 	cnt := 0
-	m.f.eachNamed(t.N, func(f named) {
-		sum[f.text] += float64(m.w[int(f.b)*nl+li])
+	m.f.walk(t.N, func(b uint32, kind, s, e int) {
+		sum[describe(t.N, kind, s, e)] += float64(m.w[int(b)*nl+li])
 		cnt++
 	})
-	scale := lengthScale(cnt)
+	scale := lengthScale(cnt, m.p.MinFeatures)
 	out := make([]Feature, 0, len(sum))
 	for s, v := range sum {
 		out = append(out, Feature{Text: s, Weight: v * scale})

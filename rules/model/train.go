@@ -24,12 +24,22 @@ type Params struct {
 	L2         float64 `json:"l2"`          // L2 penalty on each weight an example touches
 	Seed       uint64  `json:"seed"`        // order of the passes
 	KFold      int     `json:"kfold"`       // >1: also measure out of fold into Info.Metrics
+	// NB > 0 scales each feature by its naive-Bayes log-count ratio
+	// (NB-LR, Wang & Manning 2012) with this smoothing; the ratio is folded
+	// into the stored weights, so scoring costs nothing more.
+	NB float64 `json:"nb"`
+	// Inner also takes character n-grams from inside words (see
+	// features.go for why the default leaves them out).
+	Inner bool `json:"inner"`
+	// MinFeatures: a text with fewer features is scaled as if it had this
+	// many (see lengthScale).
+	MinFeatures int `json:"min_features"`
 }
 
 // DefaultParams are the parameters of the shipped model, chosen by 5-fold
 // cross-validation on the development corpus (see rules/model/README.md).
 func DefaultParams() Params {
-	return Params{Bits: 18, CharMin: 2, CharMax: 5, WordNgrams: 2, Epochs: 6, Rate: 0.2, L2: 1e-5, Seed: 1, KFold: 0}
+	return Params{Bits: 18, CharMin: 2, CharMax: 6, WordNgrams: 2, Epochs: 6, Rate: 0.2, L2: 1e-5, Seed: 1, KFold: 0, NB: 1, MinFeatures: 100}
 }
 
 // Validate names the first bad knob.
@@ -53,6 +63,12 @@ func (p Params) Validate() error {
 	if !(p.L2 >= 0) || p.L2 > 1 {
 		errs = append(errs, fmt.Errorf("l2: %g out of [0, 1]", p.L2))
 	}
+	if !(p.NB >= 0) || p.NB > 100 {
+		errs = append(errs, fmt.Errorf("nb: %g out of [0, 100]", p.NB))
+	}
+	if p.MinFeatures < 0 || p.MinFeatures > 1000 {
+		errs = append(errs, fmt.Errorf("min_features: %d out of 0..1000", p.MinFeatures))
+	}
 	if p.KFold < 0 || p.KFold == 1 || p.KFold > 20 {
 		errs = append(errs, fmt.Errorf("kfold: %d, want 0 or 2..20", p.KFold))
 	}
@@ -61,8 +77,8 @@ func (p Params) Validate() error {
 
 // Hash is the hex sha256 of the parameters.
 func (p Params) Hash() string {
-	s := fmt.Sprintf("bits=%d char=%d..%d word=%d epochs=%d rate=%g l2=%g seed=%d kfold=%d",
-		p.Bits, p.CharMin, p.CharMax, p.WordNgrams, p.Epochs, p.Rate, p.L2, p.Seed, p.KFold)
+	s := fmt.Sprintf("bits=%d char=%d..%d word=%d epochs=%d rate=%g l2=%g seed=%d kfold=%d nb=%g inner=%v minf=%d",
+		p.Bits, p.CharMin, p.CharMax, p.WordNgrams, p.Epochs, p.Rate, p.L2, p.Seed, p.KFold, p.NB, p.Inner, p.MinFeatures)
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
 }
@@ -140,7 +156,7 @@ func featurize(f *featurizer, ex []Example) *dataset {
 		start := len(d.feat)
 		d.feat = f.appendBuckets(d.feat, t.N)
 		d.off = append(d.off, int32(len(d.feat)))
-		d.scale[i] = float32(lengthScale(len(d.feat) - start))
+		d.scale[i] = float32(lengthScale(len(d.feat)-start, f.minFeatures))
 	}
 	return d
 }
@@ -182,7 +198,7 @@ func Train(ex []Example, labels []string, p Params) (*Model, error) {
 			return nil, fmt.Errorf("model: label %q: no positive or no negative example among %d in scope", label, len(ys))
 		}
 		w, b := make([]float64, nb), 0.0
-		b = fit(d, rows, ys, ws, p, w, b, nil, 1, p.L2)
+		b = fitNB(d, rows, ys, ws, p, w)
 		for j := 0; j < nb; j++ {
 			m.w[j*nl+li] = float32(w[j])
 		}
@@ -227,13 +243,51 @@ func rowsFor(ex []Example, idx []int, label string) (rows []int, ys []bool, ws [
 	return
 }
 
+// fitNB trains a label from zero weights: plain logistic regression, or
+// NB-LR when p.NB > 0 (the ratios end up folded into w).
+func fitNB(d *dataset, rows []int, ys []bool, ws []float64, p Params, w []float64) float64 {
+	var r []float64
+	if p.NB > 0 {
+		r = nbRatios(d, rows, ys, p.NB, len(w))
+	}
+	b := fit(d, rows, ys, ws, p, w, 0, nil, r, 1, p.L2)
+	for f := range r {
+		w[f] *= r[f]
+	}
+	return b
+}
+
+// nbRatios are log((pos_f+α)/‖pos+α‖₁) − log((neg_f+α)/‖neg+α‖₁) per bucket.
+func nbRatios(d *dataset, rows []int, ys []bool, alpha float64, nb int) []float64 {
+	pc, nc := make([]float64, nb), make([]float64, nb)
+	for k, r := range rows {
+		c := nc
+		if ys[k] {
+			c = pc
+		}
+		for _, f := range d.feat[d.off[r]:d.off[r+1]] {
+			c[f]++
+		}
+	}
+	ps, ns := alpha*float64(nb), alpha*float64(nb)
+	for f := 0; f < nb; f++ {
+		ps += pc[f]
+		ns += nc[f]
+	}
+	r := make([]float64, nb)
+	for f := 0; f < nb; f++ {
+		r[f] = math.Log((pc[f]+alpha)/ps) - math.Log((nc[f]+alpha)/ns)
+	}
+	return r
+}
+
 // fit runs AdaGrad on the logistic loss over rows, starting from w and b
 // (updated in place; the new bias is returned). With base set, the L2
 // penalty pulls toward base instead of toward zero and the bias stays (page
 // examples are the comments a moderator saw, not a sample of the traffic,
 // so they say little about the base rate). weight multiplies every
 // row's weight.
-func fit(d *dataset, rows []int, ys []bool, ws []float64, p Params, w []float64, b float64, base []float64, weight, l2 float64) float64 {
+func fit(d *dataset, rows []int, ys []bool, ws []float64, p Params, w []float64, b float64, base, ratio []float64, weight, l2 float64) float64 {
 	g := make([]float64, len(w))
 	gb := 0.0
 	order := make([]int, len(rows))
@@ -255,8 +309,14 @@ func fit(d *dataset, rows []int, ys []bool, ws []float64, p Params, w []float64,
 			fs := d.feat[d.off[r]:d.off[r+1]]
 			sc := float64(d.scale[r])
 			z := b
-			for _, f := range fs {
-				z += float64(sc * w[f]) // conversions keep every platform from fusing (same bytes everywhere)
+			if ratio == nil {
+				for _, f := range fs {
+					z += float64(sc * w[f]) // conversions keep every platform from fusing (same bytes everywhere)
+				}
+			} else {
+				for _, f := range fs {
+					z += float64(float64(sc*ratio[f]) * w[f])
+				}
 			}
 			y := 0.0
 			if ys[k] {
@@ -272,7 +332,11 @@ func fit(d *dataset, rows []int, ys []bool, ws []float64, p Params, w []float64,
 				if base != nil {
 					reg -= base[f]
 				}
-				gf := float64(gr*sc) + float64(l2*reg)
+				x := sc
+				if ratio != nil {
+					x = float64(sc * ratio[f])
+				}
+				gf := float64(gr*x) + float64(l2*reg)
 				g[f] += float64(gf * gf)
 				w[f] -= p.Rate * gf / math.Sqrt(g[f]+eps)
 			}
@@ -335,7 +399,7 @@ func kfold(ex []Example, d *dataset, label string, p Params, nb int) (prec, rec,
 		}
 		rows, ys, ws := rowsFor(ex, tr, label)
 		w := make([]float64, nb)
-		b := fit(d, rows, ys, ws, p, w, 0, nil, 1, p.L2)
+		b := fitNB(d, rows, ys, ws, p, w)
 		trows, tys, _ := rowsFor(ex, te, label)
 		for j, r := range trows {
 			pred := score(d, r, w, b) >= 0.5

@@ -20,7 +20,7 @@ var condLeaves = map[string]condKind{
 	"author_new": cAuthorNew, "author_page": cAuthorPage, "author_manager": cAuthorMgr,
 	"violations": cViolations, "flood": cFlood, "duplicates": cDuplicates, "account": cAccount,
 	"model": cModel,
-	"all": cAll, "any": cAny, "not": cNot, "at_least": cAtLeast,
+	"all":   cAll, "any": cAny, "not": cNot, "at_least": cAtLeast,
 }
 
 var condModifiers = map[string][]string{

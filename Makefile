@@ -5,7 +5,7 @@ GO      ?= go
 BIN     := bin/strazh
 CORPUS  ?= ../shared/corpus
 
-.PHONY: all build test test-short vet lint demo demo-vk bench eval deploy-check crash-test clean
+.PHONY: all build test test-short vet lint demo demo-vk bench eval model deploy-check crash-test clean
 
 all: build
 
@@ -40,6 +40,11 @@ bench:
 ## eval: the rule engine's precision and recall on the development corpus
 eval: build
 	./$(BIN) eval $(CORPUS)/russe_detox_2022.jsonl $(CORPUS)/telegram_spam_ru.jsonl $(CORPUS)/stankin_antispam.jsonl $(CORPUS)/peer/*.jsonl
+
+## model: rebuild the shipped model (rules/model/shipped.model) byte for byte from the corpus
+MODEL_SOURCES := russe_detox_2022.jsonl 2ch_pikabu_toxic.jsonl telegram_spam_ru.jsonl stankin_antispam.jsonl
+model:
+	$(GO) run ./cmd/strazh train -o rules/model/shipped.model $(addprefix $(CORPUS)/,$(MODEL_SOURCES))
 
 ## crash-test: the SIGKILL crash test, 20 times
 crash-test:

@@ -88,6 +88,16 @@ type Result struct {
 	// Urgent marks reviews a human should see first (threats).
 	Urgent      bool
 	Fingerprint Fingerprint
+	// Scores are the learned model's probabilities per label, when the
+	// engine scored the comment (it does when a rule asks, and for every
+	// comment it sends to review or acts on).
+	Scores []Score
+}
+
+// Score is a learned model's probability that a comment carries a label.
+type Score struct {
+	Label string  `json:"label"`
+	Value float64 `json:"score"`
 }
 
 // Reset empties r, keeping its slices' memory.
@@ -95,6 +105,7 @@ func (r *Result) Reset() {
 	r.Verdict, r.BanFor, r.Urgent, r.Fingerprint = Allow, 0, false, Fingerprint{}
 	r.Labels = r.Labels[:0]
 	r.Matches = r.Matches[:0]
+	r.Scores = r.Scores[:0]
 }
 
 // Reason joins the reasons of the rules that fired.

@@ -19,7 +19,8 @@ var condLeaves = map[string]condKind{
 	"length_min": cLengthMin, "length_max": cLengthMax,
 	"author_new": cAuthorNew, "author_page": cAuthorPage, "author_manager": cAuthorMgr,
 	"violations": cViolations, "flood": cFlood, "duplicates": cDuplicates, "account": cAccount,
-	"all": cAll, "any": cAny, "not": cNot, "at_least": cAtLeast,
+	"model": cModel,
+	"all":   cAll, "any": cAny, "not": cNot, "at_least": cAtLeast,
 }
 
 var condModifiers = map[string][]string{
@@ -210,6 +211,8 @@ func (c *compiler) leaf(k string, v *yaml.Node, key string, mods map[string]*yam
 		}
 	case cShortener, cInvite, cTelegram, cAuthorNew, cAuthorPage, cAuthorMgr:
 		cd.want, _ = c.boolean(v, key)
+	case cModel:
+		return c.modelLeaf(cd, v, key)
 	case cViolations, cFlood, cDuplicates:
 		cd.n, _ = c.integer(v, key, 1)
 		w := mods["within"]

@@ -39,6 +39,7 @@ const (
 	cFlood       // the author's comments within d >= n
 	cDuplicates  // similar comments by anyone within d >= n
 	cAccount     // the comment is on one of the accounts
+	cModel       // the learned model's score for a label >= f (n: the rules' model label)
 )
 
 // cond is a compiled condition.
@@ -194,6 +195,15 @@ func (c *cond) eval(s *state) bool {
 		return s.h != nil && s.h.Comments(s.c.Account, s.c.Author.ID, s.now().Add(-c.d)) >= c.n
 	case cDuplicates:
 		return s.h != nil && s.h.Similar(s.c.Account, s.out.Fingerprint, c.f, s.now().Add(-c.d)) >= c.n
+	case cModel:
+		v := s.modelScore(c.n)
+		if v < c.f {
+			return false
+		}
+		if !s.match.ok {
+			s.setMatchString(scoreMatch(c.strs[0], v))
+		}
+		return true
 	case cAccount:
 		for _, a := range c.strs {
 			if a == s.c.Account {

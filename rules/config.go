@@ -34,6 +34,8 @@ type Config struct {
 	// Actions overrides the action of rules by id: allow, review, delete
 	// or ban (for example to send spam.earnings to review at first).
 	Actions map[string]string `yaml:"actions"`
+	// Model is the learned model (see rules/model and ModelConfig).
+	Model ModelConfig `yaml:"model"`
 }
 
 // DefaultConfig returns the builtin Russian packs and nothing else.
@@ -78,5 +80,6 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("rules.actions.%s: %w", id, err))
 		}
 	}
+	errs = append(errs, c.Model.validate()...)
 	return errors.Join(errs...)
 }

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/rules/model"
 	"github.com/strazh/strazh/rules/normalize"
 )
 
@@ -27,6 +28,10 @@ type Engine struct {
 	tAnyWalk *trie      // the rest of those: with a Star inside, or too many for the automaton
 	masked   []int32
 	forms    [][]maskForm // per lexicon, for masked matching
+
+	modelLabels []string     // labels the model conditions ask for
+	model       *model.Model // nil: model conditions never hold
+	modelIdx    []int        // modelLabels[i] is the model's label modelIdx[i] (-1: none)
 
 	pool sync.Pool
 }
@@ -141,6 +146,8 @@ type state struct {
 	gen    uint32
 	f      features
 	fdone  bool
+	scored bool // scores hold this comment's model scores
+	scores [maxModelLabels]float64
 	t      time.Time
 	match  struct {
 		ok         bool
@@ -206,7 +213,7 @@ func (s *state) now() time.Time {
 // prepare normalises the comment and finds every lexicon hit.
 func (s *state) prepare(c *moderation.Comment, h moderation.History, out *moderation.Result) {
 	e := s.e
-	s.c, s.h, s.out, s.fdone, s.t = c, h, out, false, time.Time{}
+	s.c, s.h, s.out, s.fdone, s.scored, s.t = c, h, out, false, false, time.Time{}
 	s.text.Normalize(c.Text)
 	for i := range s.lex {
 		s.lex[i] = lexState{}
@@ -393,6 +400,7 @@ func (e *Engine) Evaluate(c *moderation.Comment, h moderation.History, out *mode
 			break
 		}
 	}
+	s.finishModel()
 	s.c, s.h, s.out = nil, nil, nil
 	e.pool.Put(s)
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/rules/model"
 )
 
 //go:embed packs
@@ -69,7 +70,7 @@ func Load(cfg Config, baseDir string) (*Engine, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	return compileSources(srcs, cfg)
+	return compileWithModel(srcs, cfg, func() (*model.Model, error) { return loadModel(cfg.Model, baseDir) })
 }
 
 // builtinSources returns the embedded pack files of a set, in name order.
@@ -104,8 +105,9 @@ type lexicon struct {
 
 // builder collects lexicons and rules from all files.
 type builder struct {
-	lexicons []*lexicon
-	lexIndex map[string]int32
+	lexicons    []*lexicon
+	lexIndex    map[string]int32
+	modelLabels []string // labels of model conditions, in first use
 }
 
 func (b *builder) addLexicon(d *decoder, name string, line int, entries []entrySpec) {
@@ -131,7 +133,15 @@ func (b *builder) addEntries(d *decoder, l *lexicon, entries []entrySpec) {
 	}
 }
 
+// compileSources compiles without a model (model conditions never hold).
 func compileSources(srcs []source, cfg Config) (*Engine, error) {
+	return compileWithModel(srcs, cfg, nil)
+}
+
+// compileWithModel compiles the sources; when some rule asks the model,
+// loadModel (if not nil) supplies it. Without such a rule no model is
+// loaded: it costs neither memory nor time.
+func compileWithModel(srcs []source, cfg Config, loadModel func() (*model.Model, error)) (*Engine, error) {
 	var specs []*fileSpec
 	var errs []error
 	for _, s := range srcs {
@@ -253,6 +263,23 @@ func compileSources(srcs []source, cfg Config) (*Engine, error) {
 		}
 		r.action, _ = parseAction(a)
 	}
+	for _, r := range e.all {
+		capModel(r, cfg.Model)
+	}
+	e.all = append(e.all, optInRules(b, cfg.Model, order)...)
+	var m *model.Model
+	if loadModel != nil && (len(b.modelLabels) > 0 || (cfg.Model.File != "" && cfg.Model.File != "none")) {
+		var err error
+		if m, err = loadModel(); err != nil {
+			return nil, err
+		}
+	}
+	e.modelLabels, e.model = b.modelLabels, m
+	idx, err := bindModel(e.all, b.modelLabels, m)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	e.modelIdx = idx
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}

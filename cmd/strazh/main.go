@@ -43,6 +43,7 @@ func commands() []command {
 		{"check", "validate the configuration and the rules (with their examples)", cmdCheck},
 		{"classify", "judge comments from stdin, one per line, print JSON verdicts", cmdClassify},
 		{"eval", "measure the rules on labelled JSONL files", cmdEval},
+		{"train", "train the learned model on labelled JSONL files", cmdTrain},
 		{"replay", "play a page from labelled JSONL files, with the model learning", cmdReplay},
 		{"model", "the page's learned model: status, list, rollback, export", cmdModel},
 		{"audit", "query and export decisions (CSV or JSONL)", cmdAudit},

@@ -71,6 +71,8 @@ label, and the share of clean comments acted on or sent to review.`, s)
 	path, extra := rulesFlags(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
 	raw := fs.Bool("raw", false, "read anonymisation placeholders ([LINK], [PHONE], [USERNAME], ...) as plain text\ninstead of what they stand for")
+	kfold := fs.Int("kfold", 0, "`N`>1: measure rules + model out of fold: train the model on N-1 folds of the\nfiles, judge the last with the rules, N times")
+	labels := fs.String("labels", "toxic,spam", "with -kfold: the model's labels")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -81,6 +83,9 @@ label, and the share of clean comments acted on or sent to review.`, s)
 	engine, err := loadEngine(*path, *extra)
 	if err != nil {
 		return err
+	}
+	if *kfold != 0 {
+		return evalKFold(s, engine, fs.Args(), *kfold, *labels, *asJSON, eval.Options{RawPlaceholders: *raw})
 	}
 	rep, err := eval.Run(engine, fs.Args(), eval.Options{RawPlaceholders: *raw})
 	if err != nil {

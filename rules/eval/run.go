@@ -103,6 +103,9 @@ func predicted(res *moderation.Result, label string) bool {
 		return false
 	}
 	if label == "toxic" {
+		if slices.Contains(res.Labels, "toxic") { // a rule on the learned model's toxic score
+			return true
+		}
 		for _, k := range toxicKinds {
 			if slices.Contains(res.Labels, k) {
 				return true

@@ -1,0 +1,139 @@
+package model
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// AdaptParams tune Adapt.
+type AdaptParams struct {
+	// Weight multiplies every page example's own weight: how much one
+	// moderator decision outweighs one row of the shipped data (default 4).
+	Weight float64 `json:"weight"`
+	// Pull is the L2 penalty toward the base model's weights (default
+	// 1e-4): higher keeps the adapted model closer to the base.
+	Pull float64 `json:"pull"`
+	// Epochs over the page examples (default 8).
+	Epochs int `json:"epochs"`
+	// Rate is the AdaGrad learning rate (default: the base model's).
+	Rate float64 `json:"rate"`
+	// Seed orders the passes (default 1).
+	Seed uint64 `json:"seed"`
+}
+
+// DefaultAdaptParams are the defaults Adapt fills in for zero fields.
+func DefaultAdaptParams() AdaptParams {
+	return AdaptParams{Weight: 4, Pull: 1e-4, Epochs: 8, Seed: 1}
+}
+
+func (a AdaptParams) withDefaults(base Params) AdaptParams {
+	d := DefaultAdaptParams()
+	if a.Weight == 0 {
+		a.Weight = d.Weight
+	}
+	if a.Pull == 0 {
+		a.Pull = d.Pull
+	}
+	if a.Epochs == 0 {
+		a.Epochs = d.Epochs
+	}
+	if a.Rate == 0 {
+		a.Rate = base.Rate
+	}
+	if a.Seed == 0 {
+		a.Seed = d.Seed
+	}
+	return a
+}
+
+func (a AdaptParams) validate() error {
+	var errs []error
+	if !(a.Weight > 0) || a.Weight > 1000 {
+		errs = append(errs, fmt.Errorf("weight: %g out of (0, 1000]", a.Weight))
+	}
+	if !(a.Pull >= 0) || a.Pull > 1 {
+		errs = append(errs, fmt.Errorf("pull: %g out of [0, 1]", a.Pull))
+	}
+	if a.Epochs < 1 || a.Epochs > 100 {
+		errs = append(errs, fmt.Errorf("epochs: %d out of 1..100", a.Epochs))
+	}
+	if !(a.Rate > 0) || a.Rate > 10 {
+		errs = append(errs, fmt.Errorf("rate: %g out of (0, 10]", a.Rate))
+	}
+	return errors.Join(errs...)
+}
+
+// Adapt returns a new model: this one plus a delta trained on the page's
+// examples, each weighted by p.Weight and with an L2 pull toward this
+// model's weights, so a handful of decisions moves the model where the
+// page disagrees and leaves the rest alone. A label of the page's examples
+// that this model lacks becomes a new label (starting from zero weights).
+// The shipped corpus is not needed. Deterministic; m is not changed.
+func (m *Model) Adapt(page []Example, p AdaptParams) (*Model, error) {
+	p = p.withDefaults(m.p)
+	if err := p.validate(); err != nil {
+		return nil, fmt.Errorf("model: adapt params: %w", err)
+	}
+	labels := slices.Clone(m.labels)
+	for _, e := range page {
+		for _, l := range e.Scope {
+			if !slices.Contains(labels, l) {
+				labels = append(labels, l)
+			}
+		}
+	}
+	if err := checkLabels(labels); err != nil {
+		return nil, err
+	}
+	nb := 1 << m.p.Bits
+	nl, ol := len(labels), len(m.labels)
+	out := &Model{p: m.p, labels: labels, w: make([]float32, nb*nl), bias: make([]float32, nl)}
+	out.init()
+	for j := 0; j < nb; j++ {
+		copy(out.w[j*nl:j*nl+ol], m.w[j*ol:j*ol+ol])
+	}
+	copy(out.bias, m.bias)
+	out.info = m.info
+	out.info.Labels = nil
+	out.info.Metrics = map[string]Metrics{}
+	for k, v := range m.info.Metrics {
+		out.info.Metrics[k] = v
+	}
+	sum := sha256.Sum256([]byte(m.info.DataHash + m.info.ParamsHash + m.info.Base))
+	out.info.Base = hex.EncodeToString(sum[:])
+	out.info.Adapted = len(page)
+	out.info.DataHash = DataHash(page)
+	if len(page) == 0 {
+		return out, nil
+	}
+	d := featurize(&out.f, page)
+	all := make([]int, len(page))
+	for i := range all {
+		all[i] = i
+	}
+	fp := m.p
+	fp.Epochs, fp.Rate, fp.Seed = p.Epochs, p.Rate, p.Seed
+	for li, label := range labels {
+		rows, ys, ws := rowsFor(page, all, label)
+		if len(rows) == 0 {
+			continue
+		}
+		base := make([]float64, nb)
+		for j := 0; j < nb; j++ {
+			base[j] = float64(out.w[j*nl+li])
+		}
+		w := slices.Clone(base)
+		b := fit(d, rows, ys, ws, fp, w, float64(out.bias[li]), base, nil, p.Weight, p.Pull)
+		for j := 0; j < nb; j++ {
+			out.w[j*nl+li] = float32(w[j])
+		}
+		out.bias[li] = float32(b)
+		met := out.info.Metrics[label]
+		met.TrainLoss = logLoss(d, rows, ys, w, b)
+		out.info.Metrics[label] = met
+	}
+	return out, nil
+}

@@ -1,0 +1,277 @@
+// Package model is strazh's learned text classifier: one logistic
+// regression per label (toxic, spam, any custom label) over hashed
+// character n-grams within words and word n-grams of the rule engine's
+// normalised text. It is pure: training, adapting, scoring and the file
+// format work on values, io.Reader and io.Writer, nothing else. A Model is
+// read-only once built and safe for concurrent use.
+package model
+
+import (
+	"math"
+	"sort"
+	"sync"
+
+	"github.com/strazh/strazh/rules/normalize"
+)
+
+// Example is one labelled text, in the corpus's semantics: a label outside
+// Scope is unknown (the row does not count for it), a label in Scope is
+// positive when in Labels and negative otherwise. For toxic, the labels
+// obscenity, insult and threat count as toxic. Weight 0 means 1.
+type Example struct {
+	Text   string
+	Labels []string
+	Scope  []string
+	Weight float64
+}
+
+// Feature is one feature of a text with its weight in a label's model
+// (positive pushes toward the label), times its count in the text and the
+// text's length scaling: its share of the score's log-odds.
+type Feature struct {
+	Text   string  // "«дур»" (character n-gram, spaces for word edges), "слово дурак", "слова ты дурак"
+	Weight float64 // contribution to the log-odds
+}
+
+// Model is a trained set of per-label linear models sharing one feature
+// space.
+type Model struct {
+	p      Params
+	f      featurizer
+	labels []string
+	bias   []float32
+	w      []float32 // bucket-major: w[b*len(labels)+l], so one cache line serves every label
+	info   Info
+	pool   sync.Pool // *normalize.Text
+}
+
+// Metrics describe a label's model on its data.
+type Metrics struct {
+	Examples  int `json:"examples"`  // rows with the label in scope
+	Positives int `json:"positives"` // of which positive
+	// KFold: precision, recall and F1 at 0.5, out of fold (Params.KFold
+	// folds); zero when no k-fold was run.
+	KFoldPrecision float64 `json:"kfold_precision,omitempty"`
+	KFoldRecall    float64 `json:"kfold_recall,omitempty"`
+	KFoldF1        float64 `json:"kfold_f1,omitempty"`
+	// TrainLoss is the mean log-loss on the training rows after training.
+	TrainLoss float64 `json:"train_loss"`
+}
+
+// Info is a model's provenance.
+type Info struct {
+	Format     int                `json:"format"` // file format version
+	Labels     []string           `json:"labels"`
+	Buckets    int                `json:"buckets"`
+	ParamsHash string             `json:"params_hash"` // sha256 of the training parameters
+	DataHash   string             `json:"data_hash"`   // sha256 of the examples, in order
+	Examples   int                `json:"examples"`
+	Metrics    map[string]Metrics `json:"metrics"`
+	// Base is the DataHash+ParamsHash digest of the model this one was
+	// adapted from ("" for a trained model); Adapted counts the page
+	// examples of the last Adapt.
+	Base    string `json:"base,omitempty"`
+	Adapted int    `json:"adapted,omitempty"`
+}
+
+// Labels returns the labels the model scores, in training order.
+func (m *Model) Labels() []string { return append([]string(nil), m.labels...) }
+
+// NumLabels is len(Labels()) without the copy.
+func (m *Model) NumLabels() int { return len(m.labels) }
+
+// Label returns the i-th label without a copy.
+func (m *Model) Label(i int) string { return m.labels[i] }
+
+// Info returns the model's provenance and metrics.
+func (m *Model) Info() Info {
+	i := m.info
+	i.Labels = m.Labels()
+	i.Metrics = make(map[string]Metrics, len(m.info.Metrics))
+	for k, v := range m.info.Metrics {
+		i.Metrics[k] = v
+	}
+	return i
+}
+
+// Params returns the parameters the model was trained with.
+func (m *Model) Params() Params { return m.p }
+
+// Index returns the position of label in Labels, or -1.
+func (m *Model) Index(label string) int {
+	for i, l := range m.labels {
+		if l == label {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *Model) init() {
+	m.f = featurizer{bits: uint(m.p.Bits), charMin: m.p.CharMin, charMax: m.p.CharMax, wordN: m.p.WordNgrams, inner: m.p.Inner, minFeatures: m.p.MinFeatures}
+	m.pool.New = func() any { return new(normalize.Text) }
+}
+
+// Score returns the probability (0..1) that text carries label; 0 for a
+// label the model does not know. text is raw: it is normalised here.
+func (m *Model) Score(label, text string) float64 {
+	li := m.Index(label)
+	if li < 0 {
+		return 0
+	}
+	t := m.pool.Get().(*normalize.Text)
+	t.Normalize(text)
+	var z [maxLabels]float32
+	m.logits(t.N, z[:len(m.labels)])
+	m.pool.Put(t)
+	return sigmoid(float64(z[li]))
+}
+
+// maxLabels bounds the labels of one model (a stack array in Score).
+const maxLabels = 16
+
+// ScoreNormalized writes every label's probability for an already
+// normalised text (normalize.Text.N) into out, which must have room for
+// len(Labels()); it allocates nothing. The rule engine calls it with the
+// text it has normalised anyway.
+func (m *Model) ScoreNormalized(n []byte, out []float64) {
+	var z [maxLabels]float32
+	m.logits(n, z[:len(m.labels)])
+	for i := range m.labels {
+		out[i] = sigmoid(float64(z[i]))
+	}
+}
+
+// logits computes bias + scale·Σw for every label. The loop mirrors
+// featurizer.each, written out so the hot path makes no calls.
+func (m *Model) logits(n []byte, z []float32) {
+	nl := len(m.labels)
+	f := &m.f
+	w := m.w
+	var acc [maxLabels]float32
+	cnt := 0
+	var prev uint64
+	havePrev := false
+	shift := 64 - f.bits
+	for i := 0; i < len(n); {
+		if n[i] == normalize.Space {
+			i++
+			continue
+		}
+		j := i
+		for j < len(n) && n[j] != normalize.Space {
+			j++
+		}
+		a, b := wordSpan(n, i, j)
+		if f.inner {
+			for s := a; s < b; s++ {
+				h := uint64(fnvOffset)
+				end := min(b, s+f.charMax)
+				for k := s; k < end; k++ {
+					h = (h ^ uint64(n[k])) * fnvPrime
+					if k-s+1 >= f.charMin {
+						addRow(&acc, w, int((h*mix)>>shift), nl)
+						cnt++
+					}
+				}
+			}
+		} else {
+			h := uint64(fnvOffset)
+			end := min(b, a+f.charMax)
+			for k := a; k < end; k++ {
+				h = (h ^ uint64(n[k])) * fnvPrime
+				if k-a+1 >= f.charMin {
+					addRow(&acc, w, int((h*mix)>>shift), nl)
+					cnt++
+				}
+			}
+			for s := max(a+1, b-f.charMax); s <= b-f.charMin; s++ {
+				h := uint64(fnvOffset)
+				for _, c := range n[s:b] {
+					h = (h ^ uint64(c)) * fnvPrime
+				}
+				addRow(&acc, w, int((h*mix)>>shift), nl)
+				cnt++
+			}
+		}
+		if f.wordN >= 1 {
+			h := uint64(seedWord)
+			for _, c := range n[i:j] {
+				h = (h ^ uint64(c)) * fnvPrime
+			}
+			addRow(&acc, w, int((h*mix)>>shift), nl)
+			cnt++
+			if f.wordN >= 2 && havePrev {
+				addRow(&acc, w, int((((prev*seedPair^h)*fnvPrime)*mix)>>shift), nl)
+				cnt++
+			}
+			prev, havePrev = h, true
+		}
+		i = j
+	}
+	scale := lengthScale(cnt, m.p.MinFeatures)
+	for l := range z {
+		z[l] = m.bias[l] + float32(scale)*acc[l]
+	}
+}
+
+func addRow(acc *[maxLabels]float32, w []float32, bk, nl int) {
+	row := w[bk*nl : bk*nl+nl]
+	for l, v := range row {
+		acc[l] += v
+	}
+}
+
+// lengthScale is the factor every feature of a text with cnt features is
+// multiplied by: 1/√cnt, so a long text does not score high by length
+// alone, but no more than 1/√minFeatures, so a word or two (few features,
+// one of them strong by chance: "сабля") stays near the prior.
+func lengthScale(cnt, minFeatures int) float64 {
+	if cnt == 0 {
+		return 0
+	}
+	return 1 / math.Sqrt(float64(max(cnt, minFeatures)))
+}
+
+func sigmoid(z float64) float64 {
+	if z >= 0 {
+		return 1 / (1 + math.Exp(-z))
+	}
+	e := math.Exp(z)
+	return e / (1 + e)
+}
+
+// Explain returns the k features of text that push hardest toward or away
+// from label (by absolute contribution to the log-odds), strongest first.
+// It allocates; use it for people, not per comment.
+func (m *Model) Explain(label, text string, k int) []Feature {
+	li := m.Index(label)
+	if li < 0 || k <= 0 {
+		return nil
+	}
+	var t normalize.Text
+	t.Normalize(text)
+	nl := len(m.labels)
+	sum := map[string]float64{}
+	cnt := 0
+	m.f.walk(t.N, func(b uint32, kind, s, e int) {
+		sum[describe(t.N, kind, s, e)] += float64(m.w[int(b)*nl+li])
+		cnt++
+	})
+	scale := lengthScale(cnt, m.p.MinFeatures)
+	out := make([]Feature, 0, len(sum))
+	for s, v := range sum {
+		out = append(out, Feature{Text: s, Weight: v * scale})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		ai, aj := math.Abs(out[i].Weight), math.Abs(out[j].Weight)
+		if ai != aj {
+			return ai > aj
+		}
+		return out[i].Text < out[j].Text
+	})
+	if len(out) > k {
+		out = out[:k]
+	}
+	return out
+}

@@ -115,7 +115,7 @@ func (c *cond) eval(s *state) bool {
 		if c.norm {
 			return c.re.Match(s.text.N)
 		}
-		if loc := c.re.FindStringIndex(s.c.Text); loc != nil {
+		if loc := c.re.FindStringIndex(s.txt); loc != nil {
 			s.setMatch(int32(loc[0]), int32(loc[1]))
 			return true
 		}

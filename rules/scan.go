@@ -14,16 +14,19 @@ type link struct {
 // features are what the text scanners find in the original text: links,
 // phone numbers, e-mail addresses and @mentions.
 type features struct {
-	lastEnd  int // end of the last link found in the text being scanned
-	links    []link
-	phones   int
-	emails   int
-	mentions int
+	lastEnd       int // end of the last link found in the text being scanned
+	dot, dotStart int // the last dot a bare domain was looked for at, and where its run of host bytes starts
+	badStart      int // the start of the last host run that held no domain (-1: none)
+	work          int // bytes stepped over (tests check it grows linearly)
+	links         []link
+	phones        int
+	emails        int
+	mentions      int
 }
 
 func (f *features) reset() {
 	f.links = f.links[:0]
-	f.phones, f.emails, f.mentions = 0, 0, 0
+	f.phones, f.emails, f.mentions, f.work = 0, 0, 0, 0
 }
 
 const maxLinks = 64
@@ -105,9 +108,13 @@ var interesting = func() (t [256]bool) {
 	return t
 }()
 
-// scanText finds links, phones, e-mails and mentions in s.
+// scanText finds links, phones, e-mails and mentions in s. Every byte is
+// stepped over a bounded number of times: a link, a mention or a phone
+// number is read once and skipped, a run of host bytes is walked back only
+// to the previous dot and read forward once.
 func (f *features) scanText(s string) {
-	f.lastEnd = 0
+	f.lastEnd, f.dot, f.dotStart, f.badStart = 0, -1, 0, -1
+	f.work += len(s)
 	for i := 0; i < len(s); {
 		c := s[i]
 		if !interesting[c] {
@@ -130,7 +137,9 @@ func (f *features) scanText(s string) {
 			continue
 		case c == '+' || c >= '0' && c <= '9':
 			if i == 0 || !isAlnum(s[i-1]) {
-				if end, ok := phone(s, i); ok {
+				end, ok := phone(s, i)
+				f.work += end - i
+				if ok {
 					f.phones++
 					i = end
 					continue
@@ -145,12 +154,22 @@ func (f *features) scanText(s string) {
 			}
 		}
 		if c == '.' && i > 0 && isHostByte(s[i-1]) {
-			// a bare domain: walk back to its start
+			// a bare domain: walk back to the start of the run, but not
+			// past the previous dot (its run start is known) or the last link
 			st := i - 1
 			for st > 0 && isHostByte(s[st-1]) {
+				if st-1 == f.dot {
+					st = f.dotStart
+					break
+				}
 				st--
+				f.work++
+				if st < f.lastEnd {
+					break
+				}
 			}
-			if (st > 0 && s[st-1] == '@') || st < f.lastEnd {
+			f.dot, f.dotStart = i, st
+			if (st > 0 && s[st-1] == '@') || st < f.lastEnd || st == f.badStart {
 				i++
 				continue
 			}
@@ -158,6 +177,7 @@ func (f *features) scanText(s string) {
 				i = end
 				continue
 			}
+			f.badStart = st // the same run holds no domain at its later dots either
 		}
 		i++
 	}
@@ -177,6 +197,7 @@ func (f *features) scheme(s string, i int) int {
 	}
 	f.add(s[i:end], host)
 	f.lastEnd = end
+	f.work += end - i
 	return end
 }
 
@@ -185,9 +206,9 @@ func (f *features) scheme(s string, i int) int {
 func (f *features) bare(s string, st int) (int, bool) {
 	e := st
 	for e < len(s) && isHostByte(s[e]) {
-		// stop at a Cyrillic letter that is not part of a Cyrillic domain
 		e++
 	}
+	f.work += e - st
 	host := strings.TrimRight(s[st:e], ".-_")
 	dot := strings.LastIndexByte(host, '.')
 	if dot <= 0 || dot == len(host)-1 || !tldFold(host[dot+1:]) {
@@ -202,6 +223,7 @@ func (f *features) bare(s string, st int) (int, bool) {
 		for end < len(s) && !isSpaceByte(s[end]) {
 			end++
 		}
+		f.work += end - st - len(host)
 	}
 	f.add(s[st:end], host)
 	f.lastEnd = end
@@ -222,6 +244,7 @@ func (f *features) at(s string, i int) int {
 	for j < len(s) && (isAlnum(s[j]) || s[j] == '_' || s[j] == '.' || s[j] == '-') {
 		j++
 	}
+	f.work += j - i
 	name := strings.TrimRight(s[i+1:j], ".-")
 	if i > 0 && (isAlnum(s[i-1]) || s[i-1] == '.' || s[i-1] == '_' || s[i-1] == '-') {
 		if strings.IndexByte(name, '.') > 0 {
@@ -249,7 +272,9 @@ func phone(s string, i int) (int, bool) {
 		j++
 	}
 	digits, first, lastDigit := 0, byte(0), j
-	for j < len(s) {
+	// a 13th digit already rules the number out: stop there, so that
+	// trying every digit of a long run as a start stays linear
+	for j < len(s) && digits <= 12 {
 		c := s[j]
 		if c >= '0' && c <= '9' {
 			if digits == 0 {

@@ -34,6 +34,12 @@ type Config struct {
 	// Actions overrides the action of rules by id: allow, review, delete
 	// or ban (for example to send spam.earnings to review at first).
 	Actions map[string]string `yaml:"actions"`
+	// TrustedDomains are sites a link to is never counted as a link by the
+	// rules (link:, links:): the page's own sites and portals, added to
+	// DefaultTrustedDomains. An entry is a domain with its subdomains
+	// ("admin-gorod.ru", "*.gov.ru") or a domain and path
+	// ("vk.com/admin_gorod").
+	TrustedDomains []string `yaml:"trusted_domains"`
 }
 
 // DefaultConfig returns the builtin Russian packs and nothing else.
@@ -71,6 +77,11 @@ func (c Config) Validate() error {
 	for i, w := range c.BannedOrganisations {
 		if _, err := parsePattern(w); err != nil {
 			errs = append(errs, fmt.Errorf("rules.banned_organisations[%d]: %w", i, err))
+		}
+	}
+	for i, d := range c.TrustedDomains {
+		if _, err := parseTrusted(d); err != nil {
+			errs = append(errs, fmt.Errorf("rules.trusted_domains[%d]: %w", i, err))
 		}
 	}
 	for id, a := range c.Actions {

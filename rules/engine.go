@@ -28,7 +28,8 @@ type Engine struct {
 	tAny     *automaton // literal entries that may start inside a word
 	tAnyWalk *trie      // the rest of those: with a Star inside, or too many for the automaton
 	masked   []int32
-	forms    [][]maskForm // per lexicon, for masked matching
+	forms    [][]maskForm  // per lexicon, for masked matching
+	trusted  []trustedSite // links to these are not counted by link:/links:
 
 	pool sync.Pool
 }
@@ -198,6 +199,11 @@ func (s *state) feat() *features {
 			s.f.scanText(l[:capBytes(l, maxLinkBytes)])
 		}
 		s.work += s.f.work
+		for i := range s.f.links {
+			if s.f.links[i].trusted = trusted(s.f.links[i], s.e.trusted); !s.f.links[i].trusted {
+				s.f.untrusted++
+			}
+		}
 	}
 	return &s.f
 }
@@ -219,6 +225,12 @@ func (s *state) prepare(c *moderation.Comment, h moderation.History, out *modera
 	s.c, s.h, s.out, s.fdone, s.t = c, h, out, false, time.Time{}
 	s.txt = c.Text[:capText(c.Text)]
 	s.work = len(s.txt)
+	// Reply markup at the start ([id1|Имя], …) addresses someone: the
+	// rules judge what follows it (the name is the addressee's, not the
+	// author's words).
+	if k, n, _ := addressPrefix(s.txt); n > 0 && n <= maxAddressees {
+		s.txt = s.txt[k:]
+	}
 	s.text.Normalize(s.txt)
 	for i := range s.lex {
 		s.lex[i] = lexState{}
@@ -594,6 +606,10 @@ func (t *template) render(s *state, r *rule, match string) string {
 				b.WriteString(s.c.Author.ID)
 			}
 		}
+	}
+	if match == "" && t.parts[len(t.parts)-1].ph == "match" {
+		// a condition without words (caps, history) matched: no "reason: "
+		return strings.TrimRight(b.String(), " :—–-")
 	}
 	return b.String()
 }

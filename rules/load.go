@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -257,6 +258,10 @@ func compileSources(srcs []source, cfg Config) (*Engine, error) {
 		return nil, errors.Join(errs...)
 	}
 	e.lexicons = b.lexicons
+	for _, d := range append(slices.Clip(DefaultTrustedDomains), cfg.TrustedDomains...) {
+		t, _ := parseTrusted(d) // validated above
+		e.trusted = append(e.trusted, t)
+	}
 	e.build()
 	return e, nil
 }

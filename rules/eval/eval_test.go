@@ -230,3 +230,50 @@ func BenchmarkClassify(b *testing.B) {
 		}
 	}
 }
+
+// toxicKindsOfSet are the regression set's kinds of the other half of
+// issue 8 (insults, threats, drugs, мат); they are scored, and their
+// misses listed, but held to a lower floor until that work lands.
+var toxicKindsOfSet = map[string]bool{"insult": true, "threat": true, "drugs": true, "obscenity": true}
+
+// Issue 8: the municipal VK regression set (rules/testdata) — no clean
+// comment deleted, at least 98 % of the spam and clean rows right.
+func TestRun_MunicipalRegression(t *testing.T) {
+	e, err := rules.Load(rules.Config{Builtin: "ru", TrustedDomains: []string{"admin-gorod.ru", "fkr-region.ru"}}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(e, []string{filepath.Join("..", "testdata", "municipal_vk.jsonl")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := rep.Files["municipal_vk.jsonl"].Expect
+	if x == nil || x.N < 600 {
+		t.Fatalf("expect = %+v, want at least 600 rows with expect", x)
+	}
+	if x.CleanDeleted != 0 {
+		t.Errorf("%d clean comments deleted", x.CleanDeleted)
+	}
+	var n, right, tn, tright int
+	for k, c := range x.Kinds {
+		if toxicKindsOfSet[k] {
+			tn, tright = tn+c.N, tright+c.Right
+		} else {
+			n, right = n+c.N, right+c.Right
+		}
+	}
+	for _, w := range x.Wrong {
+		if toxicKindsOfSet[w.Kind] {
+			t.Logf("toxic half, want %s, got %s %v: %s", w.Expect, w.Got, w.Rules, w.Text)
+		} else {
+			t.Logf("want %s, got %s %v [%s]: %s", w.Expect, w.Got, w.Rules, w.Kind, w.Text)
+		}
+	}
+	if share := float64(right) / float64(n); share < 0.98 {
+		t.Errorf("spam and clean rows: %d of %d right (%.3f), want ≥ 0.98", right, n, share)
+	}
+	// today's level of the toxic half; raise to 0.98 with its work
+	if share := float64(tright) / float64(tn); share < 0.80 {
+		t.Errorf("toxic rows: %d of %d right (%.3f), want ≥ 0.80", tright, tn, share)
+	}
+}

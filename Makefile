@@ -40,7 +40,7 @@ bench:
 ## eval: the rule engine's precision and recall on the development corpus, then the municipal VK regression set
 eval: build
 	./$(BIN) eval $(CORPUS)/russe_detox_2022.jsonl $(CORPUS)/telegram_spam_ru.jsonl $(CORPUS)/stankin_antispam.jsonl $(CORPUS)/peer/*.jsonl
-	./$(BIN) eval -config rules/testdata/municipal_vk.config.yaml rules/testdata/municipal_vk.jsonl
+	./$(BIN) eval -config rules/testdata/eval/municipal_vk.config.yaml rules/testdata/municipal_vk.jsonl
 
 ## crash-test: the SIGKILL crash test, 20 times
 crash-test:

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/pipeline"
 	"github.com/strazh/strazh/rules"
 )
 
@@ -21,7 +22,7 @@ func TestDemoScript_Verdicts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := moderation.NewMemoryHistory(30 * 24 * time.Hour)
+	h := pipeline.NewMemoryHistory(30 * 24 * time.Hour)
 	at := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
 	for i, l := range script {
 		c := moderation.Comment{Account: "admin-sim", Text: l.text, Created: at.Add(time.Duration(i) * time.Minute),

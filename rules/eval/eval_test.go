@@ -204,7 +204,9 @@ func TestRun_CorpusTargets(t *testing.T) {
 		}
 	}
 	check("russe_detox_2022.jsonl", "toxic", 0.95, 0.80)
-	check("telegram_spam_ru.jsonl", "spam", 0.97, 0.85)
+	// 0.84 since issue 8: a chat message whose only sign is one @username
+	// or "пиши в лс" is no longer spam (on a VK page that is addressing)
+	check("telegram_spam_ru.jsonl", "spam", 0.97, 0.83)
 	check("stankin_antispam.jsonl", "spam", 0, 0.85)
 	peer := rep.Total.Labels["peer"]
 	if flag := float64(peer.TP) / float64(peer.TP+peer.FN); flag < 0.99 {

@@ -37,9 +37,10 @@ demo-vk: build
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-## eval: the rule engine's precision and recall on the development corpus
+## eval: the rule engine's precision and recall on the development corpus, then the municipal VK regression set
 eval: build
 	./$(BIN) eval $(CORPUS)/russe_detox_2022.jsonl $(CORPUS)/telegram_spam_ru.jsonl $(CORPUS)/stankin_antispam.jsonl $(CORPUS)/peer/*.jsonl
+	./$(BIN) eval -config rules/testdata/eval/municipal_vk.config.yaml rules/testdata/municipal_vk.jsonl
 
 ## model: rebuild the shipped model (rules/model/shipped.model) byte for byte from the corpus
 MODEL_SOURCES := russe_detox_2022.jsonl 2ch_pikabu_toxic.jsonl telegram_spam_ru.jsonl stankin_antispam.jsonl

@@ -24,6 +24,9 @@ func TestLoad_ExampleIsValid(t *testing.T) {
 	if cfg.Accounts[0].Ban.Duration != 720*time.Hour {
 		t.Errorf("ban.duration = %s", cfg.Accounts[0].Ban.Duration)
 	}
+	if got := cfg.Rules.TrustedDomains; len(got) != 2 || got[0] != "admin-gorod.ru" || got[1] != "vk.com/admin_gorod" {
+		t.Errorf("rules.trusted_domains = %q", got)
+	}
 	if cfg.DBPath() != "/var/lib/strazh/strazh.db" {
 		t.Errorf("DBPath = %s", cfg.DBPath())
 	}
@@ -60,6 +63,7 @@ func TestParse_Problems(t *testing.T) {
 		{"no accounts", "state_dir: /x\n", []string{"accounts: at least one account is required"}},
 		{"telegram problems", base + "telegram: {token_env: X, chat_id: 0}\n", []string{"telegram."}},
 		{"not yaml", "state_dir: [\n", []string{"c.yaml"}},
+		{"bad trusted domain", base + "rules: {trusted_domains: [gosuslugi.ru, \"no domain\"]}\n", []string{"rules.trusted_domains[1]:", "want a domain"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

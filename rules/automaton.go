@@ -122,7 +122,7 @@ type scratch struct {
 // The pass over the bytes makes no calls (a call in the loop would keep
 // every variable on the stack); it notes word starts and entry ends, and
 // the walks and hits follow.
-func (a *automaton) scan(buf []byte, src uint8, ts *trie, sc *scratch, hits, more []hit) ([]hit, []hit) {
+func (a *automaton) scan(buf []byte, src uint8, ts *trie, sc *scratch, hits, more []hit, work *int) ([]hit, []hit) {
 	if cap(sc.starts) < len(buf) {
 		sc.starts = make([]int32, len(buf)+len(buf)/2)
 		sc.ends = make([]int64, len(buf)+len(buf)/2)
@@ -130,19 +130,23 @@ func (a *automaton) scan(buf []byte, src uint8, ts *trie, sc *scratch, hits, mor
 	starts, ends := sc.starts[:len(buf)], sc.ends[:len(buf)]
 	ns, ne := a.run(buf, &ts.root, starts, ends)
 	for _, j := range starts[:ns] {
-		hits = ts.walk(buf, int(j), ts.root[buf[j]], int(j)+1, src, hits)
+		hits = ts.walk(buf, int(j), ts.root[buf[j]], int(j)+1, src, hits, work)
 	}
 	first := len(more)
 	for _, e := range ends[:ne] {
 		more = a.emit(buf, int32(e>>32)/a.ncls, int(int32(e)), src, more)
 	}
-	// insertion sort by start: hits are few
+	// insertion sort by start: a hit is out of order only against hits
+	// ending within one entry's length, so this stays linear
 	h := more[first:]
+	moves := 0
 	for i := 1; i < len(h); i++ {
 		for k := i; k > 0 && h[k].start < h[k-1].start; k-- {
 			h[k], h[k-1] = h[k-1], h[k]
+			moves++
 		}
 	}
+	*work += len(buf) + ne + moves
 	return hits, more
 }
 

@@ -18,17 +18,17 @@ var condLeaves = map[string]condKind{
 	"caps": cCaps, "latin": cLatin, "mixed_words": cMixed,
 	"length_min": cLengthMin, "length_max": cLengthMax,
 	"author_new": cAuthorNew, "author_page": cAuthorPage, "author_manager": cAuthorMgr,
-	"violations": cViolations, "flood": cFlood, "duplicates": cDuplicates, "account": cAccount,
-	"model": cModel,
-	"all":   cAll, "any": cAny, "not": cNot, "at_least": cAtLeast,
+	"violations": cViolations, "flood": cFlood, "duplicates": cDuplicates, "own_duplicates": cOwnDuplicates,
+	"account": cAccount, "model": cModel,
+	"all": cAll, "any": cAny, "not": cNot, "at_least": cAtLeast,
 }
 
 var condModifiers = map[string][]string{
 	"min":        {"lexicon", "words"},
 	"of":         {"at_least"},
 	"field":      {"regex"},
-	"within":     {"violations", "flood", "duplicates"},
-	"similarity": {"duplicates"},
+	"within":     {"violations", "flood", "duplicates", "own_duplicates"},
+	"similarity": {"duplicates", "own_duplicates"},
 }
 
 func condKeyList() []string {
@@ -213,7 +213,7 @@ func (c *compiler) leaf(k string, v *yaml.Node, key string, mods map[string]*yam
 		cd.want, _ = c.boolean(v, key)
 	case cModel:
 		return c.modelLeaf(cd, v, key)
-	case cViolations, cFlood, cDuplicates:
+	case cViolations, cFlood, cDuplicates, cOwnDuplicates:
 		cd.n, _ = c.integer(v, key, 1)
 		w := mods["within"]
 		if w == nil {

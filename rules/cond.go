@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/rules/normalize"
 )
 
@@ -14,32 +15,33 @@ const (
 	cAny
 	cNot
 	cAtLeast
-	cLexicon     // lexicon hits (distinct entries) >= n
-	cMasked      // a masked word reads as an entry of the lexicon
-	cRegex       // Go regexp on the text or the normalised text
-	cLink        // number of links >= n
-	cLinkDomain  // a link to one of the domains
-	cLinkOutside // a link to a domain outside the list
-	cShortener   // a link through a URL shortener
-	cInvite      // an invite link into an outside chat
-	cTelegram    // a Telegram link
-	cPhone       // phone numbers >= n
-	cEmail       // e-mail addresses >= n
-	cMentions    // @mentions >= n
-	cEmoji       // pictographs >= n
-	cCaps        // share of upper-case letters >= f (with at least 8 letters)
-	cLatin       // share of Latin letters among letters >= f
-	cMixed       // Cyrillic words disguised with look-alikes >= n
-	cLengthMin   // runes >= n
-	cLengthMax   // runes <= n
-	cAuthorNew   // the author has not commented on this account before
-	cAuthorPage  // the page itself wrote it
-	cAuthorMgr   // a manager wrote it
-	cViolations  // the author's violations within d >= n
-	cFlood       // the author's comments within d >= n
-	cDuplicates  // similar comments by anyone within d >= n
-	cAccount     // the comment is on one of the accounts
-	cModel       // the learned model's score for a label >= f (n: the rules' model label)
+	cLexicon       // lexicon hits (distinct entries) >= n
+	cMasked        // a masked word reads as an entry of the lexicon
+	cRegex         // Go regexp on the text or the normalised text
+	cLink          // number of links >= n
+	cLinkDomain    // a link to one of the domains
+	cLinkOutside   // a link to a domain outside the list
+	cShortener     // a link through a URL shortener
+	cInvite        // an invite link into an outside chat
+	cTelegram      // a Telegram link
+	cPhone         // phone numbers >= n
+	cEmail         // e-mail addresses >= n
+	cMentions      // @mentions >= n
+	cEmoji         // pictographs >= n
+	cCaps          // share of upper-case letters >= f (with at least 8 letters)
+	cLatin         // share of Latin letters among letters >= f
+	cMixed         // Cyrillic words disguised with look-alikes >= n
+	cLengthMin     // runes >= n
+	cLengthMax     // runes <= n
+	cAuthorNew     // the author has not commented on this account before
+	cAuthorPage    // the page itself wrote it
+	cAuthorMgr     // a manager wrote it
+	cViolations    // the author's violations within d >= n
+	cFlood         // the author's comments within d >= n
+	cDuplicates    // similar comments by anyone within d >= n
+	cOwnDuplicates // similar comments by the same author within d >= n
+	cAccount       // the comment is on one of the accounts
+	cModel         // the learned model's score for a label >= f (n: the rules' model label)
 )
 
 // cond is a compiled condition.
@@ -116,13 +118,23 @@ func (c *cond) eval(s *state) bool {
 		if c.norm {
 			return c.re.Match(s.text.N)
 		}
-		if loc := c.re.FindStringIndex(s.c.Text); loc != nil {
+		if loc := c.re.FindStringIndex(s.txt); loc != nil {
 			s.setMatch(int32(loc[0]), int32(loc[1]))
 			return true
 		}
 		return false
 	case cLink:
-		return len(s.feat().links) >= c.n
+		f := s.feat()
+		if f.untrusted < c.n {
+			return false
+		}
+		for _, l := range f.links {
+			if !l.trusted {
+				s.setMatchString(l.text)
+				break
+			}
+		}
+		return true
 	case cLinkDomain, cLinkOutside:
 		for _, l := range s.feat().links {
 			in := false
@@ -165,11 +177,25 @@ func (c *cond) eval(s *state) bool {
 		}
 		return found == c.want
 	case cPhone:
-		return s.feat().phones >= c.n
+		f := s.feat()
+		if f.phones >= c.n {
+			s.setMatchString(f.phone)
+			return true
+		}
+		return false
 	case cEmail:
-		return s.feat().emails >= c.n
+		if s.feat().emails >= c.n {
+			s.setMatchString("e-mail")
+			return true
+		}
+		return false
 	case cMentions:
-		return s.feat().mentions >= c.n
+		f := s.feat()
+		if f.mentions >= c.n {
+			s.setMatchString(f.mention)
+			return true
+		}
+		return false
 	case cEmoji:
 		return s.text.Emoji >= c.n
 	case cCaps:
@@ -204,6 +230,9 @@ func (c *cond) eval(s *state) bool {
 			s.setMatchString(scoreMatch(c.strs[0], v))
 		}
 		return true
+	case cOwnDuplicates:
+		ah, ok := s.h.(AuthorHistory)
+		return ok && ah.SimilarByAuthor(s.c.Account, s.c.Author.ID, s.out.Fingerprint, c.f, s.now().Add(-c.d)) >= c.n
 	case cAccount:
 		for _, a := range c.strs {
 			if a == s.c.Account {
@@ -213,6 +242,12 @@ func (c *cond) eval(s *state) bool {
 		return false
 	}
 	return false
+}
+
+// AuthorHistory is a History that also counts near-copies by one author
+// (moderation.MemoryHistory is one). Without it, own_duplicates is false.
+type AuthorHistory interface {
+	SimilarByAuthor(account, author string, fp moderation.Fingerprint, minSimilarity float64, since time.Time) int
 }
 
 // usesT reports whether normalised matching is needed at all (it always

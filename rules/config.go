@@ -36,6 +36,12 @@ type Config struct {
 	Actions map[string]string `yaml:"actions"`
 	// Model is the learned model (see rules/model and ModelConfig).
 	Model ModelConfig `yaml:"model"`
+	// TrustedDomains are sites a link to is never counted as a link by the
+	// rules (link:, links:): the page's own sites and portals, added to
+	// DefaultTrustedDomains. An entry is a domain with its subdomains
+	// ("admin-gorod.ru", "*.gov.ru") or a domain and path
+	// ("vk.com/admin_gorod").
+	TrustedDomains []string `yaml:"trusted_domains"`
 }
 
 // DefaultConfig returns the builtin Russian packs and nothing else.
@@ -73,6 +79,11 @@ func (c Config) Validate() error {
 	for i, w := range c.BannedOrganisations {
 		if _, err := parsePattern(w); err != nil {
 			errs = append(errs, fmt.Errorf("rules.banned_organisations[%d]: %w", i, err))
+		}
+	}
+	for i, d := range c.TrustedDomains {
+		if _, err := parseTrusted(d); err != nil {
+			errs = append(errs, fmt.Errorf("rules.trusted_domains[%d]: %w", i, err))
 		}
 	}
 	for id, a := range c.Actions {

@@ -3,6 +3,8 @@ package rules
 import (
 	"bytes"
 	"fmt"
+	"math/bits"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -27,7 +29,8 @@ type Engine struct {
 	tAny     *automaton // literal entries that may start inside a word
 	tAnyWalk *trie      // the rest of those: with a Star inside, or too many for the automaton
 	masked   []int32
-	forms    [][]maskForm // per lexicon, for masked matching
+	forms    [][]maskForm  // per lexicon, for masked matching
+	trusted  []trustedSite // links to these are not counted by link:/links:
 
 	modelLabels []string     // labels the model conditions ask for
 	model       *model.Model // nil: model conditions never hold
@@ -136,9 +139,13 @@ type state struct {
 	c      *moderation.Comment
 	h      moderation.History
 	out    *moderation.Result
+	txt    string // the evaluated text: c.Text cut to MaxEvalRunes
 	text   normalize.Text
 	hits   []hit
 	more   []hit // scratch: hits of entries that may start inside a word
+	exc    []hit // the exception hits, by lexicon, buffer and start
+	excEnd []int32
+	work   int // bytes stepped over by the scans (tests check it grows linearly)
 	sc     scratch
 	lex    []lexState
 	masked []lexState
@@ -180,7 +187,7 @@ func (s *state) matched() string {
 	if s.match.s != "" {
 		return s.match.s
 	}
-	return s.c.Text[s.match.start:s.match.end]
+	return s.txt[s.match.start:s.match.end]
 }
 
 func (s *state) feat() *features {
@@ -190,10 +197,19 @@ func (s *state) feat() *features {
 		// Normalize saw every character a link, an e-mail, a mention or a
 		// phone number needs; without them the scan would find nothing.
 		if s.text.Hints > 0 || s.text.Digits >= 10 {
-			s.f.scanText(s.c.Text)
+			s.f.scanText(s.txt)
 		}
-		for _, l := range s.c.Links {
-			s.f.scanText(l)
+		for i, l := range s.c.Links {
+			if i == maxLinks {
+				break
+			}
+			s.f.scanText(l[:capBytes(l, maxLinkBytes)])
+		}
+		s.work += s.f.work
+		for i := range s.f.links {
+			if s.f.links[i].trusted = trusted(s.f.links[i], s.e.trusted); !s.f.links[i].trusted {
+				s.f.untrusted++
+			}
 		}
 	}
 	return &s.f
@@ -214,7 +230,15 @@ func (s *state) now() time.Time {
 func (s *state) prepare(c *moderation.Comment, h moderation.History, out *moderation.Result) {
 	e := s.e
 	s.c, s.h, s.out, s.fdone, s.scored, s.t = c, h, out, false, false, time.Time{}
-	s.text.Normalize(c.Text)
+	s.txt = c.Text[:capText(c.Text)]
+	s.work = len(s.txt)
+	// Reply markup at the start ([id1|Имя], …) addresses someone: the
+	// rules judge what follows it (the name is the addressee's, not the
+	// author's words).
+	if k, n, _ := addressPrefix(s.txt); n > 0 && n <= maxAddressees {
+		s.txt = s.txt[k:]
+	}
+	s.text.Normalize(s.txt)
 	for i := range s.lex {
 		s.lex[i] = lexState{}
 		s.masked[i] = lexState{}
@@ -228,6 +252,7 @@ func (s *state) prepare(c *moderation.Comment, h moderation.History, out *modera
 	if len(s.text.T) > 0 {
 		s.hits = s.scanBuf(s.text.T, 1, s.hits)
 	}
+	s.sortExceptions()
 	for i := range s.hits {
 		h := &s.hits[i]
 		if h.t.exception || s.vetoed(h) {
@@ -254,22 +279,81 @@ func (s *state) prepare(c *moderation.Comment, h moderation.History, out *modera
 func (s *state) scanBuf(buf []byte, src uint8, hits []hit) []hit {
 	e := s.e
 	if e.tAny == nil {
-		hits = e.tStart.scan(buf, true, src, hits)
+		hits = e.tStart.scan(buf, true, src, hits, &s.work)
 	} else {
-		hits, s.more = e.tAny.scan(buf, src, e.tStart, &s.sc, hits, s.more[:0])
+		hits, s.more = e.tAny.scan(buf, src, e.tStart, &s.sc, hits, s.more[:0], &s.work)
 		hits = append(hits, s.more...)
 	}
-	return e.tAnyWalk.scan(buf, false, src, hits)
+	return e.tAnyWalk.scan(buf, false, src, hits, &s.work)
 }
 
-func (s *state) vetoed(h *hit) bool {
+// excBefore orders exception hits by lexicon, buffer and start.
+func excBefore(a, b *hit) bool {
+	if a.t.lex != b.t.lex {
+		return a.t.lex < b.t.lex
+	}
+	if a.src != b.src {
+		return a.src < b.src
+	}
+	return a.start < b.start
+}
+
+// sortExceptions collects the exception hits sorted by excBefore, with the
+// running maximum of their ends per lexicon and buffer, so that vetoed is
+// a binary search instead of a pass over every hit.
+func (s *state) sortExceptions() {
+	s.exc, s.excEnd = s.exc[:0], s.excEnd[:0]
 	for i := range s.hits {
-		x := &s.hits[i]
-		if x.t.exception && x.t.lex == h.t.lex && x.src == h.src && x.start < h.end && h.start < x.end {
-			return true
+		if s.hits[i].t.exception {
+			s.exc = append(s.exc, s.hits[i])
 		}
 	}
-	return false
+	if len(s.exc) == 0 {
+		return
+	}
+	slices.SortFunc(s.exc, func(a, b hit) int {
+		if excBefore(&a, &b) {
+			return -1
+		}
+		if excBefore(&b, &a) {
+			return 1
+		}
+		return 0
+	})
+	for i := range s.exc {
+		end := s.exc[i].end
+		if i > 0 && s.exc[i-1].t.lex == s.exc[i].t.lex && s.exc[i-1].src == s.exc[i].src {
+			end = max(end, s.excEnd[i-1])
+		}
+		s.excEnd = append(s.excEnd, end)
+	}
+	s.work += len(s.exc) * (bits.Len(uint(len(s.exc))) + 1)
+}
+
+// vetoed reports whether an exception of h's lexicon overlaps h: among the
+// exceptions of its lexicon and buffer starting before h ends, the one
+// reaching furthest ends after h starts.
+func (s *state) vetoed(h *hit) bool {
+	if len(s.exc) == 0 {
+		return false
+	}
+	// the last exception x with (lex, src, start) before (h.lex, h.src, h.end)
+	key := hit{t: h.t, start: h.end, src: h.src}
+	lo, hi := 0, len(s.exc)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if excBefore(&s.exc[m], &key) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+		s.work++
+	}
+	i := lo - 1
+	if i < 0 || s.exc[i].t.lex != h.t.lex || s.exc[i].src != h.src {
+		return false
+	}
+	return s.excEnd[i] > h.start
 }
 
 // span maps a range of a normalised buffer to the original text, widened
@@ -279,13 +363,15 @@ func (s *state) span(src uint8, start, end int32) (int32, int32) {
 	if src == 1 {
 		pos, buf = s.text.TPos, s.text.T
 	}
+	e0 := end
 	for int(end) < len(buf) && buf[end] != normalize.Space {
 		end++
 	}
+	s.work += int(end-e0) + 1
 	a := pos[start]
 	b := pos[end-1]
-	if int(b) < len(s.c.Text) {
-		_, n := utf8.DecodeRuneInString(s.c.Text[b:])
+	if int(b) < len(s.txt) {
+		_, n := utf8.DecodeRuneInString(s.txt[b:])
 		b += int32(n)
 	}
 	if b < a {
@@ -528,6 +614,10 @@ func (t *template) render(s *state, r *rule, match string) string {
 				b.WriteString(s.c.Author.ID)
 			}
 		}
+	}
+	if match == "" && t.parts[len(t.parts)-1].ph == "match" {
+		// a condition without words (caps, history) matched: no "reason: "
+		return strings.TrimRight(b.String(), " :—–-")
 	}
 	return b.String()
 }

@@ -483,3 +483,43 @@ func TestEngine_Evaluate_Allocs(t *testing.T) {
 		t.Errorf("%v allocs per clean comment, want 0", n)
 	}
 }
+
+// Issue 8: what a citizen writes under an official post is not spam:
+// replies, sums, links to state sites; a reason never ends in an empty
+// match; advertising is still deleted, also next to a citizen's topic.
+func TestEngine_Evaluate_SpamAddressing(t *testing.T) {
+	e, err := Load(Config{Builtin: "ru", TrustedDomains: []string{"admin-gorod.ru"}}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text string
+		want moderation.Verdict
+	}{
+		{"[id5|Светлана], спасибо, дозвонилась", moderation.Allow},
+		{"[id5|Светлана], [id6|Олег], у нас так же", moderation.Allow},
+		{"@olga_s согласна с вами", moderation.Allow},
+		{"Плачу 4200 за отопление, а в квартире холодно", moderation.Allow},
+		{"Доход семьи 30 тысяч, за садик 3500 в месяц", moderation.Allow},
+		{"Запись через https://www.gosuslugi.ru/10999/1", moderation.Allow},
+		{"График на сайте https://admin-gorod.ru/grafik", moderation.Allow},
+		{"Отчёт тут: publication.pravo.gov.ru/document/1", moderation.Allow},
+		{"График на сайте https://admin-gorod-info.ru/grafik", moderation.Review},
+		{"Родители школьников! Подработка 2000 в день, пишите в лс", moderation.Delete},
+		{"Раздаю 5000 первым троим, пишите + в лс", moderation.Delete},
+		{"Нужен курьер забрать посылку, 3000 сразу, пиши в тг", moderation.Delete},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			res := eval(e, tt.text)
+			if res.Verdict != tt.want {
+				t.Errorf("verdict %v, want %v: %+v", res.Verdict, tt.want, res.Matches)
+			}
+			for _, m := range res.Matches {
+				if strings.HasSuffix(strings.TrimSpace(m.Reason), ":") {
+					t.Errorf("%s: reason ends in an empty match: %q", m.Rule, m.Reason)
+				}
+			}
+		})
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -284,6 +285,10 @@ func compileWithModel(srcs []source, cfg Config, loadModel func() (*model.Model,
 		return nil, errors.Join(errs...)
 	}
 	e.lexicons = b.lexicons
+	for _, d := range append(slices.Clip(DefaultTrustedDomains), cfg.TrustedDomains...) {
+		t, _ := parseTrusted(d) // validated above
+		e.trusted = append(e.trusted, t)
+	}
 	e.build()
 	return e, nil
 }

@@ -6,24 +6,36 @@ import (
 )
 
 // link is one link found in a comment: its text and host are substrings of
-// the comment (no copies).
+// the comment (no copies). trusted: it goes to a site of
+// rules.trusted_domains.
 type link struct {
 	text, host string
+	trusted    bool
 }
 
 // features are what the text scanners find in the original text: links,
 // phone numbers, e-mail addresses and @mentions.
 type features struct {
-	lastEnd  int // end of the last link found in the text being scanned
-	links    []link
-	phones   int
-	emails   int
-	mentions int
+	lastEnd       int // end of the last link found in the text being scanned
+	dot, dotStart int // the last dot a bare domain was looked for at, and where its run of host bytes starts
+	badStart      int // the start of the last host run that held no domain (-1: none)
+	work          int // bytes stepped over (tests check it grows linearly)
+	links         []link
+	phones        int
+	emails        int
+	mentions      int
+	// untrusted counts the links to other sites than the trusted ones;
+	// addressees the reply markup at the start ([id1|Имя], …), which
+	// addresses a person and is not counted as a mention.
+	untrusted, addressees int
+	// the first phone number and mention, for {{match}}
+	phone, mention string
 }
 
 func (f *features) reset() {
 	f.links = f.links[:0]
-	f.phones, f.emails, f.mentions = 0, 0, 0
+	f.phones, f.emails, f.mentions, f.work = 0, 0, 0, 0
+	f.untrusted, f.addressees, f.phone, f.mention = 0, 0, "", ""
 }
 
 const maxLinks = 64
@@ -105,10 +117,15 @@ var interesting = func() (t [256]bool) {
 	return t
 }()
 
-// scanText finds links, phones, e-mails and mentions in s.
+// scanText finds links, phones, e-mails and mentions in s. Every byte is
+// stepped over a bounded number of times: a link, a mention or a phone
+// number is read once and skipped, a run of host bytes is walked back only
+// to the previous dot and read forward once.
 func (f *features) scanText(s string) {
-	f.lastEnd = 0
-	for i := 0; i < len(s); {
+	f.lastEnd, f.dot, f.dotStart, f.badStart = 0, -1, 0, -1
+	f.work += len(s)
+	i := f.address(s)
+	for i < len(s) {
 		c := s[i]
 		if !interesting[c] {
 			i++
@@ -130,7 +147,12 @@ func (f *features) scanText(s string) {
 			continue
 		case c == '+' || c >= '0' && c <= '9':
 			if i == 0 || !isAlnum(s[i-1]) {
-				if end, ok := phone(s, i); ok {
+				end, ok := phone(s, i)
+				f.work += end - i
+				if ok {
+					if f.phones == 0 {
+						f.phone = s[i:end]
+					}
 					f.phones++
 					i = end
 					continue
@@ -138,19 +160,29 @@ func (f *features) scanText(s string) {
 			}
 		case c == '[':
 			// VK mention: [id123|Name] or [club123|Name]
-			if hasPrefixFold(s, i, "[id") || hasPrefixFold(s, i, "[club") || hasPrefixFold(s, i, "[public") {
-				if j := strings.IndexByte(s[i:min(len(s), i+64)], '|'); j > 0 {
-					f.mentions++
-				}
+			if n := markup(s, i); n > 0 {
+				f.mention1(s[i : i+n])
+				i += n
+				continue
 			}
 		}
 		if c == '.' && i > 0 && isHostByte(s[i-1]) {
-			// a bare domain: walk back to its start
+			// a bare domain: walk back to the start of the run, but not
+			// past the previous dot (its run start is known) or the last link
 			st := i - 1
 			for st > 0 && isHostByte(s[st-1]) {
+				if st-1 == f.dot {
+					st = f.dotStart
+					break
+				}
 				st--
+				f.work++
+				if st < f.lastEnd {
+					break
+				}
 			}
-			if (st > 0 && s[st-1] == '@') || st < f.lastEnd {
+			f.dot, f.dotStart = i, st
+			if (st > 0 && s[st-1] == '@') || st < f.lastEnd || st == f.badStart {
 				i++
 				continue
 			}
@@ -158,6 +190,7 @@ func (f *features) scanText(s string) {
 				i = end
 				continue
 			}
+			f.badStart = st // the same run holds no domain at its later dots either
 		}
 		i++
 	}
@@ -177,6 +210,7 @@ func (f *features) scheme(s string, i int) int {
 	}
 	f.add(s[i:end], host)
 	f.lastEnd = end
+	f.work += end - i
 	return end
 }
 
@@ -185,9 +219,9 @@ func (f *features) scheme(s string, i int) int {
 func (f *features) bare(s string, st int) (int, bool) {
 	e := st
 	for e < len(s) && isHostByte(s[e]) {
-		// stop at a Cyrillic letter that is not part of a Cyrillic domain
 		e++
 	}
+	f.work += e - st
 	host := strings.TrimRight(s[st:e], ".-_")
 	dot := strings.LastIndexByte(host, '.')
 	if dot <= 0 || dot == len(host)-1 || !tldFold(host[dot+1:]) {
@@ -202,6 +236,7 @@ func (f *features) bare(s string, st int) (int, bool) {
 		for end < len(s) && !isSpaceByte(s[end]) {
 			end++
 		}
+		f.work += end - st - len(host)
 	}
 	f.add(s[st:end], host)
 	f.lastEnd = end
@@ -222,6 +257,7 @@ func (f *features) at(s string, i int) int {
 	for j < len(s) && (isAlnum(s[j]) || s[j] == '_' || s[j] == '.' || s[j] == '-') {
 		j++
 	}
+	f.work += j - i
 	name := strings.TrimRight(s[i+1:j], ".-")
 	if i > 0 && (isAlnum(s[i-1]) || s[i-1] == '.' || s[i-1] == '_' || s[i-1] == '-') {
 		if strings.IndexByte(name, '.') > 0 {
@@ -230,14 +266,134 @@ func (f *features) at(s string, i int) int {
 		return j
 	}
 	if len(name) >= 3 && strings.IndexByte(name, '.') < 0 {
-		f.mentions++
+		f.mention1(s[i:j])
 	} else if dot := strings.LastIndexByte(name, '.'); dot > 0 && tldFold(name[dot+1:]) {
 		// @example.ru reads as a domain
 		f.add(s[i+1:i+1+len(name)], name)
 	} else if len(name) >= 3 {
-		f.mentions++
+		f.mention1(s[i:j])
 	}
 	return j
+}
+
+func (f *features) mention1(m string) {
+	if f.mentions == 0 {
+		f.mention = m
+	}
+	f.mentions++
+}
+
+// maxAddressees is how many markup mentions at the start of a comment
+// address people (a reply to one or two); more are mass mentions.
+const maxAddressees = 2
+
+// address skips the reply markup at the start of s — VK's [id1|Имя],
+// [club1|…] and @id1 (Имя), MAX's [Имя](max://user/1) — separated by
+// commas and spaces, counts it in f.addressees and returns where the rest
+// starts. More than maxAddressees of them count as mentions instead.
+func (f *features) address(s string) int {
+	i, n, first := addressPrefix(s)
+	f.work += i
+	if n > maxAddressees {
+		f.mentions += n
+		f.mention = first
+	} else {
+		f.addressees = n
+	}
+	return i
+}
+
+// addressPrefix returns the length of the reply markup at the start of s
+// (with the commas and spaces after it), how many mentions it holds and
+// the first one.
+func addressPrefix(s string) (end, n int, first string) {
+	i := 0
+	for {
+		j := i
+		for j < len(s) && (s[j] == ' ' || s[j] == ',' || s[j] == '\t' || s[j] == '\n') {
+			j++
+		}
+		k := markup(s, j)
+		if k == 0 {
+			k = vkAt(s, j)
+		}
+		if k == 0 {
+			if n > 0 {
+				i = j
+			}
+			return i, n, first
+		}
+		if n == 0 {
+			first = s[j : j+k]
+		}
+		n++
+		i = j + k
+	}
+}
+
+// markup returns the length of a VK mention ([id123|Имя], [club5|…],
+// [public5|…], [event5|…]) or a MAX one ([Имя](max://user/5)) at s[i:], or
+// 0. The name is at most 64 bytes.
+func markup(s string, i int) int {
+	if i >= len(s) || s[i] != '[' {
+		return 0
+	}
+	for _, p := range [...]string{"[id", "[club", "[public", "[event"} {
+		if !hasPrefixFold(s, i, p) {
+			continue
+		}
+		j := i + len(p)
+		d := j
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j == d || j >= len(s) || s[j] != '|' {
+			return 0
+		}
+		if k := strings.IndexByte(s[j:min(len(s), j+66)], ']'); k > 0 {
+			return j + k + 1 - i
+		}
+		return 0
+	}
+	// [Имя](max://user/5)
+	k := strings.IndexByte(s[i:min(len(s), i+66)], ']')
+	if k < 2 || !hasPrefixFold(s, i+k+1, "(max://user/") {
+		return 0
+	}
+	j := i + k + 1 + len("(max://user/")
+	d := j
+	for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	if j == d || j >= len(s) || s[j] != ')' {
+		return 0
+	}
+	return j + 1 - i
+}
+
+// vkAt returns the length of VK's other mention form, @id123 (Имя), at
+// s[i:], or 0.
+func vkAt(s string, i int) int {
+	j := 0
+	switch {
+	case hasPrefixFold(s, i, "@id"):
+		j = i + 3
+	case hasPrefixFold(s, i, "@club"):
+		j = i + 5
+	default:
+		return 0
+	}
+	d := j
+	for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	if j == d || j+1 >= len(s) || s[j] != ' ' || s[j+1] != '(' {
+		return 0
+	}
+	if k := strings.IndexByte(s[j:min(len(s), j+68)], ')'); k > 0 {
+		return j + k + 1 - i
+	}
+	return 0
 }
 
 // phone reads a phone number at s[i:]: 10 to 12 digits in groups separated
@@ -249,7 +405,9 @@ func phone(s string, i int) (int, bool) {
 		j++
 	}
 	digits, first, lastDigit := 0, byte(0), j
-	for j < len(s) {
+	// a 13th digit already rules the number out: stop there, so that
+	// trying every digit of a long run as a start stays linear
+	for j < len(s) && digits <= 12 {
 		c := s[j]
 		if c >= '0' && c <= '9' {
 			if digits == 0 {

@@ -93,3 +93,69 @@ func TestFeatures_ScanText_HintsGate(t *testing.T) {
 		}
 	}
 }
+
+// Issue 8: reply markup addresses a person and is not a mention; markup
+// elsewhere and more than two addressees are.
+func TestFeatures_ScanText_Addressees(t *testing.T) {
+	tests := []struct {
+		text            string
+		addressees, men int
+		mention         string
+	}{
+		{"[id123|Анна], спасибо", 1, 0, ""},
+		{"[id1|Анна], [club2|Администрация], согласна", 2, 0, ""},
+		{"[Анна](max://user/55), согласна", 1, 0, ""},
+		{"@id77 (Олег), согласен", 1, 0, ""},
+		{"[id1|А], [id2|Б], [id3|В], смотрите", 0, 3, "[id1|А]"},
+		{"вступайте в [club5|нашу группу]", 0, 1, "[club5|нашу группу]"},
+		{"[id|нет номера] текст", 0, 0, ""},
+		{"@ivan_petrov согласен", 0, 1, "@ivan_petrov"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			var f features
+			f.reset()
+			f.scanText(tt.text)
+			if f.addressees != tt.addressees || f.mentions != tt.men || f.mention != tt.mention {
+				t.Errorf("addressees=%d mentions=%d mention=%q", f.addressees, f.mentions, f.mention)
+			}
+		})
+	}
+}
+
+func TestParseTrusted(t *testing.T) {
+	tests := []struct {
+		in         string
+		host, path string
+		bad        bool
+	}{
+		{"gosuslugi.ru", "gosuslugi.ru", "", false},
+		{"*.gov.ru", "gov.ru", "", false},
+		{"https://www.Admin-Gorod.ru/", "admin-gorod.ru", "", false},
+		{"vk.com/admin_gorod", "vk.com", "/admin_gorod", false},
+		{"", "", "", true},
+		{"no domain", "", "", true},
+		{"localhost", "", "", true},
+	}
+	for _, tt := range tests {
+		got, err := parseTrusted(tt.in)
+		if (err != nil) != tt.bad || got.host != tt.host || got.path != tt.path {
+			t.Errorf("parseTrusted(%q) = %+v, %v", tt.in, got, err)
+		}
+	}
+	sites := []trustedSite{{host: "gov.ru"}, {host: "vk.com", path: "/admin_gorod"}}
+	for _, tt := range []struct {
+		l    link
+		want bool
+	}{
+		{link{text: "https://nalog.gov.ru/x", host: "nalog.gov.ru"}, true},
+		{link{text: "notgov.ru", host: "notgov.ru"}, false},
+		{link{text: "vk.com/admin_gorod?w=wall-1", host: "vk.com"}, true},
+		{link{text: "vk.com/admin_gorodok", host: "vk.com"}, false},
+		{link{text: "https://vk.com/other", host: "vk.com"}, false},
+	} {
+		if got := trusted(tt.l, sites); got != tt.want {
+			t.Errorf("trusted(%q) = %v", tt.l.text, got)
+		}
+	}
+}

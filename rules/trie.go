@@ -193,8 +193,8 @@ type hit struct {
 }
 
 // scan walks tr over buf from every position (anchored: only from word
-// starts) and appends hits.
-func (tr *trie) scan(buf []byte, anchored bool, src uint8, hits []hit) []hit {
+// starts) and appends hits. It adds the bytes it stepped over to *work.
+func (tr *trie) scan(buf []byte, anchored bool, src uint8, hits []hit, work *int) []hit {
 	if tr == nil || len(tr.nodes) <= 1 {
 		return hits
 	}
@@ -204,24 +204,30 @@ func (tr *trie) scan(buf []byte, anchored bool, src uint8, hits []hit) []hit {
 			continue
 		}
 		if n := tr.root[b]; n != 0 {
-			hits = tr.walk(buf, i, n, i+1, src, hits)
+			hits = tr.walk(buf, i, n, i+1, src, hits, work)
 		}
 	}
+	*work += len(buf)
 	return hits
 }
 
-// walk follows the trie from node n, which has consumed buf[start:j].
-func (tr *trie) walk(buf []byte, start int, n int32, j int, src uint8, hits []hit) []hit {
+// walk follows the trie from node n, which has consumed buf[start:j]. A
+// walk is no longer than the longest entry (a Star spans at most maxStar
+// bytes), so walking from every position stays linear in len(buf).
+func (tr *trie) walk(buf []byte, start int, n int32, j int, src uint8, hits []hit, work *int) []hit {
+	j0 := j
 	for {
 		nd := &tr.nodes[n]
 		if nd.nterm|nd.star != 0 {
-			hits = tr.visit(nd, buf, start, j, src, hits)
+			hits = tr.visit(nd, buf, start, j, src, hits, work)
 		}
 		if j >= len(buf) {
+			*work += j - j0 + 1
 			return hits
 		}
 		bit := uint64(1) << (tr.class[buf[j]] & 63)
 		if nd.mask&bit == 0 {
+			*work += j - j0 + 1
 			return hits
 		}
 		n = tr.kids[nd.kid+int32(bits.OnesCount64(nd.mask&(bit-1)))]
@@ -229,8 +235,13 @@ func (tr *trie) walk(buf []byte, start int, n int32, j int, src uint8, hits []hi
 	}
 }
 
+// maxStar is the most letters a Star stands for. Real words are shorter;
+// without a bound, an entry with a Star inside that may start anywhere
+// (`*ху*й`) would walk a long word from each of its positions.
+const maxStar = 48
+
 // visit records the terms of nd and follows its Star edge.
-func (tr *trie) visit(nd *tnode, buf []byte, start, j int, src uint8, hits []hit) []hit {
+func (tr *trie) visit(nd *tnode, buf []byte, start, j int, src uint8, hits []hit, work *int) []hit {
 	for k := nd.term; k < nd.term+nd.nterm; k++ {
 		t := &tr.terms[k]
 		if t.anchorEnd && (j >= len(buf) || buf[j] != normalize.Space) {
@@ -239,8 +250,8 @@ func (tr *trie) visit(nd *tnode, buf []byte, start, j int, src uint8, hits []hit
 		hits = append(hits, hit{t: t, start: int32(start), end: int32(j), src: src})
 	}
 	if nd.star != 0 {
-		for k := j; k < len(buf); k++ {
-			hits = tr.walk(buf, start, nd.star, k, src, hits)
+		for k := j; k < len(buf) && k <= j+maxStar; k++ {
+			hits = tr.walk(buf, start, nd.star, k, src, hits, work)
 			if buf[k] == normalize.Space {
 				break
 			}

@@ -48,7 +48,10 @@ accounts:
     poll_wait: 1s
 `
 
-// crashTexts mixes clean comments with obscene ones the shipped rules delete.
+// crashTexts mixes clean comments with obscene ones the shipped rules
+// delete; crashVerdicts is what each must get. The clean ones repeat with
+// other numbers from 37 authors: residents asking the same question, a hot
+// topic, never copy-paste spam (issue 8).
 var crashTexts = []string{
 	"Когда отремонтируют дорогу на улице %d?",
 	"Спасибо за благоустройство двора номер %d",
@@ -57,6 +60,11 @@ var crashTexts = []string{
 	"да вы охуели, %d дней без света",
 	"пиздец какой-то, %d часов ждали автобус",
 	"ебаный стыд, уже %d лет одни обещания",
+}
+
+var crashVerdicts = []moderation.Verdict{
+	moderation.Allow, moderation.Allow, moderation.Allow, moderation.Allow,
+	moderation.Delete, moderation.Delete, moderation.Delete,
 }
 
 func TestDaemon_SurvivesSIGKILL(t *testing.T) {
@@ -109,6 +117,7 @@ func TestDaemon_SurvivesSIGKILL(t *testing.T) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	var mu sync.Mutex
 	var posted []string
+	kind := map[string]int{} // comment → index into crashTexts
 	stream := make(chan struct{})
 	streamRng := rand.New(rand.NewPCG(rng.Uint64(), 11)) // its own: rand.Rand is not safe for two goroutines
 	go func() {
@@ -118,6 +127,7 @@ func TestDaemon_SurvivesSIGKILL(t *testing.T) {
 			id := net.Post(fmt.Sprintf("p%d", i%9), fmt.Sprintf("u%d", i%37), "Житель", text)
 			mu.Lock()
 			posted = append(posted, id)
+			kind[id] = i % len(crashTexts)
 			mu.Unlock()
 			time.Sleep(time.Duration(streamRng.IntN(4)) * time.Millisecond)
 		}
@@ -178,6 +188,12 @@ func TestDaemon_SurvivesSIGKILL(t *testing.T) {
 			t.Errorf("comment %s: actions still pending: %+v", id, d.Actions)
 		}
 		calls := net.Calls("delete", id)
+		switch want, got := crashVerdicts[kind[id]], d.Final(); {
+		case want == moderation.Allow && got != moderation.Allow:
+			t.Errorf("comment %s (%q) decided %v, want allow: %+v", id, d.Comment.Text, got, d.Matches)
+		case want == moderation.Delete && got != moderation.Delete && got != moderation.Ban:
+			t.Errorf("comment %s (%q) decided %v, want delete or ban", id, d.Comment.Text, got)
+		}
 		switch d.Final() {
 		case moderation.Delete, moderation.Ban:
 			acted++

@@ -52,7 +52,8 @@ type demoLine struct {
 	name   string
 	kind   string
 	text   string
-	tap    string // label the simulated moderator presses on its card
+	expect moderation.Verdict // what the rules must decide (the demo test checks it)
+	tap    string             // label the simulated moderator presses on its card
 }
 
 func parseDemoScript(s string) ([]demoLine, error) {
@@ -62,15 +63,20 @@ func parseDemoScript(s string) ([]demoLine, error) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		parts := strings.SplitN(line, "|", 5)
-		if len(parts) != 5 {
-			return nil, fmt.Errorf("demo_comments.txt:%d: want author|name|kind|tap|text", i+1)
+		parts := strings.SplitN(line, "|", 6)
+		if len(parts) != 6 {
+			return nil, fmt.Errorf("demo_comments.txt:%d: want author|name|kind|expect|tap|text", i+1)
+		}
+		want, ok := map[string]moderation.Verdict{"allow": moderation.Allow, "review": moderation.Review,
+			"delete": moderation.Delete, "ban": moderation.Ban}[parts[3]]
+		if !ok {
+			return nil, fmt.Errorf("demo_comments.txt:%d: expect %q: want allow, review, delete or ban", i+1, parts[3])
 		}
 		var id int
 		if _, err := fmt.Sscan(parts[0], &id); err != nil || id <= 0 {
 			return nil, fmt.Errorf("demo_comments.txt:%d: author %q is not a positive number", i+1, parts[0])
 		}
-		out = append(out, demoLine{author: id, name: parts[1], kind: parts[2], tap: parts[3], text: parts[4]})
+		out = append(out, demoLine{author: id, name: parts[1], kind: parts[2], expect: want, tap: parts[4], text: parts[5]})
 	}
 	return out, nil
 }

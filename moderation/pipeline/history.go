@@ -23,8 +23,9 @@ type authorEvent struct {
 }
 
 type fpEntry struct {
-	at time.Time
-	fp moderation.Fingerprint
+	at     time.Time
+	fp     moderation.Fingerprint
+	author string
 }
 
 type accountHistory struct {
@@ -78,7 +79,7 @@ func (h *MemoryHistory) Record(c *moderation.Comment, fp moderation.Fingerprint,
 		a.authors[c.Author.ID] = evs
 	}
 	if fp != (moderation.Fingerprint{}) {
-		a.addFingerprint(at, fp)
+		a.addFingerprint(at, fp, c.Author.ID)
 	}
 }
 
@@ -100,7 +101,7 @@ func (h *MemoryHistory) MarkViolation(account, author string, at time.Time) {
 
 func fpKey(pos int, v uint32) uint64 { return uint64(pos)<<32 | uint64(v) }
 
-func (a *accountHistory) addFingerprint(at time.Time, fp moderation.Fingerprint) {
+func (a *accountHistory) addFingerprint(at time.Time, fp moderation.Fingerprint, author string) {
 	slot := a.fpNext
 	if len(a.fps) < maxFingerprints {
 		a.fps = append(a.fps, fpEntry{})
@@ -124,7 +125,7 @@ func (a *accountHistory) addFingerprint(at time.Time, fp moderation.Fingerprint)
 			}
 		}
 	}
-	a.fps[slot] = fpEntry{at: at, fp: fp}
+	a.fps[slot] = fpEntry{at: at, fp: fp, author: author}
 	for i, v := range fp {
 		k := fpKey(i, v)
 		a.fpIndex[k] = append(a.fpIndex[k], int32(slot))
@@ -167,6 +168,21 @@ const MaxSimilar = 256
 // MinHash value with fp, the newest 4×MaxSimilar per position, and stops
 // counting at MaxSimilar.
 func (h *MemoryHistory) Similar(account string, fp moderation.Fingerprint, minSimilarity float64, since time.Time) int {
+	return h.similar(account, "", fp, minSimilarity, since)
+}
+
+// SimilarByAuthor is Similar counting only the author's own comments: the
+// same text from one person is a flood, from many a topic people care
+// about (rules' own_duplicates).
+func (h *MemoryHistory) SimilarByAuthor(account, author string, fp moderation.Fingerprint, minSimilarity float64, since time.Time) int {
+	if author == "" {
+		return 0
+	}
+	return h.similar(account, author, fp, minSimilarity, since)
+}
+
+// similar counts entries like fp, by author unless author is "".
+func (h *MemoryHistory) similar(account, author string, fp moderation.Fingerprint, minSimilarity float64, since time.Time) int {
 	if fp == (moderation.Fingerprint{}) {
 		return 0
 	}
@@ -185,7 +201,7 @@ func (h *MemoryHistory) Similar(account string, fp moderation.Fingerprint, minSi
 		for j := len(slots) - 1; j >= 0 && j >= len(slots)-4*MaxSimilar; j-- {
 			s := slots[j]
 			e := a.fps[s]
-			if e.at.Before(since) || counted[s] || e.fp.Similarity(fp) < minSimilarity {
+			if e.at.Before(since) || counted[s] || (author != "" && e.author != author) || e.fp.Similarity(fp) < minSimilarity {
 				continue
 			}
 			if counted == nil {

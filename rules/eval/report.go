@@ -19,6 +19,8 @@ type Scores struct {
 	N       int                `json:"n"`
 	Labels  map[string]*Counts `json:"labels"`
 	Actions Actions            `json:"actions"`
+	// Expect is set for files whose rows name their verdict.
+	Expect *Expect `json:"expect,omitempty"`
 }
 
 // Counts is a confusion matrix with its rates.
@@ -71,6 +73,7 @@ func (s *Scores) finish() {
 	for _, c := range s.Labels {
 		c.finish()
 	}
+	s.Expect.finish()
 	a := &s.Actions
 	a.AutoPrecision = ratio(a.actionsPositive, a.actions)
 	a.FalseActionRate = ratio(a.cleanActions, a.clean)
@@ -126,5 +129,8 @@ func (r *Report) WriteTable(w io.Writer) error {
 	}
 	a := r.Total.Actions
 	fmt.Fprintf(tw, "TOTAL\t%.4f\t%.4f\t%.4f\t%.4f\t\n", a.AutoPrecision, a.FalseActionRate, a.ReviewRateClean, ratio(a.cleanActionsAny, a.clean))
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return r.writeExpect(w)
 }

@@ -28,6 +28,8 @@ type record struct {
 	Labels   []string `json:"labels"`
 	Scope    []string `json:"scope"`
 	Expected string   `json:"expected"`
+	Expect   string   `json:"expect"` // allow, review or delete: the verdict the row must get
+	Kind     string   `json:"kind"`
 }
 
 // toxicKinds are the labels the `toxic` umbrella stands for.
@@ -79,6 +81,12 @@ func Run(e moderation.Evaluator, files []string, opts ...Options) (*Report, erro
 				f.Close()
 				return nil, fmt.Errorf("eval: %s:%d: %w", path, line, err)
 			}
+			switch r.Expect {
+			case "", "allow", "review", "delete":
+			default:
+				f.Close()
+				return nil, fmt.Errorf("eval: %s:%d: expect %q: want allow, review or delete", path, line, r.Expect)
+			}
 			c.Text = r.Text
 			if !o.RawPlaceholders && strings.IndexByte(r.Text, '[') >= 0 {
 				c.Text = placeholders.Replace(r.Text)
@@ -87,6 +95,9 @@ func Run(e moderation.Evaluator, files []string, opts ...Options) (*Report, erro
 			e.Evaluate(&c, nil, &res)
 			sc.add(&r, &res)
 			rep.Total.add(&r, &res)
+			if r.Expect != "" {
+				sc.expect(&r, &res)
+			}
 		}
 		err = sr.Err()
 		f.Close()

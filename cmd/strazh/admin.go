@@ -104,6 +104,7 @@ func serveAdmin(ctx context.Context, ln net.Listener, d *daemon) error {
 		reply(w, map[string]int{"accounts": n}, err)
 	})
 	registerModelAdmin(mux, d)
+	mux.HandleFunc("GET /v1/db/backup", d.handleBackup)
 	return serveUntil(ctx, ln, mux)
 }
 
@@ -247,7 +248,7 @@ func openBackend(cfg *config.Config, write bool) (backend, error) {
 	}
 	db, err := store.Open(cfg.DBPath(), &store.Options{ReadOnly: !write, Retention: cfg.Retention})
 	if err != nil {
-		return nil, err
+		return nil, damagedHint(err, cfg)
 	}
 	return &dbBackend{cfg: cfg, db: db}, nil
 }

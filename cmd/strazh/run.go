@@ -41,7 +41,12 @@ func cmdRun(ctx context.Context, args []string, s stdio) error {
 	if err != nil {
 		return err
 	}
-	return runDaemon(ctx, cfg, daemonHooks{logOut: s.err})
+	err = runDaemon(ctx, cfg, daemonHooks{logOut: s.err})
+	if errors.Is(err, store.ErrDamaged) {
+		fmt.Fprintf(s.err, "strazh run: %v\n", err)
+		return exitError{exitDamaged}
+	}
+	return err
 }
 
 // daemonHooks let the demo and the tests watch and steer the daemon.
@@ -107,7 +112,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	}
 	d.db, err = store.Open(cfg.DBPath(), &store.Options{Retention: cfg.Retention, Logger: d.log.With("component", "store")})
 	if err != nil {
-		return err
+		return damagedHint(err, cfg)
 	}
 	defer d.db.Close()
 

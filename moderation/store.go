@@ -14,8 +14,9 @@ var (
 // The durable memory of strazh, split by what each consumer needs, so a
 // second implementation (or a fake) provides only what its consumer uses.
 // moderation/store implements all of them on bbolt; moderation/storetest
-// is the conformance suite every implementation must pass. The reviewer's
-// own state (cards, outbox) is review.CardStore.
+// is the conformance suite every implementation must pass. The learner's
+// Examples and ModelVersions are in examples.go; the reviewer's own state
+// (cards, outbox) is review.CardStore.
 //
 // Every method is one transaction. The write order that makes crashes
 // safe: a decision is committed with its actions pending, in the same

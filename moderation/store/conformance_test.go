@@ -20,6 +20,6 @@ func TestConformance(t *testing.T) {
 			}
 			db.Close()
 		})
-		return storetest.Stores{Store: db, Cards: db}
+		return storetest.Stores{Store: db, Cards: db, Examples: db, Models: db}
 	})
 }

@@ -1,12 +1,12 @@
 // Package storetest is the conformance suite for implementations of the
 // store interfaces in moderation (Decisions, Pending, Cursors, Audit, Bans,
-// Store) and of the reviewer's card store. Every implementation runs it
+// Store, Examples, ModelVersions) and of the reviewer's card store. Every implementation runs it
 // from its own tests:
 //
 //	func TestConformance(t *testing.T) {
 //		storetest.Run(t, func(t *testing.T) storetest.Stores {
 //			db := openFresh(t)
-//			return storetest.Stores{Store: db, Cards: db}
+//			return storetest.Stores{Store: db, Cards: db, Examples: db, Models: db}
 //		})
 //	}
 //
@@ -38,10 +38,13 @@ type CardStore interface {
 	Digest() ([]uint64, error)
 }
 
-// Stores are the implementations under test, fresh and empty.
+// Stores are the implementations under test, fresh and empty; a nil one
+// skips its tests.
 type Stores struct {
-	Store moderation.Store // nil skips the decision tests
-	Cards CardStore        // nil skips the card tests
+	Store    moderation.Store
+	Cards    CardStore
+	Examples moderation.Examples      // the learner's labelled examples
+	Models   moderation.ModelVersions // the learned model's versions
 }
 
 // Run runs the whole suite; open makes fresh, empty stores for each test
@@ -61,6 +64,24 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 			s := open(t).Cards
 			if s == nil {
 				t.Skip("no card store")
+			}
+			fn(t, s)
+		}
+	}
+	examples := func(fn func(t *testing.T, s moderation.Examples)) func(t *testing.T) {
+		return func(t *testing.T) {
+			s := open(t).Examples
+			if s == nil {
+				t.Skip("no example store")
+			}
+			fn(t, s)
+		}
+	}
+	models := func(fn func(t *testing.T, s moderation.ModelVersions)) func(t *testing.T) {
+		return func(t *testing.T) {
+			s := open(t).Models
+			if s == nil {
+				t.Skip("no model store")
 			}
 			fn(t, s)
 		}
@@ -94,6 +115,8 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"Cards/Outbox", cards(testCardsOutbox)},
 		{"Cards/OffsetAndDigest", cards(testCardsOffsetDigest)},
 		{"Cards/AllOrNothing", cards(testCardsAtomic)},
+		{"Examples/OnePerDecision", examples(testExamples)},
+		{"Models/Versions", models(testModelVersions)},
 	} {
 		t.Run(tc.name, tc.fn)
 	}

@@ -54,7 +54,7 @@ func serveAdmin(ctx context.Context, ln net.Listener, d *daemon) error {
 	mux.HandleFunc("GET /v1/decisions", func(w http.ResponseWriter, r *http.Request) {
 		q, err := queryFromURL(r.URL.Query())
 		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
+			badRequest(w, "query: "+err.Error())
 			return
 		}
 		w.Header().Set("Content-Type", "application/x-ndjson")
@@ -66,21 +66,26 @@ func serveAdmin(ctx context.Context, ln net.Listener, d *daemon) error {
 		}
 	})
 	mux.HandleFunc("GET /v1/blacklist", func(w http.ResponseWriter, r *http.Request) {
+		if !knownParams(w, r, "account") {
+			return
+		}
 		list, err := d.db.Blacklist(r.URL.Query().Get("account"))
 		reply(w, list, err)
 	})
-	mux.HandleFunc("GET /v1/reviews", func(w http.ResponseWriter, _ *http.Request) {
+	mux.HandleFunc("GET /v1/reviews", func(w http.ResponseWriter, r *http.Request) {
+		if !knownParams(w, r) {
+			return
+		}
 		list, err := d.pipe.PendingReviews()
 		reply(w, list, err)
 	})
 	mux.HandleFunc("POST /v1/reviews/decide", func(w http.ResponseWriter, r *http.Request) {
 		var req decideRequest
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-			http.Error(w, "body: "+err.Error(), http.StatusBadRequest)
+		if !decodeBody(w, r, &req) {
 			return
 		}
-		if req.ID == 0 || req.Verdict == nil || req.By == "" {
-			http.Error(w, "body: id, verdict and by are required", http.StatusBadRequest)
+		if msg := req.problem(); msg != "" {
+			badRequest(w, "body: "+msg)
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), adminTimeout)
@@ -90,12 +95,11 @@ func serveAdmin(ctx context.Context, ln net.Listener, d *daemon) error {
 	})
 	mux.HandleFunc("POST /v1/unban", func(w http.ResponseWriter, r *http.Request) {
 		var req unbanRequest
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-			http.Error(w, "body: "+err.Error(), http.StatusBadRequest)
+		if !decodeBody(w, r, &req) {
 			return
 		}
 		if req.Network == "" || req.Author == "" || req.By == "" {
-			http.Error(w, "body: network, author and by are required", http.StatusBadRequest)
+			badRequest(w, "body: network, author and by are required")
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), adminTimeout)
@@ -104,6 +108,7 @@ func serveAdmin(ctx context.Context, ln net.Listener, d *daemon) error {
 		reply(w, map[string]int{"accounts": n}, err)
 	})
 	registerModelAdmin(mux, d)
+	mux.HandleFunc("GET /v1/db/backup", d.handleBackup)
 	return serveUntil(ctx, ln, mux)
 }
 
@@ -168,6 +173,9 @@ func reply(w http.ResponseWriter, v any, err error) {
 func queryFromURL(v url.Values) (moderation.Query, error) {
 	var q moderation.Query
 	var err error
+	if err := onlyParams(v, "since", "until", "account", "author", "verdict", "limit"); err != nil {
+		return q, err
+	}
 	if s := v.Get("since"); s != "" {
 		if q.Since, err = time.Parse(time.RFC3339, s); err != nil {
 			return q, fmt.Errorf("since: %w", err)
@@ -183,7 +191,7 @@ func queryFromURL(v url.Values) (moderation.Query, error) {
 		for _, part := range strings.Split(s, ",") {
 			vd, err := moderation.ParseVerdict(part)
 			if err != nil {
-				return q, err
+				return q, fmt.Errorf("verdict: %w", err)
 			}
 			q.Verdicts = append(q.Verdicts, vd)
 		}
@@ -247,7 +255,7 @@ func openBackend(cfg *config.Config, write bool) (backend, error) {
 	}
 	db, err := store.Open(cfg.DBPath(), &store.Options{ReadOnly: !write, Retention: cfg.Retention})
 	if err != nil {
-		return nil, err
+		return nil, damagedHint(err, cfg)
 	}
 	return &dbBackend{cfg: cfg, db: db}, nil
 }

@@ -163,9 +163,9 @@ func writeAudit(w io.Writer, format string, each func(func(*moderation.Decision)
 			"author_name", "verdict", "engine_verdict", "labels", "rules", "reason", "decided_by", "actions", "dry_run", "undone_by", "text"})
 		err := each(func(d *moderation.Decision) error {
 			r := toAudit(d)
-			return cw.Write([]string{strconv.FormatUint(r.ID, 10), r.DecidedAt.Format(time.RFC3339), r.Account, r.Network,
+			return cw.Write(csvRow([]string{strconv.FormatUint(r.ID, 10), r.DecidedAt.Format(time.RFC3339), r.Account, r.Network,
 				r.Kind, r.CommentID, r.Permalink, r.AuthorID, r.AuthorName, r.Verdict, r.Engine, strings.Join(r.Labels, ","),
-				strings.Join(r.Rules, ","), r.Reason, r.DecidedBy, r.Actions, strconv.FormatBool(r.DryRun), r.Undone, r.Text})
+				strings.Join(r.Rules, ","), r.Reason, r.DecidedBy, r.Actions, strconv.FormatBool(r.DryRun), r.Undone, r.Text}))
 		})
 		cw.Flush()
 		return errors.Join(err, cw.Error())

@@ -49,6 +49,7 @@ func commands() []command {
 		{"audit", "query and export decisions (CSV or JSONL)", cmdAudit},
 		{"blacklist", "list banned authors, or unban one", cmdBlacklist},
 		{"review", "list pending reviews, or decide one from the shell", cmdReview},
+		{"db", "check, back up, restore or compact the database", cmdDB},
 		{"version", "print the version", cmdVersion},
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"os/signal"
 	"reflect"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -41,7 +40,12 @@ func cmdRun(ctx context.Context, args []string, s stdio) error {
 	if err != nil {
 		return err
 	}
-	return runDaemon(ctx, cfg, daemonHooks{logOut: s.err})
+	err = runDaemon(ctx, cfg, daemonHooks{logOut: s.err})
+	if errors.Is(err, store.ErrDamaged) {
+		fmt.Fprintf(s.err, "strazh run: %v\n", err)
+		return exitError{exitDamaged}
+	}
+	return err
 }
 
 // daemonHooks let the demo and the tests watch and steer the daemon.
@@ -54,6 +58,9 @@ type daemonHooks struct {
 	tune       func(o *pipeline.Options)  // pipeline options (tests shorten intervals)
 	level      *slog.LevelVar             // shared so SIGHUP can change it
 	sighup     <-chan os.Signal           // nil: the real SIGHUP
+	// component, when set, runs supervised beside the others (tests make
+	// it fail to see the daemon stop in order).
+	component func(ctx context.Context) error
 }
 
 // daemon is one running strazh: store, rules, connectors, pipeline, reviewer.
@@ -107,7 +114,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	}
 	d.db, err = store.Open(cfg.DBPath(), &store.Options{Retention: cfg.Retention, Logger: d.log.With("component", "store")})
 	if err != nil {
-		return err
+		return damagedHint(err, cfg)
 	}
 	defer d.db.Close()
 
@@ -152,39 +159,41 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 		d.log.Warn("dry run: decisions are recorded, nothing is deleted or banned")
 	}
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	errc := make(chan error, 4)
-	goFn := func(name string, fn func() error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := fn(); err != nil && !errors.Is(err, context.Canceled) {
-				errc <- fmt.Errorf("%s: %w", name, err)
-				cancel()
-			}
-		}()
-	}
+	// Listeners first: a port or socket in use fails the start before
+	// anything runs.
+	var metricsLn net.Listener
 	if cfg.Metrics.Listen != "" {
-		ln, err := net.Listen("tcp", cfg.Metrics.Listen)
-		if err != nil {
+		if metricsLn, err = net.Listen("tcp", cfg.Metrics.Listen); err != nil {
 			return fmt.Errorf("metrics.listen: %w", err)
 		}
-		goFn("metrics", func() error { return d.serveMetrics(ctx, ln) })
 	}
 	admin, err := listenAdmin(cfg.SocketPath())
 	if err != nil {
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
 		return err
 	}
-	goFn("admin socket", func() error { return serveAdmin(ctx, admin, d) })
-	goFn("store maintenance", func() error { d.db.RunMaintenance(ctx, 6*time.Hour); return nil })
-	if d.tg != nil {
-		goFn("telegram", func() error { return d.tg.Run(ctx) })
+	// Added in stop order (see supervisor): the pipeline stops reading and
+	// drains first (its decisions feed the reviewer and the learner), the
+	// admin socket answers until it has, metrics last.
+	sup := newSupervisor(ctx, d.log)
+	sup.Go("pipeline", d.pipe.Run)
+	if h.component != nil {
+		sup.Go("test component", h.component)
 	}
-	goFn("reload", func() error { d.reloadOnHUP(ctx, h.sighup); return nil })
-	goFn("pipeline", func() error { return d.pipe.Run(ctx) })
-	goFn("model learner", func() error { return d.runLearner(ctx) })
+	if d.tg != nil {
+		sup.Go("telegram", d.tg.Run)
+	}
+	sup.Go("admin socket", func(ctx context.Context) error { return serveAdmin(ctx, admin, d) })
+	// After the socket: `strazh model refit|rollback` talk to the learner.
+	sup.Go("model learner", d.runLearner)
+	sup.Go("reload", func(ctx context.Context) error { d.reloadOnHUP(ctx, h.sighup); return nil })
+	sup.Go("watchdog", func(ctx context.Context) error { d.watchdog(ctx); return nil })
+	sup.Go("store maintenance", func(ctx context.Context) error { d.db.RunMaintenance(ctx, 6*time.Hour); return nil })
+	if metricsLn != nil {
+		sup.Go("metrics", func(ctx context.Context) error { return d.serveMetrics(ctx, metricsLn) })
+	}
 
 	close(d.ready)
 	notifySystemd("READY=1")
@@ -193,17 +202,12 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	if h.onReady != nil {
 		h.onReady(d.pipe)
 	}
-	goFn("watchdog", func() error { d.watchdog(ctx); return nil })
-	<-ctx.Done()
-	notifySystemd("STOPPING=1")
-	wg.Wait()
-	close(errc)
-	var errs []error
-	for err := range errc {
-		errs = append(errs, err)
+	err = sup.Wait(func() { notifySystemd("STOPPING=1") })
+	if err != nil {
+		d.log.Error("a component failed; the others were stopped", "err", err)
 	}
 	d.log.Info("strazh stopped")
-	return errors.Join(errs...)
+	return err
 }
 
 // buildAccounts makes each account's connector (secrets are read here).

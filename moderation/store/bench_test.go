@@ -79,3 +79,47 @@ func BenchmarkDB_Commit(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkOpen_Check measures the consistency check Open runs on an
+// existing file (walk and bbolt's Tx.Check, no time limit), in MB/s of
+// file: with STRAZH_BENCH_DECISIONS (default 50,000) decisions, it tells
+// how large a file the default CheckTimeout covers completely.
+func BenchmarkOpen_Check(b *testing.B) {
+	n := 50_000
+	if s := os.Getenv("STRAZH_BENCH_DECISIONS"); s != "" {
+		fmt.Sscan(s, &n)
+	}
+	path := filepath.Join(b.TempDir(), "bench.db")
+	db, err := Open(path, &Options{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := strings.Repeat("Когда уже отремонтируют дорогу на улице Ленина? ", 4)
+	for i := 0; i < n; i += 1000 {
+		ds := make([]*moderation.Decision, 0, 1000)
+		for j := i; j < min(n, i+1000); j++ {
+			ds = append(ds, dec("admin-vk", fmt.Sprint(j), fmt.Sprint(j%5000), text, moderation.Verdict(j%4)))
+		}
+		if _, err := db.Commit("admin-vk", ds, []byte("cursor")); err != nil {
+			b.Fatal(err)
+		}
+	}
+	db.Close()
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(fi.Size())
+	b.ResetTimer()
+	for b.Loop() {
+		db, err := Open(path, &Options{ReadOnly: true, CheckTimeout: time.Hour})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !db.check.Deep {
+			b.Fatal("bbolt's check did not run")
+		}
+		db.Close()
+	}
+	b.ReportMetric(float64(fi.Size())/1e6, "MB")
+}

@@ -291,7 +291,7 @@ func (db *DB) Update(id uint64, fn func(d *moderation.Decision) error) (*moderat
 		}
 		p := priorOf(d)
 		commentID, account, version := d.Comment.ID, d.Comment.Account, d.Version
-		if err := fn(d); err != nil {
+		if err := callUser(fn, d); err != nil {
 			fnErr = err
 			return err
 		}

@@ -71,7 +71,7 @@ func (db *DB) EachExample(fn func(moderation.Example) error) error {
 			if err := json.Unmarshal(v, &e); err != nil {
 				return fmt.Errorf("store: example %d: %w", keyID(k), err)
 			}
-			return fn(e)
+			return callUser(fn, e)
 		})
 	})
 }

@@ -13,12 +13,21 @@
 //	pending_reviews  ID → account                               (decisions.go)
 //	blacklist        account \x00 author → JSON entry           (blacklist.go)
 //	cursors          account → opaque bytes                     (cursors.go)
+//
+// A damaged file is refused, never repaired or replaced behind the
+// operator's back: Open checks an existing file first (header.go,
+// integrity.go), bbolt's panics on damaged pages become errors wrapping
+// ErrDamaged, and Backup, CheckFile, Restore and Compact (backup.go) are
+// the way out.
 package store
 
 import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -52,11 +61,21 @@ type Options struct {
 	// NoSync skips fsync on commit. Danger: a crash can lose or corrupt
 	// data. For tests and benchmarks only.
 	NoSync bool
+	// CheckTimeout bounds the consistency check Open runs on an existing
+	// file (default DefaultCheckTimeout; negative: the header check only).
+	// The header check (meta pages, size, freelist) always runs and takes
+	// microseconds; the walk of every bucket stops at the limit, and bbolt's
+	// Tx.Check runs only when the walk took less than half of it, so a large
+	// healthy file delays the start by about the limit at most.
+	CheckTimeout time.Duration
 	// Now is the clock (default time.Now), for tests.
 	Now func() time.Time
 	// Logger receives maintenance reports (default: discard).
 	Logger *slog.Logger
 
+	// checkOnly opens for CheckFile: the check, the schema version read
+	// (any version this strazh can migrate), no migration.
+	checkOnly bool
 	// compactMinSize is the file size from which Open compacts a mostly
 	// free file; 0 means defaultCompactMinSize. Tests lower it.
 	compactMinSize int64
@@ -73,6 +92,9 @@ func (o *Options) withDefaults() Options {
 		r.Timeout = DefaultTimeout
 	} else if r.Timeout < 0 {
 		r.Timeout = 0 // bbolt: wait forever
+	}
+	if r.CheckTimeout == 0 {
+		r.CheckTimeout = DefaultCheckTimeout
 	}
 	if r.Retention <= 0 {
 		r.Retention = DefaultRetention
@@ -92,21 +114,63 @@ func (o *Options) withDefaults() Options {
 // DB is strazh's database. It is safe for concurrent use; bbolt allows one
 // writing process, so tools use the daemon's admin socket while it runs.
 type DB struct {
-	bolt  *bbolt.DB
-	path  string
-	opts  Options
-	epoch time.Time
+	bolt   *bbolt.DB
+	path   string
+	opts   Options
+	epoch  time.Time
+	broken atomic.Pointer[error] // set by guard on damage
+	check  CheckReport           // what Open's check found
 }
 
-// Open opens (creating if needed) the database at path, migrates its schema
-// and compacts it when much of the file is free. opts may be nil.
+// Open opens the database at path, migrates its schema and compacts it
+// when much of the file is free. opts may be nil.
+//
+// Only a missing file starts a fresh store. An existing file is checked
+// first (see Options.CheckTimeout); a damaged one, an empty one included,
+// is refused with an error wrapping ErrDamaged, and left as it is.
 func Open(path string, opts *Options) (*DB, error) {
 	o := opts.withDefaults()
+	exists := true
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		exists = false
+	} else if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	if exists {
+		if err := checkHeaderLocked(path, o.Timeout); err != nil {
+			return nil, err
+		}
+	}
 	bdb, err := openBolt(path, &o)
 	if err != nil {
 		return nil, err
 	}
 	db := &DB{bolt: bdb, path: path, opts: o}
+	if exists && o.CheckTimeout > 0 {
+		db.check, err = db.deepCheck(o.CheckTimeout)
+		if err != nil {
+			bdb.Close()
+			return nil, err
+		}
+		if !db.check.Complete {
+			o.Logger.Warn("store check stopped at its time limit; the rest of the file is unchecked (run `strazh db check` with the daemon stopped for a full check)",
+				"path", path, "size", db.check.Size, "keys", db.check.Keys, "limit", o.CheckTimeout)
+		} else {
+			o.Logger.Debug("store checked", "path", path, "size", db.check.Size, "keys", db.check.Keys, "bbolt_check", db.check.Deep, "took", db.check.Duration)
+		}
+	}
+	if o.checkOnly {
+		err := db.view(func(tx *bbolt.Tx) error {
+			v, err := schemaVersion(tx)
+			db.check.Schema = v
+			return err
+		})
+		if err != nil {
+			bdb.Close()
+			return nil, err
+		}
+		return db, nil
+	}
 	if err := db.init(); err != nil {
 		bdb.Close()
 		return nil, err
@@ -120,8 +184,17 @@ func Open(path string, opts *Options) (*DB, error) {
 	return db, nil
 }
 
-func openBolt(path string, o *Options) (*bbolt.DB, error) {
-	bdb, err := bbolt.Open(path, 0o600, &bbolt.Options{
+// openBolt opens the file with bbolt; a panic or fault while bbolt reads
+// its header and freelist becomes a DamagedError. (bbolt then leaks the
+// file and its lock; checkHeader catches what would cause that first.)
+func openBolt(path string, o *Options) (bdb *bbolt.DB, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			bdb, err = nil, &DamagedError{Path: path, Problem: fmt.Sprintf("bbolt could not open it: %v", r)}
+		}
+	}()
+	bdb, err = bbolt.Open(path, 0o600, &bbolt.Options{
 		Timeout:      o.Timeout,
 		ReadOnly:     o.ReadOnly,
 		NoSync:       o.NoSync,
@@ -129,6 +202,9 @@ func openBolt(path string, o *Options) (*bbolt.DB, error) {
 	})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, ErrLocked
+	}
+	if errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrChecksum) || errors.Is(err, berrors.ErrVersionMismatch) {
+		return nil, &DamagedError{Path: path, Problem: err.Error()}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -150,10 +226,11 @@ func (db *DB) Path() string { return db.path }
 // Epoch is when strazh first started on this state.
 func (db *DB) Epoch() time.Time { return db.epoch }
 
-// Check runs bbolt's consistency check over the whole file.
+// Check runs bbolt's consistency check over the whole file. It is for
+// tests and tools: concurrent writers make it report false problems.
 func (db *DB) Check() error {
 	var errs []error
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(func(tx *bbolt.Tx) error {
 		for err := range tx.Check() {
 			errs = append(errs, err)
 		}
@@ -170,8 +247,13 @@ func (db *DB) Check() error {
 
 func (db *DB) now() time.Time { return db.opts.Now() }
 
-// update runs fn in one write transaction; an error rolls it back.
-func (db *DB) update(fn func(tx *bbolt.Tx) error) error { return db.bolt.Update(fn) }
+// update runs fn in one write transaction; an error rolls it back. A
+// damaged page met on the way is an error (see guard).
+func (db *DB) update(fn func(tx *bbolt.Tx) error) error {
+	return db.guard(func() error { return db.bolt.Update(fn) })
+}
 
 // view runs fn in one read transaction. Bytes read die with it.
-func (db *DB) view(fn func(tx *bbolt.Tx) error) error { return db.bolt.View(fn) }
+func (db *DB) view(fn func(tx *bbolt.Tx) error) error {
+	return db.guard(func() error { return db.bolt.View(fn) })
+}

@@ -256,6 +256,7 @@ func (s *state) prepare(c *moderation.Comment, h moderation.History, out *modera
 	for i := range s.hits {
 		h := &s.hits[i]
 		if h.t.exception || s.vetoed(h) {
+			h.dead = true
 			continue
 		}
 		st := &s.lex[h.t.lex]

@@ -58,6 +58,7 @@ type Text struct {
 
 	chars    []char
 	word     []char
+	leet     []char // scratch for leetWord
 	singles  int  // consecutive one-letter words in N so far
 	join     bool // three one-letter words in a row: joinSingles has work
 	dotDigit bool // a digit follows a dot somewhere (3.14, 2.72)

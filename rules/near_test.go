@@ -24,10 +24,10 @@ rules:
 	}{
 		{"надо их расстрелять", true},
 		{"пора всех чиновников расстреливать", true}, // one word (всех) between модаль and target
-		{"их надо расстрелять", false},              // wrong order
-		{"надо бы всех их расстрелять", false},      // two words between: over the gap
-		{"не надо их расстреливать", false},         // the exception drops the modal hit
-		{"надо их", false},                          // no verb
+		{"их надо расстрелять", false},               // wrong order
+		{"надо бы всех их расстрелять", false},       // two words between: over the gap
+		{"не надо их расстреливать", false},          // the exception drops the modal hit
+		{"надо их", false},                           // no verb
 		{"расстрелять их надо", false},
 	}
 	for _, tt := range tests {

@@ -20,7 +20,8 @@ var condLeaves = map[string]condKind{
 	"author_new": cAuthorNew, "author_page": cAuthorPage, "author_manager": cAuthorMgr,
 	"violations": cViolations, "flood": cFlood, "duplicates": cDuplicates, "own_duplicates": cOwnDuplicates,
 	"account": cAccount, "model": cModel,
-	"all": cAll, "any": cAny, "not": cNot, "at_least": cAtLeast,
+	"near": cNear,
+	"all":  cAll, "any": cAny, "not": cNot, "at_least": cAtLeast,
 }
 
 var condModifiers = map[string][]string{
@@ -29,6 +30,7 @@ var condModifiers = map[string][]string{
 	"field":      {"regex"},
 	"within":     {"violations", "flood", "duplicates", "own_duplicates"},
 	"similarity": {"duplicates", "own_duplicates"},
+	"gap":        {"near"},
 }
 
 func condKeyList() []string {
@@ -164,6 +166,27 @@ func (c *compiler) leaf(k string, v *yaml.Node, key string, mods map[string]*yam
 		}
 		if m := mods["min"]; m != nil {
 			cd.n, _ = c.integer(m, join(parent, "min"), 1)
+		}
+	case cNear:
+		names := c.strList(v, key)
+		for _, e := range names {
+			i, ok := c.b.lexIndex[e.src]
+			if !ok {
+				c.fail(v, e.key, "no lexicon named %q", e.src)
+				continue
+			}
+			cd.lex = append(cd.lex, i)
+		}
+		if len(names) < 2 {
+			c.fail(v, key, "near needs at least two lexicons, in order")
+			return nil
+		}
+		if len(cd.lex) < len(names) {
+			return nil
+		}
+		cd.n = 2
+		if m := mods["gap"]; m != nil {
+			cd.n, _ = c.integer(m, join(parent, "gap"), 0)
 		}
 	case cMasked:
 		for _, e := range c.strList(v, key) {

@@ -42,6 +42,7 @@ const (
 	cOwnDuplicates // similar comments by the same author within d >= n
 	cAccount       // the comment is on one of the accounts
 	cModel         // the learned model's score for a label >= f (n: the rules' model label)
+	cNear          // hits of the lexicons in this order, at most n words apart
 )
 
 // cond is a compiled condition.
@@ -233,6 +234,8 @@ func (c *cond) eval(s *state) bool {
 	case cOwnDuplicates:
 		ah, ok := s.h.(AuthorHistory)
 		return ok && ah.SimilarByAuthor(s.c.Account, s.c.Author.ID, s.out.Fingerprint, c.f, s.now().Add(-c.d)) >= c.n
+	case cNear:
+		return s.near(c.lex, c.n)
 	case cAccount:
 		for _, a := range c.strs {
 			if a == s.c.Account {
@@ -248,6 +251,56 @@ func (c *cond) eval(s *state) bool {
 // (moderation.MemoryHistory is one). Without it, own_duplicates is false.
 type AuthorHistory interface {
 	SimilarByAuthor(account, author string, fp moderation.Fingerprint, minSimilarity float64, since time.Time) int
+}
+
+// near reports a chain of hits, one of each lexicon of lex in this order
+// in the same buffer, with at most gap words between one and the next
+// ("надо бы их расстрелять": модальность, цель, глагол). The hits are few,
+// so the search is a plain walk over them.
+func (s *state) near(lex []int32, gap int) bool {
+	for i := range s.hits {
+		h := &s.hits[i]
+		if h.dead || h.t.lex != lex[0] {
+			continue
+		}
+		if end, ok := s.nearFrom(h, lex[1:], gap); ok {
+			a, _ := s.span(h.src, h.start, h.end)
+			_, b := s.span(h.src, end-1, end)
+			s.setMatch(a, b)
+			return true
+		}
+	}
+	return false
+}
+
+// nearFrom continues a chain after prev; it returns the end of its last hit.
+func (s *state) nearFrom(prev *hit, lex []int32, gap int) (int32, bool) {
+	if len(lex) == 0 {
+		return prev.end, true
+	}
+	buf := s.text.N
+	if prev.src == 1 {
+		buf = s.text.T
+	}
+	for i := range s.hits {
+		h := &s.hits[i]
+		if h.dead || h.t.lex != lex[0] || h.src != prev.src || h.start < prev.end {
+			continue
+		}
+		words := -1 // the spaces between the two hits, less one: whole words between
+		for k := prev.end; k < h.start && words <= gap; k++ {
+			if buf[k] == normalize.Space {
+				words++
+			}
+		}
+		if words > gap || words < 0 && h.start != prev.end {
+			continue
+		}
+		if end, ok := s.nearFrom(h, lex[1:], gap); ok {
+			return end, true
+		}
+	}
+	return 0, false
 }
 
 // usesT reports whether normalised matching is needed at all (it always

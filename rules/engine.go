@@ -256,6 +256,7 @@ func (s *state) prepare(c *moderation.Comment, h moderation.History, out *modera
 	for i := range s.hits {
 		h := &s.hits[i]
 		if h.t.exception || s.vetoed(h) {
+			h.dead = true
 			continue
 		}
 		st := &s.lex[h.t.lex]
@@ -268,7 +269,7 @@ func (s *state) prepare(c *moderation.Comment, h moderation.History, out *modera
 			st.start, st.end = s.span(h.src, h.start, h.end)
 		}
 	}
-	if s.text.Masked > 0 && len(e.masked) > 0 {
+	if (s.text.Masked > 0 || len(s.text.T) > 0) && len(e.masked) > 0 {
 		s.matchMasked()
 	}
 }
@@ -383,7 +384,13 @@ func (s *state) span(src uint8, start, end int32) (int32, int32) {
 // matchMasked reads words with masking characters (х*й, п****ц) as the
 // entries of masked lexicons they can only be.
 func (s *state) matchMasked() {
-	n := s.text.N
+	s.matchMaskedIn(s.text.N, 0)
+	if len(s.text.T) > 0 {
+		s.matchMaskedIn(s.text.T, 1) // п@здец: @ as a mask (normalize.Text.T)
+	}
+}
+
+func (s *state) matchMaskedIn(n []byte, src uint8) {
 	for i := 1; i < len(n); {
 		j := i
 		hasMask := false
@@ -403,7 +410,7 @@ func (s *state) matchMasked() {
 					if off, ok := maskMatch(w, f); ok {
 						st := &s.masked[li]
 						st.count = 1
-						st.start, st.end = s.span(0, int32(i+off), int32(i+off+len(f.form)))
+						st.start, st.end = s.span(src, int32(i+off), int32(i+off+len(f.form)))
 						break
 					}
 				}

@@ -115,7 +115,8 @@ func TestEngine_Evaluate_Labels(t *testing.T) {
 	}{
 		{"ты дебил", moderation.Review, "insult", false},
 		{"я тебя найду и зарежу", moderation.Review, "threat", true},
-		{"Мефедрон, закладки по городу, пиши @shop", moderation.Review, "illegal", false},
+		{"Мефедрон, закладки по городу, пиши @shop", moderation.Delete, "illegal", false}, // a drug shop with a contact
+		{"Мефедрон — это наркотик, берегите детей", moderation.Allow, "", false},
 		{"Ищу людей в команду, доход от 5000 в день, пиши в лс", moderation.Delete, "spam", false},
 		{"Выиграл 26000 рублей в казино, играю тут @big_casino_bot", moderation.Delete, "spam", false},
 		{"Когда починят дорогу на улице Ленина?", moderation.Allow, "", false},

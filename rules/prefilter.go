@@ -27,6 +27,13 @@ func need(c *cond) (bits uint64, ok bool) {
 			bits |= 1 << l
 		}
 		return bits, len(c.lex) > 0
+	case cNear:
+		// every lexicon must have a hit: the last one (the most specific,
+		// by convention: the verb) will do
+		if l := c.lex[len(c.lex)-1]; l < maxLexBits {
+			return 1 << l, true
+		}
+		return 0, false
 	case cLink, cPhone, cEmail, cMentions:
 		return 1 << bitLinks, c.n >= 1
 	case cLinkDomain, cLinkOutside:

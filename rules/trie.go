@@ -190,6 +190,7 @@ type hit struct {
 	t          *term
 	start, end int32 // in the buffer
 	src        uint8 // 0: N, 1: T
+	dead       bool  // an exception, or dropped by one (set by prepare)
 }
 
 // scan walks tr over buf from every position (anchored: only from word

@@ -151,9 +151,15 @@ func (t *Text) emitWord(w []char) {
 	if len(w) == 0 {
 		return
 	}
-	var cyr, lat, masks int
+	var cyr, lat, masks, ats, digits int
 	lookAlike, lookDigit := true, false
 	for i, ch := range w {
+		switch ch.cls {
+		case clAt:
+			ats++
+		case clDigit:
+			digits++
+		}
 		if ch.cls == clDigit && i > 0 && i < len(w)-1 && visualDigit[ch.r-'0'] != 0 {
 			lookDigit = true
 		}
@@ -215,6 +221,9 @@ func (t *Text) emitWord(w []char) {
 		if mixed {
 			t.Mixed++
 		}
+		if ats > 0 && masks == 0 {
+			t.atMasked(w)
+		}
 	case lat > 0 && lat < len(w) && onlyO(w):
 		// 15oo, 45OO: a number written with the letter o
 		for _, ch := range w {
@@ -236,6 +245,8 @@ func (t *Text) emitWord(w []char) {
 		}
 		if masks == 0 && lat == len(w) && lat >= 2 && lat <= 24 {
 			t.translit(w)
+		} else if masks == 0 && digits > 0 && lat >= 2 && lat+digits == len(w) && len(w) <= 24 {
+			t.leetWord(w)
 		}
 	default:
 		if n := len(t.N); n >= 3 && t.N[n-1] == Space && t.N[n-2] == Number && t.N[n-3] == Space && w[0].r != rune(Currency) {
@@ -336,4 +347,68 @@ func onlyO(w []char) bool {
 		}
 	}
 	return d > 0
+}
+
+// atMasked writes a Cyrillic word with @ inside to T with the @ as a mask
+// (п@здец, х@й): @ is а in N, but in мат it stands for any letter, and the
+// masked lexicons read it that way from T.
+func (t *Text) atMasked(w []char) {
+	if len(t.T) == 0 {
+		t.T = append(t.T, Space)
+		t.TPos = append(t.TPos, w[0].off)
+	}
+	for i, ch := range w {
+		switch ch.cls {
+		case clAt:
+			t.T = append(t.T, Mask)
+			t.TPos = append(t.TPos, ch.off)
+			continue
+		case clCyr:
+			t.emitT(cyrByte(ch.r), ch.off)
+		case clLatin:
+			r := visualLower[ch.r-'a']
+			if ch.flags&flUpper != 0 {
+				r = visualUpper[ch.r-'a']
+			}
+			t.emitT(cyrByte(r), ch.off)
+		case clDigit:
+			if r := visualDigit[ch.r-'0']; r != 0 && i > 0 {
+				t.emitT(cyrByte(r), ch.off)
+			}
+		}
+	}
+	t.T = append(t.T, Space)
+	t.TPos = append(t.TPos, w[len(w)-1].off+1)
+}
+
+// leetDigit is the Latin letter a digit stands for inside a Latin word
+// (p1zdec, 3bat, bl9t, hu1); 0 means none.
+var leetDigit = [10]rune{'o', 'i', 0, 'e', 'a', 's', 'b', 't', 0, 'y'}
+
+// leetWord transliterates a Latin word with digits for letters, when every
+// digit is a single leet letter between or beside letters (no 2 digits in a
+// row: h264, covid19 stay numbers).
+func (t *Text) leetWord(w []char) {
+	for i, ch := range w {
+		if ch.cls != clDigit {
+			continue
+		}
+		if leetDigit[ch.r-'0'] == 0 || i > 0 && w[i-1].cls == clDigit {
+			return
+		}
+	}
+	lw := t.leet[:0]
+	for _, ch := range w {
+		if ch.cls == clDigit {
+			r := leetDigit[ch.r-'0']
+			if r == 'y' { // bl9t: 9 is я
+				lw = append(lw, char{r: 'y', off: ch.off, cls: clLatin}, char{r: 'a', off: ch.off, cls: clLatin})
+				continue
+			}
+			ch = char{r: r, off: ch.off, cls: clLatin}
+		}
+		lw = append(lw, ch)
+	}
+	t.leet = lw
+	t.translit(lw)
 }

@@ -58,10 +58,11 @@ type Text struct {
 
 	chars    []char
 	word     []char
-	singles  int  // consecutive one-letter words in N so far
-	join     bool // three one-letter words in a row: joinSingles has work
-	dotDigit bool // a digit follows a dot somewhere (3.14, 2.72)
-	ratio    bool // a word's reading depended on the share of Cyrillic letters in the whole text
+	leet     []char // scratch for leetWord
+	singles  int    // consecutive one-letter words in N so far
+	join     bool   // three one-letter words in a row: joinSingles has work
+	dotDigit bool   // a digit follows a dot somewhere (3.14, 2.72)
+	ratio    bool   // a word's reading depended on the share of Cyrillic letters in the whole text
 }
 
 type char struct {

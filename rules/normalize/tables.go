@@ -140,6 +140,29 @@ func buildFoldTable() map[rune]fold {
 		}
 		set(k, v, fl)
 	}
+	// Greek letter variants and accented (polytonic) letters: by the base
+	// letter of their NFKD form (ϲ, ϵ, ὁ, ῥ, ά …).
+	variants := map[rune]rune{'ϲ': 'с', 'Ϲ': 'с', 'ϵ': 'е', 'ϰ': 'к', 'ϱ': 'р', 'ϒ': 'у', 'ϐ': 'в', 'ϑ': 'о', 'ϖ': 'п', 'ϕ': 'ф', 'Ϻ': 'м', 'ϻ': 'м', 'ͱ': 'н', 'Ͳ': 'т', 'ͳ': 'т'}
+	for k, v := range variants {
+		set(k, v, flForeign)
+	}
+	for _, rg := range [][2]rune{{0x0370, 0x03FF}, {0x1F00, 0x1FFF}} {
+		for r := rg[0]; r <= rg[1]; r++ {
+			if _, done := t[r]; done {
+				continue
+			}
+			base, _ := utf8.DecodeRuneInString(norm.NFKD.String(string(r)))
+			v, ok := greek[base]
+			if !ok || base == r {
+				continue
+			}
+			fl := flForeign
+			if unicode.IsUpper(r) {
+				fl |= flUpper
+			}
+			set(r, v, fl)
+		}
+	}
 	// Small capitals and IPA look-alikes.
 	small := map[rune]rune{
 		'ᴀ': 'а', 'ʙ': 'в', 'ᴄ': 'с', 'ᴅ': 'д', 'ᴇ': 'е', 'ɢ': 'г', 'ʜ': 'н', 'ɪ': 'и',

@@ -1,0 +1,5 @@
+//go:build !race
+
+package dictaudit
+
+const raceSample = 1

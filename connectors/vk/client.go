@@ -5,10 +5,10 @@ import (
 	"errors"
 	"maps"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/SevereCloud/vksdk/v2/api"
+	"golang.org/x/time/rate"
 )
 
 // tokenKind says which of the account's tokens a call uses.
@@ -35,10 +35,11 @@ const rateMargin = 100 * time.Millisecond
 //
 // vksdk's own limiter is switched off (VK.Limit = 0): it sleeps while
 // holding a mutex, ignores the context, and with a limit set it retries
-// error 6 at once, without a pause. The limiter here waits with the context.
+// error 6 at once, without a pause. The token buckets here wait with the
+// context.
 type client struct {
 	vk      [nTokens]*api.VK // nil: no such token configured
-	lim     [nTokens]*limiter
+	lim     [nTokens]*rate.Limiter
 	timeout time.Duration
 }
 
@@ -68,7 +69,7 @@ func (c *client) call(ctx context.Context, k tokenKind, method string, params ap
 	if vk == nil {
 		return classify(method, errNoToken)
 	}
-	if err := c.lim[k].wait(ctx); err != nil {
+	if err := c.lim[k].Wait(ctx); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
@@ -93,7 +94,7 @@ func (c *client) execute(ctx context.Context, k tokenKind, code string, out any)
 	if vk == nil {
 		return classify("execute", errNoToken)
 	}
-	if err := c.lim[k].wait(ctx); err != nil {
+	if err := c.lim[k].Wait(ctx); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
@@ -106,38 +107,12 @@ func (c *client) execute(ctx context.Context, k tokenKind, code string, out any)
 	return classify("execute", err)
 }
 
-// limiter lets at most n requests start in any window: each request
-// reserves the earliest slot that keeps the last n starts within the
-// window, then sleeps until it. Reservations are first come, first served.
-type limiter struct {
-	mu     sync.Mutex
-	window time.Duration
-	starts []time.Time // ring of the last n reserved start times
-	next   int
-}
+// newLimiter lets at most n requests start in any window: a token bucket
+// of one token refilled every window/n, so requests are spread evenly and
+// never more than n fall in one window. A waiter that gives up (its context
+// ends) hands its token back (rate.Limiter cancels the reservation).
+func newLimiter(n int, window time.Duration) *rate.Limiter {
+	per := time.Duration(max(n, 1))
+	return rate.NewLimiter(rate.Every((window+per-1)/per), 1) // rounded up: never n+1 in a window
 
-func newLimiter(n int, window time.Duration) *limiter {
-	return &limiter{window: window, starts: make([]time.Time, max(n, 1))}
-}
-
-func (l *limiter) wait(ctx context.Context) error {
-	l.mu.Lock()
-	now := time.Now()
-	at := now
-	if oldest := l.starts[l.next]; !oldest.IsZero() && oldest.Add(l.window).After(at) {
-		at = oldest.Add(l.window)
-	}
-	l.starts[l.next] = at
-	l.next = (l.next + 1) % len(l.starts)
-	l.mu.Unlock()
-	if d := at.Sub(now); d > 0 {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	return nil
 }

@@ -209,26 +209,3 @@ func TestConnector_Credentials(t *testing.T) {
 		}
 	})
 }
-
-func TestLimiter_Wait(t *testing.T) {
-	l := newLimiter(3, 100*time.Millisecond)
-	ctx := context.Background()
-	start := time.Now()
-	for range 7 {
-		if err := l.wait(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// 7 requests at 3 per 100ms need at least two full windows.
-	if el := time.Since(start); el < 200*time.Millisecond {
-		t.Fatalf("7 requests in %s", el)
-	}
-	cctx, cancel := context.WithCancel(ctx)
-	cancel()
-	for range 3 {
-		if err := l.wait(cctx); err != nil {
-			return // waiting for a slot honours the context
-		}
-	}
-	t.Fatal("a cancelled wait did not return the context's error")
-}

@@ -25,6 +25,18 @@ func newFake(t testing.TB, opts vktest.Options) *vktest.Server {
 	return f
 }
 
+// newLocalFake is newFake served in-process (vktest.NewLocal): made inside
+// a synctest bubble, the fake, the connector and their timers all run on
+// the bubble's clock.
+func newLocalFake(t testing.TB, opts vktest.Options) *vktest.Server {
+	t.Helper()
+	f := vktest.NewLocal(opts)
+	t.Cleanup(f.Close)
+	f.AddUser(501, "Иван", "Петров")
+	f.AddUser(502, "Мария", "Сидорова")
+	return f
+}
+
 // testConfig is a config against the fake with short timings; rates are
 // lifted unless a test needs VK's own.
 func testConfig(f *vktest.Server) *Config {

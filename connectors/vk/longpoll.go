@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -135,18 +134,6 @@ func (c *Connector) check(ctx context.Context, ts string) (lpAnswer, error) {
 	return lpAnswer{Ts: rawTs(raw.Ts), Failed: raw.Failed, Updates: raw.Updates}, nil
 }
 
-// backoff is the pause before retry attempt n (1, 2, ...): exponential from
-// initial_interval up to max_interval, with "equal jitter" (half fixed,
-// half random) so that accounts do not retry in step.
-func (c *Connector) backoff(n int) time.Duration {
-	d := c.cfg.InitialInterval
-	for i := 1; i < n && d < c.cfg.MaxInterval; i++ {
-		d *= 2
-	}
-	d = min(d, c.cfg.MaxInterval)
-	return d/2 + rand.N(d/2+1)
-}
-
 // tsAfter reports whether ts a is later than b (numerically when both are
 // numbers; VK's ts has always been numeric, but that is unverified).
 func tsAfter(a, b string) bool {
@@ -168,10 +155,10 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) (ans lpAnswer, lost b
 	retry := func(err error) error {
 		attempt++
 		if attempt > c.cfg.MaxRetries {
-			return &moderation.BackOffError{Err: err, Wait: c.backoff(attempt)}
+			return &moderation.BackOffError{Err: err, Wait: c.cfg.RetryPolicy.Wait(attempt, 0)}
 		}
 		c.log.Debug("long poll retry", "attempt", attempt, "err", err)
-		return c.sleep(ctx, c.backoff(attempt))
+		return c.sleep(ctx, c.cfg.RetryPolicy.Wait(attempt, 0))
 	}
 	for {
 		if c.isClosed() {

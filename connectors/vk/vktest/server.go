@@ -67,8 +67,10 @@ type Call struct {
 
 // Server is the fake. Its methods are safe for concurrent use.
 type Server struct {
-	srv  *httptest.Server
-	opts Options
+	srv    *httptest.Server // nil for NewLocal
+	base   string           // the server's base URL
+	client *http.Client
+	opts   Options
 
 	mu       sync.Mutex
 	changed  chan struct{} // closed and replaced when events are queued
@@ -93,8 +95,26 @@ type Server struct {
 	stamps  map[TokenType][]time.Time // recent request times, for EnforceRate
 }
 
-// New starts a fake VK server.
+// New starts a fake VK server on a loopback port.
 func New(opts Options) *Server {
+	s := newServer(opts)
+	s.srv = httptest.NewServer(s.handler())
+	s.base, s.client = s.srv.URL, s.srv.Client()
+	return s
+}
+
+// NewLocal makes a fake served in-process, without a listener: Client's
+// transport calls the handlers directly. Made inside a testing/synctest
+// bubble, everything it does waits on the bubble's clock, so tests of
+// back-off and rate limits run in fake time.
+func NewLocal(opts Options) *Server {
+	s := newServer(opts)
+	s.base = "http://vk.local"
+	s.client = &http.Client{Transport: localTransport{s.handler()}}
+	return s
+}
+
+func newServer(opts Options) *Server {
 	if opts.GroupID == 0 {
 		opts.GroupID = 1
 	}
@@ -135,21 +155,24 @@ func New(opts Options) *Server {
 	s.lp.key = "k1"
 	s.lp.base = 1
 	s.lp.events = make(map[string]bool)
-	mux := http.NewServeMux()
-	mux.HandleFunc("/method/{name}", s.serveMethod)
-	mux.HandleFunc("/lp/{group}", s.serveLongPoll)
-	s.srv = httptest.NewServer(mux)
 	return s
 }
 
+func (s *Server) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/method/{name}", s.serveMethod)
+	mux.HandleFunc("/lp/{group}", s.serveLongPoll)
+	return mux
+}
+
 // URL is the server's base URL.
-func (s *Server) URL() string { return s.srv.URL }
+func (s *Server) URL() string { return s.base }
 
 // MethodURL is what api_url must be set to (with the trailing slash).
-func (s *Server) MethodURL() string { return s.srv.URL + "/method/" }
+func (s *Server) MethodURL() string { return s.base + "/method/" }
 
 // Client is an HTTP client for the fake.
-func (s *Server) Client() *http.Client { return s.srv.Client() }
+func (s *Server) Client() *http.Client { return s.client }
 
 // GroupID is the community's id (positive).
 func (s *Server) GroupID() int { return s.opts.GroupID }
@@ -166,8 +189,10 @@ func (s *Server) ServiceToken() string   { return "service-token" }
 func (s *Server) Close() {
 	s.closeOne.Do(func() {
 		close(s.closed)
-		s.srv.CloseClientConnections()
-		s.srv.Close()
+		if s.srv != nil {
+			s.srv.CloseClientConnections()
+			s.srv.Close()
+		}
 	})
 }
 
@@ -331,7 +356,7 @@ func (s *Server) writeError(w http.ResponseWriter, method string, form url.Value
 	ve := vkError{Code: e.code, Msg: e.msg, Params: params}
 	if e.code == 14 {
 		ve.CaptchaSID = "239"
-		ve.CaptchaImg = s.srv.URL + "/captcha.php?sid=239"
+		ve.CaptchaImg = s.base + "/captcha.php?sid=239"
 	}
 	writeJSON(w, map[string]any{"error": ve})
 }
@@ -340,7 +365,7 @@ func (s *Server) writeError(w http.ResponseWriter, method string, form url.Value
 func dropConn(w http.ResponseWriter) {
 	hj, ok := w.(http.Hijacker)
 	if !ok {
-		panic("vktest: response writer cannot hijack") // httptest always can
+		panic("vktest: response writer cannot hijack") // httptest and localWriter can
 	}
 	conn, buf, err := hj.Hijack()
 	if err == nil {

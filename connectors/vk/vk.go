@@ -60,6 +60,7 @@ type Connector struct {
 	authors   authors    // names and managers
 	selfID    int        // the user token's owner (bans by strazh itself)
 	noExecute bool       // VK refused our execute script: read one call at a time
+	malformed int        // malformed long-poll answers in a row
 	lastOut   []byte     // the cursor the last Fetch returned
 	// caught holds the comment versions the last catch-up delivered, so the
 	// same new comments coming again through the long poll are dropped.

@@ -91,6 +91,7 @@ type Server struct {
 	lp      longPoll                  // long poll state
 	faults  map[string][]fault        // method ("*" any) -> queued faults
 	lpFail  []int                     // queued failed codes for a_check
+	lpRaw   []string                  // queued raw a_check answers (LongPollAnswer)
 	calls   []Call                    // request log
 	stamps  map[TokenType][]time.Time // recent request times, for EnforceRate
 }
@@ -264,6 +265,17 @@ func (s *Server) RevokeToken(t TokenType, revoked bool) {
 func (s *Server) FailLongPoll(code int) {
 	s.mu.Lock()
 	s.lpFail = append(s.lpFail, code)
+	s.mu.Unlock()
+}
+
+// LongPollAnswer makes the next n a_check requests answer body verbatim
+// (status 200, JSON content type): a malformed answer such as
+// {"failed":1} without ts, or a proxy's page that is not JSON.
+func (s *Server) LongPollAnswer(body string, n int) {
+	s.mu.Lock()
+	for range n {
+		s.lpRaw = append(s.lpRaw, body)
+	}
 	s.mu.Unlock()
 }
 

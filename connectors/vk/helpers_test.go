@@ -3,6 +3,8 @@ package vk
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"os"
 	"testing"
 	"time"
 
@@ -61,7 +63,7 @@ func newConn(t testing.TB, f *vktest.Server, mutate func(*Config)) *Connector {
 	if mutate != nil {
 		mutate(cfg)
 	}
-	c := newConnector(cfg, connectors.Deps{Account: "admin-vk", HTTPClient: f.Client()},
+	c := newConnector(cfg, connectors.Deps{Account: "admin-vk", HTTPClient: f.Client(), Logger: testLogger(t)},
 		[nTokens]string{community: f.CommunityToken(), user: f.UserToken()})
 	t.Cleanup(func() { _ = c.Close(context.Background()) })
 	return c
@@ -147,4 +149,11 @@ func (d *driver) find(text string) []moderation.Update {
 
 func (d *driver) has(text string) func() bool {
 	return func() bool { return len(d.find(text)) > 0 }
+}
+
+func testLogger(t testing.TB) *slog.Logger {
+	if os.Getenv("VK_TEST_LOG") == "" {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }

@@ -61,6 +61,8 @@ type Connector struct {
 	selfID    int        // the user token's owner (bans by strazh itself)
 	noExecute bool       // VK refused our execute script: read one call at a time
 	malformed int        // malformed long-poll answers in a row
+	gapFails  int        // failed catch-ups in a row of an owed gap
+	gapRetry  time.Time  // when the owed catch-up is tried again
 	lastOut   []byte     // the cursor the last Fetch returned
 	// caught holds the comment versions the last catch-up delivered, so the
 	// same new comments coming again through the long poll are dropped.

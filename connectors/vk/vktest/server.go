@@ -92,6 +92,7 @@ type Server struct {
 	faults  map[string][]fault        // method ("*" any) -> queued faults
 	lpFail  []int                     // queued failed codes for a_check
 	lpRaw   []string                  // queued raw a_check answers (LongPollAnswer)
+	lpMute  bool                      // events are lost, not queued (LoseEvents)
 	calls   []Call                    // request log
 	stamps  map[TokenType][]time.Time // recent request times, for EnforceRate
 }
@@ -265,6 +266,23 @@ func (s *Server) RevokeToken(t TokenType, revoked bool) {
 func (s *Server) FailLongPoll(code int) {
 	s.mu.Lock()
 	s.lpFail = append(s.lpFail, code)
+	s.mu.Unlock()
+}
+
+// LoseEvents runs fn (which adds comments, say) with the long poll losing
+// its events, as VK's history does, then makes the next a_check answer
+// failed:3: only a catch-up over the wall can find what fn added. A long
+// poll held meanwhile is answered at once.
+func (s *Server) LoseEvents(fn func()) {
+	s.mu.Lock()
+	s.lpMute = true
+	s.mu.Unlock()
+	fn()
+	s.mu.Lock()
+	s.lpMute = false
+	s.lpFail = append(s.lpFail, 3)
+	close(s.changed)
+	s.changed = make(chan struct{})
 	s.mu.Unlock()
 }
 

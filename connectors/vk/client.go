@@ -3,12 +3,16 @@ package vk
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/SevereCloud/vksdk/v2/api"
 	"golang.org/x/time/rate"
+
+	"github.com/strazh/strazh/moderation"
 )
 
 // tokenKind says which of the account's tokens a call uses.
@@ -37,14 +41,35 @@ const rateMargin = 100 * time.Millisecond
 // holding a mutex, ignores the context, and with a limit set it retries
 // error 6 at once, without a pause. The token buckets here wait with the
 // context.
+//
+// VK's errors 9 (flood control) and 29 (a method's quantity limit) concern
+// one method called with one token: that method is held back at the retry
+// policy's back-off (initial_interval doubling up to max_interval), its
+// calls failing at once meanwhile, while the account's other methods and
+// tokens go on.
 type client struct {
 	vk      [nTokens]*api.VK // nil: no such token configured
 	lim     [nTokens]*rate.Limiter
 	timeout time.Duration
+	retry   moderation.RetryPolicy
+
+	mu   sync.Mutex
+	held map[heldKey]*heldMethod // methods held back after 9 or 29; nil until one is
 }
 
-func newClient(methodURL string, hc *http.Client, tokens [nTokens]string, rps [nTokens]int, timeout time.Duration) *client {
-	c := &client{timeout: timeout}
+type heldKey struct {
+	token  tokenKind
+	method string
+}
+
+type heldMethod struct {
+	until time.Time
+	code  int // the error that held it
+	n     int // 9s and 29s in a row
+}
+
+func newClient(methodURL string, hc *http.Client, tokens [nTokens]string, rps [nTokens]int, timeout time.Duration, retry moderation.RetryPolicy) *client {
+	c := &client{timeout: timeout, retry: retry}
 	for k := range nTokens {
 		if tokens[k] == "" {
 			continue
@@ -69,6 +94,9 @@ func (c *client) call(ctx context.Context, k tokenKind, method string, params ap
 	if vk == nil {
 		return classify(method, errNoToken)
 	}
+	if err := c.heldBack(k, method); err != nil {
+		return err
+	}
 	if err := c.lim[k].Wait(ctx); err != nil {
 		return err
 	}
@@ -83,7 +111,52 @@ func (c *client) call(ctx context.Context, k tokenKind, method string, params ap
 		var ignore any
 		out = &ignore
 	}
-	return classify(method, vk.RequestUnmarshal(method, out, p))
+	return c.settle(k, method, classify(method, vk.RequestUnmarshal(method, out, p)))
+}
+
+// heldBack fails a call of a method that is held back, without a request.
+func (c *client) heldBack(k tokenKind, method string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	h := c.held[heldKey{k, method}]
+	if h == nil {
+		return nil
+	}
+	left := time.Until(h.until)
+	if left <= 0 {
+		return nil
+	}
+	return &moderation.BackOffError{Wait: left,
+		Err: fmt.Errorf("%s: held back after VK error %d (%s token)", method, h.code, k)}
+}
+
+// settle holds a method back after 9 or 29 (longer each time in a row, up
+// to max_interval) and releases it after a call that VK took.
+func (c *client) settle(k tokenKind, method string, err error) error {
+	code := apiCode(err)
+	hold := code == codeFlood || code == codeMethodLimit
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := heldKey{k, method}
+	if !hold {
+		if err == nil || code != 0 {
+			delete(c.held, key) // VK answered: the limit is over
+		}
+		return err
+	}
+	if c.held == nil {
+		c.held = make(map[heldKey]*heldMethod)
+	}
+	h := c.held[key]
+	if h == nil {
+		h = &heldMethod{}
+		c.held[key] = h
+	}
+	h.n++
+	h.code = code
+	wait := c.retry.Wait(h.n, 0)
+	h.until = time.Now().Add(wait)
+	return &moderation.BackOffError{Err: err, Wait: wait}
 }
 
 // execute runs a VKScript with the token of kind k and decodes its result
@@ -99,12 +172,15 @@ func (c *client) execute(ctx context.Context, k tokenKind, code string, out any)
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
+	if err := c.heldBack(k, "execute"); err != nil {
+		return err
+	}
 	err := vk.ExecuteWithArgs(code, api.Params{}.WithContext(ctx), out)
 	var ee *api.ExecuteErrors
 	if errors.As(err, &ee) {
 		return err
 	}
-	return classify("execute", err)
+	return c.settle(k, "execute", classify("execute", err))
 }
 
 // newLimiter lets at most n requests start in any window: a token bucket

@@ -128,7 +128,7 @@ func newConnector(cfg *Config, deps connectors.Deps, tokens [nTokens]string) *Co
 		methodURL += "/"
 	}
 	rps := [nTokens]int{community: cfg.CommunityRPS, user: cfg.UserRPS, service: cfg.UserRPS}
-	c.api = newClient(methodURL, c.hc, tokens, rps, cfg.RequestTimeout)
+	c.api = newClient(methodURL, c.hc, tokens, rps, cfg.RequestTimeout, cfg.RetryPolicy)
 	c.read = user
 	if tokens[service] != "" {
 		c.read = service

@@ -102,6 +102,9 @@ type accountRun struct {
 	wake       chan struct{} // rescan now (after Resume)
 	behind     atomic.Bool   // a notification did not fit: rescan the store
 	recent     recentSet
+
+	deferMu  sync.Mutex
+	deferred map[uint64]time.Time // decisions whose next try waits for a network limit
 }
 
 type batch struct {

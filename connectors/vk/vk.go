@@ -46,7 +46,6 @@ type Connector struct {
 	account string
 	log     *slog.Logger
 	hc      *http.Client
-	ownHC   bool // hc was made here; Close releases its connections
 	api     *client
 	read    tokenKind // token for wall/board reads: service if configured, else user
 	epoch   time.Time
@@ -117,11 +116,7 @@ func newConnector(cfg *Config, deps connectors.Deps, tokens [nTokens]string) *Co
 	}
 	c.log = c.log.With("network", Network, "account", c.account)
 	if c.hc == nil {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.MaxIdleConnsPerHost = 8
-		tr.ResponseHeaderTimeout = cfg.LongPollWait + cfg.RequestTimeout
-		c.hc = &http.Client{Transport: tr}
-		c.ownHC = true
+		c.hc = sharedClient()
 	}
 	methodURL := cfg.APIURL
 	if !strings.HasSuffix(methodURL, "/") {
@@ -173,19 +168,27 @@ func (c *Connector) Connect(ctx context.Context) error {
 	return nil
 }
 
-// Close releases idle connections. It is idempotent; Fetch and the actions
-// fail afterwards.
+// Close stops the connector. It is idempotent; Fetch and the actions fail
+// afterwards. (Idle connections belong to the shared pool.)
 func (c *Connector) Close(ctx context.Context) error {
 	c.closeOnce.Do(func() {
 		close(c.closed)
-		if c.ownHC {
-			c.hc.CloseIdleConnections()
-		}
 	})
 	return nil
 }
 
 var errClosed = errors.New("connector closed")
+
+// sharedClient is the HTTP client of every connector given none: one pool
+// of connections to VK for all the daemon's pages, as http.DefaultClient is
+// one per process. A transport per page kept each page's idle connections,
+// with two goroutines and two buffers each. Request and long-poll timeouts
+// are set per request (see client.call and check).
+var sharedClient = sync.OnceValue(func() *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	return &http.Client{Transport: tr}
+})
 
 func (c *Connector) isClosed() bool {
 	select {

@@ -9,34 +9,29 @@ import (
 	"time"
 )
 
-// actLoop carries out the account's pending actions: first those left from
-// before (a crash, a restart), then each new decision as it is recorded,
-// and periodically whatever is still pending (retries, CLI decisions).
-func (p *Pipeline) actLoop(ctx context.Context, a *accountRun) {
-	p.rescan(ctx, a)
-	tick := time.NewTicker(p.opts.RescanEvery)
-	defer tick.Stop()
+// act carries out the account's pending actions until there are none:
+// the decisions handed over by the decider, and a rescan of the store when
+// one is due (at the start, every RescanEvery, after Resume or when a
+// limit is over). It returns when it has nothing left to do.
+func (p *Pipeline) act(ctx context.Context, a *accountRun) {
 	for {
-		select {
-		case id, ok := <-a.actions:
-			if !ok {
-				return // the decider is done: shutting down
+		if a.rescanDue.Swap(false) {
+			if ctx.Err() == nil {
+				p.rescan(ctx, a)
 			}
+			continue
+		}
+		select {
+		case id := <-a.actions:
 			if ctx.Err() != nil {
 				continue // durable as pending; carried out at the next start
 			}
 			p.logActErr(a, id, p.actOnly(ctx, a, id))
 			if len(a.actions) == 0 && a.behind.Swap(false) {
-				p.rescan(ctx, a)
+				a.rescanDue.Store(true)
 			}
-		case <-a.wake:
-			if ctx.Err() == nil {
-				p.rescan(ctx, a)
-			}
-		case <-tick.C:
-			if ctx.Err() == nil {
-				p.rescan(ctx, a)
-			}
+		default:
+			return
 		}
 	}
 }
@@ -275,7 +270,7 @@ func (p *Pipeline) runAction(ctx context.Context, a *accountRun, d *moderation.D
 			// The network limited this call (a method's quota, a token's
 			// rate): the account's other actions go on meanwhile, and this
 			// one is tried again when the wait is over.
-			a.deferFor(d.ID, now, p.opts.Retry.Wait(rec.Attempts, hint))
+			p.deferFor(a, d.ID, now, p.opts.Retry.Wait(rec.Attempts, hint))
 			return rec, errDeferred
 		}
 		if tries+1 >= attemptsInARow {
@@ -289,19 +284,14 @@ func (p *Pipeline) runAction(ctx context.Context, a *accountRun, d *moderation.D
 
 // deferFor keeps a decision's actions from being tried for wait from now,
 // and wakes the account's actor then. The timer holds no goroutine meanwhile.
-func (a *accountRun) deferFor(id uint64, now time.Time, wait time.Duration) {
+func (p *Pipeline) deferFor(a *accountRun, id uint64, now time.Time, wait time.Duration) {
 	a.deferMu.Lock()
 	if a.deferred == nil {
 		a.deferred = make(map[uint64]time.Time)
 	}
 	a.deferred[id] = now.Add(wait)
 	a.deferMu.Unlock()
-	time.AfterFunc(wait, func() {
-		select {
-		case a.wake <- struct{}{}:
-		default:
-		}
-	})
+	time.AfterFunc(wait, func() { p.kickActor(a, true) })
 }
 
 // isDeferred reports whether a decision's actions wait for a limit to pass.

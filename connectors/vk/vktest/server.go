@@ -116,6 +116,19 @@ func NewLocal(opts Options) *Server {
 	return s
 }
 
+// NewMounted makes a fake that the caller serves at base (its Handler under
+// that path prefix, the prefix stripped): many fakes behind one loopback
+// server, as many pages of one daemon all talk to api.vk.com.
+func NewMounted(opts Options, base string) *Server {
+	s := newServer(opts)
+	s.base = strings.TrimSuffix(base, "/")
+	s.client = &http.Client{}
+	return s
+}
+
+// Handler serves the fake's API and long poll (for NewMounted).
+func (s *Server) Handler() http.Handler { return s.handler() }
+
 func newServer(opts Options) *Server {
 	if opts.GroupID == 0 {
 		opts.GroupID = 1

@@ -19,7 +19,9 @@ func DefaultRetryPolicy() RetryPolicy {
 }
 
 // Wait is the pause before attempt n (1-based): exponential with full
-// jitter in its upper half, at least hint when the server gave one.
+// jitter in its upper half, at least hint when the server gave one, but
+// never above MaxInterval (a guessed hint such as "ten minutes for VK's
+// error 29" must not override the configured bound).
 func (r RetryPolicy) Wait(n int, hint time.Duration) time.Duration {
 	d := r.InitialInterval
 	if d <= 0 {
@@ -34,6 +36,9 @@ func (r RetryPolicy) Wait(n int, hint time.Duration) time.Duration {
 	d = d/2 + rand.N(d/2+1)
 	if hint > d {
 		d = hint
+	}
+	if r.MaxInterval > 0 && d > r.MaxInterval {
+		d = r.MaxInterval
 	}
 	return d
 }

@@ -45,6 +45,7 @@ func (c *Connector) catchUp(ctx context.Context, cur *cursor) ([]moderation.Upda
 		ups = append(ups, u...)
 	}
 	cur.Caught = start.Unix()
+	cur.Gap = nil // read through
 	c.log.Info("caught up", "comments", len(ups), "took", time.Since(start).Round(time.Millisecond))
 	return ups, nil
 }
@@ -102,7 +103,7 @@ func (c *Connector) catchUpWall(ctx context.Context, cur *cursor, since time.Tim
 	for _, po := range posts {
 		inWindow[po.ID] = true
 		if po.Comments.Count > 0 {
-			reqs = append(reqs, commentsReq{post: po.ID, start: cur.Posts[po.ID]})
+			reqs = append(reqs, commentsReq{post: po.ID, start: cur.postStart(po.ID)})
 		}
 	}
 	var ups []moderation.Update
@@ -246,8 +247,8 @@ func (c *Connector) catchUpBoard(ctx context.Context, cur *cursor, since time.Ti
 		return nil, fmt.Errorf("catch-up board: %w", err)
 	}
 	after := since.Unix()
-	if cur.Caught > after {
-		after = cur.Caught - 60 // a minute of overlap against clock skew
+	if caught := cur.caughtAt(); caught > after {
+		after = caught - 60 // a minute of overlap against clock skew
 	}
 	listed := map[int]bool{}
 	var ups []moderation.Update
@@ -256,7 +257,7 @@ func (c *Connector) catchUpBoard(ctx context.Context, cur *cursor, since time.Ti
 		if t.Updated < after {
 			continue
 		}
-		start := cur.Topics[t.ID]
+		start := cur.topicStart(t.ID)
 		for {
 			var pg commentsPage
 			p := api.Params{"group_id": c.cfg.GroupID, "topic_id": t.ID, "count": pageSize, "sort": "asc"}

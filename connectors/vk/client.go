@@ -3,12 +3,16 @@ package vk
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/SevereCloud/vksdk/v2/api"
+	"golang.org/x/time/rate"
+
+	"github.com/strazh/strazh/moderation"
 )
 
 // tokenKind says which of the account's tokens a call uses.
@@ -35,15 +39,37 @@ const rateMargin = 100 * time.Millisecond
 //
 // vksdk's own limiter is switched off (VK.Limit = 0): it sleeps while
 // holding a mutex, ignores the context, and with a limit set it retries
-// error 6 at once, without a pause. The limiter here waits with the context.
+// error 6 at once, without a pause. The token buckets here wait with the
+// context.
+//
+// VK's errors 9 (flood control) and 29 (a method's quantity limit) concern
+// one method called with one token: that method is held back at the retry
+// policy's back-off (initial_interval doubling up to max_interval), its
+// calls failing at once meanwhile, while the account's other methods and
+// tokens go on.
 type client struct {
 	vk      [nTokens]*api.VK // nil: no such token configured
-	lim     [nTokens]*limiter
+	lim     [nTokens]*rate.Limiter
 	timeout time.Duration
+	retry   moderation.RetryPolicy
+
+	mu   sync.Mutex
+	held map[heldKey]*heldMethod // methods held back after 9 or 29; nil until one is
 }
 
-func newClient(methodURL string, hc *http.Client, tokens [nTokens]string, rps [nTokens]int, timeout time.Duration) *client {
-	c := &client{timeout: timeout}
+type heldKey struct {
+	token  tokenKind
+	method string
+}
+
+type heldMethod struct {
+	until time.Time
+	code  int // the error that held it
+	n     int // 9s and 29s in a row
+}
+
+func newClient(methodURL string, hc *http.Client, tokens [nTokens]string, rps [nTokens]int, timeout time.Duration, retry moderation.RetryPolicy) *client {
+	c := &client{timeout: timeout, retry: retry}
 	for k := range nTokens {
 		if tokens[k] == "" {
 			continue
@@ -68,7 +94,10 @@ func (c *client) call(ctx context.Context, k tokenKind, method string, params ap
 	if vk == nil {
 		return classify(method, errNoToken)
 	}
-	if err := c.lim[k].wait(ctx); err != nil {
+	if err := c.heldBack(k, method); err != nil {
+		return err
+	}
+	if err := c.lim[k].Wait(ctx); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
@@ -82,7 +111,52 @@ func (c *client) call(ctx context.Context, k tokenKind, method string, params ap
 		var ignore any
 		out = &ignore
 	}
-	return classify(method, vk.RequestUnmarshal(method, out, p))
+	return c.settle(k, method, classify(method, vk.RequestUnmarshal(method, out, p)))
+}
+
+// heldBack fails a call of a method that is held back, without a request.
+func (c *client) heldBack(k tokenKind, method string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	h := c.held[heldKey{k, method}]
+	if h == nil {
+		return nil
+	}
+	left := time.Until(h.until)
+	if left <= 0 {
+		return nil
+	}
+	return &moderation.BackOffError{Wait: left,
+		Err: fmt.Errorf("%s: held back after VK error %d (%s token)", method, h.code, k)}
+}
+
+// settle holds a method back after 9 or 29 (longer each time in a row, up
+// to max_interval) and releases it after a call that VK took.
+func (c *client) settle(k tokenKind, method string, err error) error {
+	code := apiCode(err)
+	hold := code == codeFlood || code == codeMethodLimit
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := heldKey{k, method}
+	if !hold {
+		if err == nil || code != 0 {
+			delete(c.held, key) // VK answered: the limit is over
+		}
+		return err
+	}
+	if c.held == nil {
+		c.held = make(map[heldKey]*heldMethod)
+	}
+	h := c.held[key]
+	if h == nil {
+		h = &heldMethod{}
+		c.held[key] = h
+	}
+	h.n++
+	h.code = code
+	wait := c.retry.Wait(h.n, 0)
+	h.until = time.Now().Add(wait)
+	return &moderation.BackOffError{Err: err, Wait: wait}
 }
 
 // execute runs a VKScript with the token of kind k and decodes its result
@@ -93,51 +167,28 @@ func (c *client) execute(ctx context.Context, k tokenKind, code string, out any)
 	if vk == nil {
 		return classify("execute", errNoToken)
 	}
-	if err := c.lim[k].wait(ctx); err != nil {
+	if err := c.lim[k].Wait(ctx); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
+	if err := c.heldBack(k, "execute"); err != nil {
+		return err
+	}
 	err := vk.ExecuteWithArgs(code, api.Params{}.WithContext(ctx), out)
 	var ee *api.ExecuteErrors
 	if errors.As(err, &ee) {
 		return err
 	}
-	return classify("execute", err)
+	return c.settle(k, "execute", classify("execute", err))
 }
 
-// limiter lets at most n requests start in any window: each request
-// reserves the earliest slot that keeps the last n starts within the
-// window, then sleeps until it. Reservations are first come, first served.
-type limiter struct {
-	mu     sync.Mutex
-	window time.Duration
-	starts []time.Time // ring of the last n reserved start times
-	next   int
-}
+// newLimiter lets at most n requests start in any window: a token bucket
+// of one token refilled every window/n, so requests are spread evenly and
+// never more than n fall in one window. A waiter that gives up (its context
+// ends) hands its token back (rate.Limiter cancels the reservation).
+func newLimiter(n int, window time.Duration) *rate.Limiter {
+	per := time.Duration(max(n, 1))
+	return rate.NewLimiter(rate.Every((window+per-1)/per), 1) // rounded up: never n+1 in a window
 
-func newLimiter(n int, window time.Duration) *limiter {
-	return &limiter{window: window, starts: make([]time.Time, max(n, 1))}
-}
-
-func (l *limiter) wait(ctx context.Context) error {
-	l.mu.Lock()
-	now := time.Now()
-	at := now
-	if oldest := l.starts[l.next]; !oldest.IsZero() && oldest.Add(l.window).After(at) {
-		at = oldest.Add(l.window)
-	}
-	l.starts[l.next] = at
-	l.next = (l.next + 1) % len(l.starts)
-	l.mu.Unlock()
-	if d := at.Sub(now); d > 0 {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	return nil
 }

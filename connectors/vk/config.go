@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"slices"
 	"time"
+
+	"github.com/strazh/strazh/moderation"
 )
 
 // Sources a VK account can moderate (the sources key).
@@ -76,14 +78,13 @@ type Config struct {
 	// RequestTimeout bounds one API request (default 15s); a long-poll
 	// request gets LongPollWait on top.
 	RequestTimeout time.Duration `yaml:"request_timeout"`
-	// InitialInterval, MaxInterval and MaxRetries shape the back-off of the
-	// long poll when VK or the network fails: exponential from
-	// InitialInterval up to MaxInterval, with jitter; after MaxRetries
-	// failed attempts in a row Fetch returns the error to the pipeline
-	// (defaults 1s, 1m, 5).
-	InitialInterval time.Duration `yaml:"initial_interval"`
-	MaxInterval     time.Duration `yaml:"max_interval"`
-	MaxRetries      int           `yaml:"max_retries"`
+	// RetryPolicy (keys initial_interval, max_interval, max_retries) shapes
+	// the back-off of the long poll when VK or the network fails:
+	// exponential from initial_interval up to max_interval, with jitter;
+	// after max_retries failed attempts in a row Fetch returns the error to
+	// the pipeline (defaults 1s, 1m, 5). It is the same policy type the
+	// pipeline uses, so the keys and the jitter are the same everywhere.
+	moderation.RetryPolicy `yaml:",inline"`
 }
 
 // DefaultConfig returns a Config holding the defaults.
@@ -99,9 +100,7 @@ func DefaultConfig() *Config {
 		CommunityRPS:    20,
 		UserRPS:         3,
 		RequestTimeout:  15 * time.Second,
-		InitialInterval: time.Second,
-		MaxInterval:     time.Minute,
-		MaxRetries:      5,
+		RetryPolicy:     moderation.RetryPolicy{InitialInterval: time.Second, MaxInterval: time.Minute, MaxRetries: 5},
 	}
 }
 

@@ -27,6 +27,54 @@ type cursor struct {
 	Topics map[int]int `json:"topics,omitempty"`
 	// Caught is when the last catch-up finished (unix seconds).
 	Caught int64 `json:"caught,omitempty"`
+	// Gap is set while a catch-up is owed and has not read through: the
+	// long poll lost history (failed:3, failed:1 skipping ahead) or strazh
+	// restarted, and the catch-up failed (a broken user token, say). It
+	// keeps the positions from before the gap, since later comments move
+	// Posts and Topics past it; the catch-up reads from these until one
+	// succeeds, after the token is fixed and across restarts.
+	Gap *gap `json:"gap,omitempty"`
+}
+
+// gap is the reading position from when events may have been missed.
+type gap struct {
+	Posts  map[int]int `json:"posts,omitempty"`
+	Topics map[int]int `json:"topics,omitempty"`
+	Caught int64       `json:"caught,omitempty"`
+}
+
+// openGap records that a catch-up is owed from the current positions,
+// unless one is owed already (its positions are older, so they stay).
+func (c *cursor) openGap() {
+	if c.Gap == nil {
+		c.Gap = &gap{Posts: maps.Clone(c.Posts), Topics: maps.Clone(c.Topics), Caught: c.Caught}
+	}
+}
+
+// postStart is where the catch-up reads a post's comments from: the
+// position before the gap, when one is open. A post the gap does not know
+// had no comment seen before it: read from the start.
+func (c *cursor) postStart(post int) int {
+	if c.Gap != nil {
+		return c.Gap.Posts[post]
+	}
+	return c.Posts[post]
+}
+
+// topicStart is postStart for a board topic.
+func (c *cursor) topicStart(topic int) int {
+	if c.Gap != nil {
+		return c.Gap.Topics[topic]
+	}
+	return c.Topics[topic]
+}
+
+// caughtAt is when the catch-up before the gap finished.
+func (c *cursor) caughtAt() int64 {
+	if c.Gap != nil {
+		return c.Gap.Caught
+	}
+	return c.Caught
 }
 
 func decodeCursor(raw []byte) (cursor, error) {
@@ -77,8 +125,10 @@ type eventSet struct {
 	max   int
 }
 
+// newEventSet keeps up to n ids. It grows with use, so an idle page costs
+// next to nothing (pre-sized, it took 0.9 MB per page).
 func newEventSet(n int) eventSet {
-	return eventSet{pos: make(map[string]int64, n), max: n}
+	return eventSet{pos: make(map[string]int64), max: n}
 }
 
 // delivered reports whether id was delivered in an answer at or before the

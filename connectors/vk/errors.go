@@ -15,13 +15,13 @@ import (
 
 // VK error codes the connector treats specially (§1.8).
 const (
-	codeNotFound     = 104              // the comment is gone
-	codeNotDeleted   = 243              // restore of a comment that is not deleted
-	codeCantForAll   = 924              // messages.delete: cannot delete for everybody
-	waitRetry        = time.Second      // 1, 6, 10: VK asks for a short pause
-	waitFlood        = time.Minute      // 9: the same action repeated too often
-	waitMethodLimit  = 10 * time.Minute // 29: a method's quantity limit
-	waitTransportErr = 0                // network, 5xx, bad body: the caller's back-off
+	codeNotFound     = 104         // the comment is gone
+	codeNotDeleted   = 243         // restore of a comment that is not deleted
+	codeCantForAll   = 924         // messages.delete: cannot delete for everybody
+	waitRetry        = time.Second // 1, 6, 10: VK asks for a short pause
+	waitTransportErr = 0           // network, 5xx, bad body: the caller's back-off
+	codeFlood        = 9           // the same action repeated too often
+	codeMethodLimit  = 29          // a method's quantity limit
 )
 
 // codeClass is how each error code of §1.8 is treated.
@@ -33,11 +33,13 @@ type codeClass struct {
 
 var codeClasses = map[int]codeClass{
 	// Retry with back-off.
-	1:  {moderation.ClassRetry, waitRetry, "unknown error"},
-	6:  {moderation.ClassRetry, waitRetry, "too many requests per second"},
-	9:  {moderation.ClassRetry, waitFlood, "flood control"},
+	1: {moderation.ClassRetry, waitRetry, "unknown error"},
+	6: {moderation.ClassRetry, waitRetry, "too many requests per second"},
+	// 9 and 29 hold back the one method (see client.hold), not the
+	// account: the client sets the wait.
+	9:  {moderation.ClassRetry, 0, "flood control"},
 	10: {moderation.ClassRetry, waitRetry, "internal server error"},
-	29: {moderation.ClassRetry, waitMethodLimit, "method's rate limit reached"},
+	29: {moderation.ClassRetry, 0, "method's rate limit reached"},
 	// The token or the setup is broken: a human must act.
 	5:   {moderation.ClassCredentials, 0, "user authorization failed (token expired or revoked)"},
 	7:   {moderation.ClassCredentials, 0, "permission denied (token lacks a right)"},

@@ -23,9 +23,11 @@ import (
 // Transport errors are retried with back-off up to max_retries, then
 // returned as *moderation.BackOffError. A broken community token gives
 // moderation.ErrCredentials. A catch-up that fails for a reason other than
-// a transient one is skipped, so reading goes on: a broken user token is
-// then returned once by the next Fetch (so the pipeline alerts and holds
-// the actions), anything else is logged.
+// a transient one does not stop reading: the cursor keeps the gap (see
+// cursor.Gap) and the catch-up is tried again at the connector's back-off
+// and after a restart, until it reads through. A broken user token is
+// returned once by the next Fetch (so the pipeline alerts and holds the
+// actions), later failures are logged.
 func (c *Connector) Fetch(ctx context.Context, raw []byte) ([]moderation.Update, []byte, error) {
 	ups, next, err := c.fetch(ctx, raw)
 	if err != nil {
@@ -71,9 +73,15 @@ func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 	if time.Since(c.authors.loaded) >= c.cfg.ManagersRefresh {
 		_ = c.refreshManagers(ctx, false) // logs and keeps the old list
 	}
+	if cur.Gap != nil && !c.catchup && !time.Now().Before(c.gapRetry) {
+		c.catchup = true // an owed catch-up failed before: try it again
+	}
 	var ups []moderation.Update
 	for {
 		if c.catchup {
+			// From here until a catch-up reads through, the cursor keeps
+			// the positions of before (see cursor.Gap).
+			cur.openGap()
 			if cur.Ts == "" {
 				// Take the long-poll position first, so that what comes
 				// after the catch-up's reads is in the long poll.
@@ -84,14 +92,23 @@ func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 			}
 			cu, err := c.catchUp(ctx, &cur)
 			if err != nil {
-				switch moderation.Classify(err) {
-				case moderation.ClassRetry:
+				class := moderation.Classify(err)
+				if class == moderation.ClassRetry {
 					return nil, nil, err
-				case moderation.ClassCredentials:
+				}
+				// Read on; the gap stays in the cursor and the catch-up
+				// is tried again at the back-off (and after a restart).
+				c.gapFails++
+				wait := c.cfg.RetryPolicy.Wait(c.gapFails, 0)
+				c.gapRetry = time.Now().Add(wait)
+				switch {
+				case class == moderation.ClassCredentials && c.gapFails == 1:
 					c.report = err // returned by the next Fetch
 				default:
-					c.log.Error("catch-up skipped", "err", err)
+					c.log.Warn("catch-up failed; reading on, the gap is read later", "retry_in", wait, "failures", c.gapFails, "err", err)
 				}
+			} else {
+				c.gapFails = 0
 			}
 			c.catchup = false
 			c.caught = make(map[string]uint64, len(cu))

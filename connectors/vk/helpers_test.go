@@ -3,6 +3,8 @@ package vk
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"os"
 	"testing"
 	"time"
 
@@ -19,6 +21,18 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func newFake(t testing.TB, opts vktest.Options) *vktest.Server {
 	t.Helper()
 	f := vktest.New(opts)
+	t.Cleanup(f.Close)
+	f.AddUser(501, "Иван", "Петров")
+	f.AddUser(502, "Мария", "Сидорова")
+	return f
+}
+
+// newLocalFake is newFake served in-process (vktest.NewLocal): made inside
+// a synctest bubble, the fake, the connector and their timers all run on
+// the bubble's clock.
+func newLocalFake(t testing.TB, opts vktest.Options) *vktest.Server {
+	t.Helper()
+	f := vktest.NewLocal(opts)
 	t.Cleanup(f.Close)
 	f.AddUser(501, "Иван", "Петров")
 	f.AddUser(502, "Мария", "Сидорова")
@@ -49,7 +63,7 @@ func newConn(t testing.TB, f *vktest.Server, mutate func(*Config)) *Connector {
 	if mutate != nil {
 		mutate(cfg)
 	}
-	c := newConnector(cfg, connectors.Deps{Account: "admin-vk", HTTPClient: f.Client()},
+	c := newConnector(cfg, connectors.Deps{Account: "admin-vk", HTTPClient: f.Client(), Logger: testLogger(t)},
 		[nTokens]string{community: f.CommunityToken(), user: f.UserToken()})
 	t.Cleanup(func() { _ = c.Close(context.Background()) })
 	return c
@@ -135,4 +149,11 @@ func (d *driver) find(text string) []moderation.Update {
 
 func (d *driver) has(text string) func() bool {
 	return func() bool { return len(d.find(text)) > 0 }
+}
+
+func testLogger(t testing.TB) *slog.Logger {
+	if os.Getenv("VK_TEST_LOG") == "" {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }

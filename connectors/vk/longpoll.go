@@ -3,9 +3,9 @@ package vk
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -124,27 +124,66 @@ func (c *Connector) check(ctx context.Context, ts string) (lpAnswer, error) {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
 		return lpAnswer{}, &moderation.BackOffError{Err: fmt.Errorf("long poll: HTTP %s", resp.Status)}
 	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
+	if err != nil {
+		return lpAnswer{}, classify("long poll", err) // cut off on the way: a transport error
+	}
+	return parseAnswer(body)
+}
+
+// maxAnswer bounds one a_check answer (VK caps an answer at 1000 events).
+const maxAnswer = 64 << 20
+
+// errMalformed marks an a_check answer that is not one of the shapes of
+// §1.3: not JSON, a normal answer without ts or updates, failed:1 without
+// ts, an unknown failed code.
+var errMalformed = errors.New("malformed answer")
+
+// parseAnswer reads one a_check answer, checking the fields its shape needs.
+func parseAnswer(body []byte) (lpAnswer, error) {
+	bad := func(what string) (lpAnswer, error) {
+		return lpAnswer{}, fmt.Errorf("long poll: %w: %s, starting %s", errMalformed, what, excerpt(body))
+	}
+	if len(body) > maxAnswer {
+		return bad("larger than " + strconv.Itoa(maxAnswer>>20) + " MB")
+	}
 	var raw struct {
 		Ts      json.RawMessage `json:"ts"`
 		Failed  int             `json:"failed"`
-		Updates []lpEvent       `json:"updates"`
+		Updates *[]lpEvent      `json:"updates"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&raw); err != nil {
-		return lpAnswer{}, classify("long poll", err)
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return bad("not the JSON object expected (" + err.Error() + ")")
 	}
-	return lpAnswer{Ts: rawTs(raw.Ts), Failed: raw.Failed, Updates: raw.Updates}, nil
+	a := lpAnswer{Ts: rawTs(raw.Ts), Failed: raw.Failed}
+	switch raw.Failed {
+	case 0:
+		if a.Ts == "" {
+			return bad("no ts")
+		}
+		if raw.Updates == nil {
+			return bad("no updates")
+		}
+		a.Updates = *raw.Updates
+	case 1:
+		if a.Ts == "" {
+			return bad("failed:1 without ts")
+		}
+	case 2, 3:
+	default:
+		return bad("unknown failed:" + strconv.Itoa(raw.Failed))
+	}
+	return a, nil
 }
 
-// backoff is the pause before retry attempt n (1, 2, ...): exponential from
-// initial_interval up to max_interval, with "equal jitter" (half fixed,
-// half random) so that accounts do not retry in step.
-func (c *Connector) backoff(n int) time.Duration {
-	d := c.cfg.InitialInterval
-	for i := 1; i < n && d < c.cfg.MaxInterval; i++ {
-		d *= 2
+// excerpt quotes the start of an answer for an error message: short, and
+// with anything unprintable escaped.
+func excerpt(b []byte) string {
+	const n = 48
+	if len(b) > n {
+		return strconv.QuoteToGraphic(string(b[:n])) + "..."
 	}
-	d = min(d, c.cfg.MaxInterval)
-	return d/2 + rand.N(d/2+1)
+	return strconv.QuoteToGraphic(string(b))
 }
 
 // tsAfter reports whether ts a is later than b (numerically when both are
@@ -168,10 +207,10 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) (ans lpAnswer, lost b
 	retry := func(err error) error {
 		attempt++
 		if attempt > c.cfg.MaxRetries {
-			return &moderation.BackOffError{Err: err, Wait: c.backoff(attempt)}
+			return &moderation.BackOffError{Err: err, Wait: c.cfg.RetryPolicy.Wait(attempt, 0)}
 		}
 		c.log.Debug("long poll retry", "attempt", attempt, "err", err)
-		return c.sleep(ctx, c.backoff(attempt))
+		return c.sleep(ctx, c.cfg.RetryPolicy.Wait(attempt, 0))
 	}
 	for {
 		if c.isClosed() {
@@ -192,6 +231,16 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) (ans lpAnswer, lost b
 			cur.Ts = c.lp.ts
 		}
 		a, err := c.check(ctx, cur.Ts)
+		if errors.Is(err, errMalformed) {
+			// Not retried here: each malformed answer goes to the pipeline
+			// as an error (counted, alerted on) and waits out its back-off
+			// there; the connector's hint grows with the run of them.
+			c.malformed++
+			if c.malformed > 1 {
+				c.lp.key = "" // take a fresh key and server
+			}
+			return ans, false, &moderation.BackOffError{Err: err, Wait: c.cfg.RetryPolicy.Wait(c.malformed, 0)}
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return ans, false, ctx.Err()
@@ -204,6 +253,7 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) (ans lpAnswer, lost b
 			}
 			continue
 		}
+		c.malformed = 0
 		switch a.Failed {
 		case 0:
 			cur.Ts = a.Ts
@@ -234,12 +284,6 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) (ans lpAnswer, lost b
 			}
 			cur.Ts = c.lp.ts
 			return lpAnswer{Ts: cur.Ts}, true, nil
-		default:
-			c.lp.key = ""
-			if err := retry(fmt.Errorf("long poll: unknown failed:%d", a.Failed)); err != nil {
-				return ans, false, err
-			}
-			continue
 		}
 		// failed 1 and 2 count as attempts so that a server that always
 		// fails cannot spin us.

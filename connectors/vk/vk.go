@@ -46,7 +46,6 @@ type Connector struct {
 	account string
 	log     *slog.Logger
 	hc      *http.Client
-	ownHC   bool // hc was made here; Close releases its connections
 	api     *client
 	read    tokenKind // token for wall/board reads: service if configured, else user
 	epoch   time.Time
@@ -60,6 +59,9 @@ type Connector struct {
 	authors   authors    // names and managers
 	selfID    int        // the user token's owner (bans by strazh itself)
 	noExecute bool       // VK refused our execute script: read one call at a time
+	malformed int        // malformed long-poll answers in a row
+	gapFails  int        // failed catch-ups in a row of an owed gap
+	gapRetry  time.Time  // when the owed catch-up is tried again
 	lastOut   []byte     // the cursor the last Fetch returned
 	// caught holds the comment versions the last catch-up delivered, so the
 	// same new comments coming again through the long poll are dropped.
@@ -114,18 +116,14 @@ func newConnector(cfg *Config, deps connectors.Deps, tokens [nTokens]string) *Co
 	}
 	c.log = c.log.With("network", Network, "account", c.account)
 	if c.hc == nil {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.MaxIdleConnsPerHost = 8
-		tr.ResponseHeaderTimeout = cfg.LongPollWait + cfg.RequestTimeout
-		c.hc = &http.Client{Transport: tr}
-		c.ownHC = true
+		c.hc = sharedClient()
 	}
 	methodURL := cfg.APIURL
 	if !strings.HasSuffix(methodURL, "/") {
 		methodURL += "/"
 	}
 	rps := [nTokens]int{community: cfg.CommunityRPS, user: cfg.UserRPS, service: cfg.UserRPS}
-	c.api = newClient(methodURL, c.hc, tokens, rps, cfg.RequestTimeout)
+	c.api = newClient(methodURL, c.hc, tokens, rps, cfg.RequestTimeout, cfg.RetryPolicy)
 	c.read = user
 	if tokens[service] != "" {
 		c.read = service
@@ -170,19 +168,27 @@ func (c *Connector) Connect(ctx context.Context) error {
 	return nil
 }
 
-// Close releases idle connections. It is idempotent; Fetch and the actions
-// fail afterwards.
+// Close stops the connector. It is idempotent; Fetch and the actions fail
+// afterwards. (Idle connections belong to the shared pool.)
 func (c *Connector) Close(ctx context.Context) error {
 	c.closeOnce.Do(func() {
 		close(c.closed)
-		if c.ownHC {
-			c.hc.CloseIdleConnections()
-		}
 	})
 	return nil
 }
 
 var errClosed = errors.New("connector closed")
+
+// sharedClient is the HTTP client of every connector given none: one pool
+// of connections to VK for all the daemon's pages, as http.DefaultClient is
+// one per process. A transport per page kept each page's idle connections,
+// with two goroutines and two buffers each. Request and long-poll timeouts
+// are set per request (see client.call and check).
+var sharedClient = sync.OnceValue(func() *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	return &http.Client{Transport: tr}
+})
 
 func (c *Connector) isClosed() bool {
 	select {

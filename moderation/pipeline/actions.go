@@ -9,34 +9,29 @@ import (
 	"time"
 )
 
-// actLoop carries out the account's pending actions: first those left from
-// before (a crash, a restart), then each new decision as it is recorded,
-// and periodically whatever is still pending (retries, CLI decisions).
-func (p *Pipeline) actLoop(ctx context.Context, a *accountRun) {
-	p.rescan(ctx, a)
-	tick := time.NewTicker(p.opts.RescanEvery)
-	defer tick.Stop()
+// act carries out the account's pending actions until there are none:
+// the decisions handed over by the decider, and a rescan of the store when
+// one is due (at the start, every RescanEvery, after Resume or when a
+// limit is over). It returns when it has nothing left to do.
+func (p *Pipeline) act(ctx context.Context, a *accountRun) {
 	for {
-		select {
-		case id, ok := <-a.actions:
-			if !ok {
-				return // the decider is done: shutting down
+		if a.rescanDue.Swap(false) {
+			if ctx.Err() == nil {
+				p.rescan(ctx, a)
 			}
+			continue
+		}
+		select {
+		case id := <-a.actions:
 			if ctx.Err() != nil {
 				continue // durable as pending; carried out at the next start
 			}
 			p.logActErr(a, id, p.actOnly(ctx, a, id))
 			if len(a.actions) == 0 && a.behind.Swap(false) {
-				p.rescan(ctx, a)
+				a.rescanDue.Store(true)
 			}
-		case <-a.wake:
-			if ctx.Err() == nil {
-				p.rescan(ctx, a)
-			}
-		case <-tick.C:
-			if ctx.Err() == nil {
-				p.rescan(ctx, a)
-			}
+		default:
+			return
 		}
 	}
 }
@@ -130,6 +125,9 @@ const attemptsInARow = 3
 // shutdown they finish within the grace. It returns the decision as last
 // recorded.
 func (p *Pipeline) actOn(ctx context.Context, a *accountRun, id uint64, wait bool) (*moderation.Decision, error) {
+	if !wait && a.isDeferred(id, p.now()) {
+		return nil, nil // a limit: tried again when it is over (a moderator's call goes ahead)
+	}
 	release, ok := p.claim(ctx, id, wait)
 	if !ok {
 		return nil, nil
@@ -268,13 +266,44 @@ func (p *Pipeline) runAction(ctx context.Context, a *accountRun, d *moderation.D
 		}
 		log.Warn("action will be retried", "err", err, "attempts", rec.Attempts)
 		hint := moderation.RetryAfter(err)
-		if hint == 0 && tries+1 >= attemptsInARow {
+		if hint > 0 {
+			// The network limited this call (a method's quota, a token's
+			// rate): the account's other actions go on meanwhile, and this
+			// one is tried again when the wait is over.
+			p.deferFor(a, d.ID, now, p.opts.Retry.Wait(rec.Attempts, hint))
+			return rec, errDeferred
+		}
+		if tries+1 >= attemptsInARow {
 			return rec, errDeferred // still pending, attempts recorded
 		}
-		if !sleep(ctx, p.opts.Retry.Wait(rec.Attempts, hint)) {
+		if !sleep(ctx, p.opts.Retry.Wait(rec.Attempts, 0)) {
 			return rec, ctx.Err()
 		}
 	}
+}
+
+// deferFor keeps a decision's actions from being tried for wait from now,
+// and wakes the account's actor then. The timer holds no goroutine meanwhile.
+func (p *Pipeline) deferFor(a *accountRun, id uint64, now time.Time, wait time.Duration) {
+	a.deferMu.Lock()
+	if a.deferred == nil {
+		a.deferred = make(map[uint64]time.Time)
+	}
+	a.deferred[id] = now.Add(wait)
+	a.deferMu.Unlock()
+	time.AfterFunc(wait, func() { p.kickActor(a, true) })
+}
+
+// isDeferred reports whether a decision's actions wait for a limit to pass.
+func (a *accountRun) isDeferred(id uint64, now time.Time) bool {
+	a.deferMu.Lock()
+	defer a.deferMu.Unlock()
+	at, ok := a.deferred[id]
+	if ok && !now.Before(at) {
+		delete(a.deferred, id)
+		return false
+	}
+	return ok
 }
 
 // call performs one action on the network.

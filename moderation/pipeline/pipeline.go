@@ -86,6 +86,13 @@ type Pipeline struct {
 	workCtx    context.Context
 	cancelWork context.CancelFunc
 	dryRun     atomic.Bool
+
+	// runCtx is Run's context, for the deciders and actors started on
+	// demand (by a fetched batch, a decision, a timer, Resume); set once
+	// when Run starts.
+	runCtx   atomic.Pointer[context.Context]
+	deciders lazyGroup
+	actors   lazyGroup
 }
 
 type engineBox struct{ e moderation.Evaluator }
@@ -99,9 +106,17 @@ type accountRun struct {
 	// action, and it holds the account's actions meanwhile).
 	readBroken atomic.Bool
 	actBroken  atomic.Bool
-	wake       chan struct{} // rescan now (after Resume)
-	behind     atomic.Bool   // a notification did not fit: rescan the store
+	behind     atomic.Bool // a notification did not fit: rescan the store
 	recent     recentSet
+	// deciding and acting: the account's decider or actor goroutine runs
+	// (each is started on demand and ends when its work is done);
+	// rescanDue: the actor is to look for pending actions in the store.
+	deciding  atomic.Bool
+	acting    atomic.Bool
+	rescanDue atomic.Bool
+
+	deferMu  sync.Mutex
+	deferred map[uint64]time.Time // decisions whose next try waits for a network limit
 }
 
 type batch struct {
@@ -169,7 +184,6 @@ func New(opts Options, engine moderation.Evaluator, accounts []Account) (*Pipeli
 			queue:   make(chan batch, opts.QueueSize),
 			actions: make(chan uint64, 256),
 			recent:  newRecentSet(1 << 15),
-			wake:    make(chan struct{}, 1),
 		}
 		p.order = append(p.order, a.Name)
 		p.initSeries(a.Name)
@@ -219,27 +233,31 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	}
 	defer p.cancelWork()
 
-	var readers, deciders, actors sync.WaitGroup
+	// Per account only the reader lives all the time (it blocks in Fetch);
+	// deciding and acting start when there is work and end when it is
+	// done, so an idle page costs one goroutine here.
+	p.runCtx.Store(&ctx)
+	p.deciders.openUp()
+	p.actors.openUp()
+	var readers sync.WaitGroup
 	for _, name := range p.order {
 		a := p.accounts[name]
 		readers.Add(1)
 		go func() { defer readers.Done(); p.read(ctx, a) }()
-		deciders.Add(1)
-		go func() { defer deciders.Done(); p.decide(a) }()
-		actors.Add(1)
-		go func() { defer actors.Done(); p.actLoop(ctx, a) }()
+		p.kickActor(a, true) // what was left pending before the start
 	}
 	var bg sync.WaitGroup
-	bg.Add(1)
+	bg.Add(2)
 	go func() { defer bg.Done(); p.maintain(ctx) }()
+	go func() { defer bg.Done(); p.rescanLoop(ctx) }()
 
 	<-ctx.Done()
 	p.log.Info("shutting down: finishing in-flight work", "grace", p.opts.ShutdownGrace)
 	grace := time.AfterFunc(p.opts.ShutdownGrace, p.cancelWork)
 	defer grace.Stop()
-	readers.Wait() // readers close their queues
-	deciders.Wait()
-	actors.Wait()
+	readers.Wait()
+	p.deciders.closeAndWait() // what was fetched is decided and recorded
+	p.actors.closeAndWait()   // running actions finish within the grace
 	bg.Wait()
 	return nil
 }
@@ -259,7 +277,6 @@ func (p *Pipeline) loadHistory() error {
 
 // read fetches from the connector into the account's queue until ctx ends.
 func (p *Pipeline) read(ctx context.Context, a *accountRun) {
-	defer close(a.queue)
 	log := p.log.With("account", a.Name, "network", a.Network)
 	for attempt := 1; ; attempt++ {
 		err := a.Conn.Connect(ctx)
@@ -308,6 +325,7 @@ func (p *Pipeline) read(ctx context.Context, a *accountRun) {
 		cursor = next
 		select {
 		case a.queue <- batch{updates: ups, cursor: next}:
+			p.kickDecider(a)
 		case <-ctx.Done():
 			return
 		}
@@ -348,14 +366,20 @@ func (p *Pipeline) setBroken(a *accountRun, flag *atomic.Bool, broken bool, err 
 	p.metrics.CredentialsBad.WithLabelValues(a.Name).Set(v)
 }
 
-// decide turns fetched batches into durable decisions, in order. Batches
-// that queued up meanwhile are committed together (one fsync for all), so a
+// decide turns the fetched batches waiting in the queue into durable
+// decisions, in order, and returns when the queue is empty. Batches that
+// queued up meanwhile are committed together (one fsync for all), so a
 // flood costs fewer disk syncs, not more.
 func (p *Pipeline) decide(a *accountRun) {
-	defer close(a.actions)
 	var res moderation.Result
-	ds := make([]*moderation.Decision, 0, 64)
-	for b := range a.queue {
+	var ds []*moderation.Decision
+	for {
+		var b batch
+		select {
+		case b = <-a.queue:
+		default:
+			return
+		}
 		ds = ds[:0]
 		cursor := b.cursor
 		for {
@@ -444,6 +468,7 @@ func (p *Pipeline) afterRecord(a *accountRun, d *moderation.Decision) {
 		default:
 			a.behind.Store(true)
 		}
+		p.kickActor(a, false)
 	}
 }
 
@@ -580,10 +605,7 @@ func (p *Pipeline) Resume(by string) {
 		p.metrics.Paused.Set(0)
 		p.log.Warn("automatic actions resumed", "by", by)
 		for _, a := range p.accounts {
-			select {
-			case a.wake <- struct{}{}:
-			default:
-			}
+			p.kickActor(a, true)
 		}
 	}
 }
@@ -593,8 +615,9 @@ func (p *Pipeline) Resume(by string) {
 type recentSet struct {
 	mu   sync.Mutex
 	set  map[recentKey]struct{}
-	ring []recentKey
+	ring []recentKey // in insertion order until full, then a ring from next
 	next int
+	max  int
 }
 
 type recentKey struct {
@@ -602,8 +625,10 @@ type recentKey struct {
 	version uint64
 }
 
+// newRecentSet keeps up to n pairs. Its memory grows with use, so an idle
+// account costs next to nothing (pre-sized, it took 1.5 MB per account).
 func newRecentSet(n int) recentSet {
-	return recentSet{set: make(map[recentKey]struct{}, n), ring: make([]recentKey, n)}
+	return recentSet{set: make(map[recentKey]struct{}), max: n}
 }
 
 func (r *recentSet) has(id string, v uint64) bool {
@@ -620,10 +645,12 @@ func (r *recentSet) add(id string, v uint64) {
 	if _, ok := r.set[k]; ok {
 		return
 	}
-	if old := r.ring[r.next]; old.id != "" {
-		delete(r.set, old)
+	if len(r.ring) < r.max {
+		r.ring = append(r.ring, k)
+	} else {
+		delete(r.set, r.ring[r.next])
+		r.ring[r.next] = k
+		r.next = (r.next + 1) % len(r.ring)
 	}
-	r.ring[r.next] = k
 	r.set[k] = struct{}{}
-	r.next = (r.next + 1) % len(r.ring)
 }

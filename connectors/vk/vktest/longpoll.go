@@ -2,6 +2,7 @@ package vktest
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -30,8 +31,18 @@ func (s *Server) serveLongPoll(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	call := Call{Method: "a_check", Params: q, At: time.Now()}
 	f, hasFault := s.takeFault("a_check")
+	var raw string
+	hasRaw := len(s.lpRaw) > 0
+	if hasRaw {
+		raw, s.lpRaw = s.lpRaw[0], s.lpRaw[1:]
+	}
 	s.mu.Unlock()
 	s.log(call)
+	if hasRaw {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		_, _ = io.WriteString(w, raw)
+		return
+	}
 	if hasFault && f.delay > 0 && !s.sleep(r, f.delay) {
 		return
 	}

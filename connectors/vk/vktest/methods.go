@@ -108,7 +108,7 @@ func (s *Server) getLongPollServer(_ TokenType, p url.Values) (any, *apiErr) {
 	}
 	return map[string]any{
 		"key":    s.lp.key,
-		"server": s.srv.URL + "/lp/" + strconv.Itoa(s.opts.GroupID),
+		"server": s.base + "/lp/" + strconv.Itoa(s.opts.GroupID),
 		"ts":     strconv.Itoa(s.lp.next()),
 	}, nil
 }

@@ -67,8 +67,10 @@ type Call struct {
 
 // Server is the fake. Its methods are safe for concurrent use.
 type Server struct {
-	srv  *httptest.Server
-	opts Options
+	srv    *httptest.Server // nil for NewLocal
+	base   string           // the server's base URL
+	client *http.Client
+	opts   Options
 
 	mu       sync.Mutex
 	changed  chan struct{} // closed and replaced when events are queued
@@ -89,12 +91,45 @@ type Server struct {
 	lp      longPoll                  // long poll state
 	faults  map[string][]fault        // method ("*" any) -> queued faults
 	lpFail  []int                     // queued failed codes for a_check
+	lpRaw   []string                  // queued raw a_check answers (LongPollAnswer)
+	lpMute  bool                      // events are lost, not queued (LoseEvents)
 	calls   []Call                    // request log
 	stamps  map[TokenType][]time.Time // recent request times, for EnforceRate
 }
 
-// New starts a fake VK server.
+// New starts a fake VK server on a loopback port.
 func New(opts Options) *Server {
+	s := newServer(opts)
+	s.srv = httptest.NewServer(s.handler())
+	s.base, s.client = s.srv.URL, s.srv.Client()
+	return s
+}
+
+// NewLocal makes a fake served in-process, without a listener: Client's
+// transport calls the handlers directly. Made inside a testing/synctest
+// bubble, everything it does waits on the bubble's clock, so tests of
+// back-off and rate limits run in fake time.
+func NewLocal(opts Options) *Server {
+	s := newServer(opts)
+	s.base = "http://vk.local"
+	s.client = &http.Client{Transport: localTransport{s.handler()}}
+	return s
+}
+
+// NewMounted makes a fake that the caller serves at base (its Handler under
+// that path prefix, the prefix stripped): many fakes behind one loopback
+// server, as many pages of one daemon all talk to api.vk.com.
+func NewMounted(opts Options, base string) *Server {
+	s := newServer(opts)
+	s.base = strings.TrimSuffix(base, "/")
+	s.client = &http.Client{}
+	return s
+}
+
+// Handler serves the fake's API and long poll (for NewMounted).
+func (s *Server) Handler() http.Handler { return s.handler() }
+
+func newServer(opts Options) *Server {
 	if opts.GroupID == 0 {
 		opts.GroupID = 1
 	}
@@ -135,21 +170,24 @@ func New(opts Options) *Server {
 	s.lp.key = "k1"
 	s.lp.base = 1
 	s.lp.events = make(map[string]bool)
-	mux := http.NewServeMux()
-	mux.HandleFunc("/method/{name}", s.serveMethod)
-	mux.HandleFunc("/lp/{group}", s.serveLongPoll)
-	s.srv = httptest.NewServer(mux)
 	return s
 }
 
+func (s *Server) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/method/{name}", s.serveMethod)
+	mux.HandleFunc("/lp/{group}", s.serveLongPoll)
+	return mux
+}
+
 // URL is the server's base URL.
-func (s *Server) URL() string { return s.srv.URL }
+func (s *Server) URL() string { return s.base }
 
 // MethodURL is what api_url must be set to (with the trailing slash).
-func (s *Server) MethodURL() string { return s.srv.URL + "/method/" }
+func (s *Server) MethodURL() string { return s.base + "/method/" }
 
 // Client is an HTTP client for the fake.
-func (s *Server) Client() *http.Client { return s.srv.Client() }
+func (s *Server) Client() *http.Client { return s.client }
 
 // GroupID is the community's id (positive).
 func (s *Server) GroupID() int { return s.opts.GroupID }
@@ -166,8 +204,10 @@ func (s *Server) ServiceToken() string   { return "service-token" }
 func (s *Server) Close() {
 	s.closeOne.Do(func() {
 		close(s.closed)
-		s.srv.CloseClientConnections()
-		s.srv.Close()
+		if s.srv != nil {
+			s.srv.CloseClientConnections()
+			s.srv.Close()
+		}
 	})
 }
 
@@ -239,6 +279,34 @@ func (s *Server) RevokeToken(t TokenType, revoked bool) {
 func (s *Server) FailLongPoll(code int) {
 	s.mu.Lock()
 	s.lpFail = append(s.lpFail, code)
+	s.mu.Unlock()
+}
+
+// LoseEvents runs fn (which adds comments, say) with the long poll losing
+// its events, as VK's history does, then makes the next a_check answer
+// failed:3: only a catch-up over the wall can find what fn added. A long
+// poll held meanwhile is answered at once.
+func (s *Server) LoseEvents(fn func()) {
+	s.mu.Lock()
+	s.lpMute = true
+	s.mu.Unlock()
+	fn()
+	s.mu.Lock()
+	s.lpMute = false
+	s.lpFail = append(s.lpFail, 3)
+	close(s.changed)
+	s.changed = make(chan struct{})
+	s.mu.Unlock()
+}
+
+// LongPollAnswer makes the next n a_check requests answer body verbatim
+// (status 200, JSON content type): a malformed answer such as
+// {"failed":1} without ts, or a proxy's page that is not JSON.
+func (s *Server) LongPollAnswer(body string, n int) {
+	s.mu.Lock()
+	for range n {
+		s.lpRaw = append(s.lpRaw, body)
+	}
 	s.mu.Unlock()
 }
 
@@ -331,7 +399,7 @@ func (s *Server) writeError(w http.ResponseWriter, method string, form url.Value
 	ve := vkError{Code: e.code, Msg: e.msg, Params: params}
 	if e.code == 14 {
 		ve.CaptchaSID = "239"
-		ve.CaptchaImg = s.srv.URL + "/captcha.php?sid=239"
+		ve.CaptchaImg = s.base + "/captcha.php?sid=239"
 	}
 	writeJSON(w, map[string]any{"error": ve})
 }
@@ -340,7 +408,7 @@ func (s *Server) writeError(w http.ResponseWriter, method string, form url.Value
 func dropConn(w http.ResponseWriter) {
 	hj, ok := w.(http.Hijacker)
 	if !ok {
-		panic("vktest: response writer cannot hijack") // httptest always can
+		panic("vktest: response writer cannot hijack") // httptest and localWriter can
 	}
 	conn, buf, err := hj.Hijack()
 	if err == nil {

@@ -98,7 +98,7 @@ func (s *Server) managers() []int {
 // queue appends a long-poll event when the long poll and the event type are
 // switched on (as VK only sends enabled events). s.mu must be held.
 func (s *Server) queue(typ string, obj any) {
-	if !s.lp.enabled || !s.lp.events[typ] {
+	if !s.lp.enabled || !s.lp.events[typ] || s.lpMute {
 		return
 	}
 	s.lp.seq++

@@ -148,7 +148,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	if cfg.Telegram != nil {
 		d.tg, err = review.New(*cfg.Telegram, review.Deps{
 			Moderation: d.pipe, Store: d.db, History: d.pipe.History(),
-			Logger: d.log.With("component", "telegram"), HTTPClient: h.httpClient, Timing: h.timing,
+			Logger: d.log.With("component", "telegram"), HTTPClient: h.httpClient, Timing: h.timing, Metrics: d.reg,
 		})
 		if err != nil {
 			return fmt.Errorf("telegram: %w", err)

@@ -17,6 +17,7 @@ type texts struct {
 	author, priorViolations, time, rules, text                    string
 	cutNote                                                       string // shown, total
 	dryRun                                                        string
+	plainNote                                                     string // on a card sent in the plain form
 
 	decided, decidedBy, decidedTimeout, undone string
 	actions                                    string
@@ -55,8 +56,9 @@ var ru = &texts{
 	network: "Сеть", account: "Аккаунт", post: "пост", comment: "комментарий", open: "Ссылки",
 	author: "Автор", priorViolations: "нарушений на странице ранее: %d", time: "Время",
 	rules: "Правила", text: "Текст",
-	cutNote: "Текст обрезан: показано %d из %d символов.",
-	dryRun:  "Пробный режим (dry_run): ничего не сделано.",
+	cutNote:   "Текст обрезан: показано %d из %d символов.",
+	dryRun:    "Пробный режим (dry_run): ничего не сделано.",
+	plainNote: "Упрощённый вид: Telegram не принял полную карточку.",
 
 	decided: "Решение", decidedBy: "%s, %s", decidedTimeout: "по истечении срока (%s), %s",
 	undone:  "Отменено: %s, %s",
@@ -120,8 +122,9 @@ var en = &texts{
 	network: "Network", account: "Account", post: "post", comment: "comment", open: "Links",
 	author: "Author", priorViolations: "%d earlier violations on this page", time: "Time",
 	rules: "Rules", text: "Text",
-	cutNote: "Text cut: %d of %d characters shown.",
-	dryRun:  "Dry run: nothing was done.",
+	cutNote:   "Text cut: %d of %d characters shown.",
+	dryRun:    "Dry run: nothing was done.",
+	plainNote: "Plain view: Telegram did not accept the full card.",
 
 	decided: "Decision", decidedBy: "%s, %s", decidedTimeout: "review time-out (%s), %s",
 	undone:  "Undone: %s, %s",

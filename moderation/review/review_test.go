@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/goleak"
 
 	"github.com/strazh/strazh/moderation"
@@ -38,6 +39,7 @@ type env struct {
 	cfg   review.Config
 	tm    review.Timing
 	rv    *review.Telegram
+	reg   *prometheus.Registry // the reviewer's metrics
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -72,7 +74,9 @@ func newEnv(t *testing.T, edit func(*review.Config)) *env {
 // start creates a reviewer on the env's store and runs it until the test ends.
 func (e *env) start() {
 	e.t.Helper()
-	rv, err := review.New(e.cfg, review.Deps{Moderation: e.mod, Store: e.store, Timing: e.tm, Location: time.UTC, Logger: testLogger(e.t)})
+	e.reg = prometheus.NewRegistry()
+	rv, err := review.New(e.cfg, review.Deps{Moderation: e.mod, Store: e.store, Timing: e.tm, Location: time.UTC,
+		Logger: testLogger(e.t), Metrics: e.reg})
 	if err != nil {
 		e.t.Fatal(err)
 	}

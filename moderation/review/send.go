@@ -180,8 +180,15 @@ func (t *Telegram) digestCards(ch *cardstore.Change, ids []uint64) {
 	}
 }
 
+// rendered is a card ready to send: the full HTML text, the plain form to
+// fall back on, the keyboard.
+type rendered struct {
+	html, plain string
+	kb          *models.InlineKeyboardMarkup
+}
+
 // render renders a card as it stands now.
-func (t *Telegram) render(c *cardstore.Card, step string) (string, *models.InlineKeyboardMarkup, error) {
+func (t *Telegram) render(c *cardstore.Card, step string) (rendered, error) {
 	ds := make([]*moderation.Decision, len(c.Decisions))
 	for i, id := range c.Decisions {
 		d, err := t.mod.Decision(id)
@@ -189,10 +196,10 @@ func (t *Telegram) render(c *cardstore.Card, step string) (string, *models.Inlin
 			if c.Kind == cardstore.KindDigest {
 				continue
 			}
-			return "", nil, fmt.Errorf("decision %d: %w", id, errors.Join(err, errDrop))
+			return rendered{}, fmt.Errorf("decision %d: %w", id, errors.Join(err, errDrop))
 		}
 		if err != nil {
-			return "", nil, fmt.Errorf("decision %d: %w", id, err)
+			return rendered{}, fmt.Errorf("decision %d: %w", id, err)
 		}
 		ds[i] = d
 	}
@@ -202,19 +209,21 @@ func (t *Telegram) render(c *cardstore.Card, step string) (string, *models.Inlin
 		limit = maxDigestText
 	}
 	for {
-		var text string
-		var kb *models.InlineKeyboardMarkup
+		var r rendered
 		switch c.Kind {
 		case cardstore.KindReview:
-			text, kb = t.renderReview(c, ds[0], step, limit)
+			r.html, r.kb = t.renderReview(c, ds[0], step, limit)
 		case cardstore.KindNotice:
-			text, kb = t.renderNotice(c, ds[0], c.Names, limit)
+			r.html, r.kb = t.renderNotice(c, ds[0], c.Names, limit)
 		default:
-			text, kb = t.renderDigest(c, ds, c.Names, limit)
+			r.html, r.kb = t.renderDigest(c, ds, c.Names, limit)
 		}
-		over := visibleLen(text) - maxVisible
+		over := visibleLen(r.html) - maxVisible
 		if over <= 0 || limit <= 20 {
-			return text, kb, nil
+			// Still too long at the shortest text (it cannot be with
+			// today's fields): Telegram refuses it, the plain form goes.
+			r.plain = t.plainCard(c, ds)
+			return r, nil
 		}
 		limit = max(limit-over-20, 20)
 	}
@@ -262,38 +271,76 @@ func (t *Telegram) deliver(ctx context.Context, it *cardstore.Outgoing) error {
 	if it.Op == cardstore.OpSend && c.MessageID != 0 {
 		return t.store.Apply(done)
 	}
-	text, kb, err := t.render(c, it.Step)
+	r, err := t.render(c, it.Step)
 	if err != nil {
 		return err
 	}
-	switch it.Op {
-	case cardstore.OpSend:
-		m, err := t.bot.SendMessage(ctx, &bot.SendMessageParams{ChatID: c.ChatID, Text: text,
-			ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview, ReplyMarkup: markup(kb)})
+	if it.Op == cardstore.OpSend {
+		id, err := t.post(ctx, c, r)
+		if errors.Is(err, errUnsendable) {
+			// Kept open in the store (/pending lists it); counted and
+			// alerted on, since nobody sees it in the chat.
+			t.metrics.unsent.Inc()
+			t.log.Error("telegram refused a card, even in the plain form", "card", c.Key,
+				"decisions", c.Decisions, "err", err)
+			return t.store.Apply(done)
+		}
 		if err != nil {
 			return classify(err)
 		}
-		return t.sent(it, c.Key, int64(m.ID))
-	case cardstore.OpKeyboard:
-		if c.Kind == cardstore.KindReview && kb != nil && !t.isDecided(c) {
-			_, err = t.bot.EditMessageReplyMarkup(ctx, &bot.EditMessageReplyMarkupParams{ChatID: c.ChatID,
-				MessageID: int(c.MessageID), ReplyMarkup: markup(kb)})
-			break
-		}
-		fallthrough
-	default:
-		_, err = t.bot.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: c.ChatID, MessageID: int(c.MessageID),
-			Text: text, ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview, ReplyMarkup: markup(kb)})
+		return t.sent(it, c.Key, id)
+	}
+	if it.Op == cardstore.OpKeyboard && c.Kind == cardstore.KindReview && r.kb != nil && !t.isDecided(c) {
+		_, err = t.bot.EditMessageReplyMarkup(ctx, &bot.EditMessageReplyMarkupParams{ChatID: c.ChatID,
+			MessageID: int(c.MessageID), ReplyMarkup: markup(r.kb)})
+	} else {
+		err = t.editText(ctx, c, r)
 	}
 	if err != nil && !notModified(err) {
 		if errors.Is(err, bot.ErrorBadRequest) {
-			// The message is gone or too old to edit: nothing to retry.
+			// The message is gone or too old to edit, or the edit was
+			// refused in the plain form too: nothing to retry.
 			t.log.Warn("edit card", "card", c.Key, "err", err)
 			return t.store.Apply(done)
 		}
 		return classify(err)
 	}
 	return t.store.Apply(done)
+}
+
+// post sends a card; when Telegram refuses it for its content it sends the
+// plain form instead (errUnsendable if that is refused too). It returns
+// the message ID.
+func (t *Telegram) post(ctx context.Context, c *cardstore.Card, r rendered) (int64, error) {
+	params := &bot.SendMessageParams{ChatID: c.ChatID, Text: r.html, ParseMode: models.ParseModeHTML,
+		LinkPreviewOptions: noPreview, ReplyMarkup: markup(r.kb)}
+	m, err := t.bot.SendMessage(ctx, params)
+	if err != nil && refused(err) {
+		t.log.Warn("telegram refused a card, sending the plain form", "card", c.Key, "err", err)
+		params.Text, params.ParseMode = r.plain, ""
+		var err2 error
+		if m, err2 = t.bot.SendMessage(ctx, params); err2 != nil && refused(err2) {
+			return 0, errors.Join(errUnsendable, err, err2)
+		}
+		err = err2
+	}
+	if err != nil {
+		return 0, err
+	}
+	return int64(m.ID), nil
+}
+
+// editText edits a card's text, falling back to the plain form like post.
+func (t *Telegram) editText(ctx context.Context, c *cardstore.Card, r rendered) error {
+	params := &bot.EditMessageTextParams{ChatID: c.ChatID, MessageID: int(c.MessageID), Text: r.html,
+		ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview, ReplyMarkup: markup(r.kb)}
+	_, err := t.bot.EditMessageText(ctx, params)
+	if err != nil && refused(err) {
+		t.log.Warn("telegram refused a card edit, editing to the plain form", "card", c.Key, "err", err)
+		params.Text, params.ParseMode = r.plain, ""
+		_, err = t.bot.EditMessageText(ctx, params)
+	}
+	return err
 }
 
 // shutdownGrace is how long a message being sent may take after Run's

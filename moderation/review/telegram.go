@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/strazh/strazh/config/secret"
 	"github.com/strazh/strazh/moderation"
@@ -125,23 +126,27 @@ type Deps struct {
 	Now        func() time.Time // default time.Now
 	Location   *time.Location   // for times on cards; default time.Local
 	Timing     Timing
+	// Metrics, when set, gets the reviewer's metrics (cards unsent, cards
+	// waiting); nil keeps them unregistered.
+	Metrics prometheus.Registerer
 }
 
 // Telegram is the reviewer. Create it with New, start it with Run.
 type Telegram struct {
-	cfg    Config
-	tx     *texts
-	mods   map[int64]bool
-	mod    Moderation
-	store  CardStore
-	hist   ViolationCounter
-	log    *slog.Logger
-	client *http.Client
-	bot    *bot.Bot
-	token  string
-	now    func() time.Time
-	loc    *time.Location
-	tm     Timing
+	cfg     Config
+	tx      *texts
+	mods    map[int64]bool
+	mod     Moderation
+	store   CardStore
+	hist    ViolationCounter
+	log     *slog.Logger
+	client  *http.Client
+	bot     *bot.Bot
+	token   string
+	now     func() time.Time
+	loc     *time.Location
+	tm      Timing
+	metrics *metrics
 
 	wake chan struct{} // pokes the sender
 	// cardMu serialises read-modify-write of cards between Submit, the
@@ -197,6 +202,7 @@ func New(cfg Config, deps Deps) (*Telegram, error) {
 		t.loc = time.Local
 	}
 	t.tm.setDefaults()
+	t.metrics = newMetrics(deps.Metrics, t)
 	// bot.New with WithSkipGetMe does no I/O. The library is used for the
 	// calls strazh makes (sendMessage, editMessageText, answerCallbackQuery,
 	// setMyCommands); getUpdates is done by pollUpdates (see there why).

@@ -29,6 +29,7 @@ type texts struct {
 
 	// Answers to taps (≤ 200 characters).
 	ansNoRights, ansStale, ansChooseBan, ansBack string
+	ansOtherChat                                 string
 	ansDone, ansFailed, ansAlready, ansError     string
 	ansRestored, ansRetried                      string
 
@@ -81,7 +82,8 @@ var ru = &texts{
 	state:       map[string]string{"pending": "ожидает", "done": "выполнено", "failed": "ошибка", "skipped": "пропущено"},
 	autoDeleted: "удалено", autoBanned: "удалено, автор забанен %s",
 
-	ansNoRights: "нет прав", ansStale: "Карточка устарела", ansChooseBan: "Выберите срок бана",
+	ansOtherChat: "Эта кнопка работает только в чате модерации",
+	ansNoRights:  "нет прав", ansStale: "Карточка устарела", ansChooseBan: "Выберите срок бана",
 	ansBack: "Отменено, выберите решение", ansDone: "Готово: %s", ansFailed: "Решение записано, но действие не удалось: %s",
 	ansAlready: "Уже решено: %s (%s)", ansError: "Не удалось: %s",
 	ansRestored: "Восстановлено", ansRetried: "Повторено",
@@ -147,7 +149,8 @@ var en = &texts{
 	state:       map[string]string{"pending": "pending", "done": "done", "failed": "failed", "skipped": "skipped"},
 	autoDeleted: "deleted", autoBanned: "deleted, author banned %s",
 
-	ansNoRights: "not allowed (нет прав)", ansStale: "This card is out of date", ansChooseBan: "Choose the ban length",
+	ansOtherChat: "This button works only in the review chat",
+	ansNoRights:  "not allowed (нет прав)", ansStale: "This card is out of date", ansChooseBan: "Choose the ban length",
 	ansBack: "Cancelled, choose a decision", ansDone: "Done: %s", ansFailed: "Decision recorded, but the action failed: %s",
 	ansAlready: "Already decided: %s (%s)", ansError: "Failed: %s",
 	ansRestored: "Restored", ansRetried: "Retried",

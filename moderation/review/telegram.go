@@ -119,7 +119,7 @@ type Deps struct {
 	Store      CardStore  // required
 	// History, when set, gives the author's prior violations on a card.
 	History ViolationCounter
-	Logger  *slog.Logger // default: discard
+	Logger  *slog.Logger // default: discard; the reviewer adds component=telegram
 	// HTTPClient talks to the Bot API; default: a client with no overall
 	// timeout (each call carries its own deadline).
 	HTTPClient *http.Client

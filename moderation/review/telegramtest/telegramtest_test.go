@@ -239,7 +239,10 @@ func TestServer_GetUpdates_Offset(t *testing.T) {
 		t.Fatalf("empty long poll answered after %s: %+v", time.Since(start), r)
 	}
 	go func() {
-		time.Sleep(50 * time.Millisecond)
+		// Push once the poll waits, so it is the update that wakes it.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		s.Wait(ctx, func() bool { return s.Polling() > 0 })
 		s.SendCommand(chat, u, "/help")
 	}()
 	r = getUpdates(t, s, url.Values{"timeout": {"30"}})
@@ -256,7 +259,11 @@ func TestServer_GetUpdates_Outage(t *testing.T) {
 		_, err := s.Client().PostForm(s.URL()+"/bot"+s.Token()+"/getUpdates", url.Values{"timeout": {"30"}})
 		done <- err
 	}()
-	time.Sleep(50 * time.Millisecond) // whether the poll started or not, it must fail
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.Wait(ctx, func() bool { return s.Polling() > 0 }); err != nil {
+		t.Fatal("the long poll never started")
+	}
 	s.Down()
 	select {
 	case err := <-done:

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/strazh/strazh/moderation/pipeline"
-
 	"context"
 	"fmt"
 	"os"
@@ -14,6 +12,8 @@ import (
 
 	"github.com/strazh/strazh/config"
 	"github.com/strazh/strazh/connectors/sim/simtest"
+	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/pipeline"
 	"github.com/strazh/strazh/moderation/review"
 	"github.com/strazh/strazh/moderation/review/telegramtest"
 )
@@ -82,7 +82,7 @@ func (r *reviewRig) start(t *testing.T) {
 	go func() {
 		done <- runDaemon(ctx, cfg, daemonHooks{logOut: logs, onReady: func(p *pipeline.Pipeline) { ready <- p },
 			timing: review.Timing{PollTimeout: time.Second, Tick: 100 * time.Millisecond, MinGap: time.Millisecond,
-				PerMinute: 1000, RetryMin: 20 * time.Millisecond, RetryMax: 200 * time.Millisecond}})
+				PerMinute: 1000, Retry: moderation.RetryPolicy{InitialInterval: 20 * time.Millisecond, MaxInterval: 200 * time.Millisecond}}})
 	}()
 	select {
 	case r.pipe = <-ready:

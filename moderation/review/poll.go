@@ -97,17 +97,18 @@ func (t *Telegram) pollLoop(ctx context.Context) {
 	if err != nil {
 		t.log.Error("read getUpdates offset", "err", err)
 	}
-	backoff := time.Duration(0)
+	attempt := 0 // failures in a row
 	for ctx.Err() == nil {
 		ups, err := t.getUpdates(ctx, offset)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
 			}
-			wait := t.nextBackoff(&backoff)
+			attempt++
+			wait := t.tm.Retry.Wait(attempt, 0)
 			var ae *apiError
 			if errors.As(err, &ae) && ae.RetryAfter > 0 {
-				wait = ae.RetryAfter
+				wait = t.tm.Retry.Wait(1, ae.RetryAfter)
 			}
 			t.log.Warn("telegram getUpdates failed, will retry", "err", err, "retry_in", wait)
 			if !sleep(ctx, wait) {
@@ -115,7 +116,7 @@ func (t *Telegram) pollLoop(ctx context.Context) {
 			}
 			continue
 		}
-		backoff = 0
+		attempt = 0
 		for _, u := range ups {
 			if u.ID < offset {
 				continue

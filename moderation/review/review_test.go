@@ -47,7 +47,7 @@ type env struct {
 
 func fastTiming() review.Timing {
 	return review.Timing{PollTimeout: time.Second, Tick: 20 * time.Millisecond, PerMinute: 1000,
-		MinGap: time.Millisecond, RetryMin: 10 * time.Millisecond, RetryMax: 100 * time.Millisecond,
+		MinGap: time.Millisecond, Retry: moderation.RetryPolicy{InitialInterval: 10 * time.Millisecond, MaxInterval: 100 * time.Millisecond},
 		CallTimeout: 5 * time.Second, ActionTimeout: 5 * time.Second}
 }
 

@@ -80,13 +80,15 @@ type ViolationCounter interface {
 // Timing holds the intervals that are not configuration; zero fields take
 // the defaults. Tests shorten them.
 type Timing struct {
-	PollTimeout   time.Duration // getUpdates long poll; default 50s
-	Tick          time.Duration // how often reminders, time-outs and digests are checked; default 30s
-	PerMinute     int           // messages per Window to the chat; default 18 (Telegram allows 20 a minute)
-	Window        time.Duration // the pacing window; default 1m
-	MinGap        time.Duration // between two messages; default 1s
-	RetryMin      time.Duration // first back-off when Telegram fails; default 1s
-	RetryMax      time.Duration // longest back-off; default 1m
+	PollTimeout time.Duration // getUpdates long poll; default 50s
+	Tick        time.Duration // how often reminders, time-outs and digests are checked; default 30s
+	PerMinute   int           // messages per Window to the chat; default 18 (Telegram allows 20 a minute)
+	Window      time.Duration // the pacing window; default 1m
+	MinGap      time.Duration // between two messages; default 1s
+	// Retry is the back-off while Telegram fails (the one policy of
+	// strazh, jittered); default 1s to 1m. MaxRetries does not apply:
+	// nothing is given up, the outbox waits until Telegram answers.
+	Retry         moderation.RetryPolicy
 	CallTimeout   time.Duration // one Bot API call; default 15s
 	ActionTimeout time.Duration // one Resolve/Undo/Retry/Unban; default 2m
 	GroupNotices  int           // queued notices merged into one message from this many; default 3
@@ -101,8 +103,9 @@ func (t *Timing) setDefaults() {
 	def(&t.PollTimeout, 50*time.Second)
 	def(&t.Tick, 30*time.Second)
 	def(&t.MinGap, time.Second)
-	def(&t.RetryMin, time.Second)
-	def(&t.RetryMax, time.Minute)
+	def(&t.Window, time.Minute)
+	def(&t.Retry.InitialInterval, time.Second)
+	def(&t.Retry.MaxInterval, time.Minute)
 	def(&t.CallTimeout, 15*time.Second)
 	def(&t.ActionTimeout, 2*time.Minute)
 	if t.PerMinute <= 0 {

@@ -72,6 +72,11 @@ func (t *Telegram) getUpdates(ctx context.Context, offset int64) ([]*models.Upda
 	if err != nil {
 		return nil, fmt.Errorf("getUpdates: %w", err)
 	}
+	return decodeUpdates(resp.StatusCode, body)
+}
+
+// decodeUpdates reads a getUpdates answer.
+func decodeUpdates(status int, body []byte) ([]*models.Update, error) {
 	var r struct {
 		OK          bool             `json:"ok"`
 		Result      []*models.Update `json:"result"`
@@ -82,7 +87,7 @@ func (t *Telegram) getUpdates(ctx context.Context, offset int64) ([]*models.Upda
 		} `json:"parameters"`
 	}
 	if err := json.Unmarshal(body, &r); err != nil {
-		return nil, fmt.Errorf("getUpdates: HTTP %d: %w", resp.StatusCode, err)
+		return nil, fmt.Errorf("getUpdates: HTTP %d: %w", status, err)
 	}
 	if !r.OK {
 		return nil, &apiError{Code: r.ErrorCode, Description: r.Description,

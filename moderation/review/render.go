@@ -46,16 +46,16 @@ const (
 	actBanPrefix = "b"
 )
 
-// esc escapes text for Telegram's HTML parse mode (<, >, &, quotes).
-func esc(s string) string { return html.EscapeString(s) }
+// esc escapes text for Telegram's HTML parse mode (<, >, &, quotes) and
+// replaces invalid UTF-8, which Telegram refuses ("strings must be encoded
+// in UTF-8"; found by FuzzRender).
+func esc(s string) string { return html.EscapeString(strings.ToValidUTF8(s, "\uFFFD")) }
 
 // cut returns at most n characters (runes) of s and whether it cut. It
 // cuts raw text, before escaping, and only between runes, so it never
 // splits an entity, a UTF-8 sequence or a UTF-16 surrogate pair.
+// It reads at most n runes of s, whatever its length.
 func cut(s string, n int) (string, bool) {
-	if utf8.RuneCountInString(s) <= n {
-		return s, false
-	}
 	i := 0
 	for k := range s {
 		if i == n {
@@ -64,6 +64,14 @@ func cut(s string, n int) (string, bool) {
 		i++
 	}
 	return s, false
+}
+
+// oneLine is s's first n characters with runs of white space as one space
+// (for digests and lists); it reads only about 4n bytes of s.
+func oneLine(s string, n int) (string, bool) {
+	head, cutted := cut(s, 4*n+8) // white space beyond that cannot matter
+	line, more := cut(strings.Join(strings.Fields(head), " "), n)
+	return line, cutted || more
 }
 
 func safeURL(s string) string {
@@ -235,7 +243,13 @@ func attachments(c *moderation.Comment) string {
 	if len(c.Links) == 0 && len(c.Attach) == 0 {
 		return ""
 	}
-	s, _ := cut(strings.Join(append(slices.Clip(c.Links), c.Attach...), ", "), maxLinksText)
+	// Each part is cut first, so a huge one costs no more than a short one.
+	parts := make([]string, 0, len(c.Links)+len(c.Attach))
+	for _, p := range append(slices.Clip(c.Links), c.Attach...) {
+		p, _ = cut(p, maxLinksText)
+		parts = append(parts, p)
+	}
+	s, _ := cut(strings.Join(parts, ", "), maxLinksText)
 	return s
 }
 
@@ -399,7 +413,7 @@ func (t *Telegram) renderDigest(c *cardstore.Card, ds []*moderation.Decision, na
 			continue
 		}
 		cm := &d.Comment
-		text, cutted := cut(strings.Join(strings.Fields(cm.Text), " "), limit)
+		text, cutted := oneLine(cm.Text, limit)
 		if cutted {
 			text += "…"
 		}

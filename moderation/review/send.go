@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -162,10 +163,18 @@ func (t *Telegram) render(c *cardstore.Card, step string) (rendered, error) {
 		}
 		ds[i] = d
 	}
-	// Render with the most text that fits in one message.
+	// Render with the most text that fits in one message. A limit above
+	// the longest text changes nothing, so shrinking starts from there.
 	limit := maxCardText
 	if c.Kind == cardstore.KindDigest {
 		limit = maxDigestText
+	}
+	longest := 0
+	for _, d := range ds {
+		if d != nil {
+			text, _ := cut(d.Comment.Text, limit)
+			longest = max(longest, utf8.RuneCountInString(text))
+		}
 	}
 	for {
 		var r rendered
@@ -179,12 +188,16 @@ func (t *Telegram) render(c *cardstore.Card, step string) (rendered, error) {
 		}
 		over := visibleLen(r.html) - maxVisible
 		if over <= 0 || limit <= 20 {
-			// Still too long at the shortest text (it cannot be with
-			// today's fields): Telegram refuses it, the plain form goes.
 			r.plain = t.plainCard(c, ds)
+			if over > 0 {
+				// Too long even with the shortest text: the other fields
+				// are long (six digest entries of emoji names and errors,
+				// found by FuzzRender). The plain form, escaped, fits.
+				r.html = esc(r.plain)
+			}
 			return r, nil
 		}
-		limit = max(limit-over-20, 20)
+		limit = max(min(limit, longest)-over-20, 20)
 	}
 }
 

@@ -357,7 +357,7 @@ func (p *Pipeline) decide(a *accountRun) {
 	ds := make([]*moderation.Decision, 0, 64)
 	for b := range a.queue {
 		ds = ds[:0]
-		cursor := b.cursor
+		var cursor []byte
 		for {
 			ds = p.decideBatch(a, b, ds, &res)
 			cursor = b.cursor

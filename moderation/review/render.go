@@ -42,8 +42,7 @@ const (
 	actBack    = "x"
 	actRestore = "u"
 	actRetry   = "r"
-	// actBanPrefix + days ("b1", "b7", "b30", "b0" forever).
-	actBanPrefix = "b"
+	// The ban lengths are "b1", "b7", "b30", "b0" (forever): banCodes.
 )
 
 // esc escapes text for Telegram's HTML parse mode (<, >, &, quotes) and

@@ -124,7 +124,6 @@ type Server struct {
 	answers    []Answer
 	requests   []Request
 	commands   map[string][]Command // scope JSON → commands
-	actions    []Request            // deleteMessage, banChatMember, ...
 	down       bool
 	failures   []failure
 	limitN     int

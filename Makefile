@@ -5,7 +5,7 @@ GO      ?= go
 BIN     := bin/strazh
 CORPUS  ?= ../shared/corpus
 
-.PHONY: all build test test-short vet lint demo demo-vk bench eval model deploy-check crash-test clean
+.PHONY: all build test test-short vet lint fuzz demo demo-vk bench eval model deploy-check crash-test clean
 
 all: build
 
@@ -23,8 +23,20 @@ test-short:
 vet:
 	$(GO) vet ./...
 
+## lint: vet, gofmt, staticcheck and go mod tidy; a missing tool fails it
+## (install: go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION))
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK ?= $(shell command -v staticcheck 2>/dev/null || echo "$$($(GO) env GOPATH)/bin/staticcheck")
 lint: vet
-	@command -v golangci-lint >/dev/null && golangci-lint run || echo "golangci-lint not installed; vet and gofmt ran"
+	@fmt=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$fmt" ]; then echo "gofmt needed:"; echo "$$fmt"; exit 1; fi
+	@test -x "$(STATICCHECK)" || { echo "staticcheck not found: go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)"; exit 1; }
+	@v=$$("$(STATICCHECK)" -version); case "$$v" in *"$(STATICCHECK_VERSION:v%=%)"*) ;; *) echo "staticcheck is $$v, want $(STATICCHECK_VERSION)"; exit 1;; esac
+	"$(STATICCHECK)" ./...
+	$(GO) mod tidy -diff
+
+## fuzz: every fuzz target for FUZZTIME (default 5s) each, seeds in testdata/fuzz
+fuzz:
+	./scripts/fuzz.sh
 
 ## demo: the real daemon against a simulated network and Telegram chat, no tokens
 demo: build

@@ -28,7 +28,8 @@ type Config interface {
 // Deps is what the wiring gives a connector.
 type Deps struct {
 	Account string // the account's configured name
-	Logger  *slog.Logger
+	// Logger is the daemon's; the connector adds its network and account.
+	Logger *slog.Logger
 	// HTTPClient to use for every request (tests and the demo point it at
 	// fakes); nil means a client with sensible timeouts.
 	HTTPClient *http.Client

@@ -3,7 +3,7 @@
 #   promtool check rules / test rules on the Prometheus alerts, check config
 #   on the scrape example,
 #   the Grafana dashboard: well-formed JSON, and every PromQL query parses,
-#   every strazh_* metric used exists in moderation/metrics.go (when present).
+#   every strazh_* metric used exists in a metrics.go under moderation/.
 # Needs promtool (Debian/Ubuntu: apt-get install prometheus) and python3.
 set -euo pipefail
 
@@ -33,9 +33,10 @@ python3 -m json.tool "$dashboard" >/dev/null || fail "$dashboard is not valid JS
 # The dashboard's queries, as recording rules, so promtool parses the PromQL.
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-python3 - "$dashboard" "$rules" "$root/moderation/metrics.go" "$tmp/dashboard-queries.yml" <<'PY'
+python3 - "$dashboard" "$rules" "$tmp/dashboard-queries.yml" "$root"/moderation/metrics.go "$root"/moderation/*/metrics.go <<'PY'
 import json, os, re, sys
-dash_path, rules_path, metrics_go, out = sys.argv[1:5]
+dash_path, rules_path, out = sys.argv[1:4]
+metrics_files = [p for p in sys.argv[4:] if os.path.exists(p)]
 dash = json.load(open(dash_path))
 problems = []
 
@@ -63,9 +64,10 @@ with open(out, "w") as f:
         f.write("      - record: dashboard:q%d\n        expr: %s\n" % (i, json.dumps(e)))
 
 # Metric names used by the dashboard and the alerts must exist in the daemon.
-if os.path.exists(metrics_go):
-    src = open(metrics_go).read()
+if metrics_files:
+    src = "".join(open(p).read() for p in metrics_files)
     known = {"strazh_" + n for n in re.findall(r'Name:\s*"([a-z0-9_]+)"', src)}
+    known |= set(re.findall(r'"(strazh_[a-z0-9_]+)"', src))  # full names
     hist = {"strazh_" + n for n in re.findall(r'HistogramOpts\{[^}]*?Name:\s*"([a-z0-9_]+)"', src)}
     known |= {m + s for m in hist for s in ("_bucket", "_sum", "_count")}
     used = set()
@@ -73,11 +75,11 @@ if os.path.exists(metrics_go):
         used |= set(re.findall(r"\bstrazh_[a-z0-9_]+", e))
     used |= set(re.findall(r"\bstrazh_[a-z0-9_]+", open(rules_path).read()))
     for m in sorted(used - known):
-        problems.append("metric %s is not defined in moderation/metrics.go" % m)
+        problems.append("metric %s is not defined in any metrics.go under moderation/" % m)
     if not problems:
         print("%d dashboard queries; %d strazh metrics used, all defined" % (len(exprs), len(used)))
 else:
-    print("%d dashboard queries (moderation/metrics.go not found: metric names not cross-checked)" % len(exprs))
+    print("%d dashboard queries (no metrics.go found: metric names not cross-checked)" % len(exprs))
 
 if problems:
     sys.stderr.write("".join("deploy/check.sh: %s\n" % p for p in problems))

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -123,6 +125,28 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// excerptLen is how much of a value an error shows: enough to recognise a
+// typo, too little to leak a token from a file named by mistake.
+const excerptLen = 8
+
+// excerpt quotes at most excerptLen characters of a value read from a file,
+// non-printable ones as '?', with the length when it cut.
+func excerpt(s string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if n == excerptLen {
+			return fmt.Sprintf("%q (%d characters)", b.String()+"…", utf8.RuneCountInString(s))
+		}
+		if !unicode.IsPrint(r) {
+			r = '?'
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return fmt.Sprintf("%q", b.String())
+}
+
 func kindName(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:
@@ -130,7 +154,7 @@ func kindName(n *yaml.Node) string {
 	case yaml.SequenceNode:
 		return "a list"
 	case yaml.ScalarNode:
-		return fmt.Sprintf("%q", n.Value)
+		return excerpt(n.Value)
 	case yaml.AliasNode:
 		return "an alias"
 	}
@@ -261,6 +285,11 @@ func decodeFile(name string, data []byte) (*fileSpec, error) {
 	fs := &fileSpec{name: name}
 	if len(root.Content) == 0 {
 		return fs, nil
+	}
+	if top := root.Content[0]; top.Kind != yaml.MappingNode {
+		// A token or key file named by mistake parses as one string.
+		return nil, &FileError{File: name, Line: top.Line,
+			Err: fmt.Errorf("not a rule file: want a YAML mapping (pack:, lexicons:, rules:), got %s", kindName(top))}
 	}
 	d.mapping(root.Content[0], "", fileKeys, func(k string, kn, v *yaml.Node) {
 		switch k {

@@ -176,15 +176,6 @@ func (tb *trieBuilder) build() *trie {
 	return tr
 }
 
-func (tr *trie) child(n int32, b byte) int32 {
-	nd := &tr.nodes[n]
-	bit := uint64(1) << (tr.class[b] & 63)
-	if nd.mask&bit == 0 {
-		return 0
-	}
-	return tr.kids[nd.kid+int32(bits.OnesCount64(nd.mask&(bit-1)))]
-}
-
 // hit is one lexicon term found in a normalised buffer.
 type hit struct {
 	t          *term

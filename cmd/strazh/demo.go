@@ -169,7 +169,7 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 			onDecision: view.decision,
 			onReady:    func(p *pipeline.Pipeline) { ready <- p },
 			timing: review.Timing{PollTimeout: 2 * time.Second, Tick: time.Second, MinGap: 50 * time.Millisecond,
-				PerMinute: 600, RetryMin: 100 * time.Millisecond, RetryMax: time.Second},
+				PerMinute: 600, Retry: moderation.RetryPolicy{InitialInterval: 100 * time.Millisecond, MaxInterval: time.Second}},
 		})
 	}()
 	var pipe *pipeline.Pipeline

@@ -51,7 +51,7 @@ func parsePolicies(s string) ([]learn.Policy, error) {
 		}
 		label, kvs, ok := strings.Cut(part, ":")
 		if !ok || label == "" {
-			return nil, fmt.Errorf("%q: want label:key=value,...", part)
+			return nil, fmt.Errorf("%q: want label:key=value[,key=value]", part)
 		}
 		p := learn.Policy{Label: label}
 		for _, kv := range strings.Split(kvs, ",") {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/strazh/strazh/moderation/pipeline"
-
 	"context"
 	"fmt"
 	"os"
@@ -14,6 +12,8 @@ import (
 
 	"github.com/strazh/strazh/config"
 	"github.com/strazh/strazh/connectors/sim/simtest"
+	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/pipeline"
 	"github.com/strazh/strazh/moderation/review"
 	"github.com/strazh/strazh/moderation/review/telegramtest"
 )
@@ -48,6 +48,7 @@ type reviewRig struct {
 	cfgPath string
 	stop    func()
 	pipe    *pipeline.Pipeline
+	logs    *syncBuffer // the running daemon's log
 }
 
 func newReviewRig(t *testing.T) *reviewRig {
@@ -77,10 +78,11 @@ func (r *reviewRig) start(t *testing.T) {
 	done := make(chan error, 1)
 	ready := make(chan *pipeline.Pipeline, 1)
 	logs := &syncBuffer{}
+	r.logs = logs
 	go func() {
 		done <- runDaemon(ctx, cfg, daemonHooks{logOut: logs, onReady: func(p *pipeline.Pipeline) { ready <- p },
 			timing: review.Timing{PollTimeout: time.Second, Tick: 100 * time.Millisecond, MinGap: time.Millisecond,
-				PerMinute: 1000, RetryMin: 20 * time.Millisecond, RetryMax: 200 * time.Millisecond}})
+				PerMinute: 1000, Retry: moderation.RetryPolicy{InitialInterval: 20 * time.Millisecond, MaxInterval: 200 * time.Millisecond}}})
 	}()
 	select {
 	case r.pipe = <-ready:
@@ -186,13 +188,24 @@ func TestReviewE2E_UnauthorisedAndRacingTaps(t *testing.T) {
 	}
 	// Two moderators' taps at the same moment: one wins, the comment is deleted once.
 	var wg sync.WaitGroup
-	for _, label := range []string{"Удалить", "Оставить"} {
+	qids := make([]string, 2)
+	for i, label := range []string{"Удалить", "Оставить"} {
 		wg.Add(1)
-		go func() { defer wg.Done(); _ = r.tg.Press(e2eChat, m.ID, label, secretary) }()
+		go func() { defer wg.Done(); qids[i], _ = r.tg.PressQuery(e2eChat, m.ID, label, secretary) }()
 	}
 	wg.Wait()
 	m = r.waitCard(t, m.ID, "decided", func(m telegramtest.Message) bool { return len(m.Buttons()) == 0 })
-	time.Sleep(200 * time.Millisecond)
+	// A tap is answered after its decision and actions returned: once both
+	// are answered, every delete they caused has reached the network.
+	waitFor(t, "both racing taps answered", func() bool {
+		n := 0
+		for _, a := range r.tg.Answers() {
+			if a.QueryID == qids[0] || a.QueryID == qids[1] {
+				n++
+			}
+		}
+		return n == 2
+	})
 	if n := r.net.Calls("delete", id); n > 1 {
 		t.Errorf("delete reached the network %d times", n)
 	}

@@ -148,7 +148,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	if cfg.Telegram != nil {
 		d.tg, err = review.New(*cfg.Telegram, review.Deps{
 			Moderation: d.pipe, Store: d.db, History: d.pipe.History(),
-			Logger: d.log.With("component", "telegram"), HTTPClient: h.httpClient, Timing: h.timing,
+			Logger: d.log, HTTPClient: h.httpClient, Timing: h.timing, Metrics: d.reg,
 		})
 		if err != nil {
 			return fmt.Errorf("telegram: %w", err)
@@ -217,7 +217,7 @@ func buildAccounts(cfg *config.Config, epoch time.Time, log *slog.Logger, client
 	for i, a := range cfg.Accounts {
 		f, _ := connectors.Lookup(a.Network)
 		conn, err := f.New(a.Conn, connectors.Deps{
-			Account: a.Name, Logger: log.With("account", a.Name, "network", a.Network),
+			Account: a.Name, Logger: log, // each connector adds its network and account
 			HTTPClient: client, Epoch: epoch, Backfill: a.Backfill,
 		})
 		if err != nil {

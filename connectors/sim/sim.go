@@ -97,6 +97,7 @@ func New(cfg Config, deps connectors.Deps) (*Conn, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	log = log.With("network", Network, "account", deps.Account)
 	return &Conn{cfg: cfg, deps: deps, token: tok, client: client, log: log,
 		base: strings.TrimRight(cfg.APIURL, "/")}, nil
 }

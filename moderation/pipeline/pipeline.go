@@ -381,7 +381,7 @@ func (p *Pipeline) decide(a *accountRun) {
 			return
 		}
 		ds = ds[:0]
-		cursor := b.cursor
+		var cursor []byte
 		for {
 			ds = p.decideBatch(a, b, ds, &res)
 			cursor = b.cursor

@@ -111,7 +111,7 @@ func (t *Telegram) pendingText() string {
 			b.WriteString("\n" + fmt.Sprintf(t.tx.pendingMore, len(ds)-i))
 			break
 		}
-		excerpt, cutted := cut(strings.Join(strings.Fields(d.Comment.Text), " "), 80)
+		excerpt, cutted := oneLine(d.Comment.Text, 80)
 		if cutted {
 			excerpt += "…"
 		}

@@ -17,6 +17,7 @@ type texts struct {
 	author, priorViolations, time, rules, text                    string
 	cutNote                                                       string // shown, total
 	dryRun                                                        string
+	plainNote                                                     string // on a card sent in the plain form
 
 	decided, decidedBy, decidedTimeout, undone string
 	actions                                    string
@@ -28,6 +29,7 @@ type texts struct {
 
 	// Answers to taps (≤ 200 characters).
 	ansNoRights, ansStale, ansChooseBan, ansBack string
+	ansOtherChat                                 string
 	ansDone, ansFailed, ansAlready, ansError     string
 	ansRestored, ansRetried                      string
 
@@ -55,8 +57,9 @@ var ru = &texts{
 	network: "Сеть", account: "Аккаунт", post: "пост", comment: "комментарий", open: "Ссылки",
 	author: "Автор", priorViolations: "нарушений на странице ранее: %d", time: "Время",
 	rules: "Правила", text: "Текст",
-	cutNote: "Текст обрезан: показано %d из %d символов.",
-	dryRun:  "Пробный режим (dry_run): ничего не сделано.",
+	cutNote:   "Текст обрезан: показано %d из %d символов.",
+	dryRun:    "Пробный режим (dry_run): ничего не сделано.",
+	plainNote: "Упрощённый вид: Telegram не принял полную карточку.",
 
 	decided: "Решение", decidedBy: "%s, %s", decidedTimeout: "по истечении срока (%s), %s",
 	undone:  "Отменено: %s, %s",
@@ -79,7 +82,8 @@ var ru = &texts{
 	state:       map[string]string{"pending": "ожидает", "done": "выполнено", "failed": "ошибка", "skipped": "пропущено"},
 	autoDeleted: "удалено", autoBanned: "удалено, автор забанен %s",
 
-	ansNoRights: "нет прав", ansStale: "Карточка устарела", ansChooseBan: "Выберите срок бана",
+	ansOtherChat: "Эта кнопка работает только в чате модерации",
+	ansNoRights:  "нет прав", ansStale: "Карточка устарела", ansChooseBan: "Выберите срок бана",
 	ansBack: "Отменено, выберите решение", ansDone: "Готово: %s", ansFailed: "Решение записано, но действие не удалось: %s",
 	ansAlready: "Уже решено: %s (%s)", ansError: "Не удалось: %s",
 	ansRestored: "Восстановлено", ansRetried: "Повторено",
@@ -120,8 +124,9 @@ var en = &texts{
 	network: "Network", account: "Account", post: "post", comment: "comment", open: "Links",
 	author: "Author", priorViolations: "%d earlier violations on this page", time: "Time",
 	rules: "Rules", text: "Text",
-	cutNote: "Text cut: %d of %d characters shown.",
-	dryRun:  "Dry run: nothing was done.",
+	cutNote:   "Text cut: %d of %d characters shown.",
+	dryRun:    "Dry run: nothing was done.",
+	plainNote: "Plain view: Telegram did not accept the full card.",
 
 	decided: "Decision", decidedBy: "%s, %s", decidedTimeout: "review time-out (%s), %s",
 	undone:  "Undone: %s, %s",
@@ -144,7 +149,8 @@ var en = &texts{
 	state:       map[string]string{"pending": "pending", "done": "done", "failed": "failed", "skipped": "skipped"},
 	autoDeleted: "deleted", autoBanned: "deleted, author banned %s",
 
-	ansNoRights: "not allowed (нет прав)", ansStale: "This card is out of date", ansChooseBan: "Choose the ban length",
+	ansOtherChat: "This button works only in the review chat",
+	ansNoRights:  "not allowed (нет прав)", ansStale: "This card is out of date", ansChooseBan: "Choose the ban length",
 	ansBack: "Cancelled, choose a decision", ansDone: "Done: %s", ansFailed: "Decision recorded, but the action failed: %s",
 	ansAlready: "Already decided: %s (%s)", ansError: "Failed: %s",
 	ansRestored: "Restored", ansRetried: "Retried",

@@ -1,8 +1,11 @@
 package review
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -82,27 +85,46 @@ func TestShortDuration(t *testing.T) {
 	}
 }
 
-func TestPacer_Delay(t *testing.T) {
-	p := &pacer{per: 3, window: time.Minute, gap: time.Second}
-	now := time.Unix(1000, 0)
-	if d := p.delay(now); d != 0 {
-		t.Fatalf("first delay %s", d)
-	}
-	p.record(now)
-	if d := p.delay(now); d != time.Second {
-		t.Fatalf("gap delay %s", d)
-	}
-	p.record(now.Add(time.Second))
-	p.record(now.Add(2 * time.Second))
-	if d := p.delay(now.Add(3 * time.Second)); d != 57*time.Second {
-		t.Fatalf("window delay %s", d)
-	}
-	if d := p.delay(now.Add(61 * time.Second)); d != 0 {
-		t.Fatalf("after the window %s", d)
-	}
-	if len(p.sent) != 1 {
-		t.Fatalf("old sends kept: %d", len(p.sent))
-	}
+// The chat limiter spaces messages by the window's rate and the gap, and
+// a wait cut short by its context gives its slot back (the hand-written
+// limiters kept it, delaying the next message by one that never went).
+func TestChatLimiter_Wait(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := newChatLimiter(Timing{PerMinute: 3, Window: time.Minute, MinGap: time.Second})
+		ctx := context.Background()
+		start := time.Now()
+		if err := l.wait(ctx); err != nil || time.Since(start) != 0 {
+			t.Fatalf("first message waited %s (%v)", time.Since(start), err)
+		}
+		if err := l.wait(ctx); err != nil || time.Since(start) != 20*time.Second {
+			t.Fatalf("second message after %s, want 20s (3 a minute)", time.Since(start))
+		}
+		// A waiter that gives up after 5s...
+		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		if err := l.wait(cctx); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("cancelled wait: %v", err)
+		}
+		// ...leaves the slot at 40s to the next message, not 60s.
+		if err := l.wait(ctx); err != nil || time.Since(start) != 40*time.Second {
+			t.Fatalf("message after a cancelled wait at %s, want 40s", time.Since(start))
+		}
+	})
+}
+
+func TestChatLimiter_Gap(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := newChatLimiter(Timing{PerMinute: 600, Window: time.Minute, MinGap: time.Second})
+		start := time.Now()
+		for range 3 {
+			if err := l.wait(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if d := time.Since(start); d != 2*time.Second {
+			t.Fatalf("three messages took %s, want 2s (1s apart)", d)
+		}
+	})
 }
 
 func TestTexts_SameKeys(t *testing.T) {

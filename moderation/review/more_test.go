@@ -96,3 +96,38 @@ func TestTelegram_Tap_StaleCard(t *testing.T) {
 		t.Fatal("acted on an unknown card")
 	}
 }
+
+// Defect 9: a tap on a strazh button in another chat (a forwarded card, a
+// second group the bot is in) was never answered, so the tapper's spinner
+// kept running; now it is answered and nothing else happens.
+func TestTelegram_Tap_OtherChatAnswered(t *testing.T) {
+	e := newEnv(t, nil)
+	e.start()
+	const other = -100999
+	b, err := bot.New(e.tg.Token(), bot.WithServerURL(e.tg.URL()), bot.WithSkipGetMe())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.submit(e.mod.review("в чате модерации"))
+	card := e.card("#1")
+	m, err := b.SendMessage(context.Background(), &bot.SendMessageParams{ChatID: other, Text: "переслано",
+		ReplyMarkup: &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{{Text: "Удалить",
+			CallbackData: card.Keyboard[0][1].Data}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.tg.Client().CloseIdleConnections()
+	qid, err := e.tg.PressQuery(other, int64(m.ID), "Удалить", maria)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := e.answer(qid); a.Text != "Эта кнопка работает только в чате модерации" || a.ShowAlert {
+		t.Fatalf("answer %+v", a)
+	}
+	if len(e.mod.calls()) != 0 {
+		t.Fatal("a tap from another chat acted")
+	}
+	if n := len(e.tg.BotMessages(other)); n != 1 {
+		t.Fatalf("%d bot messages in the other chat, want only the test's own", n)
+	}
+}

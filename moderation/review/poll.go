@@ -72,6 +72,11 @@ func (t *Telegram) getUpdates(ctx context.Context, offset int64) ([]*models.Upda
 	if err != nil {
 		return nil, fmt.Errorf("getUpdates: %w", err)
 	}
+	return decodeUpdates(resp.StatusCode, body)
+}
+
+// decodeUpdates reads a getUpdates answer.
+func decodeUpdates(status int, body []byte) ([]*models.Update, error) {
 	var r struct {
 		OK          bool             `json:"ok"`
 		Result      []*models.Update `json:"result"`
@@ -82,7 +87,7 @@ func (t *Telegram) getUpdates(ctx context.Context, offset int64) ([]*models.Upda
 		} `json:"parameters"`
 	}
 	if err := json.Unmarshal(body, &r); err != nil {
-		return nil, fmt.Errorf("getUpdates: HTTP %d: %w", resp.StatusCode, err)
+		return nil, fmt.Errorf("getUpdates: HTTP %d: %w", status, err)
 	}
 	if !r.OK {
 		return nil, &apiError{Code: r.ErrorCode, Description: r.Description,
@@ -97,17 +102,18 @@ func (t *Telegram) pollLoop(ctx context.Context) {
 	if err != nil {
 		t.log.Error("read getUpdates offset", "err", err)
 	}
-	backoff := time.Duration(0)
+	attempt := 0 // failures in a row
 	for ctx.Err() == nil {
 		ups, err := t.getUpdates(ctx, offset)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
 			}
-			wait := t.nextBackoff(&backoff)
+			attempt++
+			wait := t.tm.Retry.Wait(attempt, 0)
 			var ae *apiError
 			if errors.As(err, &ae) && ae.RetryAfter > 0 {
-				wait = ae.RetryAfter
+				wait = t.tm.Retry.Wait(1, ae.RetryAfter)
 			}
 			t.log.Warn("telegram getUpdates failed, will retry", "err", err, "retry_in", wait)
 			if !sleep(ctx, wait) {
@@ -115,7 +121,7 @@ func (t *Telegram) pollLoop(ctx context.Context) {
 			}
 			continue
 		}
-		backoff = 0
+		attempt = 0
 		for _, u := range ups {
 			if u.ID < offset {
 				continue

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"html"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/go-telegram/bot/models"
@@ -23,11 +25,12 @@ const (
 	maxMatchText   = 100
 	maxReasonText  = 200
 	maxNameText    = 64
+	maxLinksText   = 300 // the links and attachments line
 	maxMatches     = 6
 	digestPerCard  = 6  // entries per digest message
 	maxPendingList = 30 // lines of /pending
-	// maxVisible is what a message may show; Telegram allows 4096
-	// characters (UTF-16 units) after entity parsing, emoji count double.
+	// maxVisible is what a message may show, in UTF-16 code units after
+	// entity parsing; Telegram allows 4096 (an emoji counts two).
 	maxVisible = 3900
 )
 
@@ -39,18 +42,19 @@ const (
 	actBack    = "x"
 	actRestore = "u"
 	actRetry   = "r"
-	// actBanPrefix + days ("b1", "b7", "b30", "b0" forever).
-	actBanPrefix = "b"
+	// The ban lengths are "b1", "b7", "b30", "b0" (forever): banCodes.
 )
 
-// esc escapes text for Telegram's HTML parse mode (<, >, &, quotes).
-func esc(s string) string { return html.EscapeString(s) }
+// esc escapes text for Telegram's HTML parse mode (<, >, &, quotes) and
+// replaces invalid UTF-8, which Telegram refuses ("strings must be encoded
+// in UTF-8"; found by FuzzRender).
+func esc(s string) string { return html.EscapeString(strings.ToValidUTF8(s, "\uFFFD")) }
 
-// cut returns at most n characters of s and whether it cut.
+// cut returns at most n characters (runes) of s and whether it cut. It
+// cuts raw text, before escaping, and only between runes, so it never
+// splits an entity, a UTF-8 sequence or a UTF-16 surrogate pair.
+// It reads at most n runes of s, whatever its length.
 func cut(s string, n int) (string, bool) {
-	if utf8.RuneCountInString(s) <= n {
-		return s, false
-	}
 	i := 0
 	for k := range s {
 		if i == n {
@@ -59,6 +63,14 @@ func cut(s string, n int) (string, bool) {
 		i++
 	}
 	return s, false
+}
+
+// oneLine is s's first n characters with runs of white space as one space
+// (for digests and lists); it reads only about 4n bytes of s.
+func oneLine(s string, n int) (string, bool) {
+	head, cutted := cut(s, 4*n+8) // white space beyond that cannot matter
+	line, more := cut(strings.Join(strings.Fields(head), " "), n)
+	return line, cutted || more
 }
 
 func safeURL(s string) string {
@@ -134,9 +146,9 @@ func authorName(a moderation.Author) string {
 	return name
 }
 
-// visibleLen is how many characters Telegram shows for an HTML text: tags
-// removed, entities decoded (every literal "<" is escaped, so each "<" in
-// s starts a tag).
+// visibleLen is the length Telegram counts for an HTML text: tags removed,
+// entities decoded (every literal "<" is escaped, so each "<" in s starts
+// a tag), in UTF-16 code units (an emoji outside the BMP is two).
 func visibleLen(s string) int {
 	var b strings.Builder
 	in := false
@@ -150,14 +162,23 @@ func visibleLen(s string) int {
 			b.WriteRune(r)
 		}
 	}
-	return utf8.RuneCountInString(html.UnescapeString(b.String()))
+	return utf16Len(html.UnescapeString(b.String()))
+}
+
+// utf16Len is the length of s in UTF-16 code units, as Telegram counts.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += max(utf16.RuneLen(r), 1)
+	}
+	return n
 }
 
 // header writes network, links, author, time, rules and the text.
 func (t *Telegram) header(b *strings.Builder, d *moderation.Decision, violations bool, limit int) {
 	c := &d.Comment
 	tx := t.tx
-	fmt.Fprintf(b, "<b>%s:</b> %s · %s\n", tx.network, esc(t.networkName(c.Network)), esc(c.Account))
+	fmt.Fprintf(b, "<b>%s:</b> %s · %s\n", tx.network, esc(short(t.networkName(c.Network))), esc(short(c.Account)))
 	var links []string
 	if p := postURL(c.Permalink); p != "" {
 		links = append(links, link(p, tx.post))
@@ -170,7 +191,7 @@ func (t *Telegram) header(b *strings.Builder, d *moderation.Decision, violations
 	}
 	fmt.Fprintf(b, "<b>%s:</b> %s", tx.author, link(c.Author.ProfileURL, authorName(c.Author)))
 	if c.Author.ID != "" {
-		fmt.Fprintf(b, " (<code>%s</code>)", esc(c.Author.ID))
+		fmt.Fprintf(b, " (<code>%s</code>)", esc(short(c.Author.ID)))
 	}
 	if violations && t.hist != nil {
 		if n := t.hist.Violations(c.Account, c.Author.ID, time.Time{}); n > 0 {
@@ -190,7 +211,7 @@ func (t *Telegram) header(b *strings.Builder, d *moderation.Decision, violations
 				fmt.Fprintf(b, "• … +%d\n", len(d.Matches)-i)
 				break
 			}
-			fmt.Fprintf(b, "• <code>%s</code>", esc(m.Rule))
+			fmt.Fprintf(b, "• <code>%s</code>", esc(short(m.Rule)))
 			if m.Reason != "" {
 				r, _ := cut(m.Reason, maxReasonText)
 				b.WriteString(" — " + esc(r))
@@ -207,20 +228,34 @@ func (t *Telegram) header(b *strings.Builder, d *moderation.Decision, violations
 	if cutted {
 		b.WriteString("\n<i>" + fmt.Sprintf(tx.cutNote, limit, utf8.RuneCountInString(c.Text)) + "</i>")
 	}
-	if len(c.Links) > 0 || len(c.Attach) > 0 {
-		var parts []string
-		for _, l := range c.Links {
-			parts = append(parts, esc(l))
-		}
-		for _, a := range c.Attach {
-			parts = append(parts, esc(a))
-		}
-		s, _ := cut(strings.Join(parts, ", "), 300)
-		b.WriteString("\n📎 " + s)
+	if l := attachments(c); l != "" {
+		b.WriteString("\n📎 " + esc(l))
 	}
 	if d.DryRun {
 		b.WriteString("\n<i>" + tx.dryRun + "</i>")
 	}
+}
+
+// attachments is the comment's links and attachments on one line, cut to
+// maxLinksText before it is escaped.
+func attachments(c *moderation.Comment) string {
+	if len(c.Links) == 0 && len(c.Attach) == 0 {
+		return ""
+	}
+	// Each part is cut first, so a huge one costs no more than a short one.
+	parts := make([]string, 0, len(c.Links)+len(c.Attach))
+	for _, p := range append(slices.Clip(c.Links), c.Attach...) {
+		p, _ = cut(p, maxLinksText)
+		parts = append(parts, p)
+	}
+	s, _ := cut(strings.Join(parts, ", "), maxLinksText)
+	return s
+}
+
+// short cuts a name-like field (account, rule, ID) to maxNameText.
+func short(s string) string {
+	s, _ = cut(s, maxNameText)
+	return s
 }
 
 // actionsLine is "Действия: удаление — выполнено; бан — ошибка: …".
@@ -304,7 +339,7 @@ func (t *Telegram) renderReview(c *cardstore.Card, d *moderation.Decision, step 
 	if r.By == moderation.ByTimeout {
 		fmt.Fprintf(&b, tx.decidedTimeout, esc(tx.ago(t.cfg.ReviewTimeout)), t.fmtTime(r.At))
 	} else {
-		fmt.Fprintf(&b, tx.decidedBy, esc(who(r.ByName, r.By)), t.fmtTime(r.At))
+		fmt.Fprintf(&b, tx.decidedBy, esc(short(who(r.ByName, r.By))), t.fmtTime(r.At))
 	}
 	if l := t.actionsLine(d); l != "" {
 		b.WriteString("\n" + l)
@@ -364,7 +399,7 @@ func (t *Telegram) renderNotice(c *cardstore.Card, d *moderation.Decision, names
 // undone is "↩️ Отменено: Мария, 02.01.2025 15:10"; names maps the by
 // strings to the names of the moderators who tapped (kept on the card).
 func (t *Telegram) undone(d *moderation.Decision, names map[string]string) string {
-	return "↩️ " + fmt.Sprintf(t.tx.undone, esc(who(names[d.UndoneBy], d.UndoneBy)), t.fmtTime(d.UndoneAt))
+	return "↩️ " + fmt.Sprintf(t.tx.undone, esc(short(who(names[d.UndoneBy], d.UndoneBy))), t.fmtTime(d.UndoneAt))
 }
 
 // renderDigest renders several automatic actions in one message.
@@ -377,19 +412,19 @@ func (t *Telegram) renderDigest(c *cardstore.Card, ds []*moderation.Decision, na
 			continue
 		}
 		cm := &d.Comment
-		text, cutted := cut(strings.Join(strings.Fields(cm.Text), " "), limit)
+		text, cutted := oneLine(cm.Text, limit)
 		if cutted {
 			text += "…"
 		}
 		fmt.Fprintf(&b, "\n\n%d. %s #%d %s · %s · %s: %s", i+1, verdictIcon(d.Verdict), d.ID,
-			esc(t.networkName(cm.Network)), esc(cm.Account), link(cm.Author.ProfileURL, authorName(cm.Author)), esc(t.autoText(d)))
+			esc(short(t.networkName(cm.Network))), esc(short(cm.Account)), link(cm.Author.ProfileURL, authorName(cm.Author)), esc(t.autoText(d)))
 		var rules []string
 		for i, m := range d.Matches {
 			if i == 3 {
 				rules = append(rules, "…")
 				break
 			}
-			rules = append(rules, "<code>"+esc(m.Rule)+"</code>")
+			rules = append(rules, "<code>"+esc(short(m.Rule))+"</code>")
 		}
 		if len(rules) > 0 {
 			b.WriteString(" — " + strings.Join(rules, ", "))

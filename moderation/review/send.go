@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -13,32 +14,6 @@ import (
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/review/cardstore"
 )
-
-// pacer keeps the sender under Telegram's per-chat limit (20 messages a
-// minute to a group, about one a second).
-type pacer struct {
-	per    int
-	window time.Duration
-	gap    time.Duration
-	sent   []time.Time
-}
-
-// delay is how long to wait before the next message may go.
-func (p *pacer) delay(now time.Time) time.Duration {
-	for len(p.sent) > 0 && now.Sub(p.sent[0]) >= p.window {
-		p.sent = p.sent[1:]
-	}
-	var d time.Duration
-	if n := len(p.sent); n > 0 {
-		d = p.sent[n-1].Add(p.gap).Sub(now)
-	}
-	if len(p.sent) >= p.per {
-		d = max(d, p.sent[len(p.sent)-p.per].Add(p.window).Sub(now))
-	}
-	return max(d, 0)
-}
-
-func (p *pacer) record(now time.Time) { p.sent = append(p.sent, now) }
 
 // errDrop marks an outbox entry that can never be delivered (the card is
 // gone, Telegram rejected it for good); it is removed and logged.
@@ -49,17 +24,15 @@ var errDrop = errors.New("dropped")
 // delays it; nothing is lost because entries leave the outbox only once
 // delivered.
 func (t *Telegram) sendLoop(ctx context.Context) {
-	p := &pacer{per: t.tm.PerMinute, window: time.Minute, gap: t.tm.MinGap}
-	if t.tm.Window > 0 {
-		p.window = t.tm.Window
-	}
+	lim := newChatLimiter(t.tm)
 	commandsSet := false
-	backoff := time.Duration(0)
+	attempt := 0 // failures in a row
 	fail := func(err error) bool {
 		var tooMany *bot.TooManyRequestsError
-		wait := t.nextBackoff(&backoff)
+		attempt++
+		wait := t.tm.Retry.Wait(attempt, 0)
 		if errors.As(err, &tooMany) {
-			wait = time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
+			wait = t.tm.Retry.Wait(1, time.Duration(max(tooMany.RetryAfter, 1))*time.Second)
 			t.log.Warn("telegram rate limit", "retry_after", wait)
 		} else {
 			t.log.Warn("telegram send failed, will retry", "err", err, "retry_in", wait)
@@ -74,12 +47,12 @@ func (t *Telegram) sendLoop(ctx context.Context) {
 				}
 				continue
 			}
-			commandsSet, backoff = true, 0
+			commandsSet, attempt = true, 0
 		}
 		items, err := t.store.Outbox()
 		if err != nil {
 			t.log.Error("read outbox", "err", err)
-			if !sleep(ctx, t.tm.RetryMax) {
+			if !sleep(ctx, t.tm.Retry.MaxInterval) {
 				return
 			}
 			continue
@@ -98,14 +71,10 @@ func (t *Telegram) sendLoop(ctx context.Context) {
 		} else if grouped {
 			continue
 		}
-		if !sleep(ctx, p.delay(time.Now())) {
-			return
-		}
-		p.record(time.Now())
-		err = t.deliver(ctx, it)
+		err = t.deliver(ctx, lim, it)
 		switch {
 		case err == nil:
-			backoff = 0
+			attempt = 0
 		case errors.Is(err, errDrop):
 			t.log.Error("telegram message dropped", "op", it.Op, "card", it.Card, "err", err)
 			if err := t.store.Apply(cardstore.Change{Done: []uint64{it.Seq}}); err != nil {
@@ -119,15 +88,6 @@ func (t *Telegram) sendLoop(ctx context.Context) {
 			}
 		}
 	}
-}
-
-func (t *Telegram) nextBackoff(b *time.Duration) time.Duration {
-	if *b == 0 {
-		*b = t.tm.RetryMin
-	} else {
-		*b = min(*b*2, t.tm.RetryMax)
-	}
-	return *b
 }
 
 // groupNotices merges queued notices into digest messages when several
@@ -180,8 +140,15 @@ func (t *Telegram) digestCards(ch *cardstore.Change, ids []uint64) {
 	}
 }
 
+// rendered is a card ready to send: the full HTML text, the plain form to
+// fall back on, the keyboard.
+type rendered struct {
+	html, plain string
+	kb          *models.InlineKeyboardMarkup
+}
+
 // render renders a card as it stands now.
-func (t *Telegram) render(c *cardstore.Card, step string) (string, *models.InlineKeyboardMarkup, error) {
+func (t *Telegram) render(c *cardstore.Card, step string) (rendered, error) {
 	ds := make([]*moderation.Decision, len(c.Decisions))
 	for i, id := range c.Decisions {
 		d, err := t.mod.Decision(id)
@@ -189,34 +156,48 @@ func (t *Telegram) render(c *cardstore.Card, step string) (string, *models.Inlin
 			if c.Kind == cardstore.KindDigest {
 				continue
 			}
-			return "", nil, fmt.Errorf("decision %d: %w", id, errors.Join(err, errDrop))
+			return rendered{}, fmt.Errorf("decision %d: %w", id, errors.Join(err, errDrop))
 		}
 		if err != nil {
-			return "", nil, fmt.Errorf("decision %d: %w", id, err)
+			return rendered{}, fmt.Errorf("decision %d: %w", id, err)
 		}
 		ds[i] = d
 	}
-	// Render with the most text that fits in one message.
+	// Render with the most text that fits in one message. A limit above
+	// the longest text changes nothing, so shrinking starts from there.
 	limit := maxCardText
 	if c.Kind == cardstore.KindDigest {
 		limit = maxDigestText
 	}
+	longest := 0
+	for _, d := range ds {
+		if d != nil {
+			text, _ := cut(d.Comment.Text, limit)
+			longest = max(longest, utf8.RuneCountInString(text))
+		}
+	}
 	for {
-		var text string
-		var kb *models.InlineKeyboardMarkup
+		var r rendered
 		switch c.Kind {
 		case cardstore.KindReview:
-			text, kb = t.renderReview(c, ds[0], step, limit)
+			r.html, r.kb = t.renderReview(c, ds[0], step, limit)
 		case cardstore.KindNotice:
-			text, kb = t.renderNotice(c, ds[0], c.Names, limit)
+			r.html, r.kb = t.renderNotice(c, ds[0], c.Names, limit)
 		default:
-			text, kb = t.renderDigest(c, ds, c.Names, limit)
+			r.html, r.kb = t.renderDigest(c, ds, c.Names, limit)
 		}
-		over := visibleLen(text) - maxVisible
+		over := visibleLen(r.html) - maxVisible
 		if over <= 0 || limit <= 20 {
-			return text, kb, nil
+			r.plain = t.plainCard(c, ds)
+			if over > 0 {
+				// Too long even with the shortest text: the other fields
+				// are long (six digest entries of emoji names and errors,
+				// found by FuzzRender). The plain form, escaped, fits.
+				r.html = esc(r.plain)
+			}
+			return r, nil
 		}
-		limit = max(limit-over-20, 20)
+		limit = max(min(limit, longest)-over-20, 20)
 	}
 }
 
@@ -231,12 +212,31 @@ func markup(kb *models.InlineKeyboardMarkup) models.ReplyMarkup {
 
 var noPreview = &models.LinkPreviewOptions{IsDisabled: bot.True()}
 
-// deliver performs one outbox entry and removes it from the outbox.
-func (t *Telegram) deliver(ctx context.Context, it *cardstore.Outgoing) error {
-	ctx, cancel := graceful(ctx, shutdownGrace)
+// caller makes Bot API calls for one outbox entry: each waits for the
+// chat limit with the loop's context (a shutdown ends the wait), then runs
+// with its own deadline and a grace after shutdown.
+type caller struct {
+	ctx context.Context // the send loop's
+	lim *chatLimiter
+	tm  *Timing
+}
+
+// call waits for the limit and runs fn with the call's context.
+func (c caller) call(fn func(ctx context.Context) error) error {
+	if err := c.lim.wait(c.ctx); err != nil {
+		return err
+	}
+	ctx, cancel := graceful(c.ctx, shutdownGrace)
 	defer cancel()
-	ctx, cancel2 := context.WithTimeout(ctx, t.tm.CallTimeout)
+	ctx, cancel2 := context.WithTimeout(ctx, c.tm.CallTimeout)
 	defer cancel2()
+	return fn(ctx)
+}
+
+// deliver performs one outbox entry and removes it from the outbox. Only
+// entries that reach the Bot API spend the chat limit.
+func (t *Telegram) deliver(ctx context.Context, lim *chatLimiter, it *cardstore.Outgoing) error {
+	c := caller{ctx: ctx, lim: lim, tm: &t.tm}
 	done := cardstore.Change{Done: []uint64{it.Seq}}
 	if it.Op == cardstore.OpText {
 		params := &bot.SendMessageParams{ChatID: it.ChatID, Text: it.Text, ParseMode: models.ParseModeHTML,
@@ -244,56 +244,100 @@ func (t *Telegram) deliver(ctx context.Context, it *cardstore.Outgoing) error {
 		if it.ReplyTo != 0 {
 			params.ReplyParameters = &models.ReplyParameters{MessageID: int(it.ReplyTo), AllowSendingWithoutReply: true}
 		}
-		if _, err := t.bot.SendMessage(ctx, params); err != nil {
+		if err := c.call(func(ctx context.Context) error { _, err := t.bot.SendMessage(ctx, params); return err }); err != nil {
 			return classify(err)
 		}
 		return t.store.Apply(done)
 	}
-	c, err := t.store.Card(it.Card)
+	card, err := t.store.Card(it.Card)
 	if errors.Is(err, moderation.ErrNotFound) {
 		return fmt.Errorf("card %s: %w", it.Card, errDrop)
 	} else if err != nil {
 		return err
 	}
-	if it.Op != cardstore.OpSend && c.MessageID == 0 {
+	if it.Op != cardstore.OpSend && card.MessageID == 0 {
 		// Not sent yet: the send renders the state as it is then.
 		return t.store.Apply(done)
 	}
-	if it.Op == cardstore.OpSend && c.MessageID != 0 {
+	if it.Op == cardstore.OpSend && card.MessageID != 0 {
 		return t.store.Apply(done)
 	}
-	text, kb, err := t.render(c, it.Step)
+	r, err := t.render(card, it.Step)
 	if err != nil {
 		return err
 	}
-	switch it.Op {
-	case cardstore.OpSend:
-		m, err := t.bot.SendMessage(ctx, &bot.SendMessageParams{ChatID: c.ChatID, Text: text,
-			ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview, ReplyMarkup: markup(kb)})
+	if it.Op == cardstore.OpSend {
+		id, err := t.post(c, card, r)
+		if errors.Is(err, errUnsendable) {
+			// Kept open in the store (/pending lists it); counted and
+			// alerted on, since nobody sees it in the chat.
+			t.metrics.unsent.Inc()
+			t.log.Error("telegram refused a card, even in the plain form", "card", card.Key,
+				"decisions", card.Decisions, "err", err)
+			return t.store.Apply(done)
+		}
 		if err != nil {
 			return classify(err)
 		}
-		return t.sent(it, c.Key, int64(m.ID))
-	case cardstore.OpKeyboard:
-		if c.Kind == cardstore.KindReview && kb != nil && !t.isDecided(c) {
-			_, err = t.bot.EditMessageReplyMarkup(ctx, &bot.EditMessageReplyMarkupParams{ChatID: c.ChatID,
-				MessageID: int(c.MessageID), ReplyMarkup: markup(kb)})
-			break
-		}
-		fallthrough
-	default:
-		_, err = t.bot.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: c.ChatID, MessageID: int(c.MessageID),
-			Text: text, ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview, ReplyMarkup: markup(kb)})
+		return t.sent(it, card.Key, id)
+	}
+	if it.Op == cardstore.OpKeyboard && card.Kind == cardstore.KindReview && r.kb != nil && !t.isDecided(card) {
+		err = c.call(func(ctx context.Context) error {
+			_, err := t.bot.EditMessageReplyMarkup(ctx, &bot.EditMessageReplyMarkupParams{ChatID: card.ChatID,
+				MessageID: int(card.MessageID), ReplyMarkup: markup(r.kb)})
+			return err
+		})
+	} else {
+		err = t.editText(c, card, r)
 	}
 	if err != nil && !notModified(err) {
 		if errors.Is(err, bot.ErrorBadRequest) {
-			// The message is gone or too old to edit: nothing to retry.
-			t.log.Warn("edit card", "card", c.Key, "err", err)
+			// The message is gone or too old to edit, or the edit was
+			// refused in the plain form too: nothing to retry.
+			t.log.Warn("edit card", "card", card.Key, "err", err)
 			return t.store.Apply(done)
 		}
 		return classify(err)
 	}
 	return t.store.Apply(done)
+}
+
+// post sends a card; when Telegram refuses it for its content it sends the
+// plain form instead (errUnsendable if that is refused too). It returns
+// the message ID.
+func (t *Telegram) post(cl caller, c *cardstore.Card, r rendered) (int64, error) {
+	params := &bot.SendMessageParams{ChatID: c.ChatID, Text: r.html, ParseMode: models.ParseModeHTML,
+		LinkPreviewOptions: noPreview, ReplyMarkup: markup(r.kb)}
+	var m *models.Message
+	send := func(ctx context.Context) (err error) { m, err = t.bot.SendMessage(ctx, params); return err }
+	err := cl.call(send)
+	if err != nil && refused(err) {
+		t.log.Warn("telegram refused a card, sending the plain form", "card", c.Key, "err", err)
+		params.Text, params.ParseMode = r.plain, ""
+		err2 := cl.call(send)
+		if err2 != nil && refused(err2) {
+			return 0, errors.Join(errUnsendable, err, err2)
+		}
+		err = err2
+	}
+	if err != nil {
+		return 0, err
+	}
+	return int64(m.ID), nil
+}
+
+// editText edits a card's text, falling back to the plain form like post.
+func (t *Telegram) editText(cl caller, c *cardstore.Card, r rendered) error {
+	params := &bot.EditMessageTextParams{ChatID: c.ChatID, MessageID: int(c.MessageID), Text: r.html,
+		ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview, ReplyMarkup: markup(r.kb)}
+	edit := func(ctx context.Context) error { _, err := t.bot.EditMessageText(ctx, params); return err }
+	err := cl.call(edit)
+	if err != nil && refused(err) {
+		t.log.Warn("telegram refused a card edit, editing to the plain form", "card", c.Key, "err", err)
+		params.Text, params.ParseMode = r.plain, ""
+		err = cl.call(edit)
+	}
+	return err
 }
 
 // shutdownGrace is how long a message being sent may take after Run's

@@ -58,12 +58,13 @@ func (t *Telegram) onTap(ctx context.Context, q *models.CallbackQuery, w *work) 
 	case q.Message.InaccessibleMessage != nil:
 		chatID = q.Message.InaccessibleMessage.Chat.ID
 	}
-	if chatID != t.cfg.ChatID {
-		t.log.Debug("tap from another chat ignored", "chat_id", chatID)
-		return nil
-	}
 	answer := func(text string, alert bool) func() {
 		return func() { t.answer(ctx, q.ID, text, alert) }
+	}
+	if chatID != t.cfg.ChatID {
+		// Answered all the same, or the tapper's spinner keeps running.
+		t.log.Info("tap from another chat ignored", "chat_id", chatID, "telegram_user_id", q.From.ID)
+		return answer(t.tx.ansOtherChat, false)
 	}
 	u := q.From
 	log := t.log.With("telegram_user_id", u.ID, "telegram_user", userName(u), "data", q.Data)

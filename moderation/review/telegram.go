@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/strazh/strazh/config/secret"
 	"github.com/strazh/strazh/moderation"
@@ -79,13 +80,15 @@ type ViolationCounter interface {
 // Timing holds the intervals that are not configuration; zero fields take
 // the defaults. Tests shorten them.
 type Timing struct {
-	PollTimeout   time.Duration // getUpdates long poll; default 50s
-	Tick          time.Duration // how often reminders, time-outs and digests are checked; default 30s
-	PerMinute     int           // messages per Window to the chat; default 18 (Telegram allows 20 a minute)
-	Window        time.Duration // the pacing window; default 1m
-	MinGap        time.Duration // between two messages; default 1s
-	RetryMin      time.Duration // first back-off when Telegram fails; default 1s
-	RetryMax      time.Duration // longest back-off; default 1m
+	PollTimeout time.Duration // getUpdates long poll; default 50s
+	Tick        time.Duration // how often reminders, time-outs and digests are checked; default 30s
+	PerMinute   int           // messages per Window to the chat; default 18 (Telegram allows 20 a minute)
+	Window      time.Duration // the pacing window; default 1m
+	MinGap      time.Duration // between two messages; default 1s
+	// Retry is the back-off while Telegram fails (the one policy of
+	// strazh, jittered); default 1s to 1m. MaxRetries does not apply:
+	// nothing is given up, the outbox waits until Telegram answers.
+	Retry         moderation.RetryPolicy
 	CallTimeout   time.Duration // one Bot API call; default 15s
 	ActionTimeout time.Duration // one Resolve/Undo/Retry/Unban; default 2m
 	GroupNotices  int           // queued notices merged into one message from this many; default 3
@@ -100,8 +103,9 @@ func (t *Timing) setDefaults() {
 	def(&t.PollTimeout, 50*time.Second)
 	def(&t.Tick, 30*time.Second)
 	def(&t.MinGap, time.Second)
-	def(&t.RetryMin, time.Second)
-	def(&t.RetryMax, time.Minute)
+	def(&t.Window, time.Minute)
+	def(&t.Retry.InitialInterval, time.Second)
+	def(&t.Retry.MaxInterval, time.Minute)
 	def(&t.CallTimeout, 15*time.Second)
 	def(&t.ActionTimeout, 2*time.Minute)
 	if t.PerMinute <= 0 {
@@ -118,30 +122,34 @@ type Deps struct {
 	Store      CardStore  // required
 	// History, when set, gives the author's prior violations on a card.
 	History ViolationCounter
-	Logger  *slog.Logger // default: discard
+	Logger  *slog.Logger // default: discard; the reviewer adds component=telegram
 	// HTTPClient talks to the Bot API; default: a client with no overall
 	// timeout (each call carries its own deadline).
 	HTTPClient *http.Client
 	Now        func() time.Time // default time.Now
 	Location   *time.Location   // for times on cards; default time.Local
 	Timing     Timing
+	// Metrics, when set, gets the reviewer's metrics (cards unsent, cards
+	// waiting); nil keeps them unregistered.
+	Metrics prometheus.Registerer
 }
 
 // Telegram is the reviewer. Create it with New, start it with Run.
 type Telegram struct {
-	cfg    Config
-	tx     *texts
-	mods   map[int64]bool
-	mod    Moderation
-	store  CardStore
-	hist   ViolationCounter
-	log    *slog.Logger
-	client *http.Client
-	bot    *bot.Bot
-	token  string
-	now    func() time.Time
-	loc    *time.Location
-	tm     Timing
+	cfg     Config
+	tx      *texts
+	mods    map[int64]bool
+	mod     Moderation
+	store   CardStore
+	hist    ViolationCounter
+	log     *slog.Logger
+	client  *http.Client
+	bot     *bot.Bot
+	token   string
+	now     func() time.Time
+	loc     *time.Location
+	tm      Timing
+	metrics *metrics
 
 	wake chan struct{} // pokes the sender
 	// cardMu serialises read-modify-write of cards between Submit, the
@@ -197,6 +205,7 @@ func New(cfg Config, deps Deps) (*Telegram, error) {
 		t.loc = time.Local
 	}
 	t.tm.setDefaults()
+	t.metrics = newMetrics(deps.Metrics, t)
 	// bot.New with WithSkipGetMe does no I/O. The library is used for the
 	// calls strazh makes (sendMessage, editMessageText, answerCallbackQuery,
 	// setMyCommands); getUpdates is done by pollUpdates (see there why).

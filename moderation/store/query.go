@@ -166,7 +166,7 @@ func (db *DB) queryNewest(m *matcher, from, to []byte, limit int) ([]*moderation
 		var k, v []byte
 		if to == nil {
 			k, v = c.Last()
-		} else if k, v = c.Seek(to); k == nil {
+		} else if k, _ = c.Seek(to); k == nil {
 			k, v = c.Last()
 		} else {
 			k, v = c.Prev()

@@ -55,7 +55,6 @@ func Classify(e moderation.Evaluator, in io.Reader, out io.Writer) error {
 		}
 		line = trimEOL(line)
 		c.Text = string(line)
-		long = long[:0:0]
 		long = nil
 		res.Reset()
 		e.Evaluate(&c, nil, &res)

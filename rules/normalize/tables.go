@@ -59,10 +59,9 @@ const (
 
 // fold maps a rune outside ASCII and basic Cyrillic to what it stands for.
 type fold struct {
-	r       rune // lower-case Cyrillic or Latin letter, or a digit
-	cls     uint8
-	flags   uint8
-	isEmoji bool
+	r     rune // lower-case Cyrillic or Latin letter, or a digit
+	cls   uint8
+	flags uint8
 }
 
 // foldTable covers NFKC compatibility forms (full-width, mathematical

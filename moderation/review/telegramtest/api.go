@@ -2,11 +2,13 @@ package telegramtest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -197,15 +199,25 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, req Request)
 			writeJSON(w, out, nil)
 			return
 		}
+		// No notify for polling: it would wake the other long polls,
+		// which would wake this one. Wait rechecks on its own tick.
+		s.polling++
 		changed := s.changed
 		s.mu.Unlock()
+		var end bool
 		select {
 		case <-changed:
 		case <-deadline.C:
 			timeout = 0
 		case <-r.Context().Done():
-			return
+			end = true
 		case <-s.closed:
+			end = true
+		}
+		s.mu.Lock()
+		s.polling--
+		s.mu.Unlock()
+		if end {
 			return
 		}
 	}
@@ -305,8 +317,36 @@ func keyboard(raw string) ([][]Button, *apiError) {
 	return out, nil
 }
 
+// MaxText is the longest message text Telegram accepts, in UTF-16 code
+// units of the text shown (after entity parsing): an emoji outside the
+// Basic Multilingual Plane counts two.
+const MaxText = 4096
+
+// CheckText checks a message text the way sendMessage does in its parse
+// mode ("" or "HTML") and returns the text the user sees, or the error
+// description Telegram would answer with.
+func CheckText(raw, mode string) (string, error) {
+	plain, _, aerr := text(raw, mode)
+	if aerr != nil {
+		return "", errors.New(aerr.desc)
+	}
+	return plain, nil
+}
+
+// UTF16Len is the length Telegram counts for a text.
+func UTF16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += max(utf16.RuneLen(r), 1)
+	}
+	return n
+}
+
 // text checks a message text in its parse mode and returns what is shown.
 func text(raw, mode string) (string, []string, *apiError) {
+	if !utf8.ValidString(raw) {
+		return "", nil, badRequest("strings must be encoded in UTF-8")
+	}
 	if strings.TrimSpace(raw) == "" {
 		return "", nil, badRequest("message text is empty")
 	}
@@ -321,7 +361,10 @@ func text(raw, mode string) (string, []string, *apiError) {
 	default:
 		// MarkdownV2 is not modelled: strazh sends HTML.
 	}
-	if utf8.RuneCountInString(plain) > 4096 {
+	if strings.TrimSpace(plain) == "" {
+		return "", nil, badRequest("message text is empty")
+	}
+	if UTF16Len(plain) > MaxText {
 		return "", nil, badRequest("message is too long")
 	}
 	return plain, links, nil

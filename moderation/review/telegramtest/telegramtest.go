@@ -124,12 +124,12 @@ type Server struct {
 	answers    []Answer
 	requests   []Request
 	commands   map[string][]Command // scope JSON → commands
-	actions    []Request            // deleteMessage, banChatMember, ...
 	down       bool
 	failures   []failure
 	limitN     int
 	limitWin   time.Duration
 	sends      map[int64][]time.Time
+	polling    int // long polls waiting for an update
 	changed    chan struct{}
 	closed     chan struct{}
 	closeOnce  sync.Once
@@ -186,6 +186,14 @@ func (s *Server) Down() {
 	s.notify()
 	s.mu.Unlock()
 	s.srv.CloseClientConnections()
+}
+
+// Polling is how many getUpdates long polls are waiting for an update
+// (tests wait for one before pushing, instead of sleeping).
+func (s *Server) Polling() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.polling
 }
 
 // Up makes the fake reachable again.

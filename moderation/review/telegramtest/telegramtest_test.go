@@ -142,6 +142,37 @@ func TestServer_Rejects(t *testing.T) {
 	}
 }
 
+// TestServer_Rejects_LikeTelegram: what real Telegram refuses with a 400,
+// the fake refuses too, so a card that passes the fake passes Telegram.
+func TestServer_Rejects_LikeTelegram(t *testing.T) {
+	emoji := "\U0001F600" // two UTF-16 units
+	for _, tc := range []struct {
+		name, text, mode string
+		ok               bool
+	}{
+		{"entity cut", "a &am", "HTML", false},
+		{"entity without semicolon", "a &amp b", "HTML", false},
+		{"unknown entity", "&nbsp;", "HTML", false},
+		{"invalid UTF-8", "a \xd0 b", "", false},
+		{"invalid UTF-8 in HTML", "<b>\xff</b>", "HTML", false},
+		{"only tags", "<b> </b>", "HTML", false},
+		{"4096 UTF-16 units", strings.Repeat(emoji, 2048), "", true},
+		{"4097 UTF-16 units", strings.Repeat(emoji, 2048) + "я", "", false},
+		{"4096 units after tags", "<b>" + strings.Repeat("&amp;", 4096) + "</b>", "HTML", true},
+		{"emoji over the limit in HTML", "<i>" + strings.Repeat(emoji, 2049) + "</i>", "HTML", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := telegramtest.CheckText(tc.text, tc.mode)
+			if (err == nil) != tc.ok {
+				t.Fatalf("CheckText: %v, want ok=%v", err, tc.ok)
+			}
+			if err != nil && !strings.HasPrefix(err.Error(), "Bad Request: ") {
+				t.Fatalf("description %q", err)
+			}
+		})
+	}
+}
+
 func TestServer_FailuresAndOutage(t *testing.T) {
 	s := telegramtest.New("")
 	defer s.Close()
@@ -208,7 +239,10 @@ func TestServer_GetUpdates_Offset(t *testing.T) {
 		t.Fatalf("empty long poll answered after %s: %+v", time.Since(start), r)
 	}
 	go func() {
-		time.Sleep(50 * time.Millisecond)
+		// Push once the poll waits, so it is the update that wakes it.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		s.Wait(ctx, func() bool { return s.Polling() > 0 })
 		s.SendCommand(chat, u, "/help")
 	}()
 	r = getUpdates(t, s, url.Values{"timeout": {"30"}})
@@ -225,7 +259,11 @@ func TestServer_GetUpdates_Outage(t *testing.T) {
 		_, err := s.Client().PostForm(s.URL()+"/bot"+s.Token()+"/getUpdates", url.Values{"timeout": {"30"}})
 		done <- err
 	}()
-	time.Sleep(50 * time.Millisecond) // whether the poll started or not, it must fail
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.Wait(ctx, func() bool { return s.Polling() > 0 }); err != nil {
+		t.Fatal("the long poll never started")
+	}
 	s.Down()
 	select {
 	case err := <-done:

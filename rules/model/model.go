@@ -40,7 +40,11 @@ type Model struct {
 	f      featurizer
 	labels []string
 	bias   []float32
-	w      []float32 // bucket-major: w[b*len(labels)+l], so one cache line serves every label
+	scale  []float32 // per label: weight = scale·q
+	// q are the weights quantised to int16, bucket-major
+	// (q[b*len(labels)+l]), so one cache line serves every label and the
+	// table of 2^18 buckets × 2 labels is 1 MB: it stays in the L2 cache.
+	q []int16
 	info   Info
 	pool   sync.Pool // *normalize.Text
 }
@@ -147,8 +151,8 @@ func (m *Model) ScoreNormalized(n []byte, out []float64) {
 func (m *Model) logits(n []byte, z []float32) {
 	nl := len(m.labels)
 	f := &m.f
-	w := m.w
-	var acc [maxLabels]float32
+	w := m.q
+	var acc [maxLabels]int64
 	cnt := 0
 	var prev uint64
 	havePrev := false
@@ -211,15 +215,42 @@ func (m *Model) logits(n []byte, z []float32) {
 	}
 	scale := lengthScale(cnt, m.p.MinFeatures)
 	for l := range z {
-		z[l] = m.bias[l] + float32(scale)*acc[l]
+		z[l] = m.bias[l] + float32(scale)*m.scale[l]*float32(acc[l])
 	}
 }
 
-func addRow(acc *[maxLabels]float32, w []float32, bk, nl int) {
+func addRow(acc *[maxLabels]int64, w []int16, bk, nl int) {
 	row := w[bk*nl : bk*nl+nl]
 	for l, v := range row {
-		acc[l] += v
+		acc[l] += int64(v)
 	}
+}
+
+// setWeights quantises label li's weights: scale = max|w|/32767.
+func (m *Model) setWeights(li int, w []float64) {
+	mx := 0.0
+	for _, v := range w {
+		mx = math.Max(mx, math.Abs(v))
+	}
+	s := mx / math.MaxInt16
+	if s == 0 {
+		s = 1
+	}
+	m.scale[li] = float32(s)
+	nl := len(m.labels)
+	for j, v := range w {
+		m.q[j*nl+li] = int16(math.Round(v / float64(m.scale[li])))
+	}
+}
+
+// weights returns label li's weights, dequantised.
+func (m *Model) weights(li int) []float64 {
+	nl := len(m.labels)
+	w := make([]float64, len(m.q)/nl)
+	for j := range w {
+		w[j] = float64(m.scale[li]) * float64(m.q[j*nl+li])
+	}
+	return w
 }
 
 // lengthScale is the factor every feature of a text with cnt features is
@@ -255,7 +286,7 @@ func (m *Model) Explain(label, text string, k int) []Feature {
 	sum := map[string]float64{}
 	cnt := 0
 	m.f.walk(t.N, func(b uint32, kind, s, e int) {
-		sum[describe(t.N, kind, s, e)] += float64(m.w[int(b)*nl+li])
+		sum[describe(t.N, kind, s, e)] += float64(m.scale[li]) * float64(m.q[int(b)*nl+li])
 		cnt++
 	})
 	scale := lengthScale(cnt, m.p.MinFeatures)

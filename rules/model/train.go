@@ -175,8 +175,8 @@ func Train(ex []Example, labels []string, p Params) (*Model, error) {
 	d := featurize(&m.f, ex)
 	nb := 1 << p.Bits
 	nl := len(labels)
-	m.w = make([]float32, nb*nl)
-	m.bias = make([]float32, nl)
+	m.q = make([]int16, nb*nl)
+	m.bias, m.scale = make([]float32, nl), make([]float32, nl)
 	m.info = Info{Format: formatVersion, Buckets: nb, ParamsHash: p.Hash(), DataHash: DataHash(ex),
 		Examples: len(ex), Metrics: map[string]Metrics{}}
 	all := make([]int, len(ex))
@@ -199,9 +199,7 @@ func Train(ex []Example, labels []string, p Params) (*Model, error) {
 		}
 		w, b := make([]float64, nb), 0.0
 		b = fitNB(d, rows, ys, ws, p, w)
-		for j := 0; j < nb; j++ {
-			m.w[j*nl+li] = float32(w[j])
-		}
+		m.setWeights(li, w)
 		m.bias[li] = float32(b)
 		met := Metrics{Examples: len(rows), Positives: npos}
 		met.TrainLoss = logLoss(d, rows, ys, w, b)

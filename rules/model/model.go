@@ -44,9 +44,9 @@ type Model struct {
 	// q are the weights quantised to int16, bucket-major
 	// (q[b*len(labels)+l]), so one cache line serves every label and the
 	// table of 2^18 buckets × 2 labels is 1 MB: it stays in the L2 cache.
-	q []int16
-	info   Info
-	pool   sync.Pool // *normalize.Text
+	q    []int16
+	info Info
+	pool sync.Pool // *normalize.Text
 }
 
 // Metrics describe a label's model on its data.

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"time"
 
@@ -54,6 +55,7 @@ features.`, s)
 	path, extra := rulesFlags(fs)
 	explain := fs.Bool("explain", false, "explain each verdict (text for people, not JSON)")
 	top := fs.Int("features", 5, "with -explain: the model's strongest `N` features per label")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "judge on `N` goroutines (the output keeps the input order)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -65,7 +67,7 @@ features.`, s)
 		return eval.Explain(engine, engine.Model(), *top, s.in, s.out)
 	}
 	w := bufio.NewWriterSize(s.out, 64<<10)
-	if err := eval.Classify(engine, s.in, w); err != nil {
+	if err := eval.ClassifyParallel(engine, s.in, w, *workers); err != nil {
 		return err
 	}
 	return w.Flush()

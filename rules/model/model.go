@@ -146,17 +146,27 @@ func (m *Model) ScoreNormalized(n []byte, out []float64) {
 	}
 }
 
-// logits computes bias + scale·Σw for every label. The loop mirrors
-// featurizer.each, written out so the hot path makes no calls.
+// logits computes bias + scale·Σw for every label. The walk mirrors
+// featurizer.walk, written out so the hot path makes no call per feature:
+// buckets are gathered in a stack buffer, then summed in a tight loop
+// whose table loads overlap.
 func (m *Model) logits(n []byte, z []float32) {
-	nl := len(m.labels)
 	f := &m.f
-	w := m.q
 	var acc [maxLabels]int64
-	cnt := 0
+	var buf [256]uint32
+	k, cnt := 0, 0
+	shift := 64 - f.bits
+	put := func(h uint64) {
+		buf[k] = uint32((h * mix) >> shift)
+		k++
+		if k == len(buf) {
+			m.accumulate(&acc, buf[:k])
+			cnt += k
+			k = 0
+		}
+	}
 	var prev uint64
 	havePrev := false
-	shift := 64 - f.bits
 	for i := 0; i < len(n); {
 		if n[i] == normalize.Space {
 			i++
@@ -171,59 +181,88 @@ func (m *Model) logits(n []byte, z []float32) {
 			for s := a; s < b; s++ {
 				h := uint64(fnvOffset)
 				end := min(b, s+f.charMax)
-				for k := s; k < end; k++ {
-					h = (h ^ uint64(n[k])) * fnvPrime
-					if k-s+1 >= f.charMin {
-						addRow(&acc, w, int((h*mix)>>shift), nl)
-						cnt++
+				for q := s; q < end; q++ {
+					h = (h ^ uint64(n[q])) * fnvPrime
+					if q-s+1 >= f.charMin {
+						put(h)
 					}
 				}
 			}
 		} else {
 			h := uint64(fnvOffset)
 			end := min(b, a+f.charMax)
-			for k := a; k < end; k++ {
-				h = (h ^ uint64(n[k])) * fnvPrime
-				if k-a+1 >= f.charMin {
-					addRow(&acc, w, int((h*mix)>>shift), nl)
-					cnt++
+			for q := a; q < end; q++ {
+				h = (h ^ uint64(n[q])) * fnvPrime
+				if q-a+1 >= f.charMin {
+					put(h)
 				}
 			}
 			for s := max(a+1, b-f.charMax); s <= b-f.charMin; s++ {
-				h := uint64(fnvOffset)
-				for _, c := range n[s:b] {
-					h = (h ^ uint64(c)) * fnvPrime
-				}
-				addRow(&acc, w, int((h*mix)>>shift), nl)
-				cnt++
+				put(hashBytes(fnvOffset, n[s:b]))
 			}
 		}
 		if f.wordN >= 1 {
-			h := uint64(seedWord)
-			for _, c := range n[i:j] {
-				h = (h ^ uint64(c)) * fnvPrime
-			}
-			addRow(&acc, w, int((h*mix)>>shift), nl)
-			cnt++
+			h := hashBytes(seedWord, n[i:j])
+			put(h)
 			if f.wordN >= 2 && havePrev {
-				addRow(&acc, w, int((((prev*seedPair^h)*fnvPrime)*mix)>>shift), nl)
-				cnt++
+				put((prev*seedPair ^ h) * fnvPrime)
 			}
 			prev, havePrev = h, true
 		}
 		i = j
 	}
+	m.accumulate(&acc, buf[:k])
+	cnt += k
 	scale := lengthScale(cnt, m.p.MinFeatures)
 	for l := range z {
 		z[l] = m.bias[l] + float32(scale)*m.scale[l]*float32(acc[l])
 	}
 }
 
-func addRow(acc *[maxLabels]int64, w []int16, bk, nl int) {
-	row := w[bk*nl : bk*nl+nl]
-	for l, v := range row {
-		acc[l] += int64(v)
+// accumulate adds the weights of the buckets to acc.
+func (m *Model) accumulate(acc *[maxLabels]int64, bs []uint32) {
+	w := m.q
+	switch len(m.labels) {
+	case 1:
+		for _, b := range bs {
+			acc[0] += int64(w[b])
+		}
+	case 2:
+		var a0, a1 int64
+		for _, b := range bs {
+			r := w[2*int(b) : 2*int(b)+2 : 2*int(b)+2]
+			a0 += int64(r[0])
+			a1 += int64(r[1])
+		}
+		acc[0] += a0
+		acc[1] += a1
+	default:
+		nl := len(m.labels)
+		for _, b := range bs {
+			for l, v := range w[int(b)*nl : int(b)*nl+nl] {
+				acc[l] += int64(v)
+			}
+		}
 	}
+}
+
+// lengthScale is the factor every feature of a text with cnt features is
+// multiplied by: 1/√cnt, so a long text does not score high by length
+// alone, but no more than 1/√minFeatures, so a word or two (few features,
+// one of them strong by chance: "сабля") stays near the prior.
+func lengthScale(cnt, minFeatures int) float64 {
+	if cnt == 0 {
+		return 0
+	}
+	return 1 / math.Sqrt(float64(max(cnt, minFeatures)))
+}
+
+func sigmoid(z float64) float64 {
+	if z >= 0 {
+		return 1 / (1 + math.Exp(-z))
+	}
+	e := math.Exp(z)
+	return e / (1 + e)
 }
 
 // setWeights quantises label li's weights: scale = max|w|/32767.
@@ -253,24 +292,6 @@ func (m *Model) weights(li int) []float64 {
 	return w
 }
 
-// lengthScale is the factor every feature of a text with cnt features is
-// multiplied by: 1/√cnt, so a long text does not score high by length
-// alone, but no more than 1/√minFeatures, so a word or two (few features,
-// one of them strong by chance: "сабля") stays near the prior.
-func lengthScale(cnt, minFeatures int) float64 {
-	if cnt == 0 {
-		return 0
-	}
-	return 1 / math.Sqrt(float64(max(cnt, minFeatures)))
-}
-
-func sigmoid(z float64) float64 {
-	if z >= 0 {
-		return 1 / (1 + math.Exp(-z))
-	}
-	e := math.Exp(z)
-	return e / (1 + e)
-}
 
 // Explain returns the k features of text that push hardest toward or away
 // from label (by absolute contribution to the log-odds), strongest first.

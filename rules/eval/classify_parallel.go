@@ -13,9 +13,9 @@ import (
 const batchLines = 512
 
 type lineBatch struct {
-	text  string   // the batch's lines, concatenated
-	ends  []int    // end of each line in text
-	out   []byte   // the JSON lines
+	text  string // the batch's lines, concatenated
+	ends  []int  // end of each line in text
+	out   []byte // the JSON lines
 	ready chan struct{}
 }
 

@@ -292,7 +292,6 @@ func (m *Model) weights(li int) []float64 {
 	return w
 }
 
-
 // Explain returns the k features of text that push hardest toward or away
 // from label (by absolute contribution to the log-odds), strongest first.
 // It allocates; use it for people, not per comment.

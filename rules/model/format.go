@@ -180,5 +180,8 @@ func Read(r io.Reader) (*Model, error) {
 		m.info.Metrics = map[string]Metrics{}
 	}
 	m.init()
+	if m.info.Features != "" && m.info.Features != m.FeaturesDigest() {
+		return nil, fmt.Errorf("model: %w: made by other feature code than this strazh's (retrain with `strazh train`)", ErrFormat)
+	}
 	return m, nil
 }

@@ -7,6 +7,9 @@
 package model
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"math"
 	"sort"
 	"sync"
@@ -76,6 +79,28 @@ type Info struct {
 	// examples of the last Adapt.
 	Base    string `json:"base,omitempty"`
 	Adapted int    `json:"adapted,omitempty"`
+	// Features is the digest of the features the training code gave for
+	// a fixed probe text: a model whose Features differ from what this
+	// code computes (FeaturesDigest) was made by other feature code.
+	Features string `json:"features"`
+}
+
+// probeText exercises every kind of feature.
+const probeText = "Ну ТЫ и дурак, Вася!!! Заработок 5000₽ в лс t.me/x оченьдлинноесловобезпробелов ё-моё х*й"
+
+// FeaturesDigest is the digest of the features this code computes for the
+// probe text with the model's parameters.
+func (m *Model) FeaturesDigest() string {
+	var t normalize.Text
+	t.Normalize(probeText)
+	h := sha256.New()
+	var b [4]byte
+	m.f.walk(t.N, func(bk uint32, kind, s, e int) {
+		binary.LittleEndian.PutUint32(b[:], bk)
+		h.Write(b[:])
+		h.Write([]byte{byte(kind), byte(e - s)})
+	})
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // Labels returns the labels the model scores, in training order.
@@ -197,8 +222,12 @@ func (m *Model) logits(n []byte, z []float32) {
 					put(h)
 				}
 			}
-			for s := max(a+1, b-f.charMax); s <= b-f.charMin; s++ {
-				put(hashBytes(fnvOffset, n[s:b]))
+			h = seedEnd
+			for q := b - 1; q >= a+1 && b-q <= f.charMax; q-- {
+				h = (h ^ uint64(n[q])) * fnvPrime
+				if b-q >= f.charMin {
+					put(h)
+				}
 			}
 		}
 		if f.wordN >= 1 {

@@ -39,7 +39,7 @@ type Params struct {
 // DefaultParams are the parameters of the shipped model, chosen by 5-fold
 // cross-validation on the development corpus (see rules/model/README.md).
 func DefaultParams() Params {
-	return Params{Bits: 18, CharMin: 3, CharMax: 6, WordNgrams: 2, Epochs: 6, Rate: 0.2, L2: 1e-5, Seed: 1, KFold: 0, NB: 1, MinFeatures: 100}
+	return Params{Bits: 18, CharMin: 3, CharMax: 5, WordNgrams: 0, Epochs: 6, Rate: 0.2, L2: 1e-5, Seed: 1, KFold: 0, NB: 1, MinFeatures: 100}
 }
 
 // Validate names the first bad knob.
@@ -179,6 +179,7 @@ func Train(ex []Example, labels []string, p Params) (*Model, error) {
 	m.bias, m.scale = make([]float32, nl), make([]float32, nl)
 	m.info = Info{Format: formatVersion, Buckets: nb, ParamsHash: p.Hash(), DataHash: DataHash(ex),
 		Examples: len(ex), Metrics: map[string]Metrics{}}
+	m.info.Features = m.FeaturesDigest()
 	all := make([]int, len(ex))
 	for i := range all {
 		all[i] = i

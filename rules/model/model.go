@@ -83,6 +83,11 @@ type Info struct {
 	// a fixed probe text: a model whose Features differ from what this
 	// code computes (FeaturesDigest) was made by other feature code.
 	Features string `json:"features"`
+	// DataFeatures is the digest of the features of the training data
+	// itself: with the data at hand (the provenance test) it shows whether
+	// this code — the normaliser included — still sees the data as the
+	// training did.
+	DataFeatures string `json:"data_features"`
 }
 
 // probeText exercises every kind of feature.

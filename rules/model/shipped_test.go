@@ -52,6 +52,9 @@ func TestShipped_Provenance(t *testing.T) {
 	if got, want := info.Features, Shipped().FeaturesDigest(); got != want {
 		t.Errorf("shipped model's features %.12s, this code computes %.12s: the feature code changed, run make model", got, want)
 	}
+	if got, want := info.DataFeatures, Shipped().DataFeaturesDigest(ex); got != want {
+		t.Errorf("shipped model's data features %.12s, this code computes %.12s from the corpus: the normaliser or the features changed, run make model", got, want)
+	}
 	if info.Format != formatVersion {
 		t.Errorf("shipped model has format %d, this code writes %d: run make model", info.Format, formatVersion)
 	}

@@ -161,6 +161,27 @@ func featurize(f *featurizer, ex []Example) *dataset {
 	return d
 }
 
+// digest is the sha256 of the rows' buckets.
+func (d *dataset) digest() string {
+	h := sha256.New()
+	var b [4]byte
+	for i := 0; i+1 < len(d.off); i++ {
+		binary.LittleEndian.PutUint32(b[:], uint32(d.off[i+1]-d.off[i]))
+		h.Write(b[:])
+		for _, f := range d.feat[d.off[i]:d.off[i+1]] {
+			binary.LittleEndian.PutUint32(b[:], f)
+			h.Write(b[:])
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// DataFeaturesDigest is what Info.DataFeatures would be for a model with
+// m's parameters trained on ex (the provenance test uses it).
+func (m *Model) DataFeaturesDigest(ex []Example) string {
+	return featurize(&m.f, ex).digest()
+}
+
 // Train fits one model per label on the examples. It is deterministic: the
 // same examples, labels and parameters give the same bytes from WriteTo.
 func Train(ex []Example, labels []string, p Params) (*Model, error) {
@@ -180,6 +201,7 @@ func Train(ex []Example, labels []string, p Params) (*Model, error) {
 	m.info = Info{Format: formatVersion, Buckets: nb, ParamsHash: p.Hash(), DataHash: DataHash(ex),
 		Examples: len(ex), Metrics: map[string]Metrics{}}
 	m.info.Features = m.FeaturesDigest()
+	m.info.DataFeatures = d.digest()
 	all := make([]int, len(ex))
 	for i := range all {
 		all[i] = i

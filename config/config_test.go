@@ -27,6 +27,9 @@ func TestLoad_ExampleIsValid(t *testing.T) {
 	if got := cfg.Rules.TrustedDomains; len(got) != 2 || got[0] != "admin-gorod.ru" || got[1] != "vk.com/admin_gorod" {
 		t.Errorf("rules.trusted_domains = %q", got)
 	}
+	if m := cfg.Rules.Model; m.File != "" || len(m.Delete) != 0 {
+		t.Errorf("rules.model = %+v, want the shipped model, review only", m)
+	}
 	if cfg.DBPath() != "/var/lib/strazh/strazh.db" {
 		t.Errorf("DBPath = %s", cfg.DBPath())
 	}
@@ -64,6 +67,9 @@ func TestParse_Problems(t *testing.T) {
 		{"telegram problems", base + "telegram: {token_env: X, chat_id: 0}\n", []string{"telegram."}},
 		{"not yaml", "state_dir: [\n", []string{"c.yaml"}},
 		{"bad trusted domain", base + "rules: {trusted_domains: [gosuslugi.ru, \"no domain\"]}\n", []string{"rules.trusted_domains[1]:", "want a domain"}},
+		{"unknown rules.model key", base + "rules: {model: {colour: red}}\n", []string{"rules.model.colour: unknown key"}},
+		{"model delete threshold too low", base + "rules: {model: {delete: {toxic: 0.3}}}\n", []string{"rules.model.delete.toxic: 0.3 out of 0.5..1"}},
+		{"model delete without a model", base + "rules: {model: {file: none, delete: {spam: 0.99}}}\n", []string{"rules.model.delete: needs a model"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,6 +83,16 @@ func TestParse_Problems(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestParse_RulesModel(t *testing.T) {
+	cfg, err := config.Parse("c.yaml", []byte(base+"rules:\n  model:\n    file: page.model\n    delete: {toxic: 0.98}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := cfg.Rules.Model; m.File != "page.model" || m.Delete["toxic"] != 0.98 {
+		t.Errorf("rules.model = %+v", m)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"time"
 
@@ -44,11 +45,17 @@ func rulesFlags(fs *flag.FlagSet) (*string, *multiFlag) {
 }
 
 func cmdClassify(_ context.Context, args []string, s stdio) error {
-	fs := newFlags("classify", "[-config FILE] [-rules FILE]...",
+	fs := newFlags("classify", "[-config FILE] [-rules FILE]... [-explain]",
 		`Reads one comment per line on stdin and prints one JSON verdict per line:
 {"verdict":"allow|review|delete|ban","labels":[...],"rules":[...],"reason":"..."}
-Each line is judged as a new author's comment on an empty page.`, s)
+Each line is judged as a new author's comment on an empty page. With
+-explain it prints for people instead: the normalised text, every rule that
+fired with its match, and the model's score per label with its strongest
+features.`, s)
 	path, extra := rulesFlags(fs)
+	explain := fs.Bool("explain", false, "explain each verdict (text for people, not JSON)")
+	top := fs.Int("features", 5, "with -explain: the model's strongest `N` features per label")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "judge on `N` goroutines (the output keeps the input order)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -56,8 +63,11 @@ Each line is judged as a new author's comment on an empty page.`, s)
 	if err != nil {
 		return err
 	}
+	if *explain {
+		return eval.Explain(engine, engine.Model(), *top, s.in, s.out)
+	}
 	w := bufio.NewWriterSize(s.out, 64<<10)
-	if err := eval.Classify(engine, s.in, w); err != nil {
+	if err := eval.ClassifyParallel(engine, s.in, w, *workers); err != nil {
 		return err
 	}
 	return w.Flush()

@@ -82,6 +82,10 @@ func trimEOL(b []byte) []byte {
 	return b
 }
 
+// scoreRule is rules.ScoreRule: the match that carries the model's scores
+// for the review card; it is no rule, so the JSON line leaves it out.
+const scoreRule = "model.score"
+
 // appendResult appends the JSON line for one verdict.
 func appendResult(b []byte, r *moderation.Result) []byte {
 	b = append(b, `{"verdict":"`...)
@@ -94,27 +98,30 @@ func appendResult(b []byte, r *moderation.Result) []byte {
 		b = appendJSONString(b, l)
 	}
 	b = append(b, `],"rules":[`...)
-	for i, m := range r.Matches {
-		if i > 0 {
+	n := 0
+	for _, m := range r.Matches {
+		if m.Rule == scoreRule {
+			continue
+		}
+		if n > 0 {
 			b = append(b, ',')
 		}
+		n++
 		b = appendJSONString(b, m.Rule)
 	}
-	b = append(b, `],"reason":`...)
-	switch len(r.Matches) {
-	case 0:
-		b = append(b, `""`...)
-	default:
-		b = append(b, '"')
-		for i, m := range r.Matches {
-			if i > 0 {
-				b = append(b, "; "...)
-			}
-			b = appendJSONBody(b, m.Reason)
+	b = append(b, `],"reason":"`...)
+	n = 0
+	for _, m := range r.Matches {
+		if m.Rule == scoreRule {
+			continue
 		}
-		b = append(b, '"')
+		if n > 0 {
+			b = append(b, "; "...)
+		}
+		n++
+		b = appendJSONBody(b, m.Reason)
 	}
-	return append(b, "}\n"...)
+	return append(b, "\"}\n"...)
 }
 
 func appendJSONString(b []byte, s string) []byte {

@@ -90,12 +90,16 @@ func (m *Model) Adapt(page []Example, p AdaptParams) (*Model, error) {
 	}
 	nb := 1 << m.p.Bits
 	nl, ol := len(labels), len(m.labels)
-	out := &Model{p: m.p, labels: labels, w: make([]float32, nb*nl), bias: make([]float32, nl)}
+	out := &Model{p: m.p, labels: labels, q: make([]int16, nb*nl), bias: make([]float32, nl), scale: make([]float32, nl)}
 	out.init()
 	for j := 0; j < nb; j++ {
-		copy(out.w[j*nl:j*nl+ol], m.w[j*ol:j*ol+ol])
+		copy(out.q[j*nl:j*nl+ol], m.q[j*ol:j*ol+ol])
 	}
 	copy(out.bias, m.bias)
+	copy(out.scale, m.scale)
+	for li := ol; li < nl; li++ {
+		out.scale[li] = 1
+	}
 	out.info = m.info
 	out.info.Labels = nil
 	out.info.Metrics = map[string]Metrics{}
@@ -121,15 +125,10 @@ func (m *Model) Adapt(page []Example, p AdaptParams) (*Model, error) {
 		if len(rows) == 0 {
 			continue
 		}
-		base := make([]float64, nb)
-		for j := 0; j < nb; j++ {
-			base[j] = float64(out.w[j*nl+li])
-		}
+		base := out.weights(li)
 		w := slices.Clone(base)
 		b := fit(d, rows, ys, ws, fp, w, float64(out.bias[li]), base, nil, p.Weight, p.Pull)
-		for j := 0; j < nb; j++ {
-			out.w[j*nl+li] = float32(w[j])
-		}
+		out.setWeights(li, w)
 		out.bias[li] = float32(b)
 		met := out.info.Metrics[label]
 		met.TrainLoss = logLoss(d, rows, ys, w, b)

@@ -22,6 +22,7 @@ const (
 	mix       = 0x9E3779B97F4A7C15
 	seedWord  = 0x517cc1b727220a95 // word n-grams live apart from char n-grams
 	seedPair  = 0x2545F4914F6CDD1D
+	seedEnd   = 0x9FB21C651E98DF25 // endings, hashed backwards
 )
 
 // maxWord caps the letters of one word that give character n-grams: a
@@ -93,9 +94,14 @@ func (f *featurizer) walk(n []byte, fn func(b uint32, kind, s, e int)) {
 					fn(f.bucket(h), kindChar, a, k+1)
 				}
 			}
-			// endings: up to the word's end (the whole word was a stem)
-			for s := max(a+1, b-f.charMax); s <= b-f.charMin; s++ {
-				fn(f.bucket(hashBytes(fnvOffset, n[s:b])), kindChar, s, b)
+			// endings: up to the word's end (the whole word was a stem),
+			// hashed from the end backwards so one pass gives them all
+			h = seedEnd
+			for k := b - 1; k >= a+1 && b-k <= f.charMax; k-- {
+				h = (h ^ uint64(n[k])) * fnvPrime
+				if b-k >= f.charMin {
+					fn(f.bucket(h), kindChar, k, b)
+				}
 			}
 		}
 		if f.wordN >= 1 {

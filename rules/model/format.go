@@ -19,7 +19,8 @@ import (
 //	header length         uint32
 //	header                JSON: {"params":…, "labels":[…], "info":{…}}
 //	bias                  float32 × labels
-//	weights               float32 × 2^bits × labels, bucket-major
+//	scale                 float32 × labels (weight = scale·q)
+//	weights q             int16 × 2^bits × labels, bucket-major
 //	crc32 (IEEE)          uint32 of everything before it
 const (
 	magic         = "STRAZHML"
@@ -72,8 +73,11 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 		cw.Write(buf)
 		buf = buf[:0]
 	}
-	for _, v := range slices.Concat(m.bias, m.w) {
+	for _, v := range slices.Concat(m.bias, m.scale) {
 		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
+	}
+	for _, v := range m.q {
+		buf = binary.LittleEndian.AppendUint16(buf, uint16(v))
 		if len(buf) >= 1<<16-4 {
 			flush()
 		}
@@ -137,19 +141,26 @@ func Read(r io.Reader) (*Model, error) {
 	}
 	nl := len(h.Labels)
 	nb := 1 << h.Params.Bits
-	vals := make([]float32, nl+nb*nl)
+	vals := make([]float32, 2*nl)
 	buf := make([]byte, 1<<16)
-	for i := 0; i < len(vals); {
-		n := min(len(buf)/4, len(vals)-i)
-		if err := read(buf[:n*4]); err != nil {
+	if err := read(buf[:len(vals)*4]); err != nil {
+		return nil, err
+	}
+	for k := range vals {
+		v := math.Float32frombits(binary.LittleEndian.Uint32(buf[k*4:]))
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) || (k >= nl && !(v > 0)) {
+			return nil, fmt.Errorf("model: %w: bias or scale %d is %g", ErrFormat, k, v)
+		}
+		vals[k] = v
+	}
+	q := make([]int16, nb*nl)
+	for i := 0; i < len(q); {
+		n := min(len(buf)/2, len(q)-i)
+		if err := read(buf[:n*2]); err != nil {
 			return nil, err
 		}
 		for k := 0; k < n; k++ {
-			v := math.Float32frombits(binary.LittleEndian.Uint32(buf[k*4:]))
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-				return nil, fmt.Errorf("model: %w: weight %d is not a number", ErrFormat, i+k)
-			}
-			vals[i+k] = v
+			q[i+k] = int16(binary.LittleEndian.Uint16(buf[k*2:]))
 		}
 		i += n
 	}
@@ -164,10 +175,13 @@ func Read(r io.Reader) (*Model, error) {
 	if _, err := br.ReadByte(); err != io.EOF {
 		return nil, fmt.Errorf("model: %w: data after the checksum", ErrFormat)
 	}
-	m := &Model{p: h.Params, labels: h.Labels, bias: vals[:nl], w: vals[nl:], info: h.Info}
+	m := &Model{p: h.Params, labels: h.Labels, bias: vals[:nl], scale: vals[nl:], q: q, info: h.Info}
 	if m.info.Metrics == nil {
 		m.info.Metrics = map[string]Metrics{}
 	}
 	m.init()
+	if m.info.Features != "" && m.info.Features != m.FeaturesDigest() {
+		return nil, fmt.Errorf("model: %w: made by other feature code than this strazh's (retrain with `strazh train`)", ErrFormat)
+	}
 	return m, nil
 }

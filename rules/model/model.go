@@ -7,6 +7,9 @@
 package model
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"math"
 	"sort"
 	"sync"
@@ -40,9 +43,13 @@ type Model struct {
 	f      featurizer
 	labels []string
 	bias   []float32
-	w      []float32 // bucket-major: w[b*len(labels)+l], so one cache line serves every label
-	info   Info
-	pool   sync.Pool // *normalize.Text
+	scale  []float32 // per label: weight = scale·q
+	// q are the weights quantised to int16, bucket-major
+	// (q[b*len(labels)+l]), so one cache line serves every label and the
+	// table of 2^18 buckets × 2 labels is 1 MB: it stays in the L2 cache.
+	q    []int16
+	info Info
+	pool sync.Pool // *normalize.Text
 }
 
 // Metrics describe a label's model on its data.
@@ -72,6 +79,33 @@ type Info struct {
 	// examples of the last Adapt.
 	Base    string `json:"base,omitempty"`
 	Adapted int    `json:"adapted,omitempty"`
+	// Features is the digest of the features the training code gave for
+	// a fixed probe text: a model whose Features differ from what this
+	// code computes (FeaturesDigest) was made by other feature code.
+	Features string `json:"features"`
+	// DataFeatures is the digest of the features of the training data
+	// itself: with the data at hand (the provenance test) it shows whether
+	// this code — the normaliser included — still sees the data as the
+	// training did.
+	DataFeatures string `json:"data_features"`
+}
+
+// probeText exercises every kind of feature.
+const probeText = "Ну ТЫ и дурак, Вася!!! Заработок 5000₽ в лс t.me/x оченьдлинноесловобезпробелов ё-моё х*й"
+
+// FeaturesDigest is the digest of the features this code computes for the
+// probe text with the model's parameters.
+func (m *Model) FeaturesDigest() string {
+	var t normalize.Text
+	t.Normalize(probeText)
+	h := sha256.New()
+	var b [4]byte
+	m.f.walk(t.N, func(bk uint32, kind, s, e int) {
+		binary.LittleEndian.PutUint32(b[:], bk)
+		h.Write(b[:])
+		h.Write([]byte{byte(kind), byte(e - s)})
+	})
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // Labels returns the labels the model scores, in training order.
@@ -142,17 +176,27 @@ func (m *Model) ScoreNormalized(n []byte, out []float64) {
 	}
 }
 
-// logits computes bias + scale·Σw for every label. The loop mirrors
-// featurizer.each, written out so the hot path makes no calls.
+// logits computes bias + scale·Σw for every label. The walk mirrors
+// featurizer.walk, written out so the hot path makes no call per feature:
+// buckets are gathered in a stack buffer, then summed in a tight loop
+// whose table loads overlap.
 func (m *Model) logits(n []byte, z []float32) {
-	nl := len(m.labels)
 	f := &m.f
-	w := m.w
-	var acc [maxLabels]float32
-	cnt := 0
+	var acc [maxLabels]int64
+	var buf [256]uint32
+	k, cnt := 0, 0
+	shift := 64 - f.bits
+	put := func(h uint64) {
+		buf[k] = uint32((h * mix) >> shift)
+		k++
+		if k == len(buf) {
+			m.accumulate(&acc, buf[:k])
+			cnt += k
+			k = 0
+		}
+	}
 	var prev uint64
 	havePrev := false
-	shift := 64 - f.bits
 	for i := 0; i < len(n); {
 		if n[i] == normalize.Space {
 			i++
@@ -167,58 +211,72 @@ func (m *Model) logits(n []byte, z []float32) {
 			for s := a; s < b; s++ {
 				h := uint64(fnvOffset)
 				end := min(b, s+f.charMax)
-				for k := s; k < end; k++ {
-					h = (h ^ uint64(n[k])) * fnvPrime
-					if k-s+1 >= f.charMin {
-						addRow(&acc, w, int((h*mix)>>shift), nl)
-						cnt++
+				for q := s; q < end; q++ {
+					h = (h ^ uint64(n[q])) * fnvPrime
+					if q-s+1 >= f.charMin {
+						put(h)
 					}
 				}
 			}
 		} else {
 			h := uint64(fnvOffset)
 			end := min(b, a+f.charMax)
-			for k := a; k < end; k++ {
-				h = (h ^ uint64(n[k])) * fnvPrime
-				if k-a+1 >= f.charMin {
-					addRow(&acc, w, int((h*mix)>>shift), nl)
-					cnt++
+			for q := a; q < end; q++ {
+				h = (h ^ uint64(n[q])) * fnvPrime
+				if q-a+1 >= f.charMin {
+					put(h)
 				}
 			}
-			for s := max(a+1, b-f.charMax); s <= b-f.charMin; s++ {
-				h := uint64(fnvOffset)
-				for _, c := range n[s:b] {
-					h = (h ^ uint64(c)) * fnvPrime
+			h = seedEnd
+			for q := b - 1; q >= a+1 && b-q <= f.charMax; q-- {
+				h = (h ^ uint64(n[q])) * fnvPrime
+				if b-q >= f.charMin {
+					put(h)
 				}
-				addRow(&acc, w, int((h*mix)>>shift), nl)
-				cnt++
 			}
 		}
 		if f.wordN >= 1 {
-			h := uint64(seedWord)
-			for _, c := range n[i:j] {
-				h = (h ^ uint64(c)) * fnvPrime
-			}
-			addRow(&acc, w, int((h*mix)>>shift), nl)
-			cnt++
+			h := hashBytes(seedWord, n[i:j])
+			put(h)
 			if f.wordN >= 2 && havePrev {
-				addRow(&acc, w, int((((prev*seedPair^h)*fnvPrime)*mix)>>shift), nl)
-				cnt++
+				put((prev*seedPair ^ h) * fnvPrime)
 			}
 			prev, havePrev = h, true
 		}
 		i = j
 	}
+	m.accumulate(&acc, buf[:k])
+	cnt += k
 	scale := lengthScale(cnt, m.p.MinFeatures)
 	for l := range z {
-		z[l] = m.bias[l] + float32(scale)*acc[l]
+		z[l] = m.bias[l] + float32(scale)*m.scale[l]*float32(acc[l])
 	}
 }
 
-func addRow(acc *[maxLabels]float32, w []float32, bk, nl int) {
-	row := w[bk*nl : bk*nl+nl]
-	for l, v := range row {
-		acc[l] += v
+// accumulate adds the weights of the buckets to acc.
+func (m *Model) accumulate(acc *[maxLabels]int64, bs []uint32) {
+	w := m.q
+	switch len(m.labels) {
+	case 1:
+		for _, b := range bs {
+			acc[0] += int64(w[b])
+		}
+	case 2:
+		var a0, a1 int64
+		for _, b := range bs {
+			r := w[2*int(b) : 2*int(b)+2 : 2*int(b)+2]
+			a0 += int64(r[0])
+			a1 += int64(r[1])
+		}
+		acc[0] += a0
+		acc[1] += a1
+	default:
+		nl := len(m.labels)
+		for _, b := range bs {
+			for l, v := range w[int(b)*nl : int(b)*nl+nl] {
+				acc[l] += int64(v)
+			}
+		}
 	}
 }
 
@@ -241,6 +299,33 @@ func sigmoid(z float64) float64 {
 	return e / (1 + e)
 }
 
+// setWeights quantises label li's weights: scale = max|w|/32767.
+func (m *Model) setWeights(li int, w []float64) {
+	mx := 0.0
+	for _, v := range w {
+		mx = math.Max(mx, math.Abs(v))
+	}
+	s := mx / math.MaxInt16
+	if s == 0 {
+		s = 1
+	}
+	m.scale[li] = float32(s)
+	nl := len(m.labels)
+	for j, v := range w {
+		m.q[j*nl+li] = int16(math.Round(v / float64(m.scale[li])))
+	}
+}
+
+// weights returns label li's weights, dequantised.
+func (m *Model) weights(li int) []float64 {
+	nl := len(m.labels)
+	w := make([]float64, len(m.q)/nl)
+	for j := range w {
+		w[j] = float64(m.scale[li]) * float64(m.q[j*nl+li])
+	}
+	return w
+}
+
 // Explain returns the k features of text that push hardest toward or away
 // from label (by absolute contribution to the log-odds), strongest first.
 // It allocates; use it for people, not per comment.
@@ -255,7 +340,7 @@ func (m *Model) Explain(label, text string, k int) []Feature {
 	sum := map[string]float64{}
 	cnt := 0
 	m.f.walk(t.N, func(b uint32, kind, s, e int) {
-		sum[describe(t.N, kind, s, e)] += float64(m.w[int(b)*nl+li])
+		sum[describe(t.N, kind, s, e)] += float64(m.scale[li]) * float64(m.q[int(b)*nl+li])
 		cnt++
 	})
 	scale := lengthScale(cnt, m.p.MinFeatures)

@@ -8,7 +8,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/strazh/strazh/rules/normalize"
 )
+
+type normalizeText = normalize.Text
 
 // toyData is a small corpus written for these tests: rude comments about
 // a road repair and polite ones, and spam and chat.
@@ -292,5 +296,41 @@ func BenchmarkModel_Score(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		m.Score("toxic", text)
+	}
+}
+
+// logits is featurizer.walk written out for speed; they must agree, for
+// each feature setting and number of labels.
+func TestFeatures_LogitsAgree(t *testing.T) {
+	texts := []string{"", "а", "ну ты и дурак, Вася", "Заработок от 5000₽ в день!!! пиши @vasya t.me/x",
+		strings.Repeat("оченьдлинноеслово", 10) + " и ещё", "ё-моё 123 ###"}
+	for _, inner := range []bool{false, true} {
+		for _, labels := range [][]string{{"toxic"}, {"toxic", "spam"}, {"toxic", "spam", "x"}} {
+			p := toyParams()
+			p.Inner = inner
+			ex := toyData()
+			ex = append(ex, Example{Text: "икс", Labels: []string{"x"}, Scope: []string{"x"}}, Example{Text: "игрек", Scope: []string{"x"}})
+			m, err := Train(ex, labels, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, text := range texts {
+				var nt normalizeText
+				nt.Normalize(text)
+				got := make([]float64, len(labels))
+				m.ScoreNormalized(nt.N, got)
+				for li := range labels {
+					sum, cnt := 0.0, 0
+					m.f.walk(nt.N, func(b uint32, _, _, _ int) {
+						sum += float64(m.scale[li]) * float64(m.q[int(b)*len(labels)+li])
+						cnt++
+					})
+					want := sigmoid(float64(m.bias[li]) + lengthScale(cnt, p.MinFeatures)*sum)
+					if math.Abs(got[li]-want) > 1e-5 {
+						t.Errorf("inner=%v labels=%d %q label %d: logits %g, walk %g", inner, len(labels), text, li, got[li], want)
+					}
+				}
+			}
+		}
 	}
 }

@@ -1,8 +1,10 @@
 package model
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -47,7 +49,70 @@ func TestShipped_Provenance(t *testing.T) {
 	if got, want := info.ParamsHash, ShippedParams().Hash(); got != want {
 		t.Errorf("shipped model's params hash %.12s, ShippedParams hash to %.12s: run make model", got, want)
 	}
+	if got, want := info.Features, Shipped().FeaturesDigest(); got != want {
+		t.Errorf("shipped model's features %.12s, this code computes %.12s: the feature code changed, run make model", got, want)
+	}
+	if got, want := info.DataFeatures, Shipped().DataFeaturesDigest(ex); got != want {
+		t.Errorf("shipped model's data features %.12s, this code computes %.12s from the corpus: the normaliser or the features changed, run make model", got, want)
+	}
 	if info.Format != formatVersion {
 		t.Errorf("shipped model has format %d, this code writes %d: run make model", info.Format, formatVersion)
+	}
+}
+
+// BenchmarkRead is the memory of a model in the daemon: B/op is what
+// reading the shipped model allocates (the weights and the header).
+func BenchmarkRead(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Read(bytes.NewReader(shippedFile)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(shippedFile)), "file_bytes")
+}
+
+// BenchmarkTrain_Corpus trains the shipped model's labels on the corpus
+// (about 63,000 rows) without the k-fold: one op is one training. Run it
+// with -benchtime=1x.
+func BenchmarkTrain_Corpus(b *testing.B) {
+	dir := filepath.Join("..", "..", "..", "shared", "corpus")
+	var ex []Example
+	for _, f := range ShippedSources {
+		fh, err := os.Open(filepath.Join(dir, f))
+		if err != nil {
+			b.Skipf("corpus not available: %v", err)
+		}
+		e, err := ReadExamples(fh, f)
+		fh.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		ex = append(ex, e...)
+	}
+	p := DefaultParams()
+	for b.Loop() {
+		if _, err := Train(ex, ShippedLabels, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(ex)), "rows")
+}
+
+// BenchmarkModel_Adapt adapts the shipped model to 2,000 page decisions.
+func BenchmarkModel_Adapt(b *testing.B) {
+	m := Shipped()
+	page := make([]Example, 2000)
+	for i := range page {
+		page[i] = Example{Text: "комментарий номер " + strconv.Itoa(i) + " про дороги и дворы", Scope: []string{"toxic"}}
+		if i%3 == 0 {
+			page[i].Labels = []string{"toxic"}
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := m.Adapt(page, AdaptParams{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

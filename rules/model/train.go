@@ -39,7 +39,7 @@ type Params struct {
 // DefaultParams are the parameters of the shipped model, chosen by 5-fold
 // cross-validation on the development corpus (see rules/model/README.md).
 func DefaultParams() Params {
-	return Params{Bits: 18, CharMin: 2, CharMax: 6, WordNgrams: 2, Epochs: 6, Rate: 0.2, L2: 1e-5, Seed: 1, KFold: 0, NB: 1, MinFeatures: 100}
+	return Params{Bits: 18, CharMin: 3, CharMax: 5, WordNgrams: 0, Epochs: 6, Rate: 0.2, L2: 1e-5, Seed: 1, KFold: 0, NB: 1, MinFeatures: 100}
 }
 
 // Validate names the first bad knob.
@@ -161,6 +161,27 @@ func featurize(f *featurizer, ex []Example) *dataset {
 	return d
 }
 
+// digest is the sha256 of the rows' buckets.
+func (d *dataset) digest() string {
+	h := sha256.New()
+	var b [4]byte
+	for i := 0; i+1 < len(d.off); i++ {
+		binary.LittleEndian.PutUint32(b[:], uint32(d.off[i+1]-d.off[i]))
+		h.Write(b[:])
+		for _, f := range d.feat[d.off[i]:d.off[i+1]] {
+			binary.LittleEndian.PutUint32(b[:], f)
+			h.Write(b[:])
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// DataFeaturesDigest is what Info.DataFeatures would be for a model with
+// m's parameters trained on ex (the provenance test uses it).
+func (m *Model) DataFeaturesDigest(ex []Example) string {
+	return featurize(&m.f, ex).digest()
+}
+
 // Train fits one model per label on the examples. It is deterministic: the
 // same examples, labels and parameters give the same bytes from WriteTo.
 func Train(ex []Example, labels []string, p Params) (*Model, error) {
@@ -175,10 +196,12 @@ func Train(ex []Example, labels []string, p Params) (*Model, error) {
 	d := featurize(&m.f, ex)
 	nb := 1 << p.Bits
 	nl := len(labels)
-	m.w = make([]float32, nb*nl)
-	m.bias = make([]float32, nl)
+	m.q = make([]int16, nb*nl)
+	m.bias, m.scale = make([]float32, nl), make([]float32, nl)
 	m.info = Info{Format: formatVersion, Buckets: nb, ParamsHash: p.Hash(), DataHash: DataHash(ex),
 		Examples: len(ex), Metrics: map[string]Metrics{}}
+	m.info.Features = m.FeaturesDigest()
+	m.info.DataFeatures = d.digest()
 	all := make([]int, len(ex))
 	for i := range all {
 		all[i] = i
@@ -199,9 +222,7 @@ func Train(ex []Example, labels []string, p Params) (*Model, error) {
 		}
 		w, b := make([]float64, nb), 0.0
 		b = fitNB(d, rows, ys, ws, p, w)
-		for j := 0; j < nb; j++ {
-			m.w[j*nl+li] = float32(w[j])
-		}
+		m.setWeights(li, w)
 		m.bias[li] = float32(b)
 		met := Metrics{Examples: len(rows), Positives: npos}
 		met.TrainLoss = logLoss(d, rows, ys, w, b)

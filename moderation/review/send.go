@@ -32,7 +32,9 @@ func (t *Telegram) sendLoop(ctx context.Context) {
 		attempt++
 		wait := t.tm.Retry.Wait(attempt, 0)
 		if errors.As(err, &tooMany) {
-			wait = t.tm.Retry.Wait(1, time.Duration(max(tooMany.RetryAfter, 1))*time.Second)
+			// Telegram's retry_after is an instruction, not a guess: sending
+			// earlier only earns another 429, so it overrides max_interval.
+			wait = max(t.tm.Retry.Wait(1, 0), time.Duration(max(tooMany.RetryAfter, 1))*time.Second)
 			t.log.Warn("telegram rate limit", "retry_after", wait)
 		} else {
 			t.log.Warn("telegram send failed, will retry", "err", err, "retry_in", wait)

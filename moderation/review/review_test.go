@@ -388,7 +388,11 @@ func TestTelegram_RateLimit_RetryAfter(t *testing.T) {
 
 func TestTelegram_Pacing_UnderChatLimit(t *testing.T) {
 	e := newEnv(t, func(c *review.Config) { c.NotifyAuto = review.NotifyEach })
-	e.tg.LimitChat(3, 400*time.Millisecond)
+	// The fake's window is well inside strazh's pacing window: a request
+	// delayed by a loaded machine must not bunch up with the next ones
+	// into a false 429 (the margin real deployments have too: 20 a minute
+	// paced against Telegram's ~30).
+	e.tg.LimitChat(3, 250*time.Millisecond)
 	e.tm.PerMinute, e.tm.Window = 3, 500*time.Millisecond
 	e.start()
 	for range 7 {

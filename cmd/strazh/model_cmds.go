@@ -18,6 +18,7 @@ import (
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/learn"
 	"github.com/strazh/strazh/moderation/store"
+	"github.com/strazh/strazh/rules"
 )
 
 func cmdModel(ctx context.Context, args []string, s stdio) error {
@@ -157,7 +158,12 @@ func openModelControl(cfg *config.Config, write bool) (modelControl, func(), err
 	if err != nil {
 		return nil, nil, err
 	}
-	tr, err := newTrainer(modelSetupFrom(cfg.Model))
+	engine, err := rules.Load(cfg.Rules, cfg.Dir())
+	if err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("rules: %w", err)
+	}
+	tr, err := newTrainer(engine.Model(), modelSetupFrom(cfg.Model))
 	if err != nil {
 		db.Close()
 		return nil, nil, err

@@ -80,7 +80,9 @@ deleted, decisions learned.`, s)
 	}
 	ms := modelSetupFrom(cfg.Model)
 	o := learn.ReplayOptions{Engine: engine, Learn: *learnOn, Config: ms.Learn, Window: *window,
-		Bind: func(m learn.Model, v moderation.ModelVersion) (moderation.Evaluator, error) { return pageEngine(engine, m, v) }}
+		Bind: func(m learn.Model, v moderation.ModelVersion) (moderation.Evaluator, error) {
+			return pageEngine(engine, m, v)
+		}}
 	if *learnOn {
 		if o.Trainer, err = newTrainer(engine.Model(), ms); err != nil {
 			return err

@@ -37,7 +37,9 @@ func (e modelRules) Evaluate(c *moderation.Comment, h moderation.History, out *m
 	}
 }
 
-func bindModelRules(m Model, _ moderation.ModelVersion) (moderation.Evaluator, error) { return modelRules{m}, nil }
+func bindModelRules(m Model, _ moderation.ModelVersion) (moderation.Evaluator, error) {
+	return modelRules{m}, nil
+}
 
 // replayRows: the first half teaches (a reviewed insult next to the page's
 // own word "чмо"), the second half has "чмо" alone, which no rule knows.

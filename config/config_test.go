@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/strazh/strazh/config"
-	"github.com/strazh/strazh/rules"
 	_ "github.com/strazh/strazh/connectors/sim"
 	_ "github.com/strazh/strazh/connectors/vk"
+	"github.com/strazh/strazh/rules"
 )
 
 func TestLoad_ExampleIsValid(t *testing.T) {

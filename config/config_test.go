@@ -8,6 +8,7 @@ import (
 	"github.com/strazh/strazh/config"
 	_ "github.com/strazh/strazh/connectors/sim"
 	_ "github.com/strazh/strazh/connectors/vk"
+	"github.com/strazh/strazh/rules"
 )
 
 func TestLoad_ExampleIsValid(t *testing.T) {
@@ -66,6 +67,9 @@ func TestParse_Problems(t *testing.T) {
 		{"no accounts", "state_dir: /x\n", []string{"accounts: at least one account is required"}},
 		{"telegram problems", base + "telegram: {token_env: X, chat_id: 0}\n", []string{"telegram."}},
 		{"not yaml", "state_dir: [\n", []string{"c.yaml"}},
+		{"the old model.policy is gone", base + "model: {policy: {toxic: {review: 0.9}}}\n", []string{"model.policy: unknown key"}},
+		{"bad model threshold", base + "rules: {model: {delete: {toxic: soon}}}\n", []string{"rules.model.delete", "auto"}},
+		{"model keep too high", base + "rules: {model: {keep: {toxic: 0.8}}}\n", []string{"rules.model.keep.toxic"}},
 		{"bad trusted domain", base + "rules: {trusted_domains: [gosuslugi.ru, \"no domain\"]}\n", []string{"rules.trusted_domains[1]:", "want a domain"}},
 		{"unknown rules.model key", base + "rules: {model: {colour: red}}\n", []string{"rules.model.colour: unknown key"}},
 		{"model delete threshold too low", base + "rules: {model: {delete: {toxic: 0.3}}}\n", []string{"rules.model.delete.toxic: 0.3 out of 0.5..1"}},
@@ -93,6 +97,17 @@ func TestParse_RulesModel(t *testing.T) {
 	}
 	if m := cfg.Rules.Model; m.File != "page.model" || m.Delete["toxic"] != 0.98 {
 		t.Errorf("rules.model = %+v", m)
+	}
+}
+
+func TestParse_ModelAuto(t *testing.T) {
+	cfg, err := config.Parse("c.yaml", []byte(base+"rules: {model: {delete: {toxic: auto, spam: 0.99}, keep: {toxic: 0.05}}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := cfg.Rules.Model
+	if m.Delete["toxic"] != rules.Auto || m.Delete["spam"] != 0.99 || m.Keep["toxic"] != 0.05 {
+		t.Errorf("rules.model %+v", m)
 	}
 }
 

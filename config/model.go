@@ -1,19 +1,13 @@
 package config
 
-import (
-	"sort"
-	"time"
-)
+import "time"
 
-// Model configures the learned model's use and how it learns the page
-// (keys model.*; see README.md).
+// Model configures how the learned model learns the page (keys model.*;
+// see README.md). Which model the rules ask, and what its score may do, is
+// rules.model.
 type Model struct {
 	// Learn is the refit schedule.
 	Learn ModelLearn `yaml:"learn"`
-	// Policy says, per label, what the model's score does on top of the
-	// rules. By default the model only sends to review; delete and keep
-	// are the operator's opt-in.
-	Policy map[string]ModelPolicy `yaml:"policy"`
 }
 
 // ModelLearn is the schedule of model.learn.
@@ -30,30 +24,11 @@ type ModelLearn struct {
 	Weight float64 `yaml:"weight"`
 }
 
-// ModelPolicy is one label's thresholds (0 turns one off).
-type ModelPolicy struct {
-	Review float64 `yaml:"review"` // from this score: review
-	Delete float64 `yaml:"delete"` // from this score: delete (opt-in)
-	Keep   float64 `yaml:"keep"`   // below it, a review only this label's rules asked for is kept (opt-in)
-}
-
-// DefaultModel: learn every 6 h or every 200 decisions from 50 on; the
-// model sends toxic and spam to review from 0.9, deletes nothing.
+// DefaultModel: learn every 6 h or every 200 decisions from 50 on. What
+// the model's score does is the rules' business (rules.model and the
+// model: condition), not this section's.
 func DefaultModel() Model {
-	return Model{
-		Learn:  ModelLearn{Enabled: true, Every: 6 * time.Hour, After: 200, MinExamples: 50, Weight: 4},
-		Policy: map[string]ModelPolicy{"toxic": {Review: 0.9}, "spam": {Review: 0.9}},
-	}
-}
-
-// PolicyLabels are the labels of m.Policy, sorted.
-func (m Model) PolicyLabels() []string {
-	out := make([]string, 0, len(m.Policy))
-	for l := range m.Policy {
-		out = append(out, l)
-	}
-	sort.Strings(out)
-	return out
+	return Model{Learn: ModelLearn{Enabled: true, Every: 6 * time.Hour, After: 200, MinExamples: 50, Weight: 4}}
 }
 
 func (m Model) validate(bad func(at int, key, format string, args ...any)) {
@@ -71,24 +46,6 @@ func (m Model) validate(bad func(at int, key, format string, args ...any)) {
 	}
 	if !(m.Learn.Weight > 0 && m.Learn.Weight <= 1000) {
 		bad(0, "model.learn.weight", "%g: want more than 0, at most 1000", m.Learn.Weight)
-	}
-	for _, l := range m.PolicyLabels() {
-		p := m.Policy[l]
-		key := "model.policy." + l
-		for _, t := range []struct {
-			k string
-			v float64
-		}{{"review", p.Review}, {"delete", p.Delete}, {"keep", p.Keep}} {
-			if !(t.v >= 0 && t.v < 1) {
-				bad(0, key+"."+t.k, "%g: want a score in [0, 1) (0: off)", t.v)
-			}
-		}
-		if p.Delete > 0 && p.Review > p.Delete {
-			bad(0, key+".review", "%g is above delete %g", p.Review, p.Delete)
-		}
-		if p.Keep > 0 && p.Review > 0 && p.Keep > p.Review {
-			bad(0, key+".keep", "%g is above review %g", p.Keep, p.Review)
-		}
 	}
 }
 

@@ -59,6 +59,7 @@ type cond struct {
 	want  bool // for boolean leaves: the value that makes it true
 	line  int
 	field string
+	auto  bool // model: the minimum is the page's (Engine.WithPage), not f
 }
 
 // eval reports whether c holds for the comment prepared in s.
@@ -223,8 +224,11 @@ func (c *cond) eval(s *state) bool {
 	case cDuplicates:
 		return s.h != nil && s.h.Similar(s.c.Account, s.out.Fingerprint, c.f, s.now().Add(-c.d)) >= c.n
 	case cModel:
-		v := s.modelScore(c.n)
-		if v < c.f {
+		v, min := s.modelScore(c.n), c.f
+		if c.auto {
+			min = s.e.autoMin(c.n)
+		}
+		if v < min {
 			return false
 		}
 		if !s.match.ok {

@@ -35,6 +35,10 @@ type Engine struct {
 	modelLabels []string     // labels the model conditions ask for
 	model       *model.Model // nil: model conditions never hold
 	modelIdx    []int        // modelLabels[i] is the model's label modelIdx[i] (-1: none)
+	keep        []keepRule   // rules.model.keep
+	pageDelete  []float64    // per model label: the page's auto delete threshold (2: none)
+	pageKeep    []float64    // per model label: the page's auto keep threshold (0: none)
+	pageLearned bool         // the model learned the page: keep may act
 
 	pool sync.Pool
 }
@@ -493,6 +497,7 @@ func (e *Engine) Evaluate(c *moderation.Comment, h moderation.History, out *mode
 			break
 		}
 	}
+	s.keepModel()
 	s.finishModel()
 	s.c, s.h, s.out = nil, nil, nil
 	e.pool.Put(s)

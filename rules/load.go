@@ -268,6 +268,7 @@ func compileWithModel(srcs []source, cfg Config, loadModel func() (*model.Model,
 		capModel(r, cfg.Model)
 	}
 	e.all = append(e.all, optInRules(b, cfg.Model, order)...)
+	e.keep = keepRules(b, cfg.Model)
 	var m *model.Model
 	if loadModel != nil && (len(b.modelLabels) > 0 || (cfg.Model.File != "" && cfg.Model.File != "none")) {
 		var err error
@@ -281,6 +282,7 @@ func compileWithModel(srcs []source, cfg Config, loadModel func() (*model.Model,
 		errs = append(errs, err)
 	}
 	e.modelIdx = idx
+	e.setPage(m, Page{})
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}

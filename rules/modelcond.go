@@ -29,8 +29,15 @@ type ModelConfig struct {
 	// model only sends to review: a rule that can fire on a model score
 	// with no lexicon, link or disguised-word hit beside it is capped at
 	// review unless every model condition in it has min >= this value.
-	// Each entry also adds the rule model.delete.<label>.
-	Delete map[string]float64 `yaml:"delete"`
+	// Each entry also adds the rule model.delete.<label>. "auto": the
+	// page's learner picks the threshold from the page's own decisions
+	// (see Page); until it has, nothing is deleted on the model.
+	Delete map[string]Threshold `yaml:"delete"`
+	// Keep opts in, per label, to the page's model lowering a review that
+	// only that label's rules asked for, when it scores the comment below
+	// this ({toxic: 0.05}, or auto). It acts only once the model learned
+	// the page (see WithPage).
+	Keep map[string]Threshold `yaml:"keep"`
 }
 
 // minDelete is the lowest opt-in threshold accepted: below it the model is
@@ -49,12 +56,21 @@ func (c ModelConfig) validate() []error {
 		switch {
 		case strings.TrimSpace(l) == "":
 			errs = append(errs, errors.New("rules.model.delete: empty label"))
+		case t == Auto:
 		case !(t >= minDelete && t <= 1):
-			errs = append(errs, fmt.Errorf("rules.model.delete.%s: %g out of %g..1 (a lower score is wrong too often to delete without a human)", l, t, minDelete))
+			errs = append(errs, fmt.Errorf("rules.model.delete.%s: %g out of %g..1 or auto (a lower score is wrong too often to delete without a human)", l, float64(t), minDelete))
+		}
+	}
+	for _, l := range sortedKeys(c.Keep) {
+		if t := c.Keep[l]; t != Auto && !(t > 0 && t <= maxKeep) {
+			errs = append(errs, fmt.Errorf("rules.model.keep.%s: %g out of (0, %g] or auto (a higher score would keep comments the model finds rude)", l, float64(t), maxKeep))
 		}
 	}
 	if c.File == "none" && len(c.Delete) > 0 {
 		errs = append(errs, errors.New("rules.model.delete: needs a model, but rules.model.file is none"))
+	}
+	if c.File == "none" && len(c.Keep) > 0 {
+		errs = append(errs, errors.New("rules.model.keep: needs a model, but rules.model.file is none"))
 	}
 	return errs
 }
@@ -149,7 +165,7 @@ func capModel(r *rule, cfg ModelConfig) {
 	modelLeaves(r.cond, func(c *cond) {
 		has = true
 		t, ok := cfg.Delete[c.strs[0]]
-		if !ok || c.f < t {
+		if !ok || t == Auto || c.f < float64(t) {
 			optedIn = false
 		}
 	})
@@ -180,7 +196,8 @@ func optInRules(b *builder, cfg ModelConfig, order int) []*rule {
 	for _, l := range labels {
 		r := &rule{id: "model.delete." + l, label: l, file: "config", pack: "model", action: moderation.Delete,
 			enabled: true, order: order + len(out),
-			cond: &cond{kind: cModel, n: b.modelLabel(l), f: cfg.Delete[l], strs: []string{l}, field: "rules.model.delete." + l}}
+			cond: &cond{kind: cModel, n: b.modelLabel(l), f: float64(cfg.Delete[l]), strs: []string{l}, field: "rules.model.delete." + l,
+				auto: cfg.Delete[l] == Auto}}
 		r.reason, _ = parseTemplate("модель: {{match}}", r)
 		out = append(out, r)
 	}
@@ -228,7 +245,8 @@ func (e *Engine) WithModel(m *model.Model) (*Engine, error) {
 	}
 	ne := &Engine{all: e.all, rules: e.rules, files: e.files, lexicons: e.lexicons, nEntries: e.nEntries,
 		tStart: e.tStart, tAny: e.tAny, tAnyWalk: e.tAnyWalk, masked: e.masked, forms: e.forms,
-		modelLabels: e.modelLabels, model: m, modelIdx: idx}
+		modelLabels: e.modelLabels, model: m, modelIdx: idx, keep: e.keep}
+	ne.setPage(m, Page{})
 	ne.pool.New = func() any { return ne.newState() }
 	return ne, nil
 }

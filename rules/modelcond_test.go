@@ -145,13 +145,13 @@ rules:
 `
 	tests := []struct {
 		name   string
-		delete map[string]float64
+		delete map[string]Threshold
 		want   map[string]string
 	}{
 		{"no opt-in", nil, map[string]string{"alone": "review", "alone_ban": "review", "with_words": "delete"}},
-		{"opt-in below min", map[string]float64{"toxic": 0.9}, map[string]string{"alone": "delete", "alone_ban": "ban", "with_words": "delete"}},
-		{"opt-in above min", map[string]float64{"toxic": 0.92}, map[string]string{"alone": "review", "alone_ban": "ban"}},
-		{"other label", map[string]float64{"spam": 0.9}, map[string]string{"alone": "review"}},
+		{"opt-in below min", map[string]Threshold{"toxic": 0.9}, map[string]string{"alone": "delete", "alone_ban": "ban", "with_words": "delete"}},
+		{"opt-in above min", map[string]Threshold{"toxic": 0.92}, map[string]string{"alone": "review", "alone_ban": "ban"}},
+		{"other label", map[string]Threshold{"spam": 0.9}, map[string]string{"alone": "review"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -178,7 +178,7 @@ rules:
 }
 
 func TestLoad_ModelOptInRule(t *testing.T) {
-	e, err := loadToy(t, "rules: []\n", ModelConfig{Delete: map[string]float64{"toxic": 0.6}})
+	e, err := loadToy(t, "rules: []\n", ModelConfig{Delete: map[string]Threshold{"toxic": 0.6}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,8 +215,8 @@ func TestLoad_ModelErrors(t *testing.T) {
 		{"unknown key", "rules:\n  - id: m\n    when: {model: {label: toxic, min: 0.5, max: 1}}\n", ModelConfig{}, `unknown key "max"`},
 		{"missing file", ok, ModelConfig{File: "nope.model"}, "rules.model.file: open"},
 		{"not a model", ok, ModelConfig{File: "r.yaml"}, "rules.model.file:"},
-		{"low opt-in", ok, ModelConfig{Delete: map[string]float64{"toxic": 0.3}}, "rules.model.delete.toxic: 0.3 out of 0.5..1"},
-		{"opt-in without model", ok, ModelConfig{File: "none", Delete: map[string]float64{"toxic": 0.9}}, "rules.model.delete: needs a model"},
+		{"low opt-in", ok, ModelConfig{Delete: map[string]Threshold{"toxic": 0.3}}, "rules.model.delete.toxic: 0.3 out of 0.5..1"},
+		{"opt-in without model", ok, ModelConfig{File: "none", Delete: map[string]Threshold{"toxic": 0.9}}, "rules.model.delete: needs a model"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/learn"
 	"github.com/strazh/strazh/moderation/store"
+	"github.com/strazh/strazh/rules"
 )
 
 func cmdModel(ctx context.Context, args []string, s stdio) error {
@@ -76,11 +78,11 @@ the daemon's admin socket while it runs, on the database when it is stopped.`, s
 			return err
 		}
 		tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "VERSION\tLIVE\tCREATED\tEXAMPLES\tTOXIC F1\tSPAM F1\tBY\tNOTE")
-		fmt.Fprintf(tw, "0\t%s\t-\t-\t-\t-\tshipped\tthe model built into strazh\n", mark(live == 0))
+		fmt.Fprintln(tw, "VERSION\tLIVE\tCREATED\tEXAMPLES\tTOXIC F1\tSPAM F1\tAUTO DELETE/KEEP\tBY\tNOTE")
+		fmt.Fprintf(tw, "0\t%s\t-\t-\t-\t-\t-\tshipped\tthe rules' model (rules.model.file or the shipped one)\n", mark(live == 0))
 		for _, v := range vs {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", v.Version, mark(live == v.Version), v.Created.Format(time.DateTime),
-				v.Examples, f1(v.Metrics, "toxic"), f1(v.Metrics, "spam"), v.By, v.Note)
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", v.Version, mark(live == v.Version), v.Created.Format(time.DateTime),
+				v.Examples, f1(v.Metrics, "toxic"), f1(v.Metrics, "spam"), autoThresholds(v.Metrics), v.By, v.Note)
 		}
 		return tw.Flush()
 	case "rollback":
@@ -127,6 +129,23 @@ func mark(b bool) string {
 	return ""
 }
 
+// autoThresholds shows the page's measured thresholds (the auto of
+// rules.model.delete and rules.model.keep): "toxic ≥0.97 <0.05".
+func autoThresholds(m map[string]moderation.LabelMetrics) string {
+	var parts []string
+	for _, l := range []string{moderation.LabelToxic, moderation.LabelSpam} {
+		lm := m[l]
+		if lm.DeleteFrom == 0 && lm.KeepBelow == 0 {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s ≥%.2f <%.2f", l, lm.DeleteFrom, lm.KeepBelow))
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ", ")
+}
+
 func f1(m map[string]moderation.LabelMetrics, l string) string {
 	if lm, ok := m[l]; ok && lm.Examples > 0 {
 		return fmt.Sprintf("%.3f (%d)", lm.F1, lm.Examples)
@@ -157,7 +176,12 @@ func openModelControl(cfg *config.Config, write bool) (modelControl, func(), err
 	if err != nil {
 		return nil, nil, err
 	}
-	tr, err := newTrainer(modelSetupFrom(cfg.Model))
+	engine, err := rules.Load(cfg.Rules, cfg.Dir())
+	if err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("rules: %w", err)
+	}
+	tr, err := newTrainer(engine.Model(), modelSetupFrom(cfg.Model))
 	if err != nil {
 		db.Close()
 		return nil, nil, err

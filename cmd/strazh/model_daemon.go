@@ -6,53 +6,64 @@ import (
 
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/learn"
+	"github.com/strazh/strazh/rules"
 )
 
-// modelState is the daemon's live model and rules: whenever either
-// changes, the pipeline gets one new engine (an atomic swap).
+// modelState is the daemon's rules and live model: whenever either
+// changes (a refit goes live, a rollback, a SIGHUP reload of the rules),
+// the pipeline gets one new engine, the rules asking the live model (an
+// atomic swap).
 type modelState struct {
-	mu       sync.Mutex
-	rules    moderation.Evaluator
-	model    learn.Model
-	policies []learn.Policy
+	mu    sync.Mutex
+	rules *rules.Engine
+	model learn.Model             // nil: the rules' own model (rules.model.file)
+	v     moderation.ModelVersion // the live version (0: the base model)
 }
 
-// engine is the rules with the live model's policy on top (the rules alone
-// while there is no model).
-func (s *modelState) engine() moderation.Evaluator {
-	if s.model == nil {
-		return s.rules
+// engine binds the live model into the rules; the rules as loaded while
+// the base model is live.
+func (s *modelState) engine() (moderation.Evaluator, error) {
+	if s.model == nil || s.v.Version == 0 {
+		return s.rules, nil
 	}
-	return &learn.Evaluator{Rules: s.rules, Model: s.model, Policies: s.policies}
+	return pageEngine(s.rules, s.model, s.v)
 }
 
 // setupModel makes the daemon's learner when model.learn is enabled and the
-// build has a model; without one the daemon runs on the rules alone.
-// It returns the first engine and the pipeline's learner (nil when off).
-func (d *daemon) setupModel(rules moderation.Evaluator) (moderation.Evaluator, *learn.Learner) {
+// rules ask a model; without one the daemon runs on the rules alone. It
+// returns the first engine and the pipeline's learner (nil when off).
+func (d *daemon) setupModel(engine *rules.Engine) (moderation.Evaluator, *learn.Learner) {
 	ms := modelSetupFrom(d.cfg.Model)
-	d.models = &modelState{rules: rules, policies: ms.Policies}
+	d.models = &modelState{rules: engine}
 	if !ms.Enabled {
-		return rules, nil
+		return engine, nil
 	}
-	tr, err := newTrainer(ms)
+	tr, err := newTrainer(engine.Model(), ms)
 	if err != nil {
-		d.log.Warn("the learned model is off: the rules decide alone", "err", err)
-		return rules, nil
+		d.log.Warn("the model does not learn the page", "err", err)
+		return engine, nil
 	}
 	l, err := newLearner(d.cfg, d.db, tr, func(m learn.Model, v moderation.ModelVersion) {
 		d.models.mu.Lock()
-		d.models.model = m
-		e := d.models.engine()
+		prev, prevV := d.models.model, d.models.v
+		d.models.model, d.models.v = m, v
+		e, err := d.models.engine()
+		if err != nil {
+			d.models.model, d.models.v = prev, prevV
+		}
 		d.models.mu.Unlock()
+		if err != nil {
+			d.log.Error("model version not used: the rules cannot ask it", "version", v.Version, "err", err)
+			return
+		}
 		if d.pipe != nil {
 			d.pipe.SetEngine(e)
 		}
 		d.log.Info("model live", "version", v.Version, "examples", v.Examples)
 	})
 	if err != nil {
-		d.log.Warn("the learned model is off: the rules decide alone", "err", err)
-		return rules, nil
+		d.log.Warn("the model does not learn the page", "err", err)
+		return engine, nil
 	}
 	if err := l.Load(); err != nil {
 		d.log.Error("model", "err", err)
@@ -60,15 +71,26 @@ func (d *daemon) setupModel(rules moderation.Evaluator) (moderation.Evaluator, *
 	d.learner = l
 	d.models.mu.Lock()
 	defer d.models.mu.Unlock()
-	return d.models.engine(), l
+	e, err := d.models.engine()
+	if err != nil {
+		d.log.Error("the live model version is not used: the rules cannot ask it", "err", err)
+		return engine, l
+	}
+	return e, l
 }
 
-// setRules swaps the rules (SIGHUP), keeping the live model.
-func (d *daemon) setRules(rules moderation.Evaluator) {
+// setRules swaps the rules (SIGHUP), keeping the live model: the new rules
+// ask it. When they cannot (a rule asks a label it lacks), the new rules
+// run with their own model and the error is logged.
+func (d *daemon) setRules(engine *rules.Engine) {
 	d.models.mu.Lock()
-	d.models.rules = rules
-	e := d.models.engine()
+	d.models.rules = engine
+	e, err := d.models.engine()
 	d.models.mu.Unlock()
+	if err != nil {
+		d.log.Error("the reloaded rules cannot ask the live model; they run with their own", "version", d.models.v.Version, "err", err)
+		e = engine
+	}
 	d.pipe.SetEngine(e)
 }
 

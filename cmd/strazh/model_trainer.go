@@ -4,41 +4,31 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io"
-	"os"
 
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/learn"
 	"github.com/strazh/strazh/rules/model"
 )
 
-// modelTrainer adapts the shipped model (rules/model) to the page.
+// modelTrainer adapts the rules' model (rules.model.file, or the shipped
+// one) to the page.
 type modelTrainer struct {
 	base *model.Model
 	p    model.AdaptParams
 }
 
-func newTrainer(s modelSetup) (learn.Trainer, error) {
-	m := model.Shipped()
-	if s.BaseFile != "" {
-		f, err := os.Open(s.BaseFile)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		if m, err = model.Read(f); err != nil {
-			return nil, fmt.Errorf("%s: %w", s.BaseFile, err)
-		}
-	}
-	if m == nil {
-		return nil, errors.Join(errors.New("the shipped model cannot be read"), model.ShippedErr())
+// newTrainer adapts base, the model the rule engine asks; nil (no rule
+// asks a model, or rules.model.file is none) leaves nothing to learn.
+func newTrainer(base *model.Model, s modelSetup) (learn.Trainer, error) {
+	if base == nil {
+		return nil, errors.New("the rules ask no model (rules.model.file is none, or the model pack is disabled)")
 	}
 	p := model.DefaultAdaptParams()
 	if s.Weight > 0 {
 		p.Weight = s.Weight
 	}
-	return &modelTrainer{base: m, p: p}, nil
+	return &modelTrainer{base: base, p: p}, nil
 }
 
 func (t *modelTrainer) Base() learn.Model { return t.base }

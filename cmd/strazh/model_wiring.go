@@ -2,79 +2,51 @@ package main
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/strazh/strazh/config"
+	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/learn"
+	"github.com/strazh/strazh/rules"
+	"github.com/strazh/strazh/rules/model"
 )
 
-// modelSetup is the model part of the configuration, in the learner's terms.
+// modelSetup is the model.learn part of the configuration, in the
+// learner's terms. Which model the page starts from is rules.model.file:
+// the one model the rules' model: conditions ask.
 type modelSetup struct {
-	Enabled  bool
-	Learn    learn.Config
-	Policies []learn.Policy
-	Weight   float64 // page example weight for Adapt
-	BaseFile string  // a model file to start from instead of the shipped one
+	Enabled bool
+	Learn   learn.Config
+	Weight  float64 // page example weight for Adapt
 }
 
 func modelSetupFrom(m config.Model) modelSetup {
 	s := modelSetup{Enabled: m.Learn.Enabled, Weight: m.Learn.Weight, Learn: learn.DefaultConfig()}
 	s.Learn.Every, s.Learn.After, s.Learn.MinExamples = m.Learn.Every, m.Learn.After, m.Learn.MinExamples
-	for _, l := range m.PolicyLabels() {
-		p := m.Policy[l]
-		s.Policies = append(s.Policies, learn.Policy{Label: l, Review: p.Review, Delete: p.Delete, Keep: p.Keep})
-	}
 	return s
 }
 
-// loadModelConfig reads the model keys of the configuration (the defaults
-// when path is empty).
-func loadModelConfig(path string) (modelSetup, error) {
-	if path == "" {
-		return modelSetupFrom(config.DefaultModel()), nil
+// pageEngine is the engine for a model the learner made live: the same
+// rules asking the page's model, with the thresholds the learner measured
+// for rules.model.delete and rules.model.keep set to auto. The daemon and
+// `strazh replay` both bind through it.
+func pageEngine(e *rules.Engine, m learn.Model, v moderation.ModelVersion) (*rules.Engine, error) {
+	mm, ok := m.(*model.Model)
+	if !ok {
+		return nil, fmt.Errorf("model version %d: not a strazh model (%T)", v.Version, m)
 	}
-	cfg, err := config.Load(path)
-	if err != nil {
-		return modelSetup{}, err
-	}
-	return modelSetupFrom(cfg.Model), nil
+	return e.WithPage(mm, pageOf(v))
 }
 
-// parsePolicies reads "toxic:review=0.8,delete=0.97,keep=0.05;spam:review=0.9".
-func parsePolicies(s string) ([]learn.Policy, error) {
-	var out []learn.Policy
-	for _, part := range strings.Split(s, ";") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
+// pageOf is what version v measured on the page's held-out decisions.
+func pageOf(v moderation.ModelVersion) rules.Page {
+	p := rules.Page{Delete: map[string]float64{}, Keep: map[string]float64{}}
+	for l, lm := range v.Metrics {
+		if lm.DeleteFrom > 0 {
+			p.Delete[l] = lm.DeleteFrom
 		}
-		label, kvs, ok := strings.Cut(part, ":")
-		if !ok || label == "" {
-			return nil, fmt.Errorf("%q: want label:key=value[,key=value]", part)
+		if lm.KeepBelow > 0 {
+			p.Keep[l] = lm.KeepBelow
 		}
-		p := learn.Policy{Label: label}
-		for _, kv := range strings.Split(kvs, ",") {
-			k, v, ok := strings.Cut(kv, "=")
-			f, err := strconv.ParseFloat(v, 64)
-			if !ok || err != nil {
-				return nil, fmt.Errorf("%s: %q: want key=number", label, kv)
-			}
-			switch k {
-			case "review":
-				p.Review = f
-			case "delete":
-				p.Delete = f
-			case "keep":
-				p.Keep = f
-			default:
-				return nil, fmt.Errorf("%s: unknown key %q (review, delete, keep)", label, k)
-			}
-		}
-		if err := p.Validate(); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
 	}
-	return out, nil
+	return p
 }

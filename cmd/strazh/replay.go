@@ -7,29 +7,37 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/strazh/strazh/config"
+	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/learn"
+	"github.com/strazh/strazh/rules"
 )
 
 func cmdReplay(_ context.Context, args []string, s stdio) error {
-	fs := newFlags("replay", "[-learn] [-json] [-window N] [-seed S] [-config FILE] FILES.jsonl...",
+	fs := newFlags("replay", "[-learn] [-json] [-window N] [-seed S] [-config FILE] [-base MODEL] FILES.jsonl...",
 		`Plays a page: the comments of the labelled files (the corpus format) arrive in
-file order, or shuffled in a fixed order with -seed; the rules and the model
-decide each; the file's labels play the moderator, who decides every review.
-With -learn the model learns from those decisions as in production (examples,
-then a refit every model.learn.after decisions). Reports per window: comments
-reviewed, toxic and spam missed (positive rows that stayed), clean deleted.`, s)
+file order, or shuffled in a fixed order with -seed, and the daemon's engine
+decides each: the rules of -config (or the shipped packs) asking its model
+(rules.model.file, or the shipped one). The file's labels play the
+moderator, who decides every review and restores every clean comment the
+engine deleted alone. With -learn the model learns from those decisions as
+in production (model.learn.*: examples, refits, the go-live rule, the auto
+thresholds of rules.model.delete and rules.model.keep). Reports per window:
+comments reviewed, toxic and spam missed (positive rows that stayed), clean
+deleted, decisions learned.`, s)
 	path, extra := rulesFlags(fs)
 	learnOn := fs.Bool("learn", false, "the model learns from the moderator's decisions")
-	noModel := fs.Bool("rules-only", false, "the rules alone, no model")
+	noModel := fs.Bool("rules-only", false, "the rules alone: no model (rules.model.file: none)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	window := fs.Int("window", 1000, "comments per window")
 	seed := fs.String("seed", "", "shuffle the rows in the fixed order of this seed (an integer)")
-	policy := fs.String("policy", "", "model policy, overriding model.policy: toxic:review=0.8,delete=0.97,keep=0.05;spam:review=0.9")
-	base := fs.String("base", "", "start from this model `file` (strazh train, strazh model export) instead of the shipped one")
+	base := fs.String("base", "", "the model `file` the rules ask and the page learns from (strazh train, strazh model export), instead of rules.model.file")
 	raw := fs.Bool("raw", false, "read anonymisation placeholders ([LINK], ...) as plain text")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -42,8 +50,8 @@ reviewed, toxic and spam missed (positive rows that stayed), clean deleted.`, s)
 		fmt.Fprintf(s.err, "strazh replay: -window %d: want a positive count\n", *window)
 		return errUsage
 	}
-	if *noModel && *learnOn {
-		fmt.Fprintln(s.err, "strazh replay: -rules-only and -learn exclude each other")
+	if *noModel && (*learnOn || *base != "") {
+		fmt.Fprintln(s.err, "strazh replay: -rules-only excludes -learn and -base")
 		return errUsage
 	}
 	rows, err := readReplayRows(fs.Args(), !*raw)
@@ -58,23 +66,25 @@ reviewed, toxic and spam missed (positive rows that stayed), clean deleted.`, s)
 		r := rand.New(rand.NewPCG(n, n^0x9e3779b97f4a7c15))
 		r.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
 	}
-	engine, err := loadEngine(*path, *extra)
-	if err != nil {
-		return err
-	}
-	mc, err := loadModelConfig(*path)
-	if err != nil {
-		return err
-	}
-	if *policy != "" {
-		if mc.Policies, err = parsePolicies(*policy); err != nil {
-			return fmt.Errorf("-policy: %w", err)
+	modelFile := *base
+	if *noModel {
+		modelFile = "none"
+	} else if modelFile != "" {
+		if modelFile, err = filepath.Abs(modelFile); err != nil {
+			return fmt.Errorf("-base: %w", err)
 		}
 	}
-	mc.BaseFile = *base
-	o := learn.ReplayOptions{Rules: engine, Policies: mc.Policies, Learn: *learnOn, Config: mc.Learn, Window: *window}
-	if !*noModel {
-		if o.Trainer, err = newTrainer(mc); err != nil {
+	engine, cfg, err := loadReplayEngine(*path, *extra, modelFile)
+	if err != nil {
+		return err
+	}
+	ms := modelSetupFrom(cfg.Model)
+	o := learn.ReplayOptions{Engine: engine, Learn: *learnOn, Config: ms.Learn, Window: *window,
+		Bind: func(m learn.Model, v moderation.ModelVersion) (moderation.Evaluator, error) {
+			return pageEngine(engine, m, v)
+		}}
+	if *learnOn {
+		if o.Trainer, err = newTrainer(engine.Model(), ms); err != nil {
 			return err
 		}
 	}
@@ -87,6 +97,34 @@ reviewed, toxic and spam missed (positive rows that stayed), clean deleted.`, s)
 		return enc.Encode(rep)
 	}
 	return writeReplay(s, rep)
+}
+
+// loadReplayEngine loads the daemon's engine from the configuration at
+// path (the defaults when empty), with extra rule files and, when
+// modelFile is set, that model instead of rules.model.file.
+func loadReplayEngine(path string, extra []string, modelFile string) (*rules.Engine, *config.Config, error) {
+	cfg := &config.Config{Rules: rules.DefaultConfig(), Model: config.DefaultModel()}
+	dir := "."
+	if path != "" {
+		var err error
+		if cfg, err = config.Load(path); err != nil {
+			return nil, nil, err
+		}
+		dir = cfg.Dir()
+	}
+	rc := cfg.Rules
+	rc.Files = append(slices.Clone(rc.Files), extra...)
+	if modelFile != "" {
+		rc.Model.File = modelFile
+		if modelFile == "none" {
+			rc.Model.Delete, rc.Model.Keep = nil, nil
+		}
+	}
+	e, err := rules.Load(rc, dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("rules: %w", err)
+	}
+	return e, cfg, nil
 }
 
 func writeReplay(s stdio, rep *learn.ReplayReport) error {

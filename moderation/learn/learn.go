@@ -217,14 +217,18 @@ func (l *Learner) Learned() int { return int(l.learned.Load()) }
 
 // Due is the schedule rule: a refit is due when After new examples came in
 // since the last refit, or Every has passed and anything is new; never
-// before the page has MinExamples examples.
+// before the page has MinExamples examples. Early on refits come sooner: a
+// young page's model gains most from each decision, so a refit is due
+// once the new examples are a quarter of all (at least MinExamples) when
+// that is fewer than After.
 func (l *Learner) Due() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.newSince == 0 || int(l.learned.Load()) < l.cfg.MinExamples {
+	n := int(l.learned.Load())
+	if l.newSince == 0 || n < l.cfg.MinExamples {
 		return false
 	}
-	if l.cfg.After > 0 && l.newSince >= l.cfg.After {
+	if after := min(l.cfg.After, max(l.cfg.MinExamples, n/4)); l.cfg.After > 0 && l.newSince >= after {
 		return true
 	}
 	return l.cfg.Every > 0 && l.now().Sub(l.lastRefit) >= l.cfg.Every

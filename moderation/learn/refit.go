@@ -73,9 +73,17 @@ func (l *Learner) refitLocked(ctx context.Context, by string, live moderation.Mo
 	if err != nil {
 		return moderation.ModelVersion{}, fmt.Errorf("learn: adapt on %d examples: %w", len(train), err)
 	}
-	cand := Measure(probe, held, l.cfg.Labels)
-	base := Measure(liveModel, held, l.cfg.Labels)
+	// The live model is compared only on held-out examples it has not
+	// learned from (else it would be judged on its own training data);
+	// with too few of those, on every held-out example.
+	cmp := held
+	if fresh := unseen(held, live.Seen); len(fresh) >= minCompare {
+		cmp = fresh
+	}
+	cand := Measure(probe, cmp, l.cfg.Labels)
+	base := Measure(liveModel, cmp, l.cfg.Labels)
 	ok, why := goLive(cand, base, l.cfg.Labels)
+	pageThresholds(probe, held, l.cfg.Labels, cand)
 	if ctx.Err() != nil {
 		return moderation.ModelVersion{}, ctx.Err()
 	}
@@ -100,6 +108,20 @@ func (l *Learner) refitLocked(ctx context.Context, by string, live moderation.Mo
 		l.log.Warn("model refit kept but not live", "version", v.Version, "examples", v.Examples, "why", why)
 	}
 	return v, nil
+}
+
+// minCompare is the fewest unseen held-out examples the go-live rule
+// compares on.
+const minCompare = 40
+
+func unseen(ex []moderation.Example, seen uint64) []moderation.Example {
+	var out []moderation.Example
+	for _, e := range ex {
+		if e.DecisionID > seen {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func (l *Learner) examples() ([]moderation.Example, error) {

@@ -18,12 +18,17 @@ type Row struct {
 
 // ReplayOptions configure Replay.
 type ReplayOptions struct {
-	Rules moderation.Evaluator // the rule engine
-	// Trainer supplies the model; nil replays the rules alone.
-	Trainer  Trainer
-	Policies []Policy
+	// Engine decides each comment: the rules with the base model, exactly
+	// as the daemon starts (the rules alone when Trainer is nil).
+	Engine moderation.Evaluator
+	// Trainer supplies the model the page learns; nil replays Engine as
+	// it is.
+	Trainer Trainer
+	// Bind makes the engine for a model that went live, as the daemon's
+	// swap does (the same rules asking the page's model).
+	Bind func(Model, moderation.ModelVersion) (moderation.Evaluator, error)
 	// Learn makes the model learn from the moderator's decisions, with
-	// Config's schedule (After: every that many decisions).
+	// Config's schedule (the After part; time does not pass in a replay).
 	Learn  bool
 	Config Config
 	Window int // comments per window (default 1000)
@@ -56,13 +61,15 @@ type ReplayReport struct {
 	Versions []moderation.ModelVersion `json:"-"`
 }
 
-// Replay plays a page: rows arrive in order, the engine (rules and model
-// policy) decides each, and the rows' labels play the moderator, who
-// decides every review: delete when the row is positive for a label in
-// its scope, keep otherwise. With Learn, every such decision goes to a
-// Learner exactly as the pipeline hands it one, and a refit runs whenever
-// the schedule says it is due, before the next comment (synchronously, so
-// a replay is deterministic).
+// Replay plays a page: rows arrive in order, the engine (the rules asking
+// the live model) decides each, and the rows' labels play the moderator,
+// who decides every review (delete when the row is positive for a label in
+// its scope, keep otherwise) and restores every clean comment the engine
+// deleted on its own. With Learn, every such decision goes to a Learner
+// exactly as the pipeline hands it one; a refit runs whenever the schedule
+// says it is due, before the next comment (synchronously, so a replay is
+// deterministic), and a version that goes live is bound into the engine
+// as the daemon binds it.
 //
 // The moderator knows only the row's scope: the example of a decision is
 // limited to it, so a spam file's "not spam" never teaches "not toxic".
@@ -70,26 +77,38 @@ func Replay(rows []Row, o ReplayOptions) (*ReplayReport, error) {
 	if o.Window <= 0 {
 		o.Window = 1000
 	}
-	if o.Rules == nil {
-		return nil, fmt.Errorf("replay: no rule engine")
+	if o.Engine == nil {
+		return nil, fmt.Errorf("replay: no engine")
 	}
-	ev := &Evaluator{Rules: o.Rules, Policies: o.Policies}
+	ev := o.Engine
 	var l *Learner
+	var bindErr error
 	mem := NewMemStore()
 	cut := &scopeCut{Examples: mem}
-	if o.Trainer != nil {
-		ev.Model = o.Trainer.Base()
-		if o.Learn {
-			var err error
-			l, err = New(o.Config, Deps{Examples: cut, Versions: mem, Trainer: o.Trainer,
-				Swap: func(m Model, _ moderation.ModelVersion) { ev.Model = m },
-				Now:  func() time.Time { return time.Unix(0, 0) }})
-			if err != nil {
-				return nil, err
-			}
-			if err := l.Load(); err != nil {
-				return nil, err
-			}
+	if o.Trainer != nil && o.Learn {
+		if o.Bind == nil {
+			return nil, fmt.Errorf("replay: learning needs Bind")
+		}
+		var err error
+		l, err = New(o.Config, Deps{Examples: cut, Versions: mem, Trainer: o.Trainer,
+			Swap: func(m Model, v moderation.ModelVersion) {
+				if v.Version == 0 {
+					ev = o.Engine // the base model: the engine as given
+					return
+				}
+				e, err := o.Bind(m, v)
+				if err != nil {
+					bindErr = fmt.Errorf("replay: version %d: %w", v.Version, err)
+					return
+				}
+				ev = e
+			},
+			Now: func() time.Time { return time.Unix(0, 0) }})
+		if err != nil {
+			return nil, err
+		}
+		if err := l.Load(); err != nil {
+			return nil, err
 		}
 	}
 	rep := &ReplayReport{Comments: len(rows), Window: o.Window}
@@ -107,24 +126,32 @@ func Replay(rows []Row, o ReplayOptions) (*ReplayReport, error) {
 		res.Reset()
 		ev.Evaluate(&c, nil, &res)
 		final := res.Verdict
+		var d *moderation.Decision
 		if res.Verdict == moderation.Review {
 			cur.Reviewed++
 			final = moderation.Allow
 			if rowPositive(r) {
 				final = moderation.Delete
 			}
-			if l != nil {
-				d := &moderation.Decision{ID: uint64(i + 1), Comment: c, Verdict: res.Verdict,
-					Labels: slices.Clone(res.Labels), Matches: slices.Clone(res.Matches),
-					Review: &moderation.ReviewState{Status: moderation.ReviewDecided, Verdict: final, By: "replay"}}
-				cut.scope = r.Scope
-				if err := l.Record(d); err != nil {
-					return nil, err
+			d = &moderation.Decision{ID: uint64(i + 1), Comment: c, Verdict: res.Verdict,
+				Labels: slices.Clone(res.Labels), Matches: slices.Clone(res.Matches),
+				Review: &moderation.ReviewState{Status: moderation.ReviewDecided, Verdict: final, By: "replay"}}
+		} else if res.Verdict >= moderation.Delete && !rowPositive(r) && deletedInScope(&res, r.Scope) {
+			// The moderator sees the clean comment gone and restores it.
+			d = &moderation.Decision{ID: uint64(i + 1), Comment: c, Verdict: res.Verdict,
+				Labels: slices.Clone(res.Labels), Matches: slices.Clone(res.Matches), UndoneBy: "replay"}
+		}
+		if l != nil && d != nil {
+			cut.scope = r.Scope
+			if err := l.Record(d); err != nil {
+				return nil, err
+			}
+			if l.Due() {
+				if _, err := l.Refit(context.Background(), "replay"); err != nil {
+					return nil, fmt.Errorf("replay: row %d: refit: %w", i, err)
 				}
-				if l.Due() {
-					if _, err := l.Refit(context.Background(), "replay"); err != nil {
-						return nil, fmt.Errorf("replay: row %d: refit: %w", i, err)
-					}
+				if bindErr != nil {
+					return nil, bindErr
 				}
 			}
 		}

@@ -18,6 +18,29 @@ func (gadRules) Evaluate(c *moderation.Comment, _ moderation.History, out *moder
 	}
 }
 
+// modelRules is gadRules with model conditions, as a rule engine asking a
+// model: review from 0.5, delete from 0.85 (an opted-in delete).
+type modelRules struct{ m Model }
+
+func (e modelRules) Evaluate(c *moderation.Comment, h moderation.History, out *moderation.Result) {
+	gadRules{}.Evaluate(c, h, out)
+	if e.m == nil || out.Verdict >= moderation.Delete {
+		return
+	}
+	switch s := e.m.Score("toxic", c.Text); {
+	case s >= 0.85:
+		out.Verdict = moderation.Delete
+		out.Matches = append(out.Matches, moderation.Match{Rule: "model.delete.toxic", Label: "toxic", Action: moderation.Delete})
+	case s >= 0.5:
+		out.Verdict = moderation.Review
+		out.Matches = append(out.Matches, moderation.Match{Rule: "model.toxic", Label: "toxic", Action: moderation.Review})
+	}
+}
+
+func bindModelRules(m Model, _ moderation.ModelVersion) (moderation.Evaluator, error) {
+	return modelRules{m}, nil
+}
+
 // replayRows: the first half teaches (a reviewed insult next to the page's
 // own word "чмо"), the second half has "чмо" alone, which no rule knows.
 func replayRows() []Row {
@@ -41,10 +64,10 @@ func replayRows() []Row {
 }
 
 func TestReplay_LearnCutsMissesOnTheRest(t *testing.T) {
-	pol := []Policy{{Label: "toxic", Review: 0.5, Delete: 0.85}}
-	o := ReplayOptions{Rules: gadRules{}, Trainer: &wordTrainer{}, Policies: pol, Window: 40,
+	tr := &wordTrainer{}
+	o := ReplayOptions{Engine: modelRules{tr.Base()}, Trainer: tr, Bind: bindModelRules, Window: 40,
 		Config: Config{After: 10, MinExamples: 10}}
-	rulesAlone, err := Replay(replayRows(), ReplayOptions{Rules: gadRules{}, Window: 40})
+	rulesAlone, err := Replay(replayRows(), ReplayOptions{Engine: gadRules{}, Window: 40})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +101,7 @@ func TestReplay_LearnCutsMissesOnTheRest(t *testing.T) {
 func TestReplay_ExamplesStayInTheRowsScope(t *testing.T) {
 	spamOnly := []string{"spam"}
 	rows := []Row{{Text: "гад", Scope: spamOnly}, {Text: "гад гад", Labels: []string{"toxic"}, Scope: []string{"toxic"}}}
-	rep, err := Replay(rows, ReplayOptions{Rules: gadRules{}, Trainer: &wordTrainer{}, Learn: true, Config: Config{After: 100}})
+	rep, err := Replay(rows, ReplayOptions{Engine: gadRules{}, Trainer: &wordTrainer{}, Bind: bindModelRules, Learn: true, Config: Config{After: 100}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,159 @@
+package rules
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/rules/model"
+)
+
+// Threshold is a score in rules.model.delete and rules.model.keep: a
+// number, or Auto ("auto"): the page's learner picks it from the page's
+// own held-out decisions (see Page), and until it has, the entry does
+// nothing.
+type Threshold float64
+
+// Auto is the Threshold "auto".
+const Auto Threshold = -1
+
+// UnmarshalYAML reads a number or "auto".
+func (t *Threshold) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode && n.Value == "auto" {
+		*t = Auto
+		return nil
+	}
+	f, err := strconv.ParseFloat(n.Value, 64)
+	if n.Kind != yaml.ScalarNode || err != nil {
+		return fmt.Errorf("line %d: want a score (0..1) or auto", n.Line)
+	}
+	*t = Threshold(f)
+	return nil
+}
+
+// MarshalYAML writes "auto" or the number.
+func (t Threshold) MarshalYAML() (any, error) {
+	if t == Auto {
+		return "auto", nil
+	}
+	return float64(t), nil
+}
+
+// maxKeep is the highest keep threshold accepted: above it the page model
+// would wave through comments it finds more likely rude than not.
+const maxKeep = 0.5
+
+// Page is what the page's learner knows of its model's scores on the
+// page's own held-out decisions, per label: Delete, the lowest score from
+// which they were (almost) all removed; Keep, the score below which they
+// were (almost) all kept. It fills in the thresholds set to auto; 0 means
+// not known (the entry does nothing).
+type Page struct {
+	Delete map[string]float64
+	Keep   map[string]float64
+}
+
+// keepRule is one entry of rules.model.keep.
+type keepRule struct {
+	label string
+	n     int     // the rules' model label
+	min   float64 // Auto: from Page
+}
+
+func keepRules(b *builder, cfg ModelConfig) []keepRule {
+	var out []keepRule
+	for _, l := range sortedKeys(cfg.Keep) {
+		out = append(out, keepRule{label: l, n: b.modelLabel(l), min: float64(cfg.Keep[l])})
+	}
+	return out
+}
+
+func sortedKeys(m map[string]Threshold) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// WithPage is WithModel for the page's adapted model m with what its
+// learner measured: the auto thresholds of rules.model.delete and
+// rules.model.keep come from p. rules.model.keep acts only with a model
+// that learned the page (model.Info().Adapted > 0): a model that never
+// saw this page's decisions does not lower a review.
+func (e *Engine) WithPage(m *model.Model, p Page) (*Engine, error) {
+	ne, err := e.WithModel(m)
+	if err != nil {
+		return nil, err
+	}
+	ne.setPage(m, p)
+	return ne, nil
+}
+
+// setPage fills the engine's page thresholds (index: the rules' model
+// labels; delete 2 and keep 0 never act).
+func (e *Engine) setPage(m *model.Model, p Page) {
+	e.pageDelete = make([]float64, len(e.modelLabels))
+	e.pageKeep = make([]float64, len(e.modelLabels))
+	for i, l := range e.modelLabels {
+		e.pageDelete[i], e.pageKeep[i] = 2, 0
+		if t, ok := p.Delete[l]; ok && t >= minDelete && t <= 1 {
+			e.pageDelete[i] = t
+		}
+		if t, ok := p.Keep[l]; ok && t > 0 && t <= maxKeep {
+			e.pageKeep[i] = t
+		}
+	}
+	e.pageLearned = m != nil && m.Info().Adapted > 0
+}
+
+// autoMin is the page's delete threshold for the rules' model label n.
+func (e *Engine) autoMin(n int) float64 {
+	if n < len(e.pageDelete) {
+		return e.pageDelete[n]
+	}
+	return 2
+}
+
+// keepModel lowers a review to allow when every rule that asked for more
+// than allow asked for review on one label of rules.model.keep and the
+// page's model scores the comment below that label's keep threshold. It
+// never lowers a delete, a ban or an urgent review.
+func (s *state) keepModel() {
+	e, out := s.e, s.out
+	if len(e.keep) == 0 || !e.pageLearned || out.Verdict != moderation.Review || out.Urgent {
+		return
+	}
+	label := ""
+	for _, m := range out.Matches {
+		if m.Action == moderation.Allow {
+			continue
+		}
+		l := moderation.ModelLabel(m.Label)
+		if m.Action != moderation.Review || l == "" || (label != "" && l != label) {
+			return
+		}
+		label = l
+	}
+	for _, k := range e.keep {
+		if k.label != label {
+			continue
+		}
+		t := k.min
+		if k.min == float64(Auto) {
+			t = e.pageKeep[k.n]
+		}
+		v := s.modelScore(k.n)
+		if v < 0 || v >= t {
+			return
+		}
+		out.Verdict = moderation.Allow
+		out.Matches = append(out.Matches, moderation.Match{Rule: "model.keep." + label, Label: label, Action: moderation.Allow,
+			Reason: "модель страницы: " + scoreMatch(label, v) + " — такое здесь оставляют", Matched: scoreMatch(label, v)})
+		return
+	}
+}

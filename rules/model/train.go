@@ -39,7 +39,7 @@ type Params struct {
 // DefaultParams are the parameters of the shipped model, chosen by 5-fold
 // cross-validation on the development corpus (see rules/model/README.md).
 func DefaultParams() Params {
-	return Params{Bits: 18, CharMin: 3, CharMax: 5, WordNgrams: 0, Epochs: 6, Rate: 0.2, L2: 1e-5, Seed: 1, KFold: 0, NB: 1, MinFeatures: 100}
+	return Params{Bits: 18, CharMin: 4, CharMax: 6, WordNgrams: 1, Epochs: 6, Rate: 0.2, L2: 1e-5, Seed: 1, KFold: 0, NB: 1, MinFeatures: 100}
 }
 
 // Validate names the first bad knob.

@@ -19,8 +19,9 @@ type AdaptParams struct {
 	// Epochs over the page examples (default 8).
 	Epochs int `json:"epochs"`
 	// Rate is the SGD step of the first pass, 1/(1+epoch) of it after
-	// (default 0.5). Rate·Weight is the step on one example's logit; the
-	// default's 2 was measured best on the replays (rules/model/README.md).
+	// (default 0.5). Rate·Weight is the step on one example's logit (the
+	// default's 2 was measured on the replays, see rules/model/README.md);
+	// above maxStep the rate is lowered to keep it there.
 	Rate float64 `json:"rate"`
 	// Seed orders the passes (default 1).
 	Seed uint64 `json:"seed"`
@@ -64,9 +65,6 @@ func (a AdaptParams) validate() error {
 	}
 	if !(a.Rate > 0) || a.Rate > 10 {
 		errs = append(errs, fmt.Errorf("rate: %g out of (0, 10]", a.Rate))
-	}
-	if a.Rate*a.Weight > maxStep {
-		errs = append(errs, fmt.Errorf("rate × weight: %g, at most %g (a larger step diverges)", a.Rate*a.Weight, float64(maxStep)))
 	}
 	return errors.Join(errs...)
 }

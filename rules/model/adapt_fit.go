@@ -2,7 +2,8 @@ package model
 
 // maxStep bounds Rate·Weight: the change of one example's logit per step
 // is at most that (a text's features are scaled to ‖x‖² ≤ 1), and a
-// logistic step much above 4 overshoots and swings.
+// larger logistic step overshoots and swings. A heavier Weight (config
+// allows up to 1000) still weighs the page against the pull.
 const maxStep = 16
 
 // fitPage fits the page's delta: plain SGD on the page examples' weighted
@@ -27,7 +28,7 @@ func fitPage(d *dataset, rows []int, ys []bool, ws []float64, w, base []float64,
 			j := int(rng % uint64(i+1))
 			order[i], order[j] = order[j], order[i]
 		}
-		rate := p.Rate / float64(1+ep)
+		rate := min(p.Rate, maxStep/p.Weight) / float64(1+ep)
 		for _, k := range order {
 			r := rows[k]
 			fs := d.feat[d.off[r]:d.off[r+1]]

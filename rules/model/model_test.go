@@ -356,7 +356,15 @@ func TestModel_Adapt_WeightScalesThePage(t *testing.T) {
 		}
 		prev = s
 	}
-	if _, err := m.Adapt(page, AdaptParams{Weight: 100, Rate: 1}); err == nil || !strings.Contains(err.Error(), "rate × weight") {
-		t.Errorf("Adapt with a diverging step: %v, want an error naming rate × weight", err)
+	// model.learn.weight allows up to 1000: the step is capped, not diverging
+	a, err := m.Adapt(page, AdaptParams{Weight: 1000, Rate: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := a.Score("toxic", "спасибо за ремонт"); math.IsNaN(s) || s >= 0.5 {
+		t.Errorf("weight 1000: a polite comment scores %.3f", s)
+	}
+	if s := a.Score("toxic", text); s < 0.5 {
+		t.Errorf("weight 1000: the page's word scores %.3f", s)
 	}
 }

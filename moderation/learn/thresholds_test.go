@@ -32,9 +32,10 @@ func TestDeleteFrom(t *testing.T) {
 		want float64
 	}{
 		{"pure top, noisy middle", cat(sample(0.97, 240, 240), sample(0.8, 40, 20), sample(0.1, 100, 0)), 0.97},
-		{"the middle still keeps 99.5 %", cat(sample(0.97, 300, 300), sample(0.8, 100, 99), sample(0.1, 100, 0)), 0.8},
+		{"one kept comment in the middle stops it there", cat(sample(0.97, 300, 300), sample(0.8, 100, 99), sample(0.1, 100, 0)), 0.97},
+		{"a pure middle joins", cat(sample(0.97, 150, 150), sample(0.8, 100, 100), sample(0.1, 100, 0)), 0.8},
 		{"too few on top", cat(sample(0.97, 150, 150), sample(0.1, 100, 0)), 0},
-		{"99 % is not enough to delete", cat(sample(0.97, 200, 198), sample(0.1, 100, 0)), 0},
+		{"99.5 % is not enough to delete", cat(sample(0.97, 200, 199), sample(0.1, 100, 0)), 0},
 		{"never below 0.5", cat(sample(0.97, 300, 300), sample(0.4, 100, 100)), 0.97},
 		{"clean ones just below the pure top stay out", cat(sample(0.99, 200, 200), sample(0.98, 2, 0)), 0.99},
 		{"clean ones inside the top", cat(sample(0.99, 150, 150), sample(0.985, 2, 0), sample(0.98, 50, 50)), 0},

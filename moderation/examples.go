@@ -151,10 +151,11 @@ type LabelMetrics struct {
 	Recall    float64 `json:"recall"`
 	F1        float64 `json:"f1"`
 	LogLoss   float64 `json:"log_loss"`
-	// DeleteFrom is the lowest score from which at least 99 % of these
-	// examples (and at least 50) were removed; KeepBelow the score below
-	// which at least 99 % (and at least 50) were kept; 0: not known. They
-	// are the "auto" thresholds of rules.model.delete and rules.model.keep.
+	// DeleteFrom is the lowest score from which all of the page's examples
+	// (at least 200, each scored out of fold) were removed; KeepBelow the
+	// score below which at least 99 % (and at least 50) were kept; 0: not
+	// known. They are the "auto" thresholds of rules.model.delete and
+	// rules.model.keep (moderation/learn/thresholds.go).
 	DeleteFrom float64 `json:"delete_from,omitempty"`
 	KeepBelow  float64 `json:"keep_below,omitempty"`
 }

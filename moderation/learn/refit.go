@@ -83,7 +83,9 @@ func (l *Learner) refitLocked(ctx context.Context, by string, live moderation.Mo
 	cand := Measure(probe, cmp, l.cfg.Labels)
 	base := Measure(liveModel, cmp, l.cfg.Labels)
 	ok, why := goLive(cand, base, l.cfg.Labels)
-	pageThresholds(probe, held, l.cfg.Labels, cand)
+	if err := l.pageThresholds(ctx, all, cut, probe, cand); err != nil {
+		return moderation.ModelVersion{}, err
+	}
 	if ctx.Err() != nil {
 		return moderation.ModelVersion{}, ctx.Err()
 	}

@@ -1,6 +1,12 @@
 package learn
 
-import "testing"
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/strazh/strazh/moderation"
+)
 
 // sample makes n examples at score s, pos of them positive.
 func sample(s float64, n, pos int) []scored {
@@ -25,12 +31,14 @@ func TestDeleteFrom(t *testing.T) {
 		xs   []scored
 		want float64
 	}{
-		{"pure top, noisy middle", cat(sample(0.97, 60, 60), sample(0.8, 40, 20), sample(0.1, 100, 0)), 0.97},
-		{"the middle still keeps 99 %", cat(sample(0.97, 100, 100), sample(0.8, 50, 49), sample(0.1, 100, 0)), 0.8},
-		{"too few on top", cat(sample(0.97, 30, 30), sample(0.1, 100, 0)), 0},
-		{"never below 0.5", cat(sample(0.97, 100, 100), sample(0.4, 100, 100)), 0.97},
-		{"a clean one just below the pure top stays out", cat(sample(0.99, 59, 59), sample(0.98, 1, 0)), 0.99},
-		{"a clean one inside the top", cat(sample(0.99, 40, 40), sample(0.985, 1, 0), sample(0.98, 19, 19)), 0},
+		{"pure top, noisy middle", cat(sample(0.97, 240, 240), sample(0.8, 40, 20), sample(0.1, 100, 0)), 0.97},
+		{"one kept comment in the middle stops it there", cat(sample(0.97, 300, 300), sample(0.8, 100, 99), sample(0.1, 100, 0)), 0.97},
+		{"a pure middle joins", cat(sample(0.97, 150, 150), sample(0.8, 100, 100), sample(0.1, 100, 0)), 0.8},
+		{"too few on top", cat(sample(0.97, 150, 150), sample(0.1, 100, 0)), 0},
+		{"99.5 % is not enough to delete", cat(sample(0.97, 200, 199), sample(0.1, 100, 0)), 0},
+		{"never below 0.5", cat(sample(0.97, 300, 300), sample(0.4, 100, 100)), 0.97},
+		{"clean ones just below the pure top stay out", cat(sample(0.99, 200, 200), sample(0.98, 2, 0)), 0.99},
+		{"clean ones inside the top", cat(sample(0.99, 150, 150), sample(0.985, 2, 0), sample(0.98, 50, 50)), 0},
 	}
 	for _, c := range cases {
 		if got := deleteFrom(c.xs); got != c.want {
@@ -54,5 +62,41 @@ func TestKeepBelow(t *testing.T) {
 		if got := keepBelow(c.xs); got != c.want {
 			t.Errorf("%s: %g, want %g", c.name, got, c.want)
 		}
+	}
+}
+
+func TestLearner_Refit_ThresholdsOutOfFold(t *testing.T) {
+	cases := []struct {
+		name  string
+		toxic func(i int) string
+		want  float64
+	}{
+		// every rude comment has its own word: a model that learned it
+		// would score it 0.9, one that did not 0.1
+		{"memorised words set nothing", func(i int) string { return fmt.Sprintf("гад%d", i) }, 0},
+		// 300 rude ones share a word: every fold learns it from the others,
+		// so all 300 count (the held-out fifth alone has 120, under 200)
+		{"a repeated word counts on every fold", func(int) string { return "ты чмо" }, 0.9},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			l, _ := newLearner(t, Config{After: 10_000, MinExamples: 1, Labels: []string{"toxic"}}, &wordTrainer{}, NewMemStore())
+			for i := 1; i <= 600; i++ {
+				d := decided(uint64(i), fmt.Sprintf("слово%d ну", i), moderation.Allow, "insult")
+				if i%2 == 0 {
+					d = decided(uint64(i), c.toxic(i), moderation.Delete, "insult")
+				}
+				if err := l.Record(d); err != nil {
+					t.Fatal(err)
+				}
+			}
+			v, err := l.Refit(context.Background(), "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := v.Metrics["toxic"].DeleteFrom; got != c.want {
+				t.Errorf("DeleteFrom %g, want %g", got, c.want)
+			}
+		})
 	}
 }

@@ -18,7 +18,10 @@ type AdaptParams struct {
 	Pull float64 `json:"pull"`
 	// Epochs over the page examples (default 8).
 	Epochs int `json:"epochs"`
-	// Rate is the AdaGrad learning rate (default: the base model's).
+	// Rate is the SGD step of the first pass, 1/(1+epoch) of it after
+	// (default 0.5). Rate·Weight is the step on one example's logit (the
+	// default's 2 was measured on the replays, see rules/model/README.md);
+	// above maxStep the rate is lowered to keep it there.
 	Rate float64 `json:"rate"`
 	// Seed orders the passes (default 1).
 	Seed uint64 `json:"seed"`
@@ -26,10 +29,10 @@ type AdaptParams struct {
 
 // DefaultAdaptParams are the defaults Adapt fills in for zero fields.
 func DefaultAdaptParams() AdaptParams {
-	return AdaptParams{Weight: 4, Pull: 1e-4, Epochs: 8, Seed: 1}
+	return AdaptParams{Weight: 4, Pull: 1e-4, Epochs: 8, Rate: 0.5, Seed: 1}
 }
 
-func (a AdaptParams) withDefaults(base Params) AdaptParams {
+func (a AdaptParams) withDefaults() AdaptParams {
 	d := DefaultAdaptParams()
 	if a.Weight == 0 {
 		a.Weight = d.Weight
@@ -41,7 +44,7 @@ func (a AdaptParams) withDefaults(base Params) AdaptParams {
 		a.Epochs = d.Epochs
 	}
 	if a.Rate == 0 {
-		a.Rate = base.Rate
+		a.Rate = d.Rate
 	}
 	if a.Seed == 0 {
 		a.Seed = d.Seed
@@ -67,13 +70,13 @@ func (a AdaptParams) validate() error {
 }
 
 // Adapt returns a new model: this one plus a delta trained on the page's
-// examples, each weighted by p.Weight and with an L2 pull toward this
-// model's weights, so a handful of decisions moves the model where the
+// examples (plain SGD, see fitPage), each weighted by p.Weight and with an
+// L2 pull toward this model's weights, so a handful of decisions moves the model where the
 // page disagrees and leaves the rest alone. A label of the page's examples
 // that this model lacks becomes a new label (starting from zero weights).
 // The shipped corpus is not needed. Deterministic; m is not changed.
 func (m *Model) Adapt(page []Example, p AdaptParams) (*Model, error) {
-	p = p.withDefaults(m.p)
+	p = p.withDefaults()
 	if err := p.validate(); err != nil {
 		return nil, fmt.Errorf("model: adapt params: %w", err)
 	}
@@ -118,8 +121,6 @@ func (m *Model) Adapt(page []Example, p AdaptParams) (*Model, error) {
 	for i := range all {
 		all[i] = i
 	}
-	fp := m.p
-	fp.Epochs, fp.Rate, fp.Seed = p.Epochs, p.Rate, p.Seed
 	for li, label := range labels {
 		rows, ys, ws := rowsFor(page, all, label)
 		if len(rows) == 0 {
@@ -127,7 +128,7 @@ func (m *Model) Adapt(page []Example, p AdaptParams) (*Model, error) {
 		}
 		base := out.weights(li)
 		w := slices.Clone(base)
-		b := fit(d, rows, ys, ws, fp, w, float64(out.bias[li]), base, nil, p.Weight, p.Pull)
+		b := fitPage(d, rows, ys, ws, w, base, float64(out.bias[li]), p)
 		out.setWeights(li, w)
 		out.bias[li] = float32(b)
 		met := out.info.Metrics[label]

@@ -213,7 +213,7 @@ func TestModel_Adapt_LearnsThePage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if after := a.Score("toxic", text); after <= before+0.2 {
+	if after := a.Score("toxic", text); after <= before+0.15 || after < 0.5 {
 		t.Errorf("toxic %.3f before, %.3f after adapting on the word: not learned", before, after)
 	}
 	if got := a.Labels(); len(got) != 3 || got[2] != "complaint" {
@@ -332,5 +332,39 @@ func TestFeatures_LogitsAgree(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// AdaGrad divided each step by the accumulated gradient, so the page
+// weight cancelled out: weight 4, 10 and 30 scored alike.
+func TestModel_Adapt_WeightScalesThePage(t *testing.T) {
+	m := trainToy(t)
+	const text = "опять эти понаехавшие"
+	var page []Example
+	for i := 0; i < 5; i++ {
+		page = append(page, Example{Text: fmt.Sprintf("понаехавшие %d раз", i), Labels: []string{"toxic"}, Scope: []string{"toxic"}})
+	}
+	prev := m.Score("toxic", text)
+	for _, w := range []float64{1, 4, 16} {
+		a, err := m.Adapt(page, AdaptParams{Weight: w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := a.Score("toxic", text)
+		if s < prev+0.02 {
+			t.Errorf("weight %g: toxic %.3f, not above %.3f of the lighter weight", w, s, prev)
+		}
+		prev = s
+	}
+	// model.learn.weight allows up to 1000: the step is capped, not diverging
+	a, err := m.Adapt(page, AdaptParams{Weight: 1000, Rate: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := a.Score("toxic", "спасибо за ремонт"); math.IsNaN(s) || s >= 0.5 {
+		t.Errorf("weight 1000: a polite comment scores %.3f", s)
+	}
+	if s := a.Score("toxic", text); s < 0.5 {
+		t.Errorf("weight 1000: the page's word scores %.3f", s)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"go.uber.org/goleak"
@@ -444,33 +445,49 @@ type gateEngine struct{ gate chan struct{} }
 func (g gateEngine) Evaluate(*moderation.Comment, moderation.History, *moderation.Result) { <-g.gate }
 
 func TestPipeline_Run_BackPressureStopsReading(t *testing.T) {
-	db, err := store.Open(filepath.Join(t.TempDir(), "strazh.db"), &store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	conn := &countingConn{floodConn: floodConn{n: 1 << 30, batch: 10, text: "flood"}}
-	gate := gateEngine{gate: make(chan struct{})}
-	p, err := pipeline.New(pipeline.Options{Store: db, QueueSize: 2}, gate,
-		[]pipeline.Account{{Name: "page", Network: "bench", Conn: conn, Backfill: true}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- p.Run(ctx) }()
-	// The decider is stuck in the rule engine: the reader may fill the
-	// queue (2 batches) and hold one more, then it must stop fetching.
-	time.Sleep(300 * time.Millisecond)
-	if n := conn.fetches.Load(); n > 4 {
-		t.Errorf("%d fetches while deciding was blocked, want at most 4", n)
-	}
-	close(gate.gate)
-	eventually(t, "reading resumes", func() bool { return conn.fetches.Load() > 10 })
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	// In a synctest bubble (every part is in-process here) synctest.Wait
+	// returns once each goroutine is blocked: the moment after which a
+	// reader without back-pressure would already have fetched more.
+	synctest.Test(t, func(t *testing.T) {
+		db, err := store.Open(filepath.Join(t.TempDir(), "strazh.db"), &store.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		const batches, perBatch = 10, 10 // more batches than the queue holds
+		conn := &countingConn{floodConn: floodConn{n: batches * perBatch, batch: perBatch, text: "flood"}}
+		gate := gateEngine{gate: make(chan struct{})}
+		p, err := pipeline.New(pipeline.Options{Store: db, QueueSize: 2}, gate,
+			[]pipeline.Account{{Name: "page", Network: "bench", Conn: conn, Backfill: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- p.Run(ctx) }()
+		// The decider is stuck in the rule engine: the reader may fill the
+		// queue (2 batches) and hold one more, then it must stop fetching.
+		synctest.Wait()
+		if n := conn.fetches.Load(); n > 4 {
+			t.Errorf("%d fetches while deciding was blocked, want at most 4", n)
+		}
+		close(gate.gate)
+		synctest.Wait() // everything read and decided; the reader waits in Fetch
+		if n := conn.fetches.Load(); n != batches+1 {
+			t.Errorf("%d fetches after deciding resumed, want %d (every batch, then a wait)", n, batches+1)
+		}
+		decided := 0
+		if err := db.Query(moderation.Query{}, func(*moderation.Decision) error { decided++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if decided != batches*perBatch {
+			t.Errorf("%d decisions recorded, want %d", decided, batches*perBatch)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 func TestPipeline_BanLength_RuleDefaultAndHumanForever(t *testing.T) {
@@ -499,22 +516,76 @@ func slowRetries(o *pipeline.Options, _ *pipeline.Account) {
 	o.Retry = moderation.RetryPolicy{InitialInterval: 20 * time.Millisecond, MaxInterval: 20 * time.Millisecond, MaxRetries: 1000}
 }
 
+// heldDeletes holds the account's second delete call, after the network
+// answered it, until the test lets it go: the test then acts while the
+// actor is known to be between two tries of the same action.
+type heldDeletes struct {
+	moderation.Connector
+	calls    atomic.Int64
+	answered chan struct{} // closed when the second call has its answer
+	release  chan struct{}
+	once     sync.Once
+}
+
+func holdSecondDelete() (*heldDeletes, func(*pipeline.Options, *pipeline.Account)) {
+	h := &heldDeletes{answered: make(chan struct{}), release: make(chan struct{})}
+	return h, func(o *pipeline.Options, a *pipeline.Account) {
+		slowRetries(o, a)
+		h.Connector = a.Conn
+		a.Conn = h
+	}
+}
+
+func (h *heldDeletes) Delete(ctx context.Context, ref string) error {
+	err := h.Connector.Delete(ctx, ref)
+	if h.calls.Add(1) == 2 {
+		close(h.answered)
+		select {
+		case <-h.release:
+		case <-ctx.Done():
+		}
+	}
+	return err
+}
+
+func (h *heldDeletes) letGo() { h.once.Do(func() { close(h.release) }) }
+
+// waitAnswered waits until the actor's second try has failed and is held.
+func (h *heldDeletes) waitAnswered(t *testing.T) {
+	t.Helper()
+	select {
+	case <-h.answered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("timed out waiting for the second delete attempt")
+	}
+}
+
 func TestPipeline_Undo_WhileTheDeleteIsBeingRetried(t *testing.T) {
 	net := simtest.New()
 	defer net.Close()
 	net.FailNext("/api/comments/delete", 1000, 500, 0)
-	h := newHarness(t, net, t.TempDir(), slowRetries)
+	held, tune := holdSecondDelete()
+	h := newHarness(t, net, t.TempDir(), tune)
+	t.Cleanup(held.letGo) // before the harness stops
 	id := net.Post("p1", "u1", "Анна", "DELETE me")
-	eventually(t, "delete being retried", func() bool { return net.FaultsFired() >= 2 })
-	d, err := h.pipe.Undo(context.Background(), h.decisions(id)[0].ID, "telegram:1", "M")
+	held.waitAnswered(t) // the delete is being retried
+	dec := h.decisions(id)[0]
+	d, err := h.pipe.Undo(context.Background(), dec.ID, "telegram:1", "M")
 	if err != nil {
 		t.Fatal(err)
 	}
 	net.ClearFaults() // the network works again: the old delete must not go through now
-	eventually(t, "nothing pending", func() bool { return !h.decisions(id)[0].HasPendingActions() })
-	time.Sleep(100 * time.Millisecond)
-	if net.Deleted(id) {
+	held.letGo()
+	// The actor's next try would come before it lets go of the decision.
+	pipeline.WaitNotActing(h.pipe, dec.ID)
+	if n := held.calls.Load(); n != 2 {
+		t.Errorf("%d delete calls, want 2: the actor tried again after the undo", n)
+	}
+	if net.Deleted(id) || net.Calls("delete", id) != 0 {
 		t.Error("the comment was deleted after a moderator undid the decision")
+	}
+	if h.decisions(id)[0].HasPendingActions() {
+		t.Error("an undone decision still has pending actions")
 	}
 	if d.UndoneBy != "telegram:1" {
 		t.Errorf("UndoneBy = %q", d.UndoneBy)
@@ -531,14 +602,19 @@ func TestPipeline_Pause_HoldsAutomaticActionsNotYetDone(t *testing.T) {
 	net := simtest.New()
 	defer net.Close()
 	net.FailNext("/api/comments/delete", 1000, 500, 0)
-	h := newHarness(t, net, t.TempDir(), slowRetries)
+	held, tune := holdSecondDelete()
+	h := newHarness(t, net, t.TempDir(), tune)
+	t.Cleanup(held.letGo) // before the harness stops
 	id := net.Post("p1", "u1", "Анна", "DELETE me")
-	eventually(t, "delete being retried", func() bool { return net.FaultsFired() >= 2 })
+	held.waitAnswered(t) // the delete is being retried
+	dec := h.decisions(id)[0]
 	h.pipe.Pause("telegram:1")
 	net.ClearFaults()
-	time.Sleep(200 * time.Millisecond)
-	if net.Deleted(id) {
-		t.Fatal("an automatic delete went through while paused")
+	held.letGo()
+	// The actor's next try would come before it lets go of the decision.
+	pipeline.WaitNotActing(h.pipe, dec.ID)
+	if net.Deleted(id) || held.calls.Load() != 2 {
+		t.Fatalf("an automatic delete was tried while paused (%d calls, deleted %v)", held.calls.Load(), net.Deleted(id))
 	}
 	if !h.decisions(id)[0].HasPendingActions() {
 		t.Fatal("the held delete is no longer pending")

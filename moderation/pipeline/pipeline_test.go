@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"go.uber.org/goleak"
@@ -444,33 +445,49 @@ type gateEngine struct{ gate chan struct{} }
 func (g gateEngine) Evaluate(*moderation.Comment, moderation.History, *moderation.Result) { <-g.gate }
 
 func TestPipeline_Run_BackPressureStopsReading(t *testing.T) {
-	db, err := store.Open(filepath.Join(t.TempDir(), "strazh.db"), &store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	conn := &countingConn{floodConn: floodConn{n: 1 << 30, batch: 10, text: "flood"}}
-	gate := gateEngine{gate: make(chan struct{})}
-	p, err := pipeline.New(pipeline.Options{Store: db, QueueSize: 2}, gate,
-		[]pipeline.Account{{Name: "page", Network: "bench", Conn: conn, Backfill: true}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- p.Run(ctx) }()
-	// The decider is stuck in the rule engine: the reader may fill the
-	// queue (2 batches) and hold one more, then it must stop fetching.
-	time.Sleep(300 * time.Millisecond)
-	if n := conn.fetches.Load(); n > 4 {
-		t.Errorf("%d fetches while deciding was blocked, want at most 4", n)
-	}
-	close(gate.gate)
-	eventually(t, "reading resumes", func() bool { return conn.fetches.Load() > 10 })
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	// In a synctest bubble (every part is in-process here) synctest.Wait
+	// returns once each goroutine is blocked: the moment after which a
+	// reader without back-pressure would already have fetched more.
+	synctest.Test(t, func(t *testing.T) {
+		db, err := store.Open(filepath.Join(t.TempDir(), "strazh.db"), &store.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		const batches, perBatch = 10, 10 // more batches than the queue holds
+		conn := &countingConn{floodConn: floodConn{n: batches * perBatch, batch: perBatch, text: "flood"}}
+		gate := gateEngine{gate: make(chan struct{})}
+		p, err := pipeline.New(pipeline.Options{Store: db, QueueSize: 2}, gate,
+			[]pipeline.Account{{Name: "page", Network: "bench", Conn: conn, Backfill: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- p.Run(ctx) }()
+		// The decider is stuck in the rule engine: the reader may fill the
+		// queue (2 batches) and hold one more, then it must stop fetching.
+		synctest.Wait()
+		if n := conn.fetches.Load(); n > 4 {
+			t.Errorf("%d fetches while deciding was blocked, want at most 4", n)
+		}
+		close(gate.gate)
+		synctest.Wait() // everything read and decided; the reader waits in Fetch
+		if n := conn.fetches.Load(); n != batches+1 {
+			t.Errorf("%d fetches after deciding resumed, want %d (every batch, then a wait)", n, batches+1)
+		}
+		decided := 0
+		if err := db.Query(moderation.Query{}, func(*moderation.Decision) error { decided++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if decided != batches*perBatch {
+			t.Errorf("%d decisions recorded, want %d", decided, batches*perBatch)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 func TestPipeline_BanLength_RuleDefaultAndHumanForever(t *testing.T) {
@@ -492,59 +509,6 @@ func TestPipeline_BanLength_RuleDefaultAndHumanForever(t *testing.T) {
 	if b, ok := net.Banned("u2"); !ok || b.Until != 0 {
 		t.Errorf("«Навсегда» gave %+v, want a ban with no end", b)
 	}
-}
-
-// slowRetries keeps a failing action retrying for a long time.
-func slowRetries(o *pipeline.Options, _ *pipeline.Account) {
-	o.Retry = moderation.RetryPolicy{InitialInterval: 20 * time.Millisecond, MaxInterval: 20 * time.Millisecond, MaxRetries: 1000}
-}
-
-func TestPipeline_Undo_WhileTheDeleteIsBeingRetried(t *testing.T) {
-	net := simtest.New()
-	defer net.Close()
-	net.FailNext("/api/comments/delete", 1000, 500, 0)
-	h := newHarness(t, net, t.TempDir(), slowRetries)
-	id := net.Post("p1", "u1", "Анна", "DELETE me")
-	eventually(t, "delete being retried", func() bool { return net.FaultsFired() >= 2 })
-	d, err := h.pipe.Undo(context.Background(), h.decisions(id)[0].ID, "telegram:1", "M")
-	if err != nil {
-		t.Fatal(err)
-	}
-	net.ClearFaults() // the network works again: the old delete must not go through now
-	eventually(t, "nothing pending", func() bool { return !h.decisions(id)[0].HasPendingActions() })
-	time.Sleep(100 * time.Millisecond)
-	if net.Deleted(id) {
-		t.Error("the comment was deleted after a moderator undid the decision")
-	}
-	if d.UndoneBy != "telegram:1" {
-		t.Errorf("UndoneBy = %q", d.UndoneBy)
-	}
-	if _, err := h.pipe.Retry(context.Background(), d.ID, "telegram:2"); err == nil {
-		t.Error("Retry of an undone decision was accepted")
-	}
-	if net.Deleted(id) || net.Calls("delete", id) != 0 {
-		t.Error("Retry after undo deleted the comment")
-	}
-}
-
-func TestPipeline_Pause_HoldsAutomaticActionsNotYetDone(t *testing.T) {
-	net := simtest.New()
-	defer net.Close()
-	net.FailNext("/api/comments/delete", 1000, 500, 0)
-	h := newHarness(t, net, t.TempDir(), slowRetries)
-	id := net.Post("p1", "u1", "Анна", "DELETE me")
-	eventually(t, "delete being retried", func() bool { return net.FaultsFired() >= 2 })
-	h.pipe.Pause("telegram:1")
-	net.ClearFaults()
-	time.Sleep(200 * time.Millisecond)
-	if net.Deleted(id) {
-		t.Fatal("an automatic delete went through while paused")
-	}
-	if !h.decisions(id)[0].HasPendingActions() {
-		t.Fatal("the held delete is no longer pending")
-	}
-	h.pipe.Resume("telegram:1")
-	eventually(t, "deleted after resume", func() bool { return net.Deleted(id) })
 }
 
 func TestPipeline_Resolve_RejectsBadBanLengths(t *testing.T) {

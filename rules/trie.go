@@ -1,9 +1,10 @@
 package rules
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math/bits"
-	"sort"
+	"slices"
 
 	"github.com/strazh/strazh/rules/normalize"
 )
@@ -41,85 +42,50 @@ type tnode struct {
 	nterm int32
 }
 
+// trieBuilder collects the forms of a trie in the order they were added.
 type trieBuilder struct {
-	kids  []map[byte]int32
-	terms [][]term
+	forms [][]byte
+	terms []term
 }
 
-func newTrieBuilder() *trieBuilder {
-	return &trieBuilder{kids: []map[byte]int32{{}}, terms: [][]term{nil}}
-}
+func newTrieBuilder() *trieBuilder { return &trieBuilder{} }
 
 func (tb *trieBuilder) add(form []byte, t term) {
-	n := int32(0)
-	for _, b := range form {
-		c, ok := tb.kids[n][b]
-		if !ok {
-			c = int32(len(tb.kids))
-			tb.kids = append(tb.kids, map[byte]int32{})
-			tb.terms = append(tb.terms, nil)
-			tb.kids[n][b] = c
-		}
-		n = c
-	}
-	tb.terms[n] = append(tb.terms[n], t)
+	tb.forms = append(tb.forms, form)
+	tb.terms = append(tb.terms, t)
 }
 
-// canon maps every node to the first node with the same subtree. A child
-// is always created after its parent, so walking the nodes backwards sees
-// the children canonical before their parents.
-func (tb *trieBuilder) canon() []int32 {
-	canon := make([]int32, len(tb.kids))
-	seen := make(map[string]int32, len(tb.kids))
-	var key []byte
-	for i := len(tb.kids) - 1; i >= 0; i-- {
-		key = key[:0]
-		for _, t := range tb.terms[i] {
-			key = binary.AppendVarint(key, int64(t.lex))
-			key = binary.AppendVarint(key, int64(t.entry))
-			key = append(key, b2b(t.anchorEnd), b2b(t.exception))
-		}
-		key = append(key, 0xFF)
-		bs := make([]int, 0, len(tb.kids[i]))
-		for b := range tb.kids[i] {
-			bs = append(bs, int(b))
-		}
-		sort.Ints(bs)
-		for _, b := range bs {
-			key = append(key, byte(b))
-			key = binary.AppendVarint(key, int64(canon[tb.kids[i][byte(b)]]))
-		}
-		if i == 0 {
-			canon[i] = 0
-			break
-		}
-		if c, ok := seen[string(key)]; ok {
-			canon[i] = c
-			continue
-		}
-		canon[i] = int32(i)
-		seen[string(key)] = int32(i)
-	}
-	return canon
+// bedge is an edge of a node being built.
+type bedge struct {
+	b  byte
+	to int32
 }
 
-func b2b(b bool) byte {
-	if b {
-		return 1
-	}
-	return 0
+// bnode is a node on the path of the last form added while building: its
+// edges to finished children (in byte order) and its terms.
+type bnode struct {
+	edges []bedge
+	terms []term
 }
 
+// build freezes the forms into a trie minimised into a DAG. The forms are
+// taken in byte order (identical forms keep the order they were added in,
+// so a node's terms are in that order), which finishes every subtree before
+// the next form leaves it: a finished node is looked up among the finished
+// ones with the same terms and the same children and shared with it (the
+// minimal acyclic automaton of the forms, built without the full trie).
 func (tb *trieBuilder) build() *trie {
 	tr := &trie{}
 	for i := range tr.class {
 		tr.class[i] = noEdge
 	}
 	var used [256]bool
-	for _, m := range tb.kids {
-		for b := range m {
+	maxLen := 0
+	for _, f := range tb.forms {
+		for _, b := range f {
 			used[b] = true
 		}
+		maxLen = max(maxLen, len(f))
 	}
 	n := uint8(0)
 	for b := range used {
@@ -131,49 +97,90 @@ func (tb *trieBuilder) build() *trie {
 			n++
 		}
 	}
-	canon := tb.canon()
-	// number the canonical nodes in creation order (the root stays 0)
-	id := make([]int32, len(tb.kids))
-	var order []int32
-	for i := range tb.kids {
-		if canon[i] == int32(i) {
-			id[i] = int32(len(order))
-			order = append(order, int32(i))
-		}
+	order := make([]int32, len(tb.forms))
+	for i := range order {
+		order[i] = int32(i)
 	}
-	ref := func(old int32) int32 {
-		if old == 0 {
-			return 0
+	slices.SortStableFunc(order, func(a, b int32) int { return bytes.Compare(tb.forms[a], tb.forms[b]) })
+	tr.nodes = make([]tnode, 1, 64) // the root is node 0, frozen last
+	path := make([]bnode, maxLen+1)
+	reg := make(map[string]int32)
+	var key []byte
+	// freeze finishes nd: an equal finished node, or a new one
+	freeze := func(nd *bnode) int32 {
+		key = key[:0]
+		for _, t := range nd.terms {
+			key = binary.AppendVarint(key, int64(t.lex))
+			key = binary.AppendVarint(key, int64(t.entry))
+			key = append(key, b2b(t.anchorEnd), b2b(t.exception))
 		}
-		return id[canon[old]]
+		key = append(key, 0xFF)
+		for _, e := range nd.edges {
+			key = append(key, e.b)
+			key = binary.AppendVarint(key, int64(e.to))
+		}
+		if id, ok := reg[string(key)]; ok {
+			return id
+		}
+		id := int32(len(tr.nodes))
+		tr.nodes = append(tr.nodes, tr.node(nd))
+		reg[string(key)] = id
+		return id
 	}
-	tr.nodes = make([]tnode, len(order))
-	for ni, old := range order {
-		m := tb.kids[old]
-		keys := make([]int, 0, len(m))
-		for b := range m {
-			if byte(b) != Star {
-				keys = append(keys, int(b))
-			}
+	var prev []byte
+	for oi, fi := range order {
+		w := tb.forms[fi]
+		p := 0
+		for p < len(w) && p < len(prev) && w[p] == prev[p] {
+			p++
 		}
-		sort.Slice(keys, func(a, b int) bool { return tr.class[keys[a]] < tr.class[keys[b]] })
-		nd := &tr.nodes[ni]
-		if s, ok := m[Star]; ok {
-			nd.star = ref(s)
+		if oi > 0 && p == len(w) && p == len(prev) {
+			path[p].terms = append(path[p].terms, tb.terms[fi])
+			continue
 		}
-		nd.kid = int32(len(tr.kids))
-		for _, k := range keys {
-			c := ref(m[byte(k)])
-			nd.mask |= 1 << tr.class[k]
-			tr.kids = append(tr.kids, c)
-			if ni == 0 {
-				tr.root[k] = c
-			}
+		for d := len(prev); d > p; d-- {
+			id := freeze(&path[d])
+			path[d-1].edges = append(path[d-1].edges, bedge{b: prev[d-1], to: id})
 		}
-		nd.term, nd.nterm = int32(len(tr.terms)), int32(len(tb.terms[old]))
-		tr.terms = append(tr.terms, tb.terms[old]...)
+		for d := p + 1; d <= len(w); d++ {
+			path[d].edges, path[d].terms = path[d].edges[:0], path[d].terms[:0]
+		}
+		path[len(w)].terms = append(path[len(w)].terms, tb.terms[fi])
+		prev = w
+	}
+	for d := len(prev); d > 0; d-- {
+		id := freeze(&path[d])
+		path[d-1].edges = append(path[d-1].edges, bedge{b: prev[d-1], to: id})
+	}
+	tr.nodes[0] = tr.node(&path[0])
+	for _, e := range path[0].edges {
+		if e.b != Star {
+			tr.root[e.b] = e.to
+		}
 	}
 	return tr
+}
+
+// node appends nd's children and terms to tr and returns its frozen form.
+func (tr *trie) node(nd *bnode) tnode {
+	t := tnode{kid: int32(len(tr.kids)), term: int32(len(tr.terms)), nterm: int32(len(nd.terms))}
+	for _, e := range nd.edges { // in byte order, which is class order
+		if e.b == Star {
+			t.star = e.to
+			continue
+		}
+		t.mask |= 1 << tr.class[e.b]
+		tr.kids = append(tr.kids, e.to)
+	}
+	tr.terms = append(tr.terms, nd.terms...)
+	return t
+}
+
+func b2b(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // hit is one lexicon term found in a normalised buffer.

@@ -55,6 +55,7 @@ func parsePattern(src string) (*pattern, error) {
 	}
 	seen := make(map[string]bool, len(alts))
 	var nt normalize.Text
+	var key []byte
 	for _, a := range alts {
 		f := form{anchorStart: true, anchorEnd: true}
 		if strings.HasPrefix(a, "*") {
@@ -64,9 +65,10 @@ func parsePattern(src string) (*pattern, error) {
 			f.anchorEnd = false
 		}
 		// normalise each star-separated piece, then put the stars back
-		pieces := strings.Split(strings.Trim(a, "*"), "*")
-		var b []byte
-		for i, pc := range pieces {
+		rest := strings.Trim(a, "*")
+		b := make([]byte, 0, len(rest)/2+2)
+		for i := 0; ; i++ {
+			pc, more, found := strings.Cut(rest, "*")
 			if i > 0 {
 				b = append(b, Star)
 			}
@@ -81,18 +83,22 @@ func parsePattern(src string) (*pattern, error) {
 				b = append(b, normalize.Space)
 			}
 			b = append(b, n...)
-			if trail && i < len(pieces)-1 && len(n) > 0 {
+			if trail && found && len(n) > 0 {
 				b = append(b, normalize.Space)
 			}
+			if !found {
+				break
+			}
+			rest = more
 		}
 		if len(b) == 0 {
 			return nil, fmt.Errorf("entry %q: %q has no letters", src, a)
 		}
-		key := string(b) + fmt.Sprint(f.anchorStart, f.anchorEnd)
-		if seen[key] {
+		key = append(append(key[:0], b...), b2b(f.anchorStart), b2b(f.anchorEnd))
+		if seen[string(key)] {
 			continue
 		}
-		seen[key] = true
+		seen[string(key)] = true
 		f.b = b
 		p.forms = append(p.forms, f)
 	}
@@ -171,8 +177,17 @@ func expand(rs []rune) ([]string, error) {
 		case '?':
 			return nil, errors.New("? must follow a letter, [set] or (group)")
 		default:
-			alts = []string{string(rs[i])}
-			i++
+			// a run of plain letters is one step (the last one stays
+			// apart when a ? follows it)
+			j := i + 1
+			for j < len(rs) && !strings.ContainsRune("[]()|*?", rs[j]) {
+				j++
+			}
+			if j < len(rs) && rs[j] == '?' && j-1 > i {
+				j--
+			}
+			alts = []string{string(rs[i:j])}
+			i = j
 		}
 		if i < len(rs) && rs[i] == '?' {
 			alts = append(alts, "")

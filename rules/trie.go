@@ -2,7 +2,6 @@ package rules
 
 import (
 	"bytes"
-	"encoding/binary"
 	"math/bits"
 	"slices"
 
@@ -97,34 +96,44 @@ func (tb *trieBuilder) build() *trie {
 			n++
 		}
 	}
+	// the forms in byte order, identical ones in the order they were added
 	order := make([]int32, len(tb.forms))
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortStableFunc(order, func(a, b int32) int { return bytes.Compare(tb.forms[a], tb.forms[b]) })
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := bytes.Compare(tb.forms[a], tb.forms[b]); c != 0 {
+			return c
+		}
+		return int(a - b)
+	})
 	tr.nodes = make([]tnode, 1, 64) // the root is node 0, frozen last
 	path := make([]bnode, maxLen+1)
-	reg := make(map[string]int32)
-	var key []byte
+	reg := make(map[uint64]int32) // hash of a frozen node → the last node with it
+	var chain []int32             // per node: the previous node with the same hash (0: none)
 	// freeze finishes nd: an equal finished node, or a new one
 	freeze := func(nd *bnode) int32 {
-		key = key[:0]
+		h := uint64(len(nd.terms))
 		for _, t := range nd.terms {
-			key = binary.AppendVarint(key, int64(t.lex))
-			key = binary.AppendVarint(key, int64(t.entry))
-			key = append(key, b2b(t.anchorEnd), b2b(t.exception))
+			h = mix64(h, uint64(uint32(t.lex))<<32|uint64(uint32(t.entry)))
+			h = mix64(h, uint64(b2b(t.anchorEnd))<<1|uint64(b2b(t.exception)))
 		}
-		key = append(key, 0xFF)
 		for _, e := range nd.edges {
-			key = append(key, e.b)
-			key = binary.AppendVarint(key, int64(e.to))
+			h = mix64(h, uint64(e.b)<<32|uint64(uint32(e.to)))
 		}
-		if id, ok := reg[string(key)]; ok {
-			return id
+		first, ok := reg[h]
+		for id := first; ok && id != 0; id = chain[id] {
+			if tr.same(id, nd) {
+				return id
+			}
 		}
 		id := int32(len(tr.nodes))
 		tr.nodes = append(tr.nodes, tr.node(nd))
-		reg[string(key)] = id
+		for len(chain) <= int(id) {
+			chain = append(chain, 0)
+		}
+		chain[id] = first // 0 when the hash is new
+		reg[h] = id
 		return id
 	}
 	var prev []byte
@@ -174,6 +183,35 @@ func (tr *trie) node(nd *bnode) tnode {
 	}
 	tr.terms = append(tr.terms, nd.terms...)
 	return t
+}
+
+// same reports whether the frozen node id has nd's terms and edges.
+func (tr *trie) same(id int32, nd *bnode) bool {
+	t := &tr.nodes[id]
+	if int(t.nterm) != len(nd.terms) || !slices.Equal(tr.terms[t.term:t.term+t.nterm], nd.terms) {
+		return false
+	}
+	var mask uint64
+	star, k := int32(0), t.kid
+	for _, e := range nd.edges {
+		if e.b == Star {
+			star = e.to
+			continue
+		}
+		mask |= 1 << tr.class[e.b]
+		if int(k) >= len(tr.kids) || tr.kids[k] != e.to {
+			return false
+		}
+		k++
+	}
+	return mask == t.mask && star == t.star
+}
+
+// mix64 folds v into the hash h.
+func mix64(h, v uint64) uint64 {
+	h ^= v
+	h *= 0x9E3779B97F4A7C15
+	return h ^ h>>29
 }
 
 func b2b(b bool) byte {

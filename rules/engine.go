@@ -93,6 +93,13 @@ func (e *Engine) build() {
 	}
 	sortRules(e.rules)
 	bs, ba, bw := newTrieBuilder(), newTrieBuilder(), newTrieBuilder()
+	nforms := 0
+	for _, l := range e.lexicons {
+		for _, p := range l.patterns {
+			nforms += len(p.forms)
+		}
+	}
+	bs.grow(nforms) // nearly all are anchored at a word start
 	var anyForms [][]byte
 	var anyTerms []term
 	e.forms = make([][]maskForm, len(e.lexicons))

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -40,6 +41,12 @@ const Star byte = 0x01
 const maxForms = 4096
 
 func parsePattern(src string) (*pattern, error) {
+	return parsePatternWith(src, new(normalize.Text))
+}
+
+// parsePatternWith is parsePattern normalising in nt (reused across the
+// entries of a load).
+func parsePatternWith(src string, nt *normalize.Text) (*pattern, error) {
 	p := &pattern{src: src}
 	s := strings.TrimSpace(src)
 	if strings.HasPrefix(s, "!") {
@@ -53,9 +60,16 @@ func parsePattern(src string) (*pattern, error) {
 	if err != nil {
 		return nil, fmt.Errorf("entry %q: %w", src, err)
 	}
-	seen := make(map[string]bool, len(alts))
-	var nt normalize.Text
-	var key []byte
+	// the forms written one after another into one array; seen finds a
+	// form already written by a hash of its bytes and anchors
+	size := 0
+	for _, a := range alts {
+		size += len(a) + 2
+	}
+	arena := make([]byte, 0, size)
+	var b []byte // the form being built
+	p.forms = make([]form, 0, len(alts))
+	seen := make(map[uint64]int32, len(alts))
 	for _, a := range alts {
 		f := form{anchorStart: true, anchorEnd: true}
 		if strings.HasPrefix(a, "*") {
@@ -66,7 +80,7 @@ func parsePattern(src string) (*pattern, error) {
 		}
 		// normalise each star-separated piece, then put the stars back
 		rest := strings.Trim(a, "*")
-		b := make([]byte, 0, len(rest)/2+2)
+		b = b[:0]
 		for i := 0; ; i++ {
 			pc, more, found := strings.Cut(rest, "*")
 			if i > 0 {
@@ -94,15 +108,48 @@ func parsePattern(src string) (*pattern, error) {
 		if len(b) == 0 {
 			return nil, fmt.Errorf("entry %q: %q has no letters", src, a)
 		}
-		key = append(append(key[:0], b...), b2b(f.anchorStart), b2b(f.anchorEnd))
-		if seen[string(key)] {
+		h := formHash(b, f.anchorStart, f.anchorEnd)
+		if i, ok := seen[h]; ok && p.hasForm(int(i), b, f) {
 			continue
 		}
-		seen[string(key)] = true
-		f.b = b
+		if len(b) > cap(arena)-len(arena) {
+			arena = make([]byte, 0, max(size, len(b))) // the estimate fell short: a new array
+		}
+		at := len(arena)
+		arena = append(arena, b...)
+		seen[h] = int32(len(p.forms))
+		f.b = arena[at:len(arena):len(arena)]
 		p.forms = append(p.forms, f)
 	}
 	return p, nil
+}
+
+// formHash is the FNV-1a hash of a form's bytes and anchors.
+func formHash(b []byte, anchorStart, anchorEnd bool) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range b {
+		h = (h ^ uint64(c)) * 1099511628211
+	}
+	h = (h ^ uint64(b2b(anchorStart))) * 1099511628211
+	return (h ^ uint64(b2b(anchorEnd))) * 1099511628211
+}
+
+// hasForm reports whether p already has the form b with f's anchors: the
+// one at i (found by its hash) or, when that is another form with the same
+// hash, any.
+func (p *pattern) hasForm(i int, b []byte, f form) bool {
+	same := func(g form) bool {
+		return g.anchorStart == f.anchorStart && g.anchorEnd == f.anchorEnd && bytes.Equal(g.b, b)
+	}
+	if same(p.forms[i]) {
+		return true
+	}
+	for _, g := range p.forms {
+		if same(g) {
+			return true
+		}
+	}
+	return false
 }
 
 func trim(b []byte) []byte {

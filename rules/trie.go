@@ -49,6 +49,12 @@ type trieBuilder struct {
 
 func newTrieBuilder() *trieBuilder { return &trieBuilder{} }
 
+// grow makes room for n more forms.
+func (tb *trieBuilder) grow(n int) {
+	tb.forms = slices.Grow(tb.forms, n)
+	tb.terms = slices.Grow(tb.terms, n)
+}
+
 func (tb *trieBuilder) add(form []byte, t term) {
 	tb.forms = append(tb.forms, form)
 	tb.terms = append(tb.terms, t)
@@ -96,21 +102,10 @@ func (tb *trieBuilder) build() *trie {
 			n++
 		}
 	}
-	// the forms in byte order, identical ones in the order they were added
-	order := make([]int32, len(tb.forms))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int {
-		if c := bytes.Compare(tb.forms[a], tb.forms[b]); c != 0 {
-			return c
-		}
-		return int(a - b)
-	})
+	order := sortForms(tb.forms)
 	tr.nodes = make([]tnode, 1, 64) // the root is node 0, frozen last
 	path := make([]bnode, maxLen+1)
-	reg := make(map[uint64]int32) // hash of a frozen node → the last node with it
-	var chain []int32             // per node: the previous node with the same hash (0: none)
+	var reg nodeSet
 	// freeze finishes nd: an equal finished node, or a new one
 	freeze := func(nd *bnode) int32 {
 		h := uint64(len(nd.terms))
@@ -121,19 +116,13 @@ func (tb *trieBuilder) build() *trie {
 		for _, e := range nd.edges {
 			h = mix64(h, uint64(e.b)<<32|uint64(uint32(e.to)))
 		}
-		first, ok := reg[h]
-		for id := first; ok && id != 0; id = chain[id] {
-			if tr.same(id, nd) {
-				return id
-			}
+		slot := reg.find(h, func(id int32) bool { return tr.same(id, nd) })
+		if id := reg.slots[slot]; id != 0 {
+			return id
 		}
 		id := int32(len(tr.nodes))
 		tr.nodes = append(tr.nodes, tr.node(nd))
-		for len(chain) <= int(id) {
-			chain = append(chain, 0)
-		}
-		chain[id] = first // 0 when the hash is new
-		reg[h] = id
+		reg.add(slot, id, h)
 		return id
 	}
 	var prev []byte
@@ -183,6 +172,132 @@ func (tr *trie) node(nd *bnode) tnode {
 	}
 	tr.terms = append(tr.terms, nd.terms...)
 	return t
+}
+
+// nodeSet finds frozen nodes by their hash: open addressing over node ids
+// (0, the root, is never in it: it marks an empty slot).
+type nodeSet struct {
+	slots []int32
+	hash  []uint64 // by node id
+	n     int
+}
+
+// find returns the slot of the node with hash h for which same holds, or
+// the empty slot where it belongs.
+func (ns *nodeSet) find(h uint64, same func(int32) bool) int {
+	if 2*(ns.n+1) > len(ns.slots) {
+		ns.rehash()
+	}
+	mask := len(ns.slots) - 1
+	for i := int(h) & mask; ; i = (i + 1) & mask {
+		id := ns.slots[i]
+		if id == 0 || ns.hash[id] == h && same(id) {
+			return i
+		}
+	}
+}
+
+// add puts node id with hash h into the empty slot found for it.
+func (ns *nodeSet) add(slot int, id int32, h uint64) {
+	for len(ns.hash) <= int(id) {
+		ns.hash = append(ns.hash, 0)
+	}
+	ns.hash[id] = h
+	ns.slots[slot] = id
+	ns.n++
+}
+
+func (ns *nodeSet) rehash() {
+	old := ns.slots
+	ns.slots = make([]int32, max(1024, 2*len(old)))
+	mask := len(ns.slots) - 1
+	for _, id := range old {
+		if id == 0 {
+			continue
+		}
+		i := int(ns.hash[id]) & mask
+		for ns.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		ns.slots[i] = id
+	}
+}
+
+// sortForms returns the indexes of forms in byte order of the forms,
+// equal forms by index: a most-significant-byte-first radix sort, stable.
+func sortForms(forms [][]byte) []int32 {
+	order := make([]int32, len(forms))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	tmp := make([]int32, len(forms))
+	radixSort(order, tmp, forms, 0)
+	return order
+}
+
+// radixSort sorts idx, whose forms agree on their first d bytes, by the
+// rest; tmp is scratch of the same length.
+func radixSort(idx, tmp []int32, forms [][]byte, d int) {
+	if len(idx) < 32 {
+		for i := 1; i < len(idx); i++ {
+			for k := i; k > 0 && formLess(forms, idx[k], idx[k-1], d); k-- {
+				idx[k], idx[k-1] = idx[k-1], idx[k]
+			}
+		}
+		return
+	}
+	// bucket 0: forms that end at d; bucket b+1: byte b at d. Only the
+	// buckets in use are visited (a handful of the 257).
+	var count [258]int32
+	var used [5]uint64
+	for _, x := range idx {
+		c := formByte(forms[x], d)
+		count[c]++
+		used[c>>6] |= 1 << (c & 63)
+	}
+	var pos [258]int32
+	at := int32(0)
+	for w, u := range used {
+		for ; u != 0; u &= u - 1 {
+			c := w<<6 | bits.TrailingZeros64(u)
+			pos[c] = at
+			at += count[c]
+		}
+	}
+	for _, x := range idx {
+		c := formByte(forms[x], d)
+		tmp[pos[c]] = x
+		pos[c]++
+	}
+	copy(idx, tmp[:len(idx)])
+	for w, u := range used {
+		for ; u != 0; u &= u - 1 {
+			c := w<<6 | bits.TrailingZeros64(u)
+			if c == 0 || count[c] < 2 {
+				continue // bucket 0 is in index order already
+			}
+			hi := pos[c]
+			lo := hi - count[c]
+			radixSort(idx[lo:hi], tmp[lo:hi], forms, d+1)
+		}
+	}
+}
+
+// formByte is 0 past the end of f, the byte at d plus one otherwise.
+func formByte(f []byte, d int) int {
+	if d >= len(f) {
+		return 0
+	}
+	return int(f[d]) + 1
+}
+
+// formLess orders forms a and b, equal on their first d bytes, by the rest
+// and then by index.
+func formLess(forms [][]byte, a, b int32, d int) bool {
+	if c := bytes.Compare(forms[a][d:], forms[b][d:]); c != 0 {
+		return c < 0
+	}
+	return a < b
 }
 
 // same reports whether the frozen node id has nd's terms and edges.

@@ -160,6 +160,7 @@ type state struct {
 	sc     scratch
 	lex    []lexState
 	masked []lexState
+	hasLex uint64 // bit i: lexicon i (below maxLexBits) has a hit, plain or masked
 	seen   []uint32
 	gen    uint32
 	f      features
@@ -250,10 +251,9 @@ func (s *state) prepare(c *moderation.Comment, h moderation.History, out *modera
 		s.txt = s.txt[k:]
 	}
 	s.text.Normalize(s.txt)
-	for i := range s.lex {
-		s.lex[i] = lexState{}
-		s.masked[i] = lexState{}
-	}
+	clear(s.lex)
+	clear(s.masked)
+	s.hasLex = 0
 	s.gen++
 	if s.gen == 0 {
 		clear(s.seen)
@@ -278,6 +278,9 @@ func (s *state) prepare(c *moderation.Comment, h moderation.History, out *modera
 		st.count++
 		if st.count == 1 {
 			st.start, st.end = s.span(h.src, h.start, h.end)
+			if h.t.lex < maxLexBits {
+				s.hasLex |= 1 << h.t.lex
+			}
 		}
 	}
 	if (s.text.Masked > 0 || len(s.text.T) > 0) && len(e.masked) > 0 {
@@ -421,6 +424,9 @@ func (s *state) matchMaskedIn(n []byte, src uint8) {
 					if off, ok := maskMatch(w, f); ok {
 						st := &s.masked[li]
 						st.count = 1
+						if li < maxLexBits {
+							s.hasLex |= 1 << li
+						}
 						st.start, st.end = s.span(src, int32(i+off), int32(i+off+len(f.form)))
 						break
 					}

@@ -87,15 +87,7 @@ func popcount(b uint64) int {
 
 // present is what the prepared comment has, in need's bits.
 func (s *state) present() uint64 {
-	var p uint64
-	for i := range s.lex {
-		if i >= maxLexBits {
-			break
-		}
-		if s.lex[i].count > 0 || s.masked[i].count > 0 {
-			p |= 1 << i
-		}
-	}
+	p := s.hasLex
 	if s.text.Hints > 0 || s.text.Digits >= 10 || len(s.c.Links) > 0 {
 		p |= 1 << bitLinks
 	}

@@ -156,9 +156,7 @@ func (a *automaton) scan(buf []byte, src uint8, ts *trie, sc *scratch, hits, mor
 	}
 	starts, ends := sc.starts[:len(buf)], sc.ends[:len(buf)]
 	ns, ne := a.run(buf, &ts.root, starts, ends)
-	for _, j := range starts[:ns] {
-		hits = ts.walk(buf, int(j), ts.root[buf[j]], int(j)+1, src, hits, work)
-	}
+	hits = ts.walkStarts(buf, starts[:ns], src, hits, work)
 	first := len(more)
 	for _, e := range ends[:ne] {
 		more = a.emit(buf, int32(e>>32)/a.ncls, int(int32(e)), src, more)

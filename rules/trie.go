@@ -387,6 +387,36 @@ func (tr *trie) walk(buf []byte, start int, n int32, j int, src uint8, hits []hi
 	}
 }
 
+// walkStarts walks tr from each of the starts (positions in buf where
+// the root has an edge), as walk does: one loop for all of them, so the
+// common case, a walk of a few bytes that finds nothing, costs no call.
+func (tr *trie) walkStarts(buf []byte, starts []int32, src uint8, hits []hit, work *int) []hit {
+	stepped := 0
+	for _, s := range starts {
+		start := int(s)
+		n := tr.root[buf[start]]
+		j := start + 1
+		for {
+			nd := &tr.nodes[n]
+			if nd.nterm|nd.star != 0 {
+				hits = tr.visit(nd, buf, start, j, src, hits, work)
+			}
+			if j >= len(buf) {
+				break
+			}
+			bit := uint64(1) << (tr.class[buf[j]] & 63)
+			if nd.mask&bit == 0 {
+				break
+			}
+			n = tr.kids[nd.kid+int32(bits.OnesCount64(nd.mask&(bit-1)))]
+			j++
+		}
+		stepped += j - start
+	}
+	*work += stepped
+	return hits
+}
+
 // maxStar is the most letters a Star stands for. Real words are shorter;
 // without a bound, an entry with a Star inside that may start anywhere
 // (`*ху*й`) would walk a long word from each of its positions.

@@ -9,6 +9,7 @@ package eval
 import (
 	"bufio"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/strazh/strazh/moderation"
@@ -132,24 +133,63 @@ func appendJSONString(b []byte, s string) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// jsonPlain marks the bytes appendJSONBody copies as they are: printable
+// ASCII but " and \, and the continuation and lead bytes of valid UTF-8.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < 0x7F; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = true
+	}
+	return t
+}()
+
 // appendJSONBody escapes s for a JSON string; invalid UTF-8 becomes U+FFFD.
+// Valid text without U+2028 and U+2029 (nearly every reason) is copied in
+// runs between the bytes that need an escape.
 func appendJSONBody(b []byte, s string) []byte {
+	if !utf8.ValidString(s) || strings.Contains(s, "\xe2\x80\xa8") || strings.Contains(s, "\xe2\x80\xa9") {
+		return appendJSONSlow(b, s)
+	}
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if jsonPlain[c] {
+			continue
+		}
+		b = append(b, s[start:i]...)
+		b = appendJSONEscape(b, c)
+		start = i + 1
+	}
+	return append(b, s[start:]...)
+}
+
+// appendJSONEscape appends the escape of an ASCII byte that needs one.
+func appendJSONEscape(b []byte, c byte) []byte {
+	switch {
+	case c == '"' || c == '\\':
+		return append(b, '\\', c)
+	case c == '\n':
+		return append(b, '\\', 'n')
+	case c == '\r':
+		return append(b, '\\', 'r')
+	case c == '\t':
+		return append(b, '\\', 't')
+	default: // c < 0x20 || c == 0x7F
+		return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+	}
+}
+
+// appendJSONSlow is appendJSONBody rune by rune.
+func appendJSONSlow(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c < 0x20 || c == 0x7F:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			default:
+			if jsonPlain[c] {
 				b = append(b, c)
+			} else {
+				b = appendJSONEscape(b, c)
 			}
 			i++
 			continue

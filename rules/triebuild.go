@@ -365,4 +365,3 @@ func b2b(b bool) byte {
 	}
 	return 0
 }
-

@@ -89,6 +89,7 @@ func (e *Engine) build() {
 		}
 		if r.cond != nil {
 			r.need, r.needOK = need(r.cond)
+			r.needAll = needAll(r.cond)
 		}
 	}
 	sortRules(e.rules)
@@ -495,7 +496,7 @@ func (e *Engine) Evaluate(c *moderation.Comment, h moderation.History, out *mode
 		if exempt && !r.exempt {
 			continue
 		}
-		if r.needOK && r.need&has == 0 {
+		if r.skipped(has) {
 			continue
 		}
 		if len(r.accounts) > 0 && !contains(r.accounts, c.Account) {

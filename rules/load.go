@@ -311,6 +311,7 @@ type rule struct {
 	cond                  *cond
 	need                  uint64 // see need: the rule is skipped without one of these
 	needOK                bool
+	needAll               uint64 // see needAll: skipped unless all of these are present
 	reason                template
 	examples              examplesSpec
 	order                 int

@@ -9,7 +9,6 @@ package eval
 import (
 	"bufio"
 	"io"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/strazh/strazh/moderation"
@@ -139,28 +138,42 @@ var jsonPlain = func() (t [256]bool) {
 	for c := 0x20; c < 0x7F; c++ {
 		t[c] = c != '"' && c != '\\'
 	}
-	for c := 0x80; c < 0x100; c++ {
-		t[c] = true
-	}
 	return t
 }()
 
 // appendJSONBody escapes s for a JSON string; invalid UTF-8 becomes U+FFFD.
-// Valid text without U+2028 and U+2029 (nearly every reason) is copied in
-// runs between the bytes that need an escape.
+// It copies runs of bytes that need no escape at once; a two-byte rune
+// (Cyrillic) is checked on the spot, other non-ASCII runes are decoded.
 func appendJSONBody(b []byte, s string) []byte {
-	if !utf8.ValidString(s) || strings.Contains(s, "\xe2\x80\xa8") || strings.Contains(s, "\xe2\x80\xa9") {
-		return appendJSONSlow(b, s)
-	}
 	start := 0
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
-		if jsonPlain[c] {
+		if c < utf8.RuneSelf {
+			i++
+			if !jsonPlain[c] {
+				b = append(b, s[start:i-1]...)
+				b = appendJSONEscape(b, c)
+				start = i
+			}
 			continue
 		}
-		b = append(b, s[start:i]...)
-		b = appendJSONEscape(b, c)
-		start = i + 1
+		if c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			i += 2 // a valid two-byte rune: never an escape
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			start = i + 1
+		case r == 0x2028 || r == 0x2029:
+			b = append(b, s[start:i]...)
+			b = append(b, `\u202`...)
+			b = append(b, hexDigits[r&0xF])
+			start = i + size
+		}
+		i += size
 	}
 	return append(b, s[start:]...)
 }
@@ -179,31 +192,4 @@ func appendJSONEscape(b []byte, c byte) []byte {
 	default: // c < 0x20 || c == 0x7F
 		return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
 	}
-}
-
-// appendJSONSlow is appendJSONBody rune by rune.
-func appendJSONSlow(b []byte, s string) []byte {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if jsonPlain[c] {
-				b = append(b, c)
-			} else {
-				b = appendJSONEscape(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, `\ufffd`...)
-		} else if r == 0x2028 || r == 0x2029 {
-			b = append(b, `\u202`...)
-			b = append(b, hexDigits[r&0xF])
-		} else {
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return b
 }

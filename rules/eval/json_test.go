@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // validEachByte is s with every byte of invalid UTF-8 replaced by U+FFFD.
@@ -27,6 +28,9 @@ func TestAppendJSONBody_Escapes(t *testing.T) {
 		"разделитель\u2028строк\u2029абзацев",
 		"битый \xff\xfe utf-8 \xd0",
 		"смесь \"\u2028\xff\n",
+		"эмодзи 👉 и ➡️, € и ₽",
+		"overlong \xc0\x80 \xc1\xbf, surrogate \xed\xa0\x80, cut \xe2\x80",
+		"\xd0",
 		strings.Repeat("длинный текст ", 50),
 	} {
 		fast := string(appendJSONBody(nil, s))
@@ -45,4 +49,31 @@ func TestAppendJSONBody_Escapes(t *testing.T) {
 			t.Errorf("%q: %q keeps a line separator", s, fast)
 		}
 	}
+}
+
+// appendJSONSlow is appendJSONBody rune by rune (the tests' reference).
+func appendJSONSlow(b []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if jsonPlain[c] {
+				b = append(b, c)
+			} else {
+				b = appendJSONEscape(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, `\ufffd`...)
+		} else if r == 0x2028 || r == 0x2029 {
+			b = append(b, `\u202`...)
+			b = append(b, hexDigits[r&0xF])
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return b
 }

@@ -15,7 +15,6 @@ import (
 
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/rules/model"
-	"github.com/strazh/strazh/rules/normalize"
 )
 
 //go:embed packs
@@ -109,8 +108,8 @@ type lexicon struct {
 type builder struct {
 	lexicons    []*lexicon
 	lexIndex    map[string]int32
-	modelLabels []string       // labels of model conditions, in first use
-	nt          normalize.Text // scratch for the entries' normalisation
+	modelLabels []string  // labels of model conditions, in first use
+	pn          pieceNorm // the entries' normaliser
 }
 
 func (b *builder) addLexicon(d *decoder, name string, line int, entries []entrySpec) {
@@ -127,7 +126,7 @@ func (b *builder) addLexicon(d *decoder, name string, line int, entries []entryS
 
 func (b *builder) addEntries(d *decoder, l *lexicon, entries []entrySpec) {
 	for _, e := range entries {
-		p, err := parsePatternWith(e.src, &b.nt)
+		p, err := parsePatternWith(e.src, &b.pn)
 		if err != nil {
 			d.errs = append(d.errs, &FileError{File: d.file, Line: e.line, Key: e.key, Err: err})
 			continue

@@ -41,12 +41,12 @@ const Star byte = 0x01
 const maxForms = 4096
 
 func parsePattern(src string) (*pattern, error) {
-	return parsePatternWith(src, new(normalize.Text))
+	return parsePatternWith(src, new(pieceNorm))
 }
 
-// parsePatternWith is parsePattern normalising in nt (reused across the
+// parsePatternWith is parsePattern normalising with pn (reused across the
 // entries of a load).
-func parsePatternWith(src string, nt *normalize.Text) (*pattern, error) {
+func parsePatternWith(src string, pn *pieceNorm) (*pattern, error) {
 	p := &pattern{src: src}
 	s := strings.TrimSpace(src)
 	if strings.HasPrefix(s, "!") {
@@ -88,8 +88,7 @@ func parsePatternWith(src string, nt *normalize.Text) (*pattern, error) {
 			}
 			lead := strings.HasPrefix(pc, " ")
 			trail := strings.HasSuffix(pc, " ")
-			nt.Normalize(pc)
-			n := trim(nt.N)
+			n := pn.normalize(pc)
 			if len(n) == 0 && strings.TrimSpace(pc) != "" {
 				return nil, fmt.Errorf("entry %q: %q has no letters", src, pc)
 			}
@@ -122,6 +121,18 @@ func parsePatternWith(src string, nt *normalize.Text) (*pattern, error) {
 		p.forms = append(p.forms, f)
 	}
 	return p, nil
+}
+
+// pieceNorm normalises the pieces of expanded entries in one reused Text.
+type pieceNorm struct {
+	nt normalize.Text
+}
+
+// normalize returns N of pc without its outer spaces; it is valid until
+// the next call.
+func (pn *pieceNorm) normalize(pc string) []byte {
+	pn.nt.Normalize(pc)
+	return trim(pn.nt.N)
 }
 
 // formHash is the FNV-1a hash of a form's bytes and anchors.
@@ -162,9 +173,11 @@ func trim(b []byte) []byte {
 	return b
 }
 
-// expand turns the mini-syntax into literal strings.
+// expand turns the mini-syntax into literal strings: the alternatives of
+// each step (a letter run, a set, a group), multiplied out in order.
 func expand(rs []rune) ([]string, error) {
-	out := []string{""}
+	var steps [][]string
+	n := 1
 	for i := 0; i < len(rs); {
 		var alts []string
 		switch rs[i] {
@@ -240,16 +253,43 @@ func expand(rs []rune) ([]string, error) {
 			alts = append(alts, "")
 			i++
 		}
-		if len(out)*len(alts) > maxForms {
+		if n*len(alts) > maxForms {
 			return nil, fmt.Errorf("expands to more than %d forms", maxForms)
 		}
-		next := make([]string, 0, len(out)*len(alts))
-		for _, o := range out {
-			for _, a := range alts {
-				next = append(next, o+a)
-			}
-		}
-		out = next
+		n *= len(alts)
+		steps = append(steps, alts)
 	}
-	return out, nil
+	return product(steps, n), nil
+}
+
+// product is every concatenation of one alternative per step, the first
+// step varying slowest; n is how many there are.
+func product(steps [][]string, n int) []string {
+	out := make([]string, 0, n)
+	if n == 0 {
+		return out
+	}
+	pick := make([]int, len(steps))
+	ends := make([]int, len(steps)+1) // ends[k]: length of buf after step k-1
+	var buf []byte
+	from := 0 // the first step whose pick changed
+	for {
+		buf = buf[:ends[from]]
+		for k := from; k < len(steps); k++ {
+			buf = append(buf, steps[k][pick[k]]...)
+			ends[k+1] = len(buf)
+		}
+		out = append(out, string(buf))
+		k := len(steps) - 1
+		for ; k >= 0; k-- {
+			if pick[k]++; pick[k] < len(steps[k]) {
+				break
+			}
+			pick[k] = 0
+		}
+		if k < 0 {
+			return out
+		}
+		from = k
+	}
 }

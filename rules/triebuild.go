@@ -81,7 +81,7 @@ func (tb *trieBuilder) build() *trie {
 		for _, e := range nd.edges {
 			h = mix64(h, uint64(e.b)<<32|uint64(uint32(e.to)))
 		}
-		slot := reg.find(h, func(id int32) bool { return tr.same(id, nd) })
+		slot := reg.find(h, tr, nd)
 		if id := reg.slots[slot]; id != 0 {
 			return id
 		}
@@ -212,16 +212,16 @@ type nodeSet struct {
 	n     int
 }
 
-// find returns the slot of the node with hash h for which same holds, or
-// the empty slot where it belongs.
-func (ns *nodeSet) find(h uint64, same func(int32) bool) int {
+// find returns the slot of the node of d with hash h that is the same as
+// nd, or the empty slot where it belongs.
+func (ns *nodeSet) find(h uint64, d *dag, nd *bnode) int {
 	if 2*(ns.n+1) > len(ns.slots) {
 		ns.rehash()
 	}
 	mask := len(ns.slots) - 1
 	for i := int(h) & mask; ; i = (i + 1) & mask {
 		id := ns.slots[i]
-		if id == 0 || ns.hash[id] == h && same(id) {
+		if id == 0 || ns.hash[id] == h && d.same(id, nd) {
 			return i
 		}
 	}

@@ -147,29 +147,31 @@ type lexState struct {
 
 // state is the per-comment scratch space, pooled.
 type state struct {
-	e      *Engine
-	c      *moderation.Comment
-	h      moderation.History
-	out    *moderation.Result
-	txt    string // the evaluated text: c.Text cut to MaxEvalRunes
-	text   normalize.Text
-	hits   []hit
-	more   []hit // scratch: hits of entries that may start inside a word
-	exc    []hit // the exception hits, by lexicon, buffer and start
-	excEnd []int32
-	work   int // bytes stepped over by the scans (tests check it grows linearly)
-	sc     scratch
-	lex    []lexState
-	masked []lexState
-	hasLex uint64 // bit i: lexicon i (below maxLexBits) has a hit, plain or masked
-	seen   []uint32
-	gen    uint32
-	f      features
-	fdone  bool
-	scored bool // scores hold this comment's model scores
-	scores [maxModelLabels]float64
-	t      time.Time
-	match  struct {
+	e         *Engine
+	c         *moderation.Comment
+	h         moderation.History
+	out       *moderation.Result
+	txt       string // the evaluated text: c.Text cut to MaxEvalRunes
+	text      normalize.Text
+	hits      []hit
+	more      []hit // scratch: hits of entries that may start inside a word
+	exc       []hit // the exception hits, by lexicon, buffer and start
+	excEnd    []int32
+	work      int // bytes stepped over by the scans (tests check it grows linearly)
+	sc        scratch
+	lex       []lexState
+	masked    []lexState
+	hasLex    uint64 // bit i: lexicon i (below maxLexBits) has a hit, plain or masked
+	seen      []uint32
+	gen       uint32
+	f         features
+	fdone     bool
+	ascii     byteSet // the ASCII bytes of txt, once asciiDone
+	asciiDone bool
+	scored    bool // scores hold this comment's model scores
+	scores    [maxModelLabels]float64
+	t         time.Time
+	match     struct {
 		ok         bool
 		start, end int32
 		s          string
@@ -243,6 +245,7 @@ func (s *state) now() time.Time {
 func (s *state) prepare(c *moderation.Comment, h moderation.History, out *moderation.Result) {
 	e := s.e
 	s.c, s.h, s.out, s.fdone, s.scored, s.t = c, h, out, false, false, time.Time{}
+	s.asciiDone = false
 	s.txt = c.Text[:capText(c.Text)]
 	s.work = len(s.txt)
 	// Reply markup at the start ([id1|Имя], …) addresses someone: the

@@ -28,9 +28,36 @@ type aout struct {
 // word-part lexicons are walked as a trie instead.
 const maxAutomatonStates = 1 << 14
 
-// newAutomaton compiles the trie of tb (which must have no Star edges),
-// or returns nil when it is too large or empty.
-func newAutomaton(tb *trieBuilder) *automaton {
+// mapTrie is the plain trie of a builder's forms, nodes numbered in
+// creation order (the root is 0), for the automaton.
+type mapTrie struct {
+	kids  []map[byte]int32
+	terms [][]term
+}
+
+func newMapTrie(b *trieBuilder) *mapTrie {
+	tb := &mapTrie{kids: []map[byte]int32{{}}, terms: [][]term{nil}}
+	for i, form := range b.forms {
+		n := int32(0)
+		for _, c := range form {
+			k, ok := tb.kids[n][c]
+			if !ok {
+				k = int32(len(tb.kids))
+				tb.kids = append(tb.kids, map[byte]int32{})
+				tb.terms = append(tb.terms, nil)
+				tb.kids[n][c] = k
+			}
+			n = k
+		}
+		tb.terms[n] = append(tb.terms[n], b.terms[i])
+	}
+	return tb
+}
+
+// newAutomaton compiles the forms of b (which must have no Star), or
+// returns nil when they are too many or none.
+func newAutomaton(b *trieBuilder) *automaton {
+	tb := newMapTrie(b)
 	if len(tb.kids) <= 1 || len(tb.kids) > maxAutomatonStates {
 		return nil
 	}
@@ -129,9 +156,7 @@ func (a *automaton) scan(buf []byte, src uint8, ts *trie, sc *scratch, hits, mor
 	}
 	starts, ends := sc.starts[:len(buf)], sc.ends[:len(buf)]
 	ns, ne := a.run(buf, &ts.root, starts, ends)
-	for _, j := range starts[:ns] {
-		hits = ts.walk(buf, int(j), ts.root[buf[j]], int(j)+1, src, hits, work)
-	}
+	hits = ts.walkStarts(buf, starts[:ns], src, hits, work)
 	first := len(more)
 	for _, e := range ends[:ne] {
 		more = a.emit(buf, int32(e>>32)/a.ncls, int(int32(e)), src, more)

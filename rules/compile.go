@@ -215,6 +215,9 @@ func (c *compiler) leaf(k string, v *yaml.Node, key string, mods map[string]*yam
 			return nil
 		}
 		cd.re = re
+		if !cd.norm {
+			cd.needs = regexNeeds(s)
+		}
 	case cLink, cPhone, cEmail, cMentions, cEmoji, cMixed:
 		intOr(1)
 		if !cd.want {

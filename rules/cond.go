@@ -54,7 +54,8 @@ type cond struct {
 	d     time.Duration
 	lex   []int32
 	re    *regexp.Regexp
-	norm  bool // regex on the normalised text
+	norm  bool      // regex on the normalised text
+	needs []byteSet // regex: the text must have a byte of each (regexNeeds)
 	strs  []string
 	want  bool // for boolean leaves: the value that makes it true
 	line  int
@@ -119,6 +120,16 @@ func (c *cond) eval(s *state) bool {
 	case cRegex:
 		if c.norm {
 			return c.re.Match(s.text.N)
+		}
+		if len(c.needs) > 0 {
+			if !s.asciiDone {
+				s.ascii, s.asciiDone = asciiBytes(s.txt), true
+			}
+			for _, n := range c.needs {
+				if !n.meets(s.ascii) {
+					return false
+				}
+			}
 		}
 		if loc := c.re.FindStringIndex(s.txt); loc != nil {
 			s.setMatch(int32(loc[0]), int32(loc[1]))

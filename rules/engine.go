@@ -89,10 +89,18 @@ func (e *Engine) build() {
 		}
 		if r.cond != nil {
 			r.need, r.needOK = need(r.cond)
+			r.needAll = needAll(r.cond)
 		}
 	}
 	sortRules(e.rules)
 	bs, ba, bw := newTrieBuilder(), newTrieBuilder(), newTrieBuilder()
+	nforms := 0
+	for _, l := range e.lexicons {
+		for _, p := range l.patterns {
+			nforms += len(p.forms)
+		}
+	}
+	bs.grow(nforms) // nearly all are anchored at a word start
 	var anyForms [][]byte
 	var anyTerms []term
 	e.forms = make([][]maskForm, len(e.lexicons))
@@ -139,28 +147,31 @@ type lexState struct {
 
 // state is the per-comment scratch space, pooled.
 type state struct {
-	e      *Engine
-	c      *moderation.Comment
-	h      moderation.History
-	out    *moderation.Result
-	txt    string // the evaluated text: c.Text cut to MaxEvalRunes
-	text   normalize.Text
-	hits   []hit
-	more   []hit // scratch: hits of entries that may start inside a word
-	exc    []hit // the exception hits, by lexicon, buffer and start
-	excEnd []int32
-	work   int // bytes stepped over by the scans (tests check it grows linearly)
-	sc     scratch
-	lex    []lexState
-	masked []lexState
-	seen   []uint32
-	gen    uint32
-	f      features
-	fdone  bool
-	scored bool // scores hold this comment's model scores
-	scores [maxModelLabels]float64
-	t      time.Time
-	match  struct {
+	e         *Engine
+	c         *moderation.Comment
+	h         moderation.History
+	out       *moderation.Result
+	txt       string // the evaluated text: c.Text cut to MaxEvalRunes
+	text      normalize.Text
+	hits      []hit
+	more      []hit // scratch: hits of entries that may start inside a word
+	exc       []hit // the exception hits, by lexicon, buffer and start
+	excEnd    []int32
+	work      int // bytes stepped over by the scans (tests check it grows linearly)
+	sc        scratch
+	lex       []lexState
+	masked    []lexState
+	hasLex    uint64 // bit i: lexicon i (below maxLexBits) has a hit, plain or masked
+	seen      []uint32
+	gen       uint32
+	f         features
+	fdone     bool
+	ascii     byteSet // the ASCII bytes of txt, once asciiDone
+	asciiDone bool
+	scored    bool // scores hold this comment's model scores
+	scores    [maxModelLabels]float64
+	t         time.Time
+	match     struct {
 		ok         bool
 		start, end int32
 		s          string
@@ -234,6 +245,7 @@ func (s *state) now() time.Time {
 func (s *state) prepare(c *moderation.Comment, h moderation.History, out *moderation.Result) {
 	e := s.e
 	s.c, s.h, s.out, s.fdone, s.scored, s.t = c, h, out, false, false, time.Time{}
+	s.asciiDone = false
 	s.txt = c.Text[:capText(c.Text)]
 	s.work = len(s.txt)
 	// Reply markup at the start ([id1|Имя], …) addresses someone: the
@@ -243,10 +255,9 @@ func (s *state) prepare(c *moderation.Comment, h moderation.History, out *modera
 		s.txt = s.txt[k:]
 	}
 	s.text.Normalize(s.txt)
-	for i := range s.lex {
-		s.lex[i] = lexState{}
-		s.masked[i] = lexState{}
-	}
+	clear(s.lex)
+	clear(s.masked)
+	s.hasLex = 0
 	s.gen++
 	if s.gen == 0 {
 		clear(s.seen)
@@ -271,6 +282,9 @@ func (s *state) prepare(c *moderation.Comment, h moderation.History, out *modera
 		st.count++
 		if st.count == 1 {
 			st.start, st.end = s.span(h.src, h.start, h.end)
+			if h.t.lex < maxLexBits {
+				s.hasLex |= 1 << h.t.lex
+			}
 		}
 	}
 	if (s.text.Masked > 0 || len(s.text.T) > 0) && len(e.masked) > 0 {
@@ -414,6 +428,9 @@ func (s *state) matchMaskedIn(n []byte, src uint8) {
 					if off, ok := maskMatch(w, f); ok {
 						st := &s.masked[li]
 						st.count = 1
+						if li < maxLexBits {
+							s.hasLex |= 1 << li
+						}
 						st.start, st.end = s.span(src, int32(i+off), int32(i+off+len(f.form)))
 						break
 					}
@@ -482,7 +499,7 @@ func (e *Engine) Evaluate(c *moderation.Comment, h moderation.History, out *mode
 		if exempt && !r.exempt {
 			continue
 		}
-		if r.needOK && r.need&has == 0 {
+		if r.skipped(has) {
 			continue
 		}
 		if len(r.accounts) > 0 && !contains(r.accounts, c.Account) {

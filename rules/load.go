@@ -108,7 +108,8 @@ type lexicon struct {
 type builder struct {
 	lexicons    []*lexicon
 	lexIndex    map[string]int32
-	modelLabels []string // labels of model conditions, in first use
+	modelLabels []string  // labels of model conditions, in first use
+	pn          pieceNorm // the entries' normaliser
 }
 
 func (b *builder) addLexicon(d *decoder, name string, line int, entries []entrySpec) {
@@ -125,7 +126,7 @@ func (b *builder) addLexicon(d *decoder, name string, line int, entries []entryS
 
 func (b *builder) addEntries(d *decoder, l *lexicon, entries []entrySpec) {
 	for _, e := range entries {
-		p, err := parsePattern(e.src)
+		p, err := parsePatternWith(e.src, &b.pn)
 		if err != nil {
 			d.errs = append(d.errs, &FileError{File: d.file, Line: e.line, Key: e.key, Err: err})
 			continue
@@ -309,6 +310,7 @@ type rule struct {
 	cond                  *cond
 	need                  uint64 // see need: the rule is skipped without one of these
 	needOK                bool
+	needAll               uint64 // see needAll: skipped unless all of these are present
 	reason                template
 	examples              examplesSpec
 	order                 int

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -40,6 +41,12 @@ const Star byte = 0x01
 const maxForms = 4096
 
 func parsePattern(src string) (*pattern, error) {
+	return parsePatternWith(src, new(pieceNorm))
+}
+
+// parsePatternWith is parsePattern normalising with pn (reused across the
+// entries of a load).
+func parsePatternWith(src string, pn *pieceNorm) (*pattern, error) {
 	p := &pattern{src: src}
 	s := strings.TrimSpace(src)
 	if strings.HasPrefix(s, "!") {
@@ -53,8 +60,16 @@ func parsePattern(src string) (*pattern, error) {
 	if err != nil {
 		return nil, fmt.Errorf("entry %q: %w", src, err)
 	}
-	seen := make(map[string]bool, len(alts))
-	var nt normalize.Text
+	// the forms written one after another into one array; seen finds a
+	// form already written by a hash of its bytes and anchors
+	size := 0
+	for _, a := range alts {
+		size += len(a) + 2
+	}
+	arena := make([]byte, 0, size)
+	var b []byte // the form being built
+	p.forms = make([]form, 0, len(alts))
+	seen := make(map[uint64]int32, len(alts))
 	for _, a := range alts {
 		f := form{anchorStart: true, anchorEnd: true}
 		if strings.HasPrefix(a, "*") {
@@ -64,16 +79,16 @@ func parsePattern(src string) (*pattern, error) {
 			f.anchorEnd = false
 		}
 		// normalise each star-separated piece, then put the stars back
-		pieces := strings.Split(strings.Trim(a, "*"), "*")
-		var b []byte
-		for i, pc := range pieces {
+		rest := strings.Trim(a, "*")
+		b = b[:0]
+		for i := 0; ; i++ {
+			pc, more, found := strings.Cut(rest, "*")
 			if i > 0 {
 				b = append(b, Star)
 			}
 			lead := strings.HasPrefix(pc, " ")
 			trail := strings.HasSuffix(pc, " ")
-			nt.Normalize(pc)
-			n := trim(nt.N)
+			n := pn.normalize(pc)
 			if len(n) == 0 && strings.TrimSpace(pc) != "" {
 				return nil, fmt.Errorf("entry %q: %q has no letters", src, pc)
 			}
@@ -81,22 +96,71 @@ func parsePattern(src string) (*pattern, error) {
 				b = append(b, normalize.Space)
 			}
 			b = append(b, n...)
-			if trail && i < len(pieces)-1 && len(n) > 0 {
+			if trail && found && len(n) > 0 {
 				b = append(b, normalize.Space)
 			}
+			if !found {
+				break
+			}
+			rest = more
 		}
 		if len(b) == 0 {
 			return nil, fmt.Errorf("entry %q: %q has no letters", src, a)
 		}
-		key := string(b) + fmt.Sprint(f.anchorStart, f.anchorEnd)
-		if seen[key] {
+		h := formHash(b, f.anchorStart, f.anchorEnd)
+		if i, ok := seen[h]; ok && p.hasForm(int(i), b, f) {
 			continue
 		}
-		seen[key] = true
-		f.b = b
+		if len(b) > cap(arena)-len(arena) {
+			arena = make([]byte, 0, max(size, len(b))) // the estimate fell short: a new array
+		}
+		at := len(arena)
+		arena = append(arena, b...)
+		seen[h] = int32(len(p.forms))
+		f.b = arena[at:len(arena):len(arena)]
 		p.forms = append(p.forms, f)
 	}
 	return p, nil
+}
+
+// pieceNorm normalises the pieces of expanded entries in one reused Text.
+type pieceNorm struct {
+	nt normalize.Text
+}
+
+// normalize returns N of pc without its outer spaces; it is valid until
+// the next call.
+func (pn *pieceNorm) normalize(pc string) []byte {
+	pn.nt.Normalize(pc)
+	return trim(pn.nt.N)
+}
+
+// formHash is the FNV-1a hash of a form's bytes and anchors.
+func formHash(b []byte, anchorStart, anchorEnd bool) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range b {
+		h = (h ^ uint64(c)) * 1099511628211
+	}
+	h = (h ^ uint64(b2b(anchorStart))) * 1099511628211
+	return (h ^ uint64(b2b(anchorEnd))) * 1099511628211
+}
+
+// hasForm reports whether p already has the form b with f's anchors: the
+// one at i (found by its hash) or, when that is another form with the same
+// hash, any.
+func (p *pattern) hasForm(i int, b []byte, f form) bool {
+	same := func(g form) bool {
+		return g.anchorStart == f.anchorStart && g.anchorEnd == f.anchorEnd && bytes.Equal(g.b, b)
+	}
+	if same(p.forms[i]) {
+		return true
+	}
+	for _, g := range p.forms {
+		if same(g) {
+			return true
+		}
+	}
+	return false
 }
 
 func trim(b []byte) []byte {
@@ -109,9 +173,11 @@ func trim(b []byte) []byte {
 	return b
 }
 
-// expand turns the mini-syntax into literal strings.
+// expand turns the mini-syntax into literal strings: the alternatives of
+// each step (a letter run, a set, a group), multiplied out in order.
 func expand(rs []rune) ([]string, error) {
-	out := []string{""}
+	var steps [][]string
+	n := 1
 	for i := 0; i < len(rs); {
 		var alts []string
 		switch rs[i] {
@@ -171,23 +237,59 @@ func expand(rs []rune) ([]string, error) {
 		case '?':
 			return nil, errors.New("? must follow a letter, [set] or (group)")
 		default:
-			alts = []string{string(rs[i])}
-			i++
+			// a run of plain letters is one step (the last one stays
+			// apart when a ? follows it)
+			j := i + 1
+			for j < len(rs) && !strings.ContainsRune("[]()|*?", rs[j]) {
+				j++
+			}
+			if j < len(rs) && rs[j] == '?' && j-1 > i {
+				j--
+			}
+			alts = []string{string(rs[i:j])}
+			i = j
 		}
 		if i < len(rs) && rs[i] == '?' {
 			alts = append(alts, "")
 			i++
 		}
-		if len(out)*len(alts) > maxForms {
+		if n*len(alts) > maxForms {
 			return nil, fmt.Errorf("expands to more than %d forms", maxForms)
 		}
-		next := make([]string, 0, len(out)*len(alts))
-		for _, o := range out {
-			for _, a := range alts {
-				next = append(next, o+a)
-			}
-		}
-		out = next
+		n *= len(alts)
+		steps = append(steps, alts)
 	}
-	return out, nil
+	return product(steps, n), nil
+}
+
+// product is every concatenation of one alternative per step, the first
+// step varying slowest; n is how many there are.
+func product(steps [][]string, n int) []string {
+	out := make([]string, 0, n)
+	if n == 0 {
+		return out
+	}
+	pick := make([]int, len(steps))
+	ends := make([]int, len(steps)+1) // ends[k]: length of buf after step k-1
+	var buf []byte
+	from := 0 // the first step whose pick changed
+	for {
+		buf = buf[:ends[from]]
+		for k := from; k < len(steps); k++ {
+			buf = append(buf, steps[k][pick[k]]...)
+			ends[k+1] = len(buf)
+		}
+		out = append(out, string(buf))
+		k := len(steps) - 1
+		for ; k >= 0; k-- {
+			if pick[k]++; pick[k] < len(steps[k]) {
+				break
+			}
+			pick[k] = 0
+		}
+		if k < 0 {
+			return out
+		}
+		from = k
+	}
 }

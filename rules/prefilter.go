@@ -77,6 +77,63 @@ func need(c *cond) (bits uint64, ok bool) {
 	return 0, false
 }
 
+// needAll reports bits that must all be present for c to hold (0: none
+// known). need's one-of-these is weak for a condition that needs several
+// lexicons at once (near: a modal word, a target and a verb); this skips
+// such a rule when any of them is missing.
+func needAll(c *cond) uint64 {
+	switch c.kind {
+	case cLexicon, cMasked:
+		if len(c.lex) == 1 && c.lex[0] < maxLexBits && (c.kind == cMasked || c.n >= 1) {
+			return 1 << c.lex[0]
+		}
+	case cNear:
+		var bits uint64
+		for _, l := range c.lex {
+			if l < maxLexBits {
+				bits |= 1 << l
+			}
+		}
+		return bits
+	case cLink, cPhone, cEmail, cMentions:
+		if c.n >= 1 {
+			return 1 << bitLinks
+		}
+	case cLinkDomain, cLinkOutside:
+		return 1 << bitLinks
+	case cShortener, cTelegram, cInvite:
+		if c.want {
+			return 1 << bitLinks
+		}
+	case cMixed:
+		if c.n >= 1 {
+			return 1 << bitMixed
+		}
+	case cAll:
+		var bits uint64
+		for _, k := range c.kids {
+			bits |= needAll(k)
+		}
+		return bits
+	case cAny:
+		if len(c.kids) == 0 {
+			return 0
+		}
+		bits := ^uint64(0)
+		for _, k := range c.kids {
+			bits &= needAll(k)
+		}
+		return bits
+	}
+	return 0
+}
+
+// skipped reports whether the prefilter skips r for a comment that has the
+// bits has: its condition cannot hold.
+func (r *rule) skipped(has uint64) bool {
+	return r.needOK && r.need&has == 0 || r.needAll&has != r.needAll
+}
+
 func popcount(b uint64) int {
 	n := 0
 	for ; b != 0; b &= b - 1 {
@@ -87,15 +144,7 @@ func popcount(b uint64) int {
 
 // present is what the prepared comment has, in need's bits.
 func (s *state) present() uint64 {
-	var p uint64
-	for i := range s.lex {
-		if i >= maxLexBits {
-			break
-		}
-		if s.lex[i].count > 0 || s.masked[i].count > 0 {
-			p |= 1 << i
-		}
-	}
+	p := s.hasLex
 	if s.text.Hints > 0 || s.text.Digits >= 10 || len(s.c.Links) > 0 {
 		p |= 1 << bitLinks
 	}

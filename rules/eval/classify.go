@@ -132,38 +132,64 @@ func appendJSONString(b []byte, s string) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// jsonPlain marks the bytes appendJSONBody copies as they are: printable
+// ASCII but " and \, and the continuation and lead bytes of valid UTF-8.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < 0x7F; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendJSONBody escapes s for a JSON string; invalid UTF-8 becomes U+FFFD.
+// It copies runs of bytes that need no escape at once; a two-byte rune
+// (Cyrillic) is checked on the spot, other non-ASCII runes are decoded.
 func appendJSONBody(b []byte, s string) []byte {
+	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c < 0x20 || c == 0x7F:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			default:
-				b = append(b, c)
-			}
 			i++
+			if !jsonPlain[c] {
+				b = append(b, s[start:i-1]...)
+				b = appendJSONEscape(b, c)
+				start = i
+			}
+			continue
+		}
+		if c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			i += 2 // a valid two-byte rune: never an escape
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
 			b = append(b, `\ufffd`...)
-		} else if r == 0x2028 || r == 0x2029 {
+			start = i + 1
+		case r == 0x2028 || r == 0x2029:
+			b = append(b, s[start:i]...)
 			b = append(b, `\u202`...)
 			b = append(b, hexDigits[r&0xF])
-		} else {
-			b = append(b, s[i:i+size]...)
+			start = i + size
 		}
 		i += size
 	}
-	return b
+	return append(b, s[start:]...)
+}
+
+// appendJSONEscape appends the escape of an ASCII byte that needs one.
+func appendJSONEscape(b []byte, c byte) []byte {
+	switch {
+	case c == '"' || c == '\\':
+		return append(b, '\\', c)
+	case c == '\n':
+		return append(b, '\\', 'n')
+	case c == '\r':
+		return append(b, '\\', 'r')
+	case c == '\t':
+		return append(b, '\\', 't')
+	default: // c < 0x20 || c == 0x7F
+		return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+	}
 }

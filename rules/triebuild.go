@@ -1,0 +1,367 @@
+package rules
+
+import (
+	"bytes"
+	"math/bits"
+	"slices"
+)
+
+// trieBuilder collects the forms of a trie in the order they were added.
+type trieBuilder struct {
+	forms [][]byte
+	terms []term
+}
+
+func newTrieBuilder() *trieBuilder { return &trieBuilder{} }
+
+// grow makes room for n more forms.
+func (tb *trieBuilder) grow(n int) {
+	tb.forms = slices.Grow(tb.forms, n)
+	tb.terms = slices.Grow(tb.terms, n)
+}
+
+func (tb *trieBuilder) add(form []byte, t term) {
+	tb.forms = append(tb.forms, form)
+	tb.terms = append(tb.terms, t)
+}
+
+// bedge is an edge of a node being built.
+type bedge struct {
+	b  byte
+	to int32
+}
+
+// bnode is a node on the path of the last form added while building: its
+// edges to finished children (in byte order) and its terms.
+type bnode struct {
+	edges []bedge
+	terms []term
+}
+
+// build freezes the forms into a trie minimised into a DAG. The forms are
+// taken in byte order (identical forms keep the order they were added in,
+// so a node's terms are in that order), which finishes every subtree before
+// the next form leaves it: a finished node is looked up among the finished
+// ones with the same terms and the same children and shared with it (the
+// minimal acyclic automaton of the forms, built without the full trie).
+func (tb *trieBuilder) build() *trie {
+	tr := &dag{}
+	for i := range tr.class {
+		tr.class[i] = noEdge
+	}
+	var used [256]bool
+	maxLen := 0
+	for _, f := range tb.forms {
+		for _, b := range f {
+			used[b] = true
+		}
+		maxLen = max(maxLen, len(f))
+	}
+	n := uint8(0)
+	for b := range used {
+		if used[b] && byte(b) != Star {
+			if n == noEdge {
+				panic("rules: more than 63 distinct bytes in lexicons") // unreachable: the alphabet has 62
+			}
+			tr.class[b] = n
+			n++
+		}
+	}
+	order := sortForms(tb.forms)
+	tr.nodes = make([]fnode, 1, 64) // the root is node 0, frozen last
+	path := make([]bnode, maxLen+1)
+	var reg nodeSet
+	// freeze finishes nd: an equal finished node, or a new one
+	freeze := func(nd *bnode) int32 {
+		h := uint64(len(nd.terms))
+		for _, t := range nd.terms {
+			h = mix64(h, uint64(uint32(t.lex))<<32|uint64(uint32(t.entry)))
+			h = mix64(h, uint64(b2b(t.anchorEnd))<<1|uint64(b2b(t.exception)))
+		}
+		for _, e := range nd.edges {
+			h = mix64(h, uint64(e.b)<<32|uint64(uint32(e.to)))
+		}
+		slot := reg.find(h, tr, nd)
+		if id := reg.slots[slot]; id != 0 {
+			return id
+		}
+		id := int32(len(tr.nodes))
+		tr.nodes = append(tr.nodes, tr.node(nd))
+		reg.add(slot, id, h)
+		return id
+	}
+	var prev []byte
+	for oi, fi := range order {
+		w := tb.forms[fi]
+		p := 0
+		for p < len(w) && p < len(prev) && w[p] == prev[p] {
+			p++
+		}
+		if oi > 0 && p == len(w) && p == len(prev) {
+			path[p].terms = append(path[p].terms, tb.terms[fi])
+			continue
+		}
+		for d := len(prev); d > p; d-- {
+			id := freeze(&path[d])
+			path[d-1].edges = append(path[d-1].edges, bedge{b: prev[d-1], to: id})
+		}
+		for d := p + 1; d <= len(w); d++ {
+			path[d].edges, path[d].terms = path[d].edges[:0], path[d].terms[:0]
+		}
+		path[len(w)].terms = append(path[len(w)].terms, tb.terms[fi])
+		prev = w
+	}
+	for d := len(prev); d > 0; d-- {
+		id := freeze(&path[d])
+		path[d-1].edges = append(path[d-1].edges, bedge{b: prev[d-1], to: id})
+	}
+	tr.nodes[0] = tr.node(&path[0])
+	return tr.layout()
+}
+
+// dag is the minimised trie as it is frozen, children before parents.
+type dag struct {
+	class [256]uint8
+	nodes []fnode
+	kids  []int32
+	terms []term
+}
+
+// fnode is a frozen node of a dag.
+type fnode struct {
+	mask  uint64 // classes of the bytes that have an edge
+	kid   int32  // kids[kid:kid+popcount(mask)]
+	star  int32  // child after a Star, 0: none
+	term  int32  // terms[term:term+nterm]
+	nterm int32
+}
+
+// layout numbers the nodes of the dag breadth first from the root and
+// writes them in the trie's compact form.
+func (d *dag) layout() *trie {
+	tr := &trie{class: d.class, terms: d.terms, infos: make([]tinfo, 1)}
+	id := make([]int32, len(d.nodes)) // old → new, -1: not reached yet
+	for i := range id {
+		id[i] = -1
+	}
+	id[0] = 0
+	order := []int32{0}
+	reach := func(c int32) {
+		if id[c] < 0 {
+			id[c] = int32(len(order))
+			order = append(order, c)
+		}
+	}
+	for qi := 0; qi < len(order); qi++ {
+		nd := &d.nodes[order[qi]]
+		for _, c := range d.kids[nd.kid : nd.kid+int32(bits.OnesCount64(nd.mask))] {
+			reach(c)
+		}
+		if nd.star != 0 {
+			reach(nd.star)
+		}
+	}
+	tr.nodes = make([]tnode, len(order))
+	tr.kids = make([]int32, 0, len(d.kids))
+	for ni, old := range order {
+		nd := &d.nodes[old]
+		t := &tr.nodes[ni]
+		t.mask, t.kid = nd.mask, int32(len(tr.kids))
+		for _, c := range d.kids[nd.kid : nd.kid+int32(bits.OnesCount64(nd.mask))] {
+			tr.kids = append(tr.kids, id[c])
+		}
+		if nd.nterm != 0 || nd.star != 0 {
+			t.info = int32(len(tr.infos))
+			inf := tinfo{term: nd.term, nterm: nd.nterm}
+			if nd.star != 0 {
+				inf.star = id[nd.star]
+			}
+			tr.infos = append(tr.infos, inf)
+		}
+	}
+	for b := range tr.class {
+		c := tr.class[b]
+		if c == noEdge || tr.nodes[0].mask&(1<<c) == 0 {
+			continue
+		}
+		tr.root[b] = tr.kids[tr.nodes[0].kid+int32(bits.OnesCount64(tr.nodes[0].mask&(1<<c-1)))]
+	}
+	return tr
+}
+
+// node appends nd's children and terms to d and returns its frozen form.
+func (tr *dag) node(nd *bnode) fnode {
+	t := fnode{kid: int32(len(tr.kids)), term: int32(len(tr.terms)), nterm: int32(len(nd.terms))}
+	for _, e := range nd.edges { // in byte order, which is class order
+		if e.b == Star {
+			t.star = e.to
+			continue
+		}
+		t.mask |= 1 << tr.class[e.b]
+		tr.kids = append(tr.kids, e.to)
+	}
+	tr.terms = append(tr.terms, nd.terms...)
+	return t
+}
+
+// nodeSet finds frozen nodes by their hash: open addressing over node ids
+// (0, the root, is never in it: it marks an empty slot).
+type nodeSet struct {
+	slots []int32
+	hash  []uint64 // by node id
+	n     int
+}
+
+// find returns the slot of the node of d with hash h that is the same as
+// nd, or the empty slot where it belongs.
+func (ns *nodeSet) find(h uint64, d *dag, nd *bnode) int {
+	if 2*(ns.n+1) > len(ns.slots) {
+		ns.rehash()
+	}
+	mask := len(ns.slots) - 1
+	for i := int(h) & mask; ; i = (i + 1) & mask {
+		id := ns.slots[i]
+		if id == 0 || ns.hash[id] == h && d.same(id, nd) {
+			return i
+		}
+	}
+}
+
+// add puts node id with hash h into the empty slot found for it.
+func (ns *nodeSet) add(slot int, id int32, h uint64) {
+	for len(ns.hash) <= int(id) {
+		ns.hash = append(ns.hash, 0)
+	}
+	ns.hash[id] = h
+	ns.slots[slot] = id
+	ns.n++
+}
+
+func (ns *nodeSet) rehash() {
+	old := ns.slots
+	ns.slots = make([]int32, max(1024, 2*len(old)))
+	mask := len(ns.slots) - 1
+	for _, id := range old {
+		if id == 0 {
+			continue
+		}
+		i := int(ns.hash[id]) & mask
+		for ns.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		ns.slots[i] = id
+	}
+}
+
+// sortForms returns the indexes of forms in byte order of the forms,
+// equal forms by index: a most-significant-byte-first radix sort, stable.
+func sortForms(forms [][]byte) []int32 {
+	order := make([]int32, len(forms))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	tmp := make([]int32, len(forms))
+	radixSort(order, tmp, forms, 0)
+	return order
+}
+
+// radixSort sorts idx, whose forms agree on their first d bytes, by the
+// rest; tmp is scratch of the same length.
+func radixSort(idx, tmp []int32, forms [][]byte, d int) {
+	if len(idx) < 32 {
+		for i := 1; i < len(idx); i++ {
+			for k := i; k > 0 && formLess(forms, idx[k], idx[k-1], d); k-- {
+				idx[k], idx[k-1] = idx[k-1], idx[k]
+			}
+		}
+		return
+	}
+	// bucket 0: forms that end at d; bucket b+1: byte b at d. Only the
+	// buckets in use are visited (a handful of the 257).
+	var count [258]int32
+	var used [5]uint64
+	for _, x := range idx {
+		c := formByte(forms[x], d)
+		count[c]++
+		used[c>>6] |= 1 << (c & 63)
+	}
+	var pos [258]int32
+	at := int32(0)
+	for w, u := range used {
+		for ; u != 0; u &= u - 1 {
+			c := w<<6 | bits.TrailingZeros64(u)
+			pos[c] = at
+			at += count[c]
+		}
+	}
+	for _, x := range idx {
+		c := formByte(forms[x], d)
+		tmp[pos[c]] = x
+		pos[c]++
+	}
+	copy(idx, tmp[:len(idx)])
+	for w, u := range used {
+		for ; u != 0; u &= u - 1 {
+			c := w<<6 | bits.TrailingZeros64(u)
+			if c == 0 || count[c] < 2 {
+				continue // bucket 0 is in index order already
+			}
+			hi := pos[c]
+			lo := hi - count[c]
+			radixSort(idx[lo:hi], tmp[lo:hi], forms, d+1)
+		}
+	}
+}
+
+// formByte is 0 past the end of f, the byte at d plus one otherwise.
+func formByte(f []byte, d int) int {
+	if d >= len(f) {
+		return 0
+	}
+	return int(f[d]) + 1
+}
+
+// formLess orders forms a and b, equal on their first d bytes, by the rest
+// and then by index.
+func formLess(forms [][]byte, a, b int32, d int) bool {
+	if c := bytes.Compare(forms[a][d:], forms[b][d:]); c != 0 {
+		return c < 0
+	}
+	return a < b
+}
+
+// same reports whether the frozen node id has nd's terms and edges.
+func (tr *dag) same(id int32, nd *bnode) bool {
+	t := &tr.nodes[id]
+	if int(t.nterm) != len(nd.terms) || !slices.Equal(tr.terms[t.term:t.term+t.nterm], nd.terms) {
+		return false
+	}
+	var mask uint64
+	star, k := int32(0), t.kid
+	for _, e := range nd.edges {
+		if e.b == Star {
+			star = e.to
+			continue
+		}
+		mask |= 1 << tr.class[e.b]
+		if int(k) >= len(tr.kids) || tr.kids[k] != e.to {
+			return false
+		}
+		k++
+	}
+	return mask == t.mask && star == t.star
+}
+
+// mix64 folds v into the hash h.
+func mix64(h, v uint64) uint64 {
+	h ^= v
+	h *= 0x9E3779B97F4A7C15
+	return h ^ h>>29
+}
+
+func b2b(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -551,8 +551,8 @@ func TestPipeline_Run_OneFailingItemDoesNotHoldTheOthers(t *testing.T) {
 		o.Retry = moderation.RetryPolicy{InitialInterval: 200 * time.Millisecond, MaxInterval: time.Second, MaxRetries: 100}
 		o.RescanEvery = time.Hour // only the deferral lets the next one through
 	})
-	stuck := net.Post("p1", "u1", "Анна", "DELETE me first")
-	net.BreakItem(stuck, 502)
+	// Broken before the reader can see it: posting first raced the delete.
+	stuck := net.PostBroken("p1", "u1", "Анна", "DELETE me first", 502)
 	eventually(t, "stuck item decided", h.decided(stuck, 1))
 	next := net.Post("p1", "u2", "Борис", "DELETE me next")
 	eventually(t, "the next deletion goes through while the first keeps failing", func() bool { return net.Deleted(next) })

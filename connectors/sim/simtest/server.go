@@ -127,6 +127,19 @@ func (s *Server) Post(postID, authorID, authorName, text string) string {
 func (s *Server) PostAt(postID, authorID, authorName, text string, at time.Time) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.postLocked(postID, authorID, authorName, text, at)
+}
+
+// PostBroken publishes a comment whose deletes and restores answer status
+// from the start: a reader never sees it before it is broken.
+func (s *Server) PostBroken(postID, authorID, authorName, text string, status int) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.broken["c"+strconv.Itoa(s.nextID+1)] = status
+	return s.postLocked(postID, authorID, authorName, text, s.now())
+}
+
+func (s *Server) postLocked(postID, authorID, authorName, text string, at time.Time) string {
 	s.nextID++
 	c := Comment{ID: "c" + strconv.Itoa(s.nextID), PostID: postID, AuthorID: authorID, AuthorName: authorName,
 		Text: text, Created: at.UnixMilli()}

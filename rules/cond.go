@@ -243,7 +243,7 @@ func (c *cond) eval(s *state) bool {
 			return false
 		}
 		if !s.match.ok {
-			s.setMatchString(scoreMatch(c.strs[0], v))
+			s.setMatchScore(c.strs[0], v)
 		}
 		return true
 	case cOwnDuplicates:

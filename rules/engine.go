@@ -173,9 +173,24 @@ type state struct {
 	t         time.Time
 	match     struct {
 		ok         bool
-		start, end int32
+		start, end int32 // in txt, or in arena when inArena
 		s          string
+		inArena    bool
 	}
+	// arena holds the texts this comment's matches make (reasons, model
+	// scores); Evaluate turns it into one string at the end and points
+	// the matches' Reason and Matched into it: one allocation per comment
+	// with a dynamic reason, none without.
+	arena []byte
+	fix   []fixup
+}
+
+// fixup is a match whose Reason (and Matched, when matchedArena) are
+// ranges of the arena until Evaluate resolves them.
+type fixup struct {
+	i                  int // in out.Matches
+	reason, matched    [2]int32
+	hasReason, inArena bool
 }
 
 func (e *Engine) newState() *state {
@@ -185,19 +200,35 @@ func (e *Engine) newState() *state {
 
 func (s *state) setMatch(start, end int32) {
 	if !s.match.ok {
-		s.match.ok, s.match.start, s.match.end, s.match.s = true, start, end, ""
+		s.match.ok, s.match.start, s.match.end, s.match.s, s.match.inArena = true, start, end, "", false
 	}
 }
 
 func (s *state) setMatchString(m string) {
 	if !s.match.ok {
-		s.match.ok, s.match.s = true, m
+		s.match.ok, s.match.s, s.match.inArena = true, m, false
 	}
 }
 
+// setMatchScore records "toxic 0.93" (scoreMatch) in the arena as the
+// match, unless there is one.
+func (s *state) setMatchScore(label string, v float64) {
+	if !s.match.ok {
+		a := len(s.arena)
+		s.arena = appendScore(s.arena, label, v)
+		s.match.ok, s.match.inArena, s.match.s = true, true, ""
+		s.match.start, s.match.end = int32(a), int32(len(s.arena))
+	}
+}
+
+// matched is the match as a string (allocating for one in the arena:
+// fire reads it there instead).
 func (s *state) matched() string {
 	if !s.match.ok {
 		return ""
+	}
+	if s.match.inArena {
+		return string(s.arena[s.match.start:s.match.end])
 	}
 	if s.match.s != "" {
 		return s.match.s
@@ -245,6 +276,7 @@ func (s *state) now() time.Time {
 func (s *state) prepare(c *moderation.Comment, h moderation.History, out *moderation.Result) {
 	e := s.e
 	s.c, s.h, s.out, s.fdone, s.scored, s.t = c, h, out, false, false, time.Time{}
+	s.arena, s.fix = s.arena[:0], s.fix[:0]
 	s.asciiDone = false
 	s.txt = c.Text[:capText(c.Text)]
 	s.work = len(s.txt)
@@ -516,6 +548,7 @@ func (e *Engine) Evaluate(c *moderation.Comment, h moderation.History, out *mode
 	}
 	s.keepModel()
 	s.finishModel()
+	s.resolve()
 	s.c, s.h, s.out = nil, nil, nil
 	e.pool.Put(s)
 }
@@ -533,9 +566,7 @@ func (s *state) fire(r *rule) {
 			action, banFor = esc.action, esc.banFor
 		}
 	}
-	m := s.matched()
-	out.Matches = append(out.Matches, moderation.Match{Rule: r.id, Label: r.label, Action: action,
-		Reason: r.reason.render(s, r, m), Matched: m})
+	s.addMatch(moderation.Match{Rule: r.id, Label: r.label, Action: action}, &r.reason)
 	if r.label != "" && action > moderation.Allow && !contains(out.Labels, r.label) {
 		out.Labels = append(out.Labels, r.label)
 	}
@@ -551,6 +582,50 @@ func (s *state) fire(r *rule) {
 	}
 	if r.urgent {
 		out.Urgent = true
+	}
+}
+
+// addMatch appends m with its reason rendered from t and the current match
+// (into the arena when t has placeholders or the match is there).
+func (s *state) addMatch(m moderation.Match, t *template) {
+	f := fixup{i: len(s.out.Matches)}
+	if s.match.ok && s.match.inArena {
+		f.inArena, f.matched = true, [2]int32{s.match.start, s.match.end}
+	} else {
+		m.Matched = s.matched()
+	}
+	switch {
+	case t.parts == nil:
+		m.Reason = t.static
+	case f.inArena:
+		a := len(s.arena)
+		s.arena = appendRender(s.arena, t, s, s.arena[f.matched[0]:f.matched[1]])
+		f.hasReason, f.reason = true, [2]int32{int32(a), int32(len(s.arena))}
+	default:
+		a := len(s.arena)
+		s.arena = appendRender(s.arena, t, s, m.Matched)
+		f.hasReason, f.reason = true, [2]int32{int32(a), int32(len(s.arena))}
+	}
+	s.out.Matches = append(s.out.Matches, m)
+	if f.hasReason || f.inArena {
+		s.fix = append(s.fix, f)
+	}
+}
+
+// resolve points the arena matches' strings into one copy of the arena.
+func (s *state) resolve() {
+	if len(s.fix) == 0 {
+		return
+	}
+	a := string(s.arena)
+	for _, f := range s.fix {
+		m := &s.out.Matches[f.i]
+		if f.hasReason {
+			m.Reason = a[f.reason[0]:f.reason[1]]
+		}
+		if f.inArena {
+			m.Matched = a[f.matched[0]:f.matched[1]]
+		}
 	}
 }
 
@@ -617,36 +692,30 @@ func parseTemplate(src string, r *rule) (template, error) {
 	return t, nil
 }
 
-func (t *template) render(s *state, r *rule, match string) string {
-	if t.parts == nil {
-		return t.static
-	}
-	n := 0
-	for _, p := range t.parts {
-		n += len(p.lit)
-	}
-	var b strings.Builder
-	b.Grow(n + len(match) + 16)
+// appendRender appends the reason with match (a string or arena bytes) in
+// place of {{match}}.
+func appendRender[T string | []byte](b []byte, t *template, s *state, match T) []byte {
+	start := len(b)
 	for _, p := range t.parts {
 		switch p.ph {
 		case "":
-			b.WriteString(p.lit)
+			b = append(b, p.lit...)
 		case "match":
 			if len(match) > 200 {
 				match = match[:200]
 			}
-			b.WriteString(match)
+			b = append(b, match...)
 		case "author":
 			if s.c.Author.Name != "" {
-				b.WriteString(s.c.Author.Name)
+				b = append(b, s.c.Author.Name...)
 			} else {
-				b.WriteString(s.c.Author.ID)
+				b = append(b, s.c.Author.ID...)
 			}
 		}
 	}
-	if match == "" && t.parts[len(t.parts)-1].ph == "match" {
+	if len(match) == 0 && t.parts[len(t.parts)-1].ph == "match" {
 		// a condition without words (caps, history) matched: no "reason: "
-		return strings.TrimRight(b.String(), " :—–-")
+		return b[:start+len(bytes.TrimRight(b[start:], " :—–-"))]
 	}
-	return b.String()
+	return b
 }

@@ -289,17 +289,18 @@ func (s *state) finishModel() {
 	if out.Verdict == moderation.Allow {
 		return
 	}
-	b := make([]byte, 0, 64)
-	b = append(b, "модель: "...)
+	a := len(s.arena) // the reason goes with the others' (see state.arena)
+	s.arena = append(s.arena, "модель: "...)
 	for i := 0; i < nl; i++ {
 		if i > 0 {
-			b = append(b, " · "...)
+			s.arena = append(s.arena, " · "...)
 		}
-		b = append(b, e.model.Label(i)...)
-		b = append(b, ' ')
-		b = strconv.AppendFloat(b, s.scores[i], 'f', 2, 64)
+		s.arena = append(s.arena, e.model.Label(i)...)
+		s.arena = append(s.arena, ' ')
+		s.arena = strconv.AppendFloat(s.arena, s.scores[i], 'f', 2, 64)
 	}
-	out.Matches = append(out.Matches, moderation.Match{Rule: ScoreRule, Action: moderation.Allow, Reason: string(b)})
+	s.fix = append(s.fix, fixup{i: len(out.Matches), hasReason: true, reason: [2]int32{int32(a), int32(len(s.arena))}})
+	out.Matches = append(out.Matches, moderation.Match{Rule: ScoreRule, Action: moderation.Allow})
 }
 
 // ScoreRule is the id of the match that carries the model's scores of a
@@ -309,5 +310,12 @@ const ScoreRule = "model.score"
 
 // scoreMatch formats "toxic 0.93" for a model condition's {{match}}.
 func scoreMatch(label string, v float64) string {
-	return label + " " + strconv.FormatFloat(v, 'f', 2, 64)
+	return string(appendScore(nil, label, v))
+}
+
+// appendScore appends scoreMatch(label, v).
+func appendScore(b []byte, label string, v float64) []byte {
+	b = append(b, label...)
+	b = append(b, ' ')
+	return strconv.AppendFloat(b, v, 'f', 2, 64)
 }

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/strazh/strazh/moderation"
@@ -44,6 +45,41 @@ func TestEngine_Prefilter_NeverSkipsAMatch(t *testing.T) {
 			if r.skipped(has) && r.cond.eval(s) {
 				t.Fatalf("rule %s holds on %q but the prefilter skips it", r.id, text)
 			}
+		}
+	}
+}
+
+// TestEngine_Evaluate_OneAllocation: a comment that several rules with
+// {{match}} reasons fire on, and that the model scores, costs at most one
+// allocation (its reasons share one string), and each reason still shows
+// its own match.
+func TestEngine_Evaluate_OneAllocation(t *testing.T) {
+	e := builtin(t)
+	for _, text := range []string{
+		"Ну ты и дурак, сука, мразь конченая",
+		"Заработок от 5000 в день без вложений, пиши в телеграм @dengi_bystro, звони +7 912 345-67-89",
+	} {
+		c := &moderation.Comment{Text: text}
+		var res moderation.Result
+		e.Evaluate(c, nil, &res) // warm the pool and the slices
+		dynamic := 0
+		for _, m := range res.Matches {
+			if m.Matched != "" && strings.Contains(m.Reason, m.Matched) {
+				dynamic++
+			}
+		}
+		if dynamic < 2 || res.Verdict == moderation.Allow {
+			t.Fatalf("%q: %d reasons with their match (%+v); the test needs two", text, dynamic, res.Matches)
+		}
+		if raceEnabled {
+			continue // the race detector's sync.Pool drops states on purpose
+		}
+		allocs := testing.AllocsPerRun(50, func() {
+			res.Reset()
+			e.Evaluate(c, nil, &res)
+		})
+		if allocs > 1 {
+			t.Errorf("%q: %v allocations per comment, want at most 1", text, allocs)
 		}
 	}
 }

@@ -25,49 +25,35 @@ const maxLine = 1 << 20
 //
 // Lines may be very long or hold invalid UTF-8; neither stops it.
 func Classify(e moderation.Evaluator, in io.Reader, out io.Writer) error {
-	r := bufio.NewReaderSize(in, 64<<10)
 	w := bufio.NewWriterSize(out, 64<<10)
 	var (
 		c    moderation.Comment
 		res  moderation.Result
-		long []byte
 		buf  []byte
+		werr error
 	)
-	for {
-		line, err := r.ReadSlice('\n')
-		if err == bufio.ErrBufferFull {
-			if len(long) < maxLine {
-				long = append(long, line[:min(len(line), maxLine-len(long))]...)
+	// lines come in batches of one string each (not a string per line)
+	rerr := readBatches(in, func(b *lineBatch) {
+		if werr != nil {
+			return // read on (as ClassifyParallel does), judge no more
+		}
+		start := 0
+		for _, end := range b.ends {
+			c.Text = b.text[start:end]
+			start = end
+			res.Reset()
+			e.Evaluate(&c, nil, &res)
+			buf = appendResult(buf[:0], &res)
+			if _, werr = w.Write(buf); werr != nil {
+				return
 			}
-			continue
 		}
-		if len(line) == 0 && err != nil && long == nil {
-			if err == io.EOF {
-				break
-			}
-			return err
-		}
-		if long != nil {
-			if len(long) < maxLine {
-				long = append(long, line[:min(len(line), maxLine-len(long))]...)
-			}
-			line = long
-		}
-		line = trimEOL(line)
-		c.Text = string(line)
-		long = nil
-		res.Reset()
-		e.Evaluate(&c, nil, &res)
-		buf = appendResult(buf[:0], &res)
-		if _, werr := w.Write(buf); werr != nil {
-			return werr
-		}
-		if err != nil {
-			if err == io.EOF {
-				break
-			}
-			return err
-		}
+	})
+	if rerr != nil {
+		return rerr
+	}
+	if werr != nil {
+		return werr
 	}
 	return w.Flush()
 }

@@ -1,13 +1,13 @@
 package config
 
 import (
+	"github.com/strazh/strazh/rules"
+
 	"encoding"
 	"fmt"
 	"reflect"
 	"sort"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -174,31 +174,9 @@ func kindName(n *yaml.Node) string {
 	case yaml.MappingNode:
 		return "a mapping"
 	case yaml.ScalarNode:
-		return "the value " + excerpt(n.Value)
+		return "the value " + rules.Excerpt(n.Value)
 	}
 	return "something else"
-}
-
-// excerptLen is how much of a value an error shows: enough to recognise a
-// typo, too little to leak a token pasted into the wrong key.
-const excerptLen = 8
-
-// excerpt quotes at most excerptLen characters of a value, non-printable
-// ones as '?', with the length when it cut.
-func excerpt(s string) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range s {
-		if n == excerptLen {
-			return fmt.Sprintf("%q (%d characters)", b.String()+"…", utf8.RuneCountInString(s))
-		}
-		if !unicode.IsPrint(r) {
-			r = '?'
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return fmt.Sprintf("%q", b.String())
 }
 
 // cleanYAMLError turns "yaml: unmarshal errors:\n  line 3: cannot …" into

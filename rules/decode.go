@@ -129,9 +129,10 @@ func contains(list []string, s string) bool {
 // typo, too little to leak a token from a file named by mistake.
 const excerptLen = 8
 
-// excerpt quotes at most excerptLen characters of a value read from a file,
-// non-printable ones as '?', with the length when it cut.
-func excerpt(s string) string {
+// Excerpt quotes at most excerptLen characters of a value read from a file,
+// non-printable ones as '?', with the length when it cut: what an error may
+// show of a value (the config loader's errors use it too).
+func Excerpt(s string) string {
 	var b strings.Builder
 	n := 0
 	for _, r := range s {
@@ -154,7 +155,7 @@ func kindName(n *yaml.Node) string {
 	case yaml.SequenceNode:
 		return "a list"
 	case yaml.ScalarNode:
-		return excerpt(n.Value)
+		return Excerpt(n.Value)
 	case yaml.AliasNode:
 		return "an alias"
 	}

@@ -493,10 +493,7 @@ func TestEngine_Evaluate_SpamAddressing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tests := []struct {
-		text string
-		want moderation.Verdict
-	}{
+	tests := []verdictCase{
 		{"[id5|Светлана], спасибо, дозвонилась", moderation.Allow},
 		{"[id5|Светлана], [id6|Олег], у нас так же", moderation.Allow},
 		{"@olga_s согласна с вами", moderation.Allow},
@@ -510,17 +507,5 @@ func TestEngine_Evaluate_SpamAddressing(t *testing.T) {
 		{"Раздаю 5000 первым троим, пишите + в лс", moderation.Delete},
 		{"Нужен курьер забрать посылку, 3000 сразу, пиши в тг", moderation.Delete},
 	}
-	for _, tt := range tests {
-		t.Run(tt.text, func(t *testing.T) {
-			res := eval(e, tt.text)
-			if res.Verdict != tt.want {
-				t.Errorf("verdict %v, want %v: %+v", res.Verdict, tt.want, res.Matches)
-			}
-			for _, m := range res.Matches {
-				if strings.HasSuffix(strings.TrimSpace(m.Reason), ":") {
-					t.Errorf("%s: reason ends in an empty match: %q", m.Rule, m.Reason)
-				}
-			}
-		})
-	}
+	checkVerdicts(t, e, tests)
 }

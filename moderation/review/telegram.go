@@ -50,26 +50,9 @@ type Moderation interface {
 	Stats(since time.Time) (moderation.Stats, error)
 }
 
-// CardStore keeps the reviewer's durable state: cards and their callback
-// keys, the outbox, the getUpdates offset and the digest buffer.
-// cardstore.Mem is the in-memory one; *store.DB the bbolt one.
-type CardStore interface {
-	// Apply writes a change in one transaction.
-	Apply(ch cardstore.Change) error
-	// Card returns the card with the key (moderation.ErrNotFound).
-	Card(key string) (*cardstore.Card, error)
-	// CardFor returns the latest card showing the decision
-	// (moderation.ErrNotFound).
-	CardFor(decision uint64) (*cardstore.Card, error)
-	// OpenCards lists cards still waiting for a decision, oldest first.
-	OpenCards() ([]*cardstore.Card, error)
-	// Outbox lists queued messages by priority, then sequence.
-	Outbox() ([]*cardstore.Outgoing, error)
-	// Offset is the getUpdates offset saved last (0: none).
-	Offset() (int64, error)
-	// Digest lists decisions waiting for the next digest.
-	Digest() ([]uint64, error)
-}
+// CardStore keeps the reviewer's durable state (cardstore.Store: cards and
+// their callback keys, the outbox, the getUpdates offset, the digest).
+type CardStore = cardstore.Store
 
 // ViolationCounter answers how often an author broke the rules on an
 // account (moderation.History implements it).

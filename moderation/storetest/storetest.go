@@ -26,17 +26,8 @@ import (
 	"github.com/strazh/strazh/moderation/review/cardstore"
 )
 
-// CardStore is the reviewer's store (review.CardStore, restated here so
-// the suite does not import the Telegram reviewer).
-type CardStore interface {
-	Apply(ch cardstore.Change) error
-	Card(key string) (*cardstore.Card, error)
-	CardFor(decision uint64) (*cardstore.Card, error)
-	OpenCards() ([]*cardstore.Card, error)
-	Outbox() ([]*cardstore.Outgoing, error)
-	Offset() (int64, error)
-	Digest() ([]uint64, error)
-}
+// CardStore is the reviewer's store.
+type CardStore = cardstore.Store
 
 // Stores are the implementations under test, fresh and empty; a nil one
 // skips its tests.

@@ -87,3 +87,24 @@ func (c *Change) Empty() bool {
 	return len(c.Put) == 0 && len(c.Delete) == 0 && len(c.Enqueue) == 0 &&
 		len(c.Done) == 0 && c.Offset <= 0 && len(c.DigestAdd) == 0 && len(c.DigestDel) == 0
 }
+
+// Store keeps the Telegram reviewer's durable state: cards and their callback
+// keys, the outbox, the getUpdates offset and the digest buffer.
+// Mem is the in-memory one; *store.DB (moderation/store) the bbolt one.
+type Store interface {
+	// Apply writes a change in one transaction.
+	Apply(ch Change) error
+	// Card returns the card with the key (moderation.ErrNotFound).
+	Card(key string) (*Card, error)
+	// CardFor returns the latest card showing the decision
+	// (moderation.ErrNotFound).
+	CardFor(decision uint64) (*Card, error)
+	// OpenCards lists cards still waiting for a decision, oldest first.
+	OpenCards() ([]*Card, error)
+	// Outbox lists queued messages by priority, then sequence.
+	Outbox() ([]*Outgoing, error)
+	// Offset is the getUpdates offset saved last (0: none).
+	Offset() (int64, error)
+	// Digest lists decisions waiting for the next digest.
+	Digest() ([]uint64, error)
+}

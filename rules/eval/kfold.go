@@ -149,6 +149,8 @@ func (a *Apart) add(r *record, res *moderation.Result) {
 	}
 }
 
+// readRecords reads one labelled JSON Lines file (blank lines skipped), with
+// the file and line in every error.
 func readRecords(path string) ([]record, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -168,6 +170,11 @@ func readRecords(path string) ([]record, error) {
 		var r record
 		if err := json.Unmarshal(b, &r); err != nil {
 			return nil, fmt.Errorf("eval: %s:%d: %w", path, line, err)
+		}
+		switch r.Expect {
+		case "", "allow", "review", "delete":
+		default:
+			return nil, fmt.Errorf("eval: %s:%d: expect %q: want allow, review or delete", path, line, r.Expect)
 		}
 		out = append(out, r)
 	}

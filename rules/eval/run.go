@@ -1,10 +1,6 @@
 package eval
 
 import (
-	"bufio"
-	"encoding/json"
-	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -57,9 +53,9 @@ func Run(e moderation.Evaluator, files []string, opts ...Options) (*Report, erro
 	var c moderation.Comment
 	var res moderation.Result
 	for _, path := range files {
-		f, err := os.Open(path)
+		rs, err := readRecords(path)
 		if err != nil {
-			return nil, fmt.Errorf("eval: %w", err)
+			return nil, err
 		}
 		name := filepath.Base(path)
 		sc := rep.Files[name]
@@ -67,42 +63,19 @@ func Run(e moderation.Evaluator, files []string, opts ...Options) (*Report, erro
 			sc = newScores()
 			rep.Files[name] = sc
 		}
-		sr := bufio.NewScanner(f)
-		sr.Buffer(make([]byte, 0, 1<<20), 64<<20)
-		line := 0
-		for sr.Scan() {
-			line++
-			b := sr.Bytes()
-			if len(strings.TrimSpace(string(b))) == 0 {
-				continue
-			}
-			var r record
-			if err := json.Unmarshal(b, &r); err != nil {
-				f.Close()
-				return nil, fmt.Errorf("eval: %s:%d: %w", path, line, err)
-			}
-			switch r.Expect {
-			case "", "allow", "review", "delete":
-			default:
-				f.Close()
-				return nil, fmt.Errorf("eval: %s:%d: expect %q: want allow, review or delete", path, line, r.Expect)
-			}
+		for i := range rs {
+			r := &rs[i]
 			c.Text = r.Text
 			if !o.RawPlaceholders && strings.IndexByte(r.Text, '[') >= 0 {
 				c.Text = placeholders.Replace(r.Text)
 			}
 			res.Reset()
 			e.Evaluate(&c, nil, &res)
-			sc.add(&r, &res)
-			rep.Total.add(&r, &res)
+			sc.add(r, &res)
+			rep.Total.add(r, &res)
 			if r.Expect != "" {
-				sc.expect(&r, &res)
+				sc.expect(r, &res)
 			}
-		}
-		err = sr.Err()
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("eval: %s: %w", path, err)
 		}
 	}
 	rep.finish()

@@ -245,7 +245,7 @@ func (e *Engine) WithModel(m *model.Model) (*Engine, error) {
 	}
 	ne := &Engine{all: e.all, rules: e.rules, files: e.files, lexicons: e.lexicons, nEntries: e.nEntries,
 		tStart: e.tStart, tAny: e.tAny, tAnyWalk: e.tAnyWalk, masked: e.masked, forms: e.forms,
-		modelLabels: e.modelLabels, model: m, modelIdx: idx, keep: e.keep}
+		trusted: e.trusted, modelLabels: e.modelLabels, model: m, modelIdx: idx, keep: e.keep}
 	ne.setPage(m, Page{})
 	ne.pool.New = func() any { return ne.newState() }
 	return ne, nil

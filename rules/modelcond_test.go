@@ -4,8 +4,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/rules/model"
@@ -342,3 +344,36 @@ func TestEngine_Evaluate_ModelAllocs(t *testing.T) {
 		t.Errorf("an allowed comment costs %.1f allocations with the model", n)
 	}
 }
+
+// WithModel copies every field that is not the model's: a field it forgot
+// (trusted sites once were) silently changes verdicts after a page model
+// goes live.
+func TestEngine_WithModel_KeepsEveryRuleField(t *testing.T) {
+	e, err := Load(Config{Builtin: "ru", TrustedDomains: []string{"admin-gorod.ru"}}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ne, err := e.WithModel(e.Model())
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := map[string]bool{"model": true, "modelIdx": true, "pageDelete": true, "pageKeep": true,
+		"pageLearned": true, "pool": true}
+	a, b := reflect.ValueOf(e).Elem(), reflect.ValueOf(ne).Elem()
+	for i := range a.NumField() {
+		name := a.Type().Field(i).Name
+		if model[name] {
+			continue
+		}
+		if !reflect.DeepEqual(reflect.Value.Interface(reflect.NewAt(a.Field(i).Type(), unsafePointer(a.Field(i))).Elem()),
+			reflect.Value.Interface(reflect.NewAt(b.Field(i).Type(), unsafePointer(b.Field(i))).Elem())) {
+			t.Errorf("WithModel does not copy Engine.%s", name)
+		}
+	}
+	const text = "Подробнее на https://www.gosuslugi.ru/help и https://admin-gorod.ru/services"
+	if v1, v2 := eval(e, text).Verdict, eval(ne, text).Verdict; v1 != v2 {
+		t.Errorf("%q: %v before WithModel, %v after", text, v1, v2)
+	}
+}
+
+func unsafePointer(v reflect.Value) unsafe.Pointer { return unsafe.Pointer(v.UnsafeAddr()) }

@@ -270,8 +270,16 @@ func compileWithModel(srcs []source, cfg Config, loadModel func() (*model.Model,
 	}
 	e.all = append(e.all, optInRules(b, cfg.Model, order)...)
 	e.keep = keepRules(b, cfg.Model)
+	// The model is loaded when an enabled rule asks it (`disable: [model]`
+	// means no model, no scoring, no learning) or the operator names one.
+	asks := len(e.keep) > 0
+	for _, r := range e.all {
+		if r.enabled {
+			modelLeaves(r.cond, func(*cond) { asks = true })
+		}
+	}
 	var m *model.Model
-	if loadModel != nil && (len(b.modelLabels) > 0 || (cfg.Model.File != "" && cfg.Model.File != "none")) {
+	if loadModel != nil && (asks || (cfg.Model.File != "" && cfg.Model.File != "none")) {
 		var err error
 		if m, err = loadModel(); err != nil {
 			return nil, err

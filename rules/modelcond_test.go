@@ -377,3 +377,18 @@ func TestEngine_WithModel_KeepsEveryRuleField(t *testing.T) {
 }
 
 func unsafePointer(v reflect.Value) unsafe.Pointer { return unsafe.Pointer(v.UnsafeAddr()) }
+
+// Switching the model pack off switches the model off: nothing scores every
+// comment and nothing learns from a model no rule asks.
+func TestLoad_ModelPackDisabled_NoModel(t *testing.T) {
+	e, err := Load(Config{Builtin: "ru", Disable: []string{"model"}}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Model() != nil {
+		t.Error("the model is loaded although every rule asking it is disabled")
+	}
+	if e, err = Load(Config{Builtin: "ru"}, "."); err != nil || e.Model() == nil {
+		t.Errorf("with the model pack on: model %v, err %v", e.Model(), err)
+	}
+}

@@ -1,5 +1,7 @@
 package main
 
+import "strconv"
+
 // csvCell neutralises a cell a spreadsheet would run as a formula, as OWASP
 // recommends (CSV injection): a cell that starts with = + - @, a tab or a
 // carriage return gets a leading single quote, which spreadsheets show as
@@ -10,7 +12,13 @@ func csvCell(s string) string {
 		return s
 	}
 	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	case '-', '+':
+		// a plain number (a VK community's negative author ID) is no formula
+		if _, err := strconv.ParseFloat(s, 64); err == nil {
+			return s
+		}
+		return "'" + s
+	case '=', '@', '\t', '\r':
 		return "'" + s
 	}
 	return s

@@ -15,6 +15,8 @@ func TestCSVCell_Formulas(t *testing.T) {
 		{"=HYPERLINK(\"http://evil.example\",\"жми\")", "'=HYPERLINK(\"http://evil.example\",\"жми\")"},
 		{"+7 900 000-00-00", "'+7 900 000-00-00"},
 		{"-2+3", "'-2+3"},
+		{"-123456", "-123456"}, // a VK community's author ID stays a number
+		{"-1e2", "-1e2"},
 		{"@SUM(A1:A9)", "'@SUM(A1:A9)"},
 		{"\t=1+1", "'\t=1+1"},
 		{"\r=1+1", "'\r=1+1"},

@@ -111,7 +111,11 @@ func refused(err error) bool {
 	}
 	s := err.Error()
 	for _, other := range []string{"chat not found", "message is not modified", "message to edit not found",
-		"message can't be edited", "message to reply not found"} {
+		"message can't be edited", "message to reply not found",
+		// about the bot's rights in the chat, not the text: a plain form
+		// would be refused alike and the card must wait, not be dropped
+		"not enough rights", "have no rights", "bot was kicked", "bot is not a member",
+		"CHAT_WRITE_FORBIDDEN", "CHAT_RESTRICTED", "group chat was upgraded"} {
 		if strings.Contains(s, other) {
 			return false
 		}

@@ -1,14 +1,13 @@
 package config
 
 import (
-	"github.com/strazh/strazh/rules"
-
 	"encoding"
 	"fmt"
 	"reflect"
 	"sort"
 	"strings"
 
+	"github.com/strazh/strazh/rules"
 	"gopkg.in/yaml.v3"
 )
 

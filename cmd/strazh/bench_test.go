@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/strazh/strazh/moderation/pipeline"
-
 	"context"
 	"fmt"
 	"io"
@@ -17,6 +15,7 @@ import (
 	"github.com/strazh/strazh/config"
 	"github.com/strazh/strazh/connectors/vk/vktest"
 	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/pipeline"
 )
 
 const benchVKConfig = `state_dir: %s

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/strazh/strazh/moderation/pipeline"
-
 	"bytes"
 	"context"
 	"encoding/json"
@@ -20,6 +18,7 @@ import (
 	"github.com/strazh/strazh/config"
 	"github.com/strazh/strazh/connectors/sim/simtest"
 	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/pipeline"
 )
 
 // syncBuffer is a log sink safe for the daemon's goroutines.

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/strazh/strazh/moderation/pipeline"
-
 	"context"
 	_ "embed"
 	"fmt"
@@ -19,6 +17,7 @@ import (
 	"github.com/strazh/strazh/config"
 	"github.com/strazh/strazh/connectors/sim/simtest"
 	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/pipeline"
 	"github.com/strazh/strazh/moderation/review"
 	"github.com/strazh/strazh/moderation/review/telegramtest"
 )

@@ -45,7 +45,7 @@ func commands() []command {
 		{"eval", "measure the rules on labelled JSONL files", cmdEval},
 		{"train", "train the learned model on labelled JSONL files", cmdTrain},
 		{"replay", "play a page from labelled JSONL files, with the model learning", cmdReplay},
-		{"model", "the page's learned model: status, list, rollback, export", cmdModel},
+		{"model", "the page's learned model: status, list, rollback, refit, export", cmdModel},
 		{"audit", "query and export decisions (CSV or JSONL)", cmdAudit},
 		{"blacklist", "list banned authors, or unban one", cmdBlacklist},
 		{"review", "list pending reviews, or decide one from the shell", cmdReview},

@@ -32,7 +32,7 @@ the daemon's admin socket while it runs, on the database when it is stopped.`, s
 	path := configFlag(fs)
 	out := fs.String("o", "", "with export: the output `file`")
 	ver := fs.Uint64("version", 0, "with export: this version instead of the live one")
-	if len(args) == 0 {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fs.Usage()
 		return errUsage
 	}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/strazh/strazh/moderation/pipeline"
-
 	"context"
 	"errors"
 	"fmt"
@@ -25,6 +23,7 @@ import (
 	"github.com/strazh/strazh/connectors"
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/learn"
+	"github.com/strazh/strazh/moderation/pipeline"
 	"github.com/strazh/strazh/moderation/review"
 	"github.com/strazh/strazh/moderation/store"
 	"github.com/strazh/strazh/rules"

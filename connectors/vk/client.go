@@ -167,14 +167,15 @@ func (c *client) execute(ctx context.Context, k tokenKind, code string, out any)
 	if vk == nil {
 		return classify("execute", errNoToken)
 	}
+	// A held-back method fails before it spends a rate-limit token, as in call.
+	if err := c.heldBack(k, "execute"); err != nil {
+		return err
+	}
 	if err := c.lim[k].Wait(ctx); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	if err := c.heldBack(k, "execute"); err != nil {
-		return err
-	}
 	err := vk.ExecuteWithArgs(code, api.Params{}.WithContext(ctx), out)
 	var ee *api.ExecuteErrors
 	if errors.As(err, &ee) {

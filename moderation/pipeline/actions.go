@@ -1,12 +1,12 @@
 package pipeline
 
 import (
-	"github.com/strazh/strazh/moderation"
-
 	"context"
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/strazh/strazh/moderation"
 )
 
 // act carries out the account's pending actions until there are none:

@@ -1,11 +1,11 @@
 package pipeline
 
 import (
-	"github.com/strazh/strazh/moderation"
-
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/strazh/strazh/moderation"
 )
 
 // MemoryHistory answers the rule engine's context questions from memory: a

@@ -1,10 +1,10 @@
 package pipeline
 
 import (
-	"github.com/strazh/strazh/moderation"
-
 	"testing"
 	"time"
+
+	"github.com/strazh/strazh/moderation"
 )
 
 func TestMemoryHistory_CountsWithinTheWindow(t *testing.T) {

@@ -1,8 +1,6 @@
 package pipeline
 
 import (
-	"github.com/strazh/strazh/moderation"
-
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/strazh/strazh/moderation"
 )
 
 // BanDefaults is how an account bans when a rule or a moderator does not say.

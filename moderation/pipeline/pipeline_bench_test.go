@@ -1,8 +1,6 @@
 package pipeline_test
 
 import (
-	"github.com/strazh/strazh/moderation/pipeline"
-
 	"context"
 	"path/filepath"
 	"strconv"
@@ -11,6 +9,7 @@ import (
 	"time"
 
 	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/pipeline"
 	"github.com/strazh/strazh/moderation/store"
 )
 

@@ -1,8 +1,6 @@
 package pipeline_test
 
 import (
-	"github.com/strazh/strazh/moderation/pipeline"
-
 	"context"
 	"errors"
 	"path/filepath"
@@ -19,6 +17,7 @@ import (
 	"github.com/strazh/strazh/connectors/sim"
 	"github.com/strazh/strazh/connectors/sim/simtest"
 	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/pipeline"
 	"github.com/strazh/strazh/moderation/store"
 )
 

@@ -16,7 +16,7 @@ var (
 // moderation/store implements all of them on bbolt; moderation/storetest
 // is the conformance suite every implementation must pass. The learner's
 // Examples and ModelVersions are in examples.go; the reviewer's own state
-// (cards, outbox) is review.CardStore.
+// (cards, outbox) is cardstore.Store.
 //
 // Every method is one transaction. The write order that makes crashes
 // safe: a decision is committed with its actions pending, in the same

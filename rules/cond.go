@@ -263,7 +263,7 @@ func (c *cond) eval(s *state) bool {
 }
 
 // AuthorHistory is a History that also counts near-copies by one author
-// (moderation.MemoryHistory is one). Without it, own_duplicates is false.
+// (pipeline.MemoryHistory is one). Without it, own_duplicates is false.
 type AuthorHistory interface {
 	SimilarByAuthor(account, author string, fp moderation.Fingerprint, minSimilarity float64, since time.Time) int
 }

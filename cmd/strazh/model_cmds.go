@@ -269,7 +269,7 @@ func (m socketModel) export(v uint64, w io.Writer) error {
 func registerModelAdmin(mux *http.ServeMux, d *daemon) {
 	ctl := func(w http.ResponseWriter) (learnerModel, bool) {
 		if d.learner == nil {
-			reply(w, nil, errors.New("the learned model is off in this daemon (model.learn.enabled, or no model in the build)"))
+			reply(w, nil, errors.New("the learned model is off in this daemon (model.learn.enabled is false, or no rule asks the model: rules.model.file none or the model pack disabled)"))
 			return learnerModel{}, false
 		}
 		return learnerModel{d.learner, d.db}, true

@@ -200,7 +200,7 @@ func rowPositive(r *Row) bool {
 	return false
 }
 
-// deletedInScope: a rule or policy whose label is in the row's scope (or
+// deletedInScope: a rule whose label is in the row's scope (or
 // that has no label) asked for delete or ban, so a clean row's deletion
 // counts; мат deleted in a spam-only file is unknown, as `strazh eval`
 // scores it.

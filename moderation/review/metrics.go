@@ -6,7 +6,7 @@ import (
 	"github.com/strazh/strazh/moderation/review/cardstore"
 )
 
-// Metric names are a contract (deploy/alerts.yml uses them).
+// Metric names are a contract (deploy/prometheus/alerts.yml uses them).
 const (
 	metricUnsent  = "strazh_review_cards_unsent_total"
 	metricWaiting = "strazh_review_cards_waiting"

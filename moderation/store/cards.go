@@ -14,7 +14,7 @@ import (
 	"github.com/strazh/strazh/moderation/review/cardstore"
 )
 
-// The Telegram reviewer's state (*DB implements review.CardStore). Its
+// The Telegram reviewer's state (*DB implements cardstore.Store). Its
 // buckets are created on the first write, in that write's transaction, and
 // read as empty until then:
 //

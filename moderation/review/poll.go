@@ -113,7 +113,8 @@ func (t *Telegram) pollLoop(ctx context.Context) {
 			wait := t.tm.Retry.Wait(attempt, 0)
 			var ae *apiError
 			if errors.As(err, &ae) && ae.RetryAfter > 0 {
-				wait = t.tm.Retry.Wait(1, ae.RetryAfter)
+				// an instruction from Telegram, above max_interval too (as in sendLoop)
+				wait = max(t.tm.Retry.Wait(1, 0), ae.RetryAfter)
 			}
 			t.log.Warn("telegram getUpdates failed, will retry", "err", err, "retry_in", wait)
 			if !sleep(ctx, wait) {

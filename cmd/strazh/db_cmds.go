@@ -325,7 +325,10 @@ func cmdDBCompact(_ context.Context, args []string, s stdio) error {
 // handleBackup streams a hot backup over the admin socket. The length is
 // sent first, so a copy cut short is an error for the client, not a
 // smaller file.
-func (d *daemon) handleBackup(w http.ResponseWriter, _ *http.Request) {
+func (d *daemon) handleBackup(w http.ResponseWriter, r *http.Request) {
+	if !knownParams(w, r) {
+		return
+	}
 	cw := &countWriter{w: w}
 	_, err := d.db.Backup(cw, func(n int64) {
 		w.Header().Set("Content-Type", "application/octet-stream")

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -274,13 +273,19 @@ func registerModelAdmin(mux *http.ServeMux, d *daemon) {
 		}
 		return learnerModel{d.learner, d.db}, true
 	}
-	mux.HandleFunc("GET /v1/model/status", func(w http.ResponseWriter, _ *http.Request) {
+	mux.HandleFunc("GET /v1/model/status", func(w http.ResponseWriter, r *http.Request) {
+		if !knownParams(w, r) {
+			return
+		}
 		if m, ok := ctl(w); ok {
 			st, err := m.status()
 			reply(w, st, err)
 		}
 	})
-	mux.HandleFunc("GET /v1/model/versions", func(w http.ResponseWriter, _ *http.Request) {
+	mux.HandleFunc("GET /v1/model/versions", func(w http.ResponseWriter, r *http.Request) {
+		if !knownParams(w, r) {
+			return
+		}
 		if m, ok := ctl(w); ok {
 			vs, live, err := m.versions()
 			reply(w, map[string]any{"versions": vs, "live": live}, err)
@@ -290,8 +295,11 @@ func registerModelAdmin(mux *http.ServeMux, d *daemon) {
 		var req struct {
 			Version *uint64 `json:"version"`
 		}
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Version == nil {
-			http.Error(w, "body: version is required", http.StatusBadRequest)
+		if !decodeBody(w, r, &req) {
+			return
+		}
+		if req.Version == nil {
+			badRequest(w, "body: version is required")
 			return
 		}
 		if m, ok := ctl(w); ok {
@@ -302,7 +310,9 @@ func registerModelAdmin(mux *http.ServeMux, d *daemon) {
 		var req struct {
 			By string `json:"by"`
 		}
-		_ = json.NewDecoder(r.Body).Decode(&req)
+		if !decodeBody(w, r, &req) {
+			return
+		}
 		if m, ok := ctl(w); ok {
 			ctx, cancel := context.WithTimeout(r.Context(), adminTimeout)
 			defer cancel()
@@ -311,7 +321,17 @@ func registerModelAdmin(mux *http.ServeMux, d *daemon) {
 		}
 	})
 	mux.HandleFunc("GET /v1/model/export", func(w http.ResponseWriter, r *http.Request) {
-		v, _ := strconv.ParseUint(r.URL.Query().Get("version"), 10, 64)
+		if !knownParams(w, r, "version") {
+			return
+		}
+		var v uint64 // 0: the live version
+		if q := r.URL.Query().Get("version"); q != "" {
+			var err error
+			if v, err = strconv.ParseUint(q, 10, 64); err != nil {
+				badRequest(w, fmt.Sprintf("query: version %q: want a version number", q))
+				return
+			}
+		}
 		if m, ok := ctl(w); ok {
 			var buf bytes.Buffer
 			if err := m.export(v, &buf); err != nil {

@@ -1,7 +1,7 @@
 package vk
 
 import (
-	"encoding/json"
+	"errors"
 	"reflect"
 	"testing"
 
@@ -9,21 +9,19 @@ import (
 	"github.com/strazh/strazh/moderation"
 )
 
-// FuzzLongPollAnswer: any a_check answer body decodes (as check does) or
-// is refused, and its events convert into updates without a panic; every
+// FuzzLongPollAnswer: any a_check answer body is parsed as check does it
+// (parseAnswer) or refused as malformed, and its events convert into updates without a panic; every
 // comment update is a VK comment of this account with an ID, and the
 // cursor still encodes and decodes.
 func FuzzLongPollAnswer(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var raw struct {
-			Ts      json.RawMessage `json:"ts"`
-			Failed  int             `json:"failed"`
-			Updates []lpEvent       `json:"updates"`
-		}
-		if json.Unmarshal(body, &raw) != nil {
+		ans, err := parseAnswer(body)
+		if err != nil {
+			if !errors.Is(err, errMalformed) {
+				t.Fatalf("a bad answer is not classed malformed: %v", err)
+			}
 			return
 		}
-		ans := lpAnswer{Ts: rawTs(raw.Ts), Failed: raw.Failed, Updates: raw.Updates}
 		cfg := DefaultConfig()
 		cfg.GroupID = 1
 		c := newConnector(cfg, connectors.Deps{Account: "fuzz"}, [nTokens]string{community: "c", user: "u"})

@@ -17,6 +17,7 @@ import (
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/learn"
 	"github.com/strazh/strazh/rules"
+	"github.com/strazh/strazh/rules/eval"
 )
 
 func cmdReplay(_ context.Context, args []string, s stdio) error {
@@ -157,12 +158,6 @@ type replayRecord struct {
 	Scope  []string `json:"scope"`
 }
 
-// replayPlaceholders maps the corpus's anonymisation placeholders to
-// samples of what they stand for, as `strazh eval` does by default.
-var replayPlaceholders = strings.NewReplacer(
-	"[LINK]", "https://example.com/x", "[PHONE]", "+7 900 123-45-67", "[USERNAME]", "@username",
-	"[EMAIL]", "user@example.com", "[CURRENCY]", "$", "[TIME]", "10:00", "[DATE]", "01.01.2024", "[HASHTAG]", "#tag")
-
 func readReplayRows(files []string, fill bool) ([]learn.Row, error) {
 	var rows []learn.Row
 	for _, path := range files {
@@ -186,8 +181,8 @@ func readReplayRows(files []string, fill bool) ([]learn.Row, error) {
 				f.Close()
 				return nil, fmt.Errorf("%s:%d: no scope: a replay needs to know which labels the row was labelled for", path, line)
 			}
-			if fill && strings.IndexByte(r.Text, '[') >= 0 {
-				r.Text = replayPlaceholders.Replace(r.Text)
+			if fill {
+				r.Text = eval.FillPlaceholders(r.Text)
 			}
 			rows = append(rows, learn.Row{Text: r.Text, Labels: r.Labels, Scope: r.Scope})
 		}

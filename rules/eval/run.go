@@ -43,6 +43,16 @@ var placeholders = strings.NewReplacer(
 	"[HASHTAG]", "#tag",
 )
 
+// FillPlaceholders replaces the corpus's anonymisation placeholders ([LINK],
+// [PHONE], [USERNAME], …) by samples of what they stand for, as eval does
+// unless told to read them raw; replay uses the same.
+func FillPlaceholders(s string) string {
+	if strings.IndexByte(s, '[') < 0 {
+		return s
+	}
+	return placeholders.Replace(s)
+}
+
 // Run judges every row of the files and scores them per file and in total.
 func Run(e moderation.Evaluator, files []string, opts ...Options) (*Report, error) {
 	var o Options

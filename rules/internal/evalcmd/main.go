@@ -9,8 +9,9 @@ import (
 
 	"flag"
 	"fmt"
-	"github.com/strazh/strazh/moderation"
 	"os"
+
+	"github.com/strazh/strazh/moderation"
 
 	"github.com/strazh/strazh/rules"
 	"github.com/strazh/strazh/rules/eval"
@@ -64,7 +65,7 @@ func dumpRows(e *rules.Engine, files []string, mode string, raw bool) {
 			json.Unmarshal(sc.Bytes(), &r)
 			text := r.Text
 			if !raw {
-				text = ph.Replace(text)
+				text = eval.FillPlaceholders(text)
 			}
 			var res moderation.Result
 			e.Evaluate(&moderation.Comment{Text: text}, nil, &res)
@@ -82,6 +83,3 @@ func dumpRows(e *rules.Engine, files []string, mode string, raw bool) {
 		f.Close()
 	}
 }
-
-var ph = strings.NewReplacer("[LINK]", "https://example.com/x", "[PHONE]", "+7 900 123-45-67", "[USERNAME]", "@username",
-	"[EMAIL]", "user@example.com", "[CURRENCY]", "$", "[TIME]", "10:00", "[DATE]", "01.01.2024", "[HASHTAG]", "#tag")

@@ -87,6 +87,9 @@ type History interface {
 	// minSimilarity similar to fp (implementations may stop counting at
 	// pipeline.MaxSimilar).
 	Similar(account string, fp Fingerprint, minSimilarity float64, since time.Time) int
+	// SimilarByAuthor is Similar for the comments of one author (a repeat
+	// by the same person, as opposed to residents asking the same).
+	SimilarByAuthor(account, author string, fp Fingerprint, minSimilarity float64, since time.Time) int
 	// Known reports whether the author commented on this account before.
 	Known(account, author string) bool
 }

@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/rules/normalize"
 )
 
@@ -247,8 +246,7 @@ func (c *cond) eval(s *state) bool {
 		}
 		return true
 	case cOwnDuplicates:
-		ah, ok := s.h.(AuthorHistory)
-		return ok && ah.SimilarByAuthor(s.c.Account, s.c.Author.ID, s.out.Fingerprint, c.f, s.now().Add(-c.d)) >= c.n
+		return s.h != nil && s.h.SimilarByAuthor(s.c.Account, s.c.Author.ID, s.out.Fingerprint, c.f, s.now().Add(-c.d)) >= c.n
 	case cNear:
 		return s.near(c.lex, c.n)
 	case cAccount:
@@ -260,12 +258,6 @@ func (c *cond) eval(s *state) bool {
 		return false
 	}
 	return false
-}
-
-// AuthorHistory is a History that also counts near-copies by one author
-// (pipeline.MemoryHistory is one). Without it, own_duplicates is false.
-type AuthorHistory interface {
-	SimilarByAuthor(account, author string, fp moderation.Fingerprint, minSimilarity float64, since time.Time) int
 }
 
 // near reports a chain of hits, one of each lexicon of lex in this order

@@ -143,6 +143,9 @@ func (f fakeHistory) Comments(string, string, time.Time) int   { return f.commen
 func (f fakeHistory) Similar(string, moderation.Fingerprint, float64, time.Time) int {
 	return f.similar
 }
+func (f fakeHistory) SimilarByAuthor(string, string, moderation.Fingerprint, float64, time.Time) int {
+	return f.similar
+}
 func (f fakeHistory) Known(string, string) bool { return f.known }
 
 func compile(t *testing.T, yml string, cfg Config) *Engine {

@@ -24,7 +24,6 @@ type supervisor struct {
 
 type stage struct {
 	name   string
-	ctx    context.Context
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -40,7 +39,7 @@ func newSupervisor(parent context.Context, log *slog.Logger) *supervisor {
 func (s *supervisor) Go(name string, fn func(ctx context.Context) error) {
 	// Not derived from the group's context: the stop order is ours.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(s.gctx))
-	st := &stage{name: name, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	st := &stage{name: name, cancel: cancel, done: make(chan struct{})}
 	s.stages = append(s.stages, st)
 	s.g.Go(func() error {
 		defer close(st.done)

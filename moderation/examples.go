@@ -20,6 +20,10 @@ type Example struct {
 	Verdict    Verdict   `json:"verdict"` // what the moderator wanted in the end
 	By         string    `json:"by"`
 	At         time.Time `json:"at"`
+	// ByModel: only the learned model's rules (model.*) asked for more
+	// than allow. The learner measures the thresholds of what the rules
+	// asked and of what the model alone asked apart.
+	ByModel bool `json:"by_model,omitempty"`
 }
 
 // Examples keeps the labelled examples (implemented by moderation/store).
@@ -119,7 +123,22 @@ func ExampleFromDecision(d *Decision) (Example, bool) {
 	default:
 		return ex, false
 	}
+	ex.ByModel = byModel(d.Matches)
 	return ex, true
+}
+
+func byModel(ms []Match) bool {
+	any := false
+	for _, m := range ms {
+		if m.Action == Allow {
+			continue
+		}
+		if !strings.HasPrefix(m.Rule, "model.") {
+			return false
+		}
+		any = true
+	}
+	return any
 }
 
 // ModelVersion is one version of the page's learned model, kept with its
@@ -155,9 +174,14 @@ type LabelMetrics struct {
 	// (at least 200, each scored out of fold) were removed; KeepBelow the
 	// score below which at least 99 % (and at least 50) were kept; 0: not
 	// known. They are the "auto" thresholds of rules.model.delete and
-	// rules.model.keep (moderation/learn/thresholds.go).
-	DeleteFrom float64 `json:"delete_from,omitempty"`
-	KeepBelow  float64 `json:"keep_below,omitempty"`
+	// rules.model.keep (moderation/learn/thresholds.go). ConfirmFrom is
+	// the lowest score from which at least 99.5 % (and at least 100) were
+	// removed: from it, a review the rules asked for is a delete when
+	// rules.model.delete is auto (only reviews: they are what it was
+	// measured on).
+	DeleteFrom  float64 `json:"delete_from,omitempty"`
+	KeepBelow   float64 `json:"keep_below,omitempty"`
+	ConfirmFrom float64 `json:"confirm_from,omitempty"`
 }
 
 // ModelVersions keeps the model's versions (implemented by

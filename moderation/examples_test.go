@@ -71,3 +71,33 @@ func TestModelLabel_Umbrella(t *testing.T) {
 		}
 	}
 }
+
+// The learner measures what the rules asked and what the model alone
+// asked apart (the model alone asks for much that is kept): ByModel says
+// which a decision was.
+func TestExampleFromDecision_ByModel(t *testing.T) {
+	comment := Comment{ID: "vk:city:1", Account: "city", Text: "какой-то текст"}
+	cases := []struct {
+		name    string
+		matches []Match
+		want    bool
+	}{
+		{"only the model's review", []Match{{Rule: "model.toxic", Label: "toxic", Action: Review}, {Rule: "model.score", Action: Allow}}, true},
+		{"a rule's review beside the model's", []Match{{Rule: "insults.personal", Label: "insult", Action: Review}, {Rule: "model.toxic", Label: "toxic", Action: Review}}, false},
+		{"a rule's review alone", []Match{{Rule: "insults.personal", Label: "insult", Action: Review}}, false},
+		{"nothing asked", nil, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := &Decision{ID: 7, Comment: comment, Verdict: Review, Matches: c.matches,
+				Review: &ReviewState{Status: ReviewDecided, Verdict: Allow, By: "telegram:1"}}
+			ex, ok := ExampleFromDecision(d)
+			if !ok {
+				t.Fatal("not an example")
+			}
+			if ex.ByModel != c.want {
+				t.Errorf("ByModel %v, want %v", ex.ByModel, c.want)
+			}
+		})
+	}
+}

@@ -78,7 +78,8 @@ func SuspectedLabels(d *Decision) []string {
 	return out
 }
 
-// ExampleFromDecision turns a human decision into an example; ok is false
+// ExampleFromDecision turns a human decision (or a delete the page's
+// model confirmed) into an example; ok is false
 // when the decision is not a human's or says nothing a model can learn.
 //
 // The mapping (a moderator's word is the label; the rules only say which
@@ -91,7 +92,11 @@ func SuspectedLabels(d *Decision) []string {
 //     and spam: the moderator saw it whole and kept it;
 //   - an undo («Восстановить») of a delete or ban: the verdict was wrong,
 //     so negative for every suspected label, whoever made it;
-//   - a review decided by the timeout, and automatic actions nobody
+//   - a delete the page's model confirmed (a rule's review it turned into
+//     a delete, model.confirm.*): positive for every suspected label, as
+//     its moderator's removals above that score were; a restore replaces
+//     it with the negative above;
+//   - a review decided by the timeout, and other automatic actions nobody
 //     touched, are not examples: no human said anything.
 //
 // A delete nobody suspected (no labels) has no label to be positive for,
@@ -108,6 +113,14 @@ func ExampleFromDecision(d *Decision) (Example, bool) {
 			return ex, false
 		}
 		ex.Scope, ex.Verdict, ex.By, ex.At = suspected, Allow, d.UndoneBy, d.UndoneAt
+	case d.Review == nil && d.Verdict >= Delete && ConfirmedByModel(d.Matches):
+		// The page's model confirmed a rule's review as a delete, from a
+		// threshold its moderator's removals set; an undo replaces this.
+		// A dry run deleted nothing a moderator could restore.
+		if len(suspected) == 0 || d.DryRun {
+			return ex, false
+		}
+		ex.Scope, ex.Labels, ex.Verdict, ex.By, ex.At = suspected, slices.Clone(suspected), d.Verdict, ByAuto, d.DecidedAt
 	case d.Review != nil && d.Review.Status == ReviewDecided && d.Review.By != ByTimeout && d.Review.By != "":
 		ex.Verdict, ex.By, ex.At = d.Review.Verdict, d.Review.By, d.Review.At
 		switch {
@@ -125,6 +138,17 @@ func ExampleFromDecision(d *Decision) (Example, bool) {
 	}
 	ex.ByModel = byModel(d.Matches)
 	return ex, true
+}
+
+// ConfirmedByModel: the page's model turned a rule's review into a delete
+// (rules: model.confirm.<label>).
+func ConfirmedByModel(ms []Match) bool {
+	for _, m := range ms {
+		if m.Action >= Delete && strings.HasPrefix(m.Rule, "model.confirm.") {
+			return true
+		}
+	}
+	return false
 }
 
 func byModel(ms []Match) bool {

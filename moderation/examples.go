@@ -20,6 +20,10 @@ type Example struct {
 	Verdict    Verdict   `json:"verdict"` // what the moderator wanted in the end
 	By         string    `json:"by"`
 	At         time.Time `json:"at"`
+	// ByModel: only the learned model's rules (model.*) asked for more
+	// than allow. The learner measures the thresholds of what the rules
+	// asked and of what the model alone asked apart.
+	ByModel bool `json:"by_model,omitempty"`
 }
 
 // Examples keeps the labelled examples (implemented by moderation/store).
@@ -74,7 +78,8 @@ func SuspectedLabels(d *Decision) []string {
 	return out
 }
 
-// ExampleFromDecision turns a human decision into an example; ok is false
+// ExampleFromDecision turns a human decision (or a delete the page's
+// model confirmed) into an example; ok is false
 // when the decision is not a human's or says nothing a model can learn.
 //
 // The mapping (a moderator's word is the label; the rules only say which
@@ -87,7 +92,11 @@ func SuspectedLabels(d *Decision) []string {
 //     and spam: the moderator saw it whole and kept it;
 //   - an undo («Восстановить») of a delete or ban: the verdict was wrong,
 //     so negative for every suspected label, whoever made it;
-//   - a review decided by the timeout, and automatic actions nobody
+//   - a delete the page's model confirmed (a rule's review it turned into
+//     a delete, model.confirm.*): positive for every suspected label, as
+//     its moderator's removals above that score were; a restore replaces
+//     it with the negative above;
+//   - a review decided by the timeout, and other automatic actions nobody
 //     touched, are not examples: no human said anything.
 //
 // A delete nobody suspected (no labels) has no label to be positive for,
@@ -104,6 +113,14 @@ func ExampleFromDecision(d *Decision) (Example, bool) {
 			return ex, false
 		}
 		ex.Scope, ex.Verdict, ex.By, ex.At = suspected, Allow, d.UndoneBy, d.UndoneAt
+	case d.Review == nil && d.Verdict >= Delete && ConfirmedByModel(d.Matches):
+		// The page's model confirmed a rule's review as a delete, from a
+		// threshold its moderator's removals set; an undo replaces this.
+		// A dry run deleted nothing a moderator could restore.
+		if len(suspected) == 0 || d.DryRun {
+			return ex, false
+		}
+		ex.Scope, ex.Labels, ex.Verdict, ex.By, ex.At = suspected, slices.Clone(suspected), d.Verdict, ByAuto, d.DecidedAt
 	case d.Review != nil && d.Review.Status == ReviewDecided && d.Review.By != ByTimeout && d.Review.By != "":
 		ex.Verdict, ex.By, ex.At = d.Review.Verdict, d.Review.By, d.Review.At
 		switch {
@@ -119,7 +136,33 @@ func ExampleFromDecision(d *Decision) (Example, bool) {
 	default:
 		return ex, false
 	}
+	ex.ByModel = byModel(d.Matches)
 	return ex, true
+}
+
+// ConfirmedByModel: the page's model turned a rule's review into a delete
+// (rules: model.confirm.<label>).
+func ConfirmedByModel(ms []Match) bool {
+	for _, m := range ms {
+		if m.Action >= Delete && strings.HasPrefix(m.Rule, "model.confirm.") {
+			return true
+		}
+	}
+	return false
+}
+
+func byModel(ms []Match) bool {
+	any := false
+	for _, m := range ms {
+		if m.Action == Allow {
+			continue
+		}
+		if !strings.HasPrefix(m.Rule, "model.") {
+			return false
+		}
+		any = true
+	}
+	return any
 }
 
 // ModelVersion is one version of the page's learned model, kept with its
@@ -155,9 +198,14 @@ type LabelMetrics struct {
 	// (at least 200, each scored out of fold) were removed; KeepBelow the
 	// score below which at least 99 % (and at least 50) were kept; 0: not
 	// known. They are the "auto" thresholds of rules.model.delete and
-	// rules.model.keep (moderation/learn/thresholds.go).
-	DeleteFrom float64 `json:"delete_from,omitempty"`
-	KeepBelow  float64 `json:"keep_below,omitempty"`
+	// rules.model.keep (moderation/learn/thresholds.go). ConfirmFrom is
+	// the lowest score from which at least 99.5 % (and at least 100) were
+	// removed: from it, a review the rules asked for is a delete when
+	// rules.model.delete is auto (only reviews: they are what it was
+	// measured on).
+	DeleteFrom  float64 `json:"delete_from,omitempty"`
+	KeepBelow   float64 `json:"keep_below,omitempty"`
+	ConfirmFrom float64 `json:"confirm_from,omitempty"`
 }
 
 // ModelVersions keeps the model's versions (implemented by

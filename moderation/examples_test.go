@@ -17,6 +17,7 @@ func TestExampleFromDecision_Mapping(t *testing.T) {
 	mat := Match{Rule: "obscenity.mat", Label: "obscenity", Action: Delete}
 	spam := Match{Rule: "spam.earnings", Label: "spam", Action: Review}
 	whitelist := Match{Rule: "page.thanks", Label: "thanks", Action: Allow}
+	confirm := Match{Rule: "model.confirm.toxic", Label: "toxic", Action: Delete}
 	cases := []struct {
 		name          string
 		d             *Decision
@@ -34,6 +35,12 @@ func TestExampleFromDecision_Mapping(t *testing.T) {
 		{"delete with nothing suspected has no label", reviewed(Delete, "telegram:1"), false, nil, nil, 0},
 		{"pending review is not an example", &Decision{ID: 7, Comment: comment, Matches: []Match{insult}, Review: &ReviewState{Status: ReviewPending}}, false, nil, nil, 0},
 		{"untouched automatic delete is not an example", &Decision{ID: 7, Comment: comment, Verdict: Delete, Matches: []Match{mat}, DecidedBy: ByAuto}, false, nil, nil, 0},
+		{"a delete the page's model confirmed is positive", &Decision{ID: 7, Comment: comment, Verdict: Delete, Matches: []Match{insult, confirm}, DecidedBy: ByAuto,
+			DecidedAt: at}, true, []string{"toxic"}, []string{"toxic"}, Delete},
+		{"its undo is negative", &Decision{ID: 7, Comment: comment, Verdict: Delete, Matches: []Match{insult, confirm}, DecidedBy: ByAuto,
+			DecidedAt: at, UndoneBy: "telegram:1", UndoneAt: at}, true, nil, []string{"toxic"}, Allow},
+		{"a dry-run confirm is not an example: nobody could restore it", &Decision{ID: 7, Comment: comment, Verdict: Delete, Matches: []Match{insult, confirm}, DecidedBy: ByAuto,
+			DecidedAt: at, DryRun: true}, false, nil, nil, 0},
 		{"undo of an automatic delete is negative", &Decision{ID: 7, Comment: comment, Verdict: Delete, Matches: []Match{mat}, DecidedBy: ByAuto,
 			UndoneBy: "telegram:1", UndoneAt: at}, true, nil, []string{"toxic"}, Allow},
 		{"undo of a human's delete is negative", func() *Decision {
@@ -69,5 +76,35 @@ func TestModelLabel_Umbrella(t *testing.T) {
 		if got := ModelLabel(in); got != want {
 			t.Errorf("ModelLabel(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// The learner measures what the rules asked and what the model alone
+// asked apart (the model alone asks for much that is kept): ByModel says
+// which a decision was.
+func TestExampleFromDecision_ByModel(t *testing.T) {
+	comment := Comment{ID: "vk:city:1", Account: "city", Text: "какой-то текст"}
+	cases := []struct {
+		name    string
+		matches []Match
+		want    bool
+	}{
+		{"only the model's review", []Match{{Rule: "model.toxic", Label: "toxic", Action: Review}, {Rule: "model.score", Action: Allow}}, true},
+		{"a rule's review beside the model's", []Match{{Rule: "insults.personal", Label: "insult", Action: Review}, {Rule: "model.toxic", Label: "toxic", Action: Review}}, false},
+		{"a rule's review alone", []Match{{Rule: "insults.personal", Label: "insult", Action: Review}}, false},
+		{"nothing asked", nil, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := &Decision{ID: 7, Comment: comment, Verdict: Review, Matches: c.matches,
+				Review: &ReviewState{Status: ReviewDecided, Verdict: Allow, By: "telegram:1"}}
+			ex, ok := ExampleFromDecision(d)
+			if !ok {
+				t.Fatal("not an example")
+			}
+			if ex.ByModel != c.want {
+				t.Errorf("ByModel %v, want %v", ex.ByModel, c.want)
+			}
+		})
 	}
 }

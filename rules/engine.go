@@ -38,6 +38,7 @@ type Engine struct {
 	keep        []keepRule   // rules.model.keep
 	pageDelete  []float64    // per model label: the page's auto delete threshold (2: none)
 	pageKeep    []float64    // per model label: the page's auto keep threshold (0: none)
+	pageConfirm []float64    // per model label: the page's review-to-delete threshold (2: none)
 	pageLearned bool         // the model learned the page: keep may act
 
 	pool sync.Pool
@@ -546,7 +547,7 @@ func (e *Engine) Evaluate(c *moderation.Comment, h moderation.History, out *mode
 			break
 		}
 	}
-	s.keepModel()
+	s.pageModel()
 	s.finishModel()
 	s.resolve()
 	s.c, s.h, s.out = nil, nil, nil

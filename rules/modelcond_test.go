@@ -357,7 +357,7 @@ func TestEngine_WithModel_KeepsEveryRuleField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	model := map[string]bool{"model": true, "modelIdx": true, "pageDelete": true, "pageKeep": true,
+	model := map[string]bool{"model": true, "modelIdx": true, "pageDelete": true, "pageKeep": true, "pageConfirm": true,
 		"pageLearned": true, "pool": true}
 	a, b := reflect.ValueOf(e).Elem(), reflect.ValueOf(ne).Elem()
 	for i := range a.NumField() {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -49,24 +50,36 @@ const maxKeep = 0.5
 // Page is what the page's learner knows of its model's scores on the
 // page's own held-out decisions, per label: Delete, the lowest score from
 // which they were (almost) all removed; Keep, the score below which they
-// were (almost) all kept. It fills in the thresholds set to auto; 0 means
-// not known (the entry does nothing).
+// were (almost) all kept; Confirm, the lowest score from which the
+// reviews were removed (99.5 %): with rules.model.delete set to auto, a
+// review the label's rules asked for is a delete from there. It fills in
+// the thresholds set to auto; 0 means not known (the entry does nothing).
 type Page struct {
-	Delete map[string]float64
-	Keep   map[string]float64
+	Delete  map[string]float64
+	Keep    map[string]float64
+	Confirm map[string]float64
 }
 
-// keepRule is one entry of rules.model.keep.
+// keepRule is one entry of rules.model.keep, or (confirm) one label of
+// rules.model.delete set to auto: the page's model decides the reviews
+// that label's rules ask for, keeping below the keep threshold, deleting
+// from the confirm one.
 type keepRule struct {
-	label string
-	n     int     // the rules' model label
-	min   float64 // Auto: from Page
+	label   string
+	n       int     // the rules' model label
+	min     float64 // Auto: from Page
+	confirm bool
 }
 
 func keepRules(b *builder, cfg ModelConfig) []keepRule {
 	var out []keepRule
 	for _, l := range sortedKeys(cfg.Keep) {
 		out = append(out, keepRule{label: l, n: b.modelLabel(l), min: float64(cfg.Keep[l])})
+	}
+	for _, l := range sortedKeys(cfg.Delete) {
+		if cfg.Delete[l] == Auto {
+			out = append(out, keepRule{label: l, n: b.modelLabel(l), min: float64(Auto), confirm: true})
+		}
 	}
 	return out
 }
@@ -99,8 +112,12 @@ func (e *Engine) WithPage(m *model.Model, p Page) (*Engine, error) {
 func (e *Engine) setPage(m *model.Model, p Page) {
 	e.pageDelete = make([]float64, len(e.modelLabels))
 	e.pageKeep = make([]float64, len(e.modelLabels))
+	e.pageConfirm = make([]float64, len(e.modelLabels))
 	for i, l := range e.modelLabels {
-		e.pageDelete[i], e.pageKeep[i] = 2, 0
+		e.pageDelete[i], e.pageKeep[i], e.pageConfirm[i] = 2, 0, 2
+		if t, ok := p.Confirm[l]; ok && t >= minDelete && t <= 1 {
+			e.pageConfirm[i] = t
+		}
 		if t, ok := p.Delete[l]; ok && t >= minDelete && t <= 1 {
 			e.pageDelete[i] = t
 		}
@@ -119,16 +136,19 @@ func (e *Engine) autoMin(n int) float64 {
 	return 2
 }
 
-// keepModel lowers a review to allow when every rule that asked for more
-// than allow asked for review on one label of rules.model.keep and the
-// page's model scores the comment below that label's keep threshold. It
-// never lowers a delete, a ban or an urgent review.
-func (s *state) keepModel() {
+// pageModel lets the page's model decide a review: every rule that asked
+// for more than allow asked for review on one label, and the comment is
+// not urgent. Below that label's rules.model.keep threshold it is
+// allowed; from its confirm threshold (rules.model.delete: auto), when a
+// rule other than the model's asked, it is deleted. It never lowers a
+// delete, a ban or an urgent review, and acts only with a model that
+// learned the page.
+func (s *state) pageModel() {
 	e, out := s.e, s.out
 	if len(e.keep) == 0 || !e.pageLearned || out.Verdict != moderation.Review || out.Urgent {
 		return
 	}
-	label := ""
+	label, byRule := "", false
 	for _, m := range out.Matches {
 		if m.Action == moderation.Allow {
 			continue
@@ -138,18 +158,31 @@ func (s *state) keepModel() {
 			return
 		}
 		label = l
+		byRule = byRule || !strings.HasPrefix(m.Rule, "model.")
 	}
 	for _, k := range e.keep {
-		if k.label != label {
+		if k.label != label || (k.confirm && !byRule) {
+			continue
+		}
+		v := s.modelScore(k.n)
+		if v < 0 {
+			return
+		}
+		if k.confirm {
+			if t := e.pageConfirm[k.n]; v >= t {
+				out.Verdict = moderation.Delete
+				out.Matches = append(out.Matches, moderation.Match{Rule: "model.confirm." + label, Label: label, Action: moderation.Delete,
+					Reason: "модель страницы: " + scoreMatch(label, v) + " — такое здесь удаляют", Matched: scoreMatch(label, v)})
+				return
+			}
 			continue
 		}
 		t := k.min
 		if k.min == float64(Auto) {
 			t = e.pageKeep[k.n]
 		}
-		v := s.modelScore(k.n)
-		if v < 0 || v >= t {
-			return
+		if v >= t {
+			continue
 		}
 		out.Verdict = moderation.Allow
 		out.Matches = append(out.Matches, moderation.Match{Rule: "model.keep." + label, Label: label, Action: moderation.Allow,

@@ -155,3 +155,91 @@ func TestModelConfig_Validate_KeepAndAuto(t *testing.T) {
 		}
 	}
 }
+
+const confirmRules = `
+pack: t
+rules:
+  - id: t.fool
+    label: insult
+    action: review
+    reason: "дурак"
+    when: {regex: "дурак"}
+  - id: t.sale
+    label: spam
+    action: review
+    reason: "скидка"
+    when: {regex: "скидк"}
+  - id: t.knife
+    label: threat
+    action: review
+    urgent: true
+    reason: "нож"
+    when: {regex: "ножом"}
+  - id: model.rude
+    label: toxic
+    action: review
+    reason: "модель"
+    when: {model: {label: toxic, min: 0.5}}
+`
+
+// With rules.model.delete: auto, the page's model deletes a review the
+// rules asked for from the confirm threshold the learner measured on the
+// page's reviews, and nothing else: not what the model alone asked for
+// (the model alone only sends to review unless the operator opts in to a
+// number), not an urgent review or one another label's rule asked for.
+func TestEngine_WithPage_Confirm(t *testing.T) {
+	_, page := pageModels(t)
+	for _, text := range []string{"ты дурак и урод", "заткнись, урод"} {
+		if s := page.Score("toxic", text); s < 0.7 {
+			t.Fatalf("the page model scores %q %.2f; the test needs at least 0.7", text, s)
+		}
+	}
+	auto := ModelConfig{Delete: map[string]Threshold{"toxic": Auto}}
+	cases := []struct {
+		name    string
+		mc      ModelConfig
+		m       *model.Model
+		confirm float64 // the page's measured confirm threshold
+		text    string
+		want    moderation.Verdict
+	}{
+		{"a rule's review the page model is sure of is deleted", auto, page, 0.6, "ты дурак и урод", moderation.Delete},
+		{"no measured threshold: stays a review", auto, page, 0, "ты дурак и урод", moderation.Review},
+		{"below the threshold: stays a review", auto, page, 0.9999, "ты дурак и урод", moderation.Review},
+		{"a measured threshold below 0.5 is not taken", auto, page, 0.3, "ты дурак и урод", moderation.Review},
+		{"only the model asked: stays a review", auto, page, 0.6, "заткнись, урод", moderation.Review},
+		{"an urgent review stays", auto, page, 0.6, "ты дурак и урод, приду ножом", moderation.Review},
+		{"another label's rule also asked: stays", auto, page, 0.6, "ты дурак и урод, скидка", moderation.Review},
+		{"a model that never learned the page: stays", auto, nil, 0.6, "ты дурак и урод", moderation.Review},
+		{"no auto opt-in: stays", ModelConfig{Keep: map[string]Threshold{"toxic": 0.1}}, page, 0.6, "ты дурак и урод", moderation.Review},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			base, _ := pageModels(t)
+			e, err := compileWithModel([]source{{name: "t.yaml", data: []byte(confirmRules)}}, Config{Builtin: "none", Model: c.mc},
+				func() (*model.Model, error) { return base, nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := c.m
+			if m == nil {
+				m = base
+			}
+			pe, err := e.WithPage(m, Page{Confirm: map[string]float64{"toxic": c.confirm}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, ms := verdictOf(pe, c.text)
+			if v != c.want {
+				t.Fatalf("verdict %v, want %v: %+v", v, c.want, ms)
+			}
+			said := false
+			for _, m := range ms {
+				said = said || (m.Rule == "model.confirm.toxic" && m.Action == moderation.Delete)
+			}
+			if said != (v == moderation.Delete) {
+				t.Errorf("verdict %v, model.confirm.toxic among the matches: %v: %+v", v, said, ms)
+			}
+		})
+	}
+}

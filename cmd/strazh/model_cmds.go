@@ -129,15 +129,21 @@ func mark(b bool) string {
 }
 
 // autoThresholds shows the page's measured thresholds (the auto of
-// rules.model.delete and rules.model.keep): "toxic ≥0.97 <0.05".
+// rules.model.delete and rules.model.keep): "toxic ≥0.97 <0.05", and the
+// confirm threshold of a rule's review when there is one: "toxic ≥0.97
+// <0.05 review ≥0.90".
 func autoThresholds(m map[string]moderation.LabelMetrics) string {
 	var parts []string
 	for _, l := range []string{moderation.LabelToxic, moderation.LabelSpam} {
 		lm := m[l]
-		if lm.DeleteFrom == 0 && lm.KeepBelow == 0 {
+		if lm.DeleteFrom == 0 && lm.KeepBelow == 0 && lm.ConfirmFrom == 0 {
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("%s ≥%.2f <%.2f", l, lm.DeleteFrom, lm.KeepBelow))
+		p := fmt.Sprintf("%s ≥%.2f <%.2f", l, lm.DeleteFrom, lm.KeepBelow)
+		if lm.ConfirmFrom > 0 {
+			p += fmt.Sprintf(" review ≥%.2f", lm.ConfirmFrom)
+		}
+		parts = append(parts, p)
 	}
 	if len(parts) == 0 {
 		return "-"

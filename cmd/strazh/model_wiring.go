@@ -39,13 +39,16 @@ func pageEngine(e *rules.Engine, m learn.Model, v moderation.ModelVersion) (*rul
 
 // pageOf is what version v measured on the page's held-out decisions.
 func pageOf(v moderation.ModelVersion) rules.Page {
-	p := rules.Page{Delete: map[string]float64{}, Keep: map[string]float64{}}
+	p := rules.Page{Delete: map[string]float64{}, Keep: map[string]float64{}, Confirm: map[string]float64{}}
 	for l, lm := range v.Metrics {
 		if lm.DeleteFrom > 0 {
 			p.Delete[l] = lm.DeleteFrom
 		}
 		if lm.KeepBelow > 0 {
 			p.Keep[l] = lm.KeepBelow
+		}
+		if lm.ConfirmFrom > 0 {
+			p.Confirm[l] = lm.ConfirmFrom
 		}
 	}
 	return p

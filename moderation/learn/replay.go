@@ -140,6 +140,10 @@ func Replay(rows []Row, o ReplayOptions) (*ReplayReport, error) {
 			// The moderator sees the clean comment gone and restores it.
 			d = &moderation.Decision{ID: uint64(i + 1), Comment: c, Verdict: res.Verdict,
 				Labels: slices.Clone(res.Labels), Matches: slices.Clone(res.Matches), UndoneBy: "replay"}
+		} else if res.Verdict >= moderation.Delete && moderation.ConfirmedByModel(res.Matches) {
+			// A delete the page's model confirmed that nobody restores.
+			d = &moderation.Decision{ID: uint64(i + 1), Comment: c, Verdict: res.Verdict, DecidedBy: moderation.ByAuto,
+				Labels: slices.Clone(res.Labels), Matches: slices.Clone(res.Matches)}
 		}
 		if l != nil && d != nil {
 			cut.scope = r.Scope

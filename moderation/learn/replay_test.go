@@ -109,3 +109,33 @@ func TestReplay_ExamplesStayInTheRowsScope(t *testing.T) {
 		t.Errorf("learned %d; the spam-only row says nothing about an insult, want 1", rep.Total.Learned)
 	}
 }
+
+// confirmRules deletes every "гад" as the page's model confirming a rule's
+// review would (model.confirm.toxic beside the rule's review).
+type confirmRules struct{}
+
+func (confirmRules) Evaluate(c *moderation.Comment, h moderation.History, out *moderation.Result) {
+	gadRules{}.Evaluate(c, h, out)
+	if out.Verdict == moderation.Review {
+		out.Verdict = moderation.Delete
+		out.Matches = append(out.Matches, moderation.Match{Rule: "model.confirm.toxic", Label: "toxic", Action: moderation.Delete})
+	}
+}
+
+// As in production (the pipeline hands a confirmed delete to the
+// learner), a confirmed delete nobody restores is an example (a positive,
+// TestExampleFromDecision_Mapping) and a clean one the moderator restores
+// another (the negative): one each, deleted clean only when it was clean.
+func TestReplay_ConfirmedDeletesAreExamples(t *testing.T) {
+	tox := []string{"toxic"}
+	rows := []Row{{Text: "гад чмо", Labels: tox, Scope: tox}, {Text: "гад, но по делу", Scope: tox}}
+	bind := func(Model, moderation.ModelVersion) (moderation.Evaluator, error) { return confirmRules{}, nil }
+	rep, err := Replay(rows, ReplayOptions{Engine: confirmRules{}, Trainer: &wordTrainer{}, Bind: bind, Learn: true,
+		Config: Config{After: 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Total.Learned != 2 || rep.Total.CleanDeleted != 1 || rep.Total.Reviewed != 0 || rep.Total.Missed.Toxic != 0 {
+		t.Errorf("total %+v; want 2 learned (the confirmed delete, the restore), 1 clean deleted, no review, no miss", rep.Total)
+	}
+}

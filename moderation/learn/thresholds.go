@@ -22,13 +22,18 @@ const (
 	// 3 against 2 after the 2,000th decision).
 	deletePurity = 1.0
 	deleteMin    = 200
-	autoFloor    = 0.5 // the lowest delete threshold (rules.model.delete accepts no lower)
-	autoCeil     = 0.5 // the highest keep threshold (rules.model.keep accepts no higher)
+	// A confirm acts only on reviews the rules asked for, the population
+	// it is measured on: 100 decisions above it, 99.5 % removals.
+	confirmPurity = 0.995
+	confirmMin    = 100
+	autoFloor     = 0.5 // the lowest delete threshold (rules.model.delete accepts no lower)
+	autoCeil      = 0.5 // the highest keep threshold (rules.model.keep accepts no higher)
 )
 
 type scored struct {
-	s   float64
-	pos bool
+	s       float64
+	pos     bool
+	byModel bool // only the model's rules asked (moderation.Example.ByModel)
 }
 
 // thresholdFolds: the auto thresholds are read off every example, each
@@ -48,7 +53,7 @@ func (l *Learner) pageThresholds(ctx context.Context, all []moderation.Example, 
 		for _, label := range l.cfg.Labels {
 			for i := range ex {
 				if inScope(ex[i].Scope, label) {
-					xs[label] = append(xs[label], scored{m.Score(label, ex[i].Text), positive(ex[i].Labels, label)})
+					xs[label] = append(xs[label], scored{m.Score(label, ex[i].Text), positive(ex[i].Labels, label), ex[i].ByModel})
 				}
 			}
 		}
@@ -75,16 +80,19 @@ func (l *Learner) pageThresholds(ctx context.Context, all []moderation.Example, 
 	}
 	for _, label := range l.cfg.Labels {
 		lm := out[label]
-		lm.DeleteFrom, lm.KeepBelow = deleteFrom(xs[label]), keepBelow(xs[label])
+		lm.DeleteFrom, lm.KeepBelow = removedFrom(xs[label], deleteMin, deletePurity), keepBelow(xs[label])
+		// A confirm acts on what the rules asked; the model alone asks
+		// for much that is kept, which says nothing of that.
+		lm.ConfirmFrom = removedFrom(slices.DeleteFunc(slices.Clone(xs[label]), func(x scored) bool { return x.byModel }), confirmMin, confirmPurity)
 		out[label] = lm
 	}
 	return nil
 }
 
-// deleteFrom is the lowest score t (at least autoFloor) such that the
-// examples scoring t or more are at least deleteMin and deletePurity positive;
-// 0 when there is none.
-func deleteFrom(xs []scored) float64 {
+// removedFrom is the lowest score t (at least autoFloor) such that the
+// examples scoring t or more are at least least and purity positive; 0
+// when there is none.
+func removedFrom(xs []scored, least int, purity float64) float64 {
 	xs = slices.Clone(xs)
 	slices.SortFunc(xs, func(a, b scored) int { return cmpFloat(b.s, a.s) })
 	best, pos := 0.0, 0
@@ -99,7 +107,7 @@ func deleteFrom(xs []scored) float64 {
 		if i+1 < len(xs) && xs[i+1].s == x.s {
 			continue // ties act together
 		}
-		if n >= deleteMin && float64(pos) >= deletePurity*float64(n) {
+		if n >= least && float64(pos) >= purity*float64(n) {
 			best = x.s
 		}
 	}

@@ -3,6 +3,8 @@ package learn
 import (
 	"context"
 	"fmt"
+	"io"
+	"strings"
 	"testing"
 
 	"github.com/strazh/strazh/moderation"
@@ -41,7 +43,28 @@ func TestDeleteFrom(t *testing.T) {
 		{"clean ones inside the top", cat(sample(0.99, 150, 150), sample(0.985, 2, 0), sample(0.98, 50, 50)), 0},
 	}
 	for _, c := range cases {
-		if got := deleteFrom(c.xs); got != c.want {
+		if got := removedFrom(c.xs, deleteMin, deletePurity); got != c.want {
+			t.Errorf("%s: %g, want %g", c.name, got, c.want)
+		}
+	}
+}
+
+// The confirm threshold (a rule's review becomes a delete) takes 99.5 %
+// of 100; examples only the model asked for do not count (see
+// pageThresholds), which TestLearner_Refit_ConfirmOnRulesReviews checks.
+func TestRemovedFrom_Confirm(t *testing.T) {
+	cases := []struct {
+		name string
+		xs   []scored
+		want float64
+	}{
+		{"one kept in 200 is enough to confirm", cat(sample(0.97, 200, 199), sample(0.1, 100, 0)), 0.97},
+		{"two kept in 200 are not", cat(sample(0.97, 200, 198), sample(0.1, 100, 0)), 0},
+		{"too few on top", cat(sample(0.97, 99, 99), sample(0.1, 100, 0)), 0},
+		{"a pure middle joins", cat(sample(0.97, 100, 100), sample(0.8, 100, 100), sample(0.6, 100, 50)), 0.8},
+	}
+	for _, c := range cases {
+		if got := removedFrom(c.xs, confirmMin, confirmPurity); got != c.want {
 			t.Errorf("%s: %g, want %g", c.name, got, c.want)
 		}
 	}
@@ -98,5 +121,62 @@ func TestLearner_Refit_ThresholdsOutOfFold(t *testing.T) {
 				t.Errorf("DeleteFrom %g, want %g", got, c.want)
 			}
 		})
+	}
+}
+
+// textModel scores 0.9 a text holding a word of its list, 0.1 any other,
+// whatever it learned: what a well-learned page model does.
+type textModel struct{ words []string }
+
+func (m textModel) Score(_, text string) float64 {
+	for _, w := range m.words {
+		if strings.Contains(text, w) {
+			return 0.9
+		}
+	}
+	return 0.1
+}
+
+func (m textModel) WriteTo(w io.Writer) (int64, error) {
+	n, err := io.WriteString(w, strings.Join(m.words, " "))
+	return int64(n), err
+}
+
+type textTrainer struct{ m textModel }
+
+func (t textTrainer) Base() Model                               { return t.m }
+func (t textTrainer) Adapt([]moderation.Example) (Model, error) { return t.m, nil }
+func (t textTrainer) Read(r io.Reader) (Model, error) {
+	b, err := io.ReadAll(r)
+	return textModel{strings.Fields(string(b))}, err
+}
+
+// The model alone asks for much the moderator keeps; the rules' reviews
+// it is sure of are all removed. The confirm threshold is read off the
+// rules' reviews alone: mixed with the model's, 300 removed of 600 would
+// confirm nothing.
+func TestLearner_Refit_ConfirmOnRulesReviews(t *testing.T) {
+	tr := textTrainer{textModel{[]string{"чмо", "урод"}}}
+	st := NewMemStore()
+	l, err := New(Config{After: 10_000, MinExamples: 1, Labels: []string{"toxic"}}, Deps{Examples: st, Versions: st, Trainer: tr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 600; i++ {
+		d := decided(uint64(i), fmt.Sprintf("ты чмо %d", i), moderation.Delete, "insult")
+		if i%2 == 0 {
+			d = decided(uint64(i), fmt.Sprintf("ну урод %d", i), moderation.Allow, "toxic")
+			d.Matches[0].Rule = "model.toxic"
+		}
+		if err := l.Record(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v, err := l.Refit(context.Background(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := v.Metrics["toxic"]; m.ConfirmFrom != 0.9 || m.DeleteFrom != 0 {
+		t.Errorf("ConfirmFrom %g (want 0.9: the rules' reviews at 0.9 were all removed), DeleteFrom %g (want 0: half of all at 0.9 were kept)", m.ConfirmFrom, m.DeleteFrom)
 	}
 }

@@ -64,3 +64,35 @@ func TestPipeline_Resolve_AndUndo_TeachTheLearner(t *testing.T) {
 		t.Error("decisions were not carried out with a failing learner")
 	}
 }
+
+// A delete the page's model confirmed is an example at once (the page's
+// removals keep counting though no human decides them); a moderator's
+// restore replaces it with a negative.
+func TestPipeline_ConfirmedDelete_TeachesTheLearner(t *testing.T) {
+	net := simtest.New()
+	defer net.Close()
+	rec := &learnRecorder{}
+	h := newHarness(t, net, t.TempDir(), func(o *pipeline.Options, _ *pipeline.Account) { o.Learner = rec })
+	plain := net.Post("p1", "u2", "Борис", "DELETE me")
+	conf := net.Post("p1", "u1", "Анна", "CONFIRM me")
+	eventually(t, "both deleted", func() bool { return net.Deleted(plain) && net.Deleted(conf) })
+	eventually(t, "the learner saw the confirmed delete", func() bool { return len(rec.all()) >= 1 })
+	got := rec.all()
+	if len(got) != 1 || got[0].Comment.ID != h.decisions(conf)[0].Comment.ID {
+		t.Fatalf("learner saw %d decisions (%+v), want only the confirmed delete", len(got), got)
+	}
+	if ex, ok := moderation.ExampleFromDecision(&got[0]); !ok || ex.Verdict != moderation.Delete || len(ex.Labels) != 1 || ex.Labels[0] != "test" || ex.By != moderation.ByAuto {
+		t.Errorf("confirmed delete gave example %+v (ok %v), want a positive for the rule's label by auto", ex, ok)
+	}
+	eventually(t, "delete outcome recorded", func() bool { ds := h.decisions(conf); return len(ds) == 1 && !ds[0].HasPendingActions() })
+	if _, err := h.pipe.Undo(context.Background(), h.decisions(conf)[0].ID, "telegram:1", "M"); err != nil {
+		t.Fatal(err)
+	}
+	got = rec.all()
+	if len(got) != 2 {
+		t.Fatalf("learner saw %d decisions, want the confirmed delete and its undo", len(got))
+	}
+	if ex, ok := moderation.ExampleFromDecision(&got[1]); !ok || ex.Verdict != moderation.Allow || len(ex.Labels) != 0 || ex.DecisionID != got[0].ID {
+		t.Errorf("undo gave example %+v (ok %v), want a negative replacing the confirmed one", ex, ok)
+	}
+}

@@ -55,7 +55,8 @@ type Options struct {
 	// its actions ran (the demo's live view). It must not block.
 	OnDecision func(*moderation.Decision)
 	// Learner, if set, sees every decision a human resolved or undid (the
-	// page's model learns from them). It must not block for long.
+	// page's model learns from them), and every delete the page's model
+	// confirmed (model.confirm.*). It must not block for long.
 	Learner Learner
 }
 
@@ -453,6 +454,12 @@ func (p *Pipeline) afterRecord(a *accountRun, d *moderation.Decision) {
 	}
 	if p.opts.OnDecision != nil {
 		p.opts.OnDecision(d)
+	}
+	if d.Review == nil && !d.DryRun && moderation.ConfirmedByModel(d.Matches) {
+		// The page's model confirmed a rule's review as a delete: a
+		// positive example until a moderator restores the comment (the
+		// undo replaces it), so the page's removals keep counting.
+		p.learn(d)
 	}
 	if d.Review != nil && d.Review.Status == moderation.ReviewPending && p.opts.Reviewer != nil {
 		if err := p.opts.Reviewer.Submit(p.workCtx, d); err != nil {

@@ -30,6 +30,13 @@ func (keywordEngine) Evaluate(c *moderation.Comment, _ moderation.History, out *
 	if strings.Contains(c.Text, "PANIC") {
 		panic("engine bug")
 	}
+	if strings.Contains(c.Text, "CONFIRM") { // a rule's review the page's model confirmed
+		out.Verdict = moderation.Delete
+		out.Labels = append(out.Labels, "test")
+		out.Matches = append(out.Matches, moderation.Match{Rule: "kw.review", Label: "test", Action: moderation.Review},
+			moderation.Match{Rule: "model.confirm.test", Label: "test", Action: moderation.Delete})
+		return
+	}
 	for _, k := range []struct {
 		word string
 		v    moderation.Verdict

@@ -114,6 +114,7 @@ func Replay(rows []Row, o ReplayOptions) (*ReplayReport, error) {
 	rep := &ReplayReport{Comments: len(rows), Window: o.Window}
 	var cur WindowReport
 	var res moderation.Result
+	decided := 0
 	for i := range rows {
 		if i%o.Window == 0 {
 			if i > 0 {
@@ -147,8 +148,14 @@ func Replay(rows []Row, o ReplayOptions) (*ReplayReport, error) {
 		}
 		if l != nil && d != nil {
 			cut.scope = r.Scope
+			before := l.Learned()
 			if err := l.Record(d); err != nil {
 				return nil, err
+			}
+			if d.DecidedBy != moderation.ByAuto {
+				// learned counts the moderator's decisions the learner took (the
+				// contract), not the model's own confirmed deletes.
+				decided += l.Learned() - before
 			}
 			if l.Due() {
 				if _, err := l.Refit(context.Background(), "replay"); err != nil {
@@ -171,9 +178,7 @@ func Replay(rows []Row, o ReplayOptions) (*ReplayReport, error) {
 		if final >= moderation.Delete && !rowPositive(r) && deletedInScope(&res, r.Scope) {
 			cur.CleanDeleted++
 		}
-		if l != nil {
-			cur.Learned = l.Learned()
-		}
+		cur.Learned = decided
 	}
 	if len(rows) > 0 {
 		rep.Windows = append(rep.Windows, cur)

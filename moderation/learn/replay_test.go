@@ -1,6 +1,7 @@
 package learn
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -130,12 +131,18 @@ func TestReplay_ConfirmedDeletesAreExamples(t *testing.T) {
 	tox := []string{"toxic"}
 	rows := []Row{{Text: "гад чмо", Labels: tox, Scope: tox}, {Text: "гад, но по делу", Scope: tox}}
 	bind := func(Model, moderation.ModelVersion) (moderation.Evaluator, error) { return confirmRules{}, nil }
-	rep, err := Replay(rows, ReplayOptions{Engine: confirmRules{}, Trainer: &wordTrainer{}, Bind: bind, Learn: true,
-		Config: Config{After: 100}})
+	tr := &wordTrainer{}
+	rep, err := Replay(rows, ReplayOptions{Engine: confirmRules{}, Trainer: tr, Bind: bind, Learn: true,
+		Config: Config{After: 2, MinExamples: 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Total.Learned != 2 || rep.Total.CleanDeleted != 1 || rep.Total.Reviewed != 0 || rep.Total.Missed.Toxic != 0 {
-		t.Errorf("total %+v; want 2 learned (the confirmed delete, the restore), 1 clean deleted, no review, no miss", rep.Total)
+	// learned counts the moderator's decisions only (the restore); the
+	// refit still sees both examples.
+	if rep.Total.Learned != 1 || rep.Total.CleanDeleted != 1 || rep.Total.Reviewed != 0 || rep.Total.Missed.Toxic != 0 {
+		t.Errorf("total %+v; want 1 learned (the restore), 1 clean deleted, no review, no miss", rep.Total)
+	}
+	if !slices.Contains(tr.sizes, 2) {
+		t.Errorf("refits saw %v page examples; want one with 2 (the confirmed delete and the restore)", tr.sizes)
 	}
 }

@@ -29,6 +29,11 @@ func (k tokenKind) String() string {
 	return [...]string{"community", "user", "service"}[k]
 }
 
+// apiVersion is the API version of every call and of the long-poll events:
+// VK's current public schema (§1.2). vksdk v2 pins 5.131; the shapes that
+// changed since then are read in shapes.go.
+const apiVersion = "5.199"
+
 // rateMargin is added to the one-second window of the limiters: VK counts
 // requests when they arrive, and network jitter can bring two requests
 // closer together than they were sent.
@@ -78,6 +83,7 @@ func newClient(methodURL string, hc *http.Client, tokens [nTokens]string, rps [n
 		vk.MethodURL = methodURL
 		vk.Client = hc
 		vk.Limit = 0
+		vk.Version = apiVersion
 		vk.UserAgent = "strazh (+https://github.com/strazh/strazh)"
 		c.vk[k] = vk
 		c.lim[k] = newLimiter(rps[k], time.Second+rateMargin)

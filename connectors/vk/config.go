@@ -23,8 +23,9 @@ const (
 // AllSources is the default of the sources key.
 var AllSources = []string{SourceWall, SourcePhoto, SourceVideo, SourceMarket, SourceBoard, SourceMessages}
 
-// DefaultAPIURL is VK's method endpoint.
-const DefaultAPIURL = "https://api.vk.com/method/"
+// DefaultAPIURL is VK's method endpoint: VK moved the API to api.vk.ru by
+// 30 Sep 2025 (§1.1); links to posts stay on vk.com.
+const DefaultAPIURL = "https://api.vk.ru/method/"
 
 // Config is the VK part of an account's YAML mapping (besides name, network,
 // backfill and ban, which the loader handles). Durations are YAML strings

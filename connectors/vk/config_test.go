@@ -13,7 +13,7 @@ import (
 
 const exampleYAML = `
 group_id: 123456
-api_url: https://api.vk.com/method/
+api_url: https://api.vk.ru/method/
 community_token_env: STRAZH_VK_COMMUNITY_TOKEN
 user_token_file: vk-user-token
 sources: [wall, board, messages]

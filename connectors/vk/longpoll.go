@@ -24,9 +24,6 @@ import (
 // cursor, so events fetched are always returned with a cursor that covers
 // exactly them, and a crash re-delivers instead of losing.
 
-// apiVersion is the version events are asked in (vksdk v2 pins 5.131).
-const apiVersion = api.Version
-
 // lpServer is where the long poll is read.
 type lpServer struct {
 	server string // used verbatim, as VK returns it (its form is unverified)

@@ -95,6 +95,8 @@ type Server struct {
 	lpMute  bool                      // events are lost, not queued (LoseEvents)
 	calls   []Call                    // request log
 	stamps  map[TokenType][]time.Time // recent request times, for EnforceRate
+	expires map[string]time.Time      // by token: it answers 1117 from then (ExpireToken, oauth.go)
+	oauth   oauthState                // the VK ID token endpoint (oauth.go)
 }
 
 // New starts a fake VK server on a loopback port.
@@ -166,6 +168,7 @@ func newServer(opts Options) *Server {
 		bans:    map[int]Ban{},
 		faults:  map[string][]fault{},
 		stamps:  map[TokenType][]time.Time{},
+		expires: map[string]time.Time{},
 	}
 	s.lp.key = "k1"
 	s.lp.base = 1
@@ -177,6 +180,7 @@ func (s *Server) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/method/{name}", s.serveMethod)
 	mux.HandleFunc("/lp/{group}", s.serveLongPoll)
+	mux.HandleFunc("/oauth2/auth", s.serveOAuth)
 	return mux
 }
 
@@ -272,6 +276,25 @@ func (s *Server) RevokeToken(t TokenType, revoked bool) {
 	s.mu.Unlock()
 }
 
+// ExpireToken makes every call with the current tokens of that kind answer
+// 1117 (access token has expired) from at on, as a VK ID token does after
+// its hour; a zero at lifts it. Tokens issued later by the VK ID endpoint
+// carry their own expiry.
+func (s *Server) ExpireToken(t TokenType, at time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for tok, tt := range s.tokens {
+		if tt != t {
+			continue
+		}
+		if at.IsZero() {
+			delete(s.expires, tok)
+		} else {
+			s.expires[tok] = at
+		}
+	}
+}
+
 // FailLongPoll makes the next a_check answer {"failed":code}: 1 history
 // lost (the returned ts goes Options.Resend events back), 2 key expired (the
 // key is rotated too), 3 information lost (key rotated; the client must take
@@ -337,33 +360,38 @@ type kv struct {
 }
 
 var errorText = map[int]string{
-	1:   "Unknown error occurred",
-	5:   "User authorization failed: invalid access_token (4).",
-	6:   "Too many requests per second",
-	7:   "Permission to perform this action is denied",
-	8:   "Invalid request: v (version) is required",
-	9:   "Flood control",
-	10:  "Internal server error",
-	14:  "Captcha needed",
-	15:  "Access denied",
-	17:  "Validation required",
-	18:  "User was deleted or banned",
-	27:  "Group authorization failed: method is unavailable with group auth.",
-	28:  "Application authorization failed: method is unavailable with service token.",
-	29:  "Rate limit reached",
-	30:  "This profile is private",
-	100: "One of the parameters specified was missing or invalid",
-	104: "Not found",
-	113: "Invalid user id",
-	125: "Invalid group id",
-	183: "Access to comment denied",
-	203: "Access to group denied",
-	210: "Access to wall's post denied",
-	211: "Access to wall's comment denied",
-	212: "Access to post comments denied",
-	243: "Comment has not been deleted",
-	924: "Can't delete this message for everybody",
-	925: "You are not admin of this chat",
+	1:    "Unknown error occurred",
+	5:    "User authorization failed: invalid access_token (4).",
+	6:    "Too many requests per second",
+	7:    "Permission to perform this action is denied",
+	8:    "Invalid request: v (version) is required",
+	9:    "Flood control",
+	10:   "Internal server error",
+	14:   "Captcha needed",
+	15:   "Access denied",
+	17:   "Validation required",
+	18:   "User was deleted or banned",
+	27:   "Group authorization failed: method is unavailable with group auth.",
+	28:   "Application authorization failed: method is unavailable with service token.",
+	29:   "Rate limit reached",
+	30:   "This profile is private",
+	100:  "One of the parameters specified was missing or invalid",
+	104:  "Not found",
+	113:  "Invalid user id",
+	125:  "Invalid group id",
+	183:  "Access to comment denied",
+	203:  "Access to group denied",
+	210:  "Access to wall's post denied",
+	211:  "Access to wall's comment denied",
+	212:  "Access to post comments denied",
+	243:  "Comment has not been deleted",
+	924:  "Can't delete this message for everybody",
+	925:  "You are not admin of this chat",
+	1105: "Too many auth attempts, try again later",
+	1117: "Access token has expired",
+	3609: "Token extension required",
+	3610: "User is deactivated",
+	3611: "Service is deactivated for user",
 }
 
 // apiErr is a VK error raised by a method handler.
@@ -452,7 +480,9 @@ func (s *Server) serveMethod(w http.ResponseWriter, r *http.Request) {
 	tt := s.tokens[token]
 	call := Call{Method: method, Token: tt, Params: params, At: time.Now()}
 	f, hasFault := s.takeFault(method)
+	exp, expiring := s.expires[token]
 	s.mu.Unlock()
+	expired := expiring && !call.At.Before(exp)
 
 	if hasFault && f.delay > 0 && !s.sleep(r, f.delay) {
 		return
@@ -467,6 +497,8 @@ func (s *Server) serveMethod(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case hasFault && f.code != 0:
 		e = errf(f.code, "")
+	case expired && tt != "":
+		e = errf(1117, "")
 	default:
 		resp, e = s.dispatch(method, tt, params, &call)
 	}
@@ -507,6 +539,7 @@ func (s *Server) dispatch(method string, tt TokenType, p url.Values, call *Call)
 	if s.revoked[tt] {
 		return nil, errf(5, "")
 	}
+
 	if e := s.rate(tt, call.At); e != nil {
 		return nil, e
 	}

@@ -23,8 +23,9 @@ const (
 	KindMessage Kind = "message"
 )
 
-// APIVersion is the version the fake stamps on long-poll events.
-const APIVersion = "5.131"
+// APIVersion is the version the fake stamps on long-poll events and the
+// shapes it answers in unless a call asks for an older v (§1.2).
+const APIVersion = "5.199"
 
 type post struct {
 	id   int
@@ -235,12 +236,18 @@ func (s *Server) AddBoardPost(topicID, fromID int, text string) int {
 // SendMessage sends a private message from a user to the community and
 // returns its message id; message_new is queued.
 func (s *Server) SendMessage(fromID int, text string) int {
+	return s.SendMessageAt(fromID, text, time.Now())
+}
+
+// SendMessageAt is SendMessage dated at t (VK deletes a message for
+// everybody only within 24 hours of it).
+func (s *Server) SendMessageAt(fromID int, text string, at time.Time) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq[KindMessage]++
 	s.cmids[fromID]++
 	it := &item{kind: KindMessage, id: s.seq[KindMessage], from: fromID, peer: fromID,
-		cmid: s.cmids[fromID], date: time.Now().Unix(), text: text}
+		cmid: s.cmids[fromID], date: at.Unix(), text: text}
 	s.msgs[it.id] = it
 	s.queue("message_new", map[string]any{
 		"message": map[string]any{

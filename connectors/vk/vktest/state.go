@@ -54,10 +54,12 @@ type item struct {
 	date    int64
 	text    string
 	deleted bool
-	replyTo int // wall: the comment this one answers (0: top level)
-	root    int // wall: the top-level comment of its thread (0: top level)
-	peer    int // message: the dialog
-	cmid    int // message: conversation_message_id
+	replyTo int   // wall: the comment this one answers (0: top level)
+	root    int   // wall: the top-level comment of its thread (0: top level)
+	peer    int   // message: the dialog
+	cmid    int   // message: conversation_message_id
+	version int   // message: bumped by each edit
+	updated int64 // message: update_time of the last edit
 }
 
 // Ban is a ban as the fake keeps it.
@@ -250,12 +252,7 @@ func (s *Server) SendMessageAt(fromID int, text string, at time.Time) int {
 		cmid: s.cmids[fromID], date: at.Unix(), text: text}
 	s.msgs[it.id] = it
 	s.queue("message_new", map[string]any{
-		"message": map[string]any{
-			"id": it.id, "date": it.date, "peer_id": it.peer, "from_id": it.from,
-			"text": it.text, "conversation_message_id": it.cmid, "out": 0,
-			"attachments": []any{}, "fwd_messages": []any{}, "important": false,
-			"is_hidden": false, "random_id": 0,
-		},
+		"message": s.messageObject(it),
 		"client_info": map[string]any{
 			"button_actions": []string{"text"}, "keyboard": true,
 			"inline_keyboard": true, "carousel": true, "lang_id": 0,
@@ -275,6 +272,36 @@ func (s *Server) Edit(kind Kind, id int, text string) error {
 	it.text = text
 	s.queue(eventName(kind, "edit"), s.commentObject(it))
 	return nil
+}
+
+// EditMessage changes a private message's text as its author would;
+// message_edit is queued with the message itself, unwrapped (§1.4).
+func (s *Server) EditMessage(id int, text string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.msgs[id]
+	if m == nil {
+		return fmt.Errorf("vktest: no message %d", id)
+	}
+	m.text = text
+	m.version++
+	m.updated = time.Now().Unix()
+	s.queue("message_edit", s.messageObject(m))
+	return nil
+}
+
+// messageObject renders a message as getHistory and message_edit give it.
+func (s *Server) messageObject(m *item) map[string]any {
+	o := map[string]any{
+		"id": m.id, "date": m.date, "peer_id": m.peer, "from_id": m.from,
+		"text": m.text, "conversation_message_id": m.cmid, "out": 0,
+		"attachments": []any{}, "fwd_messages": []any{}, "important": false,
+		"is_hidden": false, "random_id": 0, "version": m.version,
+	}
+	if m.updated != 0 {
+		o["update_time"] = m.updated
+	}
+	return o
 }
 
 // EditComment changes a wall comment's text.
@@ -430,7 +457,8 @@ func (s *Server) deleteLocked(it *item, by int) {
 	case KindMarket:
 		obj["item_id"] = it.object
 	case KindBoard:
-		obj = map[string]any{"topic_owner_id": -s.opts.GroupID, "topic_id": it.object, "id": it.id}
+		// The schema has deleter_id, vksdk not (§1.4): the union.
+		obj = map[string]any{"topic_owner_id": -s.opts.GroupID, "topic_id": it.object, "id": it.id, "deleter_id": by}
 	}
 	s.queue(eventName(it.kind, "delete"), obj)
 }

@@ -2,9 +2,11 @@ package vk
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"strings"
 	"time"
 
@@ -65,13 +67,45 @@ type wallPost struct {
 }
 
 // commentsReq is one wall.getComments call of the catch-up: a post's top
-// level (thread 0) or one thread, from the comment after start.
+// level (thread 0) or one thread, from comment from (inclusive; 0: the
+// start).
 type commentsReq struct {
-	post, thread, start int
+	post, thread, from int
 }
 
 type commentsPage struct {
 	Items []vkComment `json:"items"`
+}
+
+// maxPostPages bounds the pages of one post's top level a catch-up reads
+// whole (500 comments); past that it reads on only from the highest id
+// seen, so a huge post costs no more than a few calls and its edits below
+// that id are not compared.
+const maxPostPages = 5
+
+// postScan collects what the catch-up read of one post.
+type postScan struct {
+	start   int         // deliver ids above this (the position before)
+	read    []vkComment // every live comment read, replies too, once each
+	seen    map[int]bool
+	pages   int
+	partial bool    // more than maxPostPages: no version hash
+	sum     postSum // over the top level and the replies a page carries
+	old     uint64  // the same hash over ids up to the stored Max
+}
+
+// versionHash is one comment's part of a post's version hash: XOR of
+// these is independent of the order comments are read in.
+func versionHash(vc *vkComment) uint64 {
+	h := fnv.New64a()
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(vc.ID))
+	h.Write(b[:])
+	cm := moderation.Comment{Text: vc.Text}
+	cm.Links, cm.Attach = attachments(vc.Attachments)
+	binary.LittleEndian.PutUint64(b[:], cm.Version())
+	h.Write(b[:])
+	return h.Sum64()
 }
 
 func (c *Connector) catchUpWall(ctx context.Context, cur *cursor, since time.Time) ([]moderation.Update, error) {
@@ -99,57 +133,128 @@ func (c *Connector) catchUpWall(ctx context.Context, cur *cursor, since time.Tim
 		}
 	}
 	inWindow := map[int]bool{}
+	scans := map[int]*postScan{}
+	threads := map[int]int{}
 	var reqs []commentsReq
 	for _, po := range posts {
 		inWindow[po.ID] = true
 		if po.Comments.Count > 0 {
-			reqs = append(reqs, commentsReq{post: po.ID, start: cur.postStart(po.ID)})
+			// Read whole, to compare versions (see cursor.Sums).
+			scans[po.ID] = &postScan{start: cur.postStart(po.ID), seen: map[int]bool{}}
+			reqs = append(reqs, commentsReq{post: po.ID})
 		}
 	}
-	var ups []moderation.Update
 	for len(reqs) > 0 {
 		n := min(len(reqs), executeMaxCall)
 		batch := reqs[:n]
 		reqs = reqs[n:]
 		pages, errs := c.getComments(ctx, batch)
 		for i, rq := range batch {
+			sc := scans[rq.post]
 			if errs[i] != nil {
 				if moderation.Classify(errs[i]) == moderation.ClassItem {
 					c.log.Warn("catch-up: post skipped", "post_id", rq.post, "err", errs[i])
+					delete(scans, rq.post)
 					continue
 				}
 				return nil, fmt.Errorf("catch-up post %d: %w", rq.post, errs[i])
 			}
+			if sc == nil {
+				continue // skipped on an earlier page
+			}
 			items := pages[i].Items
+			if rq.thread == 0 {
+				sc.pages++
+			}
+			stored, hasSum := cur.Sums[rq.post]
+			last := rq.from
 			for _, vc := range items {
-				if vc.ID > rq.start && !vc.Deleted {
-					ups = c.appendWall(ups, cur, rq.post, &vc)
+				last = max(last, vc.ID)
+				if rq.thread == 0 && !vc.Deleted && !sc.seen[vc.ID] {
+					sc.hash(&vc, stored.Max, hasSum)
 				}
+				sc.add(vc)
 				if rq.thread != 0 || vc.Thread == nil {
 					continue
 				}
-				last := max(vc.ID, rq.start)
+				tlast := vc.ID
 				for _, r := range vc.Thread.Items {
-					if r.ID > rq.start && !r.Deleted {
-						ups = c.appendWall(ups, cur, rq.post, &r)
+					if !r.Deleted && !sc.seen[r.ID] {
+						sc.hash(&r, stored.Max, hasSum)
 					}
-					last = max(last, r.ID)
+					sc.add(r)
+					tlast = max(tlast, r.ID)
 				}
 				if vc.Thread.Count > len(vc.Thread.Items) {
-					reqs = append(reqs, commentsReq{post: rq.post, thread: vc.ID, start: last})
+					threads[vc.ID] = vc.Thread.Count
+					// A long thread is read again only when its count
+					// changed: edits past the replies a page carries are
+					// not seen.
+					if n, ok := cur.Threads[vc.ID]; !ok || n != vc.Thread.Count {
+						reqs = append(reqs, commentsReq{post: rq.post, thread: vc.ID, from: max(tlast, sc.start)})
+					}
 				}
 			}
-			if len(items) == pageSize && items[len(items)-1].ID > rq.start {
-				reqs = append(reqs, commentsReq{post: rq.post, thread: rq.thread, start: items[len(items)-1].ID})
+			if len(items) == pageSize && last > rq.from {
+				from := last
+				if rq.thread == 0 && sc.pages >= maxPostPages {
+					sc.partial = true
+					from = max(last, sc.start)
+				}
+				reqs = append(reqs, commentsReq{post: rq.post, thread: rq.thread, from: from})
 			}
 		}
 	}
+	var ups []moderation.Update
+	sums := map[int]postSum{}
+	for post, sc := range scans {
+		stored, hasSum := cur.Sums[post]
+		edited := hasSum && !sc.partial && sc.old != stored.Sum
+		if edited {
+			c.log.Info("catch-up: comments changed under a post while strazh was away; reading them again", "post_id", post)
+		}
+		for i := range sc.read {
+			vc := &sc.read[i]
+			if vc.ID > sc.start || edited {
+				ups = c.appendWall(ups, cur, post, vc)
+			}
+		}
+		if !sc.partial {
+			sums[post] = sc.sum
+		}
+	}
+	for post, s := range cur.Sums {
+		if _, ok := scans[post]; !ok && inWindow[post] {
+			sums[post] = s // skipped this time: keep
+		}
+	}
+	cur.Sums, cur.Threads = sums, threads
 	for p := range cur.Posts {
 		if !inWindow[p] {
 			delete(cur.Posts, p)
 		}
 	}
 	return ups, nil
+}
+
+// hash adds a comment to the post's version hashes.
+func (sc *postScan) hash(vc *vkComment, storedMax int, hasSum bool) {
+	h := versionHash(vc)
+	sc.sum.Sum ^= h
+	sc.sum.Max = max(sc.sum.Max, vc.ID)
+	if hasSum && vc.ID <= storedMax {
+		sc.old ^= h
+	}
+}
+
+// add keeps a live comment once (a page from start_comment_id repeats it).
+func (sc *postScan) add(vc vkComment) {
+	if vc.Deleted || sc.seen[vc.ID] {
+		return
+	}
+	sc.seen[vc.ID] = true
+	vc.Thread = nil
+	sc.read = append(sc.read, vc)
 }
 
 func (c *Connector) appendWall(ups []moderation.Update, cur *cursor, post int, vc *vkComment) []moderation.Update {
@@ -167,10 +272,10 @@ func (c *Connector) appendWall(ups []moderation.Update, cur *cursor, post int, v
 func (c *Connector) commentsParams(rq commentsReq) api.Params {
 	p := api.Params{"owner_id": -c.cfg.GroupID, "post_id": rq.post, "count": pageSize,
 		"sort": "asc", "preview_length": 0}
-	if rq.start > 0 {
-		// start_comment_id is inclusive; the caller drops ids <= start.
+	if rq.from > 0 {
+		// start_comment_id is inclusive; the caller keeps each id once.
 		// unverified: VK's answer when that comment is gone.
-		p["start_comment_id"] = rq.start
+		p["start_comment_id"] = rq.from
 	}
 	if rq.thread != 0 {
 		p["comment_id"] = rq.thread

@@ -73,7 +73,15 @@ func init() {
 		"board.deleteComment":  {userCommunity, deleter(KindBoard)},
 		"board.restoreComment": {userCommunity, restorer(KindBoard)},
 		"messages.delete":      {userCommunity, (*Server).messagesDelete},
-		"execute":              {userCommunity, (*Server).execute},
+		// Catch-up of media comments and dialogs (media.go).
+		"photos.getAllComments":     {userOnly, (*Server).photosGetAllComments},
+		"video.get":                 {userOnly, mediaGet(KindVideo)},
+		"video.getComments":         {userOnly, mediaGetComments(KindVideo, "video_id")},
+		"market.get":                {userOnly, mediaGet(KindMarket)},
+		"market.getComments":        {userOnly, mediaGetComments(KindMarket, "item_id")},
+		"messages.getConversations": {userCommunity, (*Server).messagesGetConversations},
+		"messages.getHistory":       {userCommunity, (*Server).messagesGetHistory},
+		"execute":                   {userCommunity, (*Server).execute},
 	}
 }
 

@@ -84,6 +84,7 @@ type Server struct {
 	posts   map[int]*post
 	topics  map[int]*topic
 	objects map[Kind]int              // the photo/video/market item comments go to
+	media   map[key]*mediaItem        // photos, videos, market items (media.go); nil until one is added
 	items   map[key]*item             // comments and board posts
 	msgs    map[int]*item             // private messages by message id
 	cmids   map[int]int               // last conversation_message_id per peer

@@ -190,7 +190,7 @@ func (s *Server) newItem(kind Kind, object, from int, text string) *item {
 // mediaObject is the photo, video or market item comments of that kind go to.
 func (s *Server) mediaObject(kind Kind) int {
 	if s.objects[kind] == 0 {
-		s.objects[kind] = 457239000 + len(s.objects) + 1
+		s.objects[kind] = s.addMediaLocked(kind, time.Now())
 	}
 	return s.objects[kind]
 }

@@ -22,12 +22,13 @@ const (
 )
 
 // catchUp reads what the long poll may have missed (§1.5): comments under
-// the recent wall posts newer than the cursor's highest id per post, and
-// posts in recently updated board topics. Comments made before the epoch
-// are left out unless backfill is on. Limits (documented in README.md): a
-// reply newer than the cursor in a thread whose first comment is older is
-// not seen; neither are edits, nor photo/video/market comments and messages
-// (those come only from the long poll, which resumes from the saved ts).
+// the recent wall posts (read whole: new ones, replies under older ones,
+// and edits found by the post's version hash), posts in recently updated
+// board topics, photo comments back to the last catch-up, comments under
+// the newest videos and market items after the highest id seen there, and
+// new messages of the newest dialogs. Comments made before the epoch are
+// left out unless backfill is on. Bounds and what is not covered are in
+// README.md.
 func (c *Connector) catchUp(ctx context.Context, cur *cursor) ([]moderation.Update, error) {
 	start := time.Now()
 	since := start.AddDate(0, 0, -c.cfg.CatchupDays)
@@ -41,6 +42,33 @@ func (c *Connector) catchUp(ctx context.Context, cur *cursor) ([]moderation.Upda
 	}
 	if c.cfg.has(SourceBoard) && c.cfg.CatchupTopics > 0 {
 		u, err := c.catchUpBoard(ctx, cur, since)
+		if err != nil {
+			return nil, err
+		}
+		ups = append(ups, u...)
+	}
+	if c.cfg.has(SourcePhoto) && c.cfg.CatchupPhotos > 0 {
+		u, err := c.catchUpPhotos(ctx, cur, since)
+		if err != nil {
+			return nil, err
+		}
+		ups = append(ups, u...)
+	}
+	for _, m := range []struct {
+		src  string
+		kind moderation.Kind
+		n    int
+	}{{SourceVideo, moderation.KindVideoComment, c.cfg.CatchupVideos}, {SourceMarket, moderation.KindMarketComment, c.cfg.CatchupMarket}} {
+		if c.cfg.has(m.src) && m.n > 0 {
+			u, err := c.catchUpMedia(ctx, cur, m.kind, m.n)
+			if err != nil {
+				return nil, err
+			}
+			ups = append(ups, u...)
+		}
+	}
+	if c.cfg.has(SourceMessages) && c.cfg.CatchupDialogs > 0 {
+		u, err := c.catchUpDialogs(ctx, cur, since)
 		if err != nil {
 			return nil, err
 		}
@@ -285,25 +313,34 @@ func (c *Connector) commentsParams(rq commentsReq) api.Params {
 	return p
 }
 
-// getComments runs a batch of wall.getComments calls: with the user token
-// in one execute (25 calls for one request of the 3/s budget), otherwise,
-// or when execute fails, one by one.
+// getComments runs a batch of wall.getComments calls (see batch).
 func (c *Connector) getComments(ctx context.Context, reqs []commentsReq) ([]commentsPage, []error) {
-	pages := make([]commentsPage, len(reqs))
-	errs := make([]error, len(reqs))
-	done := make([]bool, len(reqs))
-	if c.read == user && len(reqs) > 1 && !c.noExecute {
+	params := make([]api.Params, len(reqs))
+	for i, rq := range reqs {
+		params[i] = c.commentsParams(rq)
+	}
+	return c.batch(ctx, c.read, "wall.getComments", params)
+}
+
+// batch runs up to executeMaxCall calls of one comments method: with the
+// user token in one execute (25 calls for one request of the 3/s budget),
+// otherwise, or when execute fails, one by one.
+func (c *Connector) batch(ctx context.Context, k tokenKind, method string, params []api.Params) ([]commentsPage, []error) {
+	pages := make([]commentsPage, len(params))
+	errs := make([]error, len(params))
+	done := make([]bool, len(params))
+	if k == user && len(params) > 1 && !c.noExecute {
 		// unverified: that VKScript takes JSON-style quoted keys in its
 		// object literals; if VK refuses the script, execute is switched
 		// off for this connector and the calls are made one by one.
 		var code strings.Builder
 		code.WriteString("return [")
-		for i, rq := range reqs {
+		for i, p := range params {
 			if i > 0 {
 				code.WriteByte(',')
 			}
-			args, _ := json.Marshal(c.commentsParams(rq))
-			code.WriteString("API.wall.getComments(")
+			args, _ := json.Marshal(p)
+			code.WriteString("API." + method + "(")
 			code.Write(args)
 			code.WriteByte(')')
 		}
@@ -313,7 +350,7 @@ func (c *Connector) getComments(ctx context.Context, reqs []commentsReq) ([]comm
 		var ee *api.ExecuteErrors
 		switch {
 		case err == nil || errors.As(err, &ee):
-			for i := range reqs {
+			for i := range params {
 				if i < len(out) && json.Unmarshal(out[i], &pages[i]) == nil && string(out[i]) != "false" {
 					done[i] = true
 				}
@@ -329,9 +366,9 @@ func (c *Connector) getComments(ctx context.Context, reqs []commentsReq) ([]comm
 			return pages, errs
 		}
 	}
-	for i, rq := range reqs {
+	for i, p := range params {
 		if !done[i] {
-			errs[i] = c.api.call(ctx, c.read, "wall.getComments", c.commentsParams(rq), &pages[i])
+			errs[i] = c.api.call(ctx, k, method, p, &pages[i])
 		}
 	}
 	return pages, errs

@@ -68,6 +68,15 @@ type Config struct {
 	// CatchupTopics is how many recently updated board topics catch-up
 	// reads (default 20; 0: no board catch-up).
 	CatchupTopics int `yaml:"catchup_topics"`
+	// CatchupPhotos bounds the photo comments one catch-up reads, newest
+	// first over all the community's photos (default 500 = 5 calls; 0: no
+	// photo catch-up). CatchupVideos, CatchupMarket and CatchupDialogs are
+	// how many of the newest videos, market items and dialogs it reads
+	// (defaults 50, 50, 50; at most 200; 0: none).
+	CatchupPhotos  int `yaml:"catchup_photos"`
+	CatchupVideos  int `yaml:"catchup_videos"`
+	CatchupMarket  int `yaml:"catchup_market"`
+	CatchupDialogs int `yaml:"catchup_dialogs"`
 	// ManagersRefresh is how often the list of community managers (never
 	// moderated) is reloaded (default 10m).
 	ManagersRefresh time.Duration `yaml:"managers_refresh"`
@@ -97,6 +106,10 @@ func DefaultConfig() *Config {
 		CatchupDays:     14,
 		CatchupPosts:    100,
 		CatchupTopics:   20,
+		CatchupPhotos:   500,
+		CatchupVideos:   50,
+		CatchupMarket:   50,
+		CatchupDialogs:  50,
 		ManagersRefresh: 10 * time.Minute,
 		CommunityRPS:    20,
 		UserRPS:         3,
@@ -154,6 +167,17 @@ func (c *Config) Validate() error {
 	}
 	if c.CatchupTopics < 0 || c.CatchupTopics > 100 {
 		bad("catchup_topics", "must be 0..100")
+	}
+	if c.CatchupPhotos < 0 || c.CatchupPhotos > 5000 {
+		bad("catchup_photos", "must be 0..5000")
+	}
+	for _, k := range []struct {
+		key string
+		n   int
+	}{{"catchup_videos", c.CatchupVideos}, {"catchup_market", c.CatchupMarket}, {"catchup_dialogs", c.CatchupDialogs}} {
+		if k.n < 0 || k.n > 200 {
+			bad(k.key, "must be 0..200")
+		}
 	}
 	if c.ManagersRefresh <= 0 {
 		bad("managers_refresh", "must be > 0")

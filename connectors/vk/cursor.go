@@ -31,6 +31,9 @@ type cursor struct {
 	Videos map[int]int `json:"videos,omitempty"`
 	Market map[int]int `json:"market,omitempty"`
 	Peers  map[int]int `json:"peers,omitempty"`
+	// Photo is the highest photo comment id seen (photos.getAllComments
+	// cannot start from one; the catch-up skips ids up to it).
+	Photo int `json:"photo,omitempty"`
 	// Sums is, per wall post, a hash of the versions of the comments the
 	// last catch-up read (top level and the first replies of each thread)
 	// up to an id: a different hash over the same ids means a comment was
@@ -59,6 +62,7 @@ type gap struct {
 	Videos map[int]int `json:"videos,omitempty"`
 	Market map[int]int `json:"market,omitempty"`
 	Peers  map[int]int `json:"peers,omitempty"`
+	Photo  int         `json:"photo,omitempty"`
 	Caught int64       `json:"caught,omitempty"`
 }
 
@@ -73,8 +77,16 @@ type postSum struct {
 func (c *cursor) openGap() {
 	if c.Gap == nil {
 		c.Gap = &gap{Posts: maps.Clone(c.Posts), Topics: maps.Clone(c.Topics), Videos: maps.Clone(c.Videos),
-			Market: maps.Clone(c.Market), Peers: maps.Clone(c.Peers), Caught: c.Caught}
+			Market: maps.Clone(c.Market), Peers: maps.Clone(c.Peers), Photo: c.Photo, Caught: c.Caught}
 	}
+}
+
+// photoStart is the highest photo comment id seen before the gap.
+func (c *cursor) photoStart() int {
+	if c.Gap != nil {
+		return c.Gap.Photo
+	}
+	return c.Photo
 }
 
 // videoStart, marketStart and peerStart are postStart for a video, a

@@ -177,6 +177,7 @@ func (c *Connector) event(ev lpEvent, now time.Time, cur *cursor) (moderation.Up
 			return moderation.Update{}, false
 		}
 		cm = c.message(&m)
+		see(&cur.Peers, m.Message.PeerID, m.Message.ID)
 	} else {
 		var vc vkComment
 		if err := json.Unmarshal(ev.Object, &vc); err != nil || vc.ID == 0 {
@@ -188,6 +189,15 @@ func (c *Connector) event(ev lpEvent, now time.Time, cur *cursor) (moderation.Up
 		}
 		if kind == moderation.KindBoardPost && vc.TopicID != 0 {
 			see(&cur.Topics, vc.TopicID, vc.ID)
+		}
+		if kind == moderation.KindPhotoComment {
+			cur.Photo = max(cur.Photo, vc.ID)
+		}
+		if kind == moderation.KindVideoComment && vc.VideoID != 0 {
+			see(&cur.Videos, vc.VideoID, vc.ID)
+		}
+		if kind == moderation.KindMarketComment && vc.ItemID != 0 {
+			see(&cur.Market, vc.ItemID, vc.ID)
 		}
 		cm = c.comment(kind, &vc, vc.TopicID)
 	}

@@ -27,6 +27,9 @@ var AllSources = []string{SourceWall, SourcePhoto, SourceVideo, SourceMarket, So
 // 30 Sep 2025 (§1.1); links to posts stay on vk.com.
 const DefaultAPIURL = "https://api.vk.ru/method/"
 
+// DefaultVKIDURL is VK ID's base URL (§1.2.1).
+const DefaultVKIDURL = "https://id.vk.com"
+
 // Config is the VK part of an account's YAML mapping (besides name, network,
 // backfill and ban, which the loader handles). Durations are YAML strings
 // such as "25s" or "10m".
@@ -48,6 +51,21 @@ type Config struct {
 	// catch-up. Exactly one is required.
 	UserTokenEnv  string `yaml:"user_token_env"`
 	UserTokenFile string `yaml:"user_token_file"`
+	// RefreshTokenEnv/File: the VK ID refresh token that came with the user
+	// token (optional). When set, strazh refreshes the user token before it
+	// expires (VK ID access tokens live an hour), keeps the new pair in its
+	// database (a refresh token works once) and refreshes once more on VK's
+	// 1117; ClientID and DeviceID are then required, and user_token_env /
+	// _file may be left out (the first access token comes from a refresh).
+	RefreshTokenEnv  string `yaml:"refresh_token_env"`
+	RefreshTokenFile string `yaml:"refresh_token_file"`
+	// ClientID is the VK ID app's id; DeviceID the device_id VK ID returned
+	// with the authorisation code (both sent with every refresh).
+	ClientID string `yaml:"client_id"`
+	DeviceID string `yaml:"device_id"`
+	// VKIDURL is VK ID's base URL (default https://id.vk.com; refreshes go
+	// to <vk_id_url>/oauth2/auth).
+	VKIDURL string `yaml:"vk_id_url"`
 	// ServiceTokenEnv/File: optional app service token; when set, catch-up
 	// reads the wall and boards with it instead of the user token.
 	ServiceTokenEnv  string `yaml:"service_token_env"`
@@ -101,6 +119,7 @@ type Config struct {
 func DefaultConfig() *Config {
 	return &Config{
 		APIURL:          DefaultAPIURL,
+		VKIDURL:         DefaultVKIDURL,
 		Sources:         slices.Clone(AllSources),
 		LongPollWait:    25 * time.Second,
 		CatchupDays:     14,
@@ -130,13 +149,26 @@ func (c *Config) Validate() error {
 	if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		bad("api_url", "must be an http(s) URL, got %q", c.APIURL)
 	}
+	refresh := c.RefreshTokenEnv != "" || c.RefreshTokenFile != ""
 	secretKeys := []struct {
 		key, env, file string
 		required       bool
 	}{
 		{"community_token", c.CommunityTokenEnv, c.CommunityTokenFile, true},
-		{"user_token", c.UserTokenEnv, c.UserTokenFile, true},
+		{"user_token", c.UserTokenEnv, c.UserTokenFile, !refresh},
 		{"service_token", c.ServiceTokenEnv, c.ServiceTokenFile, false},
+		{"refresh_token", c.RefreshTokenEnv, c.RefreshTokenFile, false},
+	}
+	if refresh {
+		if c.ClientID == "" {
+			bad("client_id", "is required with refresh_token_env/_file (the VK ID app's id)")
+		}
+		if c.DeviceID == "" {
+			bad("device_id", "is required with refresh_token_env/_file (VK ID returned it with the code)")
+		}
+		if u, err := url.Parse(c.VKIDURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			bad("vk_id_url", "must be an http(s) URL, got %q", c.VKIDURL)
+		}
 	}
 	for _, s := range secretKeys {
 		switch {

@@ -33,21 +33,24 @@ func (c *Connector) catchUp(ctx context.Context, cur *cursor) ([]moderation.Upda
 	start := time.Now()
 	since := start.AddDate(0, 0, -c.cfg.CatchupDays)
 	var ups []moderation.Update
-	if c.cfg.has(SourceWall) && c.cfg.CatchupPosts > 0 {
+	// Parts whose token is not configured are left out (README.md: the
+	// community token alone): the long poll still delivers what it keeps.
+	readable, userToken := c.api.has(c.read), c.api.has(user)
+	if c.cfg.has(SourceWall) && c.cfg.CatchupPosts > 0 && readable {
 		u, err := c.catchUpWall(ctx, cur, since)
 		if err != nil {
 			return nil, err
 		}
 		ups = append(ups, u...)
 	}
-	if c.cfg.has(SourceBoard) && c.cfg.CatchupTopics > 0 {
+	if c.cfg.has(SourceBoard) && c.cfg.CatchupTopics > 0 && readable {
 		u, err := c.catchUpBoard(ctx, cur, since)
 		if err != nil {
 			return nil, err
 		}
 		ups = append(ups, u...)
 	}
-	if c.cfg.has(SourcePhoto) && c.cfg.CatchupPhotos > 0 {
+	if c.cfg.has(SourcePhoto) && c.cfg.CatchupPhotos > 0 && userToken {
 		u, err := c.catchUpPhotos(ctx, cur, since)
 		if err != nil {
 			return nil, err
@@ -59,7 +62,7 @@ func (c *Connector) catchUp(ctx context.Context, cur *cursor) ([]moderation.Upda
 		kind moderation.Kind
 		n    int
 	}{{SourceVideo, moderation.KindVideoComment, c.cfg.CatchupVideos}, {SourceMarket, moderation.KindMarketComment, c.cfg.CatchupMarket}} {
-		if c.cfg.has(m.src) && m.n > 0 {
+		if c.cfg.has(m.src) && m.n > 0 && userToken {
 			u, err := c.catchUpMedia(ctx, cur, m.kind, m.n)
 			if err != nil {
 				return nil, err

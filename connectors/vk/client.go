@@ -119,7 +119,18 @@ func (c *client) token(k tokenKind) string {
 	return t
 }
 
-var errNoToken = errors.New("no such token configured")
+// noToken is the error of a call whose token kind is not configured: an
+// account running on the community token alone (README.md) cannot do it,
+// so the action is skipped and left to a human in VK, not retried.
+func noToken(k tokenKind, method string) error {
+	return fmt.Errorf("%s: no %s token configured (do it by hand in VK): %w", method, k, moderation.ErrUnsupported)
+}
+
+// has reports whether a token of kind k is configured.
+func (c *client) has(k tokenKind) bool {
+	vk, _ := c.sdk(k)
+	return vk != nil
+}
 
 // call runs one method with the token of kind k and decodes the response
 // into out (nil: ignore it). Errors are classified (see classify).
@@ -144,7 +155,7 @@ func (c *client) call(ctx context.Context, k tokenKind, method string, params ap
 func (c *client) call1(ctx context.Context, k tokenKind, method string, params api.Params, out any) (stale string, err error) {
 	vk, tok := c.sdk(k)
 	if vk == nil {
-		return "", classify(method, errNoToken)
+		return "", noToken(k, method)
 	}
 	if err := c.heldBack(k, method); err != nil {
 		return tok, err
@@ -217,7 +228,7 @@ func (c *client) settle(k tokenKind, method string, err error) error {
 func (c *client) execute(ctx context.Context, k tokenKind, code string, out any) error {
 	vk, _ := c.sdk(k)
 	if vk == nil {
-		return classify("execute", errNoToken)
+		return noToken(k, "execute")
 	}
 	// A held-back method fails before it spends a rate-limit token, as in call.
 	if err := c.heldBack(k, "execute"); err != nil {

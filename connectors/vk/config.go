@@ -48,7 +48,8 @@ type Config struct {
 	// UserTokenEnv/File: a user token of a community admin (rights wall,
 	// photos, video, market, groups, offline), needed to delete and restore
 	// wall/photo/video/market comments, to ban and to read the wall during
-	// catch-up. Exactly one is required.
+	// catch-up. At most one; with neither (and no refresh token) the
+	// account runs on the community token alone.
 	UserTokenEnv  string `yaml:"user_token_env"`
 	UserTokenFile string `yaml:"user_token_file"`
 	// RefreshTokenEnv/File: the VK ID refresh token that came with the user
@@ -150,12 +151,14 @@ func (c *Config) Validate() error {
 		bad("api_url", "must be an http(s) URL, got %q", c.APIURL)
 	}
 	refresh := c.RefreshTokenEnv != "" || c.RefreshTokenFile != ""
+	// The user token is optional: without it the account runs on the
+	// community token alone (README.md: what still works).
 	secretKeys := []struct {
 		key, env, file string
 		required       bool
 	}{
 		{"community_token", c.CommunityTokenEnv, c.CommunityTokenFile, true},
-		{"user_token", c.UserTokenEnv, c.UserTokenFile, !refresh},
+		{"user_token", c.UserTokenEnv, c.UserTokenFile, false},
 		{"service_token", c.ServiceTokenEnv, c.ServiceTokenFile, false},
 		{"refresh_token", c.RefreshTokenEnv, c.RefreshTokenFile, false},
 	}

@@ -88,8 +88,10 @@ func New(cfg *Config, deps connectors.Deps) (*Connector, error) {
 	if tokens[community], err = secret.Resolve("community_token", cfg.CommunityTokenEnv, cfg.CommunityTokenFile); err != nil {
 		errs = append(errs, err)
 	}
-	if tokens[user], err = secret.Resolve("user_token", cfg.UserTokenEnv, cfg.UserTokenFile); err != nil {
-		errs = append(errs, err)
+	if cfg.UserTokenEnv != "" || cfg.UserTokenFile != "" {
+		if tokens[user], err = secret.Resolve("user_token", cfg.UserTokenEnv, cfg.UserTokenFile); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if cfg.ServiceTokenEnv != "" || cfg.ServiceTokenFile != "" {
 		if tokens[service], err = secret.Resolve("service_token", cfg.ServiceTokenEnv, cfg.ServiceTokenFile); err != nil {
@@ -170,6 +172,10 @@ func (c *Connector) Connect(ctx context.Context) error {
 			return fmt.Errorf("vk: connect: %w", err)
 		}
 		c.report = err // reading needs only the community token
+	}
+	if !c.api.has(user) {
+		c.log.Warn("no user token: comments on the wall, photos, videos and market are decided and recorded, but not deleted or restored, and nobody is banned (do it by hand in VK); board posts and messages are deleted as usual")
+		return nil
 	}
 	var me []struct {
 		ID int `json:"id"`

@@ -1,6 +1,7 @@
 package vktest
 
 import (
+	"fmt"
 	"net/url"
 	"sort"
 	"strconv"
@@ -239,4 +240,34 @@ func (s *Server) messagesGetHistory(tt TokenType, p url.Values) (any, *apiErr) {
 		items = append(items, s.messageObject(m))
 	}
 	return map[string]any{"count": len(all), "items": items}, nil
+}
+
+// EditMessage changes a private message's text as its author would;
+// message_edit is queued with the message itself, unwrapped (§1.4).
+func (s *Server) EditMessage(id int, text string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.msgs[id]
+	if m == nil {
+		return fmt.Errorf("vktest: no message %d", id)
+	}
+	m.text = text
+	m.version++
+	m.updated = time.Now().Unix()
+	s.queue("message_edit", s.messageObject(m))
+	return nil
+}
+
+// messageObject renders a message as getHistory and message_edit give it.
+func (s *Server) messageObject(m *item) map[string]any {
+	o := map[string]any{
+		"id": m.id, "date": m.date, "peer_id": m.peer, "from_id": m.from,
+		"text": m.text, "conversation_message_id": m.cmid, "out": 0,
+		"attachments": []any{}, "fwd_messages": []any{}, "important": false,
+		"is_hidden": false, "random_id": 0, "version": m.version,
+	}
+	if m.updated != 0 {
+		o["update_time"] = m.updated
+	}
+	return o
 }

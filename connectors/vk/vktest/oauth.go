@@ -108,3 +108,22 @@ func (s *Server) serveOAuth(w http.ResponseWriter, r *http.Request) {
 		"scope": "wall photos video market groups",
 	})
 }
+
+// ExpireToken makes every call with the current tokens of that kind answer
+// 1117 (access token has expired) from at on, as a VK ID token does after
+// its hour; a zero at lifts it. Tokens issued later by the VK ID endpoint
+// carry their own expiry.
+func (s *Server) ExpireToken(t TokenType, at time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for tok, tt := range s.tokens {
+		if tt != t {
+			continue
+		}
+		if at.IsZero() {
+			delete(s.expires, tok)
+		} else {
+			s.expires[tok] = at
+		}
+	}
+}

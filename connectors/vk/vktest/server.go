@@ -277,25 +277,6 @@ func (s *Server) RevokeToken(t TokenType, revoked bool) {
 	s.mu.Unlock()
 }
 
-// ExpireToken makes every call with the current tokens of that kind answer
-// 1117 (access token has expired) from at on, as a VK ID token does after
-// its hour; a zero at lifts it. Tokens issued later by the VK ID endpoint
-// carry their own expiry.
-func (s *Server) ExpireToken(t TokenType, at time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for tok, tt := range s.tokens {
-		if tt != t {
-			continue
-		}
-		if at.IsZero() {
-			delete(s.expires, tok)
-		} else {
-			s.expires[tok] = at
-		}
-	}
-}
-
 // FailLongPoll makes the next a_check answer {"failed":code}: 1 history
 // lost (the returned ts goes Options.Resend events back), 2 key expired (the
 // key is rotated too), 3 information lost (key rotated; the client must take

@@ -274,36 +274,6 @@ func (s *Server) Edit(kind Kind, id int, text string) error {
 	return nil
 }
 
-// EditMessage changes a private message's text as its author would;
-// message_edit is queued with the message itself, unwrapped (§1.4).
-func (s *Server) EditMessage(id int, text string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m := s.msgs[id]
-	if m == nil {
-		return fmt.Errorf("vktest: no message %d", id)
-	}
-	m.text = text
-	m.version++
-	m.updated = time.Now().Unix()
-	s.queue("message_edit", s.messageObject(m))
-	return nil
-}
-
-// messageObject renders a message as getHistory and message_edit give it.
-func (s *Server) messageObject(m *item) map[string]any {
-	o := map[string]any{
-		"id": m.id, "date": m.date, "peer_id": m.peer, "from_id": m.from,
-		"text": m.text, "conversation_message_id": m.cmid, "out": 0,
-		"attachments": []any{}, "fwd_messages": []any{}, "important": false,
-		"is_hidden": false, "random_id": 0, "version": m.version,
-	}
-	if m.updated != 0 {
-		o["update_time"] = m.updated
-	}
-	return o
-}
-
 // EditComment changes a wall comment's text.
 func (s *Server) EditComment(id int, text string) error { return s.Edit(KindWall, id, text) }
 

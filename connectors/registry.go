@@ -36,6 +36,10 @@ type Deps struct {
 	// Epoch: comments created before it are not moderated unless Backfill.
 	Epoch    time.Time
 	Backfill bool
+	// Tokens keeps tokens the connector renews itself (VK ID refresh);
+	// nil: they live in memory only, and a restart starts again from the
+	// configured ones.
+	Tokens moderation.TokenStore
 }
 
 // Factory builds one network's connectors.

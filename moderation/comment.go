@@ -94,15 +94,22 @@ const (
 	// network by hand, so the blacklist stays true.
 	UpdateBlocked
 	UpdateUnblocked
+	// UpdateDeleted is a comment deleted on the network by someone other
+	// than strazh (a manager in the network's own interface, or the
+	// author). Comment needs only ID (Ref where known); By says who
+	// deleted, as the network reports it. A pending review of the comment
+	// is closed as deleted on the network. Connectors that cannot see
+	// deletions never send it.
+	UpdateDeleted
 )
 
 // Update is one thing a connector delivers.
 type Update struct {
 	Type    UpdateType
-	Comment Comment // for UpdateComment and UpdateRestored
+	Comment Comment // for UpdateComment, UpdateRestored and UpdateDeleted
 	// For UpdateBlocked/UpdateUnblocked:
 	Author Author
 	Until  time.Time // zero: forever
 	Reason string
-	By     string // who banned, as the network reports it
+	By     string // who banned (UpdateDeleted: who deleted), as the network reports it
 }

@@ -403,7 +403,7 @@ func (b *dbBackend) pipeline() (*pipeline.Pipeline, error) {
 	if b.pipe != nil {
 		return b.pipe, nil
 	}
-	accounts, err := buildAccounts(b.cfg, b.db.Epoch(), slog.New(slog.DiscardHandler), nil)
+	accounts, err := buildAccounts(b.cfg, b.db.Epoch(), slog.New(slog.DiscardHandler), nil, b.db)
 	if err != nil {
 		return nil, fmt.Errorf("the daemon is not running, and acting directly needs the accounts' tokens: %w", err)
 	}

@@ -146,7 +146,7 @@ func cmdCheck(_ context.Context, args []string, s stdio) error {
 		// Build the connectors: that reads every secret. A missing secret is
 		// a warning here (the file may be checked on another machine) unless
 		// -secrets asks for them.
-		if _, err := buildAccounts(cfg, time.Time{}, slog.New(slog.DiscardHandler), nil); err != nil {
+		if _, err := buildAccounts(cfg, time.Time{}, slog.New(slog.DiscardHandler), nil, nil); err != nil {
 			warnings = append(warnings, config.Flatten(err)...)
 		}
 		if t := cfg.Telegram; t != nil {

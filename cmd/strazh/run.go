@@ -117,12 +117,13 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	}
 	defer d.db.Close()
 
-	accounts, err := buildAccounts(cfg, d.db.Epoch(), d.log, h.httpClient)
+	accounts, err := buildAccounts(cfg, d.db.Epoch(), d.log, h.httpClient, d.db)
 	if err != nil {
 		return err
 	}
 	d.reg = prometheus.NewRegistry()
-	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		newTokenExpiry(accounts))
 	opts := pipeline.Options{
 		Store:         d.db,
 		Logger:        d.log,
@@ -209,15 +210,16 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	return err
 }
 
-// buildAccounts makes each account's connector (secrets are read here).
-func buildAccounts(cfg *config.Config, epoch time.Time, log *slog.Logger, client *http.Client) ([]pipeline.Account, error) {
+// buildAccounts makes each account's connector (secrets are read here);
+// tokens keeps the tokens connectors renew (nil: in memory only).
+func buildAccounts(cfg *config.Config, epoch time.Time, log *slog.Logger, client *http.Client, tokens moderation.TokenStore) ([]pipeline.Account, error) {
 	var out []pipeline.Account
 	var errs []error
 	for i, a := range cfg.Accounts {
 		f, _ := connectors.Lookup(a.Network)
 		conn, err := f.New(a.Conn, connectors.Deps{
 			Account: a.Name, Logger: log, // each connector adds its network and account
-			HTTPClient: client, Epoch: epoch, Backfill: a.Backfill,
+			HTTPClient: client, Epoch: epoch, Backfill: a.Backfill, Tokens: tokens,
 		})
 		if err != nil {
 			for _, e := range config.Flatten(err) {

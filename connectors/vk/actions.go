@@ -2,6 +2,7 @@ package vk
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -80,10 +81,10 @@ func (c *Connector) Delete(ctx context.Context, ref string) error {
 			"group_id": c.cfg.GroupID, "topic_id": t.owner, "comment_id": t.id}, nil)
 	case "msg":
 		p := api.Params{"group_id": c.cfg.GroupID, "message_ids": t.msgID, "delete_for_all": 1}
-		err = c.api.call(ctx, community, "messages.delete", p, nil)
+		err = c.deleteMessage(ctx, p)
 		if apiCode(err) == codeCantForAll {
 			p["delete_for_all"] = 0
-			err = c.api.call(ctx, community, "messages.delete", p, nil)
+			err = c.deleteMessage(ctx, p)
 		}
 	default:
 		err = c.api.call(ctx, user, commentNS[t.kind]+".deleteComment", api.Params{
@@ -96,6 +97,16 @@ func (c *Connector) Delete(ctx context.Context, ref string) error {
 		return fmt.Errorf("vk: delete %s: %w", ref, err)
 	}
 	return nil
+}
+
+// deleteMessage calls messages.delete and reads the outcome per message,
+// which 5.199 reports inside a successful answer (see msgDeleteResult).
+func (c *Connector) deleteMessage(ctx context.Context, p api.Params) error {
+	var raw json.RawMessage
+	if err := c.api.call(ctx, community, "messages.delete", p, &raw); err != nil {
+		return err
+	}
+	return msgDeleteResult(raw)
 }
 
 // Restore brings a deleted comment or board post back; one that is not

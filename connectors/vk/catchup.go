@@ -2,9 +2,11 @@ package vk
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"strings"
 	"time"
 
@@ -20,25 +22,56 @@ const (
 )
 
 // catchUp reads what the long poll may have missed (§1.5): comments under
-// the recent wall posts newer than the cursor's highest id per post, and
-// posts in recently updated board topics. Comments made before the epoch
-// are left out unless backfill is on. Limits (documented in README.md): a
-// reply newer than the cursor in a thread whose first comment is older is
-// not seen; neither are edits, nor photo/video/market comments and messages
-// (those come only from the long poll, which resumes from the saved ts).
+// the recent wall posts (read whole: new ones, replies under older ones,
+// and edits found by the post's version hash), posts in recently updated
+// board topics, photo comments back to the last catch-up, comments under
+// the newest videos and market items after the highest id seen there, and
+// new messages of the newest dialogs. Comments made before the epoch are
+// left out unless backfill is on. Bounds and what is not covered are in
+// README.md.
 func (c *Connector) catchUp(ctx context.Context, cur *cursor) ([]moderation.Update, error) {
 	start := time.Now()
 	since := start.AddDate(0, 0, -c.cfg.CatchupDays)
 	var ups []moderation.Update
-	if c.cfg.has(SourceWall) && c.cfg.CatchupPosts > 0 {
+	// Parts whose token is not configured are left out (README.md: the
+	// community token alone): the long poll still delivers what it keeps.
+	readable, userToken := c.api.has(c.read), c.api.has(user)
+	if c.cfg.has(SourceWall) && c.cfg.CatchupPosts > 0 && readable {
 		u, err := c.catchUpWall(ctx, cur, since)
 		if err != nil {
 			return nil, err
 		}
 		ups = append(ups, u...)
 	}
-	if c.cfg.has(SourceBoard) && c.cfg.CatchupTopics > 0 {
+	if c.cfg.has(SourceBoard) && c.cfg.CatchupTopics > 0 && readable {
 		u, err := c.catchUpBoard(ctx, cur, since)
+		if err != nil {
+			return nil, err
+		}
+		ups = append(ups, u...)
+	}
+	if c.cfg.has(SourcePhoto) && c.cfg.CatchupPhotos > 0 && userToken {
+		u, err := c.catchUpPhotos(ctx, cur, since)
+		if err != nil {
+			return nil, err
+		}
+		ups = append(ups, u...)
+	}
+	for _, m := range []struct {
+		src  string
+		kind moderation.Kind
+		n    int
+	}{{SourceVideo, moderation.KindVideoComment, c.cfg.CatchupVideos}, {SourceMarket, moderation.KindMarketComment, c.cfg.CatchupMarket}} {
+		if c.cfg.has(m.src) && m.n > 0 && userToken {
+			u, err := c.catchUpMedia(ctx, cur, m.kind, m.n)
+			if err != nil {
+				return nil, err
+			}
+			ups = append(ups, u...)
+		}
+	}
+	if c.cfg.has(SourceMessages) && c.cfg.CatchupDialogs > 0 {
+		u, err := c.catchUpDialogs(ctx, cur, since)
 		if err != nil {
 			return nil, err
 		}
@@ -65,13 +98,45 @@ type wallPost struct {
 }
 
 // commentsReq is one wall.getComments call of the catch-up: a post's top
-// level (thread 0) or one thread, from the comment after start.
+// level (thread 0) or one thread, from comment from (inclusive; 0: the
+// start).
 type commentsReq struct {
-	post, thread, start int
+	post, thread, from int
 }
 
 type commentsPage struct {
 	Items []vkComment `json:"items"`
+}
+
+// maxPostPages bounds the pages of one post's top level a catch-up reads
+// whole (500 comments); past that it reads on only from the highest id
+// seen, so a huge post costs no more than a few calls and its edits below
+// that id are not compared.
+const maxPostPages = 5
+
+// postScan collects what the catch-up read of one post.
+type postScan struct {
+	start   int         // deliver ids above this (the position before)
+	read    []vkComment // every live comment read, replies too, once each
+	seen    map[int]bool
+	pages   int
+	partial bool    // more than maxPostPages: no version hash
+	sum     postSum // over the top level and the replies a page carries
+	old     uint64  // the same hash over ids up to the stored Max
+}
+
+// versionHash is one comment's part of a post's version hash: XOR of
+// these is independent of the order comments are read in.
+func versionHash(vc *vkComment) uint64 {
+	h := fnv.New64a()
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(vc.ID))
+	h.Write(b[:])
+	cm := moderation.Comment{Text: vc.Text}
+	cm.Links, cm.Attach = attachments(vc.Attachments)
+	binary.LittleEndian.PutUint64(b[:], cm.Version())
+	h.Write(b[:])
+	return h.Sum64()
 }
 
 func (c *Connector) catchUpWall(ctx context.Context, cur *cursor, since time.Time) ([]moderation.Update, error) {
@@ -99,57 +164,128 @@ func (c *Connector) catchUpWall(ctx context.Context, cur *cursor, since time.Tim
 		}
 	}
 	inWindow := map[int]bool{}
+	scans := map[int]*postScan{}
+	threads := map[int]int{}
 	var reqs []commentsReq
 	for _, po := range posts {
 		inWindow[po.ID] = true
 		if po.Comments.Count > 0 {
-			reqs = append(reqs, commentsReq{post: po.ID, start: cur.postStart(po.ID)})
+			// Read whole, to compare versions (see cursor.Sums).
+			scans[po.ID] = &postScan{start: cur.postStart(po.ID), seen: map[int]bool{}}
+			reqs = append(reqs, commentsReq{post: po.ID})
 		}
 	}
-	var ups []moderation.Update
 	for len(reqs) > 0 {
 		n := min(len(reqs), executeMaxCall)
 		batch := reqs[:n]
 		reqs = reqs[n:]
 		pages, errs := c.getComments(ctx, batch)
 		for i, rq := range batch {
+			sc := scans[rq.post]
 			if errs[i] != nil {
 				if moderation.Classify(errs[i]) == moderation.ClassItem {
 					c.log.Warn("catch-up: post skipped", "post_id", rq.post, "err", errs[i])
+					delete(scans, rq.post)
 					continue
 				}
 				return nil, fmt.Errorf("catch-up post %d: %w", rq.post, errs[i])
 			}
+			if sc == nil {
+				continue // skipped on an earlier page
+			}
 			items := pages[i].Items
+			if rq.thread == 0 {
+				sc.pages++
+			}
+			stored, hasSum := cur.Sums[rq.post]
+			last := rq.from
 			for _, vc := range items {
-				if vc.ID > rq.start && !vc.Deleted {
-					ups = c.appendWall(ups, cur, rq.post, &vc)
+				last = max(last, vc.ID)
+				if rq.thread == 0 && !vc.Deleted && !sc.seen[vc.ID] {
+					sc.hash(&vc, stored.Max, hasSum)
 				}
+				sc.add(vc)
 				if rq.thread != 0 || vc.Thread == nil {
 					continue
 				}
-				last := max(vc.ID, rq.start)
+				tlast := vc.ID
 				for _, r := range vc.Thread.Items {
-					if r.ID > rq.start && !r.Deleted {
-						ups = c.appendWall(ups, cur, rq.post, &r)
+					if !r.Deleted && !sc.seen[r.ID] {
+						sc.hash(&r, stored.Max, hasSum)
 					}
-					last = max(last, r.ID)
+					sc.add(r)
+					tlast = max(tlast, r.ID)
 				}
 				if vc.Thread.Count > len(vc.Thread.Items) {
-					reqs = append(reqs, commentsReq{post: rq.post, thread: vc.ID, start: last})
+					threads[vc.ID] = vc.Thread.Count
+					// A long thread is read again only when its count
+					// changed: edits past the replies a page carries are
+					// not seen.
+					if n, ok := cur.Threads[vc.ID]; !ok || n != vc.Thread.Count {
+						reqs = append(reqs, commentsReq{post: rq.post, thread: vc.ID, from: max(tlast, sc.start)})
+					}
 				}
 			}
-			if len(items) == pageSize && items[len(items)-1].ID > rq.start {
-				reqs = append(reqs, commentsReq{post: rq.post, thread: rq.thread, start: items[len(items)-1].ID})
+			if len(items) == pageSize && last > rq.from {
+				from := last
+				if rq.thread == 0 && sc.pages >= maxPostPages {
+					sc.partial = true
+					from = max(last, sc.start)
+				}
+				reqs = append(reqs, commentsReq{post: rq.post, thread: rq.thread, from: from})
 			}
 		}
 	}
+	var ups []moderation.Update
+	sums := map[int]postSum{}
+	for post, sc := range scans {
+		stored, hasSum := cur.Sums[post]
+		edited := hasSum && !sc.partial && sc.old != stored.Sum
+		if edited {
+			c.log.Info("catch-up: comments changed under a post while strazh was away; reading them again", "post_id", post)
+		}
+		for i := range sc.read {
+			vc := &sc.read[i]
+			if vc.ID > sc.start || edited {
+				ups = c.appendWall(ups, cur, post, vc)
+			}
+		}
+		if !sc.partial {
+			sums[post] = sc.sum
+		}
+	}
+	for post, s := range cur.Sums {
+		if _, ok := scans[post]; !ok && inWindow[post] {
+			sums[post] = s // skipped this time: keep
+		}
+	}
+	cur.Sums, cur.Threads = sums, threads
 	for p := range cur.Posts {
 		if !inWindow[p] {
 			delete(cur.Posts, p)
 		}
 	}
 	return ups, nil
+}
+
+// hash adds a comment to the post's version hashes.
+func (sc *postScan) hash(vc *vkComment, storedMax int, hasSum bool) {
+	h := versionHash(vc)
+	sc.sum.Sum ^= h
+	sc.sum.Max = max(sc.sum.Max, vc.ID)
+	if hasSum && vc.ID <= storedMax {
+		sc.old ^= h
+	}
+}
+
+// add keeps a live comment once (a page from start_comment_id repeats it).
+func (sc *postScan) add(vc vkComment) {
+	if vc.Deleted || sc.seen[vc.ID] {
+		return
+	}
+	sc.seen[vc.ID] = true
+	vc.Thread = nil
+	sc.read = append(sc.read, vc)
 }
 
 func (c *Connector) appendWall(ups []moderation.Update, cur *cursor, post int, vc *vkComment) []moderation.Update {
@@ -167,10 +303,10 @@ func (c *Connector) appendWall(ups []moderation.Update, cur *cursor, post int, v
 func (c *Connector) commentsParams(rq commentsReq) api.Params {
 	p := api.Params{"owner_id": -c.cfg.GroupID, "post_id": rq.post, "count": pageSize,
 		"sort": "asc", "preview_length": 0}
-	if rq.start > 0 {
-		// start_comment_id is inclusive; the caller drops ids <= start.
+	if rq.from > 0 {
+		// start_comment_id is inclusive; the caller keeps each id once.
 		// unverified: VK's answer when that comment is gone.
-		p["start_comment_id"] = rq.start
+		p["start_comment_id"] = rq.from
 	}
 	if rq.thread != 0 {
 		p["comment_id"] = rq.thread
@@ -180,25 +316,34 @@ func (c *Connector) commentsParams(rq commentsReq) api.Params {
 	return p
 }
 
-// getComments runs a batch of wall.getComments calls: with the user token
-// in one execute (25 calls for one request of the 3/s budget), otherwise,
-// or when execute fails, one by one.
+// getComments runs a batch of wall.getComments calls (see batch).
 func (c *Connector) getComments(ctx context.Context, reqs []commentsReq) ([]commentsPage, []error) {
-	pages := make([]commentsPage, len(reqs))
-	errs := make([]error, len(reqs))
-	done := make([]bool, len(reqs))
-	if c.read == user && len(reqs) > 1 && !c.noExecute {
+	params := make([]api.Params, len(reqs))
+	for i, rq := range reqs {
+		params[i] = c.commentsParams(rq)
+	}
+	return c.batch(ctx, c.read, "wall.getComments", params)
+}
+
+// batch runs up to executeMaxCall calls of one comments method: with the
+// user token in one execute (25 calls for one request of the 3/s budget),
+// otherwise, or when execute fails, one by one.
+func (c *Connector) batch(ctx context.Context, k tokenKind, method string, params []api.Params) ([]commentsPage, []error) {
+	pages := make([]commentsPage, len(params))
+	errs := make([]error, len(params))
+	done := make([]bool, len(params))
+	if k == user && len(params) > 1 && !c.noExecute {
 		// unverified: that VKScript takes JSON-style quoted keys in its
 		// object literals; if VK refuses the script, execute is switched
 		// off for this connector and the calls are made one by one.
 		var code strings.Builder
 		code.WriteString("return [")
-		for i, rq := range reqs {
+		for i, p := range params {
 			if i > 0 {
 				code.WriteByte(',')
 			}
-			args, _ := json.Marshal(c.commentsParams(rq))
-			code.WriteString("API.wall.getComments(")
+			args, _ := json.Marshal(p)
+			code.WriteString("API." + method + "(")
 			code.Write(args)
 			code.WriteByte(')')
 		}
@@ -208,7 +353,7 @@ func (c *Connector) getComments(ctx context.Context, reqs []commentsReq) ([]comm
 		var ee *api.ExecuteErrors
 		switch {
 		case err == nil || errors.As(err, &ee):
-			for i := range reqs {
+			for i := range params {
 				if i < len(out) && json.Unmarshal(out[i], &pages[i]) == nil && string(out[i]) != "false" {
 					done[i] = true
 				}
@@ -224,9 +369,9 @@ func (c *Connector) getComments(ctx context.Context, reqs []commentsReq) ([]comm
 			return pages, errs
 		}
 	}
-	for i, rq := range reqs {
+	for i, p := range params {
 		if !done[i] {
-			errs[i] = c.api.call(ctx, c.read, "wall.getComments", c.commentsParams(rq), &pages[i])
+			errs[i] = c.api.call(ctx, k, method, p, &pages[i])
 		}
 	}
 	return pages, errs

@@ -29,6 +29,11 @@ func (k tokenKind) String() string {
 	return [...]string{"community", "user", "service"}[k]
 }
 
+// apiVersion is the API version of every call and of the long-poll events:
+// VK's current public schema (§1.2). vksdk v2 pins 5.131; the shapes that
+// changed since then are read in shapes.go.
+const apiVersion = "5.199"
+
 // rateMargin is added to the one-second window of the limiters: VK counts
 // requests when they arrive, and network jitter can bring two requests
 // closer together than they were sent.
@@ -53,8 +58,15 @@ type client struct {
 	timeout time.Duration
 	retry   moderation.RetryPolicy
 
-	mu   sync.Mutex
-	held map[heldKey]*heldMethod // methods held back after 9 or 29; nil until one is
+	// onExpired refreshes the user token after VK's 1117 (nil: it cannot
+	// be refreshed); stale is the token that got it.
+	onExpired func(ctx context.Context, stale string) error
+
+	mu     sync.Mutex
+	held   map[heldKey]*heldMethod // methods held back after 9 or 29; nil until one is
+	tokens [nTokens]string         // the tokens in vk, for setToken
+	url    string
+	hc     *http.Client
 }
 
 type heldKey struct {
@@ -69,36 +81,87 @@ type heldMethod struct {
 }
 
 func newClient(methodURL string, hc *http.Client, tokens [nTokens]string, rps [nTokens]int, timeout time.Duration, retry moderation.RetryPolicy) *client {
-	c := &client{timeout: timeout, retry: retry}
+	c := &client{timeout: timeout, retry: retry, url: methodURL, hc: hc}
 	for k := range nTokens {
-		if tokens[k] == "" {
-			continue
-		}
-		vk := api.NewVK(tokens[k])
-		vk.MethodURL = methodURL
-		vk.Client = hc
-		vk.Limit = 0
-		vk.UserAgent = "strazh (+https://github.com/strazh/strazh)"
-		c.vk[k] = vk
+		// A user token may come later (a VK ID refresh at Connect): its
+		// limiter exists whenever a token could.
 		c.lim[k] = newLimiter(rps[k], time.Second+rateMargin)
+		if tokens[k] != "" {
+			c.setToken(k, tokens[k])
+		}
 	}
 	return c
 }
 
-var errNoToken = errors.New("no such token configured")
+// setToken puts a token of kind k in use (a refreshed VK ID token).
+func (c *client) setToken(k tokenKind, token string) {
+	vk := api.NewVK(token)
+	vk.MethodURL = c.url
+	vk.Client = c.hc
+	vk.Limit = 0
+	vk.Version = apiVersion
+	vk.UserAgent = "strazh (+https://github.com/strazh/strazh)"
+	c.mu.Lock()
+	c.vk[k], c.tokens[k] = vk, token
+	c.mu.Unlock()
+}
+
+// sdk returns the client of token kind k and its token (nil: none).
+func (c *client) sdk(k tokenKind) (*api.VK, string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.vk[k], c.tokens[k]
+}
+
+// token is the token of kind k in use ("" when none).
+func (c *client) token(k tokenKind) string {
+	_, t := c.sdk(k)
+	return t
+}
+
+// noToken is the error of a call whose token kind is not configured: an
+// account running on the community token alone (README.md) cannot do it,
+// so the action is skipped and left to a human in VK, not retried.
+func noToken(k tokenKind, method string) error {
+	return fmt.Errorf("%s: no %s token configured (do it by hand in VK): %w", method, k, moderation.ErrUnsupported)
+}
+
+// has reports whether a token of kind k is configured.
+func (c *client) has(k tokenKind) bool {
+	vk, _ := c.sdk(k)
+	return vk != nil
+}
 
 // call runs one method with the token of kind k and decodes the response
 // into out (nil: ignore it). Errors are classified (see classify).
+//
+// A user token that VK reports expired (1117) is refreshed once, when it
+// can be (VK ID), and the call made again.
 func (c *client) call(ctx context.Context, k tokenKind, method string, params api.Params, out any) error {
-	vk := c.vk[k]
+	stale, err := c.call1(ctx, k, method, params, out)
+	if k == user && apiCode(err) == codeTokenExpired && c.onExpired != nil {
+		if rerr := c.onExpired(ctx, stale); rerr != nil {
+			if moderation.Classify(rerr) == moderation.ClassRetry {
+				return rerr // VK ID did not answer: try again later, not a broken token
+			}
+			return errors.Join(err, rerr)
+		}
+		_, err = c.call1(ctx, k, method, params, out)
+	}
+	return err
+}
+
+// call1 is one try of call; stale is the token it used.
+func (c *client) call1(ctx context.Context, k tokenKind, method string, params api.Params, out any) (stale string, err error) {
+	vk, tok := c.sdk(k)
 	if vk == nil {
-		return classify(method, errNoToken)
+		return "", noToken(k, method)
 	}
 	if err := c.heldBack(k, method); err != nil {
-		return err
+		return tok, err
 	}
 	if err := c.lim[k].Wait(ctx); err != nil {
-		return err
+		return tok, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
@@ -111,7 +174,7 @@ func (c *client) call(ctx context.Context, k tokenKind, method string, params ap
 		var ignore any
 		out = &ignore
 	}
-	return c.settle(k, method, classify(method, vk.RequestUnmarshal(method, out, p)))
+	return tok, c.settle(k, method, classify(method, vk.RequestUnmarshal(method, out, p)))
 }
 
 // heldBack fails a call of a method that is held back, without a request.
@@ -163,9 +226,9 @@ func (c *client) settle(k tokenKind, method string, err error) error {
 // array. A call inside that failed leaves false in its place; err is then
 // an *api.ExecuteErrors, which the caller may ignore.
 func (c *client) execute(ctx context.Context, k tokenKind, code string, out any) error {
-	vk := c.vk[k]
+	vk, _ := c.sdk(k)
 	if vk == nil {
-		return classify("execute", errNoToken)
+		return noToken(k, "execute")
 	}
 	// A held-back method fails before it spends a rate-limit token, as in call.
 	if err := c.heldBack(k, "execute"); err != nil {

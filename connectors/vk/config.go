@@ -23,8 +23,12 @@ const (
 // AllSources is the default of the sources key.
 var AllSources = []string{SourceWall, SourcePhoto, SourceVideo, SourceMarket, SourceBoard, SourceMessages}
 
-// DefaultAPIURL is VK's method endpoint.
-const DefaultAPIURL = "https://api.vk.com/method/"
+// DefaultAPIURL is VK's method endpoint: VK moved the API to api.vk.ru by
+// 30 Sep 2025 (§1.1); links to posts stay on vk.com.
+const DefaultAPIURL = "https://api.vk.ru/method/"
+
+// DefaultVKIDURL is VK ID's base URL (§1.2.1).
+const DefaultVKIDURL = "https://id.vk.com"
 
 // Config is the VK part of an account's YAML mapping (besides name, network,
 // backfill and ban, which the loader handles). Durations are YAML strings
@@ -44,9 +48,25 @@ type Config struct {
 	// UserTokenEnv/File: a user token of a community admin (rights wall,
 	// photos, video, market, groups, offline), needed to delete and restore
 	// wall/photo/video/market comments, to ban and to read the wall during
-	// catch-up. Exactly one is required.
+	// catch-up. At most one; with neither (and no refresh token) the
+	// account runs on the community token alone.
 	UserTokenEnv  string `yaml:"user_token_env"`
 	UserTokenFile string `yaml:"user_token_file"`
+	// RefreshTokenEnv/File: the VK ID refresh token that came with the user
+	// token (optional). When set, strazh refreshes the user token before it
+	// expires (VK ID access tokens live an hour), keeps the new pair in its
+	// database (a refresh token works once) and refreshes once more on VK's
+	// 1117; ClientID and DeviceID are then required, and user_token_env /
+	// _file may be left out (the first access token comes from a refresh).
+	RefreshTokenEnv  string `yaml:"refresh_token_env"`
+	RefreshTokenFile string `yaml:"refresh_token_file"`
+	// ClientID is the VK ID app's id; DeviceID the device_id VK ID returned
+	// with the authorisation code (both sent with every refresh).
+	ClientID string `yaml:"client_id"`
+	DeviceID string `yaml:"device_id"`
+	// VKIDURL is VK ID's base URL (default https://id.vk.com; refreshes go
+	// to <vk_id_url>/oauth2/auth).
+	VKIDURL string `yaml:"vk_id_url"`
 	// ServiceTokenEnv/File: optional app service token; when set, catch-up
 	// reads the wall and boards with it instead of the user token.
 	ServiceTokenEnv  string `yaml:"service_token_env"`
@@ -67,6 +87,15 @@ type Config struct {
 	// CatchupTopics is how many recently updated board topics catch-up
 	// reads (default 20; 0: no board catch-up).
 	CatchupTopics int `yaml:"catchup_topics"`
+	// CatchupPhotos bounds the photo comments one catch-up reads, newest
+	// first over all the community's photos (default 500 = 5 calls; 0: no
+	// photo catch-up). CatchupVideos, CatchupMarket and CatchupDialogs are
+	// how many of the newest videos, market items and dialogs it reads
+	// (defaults 50, 50, 50; at most 200; 0: none).
+	CatchupPhotos  int `yaml:"catchup_photos"`
+	CatchupVideos  int `yaml:"catchup_videos"`
+	CatchupMarket  int `yaml:"catchup_market"`
+	CatchupDialogs int `yaml:"catchup_dialogs"`
 	// ManagersRefresh is how often the list of community managers (never
 	// moderated) is reloaded (default 10m).
 	ManagersRefresh time.Duration `yaml:"managers_refresh"`
@@ -91,11 +120,16 @@ type Config struct {
 func DefaultConfig() *Config {
 	return &Config{
 		APIURL:          DefaultAPIURL,
+		VKIDURL:         DefaultVKIDURL,
 		Sources:         slices.Clone(AllSources),
 		LongPollWait:    25 * time.Second,
 		CatchupDays:     14,
 		CatchupPosts:    100,
 		CatchupTopics:   20,
+		CatchupPhotos:   500,
+		CatchupVideos:   50,
+		CatchupMarket:   50,
+		CatchupDialogs:  50,
 		ManagersRefresh: 10 * time.Minute,
 		CommunityRPS:    20,
 		UserRPS:         3,
@@ -116,13 +150,28 @@ func (c *Config) Validate() error {
 	if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		bad("api_url", "must be an http(s) URL, got %q", c.APIURL)
 	}
+	refresh := c.RefreshTokenEnv != "" || c.RefreshTokenFile != ""
+	// The user token is optional: without it the account runs on the
+	// community token alone (README.md: what still works).
 	secretKeys := []struct {
 		key, env, file string
 		required       bool
 	}{
 		{"community_token", c.CommunityTokenEnv, c.CommunityTokenFile, true},
-		{"user_token", c.UserTokenEnv, c.UserTokenFile, true},
+		{"user_token", c.UserTokenEnv, c.UserTokenFile, false},
 		{"service_token", c.ServiceTokenEnv, c.ServiceTokenFile, false},
+		{"refresh_token", c.RefreshTokenEnv, c.RefreshTokenFile, false},
+	}
+	if refresh {
+		if c.ClientID == "" {
+			bad("client_id", "is required with refresh_token_env/_file (the VK ID app's id)")
+		}
+		if c.DeviceID == "" {
+			bad("device_id", "is required with refresh_token_env/_file (VK ID returned it with the code)")
+		}
+		if u, err := url.Parse(c.VKIDURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			bad("vk_id_url", "must be an http(s) URL, got %q", c.VKIDURL)
+		}
 	}
 	for _, s := range secretKeys {
 		switch {
@@ -153,6 +202,17 @@ func (c *Config) Validate() error {
 	}
 	if c.CatchupTopics < 0 || c.CatchupTopics > 100 {
 		bad("catchup_topics", "must be 0..100")
+	}
+	if c.CatchupPhotos < 0 || c.CatchupPhotos > 5000 {
+		bad("catchup_photos", "must be 0..5000")
+	}
+	for _, k := range []struct {
+		key string
+		n   int
+	}{{"catchup_videos", c.CatchupVideos}, {"catchup_market", c.CatchupMarket}, {"catchup_dialogs", c.CatchupDialogs}} {
+		if k.n < 0 || k.n > 200 {
+			bad(k.key, "must be 0..200")
+		}
 	}
 	if c.ManagersRefresh <= 0 {
 		bad("managers_refresh", "must be > 0")

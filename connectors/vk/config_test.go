@@ -13,7 +13,7 @@ import (
 
 const exampleYAML = `
 group_id: 123456
-api_url: https://api.vk.com/method/
+api_url: https://api.vk.ru/method/
 community_token_env: STRAZH_VK_COMMUNITY_TOKEN
 user_token_file: vk-user-token
 sources: [wall, board, messages]
@@ -77,6 +77,17 @@ func TestConfig_Validate(t *testing.T) {
 		{"intervals", func(c *Config) { c.MaxInterval = time.Millisecond }, "max_interval: must be >= initial_interval"},
 		{"retries", func(c *Config) { c.MaxRetries = -1 }, "max_retries:"},
 		{"catchup", func(c *Config) { c.CatchupPosts = 5000 }, "catchup_posts:"},
+		{"catchup videos", func(c *Config) { c.CatchupVideos = 201 }, "catchup_videos: must be 0..200"},
+		{"catchup photos", func(c *Config) { c.CatchupPhotos = -1 }, "catchup_photos:"},
+		{"refresh without client", func(c *Config) { c.RefreshTokenEnv, c.DeviceID = "R", "d" }, "client_id: is required"},
+		{"refresh without device", func(c *Config) { c.RefreshTokenEnv, c.ClientID = "R", "1" }, "device_id: is required"},
+		{"refresh bad url", func(c *Config) { c.RefreshTokenEnv, c.ClientID, c.DeviceID, c.VKIDURL = "R", "1", "d", "id.vk.com" }, "vk_id_url:"},
+		{"refresh instead of a user token", func(c *Config) {
+			c.UserTokenEnv, c.RefreshTokenFile, c.ClientID, c.DeviceID = "", "vk-refresh", "1", "d"
+		}, ""},
+		{"refresh both", func(c *Config) {
+			c.RefreshTokenEnv, c.RefreshTokenFile, c.ClientID, c.DeviceID = "R", "f", "1", "d"
+		}, "refresh_token_env: set only one"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

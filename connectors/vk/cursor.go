@@ -25,6 +25,25 @@ type cursor struct {
 	// from there.
 	Posts  map[int]int `json:"posts,omitempty"`
 	Topics map[int]int `json:"topics,omitempty"`
+	// Videos and Market map a video or market item to the highest comment
+	// id seen under it; Peers a dialog to its last message id. Catch-up
+	// reads on from there.
+	Videos map[int]int `json:"videos,omitempty"`
+	Market map[int]int `json:"market,omitempty"`
+	Peers  map[int]int `json:"peers,omitempty"`
+	// Photo is the highest photo comment id seen (photos.getAllComments
+	// cannot start from one; the catch-up skips ids up to it).
+	Photo int `json:"photo,omitempty"`
+	// Sums is, per wall post, a hash of the versions of the comments the
+	// last catch-up read (top level and the first replies of each thread)
+	// up to an id: a different hash over the same ids means a comment was
+	// edited (or deleted) meanwhile, so the post's comments are delivered
+	// again and the pipeline decides the changed versions.
+	Sums map[int]postSum `json:"sums,omitempty"`
+	// Threads maps the first comment of a thread longer than the replies a
+	// wall.getComments page carries to its reply count: a thread is read
+	// again only when its count changed.
+	Threads map[int]int `json:"threads,omitempty"`
 	// Caught is when the last catch-up finished (unix seconds).
 	Caught int64 `json:"caught,omitempty"`
 	// Gap is set while a catch-up is owed and has not read through: the
@@ -40,15 +59,57 @@ type cursor struct {
 type gap struct {
 	Posts  map[int]int `json:"posts,omitempty"`
 	Topics map[int]int `json:"topics,omitempty"`
+	Videos map[int]int `json:"videos,omitempty"`
+	Market map[int]int `json:"market,omitempty"`
+	Peers  map[int]int `json:"peers,omitempty"`
+	Photo  int         `json:"photo,omitempty"`
 	Caught int64       `json:"caught,omitempty"`
+}
+
+// postSum is the version hash of a post's comments with ids up to Max.
+type postSum struct {
+	Max int    `json:"m"`
+	Sum uint64 `json:"s"`
 }
 
 // openGap records that a catch-up is owed from the current positions,
 // unless one is owed already (its positions are older, so they stay).
 func (c *cursor) openGap() {
 	if c.Gap == nil {
-		c.Gap = &gap{Posts: maps.Clone(c.Posts), Topics: maps.Clone(c.Topics), Caught: c.Caught}
+		c.Gap = &gap{Posts: maps.Clone(c.Posts), Topics: maps.Clone(c.Topics), Videos: maps.Clone(c.Videos),
+			Market: maps.Clone(c.Market), Peers: maps.Clone(c.Peers), Photo: c.Photo, Caught: c.Caught}
 	}
+}
+
+// photoStart is the highest photo comment id seen before the gap.
+func (c *cursor) photoStart() int {
+	if c.Gap != nil {
+		return c.Gap.Photo
+	}
+	return c.Photo
+}
+
+// videoStart, marketStart and peerStart are postStart for a video, a
+// market item and a dialog.
+func (c *cursor) videoStart(id int) int {
+	if c.Gap != nil {
+		return c.Gap.Videos[id]
+	}
+	return c.Videos[id]
+}
+
+func (c *cursor) marketStart(id int) int {
+	if c.Gap != nil {
+		return c.Gap.Market[id]
+	}
+	return c.Market[id]
+}
+
+func (c *cursor) peerStart(id int) int {
+	if c.Gap != nil {
+		return c.Gap.Peers[id]
+	}
+	return c.Peers[id]
 }
 
 // postStart is where the catch-up reads a post's comments from: the
@@ -91,6 +152,11 @@ func decodeCursor(raw []byte) (cursor, error) {
 	// The pipeline may hand the same cursor back; never share its maps.
 	cur.Posts = maps.Clone(cur.Posts)
 	cur.Topics = maps.Clone(cur.Topics)
+	cur.Videos = maps.Clone(cur.Videos)
+	cur.Market = maps.Clone(cur.Market)
+	cur.Peers = maps.Clone(cur.Peers)
+	cur.Sums = maps.Clone(cur.Sums)
+	cur.Threads = maps.Clone(cur.Threads)
 	return cur, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"testing"
 	"time"
 
@@ -14,40 +15,59 @@ import (
 	"github.com/strazh/strazh/moderation"
 )
 
+// docErrors is the errors list of docs/platform-apis.md §1.8, as written
+// there, with the class each must get. A code added to the doc is added
+// here; TestClassify_Codes fails for one the connector does not class.
+type codeCase struct {
+	code  int
+	class moderation.ErrorClass
+	wait  time.Duration
+}
+
+var docErrors = []codeCase{
+	// Retry with back-off.
+	{1, moderation.ClassRetry, waitRetry},
+	{6, moderation.ClassRetry, waitRetry},
+	{10, moderation.ClassRetry, waitRetry},
+	{9, moderation.ClassRetry, 0}, // the client sets the wait per method
+	{29, moderation.ClassRetry, 0},
+	{1105, moderation.ClassRetry, waitAuthFlood},
+	// Token or configuration: alert a human.
+	{5, moderation.ClassCredentials, 0},
+	{14, moderation.ClassCredentials, 0},
+	{16, moderation.ClassCredentials, 0},
+	{17, moderation.ClassCredentials, 0},
+	{25, moderation.ClassCredentials, 0},
+	{27, moderation.ClassCredentials, 0},
+	{28, moderation.ClassCredentials, 0},
+	{1117, moderation.ClassCredentials, 0},
+	{3609, moderation.ClassCredentials, 0},
+	{3610, moderation.ClassCredentials, 0},
+	{3611, moderation.ClassCredentials, 0},
+	{125, moderation.ClassCredentials, 0},
+	{203, moderation.ClassCredentials, 0},
+	// Skip the item.
+	{15, moderation.ClassItem, 0},
+	{18, moderation.ClassItem, 0},
+	{30, moderation.ClassItem, 0},
+	{104, moderation.ClassItem, 0},
+	{113, moderation.ClassItem, 0},
+	{183, moderation.ClassItem, 0},
+	{210, moderation.ClassItem, 0},
+	{211, moderation.ClassItem, 0},
+	{212, moderation.ClassItem, 0},
+	{924, moderation.ClassItem, 0},
+	{925, moderation.ClassItem, 0},
+	// Our bug; restore of a live comment (Restore treats it as success).
+	{100, moderation.ClassItem, 0},
+	{243, moderation.ClassItem, 0},
+}
+
 func TestClassify_Codes(t *testing.T) {
-	tests := []struct {
-		code  int
-		class moderation.ErrorClass
-		wait  time.Duration
-	}{
-		{1, moderation.ClassRetry, waitRetry},
-		{6, moderation.ClassRetry, waitRetry},
-		{9, moderation.ClassRetry, 0}, // the client sets the wait per method
-		{10, moderation.ClassRetry, waitRetry},
-		{29, moderation.ClassRetry, 0},
-		{5, moderation.ClassCredentials, 0},
-		{7, moderation.ClassCredentials, 0},
-		{14, moderation.ClassCredentials, 0},
-		{17, moderation.ClassCredentials, 0},
-		{27, moderation.ClassCredentials, 0},
-		{28, moderation.ClassCredentials, 0},
-		{125, moderation.ClassCredentials, 0},
-		{203, moderation.ClassCredentials, 0},
-		{15, moderation.ClassItem, 0},
-		{18, moderation.ClassItem, 0},
-		{30, moderation.ClassItem, 0},
-		{100, moderation.ClassItem, 0},
-		{104, moderation.ClassItem, 0},
-		{113, moderation.ClassItem, 0},
-		{183, moderation.ClassItem, 0},
-		{210, moderation.ClassItem, 0},
-		{211, moderation.ClassItem, 0},
-		{212, moderation.ClassItem, 0},
-		{243, moderation.ClassItem, 0},
-		{924, moderation.ClassItem, 0},
-		{925, moderation.ClassItem, 0},
-		{4242, moderation.ClassRetry, 0}, // unknown: retried
-	}
+	tests := append(slices.Clone(docErrors),
+		codeCase{7, moderation.ClassCredentials, 0}, // not in the doc's list; VK's "permission denied"
+		codeCase{4242, moderation.ClassRetry, 0},    // unknown: retried knowingly
+	)
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.code), func(t *testing.T) {
 			err := classify("wall.deleteComment", &api.Error{Code: api.ErrorType(tt.code), Message: "x"})
@@ -61,6 +81,44 @@ func TestClassify_Codes(t *testing.T) {
 				t.Errorf("code lost in %v", err)
 			}
 		})
+	}
+}
+
+// TestClassify_Codes_EveryDocCodeClassed: no code of the doc's list falls
+// to the unknown-code default by accident, and no classed code is untested.
+func TestClassify_Codes_EveryDocCodeClassed(t *testing.T) {
+	inDoc := map[int]bool{7: true} // 7 is classed without being in the list
+	for _, e := range docErrors {
+		inDoc[e.code] = true
+		if _, ok := codeClasses[e.code]; !ok {
+			t.Errorf("code %d of the doc is not classed", e.code)
+		}
+	}
+	for code := range codeClasses {
+		if !inDoc[code] {
+			t.Errorf("code %d is classed but not in the doc's table test", code)
+		}
+	}
+}
+
+func TestClassify_MissingRightSubcode(t *testing.T) {
+	tests := []struct {
+		sub  int
+		want moderation.ErrorClass
+	}{
+		{0, moderation.ClassItem},
+		{1133, moderation.ClassCredentials},
+		{1134, moderation.ClassCredentials},
+		{1, moderation.ClassItem},
+	}
+	for _, tt := range tests {
+		err := classify("photos.deleteComment", &api.Error{Code: 15, Subcode: api.ErrorSubtype(tt.sub), Message: "Access denied"})
+		if got := moderation.Classify(err); got != tt.want {
+			t.Errorf("15/%d: class %s, want %s (%v)", tt.sub, got, tt.want, err)
+		}
+		if apiCode(err) != 15 {
+			t.Errorf("15/%d: code lost in %v", tt.sub, err)
+		}
 	}
 }
 

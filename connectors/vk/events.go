@@ -55,6 +55,7 @@ type vkMessage struct {
 		FromID      int            `json:"from_id"`
 		Text        string         `json:"text"`
 		CMID        int            `json:"conversation_message_id"`
+		UpdateTime  int64          `json:"update_time"` // message_edit
 		Attachments []vkAttachment `json:"attachments"`
 	} `json:"message"`
 }
@@ -76,7 +77,7 @@ func kindOf(typ string) (kind moderation.Kind, source, what string, ok bool) {
 		return "", "", "", false
 	}
 	prefix, what := typ[:i], typ[i+1:]
-	if what != "new" && what != "edit" && what != "restore" {
+	if what != "new" && what != "edit" && what != "restore" && what != "delete" {
 		return "", "", "", false
 	}
 	switch prefix {
@@ -91,7 +92,7 @@ func kindOf(typ string) (kind moderation.Kind, source, what string, ok bool) {
 	case "board_post":
 		return moderation.KindBoardPost, SourceBoard, what, true
 	case "message":
-		if what == "new" {
+		if what == "new" || what == "edit" {
 			return moderation.KindMessage, SourceMessages, what, true
 		}
 	}
@@ -158,14 +159,25 @@ func (c *Connector) event(ev lpEvent, now time.Time, cur *cursor) (moderation.Up
 	if !ok || !c.cfg.has(source) {
 		return moderation.Update{}, false
 	}
+	if what == "delete" {
+		return c.deleted(ev, kind)
+	}
 	var cm moderation.Comment
 	if kind == moderation.KindMessage {
 		var m vkMessage
-		if err := json.Unmarshal(ev.Object, &m); err != nil {
+		var err error
+		if what == "edit" {
+			// message_edit carries the message itself, unwrapped (§1.4).
+			err = json.Unmarshal(ev.Object, &m.Message)
+		} else {
+			err = json.Unmarshal(ev.Object, &m)
+		}
+		if err != nil || m.Message.ID == 0 && m.Message.CMID == 0 {
 			c.log.Warn("unreadable event", "type", ev.Type, "err", err)
 			return moderation.Update{}, false
 		}
 		cm = c.message(&m)
+		see(&cur.Peers, m.Message.PeerID, m.Message.ID)
 	} else {
 		var vc vkComment
 		if err := json.Unmarshal(ev.Object, &vc); err != nil || vc.ID == 0 {
@@ -178,15 +190,73 @@ func (c *Connector) event(ev lpEvent, now time.Time, cur *cursor) (moderation.Up
 		if kind == moderation.KindBoardPost && vc.TopicID != 0 {
 			see(&cur.Topics, vc.TopicID, vc.ID)
 		}
+		if kind == moderation.KindPhotoComment {
+			cur.Photo = max(cur.Photo, vc.ID)
+		}
+		if kind == moderation.KindVideoComment && vc.VideoID != 0 {
+			see(&cur.Videos, vc.VideoID, vc.ID)
+		}
+		if kind == moderation.KindMarketComment && vc.ItemID != 0 {
+			see(&cur.Market, vc.ItemID, vc.ID)
+		}
 		cm = c.comment(kind, &vc, vc.TopicID)
 	}
 	u := moderation.Update{Type: moderation.UpdateComment, Comment: cm}
 	switch what {
 	case "edit":
-		// VK gives no edit time; unverified whether any field carries it.
+		// VK gives no edit time for comments; unverified whether any field
+		// carries it. A message's update_time does.
 		u.Comment.Edited = now
+		if kind == moderation.KindMessage && cm.Edited.After(cm.Created) {
+			u.Comment.Edited = cm.Edited
+		}
 	case "restore":
 		u.Type = moderation.UpdateRestored
+	}
+	return u, true
+}
+
+// vkDeleted is a *_delete event's object: the union of the schema's and
+// vksdk's fields (§1.4).
+type vkDeleted struct {
+	ID           int `json:"id"`
+	OwnerID      int `json:"owner_id"`
+	UserID       int `json:"user_id"`
+	DeleterID    int `json:"deleter_id"`
+	PostID       int `json:"post_id"`
+	PhotoID      int `json:"photo_id"`
+	VideoID      int `json:"video_id"`
+	ItemID       int `json:"item_id"`
+	TopicID      int `json:"topic_id"`
+	TopicOwnerID int `json:"topic_owner_id"`
+}
+
+// deleted converts a *_delete event into moderation.UpdateDeleted, with the
+// same comment ID as the comment's own events, so the pipeline can close
+// its pending review. The deleter is deleter_id, else user_id; a deletion
+// by the user token's owner is strazh's own and is dropped.
+func (c *Connector) deleted(ev lpEvent, kind moderation.Kind) (moderation.Update, bool) {
+	var o vkDeleted
+	if err := json.Unmarshal(ev.Object, &o); err != nil || o.ID == 0 {
+		c.log.Warn("unreadable event", "type", ev.Type, "err", err)
+		return moderation.Update{}, false
+	}
+	by := o.DeleterID
+	if by == 0 {
+		by = o.UserID
+	}
+	if by != 0 && by == c.selfID {
+		return moderation.Update{}, false
+	}
+	vc := vkComment{ID: o.ID, OwnerID: o.OwnerID, PostID: o.PostID, PhotoID: o.PhotoID,
+		VideoID: o.VideoID, ItemID: o.ItemID, TopicID: o.TopicID}
+	cm := c.comment(kind, &vc, o.TopicID)
+	u := moderation.Update{Type: moderation.UpdateDeleted,
+		Comment: moderation.Comment{Network: Network, Account: c.account, Kind: kind, ID: cm.ID, Ref: cm.Ref,
+			PostID: cm.PostID, Permalink: cm.Permalink},
+		By: Network}
+	if by != 0 {
+		u.By = Network + ":" + strconv.Itoa(by)
 	}
 	return u, true
 }
@@ -254,6 +324,9 @@ func (c *Connector) message(m *vkMessage) moderation.Comment {
 		Permalink: "https://vk.com/gim" + strconv.Itoa(c.cfg.GroupID) + "?sel=" + peer,
 		Author:    c.author(m.Message.FromID), Text: m.Message.Text,
 		Created: time.Unix(m.Message.Date, 0),
+	}
+	if m.Message.UpdateTime > 0 {
+		cm.Edited = time.Unix(m.Message.UpdateTime, 0)
 	}
 	cm.Links, cm.Attach = attachments(m.Message.Attachments)
 	return cm

@@ -42,6 +42,7 @@ func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 	if c.isClosed() {
 		return nil, nil, errClosed
 	}
+	c.keepFresh(ctx)
 	if err := c.report; err != nil {
 		c.report = nil
 		return nil, nil, err

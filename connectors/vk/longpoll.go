@@ -24,9 +24,6 @@ import (
 // cursor, so events fetched are always returned with a cursor that covers
 // exactly them, and a crash re-delivers instead of losing.
 
-// apiVersion is the version events are asked in (vksdk v2 pins 5.131).
-const apiVersion = api.Version
-
 // lpServer is where the long poll is read.
 type lpServer struct {
 	server string // used verbatim, as VK returns it (its form is unverified)
@@ -36,13 +33,15 @@ type lpServer struct {
 }
 
 // events switched on for each source; user_block and user_unblock always.
+// *_delete events close the pending review of a comment a human deleted
+// in VK (see deleted in events.go).
 var sourceEvents = map[string][]string{
-	SourceWall:     {"wall_reply_new", "wall_reply_edit", "wall_reply_restore"},
-	SourcePhoto:    {"photo_comment_new", "photo_comment_edit", "photo_comment_restore"},
-	SourceVideo:    {"video_comment_new", "video_comment_edit", "video_comment_restore"},
-	SourceMarket:   {"market_comment_new", "market_comment_edit", "market_comment_restore"},
-	SourceBoard:    {"board_post_new", "board_post_edit", "board_post_restore"},
-	SourceMessages: {"message_new"},
+	SourceWall:     {"wall_reply_new", "wall_reply_edit", "wall_reply_restore", "wall_reply_delete"},
+	SourcePhoto:    {"photo_comment_new", "photo_comment_edit", "photo_comment_restore", "photo_comment_delete"},
+	SourceVideo:    {"video_comment_new", "video_comment_edit", "video_comment_restore", "video_comment_delete"},
+	SourceMarket:   {"market_comment_new", "market_comment_edit", "market_comment_restore", "market_comment_delete"},
+	SourceBoard:    {"board_post_new", "board_post_edit", "board_post_restore", "board_post_delete"},
+	SourceMessages: {"message_new", "message_edit"},
 }
 
 // refreshServer takes a new long-poll key (and server and current ts),

@@ -19,10 +19,19 @@ import (
 // are instead of carrying real obscenity.
 const obsceneMark = "[мат]"
 
-// markEngine deletes comments carrying obsceneMark and allows the rest.
+// reviewMark sends a comment to review.
+const reviewMark = "[спорно]"
+
+// markEngine deletes comments carrying obsceneMark, sends those carrying
+// reviewMark to review and allows the rest.
 type markEngine struct{}
 
 func (markEngine) Evaluate(c *moderation.Comment, _ moderation.History, out *moderation.Result) {
+	if strings.Contains(c.Text, reviewMark) {
+		out.Verdict = moderation.Review
+		out.Matches = append(out.Matches, moderation.Match{Rule: "test.review", Action: moderation.Review, Reason: "marked doubtful"})
+		return
+	}
 	if strings.Contains(c.Text, obsceneMark) {
 		out.Verdict = moderation.Delete
 		out.Labels = append(out.Labels, "obscenity")

@@ -17,7 +17,7 @@ func TestConnector_Fetch_CommentDeleted(t *testing.T) {
 	f := newFake(t, vktest.Options{})
 	c := newConn(t, f, nil)
 	connect(t, c)
-	if on, evs := f.LongPollEnabled(); !on || len(evs) != 18 {
+	if on, evs := f.LongPollEnabled(); !on || len(evs) != 24 {
 		t.Fatalf("long poll settings: enabled %v, events %v", on, evs)
 	}
 	d := newDriver(t, c, nil)

@@ -66,6 +66,9 @@ type Connector struct {
 	// caught holds the comment versions the last catch-up delivered, so the
 	// same new comments coming again through the long poll are dropped.
 	caught map[string]uint64
+	// vkid refreshes a VK ID user token (nil: the user token does not
+	// expire by time, or strazh was given no refresh token).
+	vkid *refresher
 	// report is a broken-credentials error found off the read path (the
 	// user token in Connect or in a catch-up); the next Fetch returns it.
 	report error
@@ -85,18 +88,28 @@ func New(cfg *Config, deps connectors.Deps) (*Connector, error) {
 	if tokens[community], err = secret.Resolve("community_token", cfg.CommunityTokenEnv, cfg.CommunityTokenFile); err != nil {
 		errs = append(errs, err)
 	}
-	if tokens[user], err = secret.Resolve("user_token", cfg.UserTokenEnv, cfg.UserTokenFile); err != nil {
-		errs = append(errs, err)
+	if cfg.UserTokenEnv != "" || cfg.UserTokenFile != "" {
+		if tokens[user], err = secret.Resolve("user_token", cfg.UserTokenEnv, cfg.UserTokenFile); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if cfg.ServiceTokenEnv != "" || cfg.ServiceTokenFile != "" {
 		if tokens[service], err = secret.Resolve("service_token", cfg.ServiceTokenEnv, cfg.ServiceTokenFile); err != nil {
 			errs = append(errs, err)
 		}
 	}
+	var refresh string
+	if cfg.RefreshTokenEnv != "" || cfg.RefreshTokenFile != "" {
+		if refresh, err = secret.Resolve("refresh_token", cfg.RefreshTokenEnv, cfg.RefreshTokenFile); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("vk: %w", errors.Join(errs...))
 	}
-	return newConnector(cfg, deps, tokens), nil
+	c := newConnector(cfg, deps, tokens)
+	c.setupVKID(refresh, deps.Tokens)
+	return c, nil
 }
 
 // newConnector builds a connector from checked config and resolved tokens
@@ -154,6 +167,16 @@ func (c *Connector) Connect(ctx context.Context) error {
 	if err := c.refreshManagers(ctx, true); err != nil {
 		return fmt.Errorf("vk: connect: %w", err)
 	}
+	if err := c.startToken(ctx); err != nil {
+		if moderation.Classify(err) != moderation.ClassCredentials {
+			return fmt.Errorf("vk: connect: %w", err)
+		}
+		c.report = err // reading needs only the community token
+	}
+	if !c.api.has(user) {
+		c.log.Warn("no user token: comments on the wall, photos, videos and market are decided and recorded, but not deleted or restored, and nobody is banned (do it by hand in VK); board posts and messages are deleted as usual")
+		return nil
+	}
 	var me []struct {
 		ID int `json:"id"`
 	}
@@ -161,7 +184,9 @@ func (c *Connector) Connect(ctx context.Context) error {
 	case err == nil && len(me) > 0:
 		c.selfID = me[0].ID
 	case moderation.Classify(err) == moderation.ClassCredentials:
-		c.report = fmt.Errorf("check user token: %w", err)
+		if c.report == nil {
+			c.report = fmt.Errorf("check user token: %w", err)
+		}
 	case err != nil:
 		return fmt.Errorf("vk: connect: check user token: %w", err)
 	}

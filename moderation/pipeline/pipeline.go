@@ -418,6 +418,8 @@ func (p *Pipeline) decideBatch(a *accountRun, b batch, ds []*moderation.Decision
 			p.syncBan(a, u, true)
 		case moderation.UpdateUnblocked:
 			p.syncBan(a, u, false)
+		case moderation.UpdateDeleted:
+			p.closeGone(a, u, ds)
 		}
 	}
 	return ds

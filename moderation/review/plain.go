@@ -73,7 +73,10 @@ func (t *Telegram) plainCard(c *cardstore.Card, ds []*moderation.Decision) strin
 			text += "…"
 		}
 		fmt.Fprintf(&b, "\n%s:\n%s", tx.text, text)
-		if c.Kind == cardstore.KindReview && decided(d) {
+		if c.Kind == cardstore.KindReview && goneByNetwork(d) {
+			head, rest := t.goneLine(d)
+			fmt.Fprintf(&b, "\n\n%s — %s", head, rest)
+		} else if c.Kind == cardstore.KindReview && decided(d) {
 			r := d.Review
 			fmt.Fprintf(&b, "\n\n%s: %s — %s, %s", tx.decided, t.verdictText(r.Verdict, r.BanFor),
 				short(who(r.ByName, r.By)), t.fmtTime(r.At))

@@ -40,20 +40,43 @@ func (s *Server) messagesDelete(tt TokenType, p url.Values) (any, *apiErr) {
 		return nil, errf(104, "")
 	}
 	forAll := p.Get("delete_for_all") == "1"
-	out := map[string]int{}
+	if !at199(p) {
+		out := map[string]int{}
+		for _, m := range found {
+			// VK lets messages be deleted for everybody only within 24 hours.
+			if forAll && time.Since(time.Unix(m.date, 0)) > 24*time.Hour {
+				return nil, errf(924, "")
+			}
+			m.deleted = true
+			k := m.id
+			if p.Get("message_ids") == "" {
+				k = m.cmid
+			}
+			out[strconv.Itoa(k)] = 1
+		}
+		return out, nil
+	}
+	// 5.199: one entry per message; a failure is response 0 with the error
+	// inside a successful answer (§1.2).
+	out := []any{}
 	for _, m := range found {
-		// VK lets messages be deleted for everybody only within 24 hours.
+		e := map[string]any{"peer_id": m.peer, "message_id": m.id, "conversation_message_id": m.cmid, "response": 1}
 		if forAll && time.Since(time.Unix(m.date, 0)) > 24*time.Hour {
-			return nil, errf(924, "")
+			e["response"] = 0
+			e["error"] = map[string]any{"code": 924, "description": errorText[924]}
+		} else {
+			m.deleted = true
 		}
-		m.deleted = true
-		k := m.id
-		if p.Get("message_ids") == "" {
-			k = m.cmid
-		}
-		out[strconv.Itoa(k)] = 1
+		out = append(out, e)
 	}
 	return out, nil
+}
+
+// at199 reports whether a call asks for 5.199's shapes (v >= 5.194, where
+// VK is believed to have switched; unverified, §1.2).
+func at199(p url.Values) bool {
+	v, _ := strconv.ParseFloat(p.Get("v"), 64)
+	return v >= 5.194
 }
 
 // --- execute ---

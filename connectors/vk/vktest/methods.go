@@ -58,6 +58,7 @@ func init() {
 		"wall.get":                   {userService, (*Server).wallGet},
 		"wall.getComments":           {userService, (*Server).wallGetComments},
 		"wall.getComment":            {userOnly, (*Server).wallGetComment},
+		"wall.getById":               {userService, (*Server).wallGetByID},
 		"wall.deleteComment":         {userOnly, deleter(KindWall)},
 		"wall.restoreComment":        {userOnly, restorer(KindWall)},
 		"photos.deleteComment":       {userOnly, deleter(KindPhoto)},
@@ -72,7 +73,15 @@ func init() {
 		"board.deleteComment":  {userCommunity, deleter(KindBoard)},
 		"board.restoreComment": {userCommunity, restorer(KindBoard)},
 		"messages.delete":      {userCommunity, (*Server).messagesDelete},
-		"execute":              {userCommunity, (*Server).execute},
+		// Catch-up of media comments and dialogs (media.go).
+		"photos.getAllComments":     {userOnly, (*Server).photosGetAllComments},
+		"video.get":                 {userOnly, mediaGet(KindVideo)},
+		"video.getComments":         {userOnly, mediaGetComments(KindVideo, "video_id")},
+		"market.get":                {userOnly, mediaGet(KindMarket)},
+		"market.getComments":        {userOnly, mediaGetComments(KindMarket, "item_id")},
+		"messages.getConversations": {userCommunity, (*Server).messagesGetConversations},
+		"messages.getHistory":       {userCommunity, (*Server).messagesGetHistory},
+		"execute":                   {userCommunity, (*Server).execute},
 	}
 }
 
@@ -150,7 +159,7 @@ func (s *Server) getByID(_ TokenType, p url.Values) (any, *apiErr) {
 		"screen_name": "club" + strconv.Itoa(s.opts.GroupID), "is_closed": 0, "type": "page"}
 	// unverified: the version where groups.getById switched to
 	// {"groups":[...],"profiles":[...]}; believed 5.194 (§1.2).
-	if v, _ := strconv.ParseFloat(p.Get("v"), 64); v >= 5.194 {
+	if at199(p) {
 		return map[string]any{"groups": []any{g}, "profiles": []any{}}, nil
 	}
 	return []any{g}, nil

@@ -84,6 +84,7 @@ type Server struct {
 	posts   map[int]*post
 	topics  map[int]*topic
 	objects map[Kind]int              // the photo/video/market item comments go to
+	media   map[key]*mediaItem        // photos, videos, market items (media.go); nil until one is added
 	items   map[key]*item             // comments and board posts
 	msgs    map[int]*item             // private messages by message id
 	cmids   map[int]int               // last conversation_message_id per peer
@@ -95,6 +96,8 @@ type Server struct {
 	lpMute  bool                      // events are lost, not queued (LoseEvents)
 	calls   []Call                    // request log
 	stamps  map[TokenType][]time.Time // recent request times, for EnforceRate
+	expires map[string]time.Time      // by token: it answers 1117 from then (ExpireToken, oauth.go)
+	oauth   oauthState                // the VK ID token endpoint (oauth.go)
 }
 
 // New starts a fake VK server on a loopback port.
@@ -166,6 +169,7 @@ func newServer(opts Options) *Server {
 		bans:    map[int]Ban{},
 		faults:  map[string][]fault{},
 		stamps:  map[TokenType][]time.Time{},
+		expires: map[string]time.Time{},
 	}
 	s.lp.key = "k1"
 	s.lp.base = 1
@@ -177,6 +181,7 @@ func (s *Server) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/method/{name}", s.serveMethod)
 	mux.HandleFunc("/lp/{group}", s.serveLongPoll)
+	mux.HandleFunc("/oauth2/auth", s.serveOAuth)
 	return mux
 }
 
@@ -337,33 +342,38 @@ type kv struct {
 }
 
 var errorText = map[int]string{
-	1:   "Unknown error occurred",
-	5:   "User authorization failed: invalid access_token (4).",
-	6:   "Too many requests per second",
-	7:   "Permission to perform this action is denied",
-	8:   "Invalid request: v (version) is required",
-	9:   "Flood control",
-	10:  "Internal server error",
-	14:  "Captcha needed",
-	15:  "Access denied",
-	17:  "Validation required",
-	18:  "User was deleted or banned",
-	27:  "Group authorization failed: method is unavailable with group auth.",
-	28:  "Application authorization failed: method is unavailable with service token.",
-	29:  "Rate limit reached",
-	30:  "This profile is private",
-	100: "One of the parameters specified was missing or invalid",
-	104: "Not found",
-	113: "Invalid user id",
-	125: "Invalid group id",
-	183: "Access to comment denied",
-	203: "Access to group denied",
-	210: "Access to wall's post denied",
-	211: "Access to wall's comment denied",
-	212: "Access to post comments denied",
-	243: "Comment has not been deleted",
-	924: "Can't delete this message for everybody",
-	925: "You are not admin of this chat",
+	1:    "Unknown error occurred",
+	5:    "User authorization failed: invalid access_token (4).",
+	6:    "Too many requests per second",
+	7:    "Permission to perform this action is denied",
+	8:    "Invalid request: v (version) is required",
+	9:    "Flood control",
+	10:   "Internal server error",
+	14:   "Captcha needed",
+	15:   "Access denied",
+	17:   "Validation required",
+	18:   "User was deleted or banned",
+	27:   "Group authorization failed: method is unavailable with group auth.",
+	28:   "Application authorization failed: method is unavailable with service token.",
+	29:   "Rate limit reached",
+	30:   "This profile is private",
+	100:  "One of the parameters specified was missing or invalid",
+	104:  "Not found",
+	113:  "Invalid user id",
+	125:  "Invalid group id",
+	183:  "Access to comment denied",
+	203:  "Access to group denied",
+	210:  "Access to wall's post denied",
+	211:  "Access to wall's comment denied",
+	212:  "Access to post comments denied",
+	243:  "Comment has not been deleted",
+	924:  "Can't delete this message for everybody",
+	925:  "You are not admin of this chat",
+	1105: "Too many auth attempts, try again later",
+	1117: "Access token has expired",
+	3609: "Token extension required",
+	3610: "User is deactivated",
+	3611: "Service is deactivated for user",
 }
 
 // apiErr is a VK error raised by a method handler.
@@ -452,7 +462,9 @@ func (s *Server) serveMethod(w http.ResponseWriter, r *http.Request) {
 	tt := s.tokens[token]
 	call := Call{Method: method, Token: tt, Params: params, At: time.Now()}
 	f, hasFault := s.takeFault(method)
+	exp, expiring := s.expires[token]
 	s.mu.Unlock()
+	expired := expiring && !call.At.Before(exp)
 
 	if hasFault && f.delay > 0 && !s.sleep(r, f.delay) {
 		return
@@ -467,6 +479,8 @@ func (s *Server) serveMethod(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case hasFault && f.code != 0:
 		e = errf(f.code, "")
+	case expired && tt != "":
+		e = errf(1117, "")
 	default:
 		resp, e = s.dispatch(method, tt, params, &call)
 	}
@@ -507,6 +521,7 @@ func (s *Server) dispatch(method string, tt TokenType, p url.Values, call *Call)
 	if s.revoked[tt] {
 		return nil, errf(5, "")
 	}
+
 	if e := s.rate(tt, call.At); e != nil {
 		return nil, e
 	}

@@ -23,8 +23,9 @@ const (
 	KindMessage Kind = "message"
 )
 
-// APIVersion is the version the fake stamps on long-poll events.
-const APIVersion = "5.131"
+// APIVersion is the version the fake stamps on long-poll events and the
+// shapes it answers in unless a call asks for an older v (§1.2).
+const APIVersion = "5.199"
 
 type post struct {
 	id   int
@@ -53,10 +54,12 @@ type item struct {
 	date    int64
 	text    string
 	deleted bool
-	replyTo int // wall: the comment this one answers (0: top level)
-	root    int // wall: the top-level comment of its thread (0: top level)
-	peer    int // message: the dialog
-	cmid    int // message: conversation_message_id
+	replyTo int   // wall: the comment this one answers (0: top level)
+	root    int   // wall: the top-level comment of its thread (0: top level)
+	peer    int   // message: the dialog
+	cmid    int   // message: conversation_message_id
+	version int   // message: bumped by each edit
+	updated int64 // message: update_time of the last edit
 }
 
 // Ban is a ban as the fake keeps it.
@@ -187,7 +190,7 @@ func (s *Server) newItem(kind Kind, object, from int, text string) *item {
 // mediaObject is the photo, video or market item comments of that kind go to.
 func (s *Server) mediaObject(kind Kind) int {
 	if s.objects[kind] == 0 {
-		s.objects[kind] = 457239000 + len(s.objects) + 1
+		s.objects[kind] = s.addMediaLocked(kind, time.Now())
 	}
 	return s.objects[kind]
 }
@@ -235,20 +238,21 @@ func (s *Server) AddBoardPost(topicID, fromID int, text string) int {
 // SendMessage sends a private message from a user to the community and
 // returns its message id; message_new is queued.
 func (s *Server) SendMessage(fromID int, text string) int {
+	return s.SendMessageAt(fromID, text, time.Now())
+}
+
+// SendMessageAt is SendMessage dated at t (VK deletes a message for
+// everybody only within 24 hours of it).
+func (s *Server) SendMessageAt(fromID int, text string, at time.Time) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq[KindMessage]++
 	s.cmids[fromID]++
 	it := &item{kind: KindMessage, id: s.seq[KindMessage], from: fromID, peer: fromID,
-		cmid: s.cmids[fromID], date: time.Now().Unix(), text: text}
+		cmid: s.cmids[fromID], date: at.Unix(), text: text}
 	s.msgs[it.id] = it
 	s.queue("message_new", map[string]any{
-		"message": map[string]any{
-			"id": it.id, "date": it.date, "peer_id": it.peer, "from_id": it.from,
-			"text": it.text, "conversation_message_id": it.cmid, "out": 0,
-			"attachments": []any{}, "fwd_messages": []any{}, "important": false,
-			"is_hidden": false, "random_id": 0,
-		},
+		"message": s.messageObject(it),
 		"client_info": map[string]any{
 			"button_actions": []string{"text"}, "keyboard": true,
 			"inline_keyboard": true, "carousel": true, "lang_id": 0,
@@ -423,7 +427,8 @@ func (s *Server) deleteLocked(it *item, by int) {
 	case KindMarket:
 		obj["item_id"] = it.object
 	case KindBoard:
-		obj = map[string]any{"topic_owner_id": -s.opts.GroupID, "topic_id": it.object, "id": it.id}
+		// The schema has deleter_id, vksdk not (§1.4): the union.
+		obj = map[string]any{"topic_owner_id": -s.opts.GroupID, "topic_id": it.object, "id": it.id, "deleter_id": by}
 	}
 	s.queue(eventName(it.kind, "delete"), obj)
 }

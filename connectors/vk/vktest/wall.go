@@ -3,6 +3,8 @@ package vktest
 import (
 	"net/url"
 	"sort"
+	"strconv"
+	"strings"
 )
 
 // --- wall ---
@@ -28,20 +30,46 @@ func (s *Server) wallGet(_ TokenType, p url.Values) (any, *apiErr) {
 	}
 	items := []any{}
 	for _, id := range ids {
-		po := s.posts[id]
-		n := 0
-		for _, it := range s.items {
-			if it.kind == KindWall && it.object == id && !it.deleted {
-				n++
-			}
-		}
-		items = append(items, map[string]any{
-			"id": po.id, "owner_id": -s.opts.GroupID, "from_id": -s.opts.GroupID,
-			"date": po.date, "text": po.text, "post_type": "post",
-			"comments": map[string]any{"count": n, "can_post": 1},
-		})
+		items = append(items, s.postObject(s.posts[id]))
 	}
 	return map[string]any{"count": total, "items": items}, nil
+}
+
+// wallGetByID answers posts "-GID_ID,...": a list (5.131) or {"items"}
+// (5.199).
+func (s *Server) wallGetByID(_ TokenType, p url.Values) (any, *apiErr) {
+	if e := need(p, "posts"); e != nil {
+		return nil, e
+	}
+	items := []any{}
+	for _, f := range strings.Split(p.Get("posts"), ",") {
+		owner, id, ok := strings.Cut(strings.TrimSpace(f), "_")
+		if !ok || owner != strconv.Itoa(-s.opts.GroupID) {
+			continue
+		}
+		n, _ := strconv.Atoi(id)
+		if po := s.posts[n]; po != nil {
+			items = append(items, s.postObject(po))
+		}
+	}
+	if at199(p) {
+		return map[string]any{"items": items}, nil
+	}
+	return items, nil
+}
+
+func (s *Server) postObject(po *post) map[string]any {
+	n := 0
+	for _, it := range s.items {
+		if it.kind == KindWall && it.object == po.id && !it.deleted {
+			n++
+		}
+	}
+	return map[string]any{
+		"id": po.id, "owner_id": -s.opts.GroupID, "from_id": -s.opts.GroupID,
+		"date": po.date, "text": po.text, "post_type": "post",
+		"comments": map[string]any{"count": n, "can_post": 1},
+	}
 }
 
 // wallComments lists the live wall comments of a post matching keep, by id.

@@ -1,0 +1,69 @@
+package review
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/review/cardstore"
+)
+
+// A comment deleted on the network by a human while its review was
+// pending: the pipeline records the review as decided by the network
+// (moderation.ByNetwork) and calls Gone; the card is edited to say so,
+// with its buttons removed.
+
+// goneText is "Удалён в ВКонтакте" per network, for one language.
+type goneText struct {
+	on    map[string]string // by network
+	other string            // "%s": the network's name
+}
+
+var goneTexts = map[*texts]goneText{
+	ru: {on: map[string]string{"vk": "Удалён в ВКонтакте", "ok": "Удалён в Одноклассниках",
+		"facebook": "Удалён в Facebook", "instagram": "Удалён в Instagram"}, other: "Удалён в сети «%s»"},
+	en: {on: map[string]string{"vk": "Deleted on VK", "ok": "Deleted on OK"}, other: "Deleted on %s"},
+}
+
+// Gone closes the card of a review whose comment was deleted on the
+// network (moderation.GoneCloser). It only writes to the store; the edit
+// goes out through the outbox. A decision without a card has nothing to
+// close.
+func (t *Telegram) Gone(ctx context.Context, d *moderation.Decision) error {
+	c, err := t.store.CardFor(d.ID)
+	switch {
+	case errors.Is(err, moderation.ErrNotFound):
+		return nil
+	case err != nil:
+		return fmt.Errorf("review: close card of decision %d: %w", d.ID, err)
+	case c.Kind != cardstore.KindReview:
+		return nil
+	}
+	w := work{refresh: []refresh{{key: c.Key, close: true}}}
+	t.commit(&w)
+	return nil
+}
+
+// goneByNetwork reports whether a decided review was closed because its
+// comment was deleted on the network.
+func goneByNetwork(d *moderation.Decision) bool {
+	return decided(d) && d.Review.By == moderation.ByNetwork
+}
+
+// goneLine is "Удалён в ВКонтакте — vk:102, 02.01.2026 15:10" (plain text;
+// the caller escapes or marks it up).
+func (t *Telegram) goneLine(d *moderation.Decision) (head, rest string) {
+	g := goneTexts[t.tx]
+	head = g.on[d.Comment.Network]
+	if head == "" {
+		head = fmt.Sprintf(g.other, t.networkName(d.Comment.Network))
+	}
+	rest = t.fmtTime(d.Review.At)
+	if d.Review.ByName != "" {
+		rest = short(d.Review.ByName) + ", " + rest
+	}
+	return head, rest
+}
+
+var _ moderation.GoneCloser = (*Telegram)(nil)

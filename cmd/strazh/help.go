@@ -120,6 +120,7 @@ var helpRU = map[string]string{
 	// sim
 	"Serves a simulated network (the sim connector's API) and a simulated\nTelegram Bot API on one address, with a steady stream of comments written\nfor the purpose, so `strazh run` and a real Prometheus can be tried before\nany token exists. A simulated moderator answers the review cards.\nPrint a matching configuration with -print-config.": "Поднимает на одном адресе имитацию соцсети (API коннектора sim) и имитацию\nTelegram Bot API с ровным потоком специально написанных комментариев, чтобы\nопробовать `strazh run` и настоящий Prometheus до получения токенов.\nИмитированный модератор отвечает на карточки проверки. Подходящую\nконфигурацию выводит -print-config.",
 	"with -print-config: the state directory the configuration names": "с -print-config: каталог состояния в конфигурации",
+	"language of the review chat and of this output: ru or en":        "язык чата проверки и этого вывода: ru или en",
 	"listen on this `address`":                                        "слушать на этом `адресе`",
 	"one new comment every `interval` (on average)":                   "новый комментарий каждые `interval` (в среднем)",
 	"print a configuration for `strazh run` and exit":                 "вывести конфигурацию для `strazh run` и выйти",

@@ -40,6 +40,7 @@ func commands() []command {
 	return []command{
 		{"run", "run the daemon", cmdRun},
 		{"demo", "run the daemon against a simulated network, no tokens needed", cmdDemo},
+		{"sim", "serve a simulated network and Telegram chat for `strazh run`", cmdSim},
 		{"check", "validate the configuration and the rules (with their examples)", cmdCheck},
 		{"classify", "judge comments from stdin, one per line, print JSON verdicts", cmdClassify},
 		{"eval", "measure the rules on labelled JSONL files", cmdEval},

@@ -33,7 +33,9 @@ type Stream struct {
 }
 
 // NewStream starts a stream; the same seed gives the same comments.
-func NewStream(seed uint64) *Stream { return &Stream{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))} }
+func NewStream(seed uint64) *Stream {
+	return &Stream{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+}
 
 func (s *Stream) pick(list []string) string { return list[s.r.IntN(len(list))] }
 
@@ -107,8 +109,8 @@ var (
 		"Бл@дь, на %s снова нет света третий день.",
 		"Какой п.и.з.д.е.ц на улице %s, пройти невозможно.",
 	}
-	spamNames    = []string{"Заработок Дома", "Бонус Казино", "Крипто Доход", "Кредит Онлайн"}
-	spamTexts    = []string{
+	spamNames = []string{"Заработок Дома", "Бонус Казино", "Крипто Доход", "Кредит Онлайн"}
+	spamTexts = []string{
 		"Работа на дому без опыта! Доход от %d рублей в день, пишите %s",
 		"Лучшее онлайн-казино: бонус %d рублей за регистрацию, переходи %s",
 		"Пассивный доход на криптовалюте, от %d рублей в неделю без вложений! Подробности %s",

@@ -86,6 +86,19 @@ var helpRU = map[string]string{
 	"list only this account":             "только эта страница (аккаунт)",
 	"only this author (network user ID)": "только этот автор (ID пользователя в соцсети)",
 
+	// strazh man
+	"System Administration": "Администрирование системы",
+	"NAME":                  "ИМЯ", "SYNOPSIS": "СИНТАКСИС", "DESCRIPTION": "ОПИСАНИЕ", "COMMANDS": "КОМАНДЫ",
+	"CONFIGURATION": "КОНФИГУРАЦИЯ", "FILES": "ФАЙЛЫ", "ENVIRONMENT": "ОКРУЖЕНИЕ", "SEE ALSO": "СМОТРИТЕ ТАКЖЕ",
+	"command": "команда", "flags": "флаги",
+	"moderate comments on official social-media pages": "модерация комментариев на официальных страницах в соцсетях",
+	manDescription:                           "strazh модерирует комментарии на официальных страницах муниципалитета: коннекторы читают соцсети, движок правил решает — оставить, на проверку, удалить или забанить, сомнительные комментарии уходят в чат проверки в Telegram, каждое решение сохраняется и видно в метриках. Удалить по ошибке комментарий жителя так же вредно, как пропустить мат: автоматические действия точны, а в сомнении решает человек.",
+	manConfig:                                "Демон читает один файл YAML (-config, по умолчанию /etc/strazh/config.yaml). Неизвестные ключи — ошибка; секреты только называются (переменная окружения или файл) и никогда не пишутся в нём. Пример с комментариями ниже — справочник по всем ключам; strazh check проверяет файл.",
+	manFiles:                                 "/etc/strazh/config.yaml  конфигурация\n/etc/strazh/credentials/  файлы токенов, передаются службе через LoadCredential=\n/var/lib/strazh/strazh.db  решения, курсоры, карточки проверки (bbolt)\n/var/lib/strazh/strazh.sock  служебный сокет для audit, blacklist, review, model, db\n/usr/share/strazh/  алерты Prometheus, панель Grafana, конфигурация имитации соцсети",
+	manEnvironment:                           "LC_ALL, LC_MESSAGES, LANG: справка и таблицы по-русски, если локаль русская.\nNO_COLOR: демонстрация без цветов.\nКлючи *_env конфигурации называют переменные с токенами.",
+	"print the strazh(8) manual page (roff)": "вывести страницу руководства strazh(8) (roff)",
+	"print the bash completion script":       "вывести скрипт дополнения для bash",
+
 	// run
 	"Runs the daemon: reads every configured account, moderates, acts and\nsends doubtful comments to the review chat. SIGHUP reloads the rules;\nSIGTERM shuts down gracefully.": "Запускает демон: читает все страницы из конфигурации, модерирует, удаляет и\nбанит, сомнительные комментарии отправляет в чат проверки. SIGHUP\nперечитывает правила, SIGTERM завершает работу аккуратно.",
 
@@ -125,7 +138,7 @@ var helpRU = map[string]string{
 	"how long the simulated moderator takes per card":                 "сколько имитированный модератор думает над карточкой",
 	"strazh sim: the simulated network and Telegram chat on http://%s\nTry strazh against it (no real tokens):\n  %s sim -listen %s -print-config > sim.yaml\n  export STRAZH_SIM_TOKEN=%s STRAZH_SIM_TELEGRAM_TOKEN=%s\n  %s run -config sim.yaml\nand point Prometheus at it: prometheus --config.file=deploy/prometheus/prometheus-sim.yml\n": "strazh sim: имитация соцсети и чата Telegram на http://%s\nЗапустите strazh против неё (настоящие токены не нужны):\n  %s sim -listen %s -print-config > sim.yaml\n  export STRAZH_SIM_TOKEN=%s STRAZH_SIM_TELEGRAM_TOKEN=%s\n  %s run -config sim.yaml\nи направьте на него Prometheus: prometheus --config.file=deploy/prometheus/prometheus-sim.yml\n",
 	"%s posted %d, deleted %d, banned %d; %d messages in the review chat\n": "%s опубликовано %d, удалено %d, забанено %d; сообщений в чате проверки %d\n",
-	"listen on this `address`":                        "слушать на этом `адресе`",
-	"one new comment every `interval` (on average)":   "новый комментарий каждые `interval` (в среднем)",
-	"print a configuration for `strazh run` and exit": "вывести конфигурацию для `strazh run` и выйти",
+	"listen on this `address`":                      "слушать на этом `адресе`",
+	"one new comment every `interval` (on average)": "новый комментарий каждые `interval` (в среднем)",
+	"print a configuration for strazh run and exit": "вывести конфигурацию для strazh run и выйти",
 }

@@ -78,7 +78,7 @@ func runMain(ctx context.Context, args []string, s stdio) int {
 		}
 		return 0
 	}
-	for _, c := range commands() {
+	for _, c := range append(commands(), hiddenCommands()...) {
 		if c.name != args[0] {
 			continue
 		}

@@ -29,7 +29,7 @@ func cmdSim(ctx context.Context, args []string, s stdio) error {
 		"Serves a simulated network (the sim connector's API) and a simulated\nTelegram Bot API on one address, with a steady stream of comments written\nfor the purpose, so `strazh run` and a real Prometheus can be tried before\nany token exists. A simulated moderator answers the review cards.\nPrint a matching configuration with -print-config.", s)
 	listen := fs.String("listen", "127.0.0.1:8080", "listen on this `address`")
 	interval := fs.Duration("interval", 3*time.Second, "one new comment every `interval` (on average)")
-	printCfg := fs.Bool("print-config", false, "print a configuration for `strazh run` and exit")
+	printCfg := fs.Bool("print-config", false, "print a configuration for strazh run and exit")
 	stateDir := fs.String("state-dir", "/tmp/strazh-sim", "with -print-config: the state directory the configuration names")
 	seed := fs.Uint64("seed", 1, "the comment stream's `seed` (the same seed, the same comments)")
 	delay := fs.Duration("moderator-delay", 3*time.Second, "how long the simulated moderator takes per card")

@@ -81,7 +81,7 @@ var helpRU = map[string]string{
 
 	// shared flags
 	"configuration `file`":               "`файл` конфигурации",
-	"configuration file to check":        "проверяемый файл конфигурации",
+	"configuration `file` to check":      "проверяемый `файл` конфигурации",
 	"only this account":                  "только эта страница (аккаунт)",
 	"list only this account":             "только эта страница (аккаунт)",
 	"only this author (network user ID)": "только этот автор (ID пользователя в соцсети)",
@@ -126,6 +126,21 @@ var helpRU = map[string]string{
 	"decide the review with this decision `id`":                      "решить проверку с этим `id` решения",
 	"with -decide: allow (keep), delete or ban":                      "с -decide: allow (оставить), delete (удалить) или ban (забанить)",
 	"with -verdict ban: how long (1d, 7d, 30d, 12h); empty: forever": "с -verdict ban: на сколько (1d, 7d, 30d, 12h); пусто — навсегда",
+
+	// check
+	"Validates the configuration (every key, value and secret reference), the\nrules and every rule file's examples, and lists all problems. It needs\nneither the database nor the metrics port, so it runs beside a live daemon.": "Проверяет конфигурацию (каждый ключ, значение и ссылку на секрет), правила\nи примеры каждого файла правил и перечисляет все ошибки. Ей не нужны ни\nбаза, ни порт метрик, поэтому она работает рядом с запущенным демоном.",
+	"check this rule `file` alone, with the shipped packs (repeatable)":                          "проверить только этот `файл` правил вместе со встроенными наборами (можно повторять)",
+	"fail when a token's environment variable or file is missing (run it where the daemon runs)": "ошибка, если переменной окружения или файла токена нет (запускайте там, где работает демон)",
+
+	// db
+	"Checks the database for damage: its header, every bucket, key and value, and\nbbolt's own consistency check. With FILE, checks that file (a backup) instead.\nWith the daemon running, it checks a hot copy taken through the admin socket.\nExit status 1 when the file is damaged.": "Проверяет базу на повреждения: заголовок, каждый бакет, ключ и значение и\nсобственную проверку bbolt. С FILE проверяет этот файл (резервную копию).\nПри запущенном демоне проверяет копию, снятую через служебный сокет.\nКод выхода 1, если файл повреждён.",
+	"stop after this long (0: check everything)": "остановиться через это время (0 — проверить всё)",
+	"Writes a consistent copy of the database (bbolt's hot backup: the daemon goes on\nmoderating meanwhile, through its admin socket; with the daemon stopped, from\nthe file). The copy is written beside its final name, synced, checked, then\nrenamed into place. With -dir, the copy is named strazh-<UTC time>.db and only\nthe newest -keep copies stay.": "Пишет согласованную копию базы (горячая копия bbolt: демон тем временем\nпродолжает модерировать, копия идёт через служебный сокет; при остановленном\nдемоне — из файла). Копия пишется рядом с окончательным именем, сбрасывается\nна диск, проверяется и только потом переименовывается. С -dir копия\nназывается strazh-<время UTC>.db, и остаются только -keep последних.",
+	"write a time-stamped copy into this `directory`": "записать копию с отметкой времени в этот `каталог`",
+	"with -dir: how many copies to keep (0: all)":     "с -dir: сколько копий хранить (0 — все)",
+	"write the copy to this `file`":                   "записать копию в этот `файл`",
+	"Replaces the database with BACKUP, the daemon stopped. The backup is copied\nbeside the database and checked before anything is replaced; the swap is an\natomic rename, and the old file stays beside it as strazh.db.before-restore-<time>.":  "Заменяет базу резервной копией BACKUP при остановленном демоне. Копия\nкладётся рядом с базой и проверяется до любой замены; замена — атомарное\nпереименование, старый файл остаётся рядом как strazh.db.before-restore-<время>.",
+	"Rewrites the database without its free pages, the daemon stopped (it also\ncompacts a mostly free file by itself at start). The copy is checked before it\nreplaces the file; the old file stays beside it as strazh.db.before-compact-<time>.": "Переписывает базу без свободных страниц при остановленном демоне (почти пустой\nфайл демон сжимает и сам при запуске). Копия проверяется до замены файла;\nстарый файл остаётся рядом как strazh.db.before-compact-<время>.",
 
 	// version
 	"Prints the version of this build.": "Выводит версию этой сборки.",

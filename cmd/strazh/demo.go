@@ -136,10 +136,8 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 	tg := telegramtest.New("")
 	defer tg.Close()
 
-	if *dir == "" {
-		if *dir, err = os.MkdirTemp("", "strazh-demo-"); err != nil {
-			return err
-		}
+	if *dir, err = demoDir(*dir); err != nil {
+		return err
 	}
 	cfgPath, err := writeDemoConfig(*dir, *network, net, tg, demoSettings{metrics: *metrics, language: *language})
 	if err != nil {
@@ -223,6 +221,18 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 	view.summary(deleted, banned, len(tg.BotMessages(demoChatID)))
 	fmt.Fprintf(s.out, "\n%s\n  %s audit -config %s\n", view.tx.audit, selfCommand(), shellQuote(cfgPath))
 	return nil
+}
+
+// demoDir is the demo's state directory: a new temporary one, or dir,
+// created when it does not exist yet.
+func demoDir(dir string) (string, error) {
+	if dir == "" {
+		return os.MkdirTemp("", "strazh-demo-")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("-dir: %w", err)
+	}
+	return dir, nil
 }
 
 func demoNetNames() []string {

@@ -196,3 +196,25 @@ func TestWriteDemoConfig_Settings(t *testing.T) {
 		t.Errorf("metrics %q, language %q", cfg.Metrics.Listen, cfg.Telegram.Language)
 	}
 }
+
+// -dir may name a directory that does not exist yet (the demo failed
+// with "open DIR/config.yaml: no such file or directory").
+func TestDemoDir_Created(t *testing.T) {
+	want := filepath.Join(t.TempDir(), "new", "state")
+	dir, err := demoDir(want)
+	if err != nil || dir != want {
+		t.Fatalf("demoDir = %q, %v", dir, err)
+	}
+	tg := telegramtest.New("")
+	defer tg.Close()
+	net := &simDemo{srv: simtest.New()}
+	defer net.Close()
+	if _, err := writeDemoConfig(dir, "sim", net, tg, demoSettings{language: "ru"}); err != nil {
+		t.Fatal(err)
+	}
+	if tmp, err := demoDir(""); err != nil || !strings.Contains(tmp, "strazh-demo-") {
+		t.Errorf("demoDir(\"\") = %q, %v", tmp, err)
+	} else {
+		os.RemoveAll(tmp)
+	}
+}

@@ -41,6 +41,7 @@ var demoTexts = map[string]demoText{
 		rules:          "Сработавшие правила (все, сколько раз):", noRules: "Ни одно правило не сработало.",
 		pressed: "модератор нажал «%s»", pressed2: "модератор нажал «%s» → «%s»", noTap: "модератор: не удалось нажать «%s»: %v",
 		intro: "strazh demo: %d комментариев за %s на имитации страницы %s; чат проверки тоже имитирован.",
+		more:  " (и ещё правил: %d)",
 		state: "состояние: %s   журнал: %s", audit: "Все решения сохранены. Посмотреть их:",
 	},
 	"en": {
@@ -56,6 +57,7 @@ var demoTexts = map[string]demoText{
 		rules:          "Rules that fired (all, with counts):", noRules: "No rule fired.",
 		pressed: "moderator pressed «%s»", pressed2: "moderator pressed «%s» → «%s»", noTap: "moderator: could not press «%s»: %v",
 		intro: "strazh demo: %d comments over %s on a simulated %s page; review chat simulated.",
+		more:  " (+%d more rules)",
 		state: "state: %s   log: %s", audit: "Every decision is kept. Read them with:",
 	},
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -117,8 +118,17 @@ func TestDemoView_DecisionLines(t *testing.T) {
 			Matches: []moderation.Match{{Rule: "spam.casino", Reason: "реклама казино/ставок: казино"}},
 			Comment: moderation.Comment{Text: "Казино", Author: moderation.Author{Name: name}}})
 	}
+	v.decision(&moderation.Decision{ID: 9, Verdict: moderation.Delete,
+		Matches: []moderation.Match{{Rule: "spam.casino", Reason: "реклама казино/ставок: казино"}, {Rule: "spam.links", Reason: "много ссылок"}},
+		Comment: moderation.Comment{Text: "Казино", Author: moderation.Author{Name: "Ставки"}}})
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if !strings.HasSuffix(lines[3], "— реклама казино/ставок: казино (и ещё правил: 1)") {
+		t.Errorf("two rules: %q", lines[3])
+	}
 	for _, l := range lines {
+		if strings.Contains(l, "%!") {
+			t.Errorf("format error in %q", l)
+		}
 		if strings.Contains(l, "[spam.casino]") || !strings.Contains(l, "реклама казино/ставок") {
 			t.Errorf("line %q: want the reason, not the rule id", l)
 		}
@@ -216,5 +226,18 @@ func TestDemoDir_Created(t *testing.T) {
 		t.Errorf("demoDir(\"\") = %q, %v", tmp, err)
 	} else {
 		os.RemoveAll(tmp)
+	}
+}
+
+// Every text of the demo exists in both languages.
+func TestDemoTexts_Complete(t *testing.T) {
+	for lang, tx := range demoTexts {
+		v := reflect.ValueOf(tx)
+		for i := range v.NumField() {
+			f := v.Field(i)
+			if (f.Kind() == reflect.String && f.String() == "") || (f.Kind() == reflect.Map && f.Len() != 4) {
+				t.Errorf("%s: %s is missing", lang, v.Type().Field(i).Name)
+			}
+		}
 	}
 }

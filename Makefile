@@ -5,7 +5,7 @@ GO      ?= go
 BIN     := bin/strazh
 CORPUS  ?= ../shared/corpus
 
-.PHONY: all build test test-short vet lint fuzz demo demo-vk bench eval model deploy-check crash-test clean
+.PHONY: all build test test-short vet lint fuzz demo demo-vk bench eval model deploy-check crash-test clean man deb deb-check
 
 all: build
 
@@ -65,6 +65,21 @@ crash-test:
 
 deploy-check:
 	./deploy/check.sh
+
+## man: the strazh(8) page from the commands' own help and config.example.yaml
+man: build
+	LC_ALL=C ./$(BIN) man -config-reference config.example.yaml > bin/strazh.8
+
+## deb: a Debian package from a staged tree (dpkg-deb); DEB_VERSION must start with a digit
+DEB_VERSION ?= $(shell ./deploy/debian/version.sh)
+DEB_BIN := bin/deb/strazh
+deb:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w -X main.version=$(DEB_VERSION)' -o $(DEB_BIN) ./cmd/strazh
+	./deploy/debian/build.sh $(DEB_BIN) $(DEB_VERSION) bin
+
+## deb-check: build the package, list it and run lintian on it
+deb-check: deb
+	./deploy/debian/check.sh bin/strazh_$(DEB_VERSION)_$$(dpkg --print-architecture).deb
 
 clean:
 	rm -rf bin

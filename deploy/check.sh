@@ -26,6 +26,8 @@ echo "== promtool test rules"
 promtool test rules "$tests"
 echo "== promtool check config (scrape example)"
 promtool check config "$here/prometheus/scrape.yml"
+echo "== promtool check config (prometheus-sim.yml, for strazh sim)"
+promtool check config "$here/prometheus/prometheus-sim.yml"
 
 echo "== dashboard JSON"
 python3 -m json.tool "$dashboard" >/dev/null || fail "$dashboard is not valid JSON"

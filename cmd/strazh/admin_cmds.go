@@ -59,7 +59,7 @@ func whoAmI() string {
 }
 
 func cmdAudit(_ context.Context, args []string, s stdio) error {
-	fs := newFlags("audit", "-config FILE [flags]", "Prints decisions oldest first (newest last), one per line, with the comment's\nID and text, the verdict, the rules that fired and what was done. Works\nwhile the daemon runs (through its admin socket) and when it is stopped.", s)
+	fs := newFlags("audit", "-config FILE [flags]", "Prints decisions oldest first (newest last), one per line, with the comment's\nID and text, the verdict, the rules that fired and what was done: a table\non a terminal, JSON Lines when piped (-format chooses). Works\nwhile the daemon runs (through its admin socket) and when it is stopped.", s)
 	path := configFlag(fs)
 	since := fs.String("since", "", "from this time or age (2026-11-01, RFC 3339, 36h, 7d)")
 	until := fs.String("until", "", "up to this time or age (exclusive)")
@@ -67,17 +67,17 @@ func cmdAudit(_ context.Context, args []string, s stdio) error {
 	author := fs.String("author", "", "only this author (network user ID)")
 	verdicts := fs.String("verdict", "", "only these final verdicts, comma-separated (allow,review,delete,ban)")
 	limit := fs.Int("limit", 0, "only the newest `n` decisions")
-	format := fs.String("format", "jsonl", "output format: jsonl or csv")
+	format := fs.String("format", "", "output `format`: table, jsonl or csv (default: table on a terminal, jsonl otherwise)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *format != "jsonl" && *format != "csv" {
-		fmt.Fprintf(s.err, "strazh audit: -format %q: want jsonl or csv\n", *format)
+	out, err := auditFormat(*format, isTerminal(s.out))
+	if err != nil {
+		fmt.Fprintf(s.err, "strazh audit: %v\n", err)
 		return errUsage
 	}
 	now := time.Now()
 	var q moderation.Query
-	var err error
 	if q.Since, err = parseWhen(*since, now); err != nil {
 		return fmt.Errorf("-since: %w", err)
 	}
@@ -98,12 +98,15 @@ func cmdAudit(_ context.Context, args []string, s stdio) error {
 	if err != nil {
 		return err
 	}
+	if err := checkAccount(cfg, *account); err != nil {
+		return err
+	}
 	b, err := openBackend(cfg, false)
 	if err != nil {
 		return err
 	}
 	defer b.Close()
-	return writeAudit(s.out, *format, func(fn func(*moderation.Decision) error) error { return b.Query(q, fn) })
+	return writeAudit(s.out, out, func(fn func(*moderation.Decision) error) error { return b.Query(q, fn) })
 }
 
 // auditRecord is one line of the audit export (JSONL and CSV share it).
@@ -157,7 +160,10 @@ func toAudit(d *moderation.Decision) auditRecord {
 }
 
 func writeAudit(w io.Writer, format string, each func(func(*moderation.Decision) error) error) error {
-	if format == "csv" {
+	if format == formatTable {
+		return writeAuditTable(w, russianLocale(), each)
+	}
+	if format == formatCSV {
 		cw := csv.NewWriter(w)
 		_ = cw.Write([]string{"id", "decided_at", "account", "network", "kind", "comment_id", "permalink", "author_id",
 			"author_name", "verdict", "engine_verdict", "labels", "rules", "reason", "decided_by", "actions", "dry_run", "undone_by", "text"})

@@ -4,7 +4,6 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -109,8 +108,14 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 	network := fs.String("network", "sim", "simulated network: sim or "+strings.Join(demoNetNames(), ", "))
 	duration := fs.Duration("duration", 60*time.Second, "how long the comments keep arriving")
 	dir := fs.String("dir", "", "state directory to use (default: a new temporary one)")
+	metrics := fs.String("metrics", "", "serve /metrics on this `address` during the demo (e.g. 127.0.0.1:9464)")
+	language := fs.String("language", "ru", "language of the review chat and of this output: ru or en")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if _, ok := demoTexts[*language]; !ok {
+		fmt.Fprintf(s.err, "strazh demo: -language %q: want ru or en\n", *language)
+		return errUsage
 	}
 	script, err := parseDemoScript(demoScript)
 	if err != nil {
@@ -131,12 +136,10 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 	tg := telegramtest.New("")
 	defer tg.Close()
 
-	if *dir == "" {
-		if *dir, err = os.MkdirTemp("", "strazh-demo-"); err != nil {
-			return err
-		}
+	if *dir, err = demoDir(*dir); err != nil {
+		return err
 	}
-	cfgPath, err := writeDemoConfig(*dir, *network, net, tg)
+	cfgPath, err := writeDemoConfig(*dir, *network, net, tg, demoSettings{metrics: *metrics, language: *language})
 	if err != nil {
 		return err
 	}
@@ -154,9 +157,13 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 	}
 	defer logFile.Close()
 
-	view := newDemoView(s.out)
-	fmt.Fprintf(s.out, "strazh demo: %d comments over %s on a simulated %s page; review chat simulated.\n", len(script), *duration, *network)
-	fmt.Fprintf(s.out, "state: %s   log: %s\n\n", *dir, logFile.Name())
+	view := newDemoView(s.out, cfg.Telegram.Language)
+	fmt.Fprintf(s.out, view.tx.intro+"\n", len(script), *duration, *network)
+	fmt.Fprintf(s.out, view.tx.state+"\n", *dir, logFile.Name())
+	if cfg.Metrics.Listen != "" {
+		fmt.Fprintf(s.out, "metrics: http://%s/metrics\n", cfg.Metrics.Listen)
+	}
+	fmt.Fprintln(s.out)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -212,8 +219,20 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 	}
 	deleted, banned := net.Summary()
 	view.summary(deleted, banned, len(tg.BotMessages(demoChatID)))
-	fmt.Fprintf(s.out, "\nEvery decision is kept. Read them with:\n  strazh audit -config %s\n", cfgPath)
+	fmt.Fprintf(s.out, "\n%s\n  %s audit -config %s\n", view.tx.audit, selfCommand(), shellQuote(cfgPath))
 	return nil
+}
+
+// demoDir is the demo's state directory: a new temporary one, or dir,
+// created when it does not exist yet.
+func demoDir(dir string) (string, error) {
+	if dir == "" {
+		return os.MkdirTemp("", "strazh-demo-")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("-dir: %w", err)
+	}
+	return dir, nil
 }
 
 func demoNetNames() []string {
@@ -225,7 +244,13 @@ func demoNetNames() []string {
 	return names
 }
 
-func writeDemoConfig(dir, network string, net demoNet, tg *telegramtest.Server) (string, error) {
+// demoSettings are the demo's choices that go into its configuration.
+type demoSettings struct {
+	metrics  string // metrics.listen; "": off
+	language string // telegram.language
+}
+
+func writeDemoConfig(dir, network string, net demoNet, tg *telegramtest.Server, set demoSettings) (string, error) {
 	acc := map[string]any{"name": "admin-" + network, "network": network,
 		"ban": map[string]any{"duration": "720h", "comment": "Нарушение правил сообщества"}}
 	for k, v := range net.Account() {
@@ -233,11 +258,11 @@ func writeDemoConfig(dir, network string, net demoNet, tg *telegramtest.Server) 
 	}
 	cfg := map[string]any{
 		"state_dir": filepath.Join(dir, "state"),
-		"metrics":   map[string]any{"listen": ""},
+		"metrics":   map[string]any{"listen": set.metrics},
 		"log":       map[string]any{"level": "info", "format": "text"},
 		"rules":     map[string]any{"builtin": "ru"},
 		"telegram": map[string]any{"api_url": tg.URL(), "token_env": "STRAZH_DEMO_TELEGRAM_TOKEN",
-			"chat_id": demoChatID, "moderators": []int64{demoModeratorID}, "language": "ru", "notify_auto": "each"},
+			"chat_id": demoChatID, "moderators": []int64{demoModeratorID}, "language": set.language, "notify_auto": "each"},
 		"accounts": []any{acc},
 	}
 	b, err := yaml.Marshal(cfg)
@@ -279,18 +304,18 @@ func moderateInDemo(ctx context.Context, tg *telegramtest.Server, script []demoL
 			time.Sleep(700 * time.Millisecond) // a human takes a moment
 			first, second, _ := strings.Cut(tap, "/")
 			if err := tg.Press(demoChatID, m.ID, first, user); err != nil {
-				view.note("модератор: не удалось нажать «%s»: %v", first, err)
+				view.note(view.tx.noTap, first, err)
 				continue
 			}
 			if second != "" {
 				_ = tg.Wait(ctx, func() bool { mm, _ := tg.Message(demoChatID, m.ID); return hasButton(mm, second) })
 				if err := tg.Press(demoChatID, m.ID, second, user); err != nil {
-					view.note("модератор: не удалось нажать «%s»: %v", second, err)
+					view.note(view.tx.noTap, second, err)
 					continue
 				}
-				view.note("модератор нажал «%s» → «%s»", first, second)
+				view.note(view.tx.pressed2, first, second)
 			} else {
-				view.note("модератор нажал «%s»", first)
+				view.note(view.tx.pressed, first)
 			}
 		}
 		wait, cancel := context.WithTimeout(ctx, time.Second)
@@ -316,118 +341,4 @@ func hasButton(m telegramtest.Message, label string) bool {
 		}
 	}
 	return false
-}
-
-// demoView prints decisions as they happen, one readable line each.
-type demoView struct {
-	mu      sync.Mutex
-	w       io.Writer
-	color   bool
-	seen    map[uint64]bool
-	decided map[uint64]bool // human decisions already shown
-	verdict map[moderation.Verdict]int
-	rules   map[string]int
-	human   int
-	start   time.Time
-}
-
-func newDemoView(w io.Writer) *demoView {
-	color := false
-	if f, ok := w.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 && os.Getenv("NO_COLOR") == "" {
-			color = true
-		}
-	}
-	return &demoView{w: w, color: color, seen: map[uint64]bool{}, decided: map[uint64]bool{}, verdict: map[moderation.Verdict]int{},
-		rules: map[string]int{}, start: time.Now()}
-}
-
-func (v *demoView) paint(code, s string) string {
-	if !v.color {
-		return s
-	}
-	return "\x1b[" + code + "m" + s + "\x1b[0m"
-}
-
-var verdictStyle = map[moderation.Verdict][2]string{
-	moderation.Allow:  {"32", "✔ оставлен "},
-	moderation.Review: {"33", "? на проверку"},
-	moderation.Delete: {"31", "✖ удалён   "},
-	moderation.Ban:    {"35", "⛔ удалён+бан"},
-}
-
-func (v *demoView) decision(d *moderation.Decision) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	ts := time.Now().Format("15:04:05")
-	if !v.seen[d.ID] {
-		v.seen[d.ID] = true
-		f := d.Final()
-		v.verdict[f]++
-		for _, m := range d.Matches {
-			v.rules[m.Rule]++
-		}
-		st := verdictStyle[f]
-		rule := ""
-		if len(d.Matches) > 0 {
-			rule = "  [" + d.Matches[0].Rule + "]"
-		}
-		fmt.Fprintf(v.w, "%s %s %-16s «%s»%s\n", ts, v.paint(st[0], st[1]), excerpt(d.Comment.Author.Name, 16),
-			excerpt(d.Comment.Text, 60), v.paint("2", rule))
-		return
-	}
-	// A later call: actions ran, or a human decided.
-	if d.Review != nil && d.Review.Status == moderation.ReviewDecided && !v.decided[d.ID] {
-		v.decided[d.ID] = true
-		v.human++
-		st := verdictStyle[d.Review.Verdict]
-		fmt.Fprintf(v.w, "%s   ↳ решение модератора %s: %s «%s»\n", ts, d.Review.ByName, v.paint(st[0], strings.TrimSpace(st[1])),
-			excerpt(d.Comment.Text, 40))
-	}
-	for _, a := range d.Actions {
-		if a.State == moderation.ActionFailed {
-			fmt.Fprintf(v.w, "%s   ↳ %s не удалось: %s\n", ts, a.Type, a.Error)
-		}
-	}
-}
-
-func (v *demoView) note(format string, args ...any) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	fmt.Fprintf(v.w, "%s   ↳ %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
-}
-
-func (v *demoView) count() int {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return len(v.seen)
-}
-
-func (v *demoView) summary(deleted, banned, chatMessages int) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	fmt.Fprintf(v.w, "\n── Итог / Summary (%s) ──\n", time.Since(v.start).Round(time.Second))
-	fmt.Fprintf(v.w, "comments decided: %d   allow %d · review %d · delete %d · delete+ban %d\n", len(v.seen),
-		v.verdict[moderation.Allow], v.verdict[moderation.Review], v.verdict[moderation.Delete], v.verdict[moderation.Ban])
-	fmt.Fprintf(v.w, "on the network: %d comments deleted, %d authors banned; %d human decisions; %d messages in the review chat\n",
-		deleted, banned, v.human, chatMessages)
-	type kv struct {
-		k string
-		n int
-	}
-	var top []kv
-	for k, n := range v.rules {
-		top = append(top, kv{k, n})
-	}
-	sort.Slice(top, func(i, j int) bool { return top[i].n > top[j].n || (top[i].n == top[j].n && top[i].k < top[j].k) })
-	if len(top) > 0 {
-		fmt.Fprintf(v.w, "rules that fired:")
-		for i, e := range top {
-			if i == 8 {
-				break
-			}
-			fmt.Fprintf(v.w, " %s×%d", e.k, e.n)
-		}
-		fmt.Fprintln(v.w)
-	}
 }

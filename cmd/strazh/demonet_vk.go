@@ -12,6 +12,10 @@ import (
 // against connectors/vk/vktest (long poll, API, tokens and all).
 func init() { demoNets["vk"] = newVKDemo }
 
+// demoVKAdminID is the VK demo's community admin, far from the script's
+// citizen ids.
+const demoVKAdminID = 90_000_000
+
 type vkDemo struct {
 	srv   *vktest.Server
 	post  int // the wall post citizens comment under
@@ -19,7 +23,10 @@ type vkDemo struct {
 }
 
 func newVKDemo() (demoNet, error) {
-	srv := vktest.New(vktest.Options{GroupName: "Администрация города"})
+	// The fake's admins (AdminID and HandAdminID, AdminID+1) must not be
+	// citizens of the script, whose ids start at 101: a ban or delete "by
+	// the admin" would read as the citizen's own.
+	srv := vktest.New(vktest.Options{GroupName: "Администрация города", AdminID: demoVKAdminID})
 	return &vkDemo{
 		srv:   srv,
 		post:  srv.AddPost("План ремонта дорог на лето: обсуждаем"),

@@ -40,13 +40,14 @@ func commands() []command {
 	return []command{
 		{"run", "run the daemon", cmdRun},
 		{"demo", "run the daemon against a simulated network, no tokens needed", cmdDemo},
+		{"sim", "serve a simulated network and Telegram chat for `strazh run`", cmdSim},
 		{"check", "validate the configuration and the rules (with their examples)", cmdCheck},
 		{"classify", "judge comments from stdin, one per line, print JSON verdicts", cmdClassify},
 		{"eval", "measure the rules on labelled JSONL files", cmdEval},
 		{"train", "train the learned model on labelled JSONL files", cmdTrain},
 		{"replay", "play a page from labelled JSONL files, with the model learning", cmdReplay},
 		{"model", "the page's learned model: status, list, rollback, refit, export", cmdModel},
-		{"audit", "query and export decisions (CSV or JSONL)", cmdAudit},
+		{"audit", "query and export decisions (table, CSV or JSONL)", cmdAudit},
 		{"blacklist", "list banned authors, or unban one", cmdBlacklist},
 		{"review", "list pending reviews, or decide one from the shell", cmdReview},
 		{"db", "check, back up, restore or compact the database", cmdDB},
@@ -55,11 +56,11 @@ func commands() []command {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintf(w, "strazh moderates comments on official social-media pages.\n\nUsage: strazh <command> [flags]\n\nCommands:\n")
+	fmt.Fprint(w, tr("strazh moderates comments on official social-media pages.\n\nUsage: strazh <command> [flags]\n\nCommands:\n"))
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, tr(c.summary))
 	}
-	fmt.Fprintf(w, "\nEvery command that needs the configuration takes -config FILE; `strazh <command> -h` documents each.\n")
+	fmt.Fprint(w, tr("\nEvery command that needs the configuration takes -config FILE; `strazh <command> -h` documents each.\n"))
 }
 
 func main() {
@@ -77,7 +78,7 @@ func runMain(ctx context.Context, args []string, s stdio) int {
 		}
 		return 0
 	}
-	for _, c := range commands() {
+	for _, c := range append(commands(), hiddenCommands()...) {
 		if c.name != args[0] {
 			continue
 		}
@@ -106,7 +107,8 @@ func newFlags(name, synopsis, about string, s stdio) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(s.err)
 	fs.Usage = func() {
-		fmt.Fprintf(s.err, "Usage: strazh %s %s\n\n%s\n\nFlags:\n", name, synopsis, about)
+		fmt.Fprintf(s.err, tr("Usage: strazh %s %s\n\n%s\n\nFlags:\n"), name, synopsis, tr(about))
+		localizeFlags(fs)
 		fs.PrintDefaults()
 	}
 	return fs

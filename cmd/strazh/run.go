@@ -246,6 +246,12 @@ func (d *daemon) serveMetrics(ctx context.Context, ln net.Listener) error {
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
 		select {
 		case <-d.ready:
+			if d.tg != nil {
+				if err := d.tg.Health(); err != nil {
+					http.Error(w, err.Error(), http.StatusServiceUnavailable)
+					return
+				}
+			}
 			fmt.Fprintln(w, "ready")
 		default:
 			http.Error(w, "starting", http.StatusServiceUnavailable)

@@ -1,12 +1,17 @@
 package review
 
 import (
+	"fmt"
+	"net"
+
 	"context"
 	"errors"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/go-telegram/bot"
 )
 
 func TestParseData(t *testing.T) {
@@ -137,6 +142,33 @@ func TestTexts_SameKeys(t *testing.T) {
 	for k := range ru.networks {
 		if en.networks[k] == "" {
 			t.Errorf("en lacks network %s", k)
+		}
+	}
+}
+
+func TestErrorClass(t *testing.T) {
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{&bot.TooManyRequestsError{Message: "too many requests", RetryAfter: 3}, ClassRateLimit},
+		{fmt.Errorf("%w, Unauthorized", bot.ErrorUnauthorized), ClassUnauthorized},
+		{fmt.Errorf("%w, Not Found", bot.ErrorNotFound), ClassUnauthorized},
+		{fmt.Errorf("%w, Forbidden: bot was kicked", bot.ErrorForbidden), ClassForbidden},
+		{fmt.Errorf("%w, Bad Request: chat not found", bot.ErrorBadRequest), ClassChatNotFound},
+		{errors.Join(fmt.Errorf("%w, Bad Request: message is too long", bot.ErrorBadRequest), errDrop), ClassBadRequest},
+		{fmt.Errorf("%w, Conflict", bot.ErrorConflict), ClassConflict},
+		{fmt.Errorf("getUpdates: %w", context.DeadlineExceeded), ClassNetwork},
+		{fmt.Errorf("getUpdates: %w", &net.OpError{Op: "dial", Err: errors.New("connection refused")}), ClassNetwork},
+		{errors.New("error response from telegram for method sendMessage, 502 Bad Gateway"), ClassServer},
+		{&apiError{Code: 409, Description: "Conflict: terminated by other getUpdates request"}, ClassConflict},
+		{&apiError{Code: 401, Description: "Unauthorized"}, ClassUnauthorized},
+		{&apiError{Code: 429, Description: "Too Many Requests"}, ClassRateLimit},
+		{&apiError{Code: 500, Description: "Internal Server Error"}, ClassServer},
+	}
+	for _, tt := range tests {
+		if got := errorClass(tt.err); got != tt.want {
+			t.Errorf("errorClass(%v) = %s, want %s", tt.err, got, tt.want)
 		}
 	}
 }

@@ -11,18 +11,37 @@ const (
 	metricUnsent  = "strazh_review_cards_unsent_total"
 	metricWaiting = "strazh_review_cards_waiting"
 	metricOldest  = "strazh_review_cards_oldest_waiting_seconds"
+	// Per review channel; issue 14 adds "max" and "web" beside "telegram".
+	metricChannelUp  = "strazh_review_channel_up"
+	metricSendErrors = "strazh_review_send_errors_total"
 )
+
+// ChannelTelegram is the channel label of the Telegram review chat.
+const ChannelTelegram = "telegram"
 
 // metrics are the reviewer's own: Prometheus stays in this adapter.
 type metrics struct {
-	unsent prometheus.Counter
+	unsent     prometheus.Counter
+	up         *prometheus.GaugeVec
+	sendErrors *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer, t *Telegram) *metrics {
 	m := &metrics{unsent: prometheus.NewCounter(prometheus.CounterOpts{Name: metricUnsent,
-		Help: "Review cards and notices Telegram refused even in the plain form: nobody sees them in the chat."})}
+		Help: "Review cards and notices Telegram refused even in the plain form: nobody sees them in the chat."}),
+		up: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: metricChannelUp,
+			Help: "1 while the review channel works, 0 while its last send or receive failed (see /readyz for why)."},
+			[]string{"channel"}),
+		sendErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: metricSendErrors,
+			Help: "Failed sends to the review channel by class (rate_limit, network, unauthorized, forbidden, chat_not_found, bad_request, conflict, server)."},
+			[]string{"channel", "class"}),
+	}
+	m.up.WithLabelValues(ChannelTelegram).Set(1)
+	for _, c := range sendErrorClasses {
+		m.sendErrors.WithLabelValues(ChannelTelegram, c)
+	}
 	if reg != nil {
-		reg.MustRegister(m.unsent, &outboxCollector{t: t})
+		reg.MustRegister(m.unsent, m.up, m.sendErrors, &outboxCollector{t: t})
 	}
 	return m
 }

@@ -110,6 +110,7 @@ func (t *Telegram) pollLoop(ctx context.Context) {
 				return
 			}
 			attempt++
+			t.pollFailed(err)
 			wait := t.tm.Retry.Wait(attempt, 0)
 			var ae *apiError
 			if errors.As(err, &ae) && ae.RetryAfter > 0 {
@@ -123,6 +124,7 @@ func (t *Telegram) pollLoop(ctx context.Context) {
 			continue
 		}
 		attempt = 0
+		t.pollOK()
 		for _, u := range ups {
 			if u.ID < offset {
 				continue

@@ -29,6 +29,7 @@ func (t *Telegram) sendLoop(ctx context.Context) {
 	attempt := 0 // failures in a row
 	fail := func(err error) bool {
 		var tooMany *bot.TooManyRequestsError
+		t.sendFailed(err)
 		attempt++
 		wait := t.tm.Retry.Wait(attempt, 0)
 		if errors.As(err, &tooMany) {
@@ -50,6 +51,7 @@ func (t *Telegram) sendLoop(ctx context.Context) {
 				continue
 			}
 			commandsSet, attempt = true, 0
+			t.sendOK()
 		}
 		items, err := t.store.Outbox()
 		if err != nil {
@@ -77,7 +79,11 @@ func (t *Telegram) sendLoop(ctx context.Context) {
 		switch {
 		case err == nil:
 			attempt = 0
+			t.sendOK()
 		case errors.Is(err, errDrop):
+			if errors.Is(err, bot.ErrorBadRequest) {
+				t.sendFailed(err) // Telegram refused this message for good
+			}
 			t.log.Error("telegram message dropped", "op", it.Op, "card", it.Card, "err", err)
 			if err := t.store.Apply(cardstore.Change{Done: []uint64{it.Seq}}); err != nil {
 				t.log.Error("drop outbox entry", "err", err)

@@ -133,6 +133,7 @@ type Telegram struct {
 	loc     *time.Location
 	tm      Timing
 	metrics *metrics
+	health  health // the channel's state (health.go)
 
 	wake chan struct{} // pokes the sender
 	// cardMu serialises read-modify-write of cards between Submit, the
@@ -189,6 +190,13 @@ func New(cfg Config, deps Deps) (*Telegram, error) {
 	}
 	t.tm.setDefaults()
 	t.metrics = newMetrics(deps.Metrics, t)
+	t.health.onChange = func(up bool) {
+		v := 0.0
+		if up {
+			v = 1
+		}
+		t.metrics.up.WithLabelValues(ChannelTelegram).Set(v)
+	}
 	// bot.New with WithSkipGetMe does no I/O. The library is used for the
 	// calls strazh makes (sendMessage, editMessageText, answerCallbackQuery,
 	// setMyCommands); getUpdates is done by pollUpdates (see there why).

@@ -159,6 +159,10 @@ func New(token string) *Server {
 // URL is the server's base URL, for telegram.api_url.
 func (s *Server) URL() string { return s.srv.URL }
 
+// Handler serves the fake's Bot API, for mounting it on another server
+// (strazh sim serves it beside the simulated network on one address).
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serve) }
+
 // Token is the bot token the fake accepts.
 func (s *Server) Token() string { return s.token }
 

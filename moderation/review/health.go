@@ -1,0 +1,138 @@
+package review
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+
+	"github.com/go-telegram/bot"
+)
+
+// Send error classes (the class label of strazh_review_send_errors_total).
+const (
+	ClassRateLimit    = "rate_limit"     // 429: Telegram asked to slow down
+	ClassNetwork      = "network"        // no answer: DNS, connect, time-out
+	ClassUnauthorized = "unauthorized"   // 401/404: the token is wrong or revoked
+	ClassForbidden    = "forbidden"      // 403: the bot was removed or lacks a right
+	ClassChatNotFound = "chat_not_found" // telegram.chat_id is wrong
+	ClassBadRequest   = "bad_request"    // 400: the message itself was refused
+	ClassConflict     = "conflict"       // 409: another bot instance polls
+	ClassServer       = "server"         // 5xx or an answer that is not the Bot API's
+)
+
+// sendErrorClasses are created at zero so an alert on increase() sees the
+// first error after a start.
+var sendErrorClasses = []string{ClassRateLimit, ClassNetwork, ClassUnauthorized, ClassForbidden,
+	ClassChatNotFound, ClassBadRequest, ClassConflict, ClassServer}
+
+// errorClass sorts a Bot API call's error for the metrics.
+func errorClass(err error) string {
+	var tooMany *bot.TooManyRequestsError
+	var ae *apiError
+	var ne net.Error
+	if errors.As(err, &ae) {
+		switch {
+		case ae.Code == 429:
+			return ClassRateLimit
+		case ae.Code == 401 || ae.Code == 404:
+			return ClassUnauthorized
+		case ae.Code == 403:
+			return ClassForbidden
+		case ae.Code == 409:
+			return ClassConflict
+		case ae.Code == 400 && strings.Contains(ae.Description, "chat not found"):
+			return ClassChatNotFound
+		case ae.Code == 400:
+			return ClassBadRequest
+		}
+		return ClassServer
+	}
+	switch {
+	case errors.As(err, &tooMany) || errors.Is(err, bot.ErrorTooManyRequests):
+		return ClassRateLimit
+	case errors.Is(err, bot.ErrorUnauthorized) || errors.Is(err, bot.ErrorNotFound):
+		return ClassUnauthorized
+	case errors.Is(err, bot.ErrorForbidden):
+		return ClassForbidden
+	case errors.Is(err, bot.ErrorConflict):
+		return ClassConflict
+	case errors.Is(err, bot.ErrorBadRequest) && strings.Contains(err.Error(), "chat not found"):
+		return ClassChatNotFound
+	case errors.Is(err, bot.ErrorBadRequest):
+		return ClassBadRequest
+	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne):
+		return ClassNetwork
+	}
+	return ClassServer
+}
+
+// health is the channel's state: broken while the last send or the last
+// poll failed (a message cannot leave, or taps cannot arrive).
+type health struct {
+	mu         sync.Mutex
+	send, poll error
+	onChange   func(up bool)
+}
+
+func (h *health) set(which *error, err error) {
+	h.mu.Lock()
+	before := h.send == nil && h.poll == nil
+	*which = err
+	after := h.send == nil && h.poll == nil
+	h.mu.Unlock()
+	if before != after && h.onChange != nil {
+		h.onChange(after)
+	}
+}
+
+func (h *health) err() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var errs []error
+	if h.send != nil {
+		errs = append(errs, fmt.Errorf("sending: %w", h.send))
+	}
+	if h.poll != nil {
+		errs = append(errs, fmt.Errorf("receiving: %w", h.poll))
+	}
+	return errors.Join(errs...)
+}
+
+// Health reports why the review chat is broken (nil: it works, or nothing
+// has failed yet). /readyz shows it.
+func (t *Telegram) Health() error {
+	if err := t.health.err(); err != nil {
+		return fmt.Errorf("telegram review chat: %w", err)
+	}
+	return nil
+}
+
+// sendFailed records a failed Bot API send: counted by class, and the
+// channel is down until a send succeeds, unless Telegram refused only this
+// message (bad request), which says nothing about the channel.
+func (t *Telegram) sendFailed(err error) {
+	class := errorClass(err)
+	t.metrics.sendErrors.WithLabelValues(ChannelTelegram, class).Inc()
+	if class != ClassBadRequest {
+		t.health.set(&t.health.send, errors.New(class+": "+redact(err.Error(), t.token)))
+	}
+}
+
+func (t *Telegram) sendOK() { t.health.set(&t.health.send, nil) }
+
+func (t *Telegram) pollFailed(err error) {
+	t.health.set(&t.health.poll, errors.New(errorClass(err)+": "+redact(err.Error(), t.token)))
+}
+
+func (t *Telegram) pollOK() { t.health.set(&t.health.poll, nil) }
+
+// redact keeps the token out of an error text that may name the URL.
+func redact(s, token string) string {
+	if token == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, token, "<token>")
+}

@@ -204,16 +204,15 @@ const (
 
 // gatherEdges is featurizer.walk without Inner: for each word, the stems
 // and endings (charMin..charMax bytes with the spaces around it) and the
-// word n-grams. The word's hash is taken while finding its end, and the
-// first charMin-1 bytes of a stem or an ending are hashed without a test
-// per byte. It returns the number of features.
+// word n-grams. The word's hash is taken while finding its end; the
+// shipped setting (4..6) has its n-grams unrolled (edges46), any other
+// goes through edges. It returns the number of features.
 func (m *Model) gatherEdges(n []byte, acc *[maxLabels]int64) int {
 	f := &m.f
 	var buf [bufLen]uint32
 	k, cnt := 0, 0
 	shift := 64 - f.bits
-	cmin, cmax := f.charMin, f.charMax
-	wordN := f.wordN
+	fast := f.charMin == 4 && f.charMax == 6
 	var prev uint64
 	havePrev := false
 	for i := 0; i < len(n); {
@@ -228,43 +227,24 @@ func (m *Model) gatherEdges(n []byte, acc *[maxLabels]int64) int {
 		}
 		hw := uint64(seedWord)
 		j := i
-		for j < len(n) && n[j] != normalize.Space {
-			hw = (hw ^ uint64(n[j])) * fnvPrime
-			j++
+		for ; j < len(n); j++ {
+			c := n[j]
+			if c == normalize.Space {
+				break
+			}
+			hw = (hw ^ uint64(c)) * fnvPrime
 		}
 		a, b := wordSpan(n, i, j)
-		w := n[a:b]
-		// stems: from the word's start
-		if len(w) >= cmin {
-			h := uint64(fnvOffset)
-			for _, c := range w[:cmin-1] {
-				h = (h ^ uint64(c)) * fnvPrime
-			}
-			for _, c := range w[cmin-1 : min(len(w), cmax)] {
-				h = (h ^ uint64(c)) * fnvPrime
-				buf[k] = uint32((h * mix) >> shift)
-				k++
-			}
+		if fast {
+			k = edges46(&buf, k, n[a:b], shift)
+		} else {
+			k = f.edges(&buf, k, n[a:b], shift)
 		}
-		// endings: hashed from the end backwards, never the whole w
-		// (that was a stem)
-		if len(w)-1 >= cmin {
-			h := uint64(seedEnd)
-			q := len(w) - 1
-			for stop := q - (cmin - 1); q > stop; q-- {
-				h = (h ^ uint64(w[q])) * fnvPrime
-			}
-			for stop := max(0, len(w)-1-cmax); q > stop; q-- {
-				h = (h ^ uint64(w[q])) * fnvPrime
-				buf[k] = uint32((h * mix) >> shift)
-				k++
-			}
-		}
-		if wordN >= 1 {
-			buf[k] = uint32((hw * mix) >> shift)
+		if f.wordN >= 1 {
+			buf[k&(bufLen-1)] = uint32((hw * mix) >> shift)
 			k++
-			if wordN >= 2 && havePrev {
-				buf[k] = uint32((((prev*seedPair ^ hw) * fnvPrime) * mix) >> shift)
+			if f.wordN >= 2 && havePrev {
+				buf[k&(bufLen-1)] = uint32((((prev*seedPair ^ hw) * fnvPrime) * mix) >> shift)
 				k++
 			}
 			prev, havePrev = hw, true
@@ -273,6 +253,79 @@ func (m *Model) gatherEdges(n []byte, acc *[maxLabels]int64) int {
 	}
 	m.accumulate(acc, buf[:k])
 	return cnt + k
+}
+
+// edges appends the buckets of the stems and endings of w (a word with the
+// spaces around it) to buf from k; it returns the new k.
+func (f *featurizer) edges(buf *[bufLen]uint32, k int, w []byte, shift uint) int {
+	cmin, cmax := f.charMin, f.charMax
+	// stems: from the word's start
+	if len(w) >= cmin {
+		h := uint64(fnvOffset)
+		for _, c := range w[:cmin-1] {
+			h = (h ^ uint64(c)) * fnvPrime
+		}
+		for _, c := range w[cmin-1 : min(len(w), cmax)] {
+			h = (h ^ uint64(c)) * fnvPrime
+			buf[k&(bufLen-1)] = uint32((h * mix) >> shift)
+			k++
+		}
+	}
+	// endings: hashed from the end backwards, never the whole w (that was
+	// a stem)
+	if len(w)-1 >= cmin {
+		h := uint64(seedEnd)
+		q := len(w) - 1
+		for stop := q - (cmin - 1); q > stop; q-- {
+			h = (h ^ uint64(w[q])) * fnvPrime
+		}
+		for stop := max(0, len(w)-1-cmax); q > stop; q-- {
+			h = (h ^ uint64(w[q])) * fnvPrime
+			buf[k&(bufLen-1)] = uint32((h * mix) >> shift)
+			k++
+		}
+	}
+	return k
+}
+
+// edges46 is edges for charMin 4 and charMax 6, unrolled: stems of 4, 5
+// and 6 bytes, endings of 4, 5 and 6 bytes shorter than w.
+func edges46(buf *[bufLen]uint32, k int, w []byte, shift uint) int {
+	l := len(w)
+	if l < 4 {
+		return k
+	}
+	h := (((uint64(fnvOffset)^uint64(w[0]))*fnvPrime^uint64(w[1]))*fnvPrime ^ uint64(w[2])) * fnvPrime
+	h = (h ^ uint64(w[3])) * fnvPrime
+	buf[k&(bufLen-1)] = uint32((h * mix) >> shift)
+	k++
+	if l >= 5 {
+		h = (h ^ uint64(w[4])) * fnvPrime
+		buf[k&(bufLen-1)] = uint32((h * mix) >> shift)
+		k++
+		if l >= 6 {
+			h = (h ^ uint64(w[5])) * fnvPrime
+			buf[k&(bufLen-1)] = uint32((h * mix) >> shift)
+			k++
+		}
+		// endings: l >= 5 here, so w[l-4] is not w[0]
+		e := w[l-5 : l]
+		h = (((uint64(seedEnd)^uint64(e[4]))*fnvPrime^uint64(e[3]))*fnvPrime ^ uint64(e[2])) * fnvPrime
+		h = (h ^ uint64(e[1])) * fnvPrime
+		buf[k&(bufLen-1)] = uint32((h * mix) >> shift)
+		k++
+		if l >= 6 {
+			h = (h ^ uint64(e[0])) * fnvPrime
+			buf[k&(bufLen-1)] = uint32((h * mix) >> shift)
+			k++
+			if l >= 7 {
+				h = (h ^ uint64(w[l-6])) * fnvPrime
+				buf[k&(bufLen-1)] = uint32((h * mix) >> shift)
+				k++
+			}
+		}
+	}
+	return k
 }
 
 // gatherInner is featurizer.walk with Inner: every character n-gram of

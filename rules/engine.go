@@ -19,8 +19,9 @@ import (
 // Engine is a compiled rule set. It is read-only after Load and safe for
 // concurrent use.
 type Engine struct {
-	all      []*rule // every rule in load order, enabled or not
-	rules    []*rule // enabled rules by priority (high first), then load order
+	all      []*rule    // every rule in load order, enabled or not
+	rules    []*rule    // enabled rules by priority (high first), then load order
+	gates    []ruleGate // per rule of rules: what decides whether to look at it
 	files    []*ruleFile
 	lexicons []*lexicon
 	nEntries int
@@ -94,6 +95,7 @@ func (e *Engine) build() {
 		}
 	}
 	sortRules(e.rules)
+	e.gates = gatesOf(e.rules)
 	bs, ba, bw := newTrieBuilder(), newTrieBuilder(), newTrieBuilder()
 	nforms := 0
 	for _, l := range e.lexicons {
@@ -528,13 +530,11 @@ func (e *Engine) Evaluate(c *moderation.Comment, h moderation.History, out *mode
 	out.Fingerprint = fingerprint(s.text.N)
 	exempt := c.Author.Exempt()
 	has := s.present()
-	for _, r := range e.rules {
-		if exempt && !r.exempt {
+	for i, g := range e.gates {
+		if exempt && !g.exempt || g.skipped(has) {
 			continue
 		}
-		if r.skipped(has) {
-			continue
-		}
+		r := e.rules[i]
 		if len(r.accounts) > 0 && !contains(r.accounts, c.Account) {
 			continue
 		}

@@ -31,9 +31,9 @@ func fingerprint(n []byte) moderation.Fingerprint {
 	for _, b := range n[shingle-1:] {
 		x = x<<8 | uint64(b)
 		h := (x & 0xFFFFFFFFFF) * 0x9E3779B97F4A7C15
-		if v := uint32(h >> 29); v < fp[h>>61] {
-			fp[h>>61] = v
-		}
+		// min, not a branch: whether a shingle lowers its slot is a coin
+		// toss the branch predictor loses
+		fp[h>>61] = min(fp[h>>61], uint32(h>>29))
 	}
 	for i := range fp {
 		if fp[i] == 0 {

@@ -134,6 +134,28 @@ func (r *rule) skipped(has uint64) bool {
 	return r.needOK && r.need&has == 0 || r.needAll&has != r.needAll
 }
 
+// ruleGate is what Evaluate reads of every rule before it looks at one:
+// one array of them, in the rules' order, instead of a pointer to follow
+// per rule (most rules are skipped, and the rules are spread over the
+// heap).
+type ruleGate struct {
+	need, needAll uint64
+	needOK        bool
+	exempt        bool
+}
+
+func gatesOf(rs []*rule) []ruleGate {
+	g := make([]ruleGate, len(rs))
+	for i, r := range rs {
+		g[i] = ruleGate{need: r.need, needAll: r.needAll, needOK: r.needOK, exempt: r.exempt}
+	}
+	return g
+}
+
+func (g *ruleGate) skipped(has uint64) bool {
+	return g.needOK && g.need&has == 0 || g.needAll&has != g.needAll
+}
+
 func popcount(b uint64) int {
 	n := 0
 	for ; b != 0; b &= b - 1 {

@@ -19,30 +19,33 @@ type term struct {
 // (the word lists behind the alternatives of an expanded phrase) are
 // stored once, so the whole lexicon set stays small enough for the cache.
 // The root is a dense table; inner nodes find a child by a bit mask of
-// byte classes and a population count.
+// byte classes and a population count. A node's children are one block
+// of records in class order, each a copy of the child's node: a walk
+// steps from a record to the next with one load (a node shared in the
+// dag has a record in the block of each parent).
 type trie struct {
-	root  [256]int32
+	root  [256]int32 // the record of each byte's child of the root, 0: none
 	class [256]uint8 // byte → edge class (noEdge: no edge anywhere)
-	nodes []tnode
-	kids  []int32 // children of the nodes, in class order
-	infos []tinfo // infos[0] is unused
+	nodes []tnode    // records; nodes[0] is no node
+	infos []tinfo    // infos[0] is unused
 	terms []term
 }
 
 // noEdge is the class of the bytes no entry has; no node has its bit.
 const noEdge = 63
 
-// tnode is an inner node: 16 bytes, four to a cache line, numbered
-// breadth first so the levels every walk passes through sit together.
+// tnode is a record of a node: 16 bytes, four to a cache line, the blocks
+// in breadth-first order so the levels every walk passes through sit
+// together.
 type tnode struct {
 	mask uint64 // classes of the bytes that have an edge
-	kid  int32  // kids[kid:kid+popcount(mask)]
+	kid  int32  // its children's records: nodes[kid:kid+popcount(mask)]
 	info int32  // infos[info] has its terms and Star edge; 0: it has neither
 }
 
 // tinfo is what few nodes have: terms ending there and a Star edge.
 type tinfo struct {
-	star  int32 // child after a Star (any letters to the word's end), 0: none
+	star  int32 // the record of the child after a Star (any letters to the word's end), 0: none
 	term  int32 // terms[term:term+nterm]
 	nterm int32
 }
@@ -58,7 +61,7 @@ type hit struct {
 // scan walks tr over buf from every position (anchored: only from word
 // starts) and appends hits. It adds the bytes it stepped over to *work.
 func (tr *trie) scan(buf []byte, anchored bool, src uint8, hits []hit, work *int) []hit {
-	if tr == nil || len(tr.nodes) <= 1 {
+	if tr == nil || len(tr.nodes) <= 1 { // no records: no entries
 		return hits
 	}
 	for i := 1; i < len(buf)-1; i++ {
@@ -93,7 +96,7 @@ func (tr *trie) walk(buf []byte, start int, n int32, j int, src uint8, hits []hi
 			*work += j - j0 + 1
 			return hits
 		}
-		n = tr.kids[nd.kid+int32(bits.OnesCount64(nd.mask&(bit-1)))]
+		n = nd.kid + int32(bits.OnesCount64(nd.mask&(bit-1)))
 		j++
 	}
 }
@@ -119,7 +122,7 @@ func (tr *trie) walkStarts(buf []byte, starts []int32, src uint8, hits []hit, wo
 			if nd.mask&bit == 0 {
 				break
 			}
-			n = tr.kids[nd.kid+int32(bits.OnesCount64(nd.mask&(bit-1)))]
+			n = nd.kid + int32(bits.OnesCount64(nd.mask&(bit-1)))
 			j++
 		}
 		stepped += j - start

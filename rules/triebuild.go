@@ -137,7 +137,9 @@ type fnode struct {
 }
 
 // layout numbers the nodes of the dag breadth first from the root and
-// writes them in the trie's compact form.
+// writes them in the trie's compact form: each node's children as one
+// block of records, so a step of a walk reads the child's record right
+// where its parent points (no index to load first).
 func (d *dag) layout() *trie {
 	tr := &trie{class: d.class, terms: d.terms, infos: make([]tinfo, 1)}
 	id := make([]int32, len(d.nodes)) // old → new, -1: not reached yet
@@ -161,30 +163,40 @@ func (d *dag) layout() *trie {
 			reach(nd.star)
 		}
 	}
-	tr.nodes = make([]tnode, len(order))
-	tr.kids = make([]int32, 0, len(d.kids))
+	// where each node's block of children starts (record 0 is no node),
+	// and its info
+	block := make([]int32, len(order))
+	info := make([]int32, len(order))
+	next := int32(1)
 	for ni, old := range order {
 		nd := &d.nodes[old]
-		t := &tr.nodes[ni]
-		t.mask, t.kid = nd.mask, int32(len(tr.kids))
-		for _, c := range d.kids[nd.kid : nd.kid+int32(bits.OnesCount64(nd.mask))] {
-			tr.kids = append(tr.kids, id[c])
-		}
+		block[ni] = next
+		next += int32(bits.OnesCount64(nd.mask))
 		if nd.nterm != 0 || nd.star != 0 {
-			t.info = int32(len(tr.infos))
-			inf := tinfo{term: nd.term, nterm: nd.nterm}
-			if nd.star != 0 {
-				inf.star = id[nd.star]
-			}
-			tr.infos = append(tr.infos, inf)
+			info[ni] = int32(len(tr.infos))
+			tr.infos = append(tr.infos, tinfo{term: nd.term, nterm: nd.nterm})
+		}
+	}
+	rec := func(ni int32) tnode {
+		return tnode{mask: d.nodes[order[ni]].mask, kid: block[ni], info: info[ni]}
+	}
+	tr.nodes = make([]tnode, next, next+int32(len(tr.infos)))
+	for ni, old := range order {
+		nd := &d.nodes[old]
+		for k, c := range d.kids[nd.kid : nd.kid+int32(bits.OnesCount64(nd.mask))] {
+			tr.nodes[block[ni]+int32(k)] = rec(id[c])
+		}
+		if nd.star != 0 { // the Star's target gets a record of its own
+			tr.infos[info[ni]].star = int32(len(tr.nodes))
+			tr.nodes = append(tr.nodes, rec(id[nd.star]))
 		}
 	}
 	for b := range tr.class {
 		c := tr.class[b]
-		if c == noEdge || tr.nodes[0].mask&(1<<c) == 0 {
+		if c == noEdge || d.nodes[0].mask&(1<<c) == 0 {
 			continue
 		}
-		tr.root[b] = tr.kids[tr.nodes[0].kid+int32(bits.OnesCount64(tr.nodes[0].mask&(1<<c-1)))]
+		tr.root[b] = block[0] + int32(bits.OnesCount64(d.nodes[0].mask&(1<<c-1)))
 	}
 	return tr
 }

@@ -32,8 +32,10 @@ func Classify(e moderation.Evaluator, in io.Reader, out io.Writer) error {
 		buf  []byte
 		werr error
 	)
-	// lines come in batches of one string each (not a string per line)
-	rerr := readBatches(in, func(b *lineBatch) {
+	// lines come in batches of one string each (not a string per line),
+	// all in one reused buffer: each is judged and written before the next
+	// is read, and no result outlives its line
+	rerr := readBatches(in, true, func(b *lineBatch) {
 		if werr != nil {
 			return // read on (as ClassifyParallel does), judge no more
 		}

@@ -3,8 +3,8 @@ package eval
 import (
 	"bufio"
 	"io"
-	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/strazh/strazh/moderation"
 )
@@ -63,7 +63,7 @@ func ClassifyParallel(e moderation.Evaluator, in io.Reader, out io.Writer, worke
 			werr = w.Flush()
 		}
 	}()
-	rerr := readBatches(in, func(b *lineBatch) {
+	rerr := readBatches(in, false, func(b *lineBatch) {
 		order <- b
 		todo <- b
 	})
@@ -79,17 +79,27 @@ func ClassifyParallel(e moderation.Evaluator, in io.Reader, out io.Writer, worke
 
 // readBatches splits in into lines the way Classify does (a line longer
 // than maxLine is judged on its first maxLine bytes; \r\n and \n end lines)
-// and hands them on in batches.
-func readBatches(in io.Reader, send func(*lineBatch)) error {
+// and hands them on in batches. With reuse, every batch lives in the same
+// buffer, valid only until send returns: a reader that judges each batch
+// before the next is read allocates nothing per batch (and the garbage
+// collector has nothing to do).
+func readBatches(in io.Reader, reuse bool, send func(*lineBatch)) error {
 	r := bufio.NewReaderSize(in, 64<<10)
-	var sb strings.Builder
-	var ends []int
+	var sb []byte
+	ends := make([]int, 0, batchLines)
+	var shared lineBatch
 	flush := func() {
 		if len(ends) == 0 {
 			return
 		}
-		send(&lineBatch{text: sb.String(), ends: ends, ready: make(chan struct{})})
-		sb = strings.Builder{}
+		if reuse {
+			shared.text, shared.ends = unsafe.String(unsafe.SliceData(sb), len(sb)), ends
+			send(&shared)
+			sb, ends = sb[:0], ends[:0]
+			return
+		}
+		send(&lineBatch{text: string(sb), ends: ends, ready: make(chan struct{})})
+		sb = sb[:0]
 		ends = make([]int, 0, batchLines)
 	}
 	var long []byte
@@ -114,8 +124,8 @@ func readBatches(in io.Reader, send func(*lineBatch)) error {
 			}
 			line = long
 		}
-		sb.Write(trimEOL(line))
-		ends = append(ends, sb.Len())
+		sb = append(sb, trimEOL(line)...)
+		ends = append(ends, len(sb))
 		long = nil
 		if len(ends) == batchLines {
 			flush()

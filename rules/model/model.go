@@ -181,20 +181,38 @@ func (m *Model) ScoreNormalized(n []byte, out []float64) {
 // buckets are gathered in a stack buffer, then summed in a tight loop
 // whose table loads overlap.
 func (m *Model) logits(n []byte, z []float32) {
-	f := &m.f
 	var acc [maxLabels]int64
-	var buf [256]uint32
+	var cnt int
+	if m.f.inner {
+		cnt = m.gatherInner(n, &acc)
+	} else {
+		cnt = m.gatherEdges(n, &acc)
+	}
+	scale := lengthScale(cnt, m.p.MinFeatures)
+	for l := range z {
+		z[l] = m.bias[l] + float32(scale)*m.scale[l]*float32(acc[l])
+	}
+}
+
+// bufLen is the stack buffer of gathered buckets; perWord bounds the
+// features of one word (stems, endings, the word and its pair), so a
+// word's buckets are written without a check per feature.
+const (
+	bufLen  = 256
+	perWord = 2*8 + 2
+)
+
+// gatherEdges is featurizer.walk without Inner: for each word, the stems
+// and endings (charMin..charMax bytes with the spaces around it) and the
+// word n-grams. The word's hash is taken while finding its end; the
+// shipped setting (4..6) has its n-grams unrolled (edges46), any other
+// goes through edges. It returns the number of features.
+func (m *Model) gatherEdges(n []byte, acc *[maxLabels]int64) int {
+	f := &m.f
+	var buf [bufLen]uint32
 	k, cnt := 0, 0
 	shift := 64 - f.bits
-	put := func(h uint64) {
-		buf[k] = uint32((h * mix) >> shift)
-		k++
-		if k == len(buf) {
-			m.accumulate(&acc, buf[:k])
-			cnt += k
-			k = 0
-		}
-	}
+	fast := f.charMin == 4 && f.charMax == 6
 	var prev uint64
 	havePrev := false
 	for i := 0; i < len(n); {
@@ -202,55 +220,130 @@ func (m *Model) logits(n []byte, z []float32) {
 			i++
 			continue
 		}
+		if k > bufLen-perWord {
+			m.accumulate(acc, buf[:k])
+			cnt += k
+			k = 0
+		}
+		hw := uint64(seedWord)
 		j := i
-		for j < len(n) && n[j] != normalize.Space {
-			j++
+		for ; j < len(n); j++ {
+			c := n[j]
+			if c == normalize.Space {
+				break
+			}
+			hw = (hw ^ uint64(c)) * fnvPrime
 		}
 		a, b := wordSpan(n, i, j)
-		if f.inner {
-			for s := a; s < b; s++ {
-				h := uint64(fnvOffset)
-				end := min(b, s+f.charMax)
-				for q := s; q < end; q++ {
-					h = (h ^ uint64(n[q])) * fnvPrime
-					if q-s+1 >= f.charMin {
-						put(h)
-					}
-				}
-			}
+		if fast {
+			k = edges46(&buf, k, n[a:b], shift)
 		} else {
-			h := uint64(fnvOffset)
-			end := min(b, a+f.charMax)
-			for q := a; q < end; q++ {
-				h = (h ^ uint64(n[q])) * fnvPrime
-				if q-a+1 >= f.charMin {
-					put(h)
-				}
-			}
-			h = seedEnd
-			for q := b - 1; q >= a+1 && b-q <= f.charMax; q-- {
-				h = (h ^ uint64(n[q])) * fnvPrime
-				if b-q >= f.charMin {
-					put(h)
-				}
-			}
+			k = f.edges(&buf, k, n[a:b], shift)
 		}
 		if f.wordN >= 1 {
-			h := hashBytes(seedWord, n[i:j])
-			put(h)
+			buf[k&(bufLen-1)] = uint32((hw * mix) >> shift)
+			k++
 			if f.wordN >= 2 && havePrev {
-				put((prev*seedPair ^ h) * fnvPrime)
+				buf[k&(bufLen-1)] = uint32((((prev*seedPair ^ hw) * fnvPrime) * mix) >> shift)
+				k++
 			}
-			prev, havePrev = h, true
+			prev, havePrev = hw, true
 		}
 		i = j
 	}
-	m.accumulate(&acc, buf[:k])
-	cnt += k
-	scale := lengthScale(cnt, m.p.MinFeatures)
-	for l := range z {
-		z[l] = m.bias[l] + float32(scale)*m.scale[l]*float32(acc[l])
+	m.accumulate(acc, buf[:k])
+	return cnt + k
+}
+
+// edges appends the buckets of the stems and endings of w (a word with the
+// spaces around it) to buf from k; it returns the new k.
+func (f *featurizer) edges(buf *[bufLen]uint32, k int, w []byte, shift uint) int {
+	cmin, cmax := f.charMin, f.charMax
+	// stems: from the word's start
+	if len(w) >= cmin {
+		h := uint64(fnvOffset)
+		for _, c := range w[:cmin-1] {
+			h = (h ^ uint64(c)) * fnvPrime
+		}
+		for _, c := range w[cmin-1 : min(len(w), cmax)] {
+			h = (h ^ uint64(c)) * fnvPrime
+			buf[k&(bufLen-1)] = uint32((h * mix) >> shift)
+			k++
+		}
 	}
+	// endings: hashed from the end backwards, never the whole w (that was
+	// a stem)
+	if len(w)-1 >= cmin {
+		h := uint64(seedEnd)
+		q := len(w) - 1
+		for stop := q - (cmin - 1); q > stop; q-- {
+			h = (h ^ uint64(w[q])) * fnvPrime
+		}
+		for stop := max(0, len(w)-1-cmax); q > stop; q-- {
+			h = (h ^ uint64(w[q])) * fnvPrime
+			buf[k&(bufLen-1)] = uint32((h * mix) >> shift)
+			k++
+		}
+	}
+	return k
+}
+
+// edges46 is edges for charMin 4 and charMax 6, unrolled: stems of 4, 5
+// and 6 bytes, endings of 4, 5 and 6 bytes shorter than w.
+func edges46(buf *[bufLen]uint32, k int, w []byte, shift uint) int {
+	l := len(w)
+	if l < 4 {
+		return k
+	}
+	h := (((uint64(fnvOffset)^uint64(w[0]))*fnvPrime^uint64(w[1]))*fnvPrime ^ uint64(w[2])) * fnvPrime
+	h = (h ^ uint64(w[3])) * fnvPrime
+	buf[k&(bufLen-1)] = uint32((h * mix) >> shift)
+	k++
+	if l >= 5 {
+		h = (h ^ uint64(w[4])) * fnvPrime
+		buf[k&(bufLen-1)] = uint32((h * mix) >> shift)
+		k++
+		if l >= 6 {
+			h = (h ^ uint64(w[5])) * fnvPrime
+			buf[k&(bufLen-1)] = uint32((h * mix) >> shift)
+			k++
+		}
+		// endings: l >= 5 here, so w[l-4] is not w[0]
+		e := w[l-5 : l]
+		h = (((uint64(seedEnd)^uint64(e[4]))*fnvPrime^uint64(e[3]))*fnvPrime ^ uint64(e[2])) * fnvPrime
+		h = (h ^ uint64(e[1])) * fnvPrime
+		buf[k&(bufLen-1)] = uint32((h * mix) >> shift)
+		k++
+		if l >= 6 {
+			h = (h ^ uint64(e[0])) * fnvPrime
+			buf[k&(bufLen-1)] = uint32((h * mix) >> shift)
+			k++
+			if l >= 7 {
+				h = (h ^ uint64(w[l-6])) * fnvPrime
+				buf[k&(bufLen-1)] = uint32((h * mix) >> shift)
+				k++
+			}
+		}
+	}
+	return k
+}
+
+// gatherInner is featurizer.walk with Inner: every character n-gram of
+// every word.
+func (m *Model) gatherInner(n []byte, acc *[maxLabels]int64) int {
+	var buf [bufLen]uint32
+	k, cnt := 0, 0
+	m.f.walk(n, func(b uint32, _, _, _ int) {
+		buf[k] = b
+		k++
+		if k == len(buf) {
+			m.accumulate(acc, buf[:k])
+			cnt += k
+			k = 0
+		}
+	})
+	m.accumulate(acc, buf[:k])
+	return cnt + k
 }
 
 // accumulate adds the weights of the buckets to acc.

@@ -161,9 +161,11 @@ func (t *Text) fused(s string) {
 		}
 		switch fusedClass[s[i]] {
 		case fSpace, fBreak:
-			t.Runes++
-			i++
-			continue
+			if !xPair(s, i) {
+				t.Runes++
+				i++
+				continue
+			}
 		case fColon:
 			if !(i+2 < len(s) && s[i+1] == '/' && s[i+2] == '/') {
 				t.Runes++
@@ -199,9 +201,11 @@ func (t *Text) plainRun(s string, i int) int {
 	for i < len(s) {
 		switch fusedClass[s[i]] {
 		case fSpace, fBreak:
-			runes++
-			i++
-			continue
+			if !xPair(s, i) {
+				runes++
+				i++
+				continue
+			}
 		case fColon:
 			if !(i+2 < len(s) && s[i+1] == '/' && s[i+2] == '/') {
 				runes++
@@ -415,11 +419,25 @@ func (t *Text) separated(s string, j int) bool {
 	}
 	switch fusedClass[s[j]] {
 	case fSpace, fBreak:
-		return true
+		return !xPair(s, j)
 	case fColon:
 		return !(j+2 < len(s) && s[j+1] == '/' && s[j+2] == '/')
 	}
 	return false
+}
+
+// xPair reports whether s[i:] starts with }{ or )( standing for х: before a
+// Cyrillic letter, «}{» anywhere (на}{уй) and «)(» at a word start only
+// («(привет)(пока)» keeps its brackets).
+func xPair(s string, i int) bool {
+	c := s[i]
+	if c != '}' && c != ')' || i+2 >= len(s) || s[i+2]&0xFE != 0xD0 {
+		return false
+	}
+	if c == '}' {
+		return s[i+1] == '{'
+	}
+	return s[i+1] == '(' && (i == 0 || fusedClass[s[i-1]] == fSpace || fusedClass[s[i-1]] == fBreak)
 }
 
 // endWord closes a word written to N from start on; end is the offset
@@ -525,6 +543,12 @@ func (t *Text) scanOne(s string, i int) int {
 		case c == ':' && i+2 < len(s) && s[i+1] == '/' && s[i+2] == '/':
 			t.Hints++
 			t.push(rune(c), i, clPunct, 0)
+		case (c == '}' || c == ')') && xPair(s, i):
+			t.Runes++ // the two runes are one look-alike letter
+			t.Letters++
+			t.Cyr++
+			t.push('х', i, clCyr, flForeign)
+			return i + 2
 		case c == ',' || c == '!' || c == '?' || c == ';' || c == ':' || c == '(' || c == ')' ||
 			c == '[' || c == ']' || c == '{' || c == '}' || c == '"' || c == '>':
 			if c == '[' {

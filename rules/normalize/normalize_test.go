@@ -37,6 +37,8 @@ func TestText_Normalize_Disguises(t *testing.T) {
 		{"latin t in word", "бляtь", "блять"},
 		{"digits in word", "пи3да е6ля", "пизда ебля"},
 		{"9 as я", "бл9", "бля"},
+		{"1 between letters as и", "Ш1шки и б0шки", "шишки и бошки"},
+		{"1 of an ordinal stays a number", "1ая линия, 1й подъезд, к1", "0ая линия 0й подъезд к0"},
 		{"at as а", "з@работок", "заработок"},
 		{"all-caps lookalikes with digit", "E6AHOE", "ебаное"},
 		{"greek", "ρα6σтσй", "работой"},

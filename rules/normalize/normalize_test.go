@@ -141,7 +141,7 @@ func TestText_Normalize_SecondReading(t *testing.T) {
 		{"Ну )(уйня же", "ну уйня же", "хуйня"},
 		{"Ш1шки по городу", "ш0шки по городу", "шишки"},
 		{"(привет)(пока)", "привет пока", ""}, // )( inside a word stays brackets
-		{"2х1х1 метра", "0х0х0 метра", ""},   // a 1 among digits is a number
+		{"2х1х1 метра", "0х0х0 метра", ""},    // a 1 among digits is a number
 		{"1ая линия", "0ая линия", ""},
 	}
 	for _, tt := range tests {

@@ -85,7 +85,11 @@ func dumpRows(e *rules.Engine, files []string, mode, label string, raw bool) {
 			flagged := res.Verdict != moderation.Allow
 			if label != "" {
 				pos = slices.Contains(r.Labels, label)
-				flagged = flagged && slices.Contains(res.Labels, label)
+				want := []string{label}
+				if label == "toxic" { // the umbrella: any of its kinds
+					want = []string{"toxic", "obscenity", "insult", "threat"}
+				}
+				flagged = flagged && slices.ContainsFunc(res.Labels, func(l string) bool { return slices.Contains(want, l) })
 			}
 			rs := []string{}
 			for _, m := range res.Matches {

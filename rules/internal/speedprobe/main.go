@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/strazh/strazh/moderation"
@@ -14,7 +15,7 @@ import (
 
 func main() {
 	cfg := rules.DefaultConfig()
-	cfg.Disable = []string{"model"}
+	cfg.Disable = append([]string{"model"}, strings.Fields(os.Getenv("PROBE_DISABLE"))...)
 	e, err := rules.Load(cfg, ".")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -219,7 +219,7 @@ func (c *cond) eval(s *state) bool {
 		// Letters of other scripts end words in N, so lexicons never see
 		// them: this share is what gates a regex on the original text.
 		t := &s.text.Stats
-		return t.Letters >= 8 && float64(t.Letters-t.Cyr-t.Latin) >= c.f*float64(t.Letters)
+		return t.Letters >= 8 && float64(t.Other) >= c.f*float64(t.Letters)
 	case cMixed:
 		return s.text.Mixed >= c.n
 	case cLengthMin:

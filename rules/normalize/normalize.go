@@ -29,6 +29,7 @@ type Stats struct {
 	Upper   int // upper-case letters
 	Cyr     int // Cyrillic letters (after folding)
 	Latin   int // Latin letters outside Cyrillic words
+	Other   int // letters of other scripts (CJK, Arabic, Georgian, …): they end words and are not in N
 	Words   int // words in N
 	Mixed   int // Cyrillic words disguised with Latin, Greek, digit or other look-alikes
 	Emoji   int // pictographs
@@ -167,7 +168,7 @@ func (t *Text) fused(s string) {
 		}
 		switch fusedClass[s[i]] {
 		case fSpace, fBreak:
-			if !xPair(s, i) {
+			if c := s[i]; c != '}' && c != ')' || !xPair(s, i) { // the check inline: this loop is hot
 				t.Runes++
 				i++
 				continue
@@ -207,7 +208,7 @@ func (t *Text) plainRun(s string, i int) int {
 	for i < len(s) {
 		switch fusedClass[s[i]] {
 		case fSpace, fBreak:
-			if !xPair(s, i) {
+			if c := s[i]; c != '}' && c != ')' || !xPair(s, i) { // the check inline: this loop is hot
 				runes++
 				i++
 				continue
@@ -425,7 +426,7 @@ func (t *Text) separated(s string, j int) bool {
 	}
 	switch fusedClass[s[j]] {
 	case fSpace, fBreak:
-		return !xPair(s, j)
+		return s[j] != '}' && s[j] != ')' || !xPair(s, j)
 	case fColon:
 		return !(j+2 < len(s) && s[j+1] == '/' && s[j+2] == '/')
 	}
@@ -685,6 +686,7 @@ func (t *Text) scanOne(s string, i int) int {
 		}
 		if unicode.IsLetter(r) {
 			t.Letters++
+			t.Other++
 			if unicode.IsUpper(r) {
 				t.Upper++
 			}

@@ -15,7 +15,7 @@ var condLeaves = map[string]condKind{
 	"link": cLink, "links": cLink, "link_domain": cLinkDomain, "link_outside": cLinkOutside,
 	"shortener": cShortener, "invite": cInvite, "telegram_link": cTelegram,
 	"phone": cPhone, "email": cEmail, "mentions": cMentions, "emoji": cEmoji,
-	"caps": cCaps, "latin": cLatin, "mixed_words": cMixed,
+	"caps": cCaps, "latin": cLatin, "other_script": cOther, "mixed_words": cMixed,
 	"length_min": cLengthMin, "length_max": cLengthMax,
 	"author_new": cAuthorNew, "author_page": cAuthorPage, "author_manager": cAuthorMgr,
 	"violations": cViolations, "flood": cFlood, "duplicates": cDuplicates, "own_duplicates": cOwnDuplicates,
@@ -226,7 +226,7 @@ func (c *compiler) leaf(k string, v *yaml.Node, key string, mods map[string]*yam
 		}
 	case cLengthMin, cLengthMax:
 		cd.n, _ = c.integer(v, key, 0)
-	case cCaps, cLatin:
+	case cCaps, cLatin, cOther:
 		cd.f, _ = c.number(v, key, 0, 1)
 	case cLinkDomain, cLinkOutside, cAccount:
 		for _, e := range c.strList(v, key) {

@@ -29,6 +29,7 @@ const (
 	cEmoji         // pictographs >= n
 	cCaps          // share of upper-case letters >= f (with at least 8 letters)
 	cLatin         // share of Latin letters among letters >= f
+	cOther         // share of letters neither Cyrillic nor Latin (CJK, Arabic, …) >= f
 	cMixed         // Cyrillic words disguised with look-alikes >= n
 	cLengthMin     // runes >= n
 	cLengthMax     // runes <= n
@@ -214,6 +215,11 @@ func (c *cond) eval(s *state) bool {
 		return s.text.Letters >= 8 && float64(s.text.Upper) >= c.f*float64(s.text.Letters)
 	case cLatin:
 		return s.text.Letters >= 8 && float64(s.text.Latin) >= c.f*float64(s.text.Letters)
+	case cOther:
+		// Letters of other scripts end words in N, so lexicons never see
+		// them: this share is what gates a regex on the original text.
+		t := &s.text.Stats
+		return t.Letters >= 8 && float64(t.Other) >= c.f*float64(t.Letters)
 	case cMixed:
 		return s.text.Mixed >= c.n
 	case cLengthMin:

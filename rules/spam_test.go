@@ -49,6 +49,21 @@ func TestEngine_Evaluate_SpamEvidence(t *testing.T) {
 		{"Скучаю одна, приеду к тебе в гости, пиши", moderation.Delete},
 		{"Загляни в мой профиль, там сюрприз", moderation.Review},
 		{"Looking for easy income? Send me a message", moderation.Review},
+		// warehouse vacancy nouns with a sum; the noun alone is a resident's job
+		{"Комплектовщики на склад от 3600р за смену", moderation.Review},
+		{"Сестра работает упаковщицей, зарплата 23 тысячи", moderation.Allow},
+		// a hand wanted for pay is a job; a bill with "помогите" is not
+		{"Помогите вывезти старый шкаф, заплачу 2500", moderation.Review},
+		{"Помогите понять, почему плачу 5100 за свет", moderation.Allow},
+		// a teaser and a visit offered to a stranger
+		{"Для вас есть выгодное предложение, напишите в личку", moderation.Review},
+		{"Готова приехать к тебе в гости сегодня", moderation.Review},
+		// lost and found is no advert, even with "напишите мне в личку"
+		{"Нашла паспорт возле почты, хозяин, напишите мне в личку", moderation.Allow},
+		// Chinese ad words behind the script gate; a Chinese greeting is not an ad
+		{"日结兼职，月入过万，私聊我", moderation.Review},
+		{"Как по-китайски «спасибо»? 谢谢 — так?", moderation.Allow},
+		{"我们的城市很美丽，公园很干净", moderation.Allow},
 	}
 	checkVerdicts(t, e, tests)
 }
@@ -75,5 +90,30 @@ func checkVerdicts(t *testing.T, e *Engine, tests []verdictCase) {
 				}
 			}
 		})
+	}
+}
+
+// other_script is the share of letters outside Cyrillic and Latin (the
+// normalised text drops them, so only this condition sees them).
+func TestEngine_Evaluate_OtherScript(t *testing.T) {
+	e := compile(t, `
+rules:
+  - id: foreign
+    action: review
+    when:
+      other_script: 0.5
+`, Config{Builtin: "none"})
+	tests := []verdictCase{
+		{"我们的城市很美丽公园很干净", moderation.Review},
+		{"ჩვენი ქალაქი ლამაზია", moderation.Review},
+		{"По-японски «лень» будет 怠け者", moderation.Allow},
+		{"Hyжны пapmнepы в кoмaндy", moderation.Allow},
+		{"谢谢", moderation.Allow}, // fewer than 8 letters
+		{"", moderation.Allow},
+	}
+	for _, tt := range tests {
+		if got := eval(e, tt.text).Verdict; got != tt.want {
+			t.Errorf("%q: verdict %v, want %v", tt.text, got, tt.want)
+		}
 	}
 }

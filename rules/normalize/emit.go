@@ -19,6 +19,9 @@ func (t *Text) emitTokens(c []char) {
 	}
 }
 
+// isLetterCls reports a letter of either script (look-alikes included).
+func isLetterCls(cls uint8) bool { return cls == clCyr || cls == clLatin }
+
 func isWordChar(cls uint8) bool {
 	return cls == clCyr || cls == clLatin || cls == clDigit || cls == clAt || cls == clMask || cls == clSkip
 }
@@ -209,6 +212,14 @@ func (t *Text) emitWord(w []char) {
 				nextDigit := i+1 < len(w) && w[i+1].cls == clDigit
 				if r := visualDigit[ch.r-'0']; r != 0 && !prevDigit && !nextDigit && cyr+lat >= 2 {
 					t.emit(cyrByte(r), ch.off)
+				} else if ch.r == '1' && digits == 1 && i > 0 && i < len(w)-1 && isLetterCls(w[i-1].cls) && isLetterCls(w[i+1].cls) {
+					// ш1шки: и in the second reading (T); not 1ая, 1й, 2х1х1
+					if t.alt {
+						t.emit(cyrByte('и'), ch.off)
+					} else {
+						t.altSeen = true
+						t.emit(Number, ch.off)
+					}
 				} else {
 					t.emit(Number, ch.off)
 				}

@@ -23,6 +23,9 @@ func twoPass(s string) *Text {
 		t.NPos[n-1] = int32(len(s))
 	}
 	t.joinSingles()
+	if t.altSeen {
+		t.altReadings(s)
+	}
 	if len(t.T) > 0 {
 		t.T = append(t.T, Space)
 		t.TPos = append(t.TPos, int32(len(s)))

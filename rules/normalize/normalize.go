@@ -29,6 +29,7 @@ type Stats struct {
 	Upper   int // upper-case letters
 	Cyr     int // Cyrillic letters (after folding)
 	Latin   int // Latin letters outside Cyrillic words
+	Other   int // letters of other scripts (CJK, Arabic, Georgian, …): they end words and are not in N
 	Words   int // words in N
 	Mixed   int // Cyrillic words disguised with Latin, Greek, digit or other look-alikes
 	Emoji   int // pictographs
@@ -62,6 +63,8 @@ type Text struct {
 	singles  int    // consecutive one-letter words in N so far
 	join     bool   // three one-letter words in a row: joinSingles has work
 	dotDigit bool   // a digit follows a dot somewhere (3.14, 2.72)
+	alt      bool   // reading a span's alternative for T (altReading)
+	altSeen  bool   // the span has an alternative reading (}{уй, ш1шки)
 	ratio    bool   // a word's reading depended on the share of Cyrillic letters in the whole text
 }
 
@@ -78,6 +81,7 @@ func (t *Text) Reset() {
 	t.chars = t.chars[:0]
 	t.Stats = Stats{}
 	t.singles, t.join, t.dotDigit, t.ratio = 0, false, false, false
+	t.alt, t.altSeen = false, false
 }
 
 // String normalises s and returns N without its outer spaces, decoded to
@@ -125,6 +129,9 @@ func (t *Text) Normalize(s string) {
 	if t.join {
 		t.joinSingles()
 	}
+	if t.altSeen {
+		t.altReadings(s)
+	}
 	if len(t.T) > 0 {
 		t.T = append(t.T, Space)
 		t.TPos = append(t.TPos, int32(len(s)))
@@ -161,9 +168,11 @@ func (t *Text) fused(s string) {
 		}
 		switch fusedClass[s[i]] {
 		case fSpace, fBreak:
-			t.Runes++
-			i++
-			continue
+			if c := s[i]; c != '}' && c != ')' || !xPair(s, i) { // the check inline: this loop is hot
+				t.Runes++
+				i++
+				continue
+			}
 		case fColon:
 			if !(i+2 < len(s) && s[i+1] == '/' && s[i+2] == '/') {
 				t.Runes++
@@ -199,9 +208,11 @@ func (t *Text) plainRun(s string, i int) int {
 	for i < len(s) {
 		switch fusedClass[s[i]] {
 		case fSpace, fBreak:
-			runes++
-			i++
-			continue
+			if c := s[i]; c != '}' && c != ')' || !xPair(s, i) { // the check inline: this loop is hot
+				runes++
+				i++
+				continue
+			}
 		case fColon:
 			if !(i+2 < len(s) && s[i+1] == '/' && s[i+2] == '/') {
 				runes++
@@ -415,11 +426,24 @@ func (t *Text) separated(s string, j int) bool {
 	}
 	switch fusedClass[s[j]] {
 	case fSpace, fBreak:
-		return true
+		return s[j] != '}' && s[j] != ')' || !xPair(s, j)
 	case fColon:
 		return !(j+2 < len(s) && s[j+1] == '/' && s[j+2] == '/')
 	}
 	return false
+}
+
+// xPair reports whether s[i:] starts with }{ or )( that may stand for х:
+// before a Cyrillic letter, «}{» anywhere (на}{уй), «)(» at a word start.
+func xPair(s string, i int) bool {
+	c := s[i]
+	if c != '}' && c != ')' || i+2 >= len(s) || s[i+2]&0xFE != 0xD0 {
+		return false
+	}
+	if c == '}' {
+		return s[i+1] == '{'
+	}
+	return s[i+1] == '(' && (i == 0 || fusedClass[s[i-1]] == fSpace || fusedClass[s[i-1]] == fBreak)
 }
 
 // endWord closes a word written to N from start on; end is the offset
@@ -452,6 +476,51 @@ func (t *Text) slowSpan(s string, i int) int {
 	t.fixNumberWords()
 	t.emitTokens(t.chars)
 	return i
+}
+
+// altReadings writes a second reading of the tokens (up to white space)
+// that have one to T: }{ and )( as х, a 1 between letters as и (на}{уй,
+// ш1шки). N keeps the plain reading, so what is built on N (the learned
+// model's features) is unchanged; the rules match T as well. The counts
+// stay those of the plain reading.
+func (t *Text) altReadings(s string) {
+	t.altSeen = false
+	st, singles, join, dot := t.Stats, t.singles, t.join, t.dotDigit
+	n, nt := len(t.N), len(t.T)
+	t.alt = true
+	for a := 0; a < len(s); {
+		for a < len(s) && fusedClass[s[a]] == fSpace {
+			a++
+		}
+		b, alt := a, false
+		for b < len(s) && fusedClass[s[b]] != fSpace {
+			alt = alt || s[b] == '1' || s[b] == '}' || s[b] == ')'
+			b++
+		}
+		if alt {
+			t.chars = t.chars[:0]
+			t.dotDigit = false
+			for i := a; i < b; {
+				i = t.scanOne(s, i)
+			}
+			t.pushSpace(b)
+			t.fixNumberWords()
+			t.emitTokens(t.chars)
+		}
+		a = b
+	}
+	t.alt = false
+	t.T, t.TPos = t.T[:nt], t.TPos[:nt] // no transliteration of the second reading
+	if len(t.N) > n {
+		if len(t.T) == 0 {
+			t.T = append(t.T, Space)
+			t.TPos = append(t.TPos, t.NPos[n])
+		}
+		t.T = append(t.T, t.N[n:]...)
+		t.TPos = append(t.TPos, t.NPos[n:]...)
+	}
+	t.N, t.NPos = t.N[:n], t.NPos[:n]
+	t.Stats, t.singles, t.join, t.dotDigit = st, singles, join, dot
 }
 
 func (t *Text) push(r rune, off int, cls, flags uint8) {
@@ -525,6 +594,16 @@ func (t *Text) scanOne(s string, i int) int {
 		case c == ':' && i+2 < len(s) && s[i+1] == '/' && s[i+2] == '/':
 			t.Hints++
 			t.push(rune(c), i, clPunct, 0)
+		case (c == '}' || c == ')') && xPair(s, i):
+			if !t.alt {
+				t.altSeen = true
+				t.push(rune(c), i, clBreak, 0)
+				return i + 1
+			}
+			t.Letters++
+			t.Cyr++
+			t.push('х', i, clCyr, flForeign)
+			return i + 2
 		case c == ',' || c == '!' || c == '?' || c == ';' || c == ':' || c == '(' || c == ')' ||
 			c == '[' || c == ']' || c == '{' || c == '}' || c == '"' || c == '>':
 			if c == '[' {
@@ -607,6 +686,7 @@ func (t *Text) scanOne(s string, i int) int {
 		}
 		if unicode.IsLetter(r) {
 			t.Letters++
+			t.Other++
 			if unicode.IsUpper(r) {
 				t.Upper++
 			}

@@ -28,11 +28,14 @@ func TestText_Normalize_Disguises(t *testing.T) {
 		{"zero width", "х\u200bу\u200dй", "хуй"},
 		{"soft hyphen", "сло\u00adво", "слово"},
 		{"latin lookalikes", "xуйня", "хуйня"},
+		{"parens between words stay brackets", "(привет)(пока) смайл )(", "привет пока смайл"},
+		{"braces before latin stay", "x}{y", "x y"},
 		{"latin lower m is т", "пapmнepы", "партнеры"},
 		{"latin upper H is н", "CPOЧHO", "срочно"},
 		{"latin t in word", "бляtь", "блять"},
 		{"digits in word", "пи3да е6ля", "пизда ебля"},
 		{"9 as я", "бл9", "бля"},
+		{"1 of an ordinal stays a number", "1ая линия, 1й подъезд, к1", "0ая линия 0й подъезд к0"},
 		{"at as а", "з@работок", "заработок"},
 		{"all-caps lookalikes with digit", "E6AHOE", "ебаное"},
 		{"greek", "ρα6σтσй", "работой"},
@@ -126,5 +129,26 @@ func BenchmarkText_Normalize(b *testing.B) {
 	b.SetBytes(int64(len(s)))
 	for b.Loop() {
 		x.Normalize(s)
+	}
+}
+
+// }{ and )( for х and a 1 between letters for и are read a second time
+// into T; N keeps the plain reading (the learned model is built on N).
+func TestText_Normalize_SecondReading(t *testing.T) {
+	tests := []struct{ in, n, tr string }{
+		{"}{уй тебе", "уй тебе", "хуй"},
+		{"иди на}{уй", "иди на уй", "нахуй"},
+		{"Ну )(уйня же", "ну уйня же", "хуйня"},
+		{"Ш1шки по городу", "ш0шки по городу", "шишки"},
+		{"(привет)(пока)", "привет пока", ""}, // )( inside a word stays brackets
+		{"2х1х1 метра", "0х0х0 метра", ""},    // a 1 among digits is a number
+		{"1ая линия", "0ая линия", ""},
+	}
+	for _, tt := range tests {
+		var x Text
+		x.Normalize(tt.in)
+		if n, tr := Decode(trimSpace(x.N)), strings.Join(strings.Fields(Decode(x.T)), " "); n != tt.n || tr != tt.tr {
+			t.Errorf("Normalize(%q): N %q T %q, want N %q T %q", tt.in, n, tr, tt.n, tt.tr)
+		}
 	}
 }

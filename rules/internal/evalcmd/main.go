@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"flag"
@@ -22,8 +23,15 @@ func main() {
 	js := flag.Bool("json", false, "print JSON")
 	classify := flag.Bool("classify", false, "classify stdin")
 	dump := flag.String("dump", "", "print rows of the files: fn (missed), fp (wrongly flagged)")
+	apart := flag.Bool("apart", false, "toxic F1 per file with the clean rows only the obscenity rules flag set apart (2ch caveat)")
+	label := flag.String("label", "", "with -dump: judge this label only (spam, toxic …), not any flag")
+	disable := flag.String("disable", "", "comma-separated rule or pack ids to switch off (e.g. model)")
 	flag.Parse()
-	e, err := rules.Load(rules.DefaultConfig(), ".")
+	cfg := rules.DefaultConfig()
+	if *disable != "" {
+		cfg.Disable = strings.Split(*disable, ",")
+	}
+	e, err := rules.Load(cfg, ".")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -35,8 +43,12 @@ func main() {
 		}
 		return
 	}
+	if *apart {
+		apartRows(e, flag.Args())
+		return
+	}
 	if *dump != "" {
-		dumpRows(e, flag.Args(), *dump, *raw)
+		dumpRows(e, flag.Args(), *dump, *label, *raw)
 		return
 	}
 	rep, err := eval.Run(e, flag.Args(), eval.Options{RawPlaceholders: *raw})
@@ -51,7 +63,7 @@ func main() {
 	}
 }
 
-func dumpRows(e *rules.Engine, files []string, mode string, raw bool) {
+func dumpRows(e *rules.Engine, files []string, mode, label string, raw bool) {
 	for _, path := range files {
 		f, _ := os.Open(path)
 		sc := bufio.NewScanner(f)
@@ -71,6 +83,14 @@ func dumpRows(e *rules.Engine, files []string, mode string, raw bool) {
 			e.Evaluate(&moderation.Comment{Text: text}, nil, &res)
 			pos := len(r.Labels) > 0 || r.Expected == "flag"
 			flagged := res.Verdict != moderation.Allow
+			if label != "" {
+				pos = slices.Contains(r.Labels, label)
+				want := []string{label}
+				if label == "toxic" { // the umbrella: any of its kinds
+					want = []string{"toxic", "obscenity", "insult", "threat"}
+				}
+				flagged = flagged && slices.ContainsFunc(res.Labels, func(l string) bool { return slices.Contains(want, l) })
+			}
 			rs := []string{}
 			for _, m := range res.Matches {
 				rs = append(rs, m.Rule+"="+m.Matched)
@@ -81,5 +101,52 @@ func dumpRows(e *rules.Engine, files []string, mode string, raw bool) {
 			}
 		}
 		f.Close()
+	}
+}
+
+// apartRows prints toxic F1 with the clean-labelled rows that only the
+// obscenity rules flag left out, as eval.Apart does for -kfold.
+func apartRows(e *rules.Engine, files []string) {
+	has := func(res *moderation.Result, l string) bool {
+		return res.Verdict != moderation.Allow && slices.Contains(res.Labels, l)
+	}
+	for _, path := range files {
+		f, err := os.Open(path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		var tp, fp, fn, only int
+		sc := bufio.NewScanner(f)
+		sc.Buffer(nil, 1<<24)
+		for sc.Scan() {
+			var r struct {
+				Text   string   `json:"text"`
+				Labels []string `json:"labels"`
+				Scope  []string `json:"scope"`
+			}
+			if json.Unmarshal(sc.Bytes(), &r) != nil || !slices.Contains(r.Scope, "toxic") {
+				continue
+			}
+			var res moderation.Result
+			e.Evaluate(&moderation.Comment{Text: eval.FillPlaceholders(r.Text)}, nil, &res)
+			pos := len(r.Labels) > 0
+			pred := has(&res, "obscenity") || has(&res, "insult") || has(&res, "threat") || has(&res, "toxic")
+			if !pos && has(&res, "obscenity") && !has(&res, "insult") && !has(&res, "threat") && !has(&res, "toxic") {
+				only++
+				continue
+			}
+			switch {
+			case pos && pred:
+				tp++
+			case pos:
+				fn++
+			case pred:
+				fp++
+			}
+		}
+		f.Close()
+		p, rc := float64(tp)/float64(tp+fp), float64(tp)/float64(tp+fn)
+		fmt.Printf("%s\tonly-obscenity-on-clean %d\ttp %d fp %d fn %d\tP %.3f R %.3f F1 %.3f\n", path, only, tp, fp, fn, p, rc, 2*p*rc/(p+rc))
 	}
 }

@@ -276,12 +276,8 @@ func decodeFile(name string, data []byte) (*fileSpec, error) {
 	d := &decoder{file: name}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		line := 0
-		var te *yaml.TypeError
-		if !errors.As(err, &te) {
-			fmt.Sscanf(strings.TrimPrefix(err.Error(), "yaml: "), "line %d:", &line)
-		}
-		return nil, &FileError{File: name, Line: line, Err: err}
+		line, msg := YAMLSyntax(data, err)
+		return nil, &FileError{File: name, Line: line, Err: errors.New(msg)}
 	}
 	fs := &fileSpec{name: name}
 	if len(root.Content) == 0 {
@@ -316,6 +312,27 @@ func decodeFile(name string, data []byte) (*fileSpec, error) {
 		}
 	})
 	return fs, errors.Join(d.errs...)
+}
+
+// YAMLSyntax explains a YAML parse error of data for people: the line
+// (1 when the parser gave none) and the message without "yaml: line N:".
+// A tab in the indentation, which YAML forbids, is named as a tab with its
+// own line: the parser's messages for it point elsewhere and never say tab.
+func YAMLSyntax(data []byte, err error) (int, string) {
+	for i, l := range strings.Split(string(data), "\n") {
+		indent := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
+		if strings.Contains(indent, "\t") && strings.TrimSpace(l) != "" {
+			return i + 1, "табуляция в отступе: YAML допускает только пробелы (a tab in the indentation: YAML indents with spaces only)"
+		}
+	}
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if _, e := fmt.Sscanf(msg, "line %d:", &line); e == nil {
+		if _, rest, ok := strings.Cut(msg, ": "); ok {
+			msg = rest
+		}
+	}
+	return max(line, 1), msg
 }
 
 func (d *decoder) examples(n *yaml.Node, key string) examplesSpec {

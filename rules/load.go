@@ -95,6 +95,11 @@ func builtinSources(set string) ([]source, error) {
 	return out, nil
 }
 
+// ConfigFile is the File of a FileError about the configuration's own
+// rules section (rules.words, rules.banned_organisations): the config
+// loader places it at the key's line.
+const ConfigFile = "config"
+
 // lexicon is a named list of entries.
 type lexicon struct {
 	name     string
@@ -170,7 +175,7 @@ func compileWithModel(srcs []source, cfg Config, loadModel func() (*model.Model,
 		errs = append(errs, d.errs...)
 	}
 	// config words
-	cd := &decoder{file: "config"}
+	cd := &decoder{file: ConfigFile}
 	names := make([]string, 0, len(cfg.Words))
 	for n := range cfg.Words {
 		names = append(names, n)

@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/strazh/strazh/duration"
 	"github.com/strazh/strazh/moderation"
 )
 
@@ -223,29 +224,14 @@ func (d *decoder) number(n *yaml.Node, key string, lo, hi float64) (float64, boo
 	return v, true
 }
 
-// parseDuration accepts Go durations plus d (days) and w (weeks): 30d, 2w, 12h.
+// parseDuration reads the project's one duration syntax (package
+// duration: 90s, 12h, 30d, 2w, 1y); "forever" and an empty value are 0,
+// as ban_for always took them.
 func parseDuration(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	if s == "" || s == "0" || s == "forever" {
+	if t := strings.TrimSpace(s); t == "forever" || t == "" {
 		return 0, nil
 	}
-	for _, u := range []struct {
-		suffix string
-		d      time.Duration
-	}{{"d", 24 * time.Hour}, {"w", 7 * 24 * time.Hour}} {
-		if n, ok := strings.CutSuffix(s, u.suffix); ok {
-			v, err := strconv.Atoi(n)
-			if err != nil || v < 0 {
-				return 0, fmt.Errorf("bad duration %q", s)
-			}
-			return time.Duration(v) * u.d, nil
-		}
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("bad duration %q (want e.g. 10m, 12h, 30d, 2w)", s)
-	}
-	return d, nil
+	return duration.Parse(s)
 }
 
 func (d *decoder) duration(n *yaml.Node, key string) (time.Duration, bool) {

@@ -1,6 +1,8 @@
 # strazh — the two commands a newcomer needs: `make demo` and `make test`.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -s -w -X main.version=$(VERSION)
+# The build date: SOURCE_DATE_EPOCH when set (reproducible builds), else now.
+BUILD_DATE ?= $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(date +%s)} +%Y-%m-%dT%H:%M:%SZ 2>/dev/null)
+LDFLAGS := -s -w -X main.version=$(VERSION) -X main.buildDate=$(BUILD_DATE)
 GO      ?= go
 BIN     := bin/strazh
 CORPUS  ?= ../shared/corpus

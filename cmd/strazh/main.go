@@ -42,6 +42,7 @@ func commands() []command {
 		{"demo", "run the daemon against a simulated network, no tokens needed", cmdDemo},
 		{"sim", "serve a simulated network and Telegram chat for `strazh run`", cmdSim},
 		{"check", "validate the configuration and the rules (with their examples)", cmdCheck},
+		{"config", "print the effective configuration (dump) or its JSON Schema (schema)", cmdConfig},
 		{"classify", "judge comments from stdin, one per line, print JSON verdicts", cmdClassify},
 		{"eval", "measure the rules on labelled JSONL files", cmdEval},
 		{"train", "train the learned model on labelled JSONL files", cmdTrain},

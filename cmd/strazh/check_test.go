@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // writeConfig writes a config for one sim account plus extra top-level
@@ -63,7 +64,11 @@ func TestRun_RefusesWhatCheckRefuses(t *testing.T) {
 			if code != 1 || !strings.Contains(checkErr, tt.want) {
 				t.Fatalf("check: exit %d, want 1 and %q:\n%s", code, tt.want, checkErr)
 			}
-			_, runErr, code := runCLI(context.Background(), "run", "-config", p)
+			// Cancelled: a run that wrongly starts stops at once instead of
+			// running the daemon until the test times out.
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			_, runErr, code := runCLI(ctx, "run", "-config", p)
 			if code != 1 || !strings.Contains(runErr, tt.want) {
 				t.Fatalf("run: exit %d, want 1 and %q:\n%s", code, tt.want, runErr)
 			}
@@ -163,5 +168,18 @@ func TestCheck_DefaultConfig(t *testing.T) {
 	if code == 0 || strings.Contains(errOut, "/etc/strazh") {
 		// the same file twice: duplicate ids, but no config was read
 		t.Errorf("check -rules alone read a config or passed: %d %s %s", code, out, errOut)
+	}
+}
+
+// CLI lengths take the same syntax as the configuration (weeks and years
+// were refused: "time: unknown unit").
+func TestParseDuration_SharedSyntax(t *testing.T) {
+	for in, want := range map[string]time.Duration{"2w": 14 * 24 * time.Hour, "1y": 365 * 24 * time.Hour, "7d": 7 * 24 * time.Hour, "36h": 36 * time.Hour} {
+		if got, err := parseDuration(in); err != nil || got != want {
+			t.Errorf("parseDuration(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	if _, err := parseDuration("soon"); err == nil || !strings.Contains(err.Error(), "ожидается длительность") {
+		t.Errorf("parseDuration(soon): %v", err)
 	}
 }

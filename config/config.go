@@ -28,7 +28,8 @@ type Config struct {
 	StateDir string `yaml:"state_dir"`
 	// DryRun decides and records but acts on nothing ("shadow mode").
 	DryRun bool `yaml:"dry_run"`
-	// Retention is how long decisions are kept (Go duration; default 8760h = 365 days).
+	// Retention is how long decisions are kept (default 1y = 365 days).
+	// Every duration takes package duration's syntax: 90s, 12h, 30d, 2w, 1y.
 	Retention time.Duration `yaml:"retention"`
 	Metrics   Metrics       `yaml:"metrics"`
 	Log       Log           `yaml:"log"`
@@ -91,7 +92,7 @@ type Account struct {
 
 // Ban holds an account's ban defaults.
 type Ban struct {
-	// Duration of automatic bans whose rule gives no length (Go duration;
+	// Duration of automatic bans whose rule gives no length (30d, 2w;
 	// 0 = forever). A moderator always chooses the length.
 	Duration time.Duration `yaml:"duration"`
 	// Comment is shown to the banned user where the network allows it.

@@ -94,7 +94,11 @@ func (v *validation) checkSecrets(required bool) {
 	}
 	if t := v.cfg.Telegram; t != nil {
 		if _, err := secret.Resolve("telegram.token", t.TokenEnv, t.TokenFile); err != nil {
-			errs = append(errs, fmt.Errorf("%s:%d: %w", v.cfg.File, v.cfg.Line("telegram.token_env"), err))
+			key := "telegram.token_env"
+			if t.TokenFile != "" {
+				key = "telegram.token_file"
+			}
+			errs = append(errs, fmt.Errorf("%s:%d: %w", v.cfg.File, v.cfg.Line(key), err))
 		}
 	}
 	for _, e := range errs {

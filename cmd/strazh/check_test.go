@@ -51,7 +51,7 @@ func TestRun_RefusesWhatCheckRefuses(t *testing.T) {
 		want        string
 	}{
 		{"failing examples", "rules: {files: [local.yaml]}\n", map[string]string{"local.yaml": failing}, `local.yaml:8: rules[0].examples.no_match[0]: rule local.all: example "спасибо за парк" must not match`},
-		{"secret as _env and _file", "", nil, "config.yaml:4: accounts[0] (page): token_env and token_file: set only one"},
+		{"secret as _env and _file", "", nil, "config.yaml:8: accounts[0] (page): token_env and token_file: set only one"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

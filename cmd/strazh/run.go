@@ -244,7 +244,7 @@ func buildAccounts(cfg *config.Config, epoch time.Time, log *slog.Logger, client
 		})
 		if err != nil {
 			for _, e := range config.Flatten(err) {
-				errs = append(errs, fmt.Errorf("%s:%d: accounts[%d] (%s): %w", cfg.File, a.Line, i, a.Name, e))
+				errs = append(errs, fmt.Errorf("%s:%d: accounts[%d] (%s): %w", cfg.File, secretLine(cfg, i, e), i, a.Name, e))
 			}
 			continue
 		}

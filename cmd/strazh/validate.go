@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/strazh/strazh/config"
@@ -138,4 +139,18 @@ func unique(errs []error) []error {
 		}
 	}
 	return out
+}
+
+// secretLine is the line of the secret key of account i that err names
+// ("user_token_env: environment variable … not set"), else the account's.
+func secretLine(cfg *config.Config, i int, err error) int {
+	prefix := fmt.Sprintf("accounts[%d].", i)
+	msg := err.Error()
+	for _, s := range cfg.Secrets() {
+		base, ok := strings.CutPrefix(s.Key, prefix)
+		if ok && (strings.Contains(msg, base+"_env") || strings.Contains(msg, base+"_file")) {
+			return s.Line
+		}
+	}
+	return cfg.Accounts[i].Line
 }

@@ -7,7 +7,7 @@ GO      ?= go
 BIN     := bin/strazh
 CORPUS  ?= ../shared/corpus
 
-.PHONY: all build test test-short vet lint fuzz demo demo-vk bench eval model deploy-check crash-test clean man deb deb-check
+.PHONY: all build test test-short vet lint fuzz demo demo-vk bench eval model generate deploy-check crash-test clean man deb deb-check
 
 all: build
 
@@ -64,6 +64,10 @@ model:
 ## crash-test: the SIGKILL crash test, 20 times
 crash-test:
 	$(GO) test -count=20 -run TestDaemon_SurvivesSIGKILL ./cmd/strazh
+
+## generate: regenerate checked-in outputs (config/strazh.schema.json)
+generate:
+	$(GO) generate ./...
 
 deploy-check:
 	./deploy/check.sh

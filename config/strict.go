@@ -51,9 +51,6 @@ type decoder struct {
 	lines    map[string]int // YAML path → line of its key, for later messages
 }
 
-// line is where a key was given (0 when it was not).
-func (d *decoder) line(path string) int { return d.lines[path] }
-
 func (d *decoder) note(path string, line int) {
 	if d.lines == nil {
 		d.lines = make(map[string]int)

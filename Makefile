@@ -80,7 +80,7 @@ man: build
 DEB_VERSION ?= $(shell ./deploy/debian/version.sh)
 DEB_BIN := bin/deb/strazh
 deb:
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w -X main.version=$(DEB_VERSION)' -o $(DEB_BIN) ./cmd/strazh
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w -X main.version=$(DEB_VERSION) -X main.buildDate=$(BUILD_DATE)' -o $(DEB_BIN) ./cmd/strazh
 	./deploy/debian/build.sh $(DEB_BIN) $(DEB_VERSION) bin
 
 ## deb-check: build the package, list it and run lintian on it

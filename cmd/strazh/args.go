@@ -11,6 +11,7 @@ import (
 // place, or a configuration file given without -config).
 var takesArgs = map[string]bool{
 	"db check": true, "db restore": true, "model": true, "replay": true, "eval": true, "train": true,
+	"completion": true,
 }
 
 // positional is the error for arguments a command does not take, with a

@@ -13,7 +13,7 @@ import (
 // one at once.
 const (
 	LexiconEntryBytes = 300
-	RuleBytes         = 2500
+	RuleBytes         = 2600
 )
 
 // WarnMemoryBytes is the estimated engine size from which Warnings says so.

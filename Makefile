@@ -1,11 +1,13 @@
 # strazh — the two commands a newcomer needs: `make demo` and `make test`.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -s -w -X main.version=$(VERSION)
+# The build date: SOURCE_DATE_EPOCH when set (reproducible builds), else now.
+BUILD_DATE ?= $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(date +%s)} +%Y-%m-%dT%H:%M:%SZ 2>/dev/null)
+LDFLAGS := -s -w -X main.version=$(VERSION) -X main.buildDate=$(BUILD_DATE)
 GO      ?= go
 BIN     := bin/strazh
 CORPUS  ?= ../shared/corpus
 
-.PHONY: all build test test-short vet lint fuzz demo demo-vk bench eval model deploy-check crash-test clean man deb deb-check
+.PHONY: all build test test-short vet lint fuzz demo demo-vk bench eval model generate deploy-check crash-test clean man deb deb-check
 
 all: build
 
@@ -63,6 +65,10 @@ model:
 crash-test:
 	$(GO) test -count=20 -run TestDaemon_SurvivesSIGKILL ./cmd/strazh
 
+## generate: regenerate checked-in outputs (config/strazh.schema.json)
+generate:
+	$(GO) generate ./...
+
 deploy-check:
 	./deploy/check.sh
 
@@ -74,7 +80,7 @@ man: build
 DEB_VERSION ?= $(shell ./deploy/debian/version.sh)
 DEB_BIN := bin/deb/strazh
 deb:
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w -X main.version=$(DEB_VERSION)' -o $(DEB_BIN) ./cmd/strazh
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w -X main.version=$(DEB_VERSION) -X main.buildDate=$(BUILD_DATE)' -o $(DEB_BIN) ./cmd/strazh
 	./deploy/debian/build.sh $(DEB_BIN) $(DEB_VERSION) bin
 
 ## deb-check: build the package, list it and run lintian on it

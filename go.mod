@@ -6,6 +6,7 @@ require (
 	github.com/SevereCloud/vksdk/v2 v2.17.0
 	github.com/go-telegram/bot v1.19.0
 	github.com/prometheus/client_golang v1.23.2
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.2
 	go.etcd.io/bbolt v1.4.3
 	go.uber.org/goleak v1.3.0
 	golang.org/x/sync v0.25.0

@@ -7,6 +7,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -27,7 +28,8 @@ type Config struct {
 	StateDir string `yaml:"state_dir"`
 	// DryRun decides and records but acts on nothing ("shadow mode").
 	DryRun bool `yaml:"dry_run"`
-	// Retention is how long decisions are kept (Go duration; default 8760h = 365 days).
+	// Retention is how long decisions are kept (default 1y = 365 days).
+	// Every duration takes package duration's syntax: 90s, 12h, 30d, 2w, 1y.
 	Retention time.Duration `yaml:"retention"`
 	Metrics   Metrics       `yaml:"metrics"`
 	Log       Log           `yaml:"log"`
@@ -41,6 +43,11 @@ type Config struct {
 
 	// File is the path the configuration was read from.
 	File string `yaml:"-"`
+	// lines maps YAML paths to the line of their key (see Line).
+	lines map[string]int
+	// root is the line the document starts on: where a problem with a
+	// key that was not given is reported.
+	root int
 }
 
 // Metrics is the Prometheus endpoint.
@@ -85,7 +92,7 @@ type Account struct {
 
 // Ban holds an account's ban defaults.
 type Ban struct {
-	// Duration of automatic bans whose rule gives no length (Go duration;
+	// Duration of automatic bans whose rule gives no length (30d, 2w;
 	// 0 = forever). A moderator always chooses the length.
 	Duration time.Duration `yaml:"duration"`
 	// Comment is shown to the banned user where the network allows it.
@@ -108,14 +115,36 @@ func Default() Config {
 	}
 }
 
+// MaxFileBytes bounds a configuration file: a real one is a few KiB; a
+// larger file is a log or a database named by mistake.
+const MaxFileBytes = 1 << 20
+
 // Load reads and validates a configuration file. The error lists every
 // problem found, each naming file, line and key.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readLimited(path, MaxFileBytes)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	return Parse(path, data)
+}
+
+// readLimited reads a file of at most limit bytes, refusing a larger one
+// without reading it whole.
+func readLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: файл больше %d КиБ, это не файл конфигурации (file larger than %d KiB: not a configuration file)", path, limit>>10, limit>>10)
+	}
+	return data, nil
 }
 
 // Parse is Load on bytes already read; path is used in messages and to
@@ -125,13 +154,15 @@ func Parse(path string, data []byte) (*Config, error) {
 	cfg.File = path
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, Problem{File: path, Msg: cleanYAMLError(err)}
+		line, msg := rules.YAMLSyntax(data, err)
+		return nil, Problem{File: path, Line: line, Msg: msg}
 	}
 	d := &decoder{file: path}
 	if len(doc.Content) == 0 {
 		return nil, Problem{File: path, Msg: "empty configuration"}
 	}
 	root := doc.Content[0]
+	cfg.root = max(root.Line, 1)
 	if root.Kind != yaml.MappingNode {
 		return nil, Problem{File: path, Line: root.Line, Msg: "the configuration must be a mapping of keys"}
 	}
@@ -154,24 +185,21 @@ func Parse(path string, data []byte) (*Config, error) {
 		cfg.Telegram = &def
 	}
 	d.decode(rest, "", &cfg)
+	if tg := find(root, "telegram"); cfg.Telegram != nil && tg != nil && find(tg, "token_file") != nil && find(tg, "token_env") == nil {
+		cfg.Telegram.TokenEnv = "" // the default gives way to the file named
+	}
 	if accountsNode != nil {
+		d.note("accounts", accountsLine)
 		cfg.Accounts = d.accounts(accountsNode)
 	}
-	problems := d.problems
-	for _, err := range cfg.validate(d.line) {
-		var p Problem
-		if errors.As(err, &p) {
-			problems = append(problems, p)
-			continue
-		}
-		problems = append(problems, Problem{File: path, Msg: err.Error()})
+	cfg.lines = d.lines
+	var problems []error
+	for _, p := range d.problems {
+		problems = append(problems, p)
 	}
+	problems = append(problems, cfg.validate(cfg.Line)...)
 	if len(problems) > 0 {
-		errs := make([]error, len(problems))
-		for i, p := range problems {
-			errs[i] = p
-		}
-		return &cfg, errors.Join(errs...)
+		return &cfg, errors.Join(problems...)
 	}
 	return &cfg, nil
 }
@@ -195,6 +223,7 @@ func (d *decoder) accounts(n *yaml.Node) []Account {
 	for i, item := range n.Content {
 		path := fmt.Sprintf("accounts[%d]", i)
 		acc := Account{Line: item.Line}
+		d.note(path, item.Line)
 		if item.Kind != yaml.MappingNode {
 			d.add(item.Line, path, "must be a mapping of keys, not %s", kindName(item))
 			continue
@@ -260,11 +289,11 @@ func (c *Config) validate(line func(path string) int) []error {
 	}
 	c.checkModel(bad)
 	if err := c.Rules.Validate(); err != nil {
-		errs = append(errs, prefixed(c.File, "", err)...)
+		errs = append(errs, c.Problems(err)...)
 	}
 	if c.Telegram != nil {
 		if err := c.Telegram.Validate(); err != nil {
-			errs = append(errs, prefixed(c.File, "", err)...)
+			errs = append(errs, c.Problems(err)...)
 		}
 	}
 	if len(c.Accounts) == 0 {
@@ -293,7 +322,7 @@ func (c *Config) validate(line func(path string) int) []error {
 					// Connectors name their key first ("group_id: ..."):
 					// point at its line when it was given.
 					at := a.Line
-					if k, _, ok := strings.Cut(e.Error(), ":"); ok && line(path+"."+k) > 0 {
+					if k, _, ok := strings.Cut(e.Error(), ":"); ok && isPath(k) {
 						at = line(path + "." + k)
 					}
 					errs = append(errs, Problem{File: c.File, Line: at, Key: label, Msg: e.Error()})
@@ -304,13 +333,67 @@ func (c *Config) validate(line func(path string) int) []error {
 	return errs
 }
 
-// prefixed turns a joined validation error into problems under a key.
-func prefixed(file, key string, err error) []error {
+// Line is the line where the key at a YAML path was given, or where its
+// nearest given parent was ("telegram.moderators" not given: the line of
+// "telegram"), or where the document starts: never 0 for a parsed file.
+func (c *Config) Line(path string) int {
+	for p := path; p != ""; {
+		if l := c.lines[p]; l > 0 {
+			return l
+		}
+		i := strings.LastIndexAny(p, ".[")
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+	}
+	return max(c.root, 1)
+}
+
+// Problem places an error that starts with a YAML path ("rules.disable[0]:
+// no rule or pack ...", as the rules and the review chat name their keys)
+// at that key's line of this file. A rules.FileError about the
+// configuration's own words (file "config") is placed the same way; one in
+// a rule file is returned as it is.
+func (c *Config) Problem(err error) error {
+	var p Problem
+	if errors.As(err, &p) {
+		return p
+	}
+	var fe *rules.FileError
+	if errors.As(err, &fe) {
+		if fe.File != rules.ConfigFile {
+			return fe
+		}
+		return Problem{File: c.File, Line: c.Line(fe.Key), Key: fe.Key, Msg: fe.Err.Error()}
+	}
+	msg := err.Error()
+	if k, rest, ok := strings.Cut(msg, ": "); ok && isPath(k) {
+		return Problem{File: c.File, Line: c.Line(k), Key: k, Msg: rest}
+	}
+	return Problem{File: c.File, Line: max(c.root, 1), Msg: msg}
+}
+
+// Problems is Problem for each error inside a joined one.
+func (c *Config) Problems(err error) []error {
 	var out []error
 	for _, e := range Flatten(err) {
-		out = append(out, Problem{File: file, Key: key, Msg: e.Error()})
+		out = append(out, c.Problem(e))
 	}
 	return out
+}
+
+// isPath says whether s looks like a YAML path (rules.words.insult[0]).
+func isPath(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '.' || r == '_' || r == '[' || r == ']' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // Flatten lists the errors inside a joined error, one per problem. A

@@ -52,7 +52,7 @@ func TestParse_Problems(t *testing.T) {
 	}{
 		{"unknown top-level key", base + "colour: red\n", []string{"c.yaml:7: colour: unknown key"}},
 		{"unknown nested key", "metrics: {listen: 127.0.0.1:1, port: 3}\n" + base, []string{"c.yaml:1: metrics.port: unknown key"}},
-		{"wrong type", base + "dry_run: maybe\n", []string{"c.yaml:7: dry_run: cannot unmarshal"}},
+		{"wrong type", base + "dry_run: maybe\n", []string{`c.yaml:7: dry_run: ожидается true или false, получено "maybe" (expected true or false)`}},
 		{"unknown account key", base + "    colour: red\n", []string{"c.yaml:7: accounts[0].colour: unknown key"}},
 		{"wrong type in connector key", base + "    poll_wait: soon\n", []string{"c.yaml:7: accounts[0].poll_wait:"}},
 		{"unknown network", "state_dir: /x\naccounts:\n  - name: a\n    network: myspace\n", []string{`c.yaml:4: accounts[0].network: unknown network "myspace"`}},

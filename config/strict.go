@@ -6,7 +6,9 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/strazh/strazh/duration"
 	"github.com/strazh/strazh/rules"
 	"gopkg.in/yaml.v3"
 )
@@ -37,6 +39,7 @@ func (p Problem) Error() string {
 var (
 	unmarshalerType     = reflect.TypeFor[yaml.Unmarshaler]()
 	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+	durationType        = reflect.TypeFor[time.Duration]()
 )
 
 // decoder decodes YAML nodes into structs strictly: an unknown key or a
@@ -48,8 +51,12 @@ type decoder struct {
 	lines    map[string]int // YAML path → line of its key, for later messages
 }
 
-// line is where a key was given (0 when it was not).
-func (d *decoder) line(path string) int { return d.lines[path] }
+func (d *decoder) note(path string, line int) {
+	if d.lines == nil {
+		d.lines = make(map[string]int)
+	}
+	d.lines[path] = line
+}
 
 func (d *decoder) add(line int, key, format string, args ...any) {
 	d.problems = append(d.problems, Problem{File: d.file, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
@@ -82,10 +89,7 @@ func (d *decoder) decode(node *yaml.Node, path string, targets ...any) {
 			continue
 		}
 		seen[k.Value] = k.Line
-		if d.lines == nil {
-			d.lines = make(map[string]int)
-		}
-		d.lines[key] = k.Line
+		d.note(key, k.Line)
 		f, ok := fields[k.Value]
 		if !ok {
 			sort.Strings(names)
@@ -99,8 +103,21 @@ func (d *decoder) decode(node *yaml.Node, path string, targets ...any) {
 // value decodes one node into a field, recursing into structs and slices.
 func (d *decoder) value(v *yaml.Node, key string, f reflect.Value) {
 	t := f.Type()
-	custom := reflect.PointerTo(t).Implements(unmarshalerType) || reflect.PointerTo(t).Implements(textUnmarshalerType)
+	custom := isCustom(t)
 	switch {
+	case t == durationType:
+		// One syntax everywhere (30d, 2w, 12h), errors in words.
+		if v.Kind != yaml.ScalarNode {
+			d.add(v.Line, key, "ожидается длительность, например %s, получено %s (expected a duration such as %s)", duration.Example, gotWords(v), duration.Example)
+			return
+		}
+		dur, err := duration.Parse(v.Value)
+		if err != nil {
+			d.add(v.Line, key, "%v", err)
+			return
+		}
+		f.SetInt(int64(dur))
+		return
 	case custom:
 	case t.Kind() == reflect.Struct && t.String() != "time.Time":
 		d.decode(v, key, f.Addr().Interface())
@@ -127,8 +144,54 @@ func (d *decoder) value(v *yaml.Node, key string, f reflect.Value) {
 		return
 	}
 	if err := v.Decode(f.Addr().Interface()); err != nil {
+		if ru, en := typeWords(t); ru != "" && !custom {
+			d.add(v.Line, key, "ожидается %s, получено %s (expected %s)", ru, gotWords(v), en)
+			return
+		}
 		d.add(v.Line, key, "%s", cleanYAMLError(err))
 	}
+}
+
+// typeWords names what a field of type t wants, for people (Russian,
+// English); "" when Go's own message is all there is.
+func typeWords(t reflect.Type) (ru, en string) {
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true или false", "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "целое число", "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "число", "a number"
+	case reflect.String:
+		return "строка", "a string"
+	case reflect.Slice:
+		if ru, en := typeWords(t.Elem()); ru != "" && !isCustom(t.Elem()) {
+			return "список, в нём " + ru, "a list, each " + en
+		}
+	case reflect.Map:
+		if ru, en := typeWords(t.Elem()); ru != "" && !isCustom(t.Elem()) {
+			return "словарь ключей, значения: " + ru, "a mapping of keys, each value " + en
+		}
+	}
+	return "", ""
+}
+
+func isCustom(t reflect.Type) bool {
+	return reflect.PointerTo(t).Implements(unmarshalerType) || reflect.PointerTo(t).Implements(textUnmarshalerType)
+}
+
+// gotWords says what was given instead, in Russian.
+func gotWords(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "список"
+	case yaml.MappingNode:
+		return "словарь ключей"
+	case yaml.ScalarNode:
+		return rules.Excerpt(n.Value)
+	}
+	return "другое"
 }
 
 // collectFields maps yaml key names to the struct's fields (inline ones

@@ -42,6 +42,7 @@ func TestDependencies_PointTowardTheCore(t *testing.T) {
 		{"github.com/strazh/strazh/moderation", pure},
 		{"github.com/strazh/strazh/rules", pure},
 		{"github.com/strazh/strazh/rules/normalize", pure},
+		{"github.com/strazh/strazh/duration", pure},
 		{"github.com/strazh/strazh/connectors", connector},
 		{"github.com/strazh/strazh/connectors/vk", connector},
 		{"github.com/strazh/strazh/connectors/sim", connector},

@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/strazh/strazh/duration"
 	"github.com/strazh/strazh/moderation"
 )
 
@@ -223,29 +224,14 @@ func (d *decoder) number(n *yaml.Node, key string, lo, hi float64) (float64, boo
 	return v, true
 }
 
-// parseDuration accepts Go durations plus d (days) and w (weeks): 30d, 2w, 12h.
+// parseDuration reads the project's one duration syntax (package
+// duration: 90s, 12h, 30d, 2w, 1y); "forever" and an empty value are 0,
+// as ban_for always took them.
 func parseDuration(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	if s == "" || s == "0" || s == "forever" {
+	if t := strings.TrimSpace(s); t == "forever" || t == "" {
 		return 0, nil
 	}
-	for _, u := range []struct {
-		suffix string
-		d      time.Duration
-	}{{"d", 24 * time.Hour}, {"w", 7 * 24 * time.Hour}} {
-		if n, ok := strings.CutSuffix(s, u.suffix); ok {
-			v, err := strconv.Atoi(n)
-			if err != nil || v < 0 {
-				return 0, fmt.Errorf("bad duration %q", s)
-			}
-			return time.Duration(v) * u.d, nil
-		}
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("bad duration %q (want e.g. 10m, 12h, 30d, 2w)", s)
-	}
-	return d, nil
+	return duration.Parse(s)
 }
 
 func (d *decoder) duration(n *yaml.Node, key string) (time.Duration, bool) {
@@ -276,12 +262,8 @@ func decodeFile(name string, data []byte) (*fileSpec, error) {
 	d := &decoder{file: name}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		line := 0
-		var te *yaml.TypeError
-		if !errors.As(err, &te) {
-			fmt.Sscanf(strings.TrimPrefix(err.Error(), "yaml: "), "line %d:", &line)
-		}
-		return nil, &FileError{File: name, Line: line, Err: err}
+		line, msg := YAMLSyntax(data, err)
+		return nil, &FileError{File: name, Line: line, Err: errors.New(msg)}
 	}
 	fs := &fileSpec{name: name}
 	if len(root.Content) == 0 {
@@ -316,6 +298,27 @@ func decodeFile(name string, data []byte) (*fileSpec, error) {
 		}
 	})
 	return fs, errors.Join(d.errs...)
+}
+
+// YAMLSyntax explains a YAML parse error of data for people: the line
+// (1 when the parser gave none) and the message without "yaml: line N:".
+// A tab in the indentation, which YAML forbids, is named as a tab with its
+// own line: the parser's messages for it point elsewhere and never say tab.
+func YAMLSyntax(data []byte, err error) (int, string) {
+	for i, l := range strings.Split(string(data), "\n") {
+		indent := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
+		if strings.Contains(indent, "\t") && strings.TrimSpace(l) != "" {
+			return i + 1, "табуляция в отступе: YAML допускает только пробелы (a tab in the indentation: YAML indents with spaces only)"
+		}
+	}
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if _, e := fmt.Sscanf(msg, "line %d:", &line); e == nil {
+		if _, rest, ok := strings.Cut(msg, ": "); ok {
+			msg = rest
+		}
+	}
+	return max(line, 1), msg
 }
 
 func (d *decoder) examples(n *yaml.Node, key string) examplesSpec {

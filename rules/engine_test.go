@@ -257,7 +257,7 @@ func TestLoad_Errors(t *testing.T) {
 		{"bad action", "rules:\n  - id: a\n    action: nuke\n    when: {link: true}\n", []string{"test.yaml:3:", "rules[0].action", "nuke"}},
 		{"unknown lexicon", "rules:\n  - id: a\n    when:\n      lexicon: nope\n", []string{"test.yaml:4:", "rules[0].when.lexicon", "no lexicon named"}},
 		{"bad regex", "rules:\n  - id: a\n    when:\n      any:\n        - regex: \"(\"\n", []string{"test.yaml:5:", "rules[0].when.any[0].regex", "missing closing"}},
-		{"bad duration", "rules:\n  - id: a\n    when:\n      flood: 3\n      within: soon\n", []string{"test.yaml:5:", "rules[0].when.within", "bad duration"}},
+		{"bad duration", "rules:\n  - id: a\n    when:\n      flood: 3\n      within: soon\n", []string{"test.yaml:5:", "rules[0].when.within", "ожидается длительность, например 30d"}},
 		{"bad entry", "lexicons:\n  x: [\"(а|б\"]\nrules: []\n", []string{"test.yaml:2:", "lexicons.x[0]", "unclosed"}},
 		{"duplicate id", "rules:\n  - id: a\n    when: {link: true}\n  - id: a\n    when: {link: true}\n", []string{"test.yaml:4:", "duplicate rule id"}},
 		{"no when", "rules:\n  - id: a\n    action: review\n", []string{"test.yaml:2:", "no when"}},

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -60,7 +61,7 @@ func Load(cfg Config, baseDir string) (*Engine, error) {
 		}
 		sort.Strings(matches)
 		for _, m := range matches {
-			data, err := os.ReadFile(m)
+			data, err := readRuleFile(m)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("rules.files[%d]: %w", i, err))
 				continue
@@ -72,6 +73,29 @@ func Load(cfg Config, baseDir string) (*Engine, error) {
 		return nil, errors.Join(errs...)
 	}
 	return compileWithModel(srcs, cfg, func() (*model.Model, error) { return loadModel(cfg.Model, baseDir) })
+}
+
+// MaxFileBytes bounds one rule file: the shipped packs are under 100 KiB;
+// 8 MiB is some 400,000 lexicon entries (about 120 MB of memory, see
+// LexiconEntryBytes), and a larger file is a dump or a database named by
+// mistake.
+const MaxFileBytes = 8 << 20
+
+// readRuleFile reads a rule file of at most MaxFileBytes.
+func readRuleFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileBytes {
+		return nil, fmt.Errorf("%s: файл правил больше %d МиБ (rule file larger than %d MiB): split it or check it is a rule file", name, MaxFileBytes>>20, MaxFileBytes>>20)
+	}
+	return data, nil
 }
 
 // builtinSources returns the embedded pack files of a set, in name order.
@@ -95,6 +119,11 @@ func builtinSources(set string) ([]source, error) {
 	return out, nil
 }
 
+// ConfigFile is the File of a FileError about the configuration's own
+// rules section (rules.words, rules.banned_organisations): the config
+// loader places it at the key's line.
+const ConfigFile = "config"
+
 // lexicon is a named list of entries.
 type lexicon struct {
 	name     string
@@ -115,7 +144,8 @@ type builder struct {
 func (b *builder) addLexicon(d *decoder, name string, line int, entries []entrySpec) {
 	if i, ok := b.lexIndex[name]; ok {
 		l := b.lexicons[i]
-		d.fail(nil, "lexicons."+name, "lexicon %q already defined in %s:%d", name, l.file, l.line)
+		d.errs = append(d.errs, &FileError{File: d.file, Line: line, Key: "lexicons." + name,
+			Err: fmt.Errorf("lexicon %q already defined in %s:%d", name, l.file, l.line)})
 		return
 	}
 	l := &lexicon{name: name, file: d.file, line: line}
@@ -170,7 +200,7 @@ func compileWithModel(srcs []source, cfg Config, loadModel func() (*model.Model,
 		errs = append(errs, d.errs...)
 	}
 	// config words
-	cd := &decoder{file: "config"}
+	cd := &decoder{file: ConfigFile}
 	names := make([]string, 0, len(cfg.Words))
 	for n := range cfg.Words {
 		names = append(names, n)
@@ -213,7 +243,7 @@ func compileWithModel(srcs []source, cfg Config, loadModel func() (*model.Model,
 				id: rs.id, label: rs.label, file: fs.name, pack: fs.pack, line: rs.line,
 				banFor: rs.banFor, priority: rs.priority, stop: rs.stop, urgent: rs.urgent,
 				exempt: rs.exempt, enabled: rs.enabled, accounts: rs.accounts, escalate: rs.escalate,
-				order: order, examples: rs.examples,
+				order: order, examples: rs.examples, key: rs.key,
 			}
 			order++
 			r.action, _ = parseAction(rs.action)
@@ -241,7 +271,8 @@ func compileWithModel(srcs []source, cfg Config, loadModel func() (*model.Model,
 			}
 		}
 		errs = append(errs, c.errs...)
-		e.files = append(e.files, &ruleFile{name: fs.name, pack: fs.pack, rules: fileRules, examples: fs.examples})
+		e.files = append(e.files, &ruleFile{name: fs.name, pack: fs.pack, rules: fileRules, examples: fs.examples,
+			empty: len(fs.rules) == 0 && len(fs.lexicons) == 0})
 		e.all = append(e.all, fileRules...)
 	}
 	// disable and action overrides
@@ -322,6 +353,7 @@ type rule struct {
 	reason                template
 	examples              examplesSpec
 	order                 int
+	key                   string // YAML path in its file: rules[3]
 }
 
 // escalation strengthens a rule's action for repeat offenders: after
@@ -337,6 +369,7 @@ type ruleFile struct {
 	name, pack string
 	rules      []*rule
 	examples   examplesSpec
+	empty      bool // neither rules nor lexicons
 }
 
 // stemPhrase turns a name into an entry that matches its inflected forms:

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/strazh/strazh/config"
+	"github.com/strazh/strazh/duration"
 	"github.com/strazh/strazh/moderation"
 )
 
@@ -39,17 +40,8 @@ func parseWhen(s string, now time.Time) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a time (2026-11-01, 2026-11-01T10:00:00+03:00) or an age (36h, 7d)", s)
 }
 
-// parseDuration is time.ParseDuration that also takes days ("7d").
-func parseDuration(s string) (time.Duration, error) {
-	if n, ok := strings.CutSuffix(s, "d"); ok {
-		days, err := strconv.Atoi(n)
-		if err != nil || days < 0 {
-			return 0, fmt.Errorf("%q is not a number of days", s)
-		}
-		return time.Duration(days) * 24 * time.Hour, nil
-	}
-	return time.ParseDuration(s)
-}
+// parseDuration is the project's one duration syntax (36h, 7d, 2w, 1y).
+func parseDuration(s string) (time.Duration, error) { return duration.Parse(s) }
 
 func whoAmI() string {
 	if u, err := user.Current(); err == nil {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/strazh/strazh/config"
+	"github.com/strazh/strazh/duration"
 	"github.com/strazh/strazh/moderation/store"
 )
 
@@ -84,7 +85,8 @@ func cmdDBCheck(ctx context.Context, args []string, s stdio) error {
 	fs := newFlags("db check", "-config FILE [-timeout 0] [FILE]",
 		"Checks the database for damage: its header, every bucket, key and value, and\nbbolt's own consistency check. With FILE, checks that file (a backup) instead.\nWith the daemon running, it checks a hot copy taken through the admin socket.\nExit status 1 when the file is damaged.", s)
 	path := configFlag(fs)
-	timeout := fs.Duration("timeout", 0, "stop after this long (0: check everything)")
+	timeout := new(time.Duration)
+	fs.Var(duration.Value{D: timeout}, "timeout", "stop after this `long` (90s, 15m; 0: check everything)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

@@ -78,6 +78,7 @@ var helpRU = map[string]string{
 	"list pending reviews, or decide one from the shell":               "комментарии на проверке или решение по одному из них",
 	"check, back up, restore or compact the database":                  "проверить, сохранить, восстановить или сжать базу",
 	"print the version": "показать версию",
+	"print the effective configuration (dump) or its JSON Schema (schema)": "показать действующую конфигурацию (dump) или её JSON Schema (schema)",
 
 	// shared flags
 	"configuration `file`":               "`файл` конфигурации",
@@ -128,13 +129,13 @@ var helpRU = map[string]string{
 	"with -verdict ban: how long (1d, 7d, 30d, 12h); empty: forever": "с -verdict ban: на сколько (1d, 7d, 30d, 12h); пусто — навсегда",
 
 	// check
-	"Validates the configuration (every key, value and secret reference), the\nrules and every rule file's examples, and lists all problems. It needs\nneither the database nor the metrics port, so it runs beside a live daemon.": "Проверяет конфигурацию (каждый ключ, значение и ссылку на секрет), правила\nи примеры каждого файла правил и перечисляет все ошибки. Ей не нужны ни\nбаза, ни порт метрик, поэтому она работает рядом с запущенным демоном.",
-	"check this rule `file` alone, with the shipped packs (repeatable)":                          "проверить только этот `файл` правил вместе со встроенными наборами (можно повторять)",
+	"Validates the configuration (every key, value and secret reference), the\nrules and every rule file's examples, and lists all problems, then the\nwarnings. It needs neither the database nor the metrics port, so it runs\nbeside a live daemon; `strazh run` refuses to start on the same problems.\nWith -rules and no -config it checks those rule files with the shipped packs.": "Проверяет конфигурацию (каждый ключ, значение и ссылку на секрет), правила\nи примеры каждого файла правил и перечисляет все ошибки, затем предупреждения.\nЕй не нужны ни база, ни порт метрик, поэтому она работает рядом с запущенным\nдемоном; `strazh run` не запустится при тех же ошибках. С -rules без -config\nпроверяет эти файлы правил вместе со встроенными наборами.",
+	"check this rule `file` too (repeatable); without -config: alone, with the shipped packs":    "проверить и этот `файл` правил (можно повторять); без -config — только его, со встроенными наборами",
 	"fail when a token's environment variable or file is missing (run it where the daemon runs)": "ошибка, если переменной окружения или файла токена нет (запускайте там, где работает демон)",
 
 	// db
 	"Checks the database for damage: its header, every bucket, key and value, and\nbbolt's own consistency check. With FILE, checks that file (a backup) instead.\nWith the daemon running, it checks a hot copy taken through the admin socket.\nExit status 1 when the file is damaged.": "Проверяет базу на повреждения: заголовок, каждый бакет, ключ и значение и\nсобственную проверку bbolt. С FILE проверяет этот файл (резервную копию).\nПри запущенном демоне проверяет копию, снятую через служебный сокет.\nКод выхода 1, если файл повреждён.",
-	"stop after this long (0: check everything)": "остановиться через это время (0 — проверить всё)",
+	"stop after this `long` (90s, 15m; 0: check everything)": "остановиться через это `время` (90s, 15m; 0 — проверить всё)",
 	"Writes a consistent copy of the database (bbolt's hot backup: the daemon goes on\nmoderating meanwhile, through its admin socket; with the daemon stopped, from\nthe file). The copy is written beside its final name, synced, checked, then\nrenamed into place. With -dir, the copy is named strazh-<UTC time>.db and only\nthe newest -keep copies stay.": "Пишет согласованную копию базы (горячая копия bbolt: демон тем временем\nпродолжает модерировать, копия идёт через служебный сокет; при остановленном\nдемоне — из файла). Копия пишется рядом с окончательным именем, сбрасывается\nна диск, проверяется и только потом переименовывается. С -dir копия\nназывается strazh-<время UTC>.db, и остаются только -keep последних.",
 	"write a time-stamped copy into this `directory`": "записать копию с отметкой времени в этот `каталог`",
 	"with -dir: how many copies to keep (0: all)":     "с -dir: сколько копий хранить (0 — все)",
@@ -142,8 +143,13 @@ var helpRU = map[string]string{
 	"Replaces the database with BACKUP, the daemon stopped. The backup is copied\nbeside the database and checked before anything is replaced; the swap is an\natomic rename, and the old file stays beside it as strazh.db.before-restore-<time>.":  "Заменяет базу резервной копией BACKUP при остановленном демоне. Копия\nкладётся рядом с базой и проверяется до любой замены; замена — атомарное\nпереименование, старый файл остаётся рядом как strazh.db.before-restore-<время>.",
 	"Rewrites the database without its free pages, the daemon stopped (it also\ncompacts a mostly free file by itself at start). The copy is checked before it\nreplaces the file; the old file stays beside it as strazh.db.before-compact-<time>.": "Переписывает базу без свободных страниц при остановленном демоне (почти пустой\nфайл демон сжимает и сам при запуске). Копия проверяется до замены файла;\nстарый файл остаётся рядом как strazh.db.before-compact-<время>.",
 
+	// config
+	"Prints the effective configuration: every key with the value strazh uses,\ndefaults filled in, durations as 30d, 12h. Secrets are never in the file:\ntheir sources (*_env, *_file) are shown, an *_env value that is no variable\nname (a token pasted by mistake) is redacted.": "Выводит действующую конфигурацию: каждый ключ со значением, которое использует\nstrazh, с подставленными умолчаниями, длительности как 30d, 12h. Секретов в\nфайле нет: показаны их источники (*_env, *_file), а значение *_env, не похожее\nна имя переменной (токен, вставленный по ошибке), скрыто.",
+	"Prints the JSON Schema of the configuration file (draft 2020-12), generated\nfrom the same declarations as the loader, for editor completion; the\nrepository ships it as config/strazh.schema.json.":                                                                             "Выводит JSON Schema файла конфигурации (draft 2020-12), построенную из тех же\nобъявлений, что читает загрузчик, для подсказок в редакторе; в репозитории\nона лежит в config/strazh.schema.json.",
+	"write to this `file` instead of stdout": "записать в этот `файл`, а не в stdout",
+
 	// version
-	"Prints the version of this build.": "Выводит версию этой сборки.",
+	"Prints the version of this build, its Go version and build date.": "Выводит версию этой сборки, версию Go и дату сборки.",
 
 	// sim
 	"Serves a simulated network (the sim connector's API) and a simulated\nTelegram Bot API on one address, with a steady stream of comments written\nfor the purpose, so `strazh run` and a real Prometheus can be tried before\nany token exists. A simulated moderator answers the review cards.\nPrint a matching configuration with -print-config.": "Поднимает на одном адресе имитацию соцсети (API коннектора sim) и имитацию\nTelegram Bot API с ровным потоком специально написанных комментариев, чтобы\nопробовать `strazh run` и настоящий Prometheus до получения токенов.\nИмитированный модератор отвечает на карточки проверки. Подходящую\nконфигурацию выводит -print-config.",

@@ -42,6 +42,7 @@ func commands() []command {
 		{"demo", "run the daemon against a simulated network, no tokens needed", cmdDemo},
 		{"sim", "serve a simulated network and Telegram chat for `strazh run`", cmdSim},
 		{"check", "validate the configuration and the rules (with their examples)", cmdCheck},
+		{"config", "print the effective configuration (dump) or its JSON Schema (schema)", cmdConfig},
 		{"classify", "judge comments from stdin, one per line, print JSON verdicts", cmdClassify},
 		{"eval", "measure the rules on labelled JSONL files", cmdEval},
 		{"train", "train the learned model on labelled JSONL files", cmdTrain},
@@ -71,6 +72,9 @@ func main() {
 }
 
 func runMain(ctx context.Context, args []string, s stdio) int {
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args = append([]string{"version"}, args[1:]...)
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(s.out)
 		if len(args) == 0 {
@@ -122,14 +126,14 @@ func parse(fs *flag.FlagSet, args []string) error {
 		}
 		return errUsage
 	}
-	return nil
+	return positional(fs)
 }
 
 func cmdVersion(_ context.Context, args []string, s stdio) error {
-	fs := newFlags("version", "", "Prints the version of this build.", s)
+	fs := newFlags("version", "", "Prints the version of this build, its Go version and build date.", s)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	fmt.Fprintf(s.out, "strazh %s\n", version)
+	fmt.Fprint(s.out, versionText())
 	return nil
 }

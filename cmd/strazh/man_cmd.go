@@ -24,8 +24,9 @@ func hiddenCommands() []command {
 
 // subcommands of the commands that have them, for the page and completion.
 var subcommands = map[string][]string{
-	"db":    {"check", "backup", "restore", "compact"},
-	"model": {"status", "list", "rollback", "refit", "export"},
+	"db":     {"check", "backup", "restore", "compact"},
+	"model":  {"status", "list", "rollback", "refit", "export"},
+	"config": {"dump", "schema"},
 }
 
 // cmdHelp is one command's -h, parsed.

@@ -5,13 +5,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"log/slog"
 	"runtime"
 	"strings"
-	"time"
 
 	"github.com/strazh/strazh/config"
-	"github.com/strazh/strazh/config/secret"
 	"github.com/strazh/strazh/rules"
 	"github.com/strazh/strazh/rules/eval"
 )
@@ -108,66 +105,25 @@ label, and the share of clean comments acted on or sent to review.`, s)
 }
 
 func cmdCheck(_ context.Context, args []string, s stdio) error {
-	fs := newFlags("check", "-config FILE | -rules FILE...",
-		"Validates the configuration (every key, value and secret reference), the\nrules and every rule file's examples, and lists all problems. It needs\nneither the database nor the metrics port, so it runs beside a live daemon.", s)
-	path := fs.String("config", "", "configuration `file` to check")
+	fs := newFlags("check", "[-config FILE] [-rules FILE]...",
+		"Validates the configuration (every key, value and secret reference), the\nrules and every rule file's examples, and lists all problems, then the\nwarnings. It needs neither the database nor the metrics port, so it runs\nbeside a live daemon; `strazh run` refuses to start on the same problems.\nWith -rules and no -config it checks those rule files with the shipped packs.", s)
+	path := configFlag(fs)
 	var extra multiFlag
-	fs.Var(&extra, "rules", "check this rule `file` alone, with the shipped packs (repeatable)")
+	fs.Var(&extra, "rules", "check this rule `file` too (repeatable); without -config: alone, with the shipped packs")
 	secrets := fs.Bool("secrets", false, "fail when a token's environment variable or file is missing (run it where the daemon runs)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *path == "" && len(extra) == 0 {
-		fs.Usage()
-		return errUsage
+	if len(extra) > 0 && !flagGiven(fs, "config") {
+		*path = ""
 	}
-	var problems []error
-	var cfg *config.Config
-	if *path != "" {
-		var err error
-		cfg, err = config.Load(*path)
-		if err != nil {
-			problems = append(problems, config.Flatten(err)...)
-		}
-	}
-	rc, dir := rules.DefaultConfig(), "."
-	if cfg != nil {
-		rc, dir = cfg.Rules, cfg.Dir()
-	}
-	rc.Files = append(rc.Files, extra...)
-	engine, err := rules.Load(rc, dir)
-	if err != nil {
-		problems = append(problems, config.Flatten(err)...)
-	} else if err := engine.SelfTest(); err != nil {
-		problems = append(problems, config.Flatten(err)...)
-	}
-	var warnings []error
-	if cfg != nil && len(problems) == 0 {
-		// Build the connectors: that reads every secret. A missing secret is
-		// a warning here (the file may be checked on another machine) unless
-		// -secrets asks for them.
-		if _, err := buildAccounts(cfg, time.Time{}, slog.New(slog.DiscardHandler), nil, nil); err != nil {
-			warnings = append(warnings, config.Flatten(err)...)
-		}
-		if t := cfg.Telegram; t != nil {
-			if _, err := secret.Resolve("telegram.token", t.TokenEnv, t.TokenFile); err != nil {
-				warnings = append(warnings, fmt.Errorf("%s: %w", cfg.File, err))
-			}
-		}
-		if *secrets {
-			problems, warnings = append(problems, warnings...), nil
-		}
-	}
-	for _, w := range warnings {
-		fmt.Fprintf(s.err, "warning: %v\n", w)
-	}
-	if len(problems) > 0 {
-		for _, p := range problems {
-			fmt.Fprintln(s.err, p)
-		}
-		fmt.Fprintf(s.err, "%d problem(s) found\n", len(problems))
+	v := validate(*path, extra)
+	v.checkSecrets(*secrets)
+	v.print(s.err)
+	if len(v.problems) > 0 {
 		return exitError{1}
 	}
+	engine, cfg := v.engine, v.cfg
 	n := len(engine.Rules())
 	if cfg != nil {
 		fmt.Fprintf(s.out, "%s: OK (%d accounts, %d rules, all rule examples pass)\n", cfg.File, len(cfg.Accounts), n)

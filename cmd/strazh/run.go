@@ -35,11 +35,18 @@ func cmdRun(ctx context.Context, args []string, s stdio) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	cfg, err := config.Load(*path)
-	if err != nil {
-		return err
+	// The same checks as `strazh check` and a reload: a rule file whose
+	// examples fail never goes live on a restart either.
+	// Secrets too, as `check -secrets`: a missing one stops the start
+	// before the state directory or the database is touched.
+	v := validate(*path, nil)
+	v.checkSecrets(true)
+	if len(v.problems) > 0 {
+		v.print(s.err)
+		fmt.Fprintf(s.err, "strazh run: не запускается, пока проблемы не исправлены (not starting until the problems are fixed)\n")
+		return exitError{1}
 	}
-	err = runDaemon(ctx, cfg, daemonHooks{logOut: s.err})
+	err := runDaemon(ctx, v.cfg, daemonHooks{logOut: s.err, engine: v.engine, warnings: v.warnings})
 	if errors.Is(err, store.ErrDamaged) {
 		fmt.Fprintf(s.err, "strazh run: %v\n", err)
 		return exitError{exitDamaged}
@@ -60,6 +67,10 @@ type daemonHooks struct {
 	// component, when set, runs supervised beside the others (tests make
 	// it fail to see the daemon stop in order).
 	component func(ctx context.Context) error
+	// engine is the rules validate built and self-tested (nil: runDaemon
+	// loads and self-tests them); warnings are validate's, logged at start.
+	engine   *rules.Engine
+	warnings []error
 }
 
 // daemon is one running strazh: store, rules, connectors, pipeline, reviewer.
@@ -107,10 +118,20 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	if err := os.MkdirAll(cfg.StateDir, 0o700); err != nil {
 		return fmt.Errorf("state_dir: %w", err)
 	}
-	engine, err := rules.Load(cfg.Rules, cfg.Dir())
-	if err != nil {
-		return fmt.Errorf("rules: %w", err)
+	for _, w := range unique(h.warnings) {
+		d.log.Warn("configuration warning", "warning", w.Error())
 	}
+	engine := h.engine
+	if engine == nil {
+		var err error
+		if engine, err = rules.Load(cfg.Rules, cfg.Dir()); err != nil {
+			return fmt.Errorf("rules: %w", err)
+		}
+		if err := engine.SelfTest(); err != nil {
+			return fmt.Errorf("rules examples: %w", err)
+		}
+	}
+	var err error
 	d.db, err = store.Open(cfg.DBPath(), &store.Options{Retention: cfg.Retention, Logger: d.log.With("component", "store")})
 	if err != nil {
 		return damagedHint(err, cfg)
@@ -223,7 +244,7 @@ func buildAccounts(cfg *config.Config, epoch time.Time, log *slog.Logger, client
 		})
 		if err != nil {
 			for _, e := range config.Flatten(err) {
-				errs = append(errs, fmt.Errorf("%s:%d: accounts[%d] (%s): %w", cfg.File, a.Line, i, a.Name, e))
+				errs = append(errs, fmt.Errorf("%s:%d: accounts[%d] (%s): %w", cfg.File, secretLine(cfg, i, e), i, a.Name, e))
 			}
 			continue
 		}
@@ -284,17 +305,14 @@ func (d *daemon) reloadOnHUP(ctx context.Context, ch <-chan os.Signal) {
 func (d *daemon) reload() error {
 	notifySystemd("RELOADING=1")
 	defer notifySystemd("READY=1")
-	cfg, err := config.Load(d.cfg.File)
-	if err != nil {
+	v := validate(d.cfg.File, nil)
+	if err := v.err(); err != nil {
 		return err
 	}
-	engine, err := rules.Load(cfg.Rules, cfg.Dir())
-	if err != nil {
-		return fmt.Errorf("rules: %w", err)
+	for _, w := range unique(v.warnings) {
+		d.log.Warn("configuration warning", "warning", w.Error())
 	}
-	if err := engine.SelfTest(); err != nil {
-		return fmt.Errorf("rules examples: %w", err)
-	}
+	cfg, engine := v.cfg, v.engine
 	d.setRules(engine)
 	d.level.Set(parseLevel(cfg.Log.Level))
 	if cfg.DryRun != d.cfg.DryRun {

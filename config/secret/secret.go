@@ -13,6 +13,18 @@ import (
 // ErrMissing is returned when neither source is configured.
 var ErrMissing = errors.New("not configured")
 
+// ErrUnavailable wraps the errors of a source that is configured but cannot
+// be read here: an unset variable, a missing or empty file. `strazh check`
+// on another machine than the daemon's sees them; any other error is a
+// mistake in the configuration itself.
+var ErrUnavailable = errors.New("unavailable")
+
+// unavailable marks err as ErrUnavailable and keeps its text.
+type unavailable struct{ error }
+
+func (u unavailable) Unwrap() error        { return u.error }
+func (u unavailable) Is(target error) bool { return target == ErrUnavailable }
+
 // Resolve reads a secret configured as key+"_env" (an environment variable
 // name) or key+"_file" (a path; a relative one is read from
 // $CREDENTIALS_DIRECTORY, where systemd's LoadCredential= puts it). Errors
@@ -25,7 +37,7 @@ func Resolve(key, env, file string) (string, error) {
 		v, ok := os.LookupEnv(env)
 		v = strings.TrimSpace(v)
 		if !ok || v == "" {
-			return "", fmt.Errorf("%s_env: environment variable %s is empty or not set", key, env)
+			return "", unavailable{fmt.Errorf("%s_env: environment variable %s is empty or not set", key, env)}
 		}
 		return v, nil
 	case file != "":
@@ -33,19 +45,45 @@ func Resolve(key, env, file string) (string, error) {
 		if !filepath.IsAbs(path) {
 			dir := os.Getenv("CREDENTIALS_DIRECTORY")
 			if dir == "" {
-				return "", fmt.Errorf("%s_file: %q is relative and $CREDENTIALS_DIRECTORY is not set", key, file)
+				return "", unavailable{fmt.Errorf("%s_file: %q is relative and $CREDENTIALS_DIRECTORY is not set", key, file)}
 			}
 			path = filepath.Join(dir, path)
 		}
 		b, err := os.ReadFile(path)
 		if err != nil {
-			return "", fmt.Errorf("%s_file: %w", key, err)
+			return "", unavailable{fmt.Errorf("%s_file: %w", key, err)}
 		}
 		v := strings.TrimSpace(string(b))
 		if v == "" {
-			return "", fmt.Errorf("%s_file: %s is empty", key, path)
+			return "", unavailable{fmt.Errorf("%s_file: %s is empty", key, path)}
 		}
 		return v, nil
 	}
 	return "", fmt.Errorf("%s_env or %s_file: %w", key, key, ErrMissing)
+}
+
+// FileWarning says when a secret file is readable by its group or by
+// others (a token copied with cp keeps 0644): nil when it is not, or when
+// the file cannot be found here (Resolve reports that). A relative name is
+// looked up under $CREDENTIALS_DIRECTORY, as Resolve does.
+func FileWarning(key, file string) error {
+	if file == "" {
+		return nil
+	}
+	path := file
+	if !filepath.IsAbs(path) {
+		dir := os.Getenv("CREDENTIALS_DIRECTORY")
+		if dir == "" {
+			return nil
+		}
+		path = filepath.Join(dir, path)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil
+	}
+	if m := st.Mode().Perm(); m&0o077 != 0 {
+		return fmt.Errorf("%s_file: %s доступен группе или всем (права %04o): chmod 600 %s (readable by group or others, mode %04o)", key, path, m, path, m)
+	}
+	return nil
 }

@@ -57,3 +57,41 @@ func TestResolve(t *testing.T) {
 		t.Errorf("neither: %v is not ErrMissing", err)
 	}
 }
+
+func TestResolve_UnavailableIsAClass(t *testing.T) {
+	t.Setenv("CREDENTIALS_DIRECTORY", t.TempDir())
+	for _, c := range []struct {
+		name, env, file string
+		unavailable     bool
+	}{
+		{"unset variable", "STRAZH_TEST_NOPE", "", true},
+		{"missing file", "", "nope", true},
+		{"both given: a configuration mistake", "A", "B", false},
+		{"neither given", "", "", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Resolve("token", c.env, c.file)
+			if err == nil || errors.Is(err, ErrUnavailable) != c.unavailable {
+				t.Errorf("Resolve: %v, ErrUnavailable %v, want %v", err, errors.Is(err, ErrUnavailable), c.unavailable)
+			}
+		})
+	}
+}
+
+func TestFileWarning(t *testing.T) {
+	dir := t.TempDir()
+	open, closed := filepath.Join(dir, "open"), filepath.Join(dir, "closed")
+	os.WriteFile(open, []byte("x"), 0o644)
+	os.WriteFile(closed, []byte("x"), 0o600)
+	os.Chmod(open, 0o644) // whatever the umask
+	if err := FileWarning("token", open); err == nil || !strings.Contains(err.Error(), "0644") || !strings.Contains(err.Error(), "chmod 600") {
+		t.Errorf("0644 file: %v", err)
+	}
+	if err := FileWarning("token", closed); err != nil {
+		t.Errorf("0600 file: %v", err)
+	}
+	t.Setenv("CREDENTIALS_DIRECTORY", dir)
+	if err := FileWarning("token", "open"); err == nil {
+		t.Error("relative 0644 file under $CREDENTIALS_DIRECTORY: no warning")
+	}
+}

@@ -33,6 +33,8 @@ install -m 0644 "$root/deploy/prometheus/alerts.yml" "$root/deploy/prometheus/sc
 	"$root/deploy/prometheus/prometheus-sim.yml" "$pkg/usr/share/strazh/prometheus/"
 install -m 0644 "$root/deploy/grafana/strazh-dashboard.json" "$pkg/usr/share/strazh/grafana/"
 install -m 0644 "$root/deploy/sim/config.yaml" "$pkg/usr/share/strazh/sim/"
+# The configuration's JSON Schema, for editors (yaml-language-server).
+install -m 0644 "$root/config/strazh.schema.json" "$pkg/usr/share/strazh/"
 
 # The man page and completion come from the binary's own help.
 LC_ALL=C "$bin" man -config-reference "$root/config.example.yaml" | gzip -9n >"$pkg/usr/share/man/man8/strazh.8.gz"

@@ -15,6 +15,7 @@ import (
 
 	"github.com/strazh/strazh/config"
 	"github.com/strazh/strazh/connectors/sim/simtest"
+	"github.com/strazh/strazh/duration"
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/pipeline"
 	"github.com/strazh/strazh/moderation/review"
@@ -106,7 +107,9 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 	fs := newFlags("demo", "[-network sim|vk] [-duration 60s]",
 		"Runs the real daemon end to end against a simulated network and a simulated\nTelegram chat: realistic comments arrive, strazh decides, deletes, bans and\nsends doubtful ones to review, where a simulated moderator taps the buttons.\nNo tokens, no network. The state stays in a temporary directory that\n`strazh audit` can read.", s)
 	network := fs.String("network", "sim", "simulated network: sim or "+strings.Join(demoNetNames(), ", "))
-	duration := fs.Duration("duration", 60*time.Second, "how long the comments keep arriving")
+	runFor := new(time.Duration)
+	*runFor = 60 * time.Second
+	fs.Var(duration.Value{D: runFor}, "duration", "how long the comments keep arriving")
 	dir := fs.String("dir", "", "state directory to use (default: a new temporary one)")
 	metrics := fs.String("metrics", "", "serve /metrics on this `address` during the demo (e.g. 127.0.0.1:9464)")
 	language := fs.String("language", "ru", "language of the review chat and of this output: ru or en")
@@ -158,7 +161,7 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 	defer logFile.Close()
 
 	view := newDemoView(s.out, cfg.Telegram.Language)
-	fmt.Fprintf(s.out, view.tx.intro+"\n", len(script), *duration, *network)
+	fmt.Fprintf(s.out, view.tx.intro+"\n", len(script), *runFor, *network)
 	fmt.Fprintf(s.out, view.tx.state+"\n", *dir, logFile.Name())
 	if cfg.Metrics.Listen != "" {
 		fmt.Fprintf(s.out, "metrics: http://%s/metrics\n", cfg.Metrics.Listen)
@@ -189,7 +192,7 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 	wg.Add(1)
 	go func() { defer wg.Done(); moderateInDemo(ctx, tg, script, view) }()
 
-	gap := *duration / time.Duration(len(script))
+	gap := *runFor / time.Duration(len(script))
 	for i, l := range script {
 		if ctx.Err() != nil {
 			break

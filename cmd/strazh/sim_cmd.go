@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/strazh/strazh/duration"
+
 	"github.com/strazh/strazh/connectors/sim/simtest"
 	"github.com/strazh/strazh/moderation/review/telegramtest"
 )
@@ -28,11 +30,15 @@ func cmdSim(ctx context.Context, args []string, s stdio) error {
 	fs := newFlags("sim", "[-listen 127.0.0.1:8080] [-interval 3s] | -print-config [-listen ADDR] [-state-dir DIR]",
 		"Serves a simulated network (the sim connector's API) and a simulated\nTelegram Bot API on one address, with a steady stream of comments written\nfor the purpose, so `strazh run` and a real Prometheus can be tried before\nany token exists. A simulated moderator answers the review cards.\nPrint a matching configuration with -print-config.", s)
 	listen := fs.String("listen", "127.0.0.1:8080", "listen on this `address`")
-	interval := fs.Duration("interval", 3*time.Second, "one new comment every `interval` (on average)")
+	interval := new(time.Duration)
+	*interval = 3 * time.Second
+	fs.Var(duration.Value{D: interval}, "interval", "one new comment every `interval` (on average)")
 	printCfg := fs.Bool("print-config", false, "print a configuration for strazh run and exit")
 	stateDir := fs.String("state-dir", "/tmp/strazh-sim", "with -print-config: the state directory the configuration names")
 	seed := fs.Uint64("seed", 1, "the comment stream's `seed` (the same seed, the same comments)")
-	delay := fs.Duration("moderator-delay", 3*time.Second, "how long the simulated moderator takes per card")
+	delay := new(time.Duration)
+	*delay = 3 * time.Second
+	fs.Var(duration.Value{D: delay}, "moderator-delay", "how long the simulated moderator takes per card")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

@@ -47,6 +47,16 @@ type Source interface {
 	Fetch(ctx context.Context, cursor []byte) (updates []Update, next []byte, err error)
 }
 
+// Poller is a Source that polls the network rather than waiting on it:
+// after a batch with no updates the pipeline calls Fetch again no sooner
+// than PollInterval from the start of that call, with jitter. A Source
+// whose Fetch blocks until something comes (a long poll) need not declare
+// it; the pipeline's own idle pause then applies only to a Fetch that
+// returned empty at once.
+type Poller interface {
+	PollInterval() time.Duration
+}
+
 // Actor carries out actions on one account. Deleting a comment that is
 // already gone, and restoring one that is not deleted, count as success.
 // ref is Comment.Ref; author is Author.ID.

@@ -48,6 +48,10 @@ type Options struct {
 	// ShutdownGrace bounds how long in-flight actions may take after the
 	// context ends; what is not done stays pending for the next start.
 	ShutdownGrace time.Duration
+	// PollInterval is how long after the start of a Fetch that returned
+	// nothing the reader asks again, for connectors that declare no interval
+	// of their own (moderation.Poller); ±10% jitter. Default 1 second.
+	PollInterval time.Duration
 	// HistoryWindow is how far back author and duplicate history reaches.
 	HistoryWindow time.Duration
 	Now           func() time.Time
@@ -154,6 +158,9 @@ func New(opts Options, engine moderation.Evaluator, accounts []Account) (*Pipeli
 	if opts.ShutdownGrace <= 0 {
 		opts.ShutdownGrace = 10 * time.Second
 	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = DefaultPollInterval
+	}
 	if opts.HistoryWindow <= 0 {
 		opts.HistoryWindow = 30 * 24 * time.Hour
 	}
@@ -204,7 +211,8 @@ func (p *Pipeline) initSeries(account string) {
 			m.Actions.WithLabelValues(account, string(act), o)
 		}
 	}
-	for _, c := range []moderation.ErrorClass{moderation.ClassRetry, moderation.ClassCredentials, moderation.ClassItem, moderation.ClassUnsupported} {
+	for _, c := range []moderation.ErrorClass{moderation.ClassRetry, moderation.ClassCredentials, moderation.ClassItem,
+		moderation.ClassUnsupported, moderation.ClassNotConnected} {
 		m.ConnectorErrors.WithLabelValues(account, string(c))
 	}
 	m.CredentialsBad.WithLabelValues(account).Set(0)
@@ -260,6 +268,7 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	p.deciders.closeAndWait() // what was fetched is decided and recorded
 	p.actors.closeAndWait()   // running actions finish within the grace
 	bg.Wait()
+	p.closeConnectors()
 	return nil
 }
 
@@ -277,20 +286,13 @@ func (p *Pipeline) loadHistory() error {
 }
 
 // read fetches from the connector into the account's queue until ctx ends.
+// An empty batch is followed by the account's poll interval (see
+// idlePause), so an idle connector is not asked in a loop; a connector
+// that reports moderation.ErrNotConnected is connected again with back-off.
 func (p *Pipeline) read(ctx context.Context, a *accountRun) {
 	log := p.log.With("account", a.Name, "network", a.Network)
-	for attempt := 1; ; attempt++ {
-		err := a.Conn.Connect(ctx)
-		if err == nil {
-			break
-		}
-		if ctx.Err() != nil {
-			return
-		}
-		p.connectorError(a, "connect", err, log)
-		if !sleep(ctx, p.opts.Retry.Wait(attempt, moderation.RetryAfter(err))) {
-			return
-		}
+	if !p.connect(ctx, a, 0, 0, log) {
+		return
 	}
 	var cursor []byte
 	for attempt := 1; ; attempt++ {
@@ -303,24 +305,35 @@ func (p *Pipeline) read(ctx context.Context, a *accountRun) {
 			return
 		}
 	}
-	failures := 0
+	failures, reconnects := 0, 0
 	for ctx.Err() == nil {
+		start := time.Now()
 		ups, next, err := a.Conn.Fetch(ctx, cursor)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
 			}
-			failures++
 			p.connectorError(a, "fetch", err, log)
+			if notConnected(err) {
+				reconnects++
+				if !p.connect(ctx, a, reconnects, moderation.RetryAfter(err), log) {
+					return
+				}
+				continue
+			}
+			failures++
 			if !sleep(ctx, p.opts.Retry.Wait(failures, moderation.RetryAfter(err))) {
 				return
 			}
 			continue
 		}
-		failures = 0
+		failures, reconnects = 0, 0
 		p.setBroken(a, &a.readBroken, false, nil)
 		p.metrics.LastSuccess.WithLabelValues(a.Name).SetToCurrentTime()
 		if len(ups) == 0 && string(next) == string(cursor) {
+			if !p.idlePause(ctx, a, time.Since(start)) {
+				return
+			}
 			continue
 		}
 		cursor = next
@@ -331,6 +344,9 @@ func (p *Pipeline) read(ctx context.Context, a *accountRun) {
 			return
 		}
 		p.metrics.QueueLength.WithLabelValues(a.Name).Set(float64(len(a.queue)))
+		if len(ups) == 0 && !p.idlePause(ctx, a, time.Since(start)) {
+			return // only the cursor moved: still nothing to decide
+		}
 	}
 }
 

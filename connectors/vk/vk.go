@@ -57,6 +57,7 @@ type Connector struct {
 	catchup   bool       // a catch-up is owed (restart, failed:3, lost history)
 	seen      eventSet   // event_ids delivered, for dedup
 	authors   authors    // names and managers
+	ctx       contexts   // post and parent texts for the review cards
 	selfID    int        // the user token's owner (bans by strazh itself)
 	noExecute bool       // VK refused our execute script: read one call at a time
 	malformed int        // malformed long-poll answers in a row

@@ -16,6 +16,7 @@ type texts struct {
 	network, account, post, comment, open                         string
 	author, priorViolations, time, rules, text                    string
 	cutNote                                                       string // shown, total
+	ctxPost, ctxParent                                            string // Comment.Context on the card
 	dryRun                                                        string
 	plainNote                                                     string // on a card sent in the plain form
 
@@ -57,6 +58,7 @@ var ru = &texts{
 	network: "Сеть", account: "Аккаунт", post: "пост", comment: "комментарий", open: "Ссылки",
 	author: "Автор", priorViolations: "нарушений на странице ранее: %d", time: "Время",
 	rules: "Правила", text: "Текст",
+	ctxPost: "Пост", ctxParent: "В ответ на",
 	cutNote:   "Текст обрезан: показано %d из %d символов.",
 	dryRun:    "Пробный режим (dry_run): ничего не сделано.",
 	plainNote: "Упрощённый вид: Telegram не принял полную карточку.",
@@ -124,6 +126,7 @@ var en = &texts{
 	network: "Network", account: "Account", post: "post", comment: "comment", open: "Links",
 	author: "Author", priorViolations: "%d earlier violations on this page", time: "Time",
 	rules: "Rules", text: "Text",
+	ctxPost: "Post", ctxParent: "In reply to",
 	cutNote:   "Text cut: %d of %d characters shown.",
 	dryRun:    "Dry run: nothing was done.",
 	plainNote: "Plain view: Telegram did not accept the full card.",

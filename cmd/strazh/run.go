@@ -215,11 +215,12 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 func buildAccounts(cfg *config.Config, epoch time.Time, log *slog.Logger, client *http.Client, tokens moderation.TokenStore) ([]pipeline.Account, error) {
 	var out []pipeline.Account
 	var errs []error
+	limits := new(connectors.Limiters) // one rate per token across the daemon's pages
 	for i, a := range cfg.Accounts {
 		f, _ := connectors.Lookup(a.Network)
 		conn, err := f.New(a.Conn, connectors.Deps{
 			Account: a.Name, Logger: log, // each connector adds its network and account
-			HTTPClient: client, Epoch: epoch, Backfill: a.Backfill, Tokens: tokens,
+			HTTPClient: client, Epoch: epoch, Backfill: a.Backfill, Tokens: tokens, Limiters: limits,
 		})
 		if err != nil {
 			for _, e := range config.Flatten(err) {

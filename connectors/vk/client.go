@@ -12,6 +12,7 @@ import (
 	"github.com/SevereCloud/vksdk/v2/api"
 	"golang.org/x/time/rate"
 
+	"github.com/strazh/strazh/connectors"
 	"github.com/strazh/strazh/moderation"
 )
 
@@ -80,15 +81,19 @@ type heldMethod struct {
 	n     int // 9s and 29s in a row
 }
 
-func newClient(methodURL string, hc *http.Client, tokens [nTokens]string, rps [nTokens]int, timeout time.Duration, retry moderation.RetryPolicy) *client {
+func newClient(methodURL string, hc *http.Client, tokens [nTokens]string, rps [nTokens]int, timeout time.Duration, retry moderation.RetryPolicy, lims *connectors.Limiters) *client {
 	c := &client{timeout: timeout, retry: retry, url: methodURL, hc: hc}
 	for k := range nTokens {
 		// A user token may come later (a VK ID refresh at Connect): its
-		// limiter exists whenever a token could.
-		c.lim[k] = newLimiter(rps[k], time.Second+rateMargin)
-		if tokens[k] != "" {
-			c.setToken(k, tokens[k])
+		// limiter exists whenever a token could. A configured token's
+		// bucket is shared by every page using it (connectors.Limiters);
+		// a refreshed token keeps the bucket of the one it replaced.
+		if tokens[k] == "" {
+			c.lim[k] = newLimiter(rps[k], time.Second+rateMargin)
+			continue
 		}
+		c.lim[k] = lims.For(tokens[k], rps[k], time.Second+rateMargin)
+		c.setToken(k, tokens[k])
 	}
 	return c
 }
@@ -252,7 +257,5 @@ func (c *client) execute(ctx context.Context, k tokenKind, code string, out any)
 // never more than n fall in one window. A waiter that gives up (its context
 // ends) hands its token back (rate.Limiter cancels the reservation).
 func newLimiter(n int, window time.Duration) *rate.Limiter {
-	per := time.Duration(max(n, 1))
-	return rate.NewLimiter(rate.Every((window+per-1)/per), 1) // rounded up: never n+1 in a window
-
+	return (*connectors.Limiters)(nil).For("", n, window)
 }

@@ -122,7 +122,7 @@ func (c *Connector) fetchPosts(ctx context.Context, keys []string) {
 	for _, k := range keys {
 		c.ctx.put(&c.ctx.posts, k, "")
 	}
-	for _, p := range decodeItems[struct {
+	for _, p := range listItems[struct {
 		ID      int    `json:"id"`
 		OwnerID int    `json:"owner_id"`
 		Text    string `json:"text"`
@@ -145,7 +145,7 @@ func (c *Connector) parentText(ctx context.Context, k string) string {
 		return ""
 	}
 	text := ""
-	if items := decodeItems[struct {
+	if items := listItems[struct {
 		Text string `json:"text"`
 	}](raw); len(items) > 0 {
 		text = items[0].Text
@@ -169,7 +169,7 @@ func (c *Connector) pageTitle(ctx context.Context) string {
 	if json.Unmarshal(raw, &wrapped) == nil && len(wrapped.Groups) > 0 {
 		return moderation.CutContext(wrapped.Groups[0].Name)
 	}
-	if gs := decodeItems[struct {
+	if gs := listItems[struct {
 		Name string `json:"name"`
 	}](raw); len(gs) > 0 {
 		return moderation.CutContext(gs[0].Name)
@@ -177,9 +177,9 @@ func (c *Connector) pageTitle(ctx context.Context) string {
 	return ""
 }
 
-// decodeItems reads a list that VK gives as an array (5.131) or as
+// listItems reads a list that VK gives as an array (5.131) or as
 // {"items": [...]} (5.199, §1.2); anything else is an empty list.
-func decodeItems[T any](raw json.RawMessage) []T {
+func listItems[T any](raw json.RawMessage) []T {
 	var list []T
 	if json.Unmarshal(raw, &list) == nil {
 		return list

@@ -22,7 +22,9 @@ func TestConnector_Fetch_ContextFetchedOnceAndCut(t *testing.T) {
 	d.until("the first reply", d.has("Ответ на вопрос"))
 	f.AddReply(post, 502, first, "Ответ на ответ")
 	f.AddComment(post, 501, "Отдельный комментарий")
-	d.until("the others", func() bool { return d.has("Ответ на ответ")() && d.has("Отдельный комментарий")() })
+	d.until("the others", func() bool {
+		return d.has("Ответ на ответ")() && d.has("Отдельный комментарий")()
+	})
 
 	tests := []struct {
 		text   string

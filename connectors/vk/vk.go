@@ -137,7 +137,7 @@ func newConnector(cfg *Config, deps connectors.Deps, tokens [nTokens]string) *Co
 		methodURL += "/"
 	}
 	rps := [nTokens]int{community: cfg.CommunityRPS, user: cfg.UserRPS, service: cfg.UserRPS}
-	c.api = newClient(methodURL, c.hc, tokens, rps, cfg.RequestTimeout, cfg.RetryPolicy)
+	c.api = newClient(methodURL, c.hc, tokens, rps, cfg.RequestTimeout, cfg.RetryPolicy, deps.Limiters)
 	c.read = user
 	if tokens[service] != "" {
 		c.read = service

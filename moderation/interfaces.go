@@ -104,6 +104,15 @@ type History interface {
 	Known(account, author string) bool
 }
 
+// DistrictHistory is a History that also counts across every page of one
+// network that the daemon runs (a district): rules with
+// `violations: {scope: district}` ask it. A History without it counts the
+// comment's own page.
+type DistrictHistory interface {
+	// DistrictViolations is Violations summed over the network's pages.
+	DistrictViolations(network, author string, since time.Time) int
+}
+
 // Reviewer shows decisions to humans. Submit is called once a review is
 // durably pending; Notify after an automatic action was carried out (so a
 // wrong one can be undone). Both must not block for long: a reviewer that

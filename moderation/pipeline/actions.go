@@ -410,6 +410,12 @@ var ErrNothingToUndo = errors.New("nothing to undo")
 // its actions once. A second call returns ErrAlreadyDecided with the
 // decision as it was decided.
 func (p *Pipeline) Resolve(ctx context.Context, id uint64, v moderation.Verdict, banFor time.Duration, by, byName string) (*moderation.Decision, error) {
+	return p.resolve(ctx, id, v, banFor, by, byName, false)
+}
+
+// resolve is Resolve; district carries a ban to the other pages of the
+// network even when the page's ban_scope is page.
+func (p *Pipeline) resolve(ctx context.Context, id uint64, v moderation.Verdict, banFor time.Duration, by, byName string, district bool) (*moderation.Decision, error) {
 	if v == moderation.Review || v > moderation.Ban {
 		return nil, fmt.Errorf("resolve decision %d: a human decides allow, delete or ban", id)
 	}
@@ -441,7 +447,14 @@ func (p *Pipeline) Resolve(ctx context.Context, id uint64, v moderation.Verdict,
 		}
 		return nil, fmt.Errorf("resolve decision %d: %w", id, err)
 	}
-	p.log.Info("review decided", "decision", id, "verdict", v, "by", by, "account", a.Name)
+	p.log.Info("review decided", "decision", id, "verdict", v, "by", by, "account", a.Name, "district", district || a.BanDistrict)
+	if v == moderation.Ban && (district || a.BanDistrict) {
+		// Recorded before the own page's actions run, so a slow or failing
+		// ban here does not hold the other pages back.
+		if err := p.carryResolved(d, by); err != nil {
+			p.log.Error("district ban not recorded on every page", "decision", id, "err", err)
+		}
+	}
 	if v >= moderation.Delete {
 		p.history.MarkViolation(a.Name, d.Comment.Author.ID, d.Comment.Created)
 	}

@@ -31,9 +31,14 @@ type lifeConn struct {
 // reader fails on its count instead of never ending.
 const spinLimit = 100000
 
-func (c *lifeConn) Capabilities() moderation.Capabilities { return moderation.Capabilities{Delete: true} }
+func (c *lifeConn) Capabilities() moderation.Capabilities {
+	return moderation.Capabilities{Delete: true, Ban: true}
+}
 func (c *lifeConn) Restore(context.Context, string) error { return nil }
-func (c *lifeConn) Ban(context.Context, string, moderation.BanRequest) error {
+func (c *lifeConn) Ban(_ context.Context, author string, _ moderation.BanRequest) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.events = append(c.events, "ban "+author)
 	return nil
 }
 func (c *lifeConn) Unban(context.Context, string) error { return nil }

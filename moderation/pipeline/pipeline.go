@@ -26,6 +26,9 @@ type Account struct {
 	Conn     moderation.Connector
 	Backfill bool // moderate comments created before the first start too
 	Ban      BanDefaults
+	// BanDistrict (ban_scope: district): every ban decided on this page,
+	// by a rule or a moderator, is carried to every page of its network.
+	BanDistrict bool
 }
 
 // Options configure a Pipeline. Store and at least one account are required.
@@ -276,6 +279,9 @@ func (p *Pipeline) Run(ctx context.Context) error {
 func (p *Pipeline) loadHistory() error {
 	since := p.now().Add(-p.opts.HistoryWindow)
 	return p.store.Query(moderation.Query{Since: since}, func(d *moderation.Decision) error {
+		if IsDistrictBan(d) {
+			return nil // the author did nothing on that page
+		}
 		f := d.Final()
 		p.history.Record(&d.Comment, moderation.Fingerprint{}, f == moderation.Delete || f == moderation.Ban)
 		if a := p.accounts[d.Comment.Account]; a != nil {
@@ -415,6 +421,7 @@ func (p *Pipeline) decide(a *accountRun) {
 			}
 		}
 		p.metrics.QueueLength.WithLabelValues(a.Name).Set(float64(len(a.queue)))
+		p.commitDistrict(a, ds)
 		p.commit(a, ds, cursor)
 	}
 }

@@ -229,7 +229,7 @@ func buildAccounts(cfg *config.Config, epoch time.Time, log *slog.Logger, client
 			continue
 		}
 		out = append(out, pipeline.Account{Name: a.Name, Network: a.Network, Conn: conn, Backfill: a.Backfill,
-			Ban:      pipeline.BanDefaults{Duration: a.Ban.Duration, Comment: a.Ban.Comment, Visible: a.Ban.Visible},
+			Ban:         pipeline.BanDefaults{Duration: a.Ban.Duration, Comment: a.Ban.Comment, Visible: a.Ban.Visible},
 			BanDistrict: a.BanScope == "district"})
 	}
 	return out, errors.Join(errs...)

@@ -129,4 +129,3 @@ func TestMemoryHistory_DistrictViolations(t *testing.T) {
 		t.Errorf("district vk: %d violations, want 2 (pages a and b, not the ok page)", n)
 	}
 }
-

@@ -210,6 +210,10 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	return err
 }
 
+// The pipeline runs the district's pages: the reviewer offers «Забанить
+// везде», /stats per page and /author through it.
+var _ review.DistrictModeration = (*pipeline.Pipeline)(nil)
+
 // buildAccounts makes each account's connector (secrets are read here);
 // tokens keeps the tokens connectors renew (nil: in memory only).
 func buildAccounts(cfg *config.Config, epoch time.Time, log *slog.Logger, client *http.Client, tokens moderation.TokenStore) ([]pipeline.Account, error) {

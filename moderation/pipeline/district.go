@@ -168,3 +168,25 @@ func (p *Pipeline) DistrictStats(since time.Time) (map[string]moderation.Stats, 
 	})
 	return per, total, err
 }
+
+// AuthorDecisions lists the author's last decisions (at most limit, oldest
+// first) on the pages of network: what was decided, when, by which rule
+// and by whom, from the store (the audit).
+func (p *Pipeline) AuthorDecisions(network, author string, limit int) ([]*moderation.Decision, error) {
+	var out []*moderation.Decision
+	// An author ID is the network's: the same digits on another network
+	// are someone else, so more are read than shown, then filtered.
+	err := p.store.Query(moderation.Query{Author: author, Limit: 4 * limit}, func(d *moderation.Decision) error {
+		if d.Comment.Network == network {
+			out = append(out, d)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("decisions about author %s: %w", author, err)
+	}
+	if len(out) > limit {
+		out = out[len(out)-limit:]
+	}
+	return out, nil
+}

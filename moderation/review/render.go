@@ -354,10 +354,17 @@ func (t *Telegram) renderReview(c *cardstore.Card, d *moderation.Decision, step 
 				{t.button(tx.btnBack, c, 0, actBack)},
 			}}
 		}
-		return b.String(), &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
+		if step == stepDistrict {
+			return b.String(), t.districtMenu(c)
+		}
+		rows := [][]models.InlineKeyboardButton{
 			{t.button(tx.btnKeep, c, 0, actKeep), t.button(tx.btnDelete, c, 0, actDelete)},
 			{t.button(tx.btnBan, c, 0, actBanMenu)},
-		}}
+		}
+		if row := t.districtRow(c, d); row != nil {
+			rows = append(rows, row)
+		}
+		return b.String(), &models.InlineKeyboardMarkup{InlineKeyboard: rows}
 	}
 	r := d.Review
 	if goneByNetwork(d) {

@@ -32,17 +32,17 @@ var (
 
 // env is a reviewer wired to the Telegram fake and a fake pipeline.
 type env struct {
-	t     *testing.T
-	tg    *telegramtest.Server
-	mod   *fakeMod
+	t   *testing.T
+	tg  *telegramtest.Server
+	mod *fakeMod
 	// moderation, when set, is given to the reviewer instead of mod (a
 	// wrapper adding optional interfaces).
 	moderation review.Moderation
 	store      *cardstore.Mem
-	cfg   review.Config
-	tm    review.Timing
-	rv    *review.Telegram
-	reg   *prometheus.Registry // the reviewer's metrics
+	cfg        review.Config
+	tm         review.Timing
+	rv         *review.Telegram
+	reg        *prometheus.Registry // the reviewer's metrics
 
 	cancel context.CancelFunc
 	done   chan struct{}

@@ -54,6 +54,10 @@ type Options struct {
 	// Resend is how many recent events a scripted failed:1 makes the client
 	// see again (its ts goes back that far; default 3).
 	Resend int
+	// Meter, when set, counts the user and service tokens' requests
+	// together with the other Servers given the same Meter (communities
+	// sharing one admin's token); EnforceRate then applies to the sum.
+	Meter *Meter
 }
 
 // Call is one logged request.
@@ -552,6 +556,12 @@ func (s *Server) callLocked(method string, tt TokenType, p url.Values) (any, *ap
 
 // rate enforces VK's per-token limits when Options.EnforceRate is set.
 func (s *Server) rate(tt TokenType, now time.Time) *apiErr {
+	if m := s.opts.Meter; m != nil && tt != TokenCommunity && tt != "" {
+		if !m.take(tt, now, s.opts.EnforceRate) {
+			return errf(6, "")
+		}
+		return nil
+	}
 	if !s.opts.EnforceRate {
 		return nil
 	}

@@ -57,8 +57,9 @@ func (c *Connector) noteComment(cm *moderation.Comment, owner int, vc *vkComment
 	}
 }
 
-// fillContext sets Comment.Context of the wall comments in ups: the page's
-// title, the post's opening text and, for a reply, the parent's text. What
+// fillContext sets Comment.Context of the comments in ups: the page's
+// title and, for wall comments, the post's opening text and, for a reply,
+// the parent's text. What
 // is not cached is asked for in one wall.getById per 100 posts and one
 // wall.getComment per parent; a failure leaves the field empty (context
 // is for the moderator's eyes, never a reason to hold reading back).
@@ -89,12 +90,15 @@ func (c *Connector) fillContext(ctx context.Context, ups []moderation.Update) {
 	}
 	for i := range ups {
 		cm := &ups[i].Comment
-		if cm.Kind != moderation.KindWallComment {
+		if ups[i].Type != moderation.UpdateComment && ups[i].Type != moderation.UpdateRestored {
 			continue
 		}
-		x := moderation.Context{Page: c.ctx.page, Post: c.ctx.posts[postKey(cm)]}
-		if p := c.ctx.parents[cm.ID]; p != "" {
-			x.Parent = c.parentText(ctx, p)
+		x := moderation.Context{Page: c.ctx.page}
+		if cm.Kind == moderation.KindWallComment {
+			x.Post = c.ctx.posts[postKey(cm)]
+			if p := c.ctx.parents[cm.ID]; p != "" {
+				x.Parent = c.parentText(ctx, p)
+			}
 		}
 		if x != (moderation.Context{}) {
 			cm.Context = &x

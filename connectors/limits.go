@@ -15,8 +15,14 @@ import (
 // nothing it logs or prints can show one. Safe for concurrent use; the zero
 // value is ready. A nil *Limiters gives every caller its own bucket.
 type Limiters struct {
-	mu sync.Mutex
-	m  map[[sha256.Size]byte]*rate.Limiter
+	mu     sync.Mutex
+	m      map[[sha256.Size]byte]*rate.Limiter
+	shared map[sharedKey]any
+}
+
+type sharedKey struct {
+	credential [sha256.Size]byte
+	name       string
 }
 
 // For returns the bucket of credential that lets at most n requests start
@@ -44,6 +50,28 @@ func (l *Limiters) For(credential string, n int, window time.Duration) *rate.Lim
 	lim := rate.NewLimiter(every, 1)
 	l.m[k] = lim
 	return lim
+}
+
+// Shared returns the value kept for credential under name, made by mk on
+// the first call: a connector's per-token state that every page using the
+// token must share (VK packs the calls waiting for one token's rate into
+// one request). A nil *Limiters returns a new value every time.
+func (l *Limiters) Shared(credential, name string, mk func() any) any {
+	if l == nil {
+		return mk()
+	}
+	k := sharedKey{sha256.Sum256([]byte(credential)), name}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if v, ok := l.shared[k]; ok {
+		return v
+	}
+	if l.shared == nil {
+		l.shared = make(map[sharedKey]any)
+	}
+	v := mk()
+	l.shared[k] = v
+	return v
 }
 
 // Len is how many credentials have a bucket (for tests and the admin view).

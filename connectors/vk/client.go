@@ -56,6 +56,7 @@ const rateMargin = 100 * time.Millisecond
 type client struct {
 	vk      [nTokens]*api.VK // nil: no such token configured
 	lim     [nTokens]*rate.Limiter
+	pack    [nTokens]*packer // deletions waiting for the token's rate, packed into execute (pack.go)
 	timeout time.Duration
 	retry   moderation.RetryPolicy
 
@@ -94,6 +95,8 @@ func newClient(methodURL string, hc *http.Client, tokens [nTokens]string, rps [n
 		}
 		c.lim[k] = lims.For(tokens[k], rps[k], time.Second+rateMargin)
 		c.setToken(k, tokens[k])
+		// Packed per token and endpoint: calls to one API may share an execute.
+		c.pack[k] = lims.Shared(tokens[k], "vk.execute "+methodURL, func() any { return new(packer) }).(*packer)
 	}
 	return c
 }
@@ -168,6 +171,16 @@ func (c *client) call1(ctx context.Context, k tokenKind, method string, params a
 	if err := c.lim[k].Wait(ctx); err != nil {
 		return tok, err
 	}
+	return tok, c.send(ctx, k, method, params, out)
+}
+
+// send is call once the token's rate allows a request (pack.go sends
+// packed calls with it too).
+func (c *client) send(ctx context.Context, k tokenKind, method string, params api.Params, out any) error {
+	vk, _ := c.sdk(k)
+	if vk == nil {
+		return noToken(k, method)
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	p := maps.Clone(params)
@@ -179,7 +192,7 @@ func (c *client) call1(ctx context.Context, k tokenKind, method string, params a
 		var ignore any
 		out = &ignore
 	}
-	return tok, c.settle(k, method, classify(method, vk.RequestUnmarshal(method, out, p)))
+	return c.settle(k, method, classify(method, vk.RequestUnmarshal(method, out, p)))
 }
 
 // heldBack fails a call of a method that is held back, without a request.
@@ -241,6 +254,15 @@ func (c *client) execute(ctx context.Context, k tokenKind, code string, out any)
 	}
 	if err := c.lim[k].Wait(ctx); err != nil {
 		return err
+	}
+	return c.sendExecute(ctx, k, code, out)
+}
+
+// sendExecute is execute once the token's rate allows a request.
+func (c *client) sendExecute(ctx context.Context, k tokenKind, code string, out any) error {
+	vk, _ := c.sdk(k)
+	if vk == nil {
+		return noToken(k, "execute")
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()

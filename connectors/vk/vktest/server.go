@@ -99,6 +99,7 @@ type Server struct {
 	lpRaw   []string                  // queued raw a_check answers (LongPollAnswer)
 	lpMute  bool                      // events are lost, not queued (LoseEvents)
 	calls   []Call                    // request log
+	inner   []Call                    // calls made inside execute (InnerCalls)
 	stamps  map[TokenType][]time.Time // recent request times, for EnforceRate
 	expires map[string]time.Time      // by token: it answers 1117 from then (ExpireToken, oauth.go)
 	oauth   oauthState                // the VK ID token endpoint (oauth.go)
@@ -237,7 +238,7 @@ func (s *Server) Calls(method string) []Call {
 // ResetCalls empties the request log.
 func (s *Server) ResetCalls() {
 	s.mu.Lock()
-	s.calls = nil
+	s.calls, s.inner = nil, nil
 	s.mu.Unlock()
 }
 

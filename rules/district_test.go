@@ -64,3 +64,42 @@ rules:
 		t.Fatalf("error %v, want one naming scope and its values", err)
 	}
 }
+
+func TestEngine_Evaluate_RuleBanScope(t *testing.T) {
+	e := compile(t, `
+rules:
+  - id: spam_everywhere
+    action: ban
+    ban_scope: district
+    when: {words: ["казино"]}
+  - id: rude_here
+    action: ban
+    ban_scope: page
+    when: {words: ["дурак"]}
+  - id: review_only
+    action: review
+    ban_scope: district
+    when: {words: ["вопрос"]}
+`, Config{Builtin: "none"})
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"лучшее казино", true},
+		{"ты дурак", false},
+		{"дурак, иди в казино", true}, // one district rule that bans is enough
+		{"у меня вопрос", false},      // no ban, nothing to carry
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			res := eval(e, tt.text)
+			if res.BanDistrict != tt.want {
+				t.Errorf("BanDistrict %v, want %v (verdict %s)", res.BanDistrict, tt.want, res.Verdict)
+			}
+		})
+	}
+	_, err := compileSources([]source{{name: "test.yaml", data: []byte("rules:\n  - id: r\n    action: ban\n    ban_scope: city\n    when: {words: [x]}\n")}}, Config{Builtin: "none"})
+	if err == nil || !strings.Contains(err.Error(), "ban_scope") {
+		t.Errorf("error %v, want one naming ban_scope", err)
+	}
+}

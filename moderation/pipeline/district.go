@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -83,15 +84,22 @@ func (p *Pipeline) districtBans(d *moderation.Decision, by string, now time.Time
 	return out
 }
 
-// commitDistrict records the carried-over bans of ds on the other pages,
-// before ds themselves are recorded: a crash in between decides ds again
-// and finds these already there. It retries the store like commit.
+// commitDistrict records the carried-over bans of ds on the other pages
+// (every ban of a district-scope page, and the bans of rules with
+// ban_scope: district) before ds themselves are recorded: a crash in
+// between decides ds again and finds these already there. It retries the
+// store like commit.
 func (p *Pipeline) commitDistrict(a *accountRun, ds []*moderation.Decision) {
-	if !a.BanDistrict {
+	marked := a.districtNext
+	a.districtNext = nil
+	if !a.BanDistrict && len(marked) == 0 {
 		return
 	}
 	all := map[string][]*moderation.Decision{}
 	for _, d := range ds {
+		if !a.BanDistrict && !slices.Contains(marked, d) {
+			continue
+		}
 		for name, fds := range p.districtBans(d, d.DecidedBy, d.DecidedAt) {
 			all[name] = append(all[name], fds...)
 		}

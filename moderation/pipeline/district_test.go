@@ -82,6 +82,7 @@ func TestPipeline_Run_BanScope(t *testing.T) {
 	}{
 		{name: "page scope: a rule's ban stays on the page", text: "BAN"},
 		{name: "district scope: a rule's ban on every page of the network", aDistrict: true, text: "BAN", wantB: []string{"ban u1"}},
+		{name: "page scope: a rule with ban_scope district", text: "BAN EVERYWHERE", wantB: []string{"ban u1"}},
 		{name: "page scope: the moderator bans on the page", text: "REVIEW", act: resolve(false)},
 		{name: "page scope: «Забанить везде»", text: "REVIEW", act: resolve(true), wantB: []string{"ban u1"}},
 		{name: "district scope: the moderator's ban goes everywhere", aDistrict: true, text: "REVIEW", act: resolve(false), wantB: []string{"ban u1"}},

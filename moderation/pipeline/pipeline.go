@@ -123,6 +123,10 @@ type accountRun struct {
 	acting    atomic.Bool
 	rescanDue atomic.Bool
 
+	// districtNext: decisions of the batch being decided whose rule asked
+	// for a district ban (only the account's decider touches it).
+	districtNext []*moderation.Decision
+
 	deferMu  sync.Mutex
 	deferred map[uint64]time.Time // decisions whose next try waits for a network limit
 }
@@ -562,6 +566,9 @@ func (p *Pipeline) decideComment(a *accountRun, c *moderation.Comment, res *mode
 		d.Review = &moderation.ReviewState{Status: moderation.ReviewPending}
 	case d.Verdict >= moderation.Delete:
 		d.Actions = p.plan(a, d.Verdict, d.BanFor, now)
+		if res.BanDistrict && d.Verdict == moderation.Ban {
+			a.districtNext = append(a.districtNext, d) // a rule's ban_scope: district
+		}
 	}
 	p.history.Record(c, res.Fingerprint, d.Final() >= moderation.Delete)
 	return d

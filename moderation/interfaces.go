@@ -68,6 +68,14 @@ type Actor interface {
 	Unban(ctx context.Context, author string) error
 }
 
+// Parallel is an Actor whose actions gain from running side by side (VK
+// packs the deletions waiting for one token's rate into one request): the
+// pipeline carries out up to ParallelActions decisions of the account at
+// once. Without it, one after another.
+type Parallel interface {
+	ParallelActions() int
+}
+
 // Connector is one account on one network. New does no I/O; Connect
 // verifies the credentials and prepares reading (it may be retried);
 // Close is bounded by ctx.

@@ -66,7 +66,8 @@ func BenchmarkDistrict_ArrivalToDeletion(b *testing.B) {
 // deletedAt is when VK took the deletion of each comment of want (by id).
 func deletedAt(f *vktest.Server, want map[string]time.Time) map[string]time.Time {
 	out := map[string]time.Time{}
-	for _, c := range f.Calls("wall.deleteComment") {
+	// Alone or packed into an execute with others.
+	for _, c := range append(f.Calls("wall.deleteComment"), f.InnerCalls("wall.deleteComment")...) {
 		id := c.Params.Get("comment_id")
 		if _, ok := want[id]; ok && c.Code == 0 {
 			out[id] = c.At

@@ -168,3 +168,8 @@ func (c *client) sendPacked(ctx context.Context, k tokenKind, batch []*packedCal
 	}
 	return errs
 }
+
+// ParallelActions lets the pipeline carry out up to 25 of the page's
+// decisions at once (moderation.Parallel), so a wave of deletions waiting
+// for the user token is packed into executes instead of queued one by one.
+func (c *Connector) ParallelActions() int { return maxPacked }

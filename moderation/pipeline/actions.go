@@ -14,10 +14,12 @@ import (
 // one is due (at the start, every RescanEvery, after Resume or when a
 // limit is over). It returns when it has nothing left to do.
 func (p *Pipeline) act(ctx context.Context, a *accountRun) {
+	run := p.side(a)
+	defer run.wait()
 	for {
 		if a.rescanDue.Swap(false) {
 			if ctx.Err() == nil {
-				p.rescan(ctx, a)
+				p.rescan(ctx, a, run)
 			}
 			continue
 		}
@@ -26,7 +28,7 @@ func (p *Pipeline) act(ctx context.Context, a *accountRun) {
 			if ctx.Err() != nil {
 				continue // durable as pending; carried out at the next start
 			}
-			p.logActErr(a, id, p.actOnly(ctx, a, id))
+			run.do(func() { p.logActErr(a, id, p.actOnly(ctx, a, id)) })
 			if len(a.actions) == 0 && a.behind.Swap(false) {
 				a.rescanDue.Store(true)
 			}
@@ -47,7 +49,7 @@ func (p *Pipeline) logActErr(a *accountRun, id uint64, err error) {
 	}
 }
 
-func (p *Pipeline) rescan(ctx context.Context, a *accountRun) {
+func (p *Pipeline) rescan(ctx context.Context, a *accountRun, run *sideBySide) {
 	ds, err := p.store.PendingActions(a.Name)
 	if err != nil {
 		p.log.Error("cannot list pending actions", "account", a.Name, "err", err)
@@ -57,7 +59,7 @@ func (p *Pipeline) rescan(ctx context.Context, a *accountRun) {
 		if ctx.Err() != nil {
 			return
 		}
-		p.logActErr(a, d.ID, p.actOnly(ctx, a, d.ID))
+		run.do(func() { p.logActErr(a, d.ID, p.actOnly(ctx, a, d.ID)) })
 	}
 }
 

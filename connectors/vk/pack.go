@@ -54,6 +54,7 @@ func (c *client) callPacked(ctx context.Context, k tokenKind, method string, par
 	if err := c.heldBack(k, method); err != nil {
 		return err
 	}
+	stale := c.token(k) // the token the packed request uses, for a refresh after 1117
 	pc := &packedCall{c: c, method: method, params: params, done: make(chan error, 1), lead: make(chan struct{}, 1)}
 	pk.mu.Lock()
 	pk.waiting = append(pk.waiting, pc)
@@ -68,7 +69,7 @@ func (c *client) callPacked(ctx context.Context, k tokenKind, method string, par
 			if errors.Is(err, errAlone) {
 				return c.call(ctx, k, method, params, nil)
 			}
-			return err
+			return c.refreshed(ctx, k, method, params, stale, err)
 		case <-pc.lead:
 			pk.run(ctx, k, pc)
 		case <-ctx.Done():
@@ -153,10 +154,6 @@ func (c *client) sendPacked(ctx context.Context, k tokenKind, batch []*packedCal
 				errs[i] = errAlone // failed inside: its own call says why
 			}
 		}
-	case apiCode(err) == codeTokenExpired:
-		for i := range errs {
-			errs[i] = errAlone // each call alone: call refreshes a VK ID token once
-		}
 	case moderation.RetryAfter(err) > 0 || moderation.Classify(err) == moderation.ClassCredentials:
 		for i := range errs {
 			errs[i] = err // the token's trouble, not one call's
@@ -173,3 +170,20 @@ func (c *client) sendPacked(ctx context.Context, k tokenKind, batch []*packedCal
 // decisions at once (moderation.Parallel), so a wave of deletions waiting
 // for the user token is packed into executes instead of queued one by one.
 func (c *Connector) ParallelActions() int { return maxPacked }
+
+// refreshed is call's answer to VK's 1117 for a packed call: the user
+// token is refreshed once, when it can be (VK ID), and the call made again
+// on its own.
+func (c *client) refreshed(ctx context.Context, k tokenKind, method string, params api.Params, stale string, err error) error {
+	if k != user || apiCode(err) != codeTokenExpired || c.onExpired == nil {
+		return err
+	}
+	if rerr := c.onExpired(ctx, stale); rerr != nil {
+		if moderation.Classify(rerr) == moderation.ClassRetry {
+			return rerr // VK ID did not answer: try again later, not a broken token
+		}
+		return errors.Join(err, rerr)
+	}
+	_, err = c.call1(ctx, k, method, params, nil)
+	return err
+}

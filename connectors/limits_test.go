@@ -35,7 +35,8 @@ func TestLimiters_For(t *testing.T) {
 		t.Errorf("%d buckets, want 2", l.Len())
 	}
 	var none *connectors.Limiters
-	if none.For("token-1", 3, time.Second) == none.For("token-1", 3, time.Second) {
+	x, y := none.For("token-1", 3, time.Second), none.For("token-1", 3, time.Second)
+	if x == y {
 		t.Error("a nil set shared a bucket")
 	}
 }

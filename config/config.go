@@ -83,6 +83,10 @@ type Account struct {
 	Backfill bool `yaml:"backfill"`
 	// Ban holds this account's ban defaults.
 	Ban Ban `yaml:"ban"`
+	// BanScope is where a ban decided on this page applies: "page" (the
+	// default) or "district" (every configured page of the same network).
+	// With "page" a moderator can still ban district-wide from the card.
+	BanScope string `yaml:"ban_scope"`
 
 	// Conn is the connector's own configuration.
 	Conn connectors.Config `yaml:"-"`
@@ -311,6 +315,11 @@ func (c *Config) validate(line func(path string) int) []error {
 		}
 		if a.Ban.Duration < 0 {
 			bad(0, path+".ban.duration", "must not be negative")
+		}
+		switch a.BanScope {
+		case "", "page", "district":
+		default:
+			bad(0, path+".ban_scope", "%q is not page or district", a.BanScope)
 		}
 		if a.Conn != nil {
 			if err := a.Conn.Validate(); err != nil {

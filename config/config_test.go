@@ -22,6 +22,9 @@ func TestLoad_ExampleIsValid(t *testing.T) {
 	if cfg.Telegram == nil || cfg.Telegram.ChatID != -1001234567890 {
 		t.Errorf("telegram = %+v", cfg.Telegram)
 	}
+	if cfg.Accounts[0].BanScope != "page" {
+		t.Errorf("ban_scope = %q", cfg.Accounts[0].BanScope)
+	}
 	if cfg.Accounts[0].Ban.Duration != 720*time.Hour {
 		t.Errorf("ban.duration = %s", cfg.Accounts[0].Ban.Duration)
 	}
@@ -54,6 +57,7 @@ func TestParse_Problems(t *testing.T) {
 		{"unknown nested key", "metrics: {listen: 127.0.0.1:1, port: 3}\n" + base, []string{"c.yaml:1: metrics.port: unknown key"}},
 		{"wrong type", base + "dry_run: maybe\n", []string{`c.yaml:7: dry_run: ожидается true или false, получено "maybe" (expected true or false)`}},
 		{"unknown account key", base + "    colour: red\n", []string{"c.yaml:7: accounts[0].colour: unknown key"}},
+		{"bad ban scope", base + "    ban_scope: region\n", []string{`c.yaml:7: accounts[0].ban_scope: "region" is not page or district`}},
 		{"wrong type in connector key", base + "    poll_wait: soon\n", []string{"c.yaml:7: accounts[0].poll_wait:"}},
 		{"unknown network", "state_dir: /x\naccounts:\n  - name: a\n    network: myspace\n", []string{`c.yaml:4: accounts[0].network: unknown network "myspace"`}},
 		{"duplicate names", base + "  - name: page\n    network: sim\n    api_url: http://x:1\n    token_env: T\n", []string{`accounts[1].name: "page" is also the name of accounts[0]`}},

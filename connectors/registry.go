@@ -40,6 +40,9 @@ type Deps struct {
 	// nil: they live in memory only, and a restart starts again from the
 	// configured ones.
 	Tokens moderation.TokenStore
+	// Limiters are the daemon's rate limits per credential, shared by all
+	// its connectors (nil: each connector limits its own requests).
+	Limiters *Limiters
 }
 
 // Factory builds one network's connectors.

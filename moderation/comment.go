@@ -57,6 +57,33 @@ type Comment struct {
 	Created   time.Time `json:"created"`
 	// Edited is set when this version is an edit of an earlier one.
 	Edited time.Time `json:"edited,omitzero"`
+	// Context is what the comment answers, for the moderator's view only
+	// (never part of Version, never read by the rules); nil when the
+	// network gives none.
+	Context *Context `json:"context,omitempty"`
+}
+
+// MaxContextText is how many characters of a post or parent comment a
+// connector puts in Context.
+const MaxContextText = 300
+
+// Context is the thread around a comment as the connector saw it.
+type Context struct {
+	Page   string `json:"page,omitempty"`   // the page's title on the network ("Администрация района")
+	Post   string `json:"post,omitempty"`   // the opening text of the post (photo, video, topic) commented on
+	Parent string `json:"parent,omitempty"` // for a reply: the text of the comment it answers
+}
+
+// CutContext is s's first MaxContextText characters (runes), for Context.
+func CutContext(s string) string {
+	i := 0
+	for k := range s {
+		if i == MaxContextText {
+			return s[:k]
+		}
+		i++
+	}
+	return s
 }
 
 // MakeID builds a comment ID unique across networks and accounts.

@@ -86,7 +86,10 @@ type Result struct {
 	// none, and the account's ban.duration applies (whose 0 is forever).
 	BanFor time.Duration
 	// Urgent marks reviews a human should see first (threats).
-	Urgent      bool
+	Urgent bool
+	// BanDistrict: a rule that banned says the ban applies on every page of
+	// the network (its ban_scope: district).
+	BanDistrict bool
 	Fingerprint Fingerprint
 	// Scores are the learned model's probabilities per label, when the
 	// engine scored the comment (it does when a rule asks, and for every
@@ -102,7 +105,7 @@ type Score struct {
 
 // Reset empties r, keeping its slices' memory.
 func (r *Result) Reset() {
-	r.Verdict, r.BanFor, r.Urgent, r.Fingerprint = Allow, 0, false, Fingerprint{}
+	r.Verdict, r.BanFor, r.Urgent, r.BanDistrict, r.Fingerprint = Allow, 0, false, false, Fingerprint{}
 	r.Labels = r.Labels[:0]
 	r.Matches = r.Matches[:0]
 	r.Scores = r.Scores[:0]

@@ -16,6 +16,10 @@ var (
 	// ErrItem: permanent for this item (access denied, not found for an
 	// action other than delete). Retrying will not help.
 	ErrItem = errors.New("permanent for this item")
+	// ErrNotConnected: the connector lost its connection or session (a
+	// long-poll server gone, a websocket closed). The pipeline calls Connect
+	// again, with back-off, and then goes on fetching from its cursor.
+	ErrNotConnected = errors.New("not connected")
 	// ErrUnsupported: the network cannot do this action (see Capabilities).
 	ErrUnsupported = errors.New("not supported by the network")
 )
@@ -44,6 +48,9 @@ const (
 	ClassCredentials ErrorClass = "credentials"
 	ClassItem        ErrorClass = "item"
 	ClassUnsupported ErrorClass = "unsupported"
+	// ClassNotConnected: connect again (see ErrNotConnected); actions that
+	// meet it are retried like ClassRetry.
+	ClassNotConnected ErrorClass = "not_connected"
 )
 
 // Classify sorts an error into its class; anything unknown is retried
@@ -56,6 +63,8 @@ func Classify(err error) ErrorClass {
 		return ClassItem
 	case errors.Is(err, ErrUnsupported):
 		return ClassUnsupported
+	case errors.Is(err, ErrNotConnected):
+		return ClassNotConnected
 	}
 	return ClassRetry
 }

@@ -47,6 +47,16 @@ type Source interface {
 	Fetch(ctx context.Context, cursor []byte) (updates []Update, next []byte, err error)
 }
 
+// Poller is a Source that polls the network rather than waiting on it:
+// after a batch with no updates the pipeline calls Fetch again no sooner
+// than PollInterval from the start of that call, with jitter. A Source
+// whose Fetch blocks until something comes (a long poll) need not declare
+// it; the pipeline's own idle pause then applies only to a Fetch that
+// returned empty at once.
+type Poller interface {
+	PollInterval() time.Duration
+}
+
 // Actor carries out actions on one account. Deleting a comment that is
 // already gone, and restoring one that is not deleted, count as success.
 // ref is Comment.Ref; author is Author.ID.
@@ -56,6 +66,14 @@ type Actor interface {
 	Restore(ctx context.Context, ref string) error
 	Ban(ctx context.Context, author string, ban BanRequest) error
 	Unban(ctx context.Context, author string) error
+}
+
+// Parallel is an Actor whose actions gain from running side by side (VK
+// packs the deletions waiting for one token's rate into one request): the
+// pipeline carries out up to ParallelActions decisions of the account at
+// once. Without it, one after another.
+type Parallel interface {
+	ParallelActions() int
 }
 
 // Connector is one account on one network. New does no I/O; Connect
@@ -92,6 +110,15 @@ type History interface {
 	SimilarByAuthor(account, author string, fp Fingerprint, minSimilarity float64, since time.Time) int
 	// Known reports whether the author commented on this account before.
 	Known(account, author string) bool
+}
+
+// DistrictHistory is a History that also counts across every page of one
+// network that the daemon runs (a district): rules with
+// `violations: {scope: district}` ask it. A History without it counts the
+// comment's own page.
+type DistrictHistory interface {
+	// DistrictViolations is Violations summed over the network's pages.
+	DistrictViolations(network, author string, since time.Time) int
 }
 
 // Reviewer shows decisions to humans. Submit is called once a review is

@@ -31,6 +31,7 @@ var condModifiers = map[string][]string{
 	"within":     {"violations", "flood", "duplicates", "own_duplicates"},
 	"similarity": {"duplicates", "own_duplicates"},
 	"gap":        {"near"},
+	"scope":      {"violations"},
 }
 
 func condKeyList() []string {
@@ -247,6 +248,15 @@ func (c *compiler) leaf(k string, v *yaml.Node, key string, mods map[string]*yam
 			return nil
 		}
 		cd.d, _ = c.duration(w, join(parent, "within"))
+		if sc := mods["scope"]; sc != nil {
+			switch sc.Value {
+			case "page":
+			case "district":
+				cd.district = true
+			default:
+				c.fail(sc, join(parent, "scope"), "want page or district, got %q", sc.Value)
+			}
+		}
 		cd.f = 0.8
 		if s := mods["similarity"]; s != nil {
 			cd.f, _ = c.number(s, join(parent, "similarity"), 0, 1)

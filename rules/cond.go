@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/rules/normalize"
 )
 
@@ -58,9 +59,12 @@ type cond struct {
 	needs []byteSet // regex: the text must have a byte of each (regexNeeds)
 	strs  []string
 	want  bool // for boolean leaves: the value that makes it true
-	line  int
-	field string
-	auto  bool // model: the minimum is the page's (Engine.WithPage), not f
+	// district: violations counted on every page of the network
+	// (scope: district), where the history can (moderation.DistrictHistory).
+	district bool
+	line     int
+	field    string
+	auto     bool // model: the minimum is the page's (Engine.WithPage), not f
 }
 
 // eval reports whether c holds for the comment prepared in s.
@@ -234,7 +238,13 @@ func (c *cond) eval(s *state) bool {
 	case cAuthorMgr:
 		return s.c.Author.IsManager == c.want
 	case cViolations:
-		return s.h != nil && s.h.Violations(s.c.Account, s.c.Author.ID, s.now().Add(-c.d)) >= c.n
+		if s.h == nil {
+			return false
+		}
+		if dh, ok := s.h.(moderation.DistrictHistory); ok && c.district {
+			return dh.DistrictViolations(s.c.Network, s.c.Author.ID, s.now().Add(-c.d)) >= c.n
+		}
+		return s.h.Violations(s.c.Account, s.c.Author.ID, s.now().Add(-c.d)) >= c.n
 	case cFlood:
 		return s.h != nil && s.h.Comments(s.c.Account, s.c.Author.ID, s.now().Add(-c.d)) >= c.n
 	case cDuplicates:

@@ -60,6 +60,7 @@ type ruleSpec struct {
 	priority                  int
 	stop, urgent, exempt      bool
 	enabled                   bool
+	district                  bool // ban_scope: district
 	accounts                  []string
 	escalate                  *escalation
 	when                      *yaml.Node
@@ -252,7 +253,7 @@ func parseAction(s string) (moderation.Verdict, error) {
 }
 
 var fileKeys = []string{"pack", "description", "lexicons", "rules", "examples"}
-var ruleKeys = []string{"id", "description", "label", "action", "ban_for", "priority", "stop", "urgent",
+var ruleKeys = []string{"id", "description", "label", "action", "ban_for", "ban_scope", "priority", "stop", "urgent",
 	"reason", "escalate", "accounts", "exempt", "enabled", "when", "examples"}
 var escalateKeys = []string{"after", "within", "action", "ban_for"}
 var exampleKeys = []string{"match", "no_match"}
@@ -354,6 +355,14 @@ func (d *decoder) rule(n *yaml.Node, key string) *ruleSpec {
 			}
 		case "ban_for":
 			r.banFor, _ = d.duration(v, sub)
+		case "ban_scope":
+			switch s, _ := d.str(v, sub); s {
+			case "page":
+			case "district":
+				r.district = true
+			default:
+				d.fail(v, sub, "want page or district, got %q", s)
+			}
 		case "priority":
 			v2, err := strconv.Atoi(v.Value)
 			if v.Kind != yaml.ScalarNode || err != nil {

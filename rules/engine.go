@@ -572,6 +572,7 @@ func (s *state) fire(r *rule) {
 		out.Labels = append(out.Labels, r.label)
 	}
 	if action == moderation.Ban {
+		out.BanDistrict = out.BanDistrict || r.district
 		if out.Verdict < moderation.Ban {
 			out.BanFor = banFor
 		} else if out.BanFor != 0 && (banFor == 0 || banFor > out.BanFor) {

@@ -242,7 +242,7 @@ func compileWithModel(srcs []source, cfg Config, loadModel func() (*model.Model,
 			r := &rule{
 				id: rs.id, label: rs.label, file: fs.name, pack: fs.pack, line: rs.line,
 				banFor: rs.banFor, priority: rs.priority, stop: rs.stop, urgent: rs.urgent,
-				exempt: rs.exempt, enabled: rs.enabled, accounts: rs.accounts, escalate: rs.escalate,
+				exempt: rs.exempt, enabled: rs.enabled, district: rs.district, accounts: rs.accounts, escalate: rs.escalate,
 				order: order, examples: rs.examples, key: rs.key,
 			}
 			order++
@@ -344,6 +344,7 @@ type rule struct {
 	priority              int
 	stop, urgent, exempt  bool
 	enabled               bool
+	district              bool // ban_scope: district: its bans apply on every page of the network
 	accounts              []string
 	escalate              *escalation
 	cond                  *cond

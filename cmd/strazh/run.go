@@ -231,16 +231,21 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	return err
 }
 
+// The pipeline runs the district's pages: the reviewer offers «Забанить
+// везде», /stats per page and /author through it.
+var _ review.DistrictModeration = (*pipeline.Pipeline)(nil)
+
 // buildAccounts makes each account's connector (secrets are read here);
 // tokens keeps the tokens connectors renew (nil: in memory only).
 func buildAccounts(cfg *config.Config, epoch time.Time, log *slog.Logger, client *http.Client, tokens moderation.TokenStore) ([]pipeline.Account, error) {
 	var out []pipeline.Account
 	var errs []error
+	limits := new(connectors.Limiters) // one rate per token across the daemon's pages
 	for i, a := range cfg.Accounts {
 		f, _ := connectors.Lookup(a.Network)
 		conn, err := f.New(a.Conn, connectors.Deps{
 			Account: a.Name, Logger: log, // each connector adds its network and account
-			HTTPClient: client, Epoch: epoch, Backfill: a.Backfill, Tokens: tokens,
+			HTTPClient: client, Epoch: epoch, Backfill: a.Backfill, Tokens: tokens, Limiters: limits,
 		})
 		if err != nil {
 			for _, e := range config.Flatten(err) {
@@ -249,7 +254,8 @@ func buildAccounts(cfg *config.Config, epoch time.Time, log *slog.Logger, client
 			continue
 		}
 		out = append(out, pipeline.Account{Name: a.Name, Network: a.Network, Conn: conn, Backfill: a.Backfill,
-			Ban: pipeline.BanDefaults{Duration: a.Ban.Duration, Comment: a.Ban.Comment, Visible: a.Ban.Visible}})
+			Ban:         pipeline.BanDefaults{Duration: a.Ban.Duration, Comment: a.Ban.Comment, Visible: a.Ban.Visible},
+			BanDistrict: a.BanScope == "district"})
 	}
 	return out, errors.Join(errs...)
 }

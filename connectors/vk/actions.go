@@ -87,8 +87,9 @@ func (c *Connector) Delete(ctx context.Context, ref string) error {
 			err = c.deleteMessage(ctx, p)
 		}
 	default:
-		err = c.api.call(ctx, user, commentNS[t.kind]+".deleteComment", api.Params{
-			"owner_id": t.owner, "comment_id": t.id}, nil)
+		// Packed with other pages' deletions waiting for the token (pack.go).
+		err = c.api.callPacked(ctx, user, commentNS[t.kind]+".deleteComment", api.Params{
+			"owner_id": t.owner, "comment_id": t.id})
 	}
 	if apiCode(err) == codeNotFound {
 		return nil // already gone

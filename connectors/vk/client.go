@@ -12,6 +12,7 @@ import (
 	"github.com/SevereCloud/vksdk/v2/api"
 	"golang.org/x/time/rate"
 
+	"github.com/strazh/strazh/connectors"
 	"github.com/strazh/strazh/moderation"
 )
 
@@ -55,6 +56,7 @@ const rateMargin = 100 * time.Millisecond
 type client struct {
 	vk      [nTokens]*api.VK // nil: no such token configured
 	lim     [nTokens]*rate.Limiter
+	pack    [nTokens]*packer // deletions waiting for the token's rate, packed into execute (pack.go)
 	timeout time.Duration
 	retry   moderation.RetryPolicy
 
@@ -80,15 +82,21 @@ type heldMethod struct {
 	n     int // 9s and 29s in a row
 }
 
-func newClient(methodURL string, hc *http.Client, tokens [nTokens]string, rps [nTokens]int, timeout time.Duration, retry moderation.RetryPolicy) *client {
+func newClient(methodURL string, hc *http.Client, tokens [nTokens]string, rps [nTokens]int, timeout time.Duration, retry moderation.RetryPolicy, lims *connectors.Limiters) *client {
 	c := &client{timeout: timeout, retry: retry, url: methodURL, hc: hc}
 	for k := range nTokens {
 		// A user token may come later (a VK ID refresh at Connect): its
-		// limiter exists whenever a token could.
-		c.lim[k] = newLimiter(rps[k], time.Second+rateMargin)
-		if tokens[k] != "" {
-			c.setToken(k, tokens[k])
+		// limiter exists whenever a token could. A configured token's
+		// bucket is shared by every page using it (connectors.Limiters);
+		// a refreshed token keeps the bucket of the one it replaced.
+		if tokens[k] == "" {
+			c.lim[k] = newLimiter(rps[k], time.Second+rateMargin)
+			continue
 		}
+		c.lim[k] = lims.For(tokens[k], rps[k], time.Second+rateMargin)
+		c.setToken(k, tokens[k])
+		// Packed per token and endpoint: calls to one API may share an execute.
+		c.pack[k] = lims.Shared(tokens[k], "vk.execute "+methodURL, func() any { return new(packer) }).(*packer)
 	}
 	return c
 }
@@ -163,6 +171,16 @@ func (c *client) call1(ctx context.Context, k tokenKind, method string, params a
 	if err := c.lim[k].Wait(ctx); err != nil {
 		return tok, err
 	}
+	return tok, c.send(ctx, k, method, params, out)
+}
+
+// send is call once the token's rate allows a request (pack.go sends
+// packed calls with it too).
+func (c *client) send(ctx context.Context, k tokenKind, method string, params api.Params, out any) error {
+	vk, _ := c.sdk(k)
+	if vk == nil {
+		return noToken(k, method)
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	p := maps.Clone(params)
@@ -174,7 +192,7 @@ func (c *client) call1(ctx context.Context, k tokenKind, method string, params a
 		var ignore any
 		out = &ignore
 	}
-	return tok, c.settle(k, method, classify(method, vk.RequestUnmarshal(method, out, p)))
+	return c.settle(k, method, classify(method, vk.RequestUnmarshal(method, out, p)))
 }
 
 // heldBack fails a call of a method that is held back, without a request.
@@ -237,6 +255,15 @@ func (c *client) execute(ctx context.Context, k tokenKind, code string, out any)
 	if err := c.lim[k].Wait(ctx); err != nil {
 		return err
 	}
+	return c.sendExecute(ctx, k, code, out)
+}
+
+// sendExecute is execute once the token's rate allows a request.
+func (c *client) sendExecute(ctx context.Context, k tokenKind, code string, out any) error {
+	vk, _ := c.sdk(k)
+	if vk == nil {
+		return noToken(k, "execute")
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	err := vk.ExecuteWithArgs(code, api.Params{}.WithContext(ctx), out)
@@ -252,7 +279,5 @@ func (c *client) execute(ctx context.Context, k tokenKind, code string, out any)
 // never more than n fall in one window. A waiter that gives up (its context
 // ends) hands its token back (rate.Limiter cancels the reservation).
 func newLimiter(n int, window time.Duration) *rate.Limiter {
-	per := time.Duration(max(n, 1))
-	return rate.NewLimiter(rate.Every((window+per-1)/per), 1) // rounded up: never n+1 in a window
-
+	return (*connectors.Limiters)(nil).For("", n, window)
 }

@@ -12,25 +12,26 @@ import (
 // vkComment is a comment as long-poll events and wall.getComments give it
 // (§1.4); the fields of all kinds are here, each kind fills its own.
 type vkComment struct {
-	ID            int            `json:"id"`
-	FromID        int            `json:"from_id"`
-	Date          int64          `json:"date"`
-	Text          string         `json:"text"`
-	Deleted       bool           `json:"deleted"`
-	OwnerID       int            `json:"owner_id"`
-	PostID        int            `json:"post_id"`
-	PostOwnerID   int            `json:"post_owner_id"` // unverified whether always present with owner_id: read either
-	ParentsStack  []int          `json:"parents_stack"`
-	PhotoID       int            `json:"photo_id"`
-	PhotoOwnerID  int            `json:"photo_owner_id"`
-	VideoID       int            `json:"video_id"`
-	VideoOwnerID  int            `json:"video_owner_id"`
-	ItemID        int            `json:"item_id"`
-	MarketOwnerID int            `json:"market_owner_id"`
-	TopicID       int            `json:"topic_id"`       // board_post_*: unverified, absent from the schema
-	TopicOwnerID  int            `json:"topic_owner_id"` // likewise
-	Attachments   []vkAttachment `json:"attachments"`
-	Thread        *struct {
+	ID             int            `json:"id"`
+	FromID         int            `json:"from_id"`
+	Date           int64          `json:"date"`
+	Text           string         `json:"text"`
+	Deleted        bool           `json:"deleted"`
+	OwnerID        int            `json:"owner_id"`
+	PostID         int            `json:"post_id"`
+	PostOwnerID    int            `json:"post_owner_id"` // unverified whether always present with owner_id: read either
+	ParentsStack   []int          `json:"parents_stack"`
+	ReplyToComment int            `json:"reply_to_comment"`
+	PhotoID        int            `json:"photo_id"`
+	PhotoOwnerID   int            `json:"photo_owner_id"`
+	VideoID        int            `json:"video_id"`
+	VideoOwnerID   int            `json:"video_owner_id"`
+	ItemID         int            `json:"item_id"`
+	MarketOwnerID  int            `json:"market_owner_id"`
+	TopicID        int            `json:"topic_id"`       // board_post_*: unverified, absent from the schema
+	TopicOwnerID   int            `json:"topic_owner_id"` // likewise
+	Attachments    []vkAttachment `json:"attachments"`
+	Thread         *struct {
 		Count int         `json:"count"`
 		Items []vkComment `json:"items"`
 	} `json:"thread"`
@@ -308,6 +309,9 @@ func (c *Connector) comment(kind moderation.Kind, vc *vkComment, topic int) mode
 		Text: vc.Text, Created: time.Unix(vc.Date, 0),
 	}
 	cm.Links, cm.Attach = attachments(vc.Attachments)
+	if kind == moderation.KindWallComment {
+		c.noteComment(&cm, owner(vc.PostOwnerID, vc.OwnerID), vc)
+	}
 	return cm
 }
 

@@ -133,6 +133,7 @@ func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 		break
 	}
 	c.resolveNames(ctx, ups)
+	c.fillContext(ctx, ups)
 	c.lastOut = cur.encode()
 	return ups, c.lastOut, nil
 }

@@ -36,6 +36,10 @@ func TestConnector_Fetch_CommentDeleted(t *testing.T) {
 	}
 	got := u.Comment
 	got.Created = time.Time{}
+	if x := got.Context; x == nil || *x != (moderation.Context{Page: "Администрация", Post: "Ремонт дорог"}) {
+		t.Errorf("context %+v, want the page's title and the post's text", x)
+	}
+	got.Context = nil
 	if u.Type != moderation.UpdateComment || fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("update\n got %+v\nwant %+v", got, want)
 	}

@@ -57,6 +57,7 @@ type Connector struct {
 	catchup   bool       // a catch-up is owed (restart, failed:3, lost history)
 	seen      eventSet   // event_ids delivered, for dedup
 	authors   authors    // names and managers
+	ctx       contexts   // post and parent texts for the review cards
 	selfID    int        // the user token's owner (bans by strazh itself)
 	noExecute bool       // VK refused our execute script: read one call at a time
 	malformed int        // malformed long-poll answers in a row
@@ -136,7 +137,7 @@ func newConnector(cfg *Config, deps connectors.Deps, tokens [nTokens]string) *Co
 		methodURL += "/"
 	}
 	rps := [nTokens]int{community: cfg.CommunityRPS, user: cfg.UserRPS, service: cfg.UserRPS}
-	c.api = newClient(methodURL, c.hc, tokens, rps, cfg.RequestTimeout, cfg.RetryPolicy)
+	c.api = newClient(methodURL, c.hc, tokens, rps, cfg.RequestTimeout, cfg.RetryPolicy, deps.Limiters)
 	c.read = user
 	if tokens[service] != "" {
 		c.read = service

@@ -14,10 +14,12 @@ import (
 // one is due (at the start, every RescanEvery, after Resume or when a
 // limit is over). It returns when it has nothing left to do.
 func (p *Pipeline) act(ctx context.Context, a *accountRun) {
+	run := p.side(a)
+	defer run.wait()
 	for {
 		if a.rescanDue.Swap(false) {
 			if ctx.Err() == nil {
-				p.rescan(ctx, a)
+				p.rescan(ctx, a, run)
 			}
 			continue
 		}
@@ -26,7 +28,7 @@ func (p *Pipeline) act(ctx context.Context, a *accountRun) {
 			if ctx.Err() != nil {
 				continue // durable as pending; carried out at the next start
 			}
-			p.logActErr(a, id, p.actOnly(ctx, a, id))
+			run.do(func() { p.logActErr(a, id, p.actOnly(ctx, a, id)) })
 			if len(a.actions) == 0 && a.behind.Swap(false) {
 				a.rescanDue.Store(true)
 			}
@@ -47,7 +49,7 @@ func (p *Pipeline) logActErr(a *accountRun, id uint64, err error) {
 	}
 }
 
-func (p *Pipeline) rescan(ctx context.Context, a *accountRun) {
+func (p *Pipeline) rescan(ctx context.Context, a *accountRun, run *sideBySide) {
 	ds, err := p.store.PendingActions(a.Name)
 	if err != nil {
 		p.log.Error("cannot list pending actions", "account", a.Name, "err", err)
@@ -57,7 +59,7 @@ func (p *Pipeline) rescan(ctx context.Context, a *accountRun) {
 		if ctx.Err() != nil {
 			return
 		}
-		p.logActErr(a, d.ID, p.actOnly(ctx, a, d.ID))
+		run.do(func() { p.logActErr(a, d.ID, p.actOnly(ctx, a, d.ID)) })
 	}
 }
 
@@ -410,6 +412,12 @@ var ErrNothingToUndo = errors.New("nothing to undo")
 // its actions once. A second call returns ErrAlreadyDecided with the
 // decision as it was decided.
 func (p *Pipeline) Resolve(ctx context.Context, id uint64, v moderation.Verdict, banFor time.Duration, by, byName string) (*moderation.Decision, error) {
+	return p.resolve(ctx, id, v, banFor, by, byName, false)
+}
+
+// resolve is Resolve; district carries a ban to the other pages of the
+// network even when the page's ban_scope is page.
+func (p *Pipeline) resolve(ctx context.Context, id uint64, v moderation.Verdict, banFor time.Duration, by, byName string, district bool) (*moderation.Decision, error) {
 	if v == moderation.Review || v > moderation.Ban {
 		return nil, fmt.Errorf("resolve decision %d: a human decides allow, delete or ban", id)
 	}
@@ -441,7 +449,14 @@ func (p *Pipeline) Resolve(ctx context.Context, id uint64, v moderation.Verdict,
 		}
 		return nil, fmt.Errorf("resolve decision %d: %w", id, err)
 	}
-	p.log.Info("review decided", "decision", id, "verdict", v, "by", by, "account", a.Name)
+	p.log.Info("review decided", "decision", id, "verdict", v, "by", by, "account", a.Name, "district", district || a.BanDistrict)
+	if v == moderation.Ban && (district || a.BanDistrict) {
+		// Recorded before the own page's actions run, so a slow or failing
+		// ban here does not hold the other pages back.
+		if err := p.carryResolved(d, by); err != nil {
+			p.log.Error("district ban not recorded on every page", "decision", id, "err", err)
+		}
+	}
 	if v >= moderation.Delete {
 		p.history.MarkViolation(a.Name, d.Comment.Author.ID, d.Comment.Created)
 	}

@@ -29,6 +29,7 @@ type fpEntry struct {
 }
 
 type accountHistory struct {
+	network string                   // of the comments recorded (for DistrictViolations)
 	authors map[string][]authorEvent // recent events, oldest first
 	known   map[string]struct{}      // every author seen
 	fps     []fpEntry                // ring of recent fingerprints
@@ -63,6 +64,9 @@ func (h *MemoryHistory) Record(c *moderation.Comment, fp moderation.Fingerprint,
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	a := h.account(c.Account)
+	if c.Network != "" {
+		a.network = c.Network
+	}
 	at := c.Created
 	if !c.Edited.IsZero() {
 		at = c.Edited
@@ -136,6 +140,24 @@ func (a *accountHistory) addFingerprint(at time.Time, fp moderation.Fingerprint,
 // Violations implements History.
 func (h *MemoryHistory) Violations(account, author string, since time.Time) int {
 	return h.count(account, author, since, true)
+}
+
+// DistrictViolations implements moderation.DistrictHistory: the author's
+// violations on every page of network.
+func (h *MemoryHistory) DistrictViolations(network, author string, since time.Time) int {
+	h.mu.RLock()
+	var names []string
+	for name, a := range h.accounts {
+		if a.network == network {
+			names = append(names, name)
+		}
+	}
+	h.mu.RUnlock()
+	n := 0
+	for _, name := range names {
+		n += h.count(name, author, since, true)
+	}
+	return n
 }
 
 // Comments implements History.

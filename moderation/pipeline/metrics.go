@@ -52,7 +52,7 @@ func NewMetrics(reg prometheus.Registerer, version string) *Metrics {
 			Help:    "Time from a comment's creation to its automatic action being carried out.",
 			Buckets: []float64{0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600}}, []string{"account"}),
 		ConnectorErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "connector_errors_total",
-			Help: "Connector errors by account and class (retry, credentials, item, unsupported)."}, []string{"account", "class"}),
+			Help: "Connector errors by account and class (retry, credentials, item, unsupported, not_connected)."}, []string{"account", "class"}),
 		LastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Name: "connector_last_success_timestamp_seconds",
 			Help: "Unix time of the connector's last successful fetch, by account."}, []string{"account"}),
 		CredentialsBad: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Name: "credentials_broken",

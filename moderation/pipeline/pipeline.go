@@ -26,6 +26,9 @@ type Account struct {
 	Conn     moderation.Connector
 	Backfill bool // moderate comments created before the first start too
 	Ban      BanDefaults
+	// BanDistrict (ban_scope: district): every ban decided on this page,
+	// by a rule or a moderator, is carried to every page of its network.
+	BanDistrict bool
 }
 
 // Options configure a Pipeline. Store and at least one account are required.
@@ -48,6 +51,10 @@ type Options struct {
 	// ShutdownGrace bounds how long in-flight actions may take after the
 	// context ends; what is not done stays pending for the next start.
 	ShutdownGrace time.Duration
+	// PollInterval is how long after the start of a Fetch that returned
+	// nothing the reader asks again, for connectors that declare no interval
+	// of their own (moderation.Poller); ±10% jitter. Default 1 second.
+	PollInterval time.Duration
 	// HistoryWindow is how far back author and duplicate history reaches.
 	HistoryWindow time.Duration
 	Now           func() time.Time
@@ -116,6 +123,10 @@ type accountRun struct {
 	acting    atomic.Bool
 	rescanDue atomic.Bool
 
+	// districtNext: decisions of the batch being decided whose rule asked
+	// for a district ban (only the account's decider touches it).
+	districtNext []*moderation.Decision
+
 	deferMu  sync.Mutex
 	deferred map[uint64]time.Time // decisions whose next try waits for a network limit
 }
@@ -153,6 +164,9 @@ func New(opts Options, engine moderation.Evaluator, accounts []Account) (*Pipeli
 	}
 	if opts.ShutdownGrace <= 0 {
 		opts.ShutdownGrace = 10 * time.Second
+	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = DefaultPollInterval
 	}
 	if opts.HistoryWindow <= 0 {
 		opts.HistoryWindow = 30 * 24 * time.Hour
@@ -204,7 +218,8 @@ func (p *Pipeline) initSeries(account string) {
 			m.Actions.WithLabelValues(account, string(act), o)
 		}
 	}
-	for _, c := range []moderation.ErrorClass{moderation.ClassRetry, moderation.ClassCredentials, moderation.ClassItem, moderation.ClassUnsupported} {
+	for _, c := range []moderation.ErrorClass{moderation.ClassRetry, moderation.ClassCredentials, moderation.ClassItem,
+		moderation.ClassUnsupported, moderation.ClassNotConnected} {
 		m.ConnectorErrors.WithLabelValues(account, string(c))
 	}
 	m.CredentialsBad.WithLabelValues(account).Set(0)
@@ -260,6 +275,7 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	p.deciders.closeAndWait() // what was fetched is decided and recorded
 	p.actors.closeAndWait()   // running actions finish within the grace
 	bg.Wait()
+	p.closeConnectors()
 	return nil
 }
 
@@ -267,6 +283,9 @@ func (p *Pipeline) Run(ctx context.Context) error {
 func (p *Pipeline) loadHistory() error {
 	since := p.now().Add(-p.opts.HistoryWindow)
 	return p.store.Query(moderation.Query{Since: since}, func(d *moderation.Decision) error {
+		if IsDistrictBan(d) {
+			return nil // the author did nothing on that page
+		}
 		f := d.Final()
 		p.history.Record(&d.Comment, moderation.Fingerprint{}, f == moderation.Delete || f == moderation.Ban)
 		if a := p.accounts[d.Comment.Account]; a != nil {
@@ -277,20 +296,13 @@ func (p *Pipeline) loadHistory() error {
 }
 
 // read fetches from the connector into the account's queue until ctx ends.
+// An empty batch is followed by the account's poll interval (see
+// idlePause), so an idle connector is not asked in a loop; a connector
+// that reports moderation.ErrNotConnected is connected again with back-off.
 func (p *Pipeline) read(ctx context.Context, a *accountRun) {
 	log := p.log.With("account", a.Name, "network", a.Network)
-	for attempt := 1; ; attempt++ {
-		err := a.Conn.Connect(ctx)
-		if err == nil {
-			break
-		}
-		if ctx.Err() != nil {
-			return
-		}
-		p.connectorError(a, "connect", err, log)
-		if !sleep(ctx, p.opts.Retry.Wait(attempt, moderation.RetryAfter(err))) {
-			return
-		}
+	if !p.connect(ctx, a, 0, 0, log) {
+		return
 	}
 	var cursor []byte
 	for attempt := 1; ; attempt++ {
@@ -303,24 +315,35 @@ func (p *Pipeline) read(ctx context.Context, a *accountRun) {
 			return
 		}
 	}
-	failures := 0
+	failures, reconnects := 0, 0
 	for ctx.Err() == nil {
+		start := time.Now()
 		ups, next, err := a.Conn.Fetch(ctx, cursor)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
 			}
-			failures++
 			p.connectorError(a, "fetch", err, log)
+			if notConnected(err) {
+				reconnects++
+				if !p.connect(ctx, a, reconnects, moderation.RetryAfter(err), log) {
+					return
+				}
+				continue
+			}
+			failures++
 			if !sleep(ctx, p.opts.Retry.Wait(failures, moderation.RetryAfter(err))) {
 				return
 			}
 			continue
 		}
-		failures = 0
+		failures, reconnects = 0, 0
 		p.setBroken(a, &a.readBroken, false, nil)
 		p.metrics.LastSuccess.WithLabelValues(a.Name).SetToCurrentTime()
 		if len(ups) == 0 && string(next) == string(cursor) {
+			if !p.idlePause(ctx, a, time.Since(start)) {
+				return
+			}
 			continue
 		}
 		cursor = next
@@ -331,6 +354,9 @@ func (p *Pipeline) read(ctx context.Context, a *accountRun) {
 			return
 		}
 		p.metrics.QueueLength.WithLabelValues(a.Name).Set(float64(len(a.queue)))
+		if len(ups) == 0 && !p.idlePause(ctx, a, time.Since(start)) {
+			return // only the cursor moved: still nothing to decide
+		}
 	}
 }
 
@@ -399,6 +425,7 @@ func (p *Pipeline) decide(a *accountRun) {
 			}
 		}
 		p.metrics.QueueLength.WithLabelValues(a.Name).Set(float64(len(a.queue)))
+		p.commitDistrict(a, ds)
 		p.commit(a, ds, cursor)
 	}
 }
@@ -539,6 +566,9 @@ func (p *Pipeline) decideComment(a *accountRun, c *moderation.Comment, res *mode
 		d.Review = &moderation.ReviewState{Status: moderation.ReviewPending}
 	case d.Verdict >= moderation.Delete:
 		d.Actions = p.plan(a, d.Verdict, d.BanFor, now)
+		if res.BanDistrict && d.Verdict == moderation.Ban {
+			a.districtNext = append(a.districtNext, d) // a rule's ban_scope: district
+		}
 	}
 	p.history.Record(c, res.Fingerprint, d.Final() >= moderation.Delete)
 	return d

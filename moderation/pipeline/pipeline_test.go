@@ -43,6 +43,7 @@ func (keywordEngine) Evaluate(c *moderation.Comment, _ moderation.History, out *
 	}{{"BAN", moderation.Ban}, {"DELETE", moderation.Delete}, {"REVIEW", moderation.Review}} {
 		if strings.Contains(c.Text, k.word) {
 			out.Verdict = k.v
+			out.BanDistrict = k.v == moderation.Ban && strings.Contains(c.Text, "EVERYWHERE")
 			out.Labels = append(out.Labels, "test")
 			out.Matches = append(out.Matches, moderation.Match{Rule: "kw." + strings.ToLower(k.word), Label: "test", Action: k.v, Reason: "marker " + k.word})
 			return

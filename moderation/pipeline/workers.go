@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/strazh/strazh/moderation"
 )
 
 // lazyGroup starts goroutines on demand while open and waits for them. Once
@@ -104,3 +106,38 @@ func (p *Pipeline) rescanLoop(ctx context.Context) {
 		}
 	}
 }
+
+// sideBySide runs an account's decisions up to n at once (moderation.
+// Parallel); with n = 1 each runs in the caller, one after another. Its
+// goroutines belong to the actor, which waits for them before it ends.
+type sideBySide struct {
+	sem chan struct{}
+	wg  sync.WaitGroup
+}
+
+// side is the account's way of running its decisions' actions.
+func (p *Pipeline) side(a *accountRun) *sideBySide {
+	n := 1
+	if par, ok := a.Conn.(moderation.Parallel); ok {
+		n = max(par.ParallelActions(), 1)
+	}
+	if n == 1 {
+		return &sideBySide{}
+	}
+	return &sideBySide{sem: make(chan struct{}, n)}
+}
+
+// do runs fn, waiting for a free slot first when n are running.
+func (s *sideBySide) do(fn func()) {
+	if s.sem == nil {
+		fn()
+		return
+	}
+	s.sem <- struct{}{}
+	s.wg.Go(func() {
+		defer func() { <-s.sem }()
+		fn()
+	})
+}
+
+func (s *sideBySide) wait() { s.wg.Wait() }

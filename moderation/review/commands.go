@@ -51,6 +51,15 @@ func (t *Telegram) onMessage(ctx context.Context, m *models.Message, w *work) {
 		reply(t.pendingText())
 	case "stats":
 		reply(t.statsText())
+	case "author":
+		if !needMod() {
+			return
+		}
+		if len(args) != 2 {
+			reply(tx.authorUsage)
+			return
+		}
+		reply(t.authorText(strings.ToLower(args[0]), args[1]))
 	case "pause":
 		if needMod() {
 			t.mod.Pause(by(u.ID))
@@ -146,6 +155,11 @@ func (t *Telegram) statsText() string {
 			return fmt.Sprintf(t.tx.cmdError, esc(shortErr(err)))
 		}
 		b.WriteString("\n" + fmt.Sprintf(t.tx.statsLine, p.name, s.Comments, s.Deleted, s.Banned, s.Reviewed, s.Pending))
+		pages, err := t.statsPages(p.name, p.since)
+		if err != nil {
+			return fmt.Sprintf(t.tx.cmdError, esc(shortErr(err)))
+		}
+		b.WriteString(pages)
 		week = s
 	}
 	if len(week.ByRule) > 0 {

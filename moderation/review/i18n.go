@@ -11,11 +11,13 @@ type texts struct {
 	btnKeep, btnDelete, btnBan            string
 	btnDay, btnWeek, btnMonth, btnForever string
 	btnBack, btnRestore, btnRetry         string
+	btnBanEverywhere                      string // a ban on every page of the network (a contract)
 
 	titleReview, titleUrgent, titleDone, titleNotice, titleDigest string
 	network, account, post, comment, open                         string
 	author, priorViolations, time, rules, text                    string
 	cutNote                                                       string // shown, total
+	ctxPost, ctxParent                                            string // Comment.Context on the card
 	dryRun                                                        string
 	plainNote                                                     string // on a card sent in the plain form
 
@@ -38,6 +40,9 @@ type texts struct {
 	help                                                         string
 	pendingNone, pendingHead, pendingMore                        string
 	statsHead, statsToday, statsWeek, statsLine, statsRules      string
+	statsPages                                                   string
+	cmdAuthor, authorUsage, authorNone, authorHead               string
+	authorAuto, authorWaiting                                    string
 	unbanUsage, unbanDone                                        string
 	paused, resumed, pausedNow, noRights, cmdError               string
 	remindOne, remindMany                                        string
@@ -51,12 +56,14 @@ var ru = &texts{
 	btnKeep: "Оставить", btnDelete: "Удалить", btnBan: "Удалить и забанить",
 	btnDay: "1 день", btnWeek: "1 неделя", btnMonth: "1 месяц", btnForever: "Навсегда",
 	btnBack: "« Назад", btnRestore: "Восстановить", btnRetry: "Повторить",
+	btnBanEverywhere: "Забанить везде",
 
 	titleReview: "Нужно решение", titleUrgent: "Срочно: нужно решение", titleDone: "Проверено",
 	titleNotice: "Автоматическое действие", titleDigest: "Сводка автоматических действий",
 	network: "Сеть", account: "Аккаунт", post: "пост", comment: "комментарий", open: "Ссылки",
 	author: "Автор", priorViolations: "нарушений на странице ранее: %d", time: "Время",
 	rules: "Правила", text: "Текст",
+	ctxPost: "Пост", ctxParent: "В ответ на",
 	cutNote:   "Текст обрезан: показано %d из %d символов.",
 	dryRun:    "Пробный режим (dry_run): ничего не сделано.",
 	plainNote: "Упрощённый вид: Telegram не принял полную карточку.",
@@ -95,11 +102,18 @@ var ru = &texts{
 		"На карточке: «Оставить», «Удалить» или «Удалить и забанить» (затем срок). На отчёте: «Восстановить».\n\n" +
 		"/pending — очередь на проверку\n/stats — статистика за сегодня и неделю\n" +
 		"/unban &lt;сеть&gt; &lt;автор&gt; — снять бан (например: /unban vk 12345)\n" +
+		"/author &lt;сеть&gt; &lt;автор&gt; — последние решения об авторе на всех страницах\n" +
 		"/pause — остановить автоматические действия (всё пойдёт на проверку)\n/resume — возобновить\n/help — эта справка",
 	pendingNone: "Очередь пуста.", pendingHead: "<b>На проверке: %d</b> (сначала старые)", pendingMore: "…и ещё %d",
 	statsHead: "<b>Статистика</b>", statsToday: "Сегодня", statsWeek: "За 7 дней",
-	statsLine:  "%s: комментариев %d, удалено %d, забанено %d, на проверке было %d, ждут %d",
-	statsRules: "Правила (7 дней)",
+	statsLine:   "%s: комментариев %d, удалено %d, забанено %d, на проверке было %d, ждут %d",
+	statsRules:  "Правила (7 дней)",
+	statsPages:  "по страницам",
+	cmdAuthor:   "решения об авторе: /author <сеть> <автор>",
+	authorUsage: "Использование: /author &lt;сеть&gt; &lt;автор&gt;, например /author vk 12345",
+	authorNone:  "Об авторе %s в сети %s решений нет.",
+	authorHead:  "<b>Автор %s (%s, %s): последние решения</b>",
+	authorAuto:  "автоматически", authorWaiting: "ждёт проверки",
 	unbanUsage: "Использование: /unban &lt;сеть&gt; &lt;автор&gt;, например /unban vk 12345",
 	unbanDone:  "Бан автора %s в сети %s снят на аккаунтах: %d",
 	paused:     "Автоматические действия остановлены (%s). Всё идёт на проверку. /resume — возобновить.",
@@ -117,13 +131,15 @@ var ru = &texts{
 var en = &texts{
 	btnKeep: "Keep", btnDelete: "Delete", btnBan: "Delete and ban",
 	btnDay: "1 day", btnWeek: "1 week", btnMonth: "1 month", btnForever: "Forever",
-	btnBack: "« Back", btnRestore: "Restore", btnRetry: "Retry",
+	btnBanEverywhere: "Ban everywhere",
+	btnBack:          "« Back", btnRestore: "Restore", btnRetry: "Retry",
 
 	titleReview: "Decision needed", titleUrgent: "Urgent: decision needed", titleDone: "Reviewed",
 	titleNotice: "Automatic action", titleDigest: "Automatic actions digest",
 	network: "Network", account: "Account", post: "post", comment: "comment", open: "Links",
 	author: "Author", priorViolations: "%d earlier violations on this page", time: "Time",
 	rules: "Rules", text: "Text",
+	ctxPost: "Post", ctxParent: "In reply to",
 	cutNote:   "Text cut: %d of %d characters shown.",
 	dryRun:    "Dry run: nothing was done.",
 	plainNote: "Plain view: Telegram did not accept the full card.",
@@ -162,11 +178,18 @@ var en = &texts{
 		"On a card: Keep, Delete or Delete and ban (then the length). On a report: Restore.\n\n" +
 		"/pending — the review queue\n/stats — statistics for today and the week\n" +
 		"/unban &lt;network&gt; &lt;author&gt; — lift a ban (e.g. /unban vk 12345)\n" +
+		"/author &lt;network&gt; &lt;author&gt; — last decisions about an author on every page\n" +
 		"/pause — stop automatic actions (everything goes to review)\n/resume — resume\n/help — this help",
 	pendingNone: "The queue is empty.", pendingHead: "<b>Waiting for review: %d</b> (oldest first)", pendingMore: "…and %d more",
 	statsHead: "<b>Statistics</b>", statsToday: "Today", statsWeek: "Last 7 days",
-	statsLine:  "%s: comments %d, deleted %d, banned %d, reviewed %d, pending %d",
-	statsRules: "Rules (7 days)",
+	statsLine:   "%s: comments %d, deleted %d, banned %d, reviewed %d, pending %d",
+	statsRules:  "Rules (7 days)",
+	statsPages:  "per page",
+	cmdAuthor:   "decisions about an author: /author <network> <author>",
+	authorUsage: "Usage: /author &lt;network&gt; &lt;author&gt;, e.g. /author vk 12345",
+	authorNone:  "No decisions about %s on %s.",
+	authorHead:  "<b>Author %s (%s, %s): last decisions</b>",
+	authorAuto:  "automatically", authorWaiting: "waiting for review",
 	unbanUsage: "Usage: /unban &lt;network&gt; &lt;author&gt;, e.g. /unban vk 12345",
 	unbanDone:  "Ban of %s on %s lifted on accounts: %d",
 	paused:     "Automatic actions stopped (%s). Everything goes to review. /resume to resume.",

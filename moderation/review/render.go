@@ -178,7 +178,11 @@ func utf16Len(s string) int {
 func (t *Telegram) header(b *strings.Builder, d *moderation.Decision, violations bool, limit int) {
 	c := &d.Comment
 	tx := t.tx
-	fmt.Fprintf(b, "<b>%s:</b> %s · %s\n", tx.network, esc(short(t.networkName(c.Network))), esc(short(c.Account)))
+	fmt.Fprintf(b, "<b>%s:</b> %s · %s", tx.network, esc(short(t.networkName(c.Network))), esc(short(c.Account)))
+	if x := c.Context; x != nil && x.Page != "" && x.Page != c.Account {
+		b.WriteString(" (" + esc(short(x.Page)) + ")") // the page as the network titles it
+	}
+	b.WriteString("\n")
 	var links []string
 	if p := postURL(c.Permalink); p != "" {
 		links = append(links, link(p, tx.post))
@@ -223,6 +227,7 @@ func (t *Telegram) header(b *strings.Builder, d *moderation.Decision, violations
 			b.WriteString("\n")
 		}
 	}
+	t.context(b, c.Context, limit)
 	text, cutted := cut(c.Text, limit)
 	fmt.Fprintf(b, "<b>%s:</b>\n<blockquote>%s</blockquote>", tx.text, esc(text))
 	if cutted {
@@ -233,6 +238,26 @@ func (t *Telegram) header(b *strings.Builder, d *moderation.Decision, violations
 	}
 	if d.DryRun {
 		b.WriteString("\n<i>" + tx.dryRun + "</i>")
+	}
+}
+
+// context writes the post's opening text and the parent comment's text,
+// each cut to the comment's own limit when that is shorter, so a card that
+// is too long shrinks them too (the connector cut them to 300 already).
+func (t *Telegram) context(b *strings.Builder, x *moderation.Context, limit int) {
+	if x == nil {
+		return
+	}
+	n := min(limit, moderation.MaxContextText)
+	for _, part := range []struct{ label, text string }{{t.tx.ctxPost, x.Post}, {t.tx.ctxParent, x.Parent}} {
+		if strings.TrimSpace(part.text) == "" {
+			continue
+		}
+		s, cutted := cut(part.text, n)
+		if cutted {
+			s += "…"
+		}
+		fmt.Fprintf(b, "<b>%s:</b>\n<blockquote>%s</blockquote>\n", part.label, esc(s))
 	}
 }
 
@@ -329,10 +354,17 @@ func (t *Telegram) renderReview(c *cardstore.Card, d *moderation.Decision, step 
 				{t.button(tx.btnBack, c, 0, actBack)},
 			}}
 		}
-		return b.String(), &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
+		if step == stepDistrict {
+			return b.String(), t.districtMenu(c)
+		}
+		rows := [][]models.InlineKeyboardButton{
 			{t.button(tx.btnKeep, c, 0, actKeep), t.button(tx.btnDelete, c, 0, actDelete)},
 			{t.button(tx.btnBan, c, 0, actBanMenu)},
-		}}
+		}
+		if row := t.districtRow(c, d); row != nil {
+			rows = append(rows, row)
+		}
+		return b.String(), &models.InlineKeyboardMarkup{InlineKeyboard: rows}
 	}
 	r := d.Review
 	if goneByNetwork(d) {

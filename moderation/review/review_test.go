@@ -32,14 +32,17 @@ var (
 
 // env is a reviewer wired to the Telegram fake and a fake pipeline.
 type env struct {
-	t     *testing.T
-	tg    *telegramtest.Server
-	mod   *fakeMod
-	store *cardstore.Mem
-	cfg   review.Config
-	tm    review.Timing
-	rv    *review.Telegram
-	reg   *prometheus.Registry // the reviewer's metrics
+	t   *testing.T
+	tg  *telegramtest.Server
+	mod *fakeMod
+	// moderation, when set, is given to the reviewer instead of mod (a
+	// wrapper adding optional interfaces).
+	moderation review.Moderation
+	store      *cardstore.Mem
+	cfg        review.Config
+	tm         review.Timing
+	rv         *review.Telegram
+	reg        *prometheus.Registry // the reviewer's metrics
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -75,7 +78,11 @@ func newEnv(t *testing.T, edit func(*review.Config)) *env {
 func (e *env) start() {
 	e.t.Helper()
 	e.reg = prometheus.NewRegistry()
-	rv, err := review.New(e.cfg, review.Deps{Moderation: e.mod, Store: e.store, Timing: e.tm, Location: time.UTC,
+	var mod review.Moderation = e.mod
+	if e.moderation != nil {
+		mod = e.moderation
+	}
+	rv, err := review.New(e.cfg, review.Deps{Moderation: mod, Store: e.store, Timing: e.tm, Location: time.UTC,
 		Logger: testLogger(e.t), Metrics: e.reg})
 	if err != nil {
 		e.t.Fatal(err)
@@ -651,7 +658,7 @@ func TestTelegram_Commands(t *testing.T) {
 			names = append(names, c.Command)
 		}
 	}
-	if strings.Join(names, ",") != "pending,stats,unban,pause,resume,help" {
+	if strings.Join(names, ",") != "pending,stats,unban,author,pause,resume,help" {
 		t.Fatalf("setMyCommands = %q", names)
 	}
 }

@@ -406,6 +406,7 @@ func (t *Telegram) setCommands(ctx context.Context) error {
 			{Command: "pending", Description: tx.cmdPending},
 			{Command: "stats", Description: tx.cmdStats},
 			{Command: "unban", Description: tx.cmdUnban},
+			{Command: "author", Description: tx.cmdAuthor},
 			{Command: "pause", Description: tx.cmdPause},
 			{Command: "resume", Description: tx.cmdResume},
 			{Command: "help", Description: tx.cmdHelp},

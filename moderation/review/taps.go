@@ -90,7 +90,7 @@ func (t *Telegram) onTap(ctx context.Context, q *models.CallbackQuery, w *work) 
 	var d *moderation.Decision
 	var done string // what to say when it worked
 	switch {
-	case act == actBanMenu || act == actBack:
+	case act == actBanMenu || act == actBack || act == actDistrictMenu:
 		d, err = t.mod.Decision(id)
 		if err != nil {
 			log.Error("tap: read decision", "err", err)
@@ -102,6 +102,10 @@ func (t *Telegram) onTap(ctx context.Context, q *models.CallbackQuery, w *work) 
 		}
 		if act == actBanMenu {
 			w.refresh = append(w.refresh, refresh{key: key, step: "ban"})
+			return answer(t.tx.ansChooseBan, false)
+		}
+		if act == actDistrictMenu {
+			w.refresh = append(w.refresh, refresh{key: key, step: stepDistrict})
 			return answer(t.tx.ansChooseBan, false)
 		}
 		w.refresh = append(w.refresh, refresh{key: key})
@@ -118,6 +122,9 @@ func (t *Telegram) onTap(ctx context.Context, q *models.CallbackQuery, w *work) 
 		d, err = t.mod.Resolve(actx, id, v, banFor, who, name)
 		done = fmt.Sprintf(t.tx.ansDone, t.verdictText(v, banFor))
 		log = log.With("verdict", v.String(), "ban_for", banFor)
+	case isDistrictCode(act):
+		d, done, err, _ = t.districtTap(actx, id, act, who, name)
+		log = log.With("verdict", "ban", "scope", "district", "ban_for", districtCodes[act])
 	case act == actRestore:
 		d, err = t.mod.Undo(actx, id, who, name)
 		done = t.tx.ansRestored

@@ -120,8 +120,19 @@ func appendDecision(b []byte, d *moderation.Decision) []byte {
 	}
 	b = appendString(b, d.UndoneBy)
 	b = appendTime(b, d.UndoneAt)
+	// Optional trailing sections, each a tag byte: records without them
+	// (all written before the tag existed) end here.
+	if x := c.Context; x != nil {
+		b = append(b, tagContext)
+		b = appendString(b, x.Page)
+		b = appendString(b, x.Post)
+		b = appendString(b, x.Parent)
+	}
 	return b
 }
+
+// tagContext starts the Comment.Context section.
+const tagContext = 1
 
 // reader decodes from one string; the first error sticks.
 type reader struct {
@@ -313,6 +324,10 @@ func decodeDecision(v []byte) (*moderation.Decision, error) {
 	}
 	d.UndoneBy = r.string()
 	d.UndoneAt = r.time()
+	if r.err == nil && r.off < len(r.s) && r.s[r.off] == tagContext {
+		r.off++
+		c.Context = &moderation.Context{Page: r.string(), Post: r.string(), Parent: r.string()}
+	}
 	if r.err == nil && r.off != len(r.s) {
 		r.err = fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(r.s)-r.off)
 	}

@@ -138,6 +138,11 @@ func (s *Server) execute(tt TokenType, p url.Values) (any, *apiErr) {
 			}
 		}
 		r, e := s.callLocked(name, tt, q)
+		inner := Call{Method: name, Token: tt, Params: q, At: time.Now()}
+		if e != nil {
+			inner.Code = e.code
+		}
+		s.inner = append(s.inner, inner)
 		if e != nil {
 			res.Response = append(res.Response, false)
 			res.Errors = append(res.Errors, executeError{name, e.code, e.msg})
@@ -151,4 +156,18 @@ func (s *Server) execute(tt TokenType, p url.Values) (any, *apiErr) {
 func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// InnerCalls lists the calls made inside execute (each a slot of one
+// request, not a request of its own), of method or all when "".
+func (s *Server) InnerCalls(method string) []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Call
+	for _, c := range s.inner {
+		if method == "" || c.Method == method {
+			out = append(out, c)
+		}
+	}
+	return out
 }

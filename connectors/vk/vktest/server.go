@@ -54,6 +54,10 @@ type Options struct {
 	// Resend is how many recent events a scripted failed:1 makes the client
 	// see again (its ts goes back that far; default 3).
 	Resend int
+	// Meter, when set, counts the user and service tokens' requests
+	// together with the other Servers given the same Meter (communities
+	// sharing one admin's token); EnforceRate then applies to the sum.
+	Meter *Meter
 }
 
 // Call is one logged request.
@@ -95,6 +99,7 @@ type Server struct {
 	lpRaw   []string                  // queued raw a_check answers (LongPollAnswer)
 	lpMute  bool                      // events are lost, not queued (LoseEvents)
 	calls   []Call                    // request log
+	inner   []Call                    // calls made inside execute (InnerCalls)
 	stamps  map[TokenType][]time.Time // recent request times, for EnforceRate
 	expires map[string]time.Time      // by token: it answers 1117 from then (ExpireToken, oauth.go)
 	oauth   oauthState                // the VK ID token endpoint (oauth.go)
@@ -233,7 +238,7 @@ func (s *Server) Calls(method string) []Call {
 // ResetCalls empties the request log.
 func (s *Server) ResetCalls() {
 	s.mu.Lock()
-	s.calls = nil
+	s.calls, s.inner = nil, nil
 	s.mu.Unlock()
 }
 
@@ -552,6 +557,12 @@ func (s *Server) callLocked(method string, tt TokenType, p url.Values) (any, *ap
 
 // rate enforces VK's per-token limits when Options.EnforceRate is set.
 func (s *Server) rate(tt TokenType, now time.Time) *apiErr {
+	if m := s.opts.Meter; m != nil && tt != TokenCommunity && tt != "" {
+		if !m.take(tt, now, s.opts.EnforceRate) {
+			return errf(6, "")
+		}
+		return nil
+	}
 	if !s.opts.EnforceRate {
 		return nil
 	}

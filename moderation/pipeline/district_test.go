@@ -1,0 +1,132 @@
+package pipeline_test
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/pipeline"
+	"github.com/strazh/strazh/moderation/store"
+)
+
+func comment(id, text string) []moderation.Update {
+	return []moderation.Update{{Type: moderation.UpdateComment, Comment: moderation.Comment{
+		ID: id, Ref: id, Text: text, Author: moderation.Author{ID: "u1"}, Created: time.Now()}}}
+}
+
+// district runs pages a and b of network vk and page c of network ok; a
+// gets one comment. act, when set, runs once the comment is decided.
+func district(t *testing.T, aDistrict bool, text string, act func(p *pipeline.Pipeline, db *store.DB)) (a, b, c *lifeConn, db *store.DB) {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "strazh.db"), &store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	a, b, c = &lifeConn{deliver: comment("vk:a:1", text)}, &lifeConn{}, &lifeConn{}
+	p, err := pipeline.New(pipeline.Options{Store: db}, keywordEngine{}, []pipeline.Account{
+		{Name: "a", Network: "vk", Conn: a, Backfill: true, BanDistrict: aDistrict},
+		{Name: "b", Network: "vk", Conn: b, Backfill: true},
+		{Name: "c", Network: "ok", Conn: c, Backfill: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	time.Sleep(time.Second)
+	if act != nil {
+		act(p, db)
+		time.Sleep(time.Second)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	return a, b, c, db
+}
+
+func bans(c *lifeConn) []string {
+	_, _, ev := c.snapshot()
+	return slices.DeleteFunc(ev, func(e string) bool { return e == "close" })
+}
+
+func TestPipeline_Run_BanScope(t *testing.T) {
+	resolve := func(district bool) func(p *pipeline.Pipeline, db *store.DB) {
+		return func(p *pipeline.Pipeline, db *store.DB) {
+			ds, err := db.PendingReviews("a")
+			if err != nil || len(ds) != 1 {
+				t.Fatalf("pending reviews %d, %v", len(ds), err)
+			}
+			if district {
+				_, err = p.ResolveDistrict(context.Background(), ds[0].ID, 7*24*time.Hour, "telegram:1", "Мария")
+			} else {
+				_, err = p.Resolve(context.Background(), ds[0].ID, moderation.Ban, 7*24*time.Hour, "telegram:1", "Мария")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	tests := []struct {
+		name      string
+		aDistrict bool
+		text      string
+		act       func(*pipeline.Pipeline, *store.DB)
+		wantB     []string
+	}{
+		{name: "page scope: a rule's ban stays on the page", text: "BAN"},
+		{name: "district scope: a rule's ban on every page of the network", aDistrict: true, text: "BAN", wantB: []string{"ban u1"}},
+		{name: "page scope: a rule with ban_scope district", text: "BAN EVERYWHERE", wantB: []string{"ban u1"}},
+		{name: "page scope: the moderator bans on the page", text: "REVIEW", act: resolve(false)},
+		{name: "page scope: «Забанить везде»", text: "REVIEW", act: resolve(true), wantB: []string{"ban u1"}},
+		{name: "district scope: the moderator's ban goes everywhere", aDistrict: true, text: "REVIEW", act: resolve(false), wantB: []string{"ban u1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				a, b, c, db := district(t, tt.aDistrict, tt.text, tt.act)
+				if got := bans(a); !slices.Contains(got, "ban u1") {
+					t.Errorf("page a: %q, want the author banned", got)
+				}
+				if got := bans(b); !slices.Equal(got, tt.wantB) {
+					t.Errorf("page b (same network): %q, want %q", got, tt.wantB)
+				}
+				if got := bans(c); len(got) != 0 {
+					t.Errorf("page c (another network): %q, want nothing", got)
+				}
+				list, err := db.Blacklist("b")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if (len(list) == 1) != (tt.wantB != nil) {
+					t.Errorf("blacklist of b: %+v", list)
+				}
+			})
+		})
+	}
+}
+
+func TestMemoryHistory_DistrictViolations(t *testing.T) {
+	h := pipeline.NewMemoryHistory(30 * 24 * time.Hour)
+	now := time.Now()
+	for _, c := range []moderation.Comment{
+		{Network: "vk", Account: "a", Author: moderation.Author{ID: "u1"}, Created: now},
+		{Network: "vk", Account: "b", Author: moderation.Author{ID: "u1"}, Created: now},
+		{Network: "ok", Account: "c", Author: moderation.Author{ID: "u1"}, Created: now},
+	} {
+		h.Record(&c, moderation.Fingerprint{}, true)
+	}
+	since := now.Add(-time.Hour)
+	if n := h.Violations("a", "u1", since); n != 1 {
+		t.Errorf("page a: %d violations, want 1", n)
+	}
+	if n := h.DistrictViolations("vk", "u1", since); n != 2 {
+		t.Errorf("district vk: %d violations, want 2 (pages a and b, not the ok page)", n)
+	}
+}

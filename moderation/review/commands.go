@@ -62,12 +62,11 @@ func (t *Telegram) onMessage(ctx context.Context, m *models.Message, w *work) {
 		reply(t.authorText(strings.ToLower(args[0]), args[1]))
 	case "pause":
 		if needMod() {
-			t.mod.Pause(by(u.ID))
-			log.Info("automatic actions paused")
-			reply(fmt.Sprintf(tx.paused, esc(userName(u))))
+			t.pauseCommand(args, by(u.ID), esc(userName(u)), log, reply)
 		}
 	case "resume":
 		if needMod() {
+			t.pauseUntil.Store(0)
 			t.mod.Resume(by(u.ID))
 			log.Info("automatic actions resumed")
 			reply(fmt.Sprintf(tx.resumed, esc(userName(u))))

@@ -45,6 +45,7 @@ type texts struct {
 	authorAuto, authorWaiting                                    string
 	unbanUsage, unbanDone                                        string
 	paused, resumed, pausedNow, noRights, cmdError               string
+	pausedUntil, resumedTimer, pauseUsage                        string
 	remindOne, remindMany                                        string
 	digestHead                                                   string
 	networks                                                     map[string]string
@@ -103,7 +104,7 @@ var ru = &texts{
 		"/pending — очередь на проверку\n/stats — статистика за сегодня и неделю\n" +
 		"/unban &lt;сеть&gt; &lt;автор&gt; — снять бан (например: /unban vk 12345)\n" +
 		"/author &lt;сеть&gt; &lt;автор&gt; — последние решения об авторе на всех страницах\n" +
-		"/pause — остановить автоматические действия (всё пойдёт на проверку)\n/resume — возобновить\n/help — эта справка",
+		"/pause [срок] — остановить автоматические действия (всё пойдёт на проверку; /pause 2h — на два часа)\n/resume — возобновить\n/help — эта справка",
 	pendingNone: "Очередь пуста.", pendingHead: "<b>На проверке: %d</b> (сначала старые)", pendingMore: "…и ещё %d",
 	statsHead: "<b>Статистика</b>", statsToday: "Сегодня", statsWeek: "За 7 дней",
 	statsLine:   "%s: комментариев %d, удалено %d, забанено %d, на проверке было %d, ждут %d",
@@ -114,12 +115,15 @@ var ru = &texts{
 	authorNone:  "Об авторе %s в сети %s решений нет.",
 	authorHead:  "<b>Автор %s (%s, %s): последние решения</b>",
 	authorAuto:  "автоматически", authorWaiting: "ждёт проверки",
-	unbanUsage: "Использование: /unban &lt;сеть&gt; &lt;автор&gt;, например /unban vk 12345",
-	unbanDone:  "Бан автора %s в сети %s снят на аккаунтах: %d",
-	paused:     "Автоматические действия остановлены (%s). Всё идёт на проверку. /resume — возобновить.",
-	resumed:    "Автоматические действия возобновлены (%s).",
-	pausedNow:  "Сейчас автоматические действия остановлены (/resume).",
-	noRights:   "нет прав", cmdError: "Ошибка: %s",
+	unbanUsage:   "Использование: /unban &lt;сеть&gt; &lt;автор&gt;, например /unban vk 12345",
+	unbanDone:    "Бан автора %s в сети %s снят на аккаунтах: %d",
+	paused:       "Автоматические действия остановлены (%s). Всё идёт на проверку. /resume — возобновить.",
+	resumed:      "Автоматические действия возобновлены (%s).",
+	pausedNow:    "Сейчас автоматические действия остановлены (/resume).",
+	pausedUntil:  "Автоматические действия остановлены (%s) до %s. Всё идёт на проверку. /resume — возобновить раньше.",
+	resumedTimer: "Пауза истекла: автоматические действия возобновлены.",
+	pauseUsage:   "Использование: /pause [срок], например /pause 2h или /pause 30m. %s",
+	noRights:     "нет прав", cmdError: "Ошибка: %s",
 	remindOne:  "Напоминание: комментарий ждёт решения уже %s.",
 	remindMany: "Напоминание: ждут решения дольше %s: %s",
 	digestHead: "<b>Сводка автоматических действий</b>: %d",
@@ -179,7 +183,7 @@ var en = &texts{
 		"/pending — the review queue\n/stats — statistics for today and the week\n" +
 		"/unban &lt;network&gt; &lt;author&gt; — lift a ban (e.g. /unban vk 12345)\n" +
 		"/author &lt;network&gt; &lt;author&gt; — last decisions about an author on every page\n" +
-		"/pause — stop automatic actions (everything goes to review)\n/resume — resume\n/help — this help",
+		"/pause [length] — stop automatic actions (everything goes to review; /pause 2h — for two hours)\n/resume — resume\n/help — this help",
 	pendingNone: "The queue is empty.", pendingHead: "<b>Waiting for review: %d</b> (oldest first)", pendingMore: "…and %d more",
 	statsHead: "<b>Statistics</b>", statsToday: "Today", statsWeek: "Last 7 days",
 	statsLine:   "%s: comments %d, deleted %d, banned %d, reviewed %d, pending %d",
@@ -190,12 +194,15 @@ var en = &texts{
 	authorNone:  "No decisions about %s on %s.",
 	authorHead:  "<b>Author %s (%s, %s): last decisions</b>",
 	authorAuto:  "automatically", authorWaiting: "waiting for review",
-	unbanUsage: "Usage: /unban &lt;network&gt; &lt;author&gt;, e.g. /unban vk 12345",
-	unbanDone:  "Ban of %s on %s lifted on accounts: %d",
-	paused:     "Automatic actions stopped (%s). Everything goes to review. /resume to resume.",
-	resumed:    "Automatic actions resumed (%s).",
-	pausedNow:  "Automatic actions are stopped now (/resume).",
-	noRights:   "not allowed", cmdError: "Error: %s",
+	unbanUsage:   "Usage: /unban &lt;network&gt; &lt;author&gt;, e.g. /unban vk 12345",
+	unbanDone:    "Ban of %s on %s lifted on accounts: %d",
+	paused:       "Automatic actions stopped (%s). Everything goes to review. /resume to resume.",
+	resumed:      "Automatic actions resumed (%s).",
+	pausedNow:    "Automatic actions are stopped now (/resume).",
+	pausedUntil:  "Automatic actions stopped (%s) until %s. Everything goes to review. /resume to resume sooner.",
+	resumedTimer: "The pause is over: automatic actions resumed.",
+	pauseUsage:   "Usage: /pause [length], e.g. /pause 2h or /pause 30m. %s",
+	noRights:     "not allowed", cmdError: "Error: %s",
 	remindOne:  "Reminder: this comment has waited %s for a decision.",
 	remindMany: "Reminder: waiting longer than %s: %s",
 	digestHead: "<b>Automatic actions digest</b>: %d",

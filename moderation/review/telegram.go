@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-telegram/bot"
@@ -134,6 +135,8 @@ type Telegram struct {
 	tm      Timing
 	metrics *metrics
 	health  health // the channel's state (health.go)
+	// pauseUntil: a timed /pause ends then (unix ns; 0: none, or untimed).
+	pauseUntil atomic.Int64
 
 	wake chan struct{} // pokes the sender
 	// cardMu serialises read-modify-write of cards between Submit, the

@@ -30,6 +30,7 @@ func (t *Telegram) tickLoop(ctx context.Context) {
 func (t *Telegram) tick(ctx context.Context, lastDigest *time.Time) {
 	now := t.now()
 	var w work
+	t.endTimedPause(now, &w)
 	if t.cfg.ReviewTimeout > 0 {
 		t.timeouts(ctx, now, &w)
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -114,8 +115,15 @@ func bareReason(m moderation.Match) string {
 			}
 		}
 	}
+	// The model's reasons end in its scores (spam 1.00, toxic 0.09 · spam
+	// 0.00): one comment's numbers would stand for the whole rule.
+	if r := modelScores.ReplaceAllString(m.Reason, ""); r != m.Reason {
+		return strings.TrimSuffix(strings.TrimSpace(r), ":")
+	}
 	return m.Reason
 }
+
+var modelScores = regexp.MustCompile(`:?\s*\(?[a-z_]+ [0-9]+\.[0-9]+( · [a-z_]+ [0-9]+\.[0-9]+)*\)?$`)
 
 func (v *demoView) decision(d *moderation.Decision) {
 	v.mu.Lock()

@@ -241,3 +241,20 @@ func TestDemoTexts_Complete(t *testing.T) {
 		}
 	}
 }
+
+// A model rule's reason in the summary carries no one comment's scores.
+func TestBareReason_ModelScoresLeftOut(t *testing.T) {
+	for _, c := range []struct {
+		m    moderation.Match
+		want string
+	}{
+		{moderation.Match{Rule: "model.score", Reason: "модель: toxic 0.09 · spam 0.00"}, "модель"},
+		{moderation.Match{Rule: "model.spam", Reason: "модель: похоже на спам (spam 1.00)"}, "модель: похоже на спам"},
+		{moderation.Match{Rule: "obscenity.mat", Reason: "мат: «x»", Matched: "x"}, "мат"},
+		{moderation.Match{Rule: "spam.offer", Reason: "похоже на рекламу"}, "похоже на рекламу"},
+	} {
+		if got := bareReason(c.m); got != c.want {
+			t.Errorf("bareReason(%q) = %q, want %q", c.m.Reason, got, c.want)
+		}
+	}
+}

@@ -56,10 +56,11 @@ func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 	}
 	c.mergeBlacklist(&cur)
 	if !c.started {
+		// Seeded again until a Fetch succeeds: the posts learned live
+		// only in the cursor the pipeline saves.
 		if err := c.seed(ctx, &cur); err != nil {
 			return nil, nil, err
 		}
-		c.started = true
 	}
 	if time.Since(c.adminsAt) >= adminsRefresh {
 		if err := c.refreshAdmins(ctx); err != nil {
@@ -79,6 +80,7 @@ func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 	if err != nil {
 		return nil, nil, err
 	}
+	c.started = true
 	c.blacklistOut(&cur)
 	return ups, cur.encode(), nil
 }

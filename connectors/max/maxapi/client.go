@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -43,6 +44,9 @@ type Client struct {
 	hc      *http.Client
 	lim     *rate.Limiter
 	timeout time.Duration
+
+	mu   sync.Mutex
+	hold time.Time // after a 429 with a hint: no request before this
 }
 
 // Options tune a Client; zero values take the defaults.
@@ -86,6 +90,9 @@ func New(baseURL, token string, o Options) (*Client, error) {
 // extra lengthens the timeout (a long poll's wait).
 func (c *Client) do(ctx context.Context, method, path string, q url.Values, body, out any, extra time.Duration) error {
 	op := method + " /" + path
+	if err := c.waitHold(ctx); err != nil {
+		return err
+	}
 	if err := c.lim.Wait(ctx); err != nil {
 		return err
 	}
@@ -125,7 +132,11 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 		return &Error{Op: op, Status: resp.StatusCode, Class: ClassTransient, Message: "reading the answer: " + err.Error()}
 	}
 	if resp.StatusCode != http.StatusOK {
-		return classify(op, resp, raw)
+		e := classify(op, resp, raw)
+		if e.RetryAfter > 0 {
+			c.holdFor(e.RetryAfter)
+		}
+		return e
 	}
 	if out == nil {
 		return nil
@@ -135,6 +146,33 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 		return &Error{Op: op, Status: resp.StatusCode, Class: ClassTransient, Message: "unreadable answer: " + err.Error()}
 	}
 	return nil
+}
+
+// waitHold waits out a 429's hint: MAX's limits are per token, so every
+// request of this client waits, not only the one refused.
+func (c *Client) waitHold(ctx context.Context) error {
+	c.mu.Lock()
+	d := time.Until(c.hold)
+	c.mu.Unlock()
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (c *Client) holdFor(d time.Duration) {
+	c.mu.Lock()
+	if until := time.Now().Add(d); until.After(c.hold) {
+		c.hold = until
+	}
+	c.mu.Unlock()
 }
 
 // success reads an action's {"success":...,"message":...} answer.

@@ -12,10 +12,11 @@ import (
 
 // ServeHTTP serves the bot API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	at := s.opts.Now()
 	rec := &statusWriter{ResponseWriter: w, status: 200}
 	s.serve(rec, r)
 	s.mu.Lock()
-	s.calls = append(s.calls, Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.status})
+	s.calls = append(s.calls, Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.status, At: at})
 	s.mu.Unlock()
 }
 

@@ -51,6 +51,7 @@ type Call struct {
 	Method, Path string
 	Query        string
 	Status       int
+	At           time.Time // when the request arrived
 }
 
 // Server is the fake. Its methods are safe for concurrent use.

@@ -230,3 +230,16 @@ func (s *Server) post(mid string) *post {
 	}
 	return nil
 }
+
+// DeletedCount is how many comments were deleted.
+func (s *Server) DeletedCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.byMid {
+		if c.deleted {
+			n++
+		}
+	}
+	return n
+}

@@ -171,3 +171,5 @@ func connected(t testing.TB, f *fake, account string) *Connector {
 	connect(t, c)
 	return c
 }
+
+func fakeOpts() maxtest.Options { return maxtest.Options{} }

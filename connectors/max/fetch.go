@@ -258,14 +258,18 @@ func (c *Connector) pollPost(ctx context.Context, p *postPos) ([]moderation.Upda
 	var ups []moderation.Update
 	next := *p
 	before := int64(0)
-	for range pagesPerPost {
-		page, err := c.api.Comments(ctx, maxapi.CommentsRequest{PostID: p.Mid, Count: maxapi.MaxComments, Before: before})
+	for page := 0; ; page++ {
+		if page == pagesPerPost {
+			c.log.Warn("more new comments under a post than a cycle reads; older ones skipped", "post_id", p.Mid, "read", len(ups))
+			break
+		}
+		list, err := c.api.Comments(ctx, maxapi.CommentsRequest{PostID: p.Mid, Count: maxapi.MaxComments, Before: before})
 		if err != nil {
 			return nil, err
 		}
 		reached := false
-		for i := range page {
-			m := &page[i]
+		for i := range list {
+			m := &list[i]
 			if p.known(m.Timestamp, m.Body.Mid) {
 				reached = true
 				if up, ok := c.observe(ctx, &next, m, seenKnown); ok { // an edit shows as new text
@@ -277,10 +281,16 @@ func (c *Connector) pollPost(ctx context.Context, p *postPos) ([]moderation.Upda
 				ups = append(ups, up)
 			}
 		}
-		if reached || len(page) < maxapi.MaxComments {
+		if reached || len(list) < maxapi.MaxComments {
 			break
 		}
-		before = page[len(page)-1].Timestamp
+		// Comments share milliseconds: ask from the oldest one's
+		// millisecond inclusive; those seen already are dropped by version.
+		oldest := list[len(list)-1].Timestamp
+		if oldest+1 == before {
+			break // a whole page in one millisecond: no way further back
+		}
+		before = oldest + 1
 	}
 	*p = next
 	return ups, nil

@@ -64,6 +64,7 @@ type Server struct {
 	down     int // status of an outage, 0: up
 	fail     []fault
 	seq      int64
+	lastTs   int64
 	posts    []*post // oldest first
 	byMid    map[string]*comment
 	updates  []maxapi.Update // update i has marker i+1
@@ -106,7 +107,13 @@ func New(o Options) *Server {
 	return s
 }
 
-func (s *Server) now() int64 { return s.opts.Now().UnixMilli() }
+// now is the time of a new message, Unix ms: strictly increasing, as a
+// busy channel's comments a millisecond apart (s.mu held).
+func (s *Server) now() int64 {
+	t := max(s.opts.Now().UnixMilli(), s.lastTs+1)
+	s.lastTs = t
+	return t
+}
 
 // nextMid makes a unique message id; s.mu held.
 func (s *Server) nextMid() (string, int64) {

@@ -25,12 +25,11 @@ var (
 	updateTypesNoPush = []string{maxapi.UpdateMessageCreated}
 )
 
-// Fetch returns the next updates and the cursor that covers them. When
-// the comments are due (every poll_interval) it learns new posts from
-// /updates without waiting and reads the comments of the recent posts,
-// newest posts first; otherwise it long-polls /updates until they are due
-// (new posts, and pushed comments if MAX sends them), or until a ban
-// changes the blacklist, which the returned cursor then carries.
+// Fetch returns the next updates and the cursor that covers them. It
+// waits until the comments are due (every poll_interval; see read),
+// long-polling /updates meanwhile to learn new posts, then reads the
+// comments of the recent posts, newest posts first. A ban returns it early
+// with nothing, so the cursor carrying the blacklist is saved.
 //
 // It works from the cursor it is handed, so a cursor handed back after a
 // crash reads the same comments again. A broken token gives
@@ -67,22 +66,38 @@ func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 			c.log.Warn("cannot reload the channel's admins; keeping the old list", "err", err)
 		}
 	}
-	var ups []moderation.Update
-	if wait := time.Until(c.nextPoll); wait > 0 {
-		ups, err = c.waitUpdates(ctx, &cur, wait)
-	} else {
-		if ups, err = c.updates(ctx, &cur, 0); err == nil {
-			var polled []moderation.Update
-			polled, err = c.pollComments(ctx, &cur)
-			ups = append(ups, polled...)
-		}
-	}
+	ups, err := c.read(ctx, &cur)
 	if err != nil {
 		return nil, nil, err
 	}
 	c.started = true
 	c.blacklistOut(&cur)
 	return ups, cur.encode(), nil
+}
+
+// read waits for the comments to be due, long-polling /updates meanwhile
+// (new posts; pushed comments and a changed blacklist end the wait early),
+// then reads them. The pipeline paces a Poller itself (PollInterval from
+// the start of a Fetch that returned nothing, ±10%), so a poll due within
+// a fifth of the interval is read at once: waiting for it would add a
+// whole interval.
+func (c *Connector) read(ctx context.Context, cur *cursor) ([]moderation.Update, error) {
+	for {
+		wait := time.Until(c.nextPoll)
+		if wait <= c.cfg.PollInterval/5 {
+			break
+		}
+		ups, woke, err := c.waitUpdates(ctx, cur, wait)
+		if err != nil || woke || len(ups) > 0 {
+			return ups, err
+		}
+	}
+	ups, err := c.updates(ctx, cur, 0)
+	if err != nil {
+		return nil, err
+	}
+	polled, err := c.pollComments(ctx, cur)
+	return append(ups, polled...), err
 }
 
 // seed learns the channel's recent posts at start (those made while strazh
@@ -107,7 +122,7 @@ func (c *Connector) learnPost(cur *cursor, m *maxapi.Message) {
 
 // waitUpdates long-polls /updates for at most wait (whole seconds; a
 // shorter wait is slept), returning early when a ban changes.
-func (c *Connector) waitUpdates(ctx context.Context, cur *cursor, wait time.Duration) ([]moderation.Update, error) {
+func (c *Connector) waitUpdates(ctx context.Context, cur *cursor, wait time.Duration) ([]moderation.Update, bool, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	woke := make(chan struct{})
@@ -129,7 +144,7 @@ func (c *Connector) waitUpdates(ctx context.Context, cur *cursor, wait time.Dura
 		case <-t.C:
 		case <-ctx.Done():
 		}
-		return c.endWait(ctx, woke, nil)
+		return c.endWait(ctx, woke, nil, nil)
 	}
 	ups, err := c.updates(ctx, cur, secs)
 	return c.endWait(ctx, woke, ups, err)
@@ -137,23 +152,19 @@ func (c *Connector) waitUpdates(ctx context.Context, cur *cursor, wait time.Dura
 
 // endWait sorts out why a wait ended: a ban (return what there is), the
 // connector closed, the caller's context, or the answer itself.
-func (c *Connector) endWait(ctx context.Context, woke chan struct{}, ups []moderation.Update, errs ...error) ([]moderation.Update, error) {
-	var err error
-	if len(errs) > 0 {
-		err = errs[0]
-	}
+func (c *Connector) endWait(ctx context.Context, woke chan struct{}, ups []moderation.Update, err error) ([]moderation.Update, bool, error) {
 	select {
 	case <-woke:
-		return ups, nil
+		return ups, true, nil
 	default:
 	}
 	if c.isClosed() {
-		return nil, errClosed
+		return nil, false, errClosed
 	}
 	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		return nil, err
+		return nil, false, err
 	}
-	return ups, err
+	return ups, false, err
 }
 
 // updates reads /updates from the cursor's marker: new posts are learned,

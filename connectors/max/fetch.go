@@ -61,7 +61,7 @@ func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 			return nil, nil, err
 		}
 	}
-	if time.Since(c.adminsAt) >= adminsRefresh {
+	if c.adminsDue() {
 		if err := c.refreshAdmins(ctx); err != nil {
 			c.log.Warn("cannot reload the channel's admins; keeping the old list", "err", err)
 		}
@@ -359,3 +359,10 @@ func (c *Connector) comment(p *postPos, m *maxapi.Message) moderation.Comment {
 
 // makeRef is the Ref of a comment: "comment:<post mid>:<comment mid>".
 func makeRef(post, comment string) string { return "comment:" + post + ":" + comment }
+
+// adminsDue reports whether the list of admins is to be reloaded.
+func (c *Connector) adminsDue() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Since(c.adminsAt) >= adminsRefresh
+}

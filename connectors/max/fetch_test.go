@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/strazh/strazh/connectors/max/maxtest"
 	"github.com/strazh/strazh/moderation"
@@ -175,5 +177,59 @@ func TestConnector_Delete_Ref(t *testing.T) {
 	}
 	if err := c.Restore(ctx, makeRef(post, id)); moderation.Classify(err) != moderation.ClassUnsupported {
 		t.Fatalf("Restore: %v", err)
+	}
+}
+
+// The admins are reloaded from inside Fetch every adminsRefresh; that
+// reload once took the Fetch lock it was called under.
+func TestConnector_Fetch_AdminsReloaded(t *testing.T) {
+	f := newFake(t, maxtest.Options{})
+	c := connected(t, f, "a")
+	d := &driver{t: t, c: c}
+	d.cycle()
+	before := len(f.Calls("/chats/-70801090403050/members/admins"))
+	c.mu.Lock()
+	c.adminsAt = c.adminsAt.Add(-adminsRefresh)
+	c.mu.Unlock()
+	done := make(chan struct{})
+	go func() { defer close(done); d.cycle() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Fetch hung reloading the admins")
+	}
+	if n := len(f.Calls("/chats/-70801090403050/members/admins")); n != before+1 {
+		t.Fatalf("admins requested %d times, want one reload", n-before)
+	}
+}
+
+func TestConnector_Ban_BlacklistEndsAndUnban(t *testing.T) {
+	f := newFake(t, maxtest.Options{})
+	post := f.AddPost("p")
+	c := connected(t, f, "a")
+	d := &driver{t: t, c: c}
+	d.cycle()
+	ctx := context.Background()
+	if err := c.Ban(ctx, "777", moderation.BanRequest{Until: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	// The waiting Fetch returns at once with the blacklist in its cursor.
+	if _, next, err := c.Fetch(ctx, d.cur); err != nil || !strings.Contains(string(next), `"777"`) {
+		t.Fatalf("cursor after a ban: %s %v", next, err)
+	}
+	gone := f.AddComment(post, 777, "Спамер", "снова пишу")
+	if got := d.cycle(); len(got) != 0 || !f.Deleted(gone) {
+		t.Fatalf("blacklisted comment: delivered %v, deleted %v", got, f.Deleted(gone))
+	}
+	if err := c.Unban(ctx, "777"); err != nil {
+		t.Fatal(err)
+	}
+	kept := f.AddComment(post, 777, "Спамер", "после разбана")
+	if got := texts(d.cycle()); !got["после разбана"] || f.Deleted(kept) {
+		t.Fatalf("after unban read %v", got)
+	}
+	// A ban already over places nothing.
+	if err := c.Ban(ctx, "778", moderation.BanRequest{Until: time.Now().Add(-time.Minute)}); err != nil || c.blacklisted("778") {
+		t.Fatalf("past ban: %v, blacklisted %v", err, c.blacklisted("778"))
 	}
 }

@@ -59,18 +59,18 @@ type Connector struct {
 
 	fetchMu  sync.Mutex // one Fetch at a time; guards the fields below
 	started  bool
-	nextPoll time.Time         // when the comments are read next
-	versions map[string]uint64 // comment mid → text version last seen, to notice edits
-	noPush   bool              // MAX refused the comment_* update types
-	adminsAt time.Time
-	botID    int64
+	nextPoll time.Time            // when the comments are read next
+	versions map[string]uint64    // comment mid → text version last seen, to notice edits
+	noPush   bool                 // MAX refused the comment_* update types
 	retryDel []moderation.Comment // deletions on sight to try again
 
-	mu     sync.Mutex // guards black, admins
-	black  map[string]int64
-	loaded bool // black was merged with the first cursor
-	admins map[int64]bool
-	wake   chan struct{} // a ban changed: Fetch returns to save the cursor
+	mu       sync.Mutex // guards black, admins, adminsAt, botID
+	adminsAt time.Time
+	botID    int64
+	black    map[string]int64
+	loaded   bool // black was merged with the first cursor
+	admins   map[int64]bool
+	wake     chan struct{} // a ban changed: Fetch returns to save the cursor
 
 	closeOnce sync.Once
 	closed    chan struct{}
@@ -135,9 +135,9 @@ func (c *Connector) Connect(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("max: connect: %w", maxapi.Classed(err))
 	}
-	c.fetchMu.Lock()
+	c.mu.Lock()
 	c.botID = me.UserID
-	c.fetchMu.Unlock()
+	c.mu.Unlock()
 	if err := c.refreshAdmins(ctx); err != nil {
 		return fmt.Errorf("max: connect: %w", err)
 	}
@@ -157,11 +157,8 @@ func (c *Connector) refreshAdmins(ctx context.Context) error {
 		m[u.UserID] = true
 	}
 	c.mu.Lock()
-	c.admins = m
+	c.admins, c.adminsAt = m, time.Now()
 	c.mu.Unlock()
-	c.fetchMu.Lock()
-	c.adminsAt = time.Now()
-	c.fetchMu.Unlock()
 	return nil
 }
 
@@ -190,9 +187,9 @@ func (c *Connector) author(m *maxapi.Message) moderation.Author {
 		return moderation.Author{ID: strconv.FormatInt(c.cfg.ChannelID, 10), Name: "канал", IsPage: true}
 	}
 	c.mu.Lock()
-	admin := c.admins[u.UserID]
+	admin, bot := c.admins[u.UserID], u.UserID == c.botID && c.botID != 0
 	c.mu.Unlock()
-	a := moderation.Author{ID: strconv.FormatInt(u.UserID, 10), Name: u.DisplayName(), IsManager: admin, IsPage: u.UserID == c.botID && c.botID != 0}
+	a := moderation.Author{ID: strconv.FormatInt(u.UserID, 10), Name: u.DisplayName(), IsManager: admin, IsPage: bot}
 	if u.Username != "" {
 		a.ProfileURL = "https://max.ru/" + u.Username
 	}

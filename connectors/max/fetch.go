@@ -269,6 +269,7 @@ func (c *Connector) pollPost(ctx context.Context, p *postPos) ([]moderation.Upda
 	var ups []moderation.Update
 	next := *p
 	before := int64(0)
+	read := make(map[string]bool)
 	for page := 0; ; page++ {
 		if page == pagesPerPost {
 			c.log.Warn("more new comments under a post than a cycle reads; older ones skipped", "post_id", p.Mid, "read", len(ups))
@@ -281,6 +282,10 @@ func (c *Connector) pollPost(ctx context.Context, p *postPos) ([]moderation.Upda
 		reached := false
 		for i := range list {
 			m := &list[i]
+			if read[m.Body.Mid] {
+				continue // the page before ended in this millisecond
+			}
+			read[m.Body.Mid] = true
 			if p.known(m.Timestamp, m.Body.Mid) {
 				reached = true
 				if up, ok := c.observe(ctx, &next, m, seenKnown); ok { // an edit shows as new text
@@ -316,9 +321,11 @@ const (
 	seenEdited               // pushed as an edit
 )
 
-// observe turns a comment into an update, once per version of its text.
-// A known comment counts only if its text changed since this process saw
-// it (an edit). A blacklisted author's comment is deleted on sight instead.
+// observe turns a comment into an update. A comment newer than the post's
+// position is always delivered (the pipeline drops a version it decided:
+// a cursor handed back after a failed batch must read the comments
+// again); a known one only if its text changed since this process saw it
+// (an edit). A blacklisted author's comment is deleted on sight instead.
 func (c *Connector) observe(ctx context.Context, p *postPos, m *maxapi.Message, how seenAs) (moderation.Update, bool) {
 	cm := c.comment(p, m)
 	v := cm.Version()
@@ -327,12 +334,11 @@ func (c *Connector) observe(ctx context.Context, p *postPos, m *maxapi.Message, 
 		c.versions[m.Body.Mid] = v
 	}
 	p.see(m.Timestamp, m.Body.Mid)
-	switch {
-	case seen && old == v:
-		return moderation.Update{}, false // the same version again
-	case how == seenKnown && !seen:
-		return moderation.Update{}, false // delivered before this process started
-	case seen || how == seenEdited:
+	edited := seen && old != v
+	if how == seenKnown && !edited {
+		return moderation.Update{}, false
+	}
+	if edited || how == seenEdited {
 		cm.Edited = time.Now() // MAX gives no edit time
 	}
 	if !cm.Author.Exempt() && c.blacklisted(cm.Author.ID) {

@@ -233,3 +233,24 @@ func TestConnector_Ban_BlacklistEndsAndUnban(t *testing.T) {
 		t.Fatalf("past ban: %v, blacklisted %v", err, c.blacklisted("778"))
 	}
 }
+
+// A cursor handed back (the pipeline's batch failed) reads the same
+// comments again, across pages, each once.
+func TestConnector_Fetch_CursorHandedBack(t *testing.T) {
+	f := newFake(t, maxtest.Options{})
+	post := f.AddPost("p")
+	c := connected(t, f, "a")
+	d := &driver{t: t, c: c}
+	d.cycle()
+	old := d.cur
+	for i := range 150 {
+		f.AddComment(post, 501, "Иван", fmt.Sprint("c", i))
+	}
+	if got := d.cycle(); len(got) != 150 {
+		t.Fatalf("first read: %d", len(got))
+	}
+	d.cur = old
+	if got := d.cycle(); len(got) != 150 {
+		t.Fatalf("read again from the old cursor: %d, want 150", len(got))
+	}
+}

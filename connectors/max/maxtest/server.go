@@ -70,6 +70,8 @@ func (s *Server) routes() http.Handler {
 		defer s.mu.Unlock()
 		writeJSON(w, map[string]any{"members": s.admins})
 	})
+	m.HandleFunc("POST /subscriptions", s.subscribe)
+	m.HandleFunc("DELETE /subscriptions", s.unsubscribe)
 	m.HandleFunc("GET /messages/{post}/comments", s.getComments)
 	m.HandleFunc("DELETE /messages/{post}/comments", s.deleteComment)
 	return m

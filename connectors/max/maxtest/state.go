@@ -74,6 +74,7 @@ type Server struct {
 	chats    map[int64][]*maxapi.Message // messages the bot sent, by chat
 	sentByID map[string]*maxapi.Message
 	answers  []Answered
+	sub      *subscription
 	calls    []Call
 }
 

@@ -2,6 +2,7 @@ package max
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -48,12 +49,15 @@ func (c *Connector) Restore(ctx context.Context, ref string) error {
 	return fmt.Errorf("max: restore %s: %w", ref, moderation.ErrUnsupported)
 }
 
-// banInNetwork is where a ban in MAX itself would go. MAX documents no way
-// to ban a channel's commenter (§6.5, unverified; DELETE
+// banInNetwork is where a ban in MAX itself goes. MAX documents no way to
+// ban a channel's commenter (§6.5, unverified; DELETE
 // /chats/{id}/members?block=true is for chats with a link and removes a
-// member, not a commenter), so strazh keeps its own blacklist instead.
-// When MAX documents one, call it here and keep the blacklist as well.
-const banInNetwork = false
+// member, not a commenter), so it reports ErrUnsupported and strazh's own
+// blacklist does the work. When MAX documents one, call it here: the
+// blacklist stays as well.
+func (c *Connector) banInNetwork(context.Context, string, moderation.BanRequest) error {
+	return moderation.ErrUnsupported
+}
 
 // Ban puts an author on the connector's blacklist: their next comments
 // are deleted on sight until the ban ends. The blacklist is saved in the
@@ -71,6 +75,9 @@ func (c *Connector) Ban(ctx context.Context, author string, b moderation.BanRequ
 			return nil // already over
 		}
 		until = b.Until.UnixMilli()
+	}
+	if err := c.banInNetwork(ctx, author, b); err != nil && !errors.Is(err, moderation.ErrUnsupported) {
+		return fmt.Errorf("max: ban %s: %w", author, err)
 	}
 	c.mu.Lock()
 	c.black[author] = until

@@ -5,7 +5,8 @@ import (
 	"testing"
 
 	"github.com/strazh/strazh/config"
-	_ "github.com/strazh/strazh/connectors/sim" // accounts of every network parse
+	_ "github.com/strazh/strazh/connectors/max" // accounts of every network parse
+	_ "github.com/strazh/strazh/connectors/sim"
 	_ "github.com/strazh/strazh/connectors/vk"
 )
 

@@ -170,6 +170,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 		d.tg, err = review.New(*cfg.Telegram, review.Deps{
 			Moderation: d.pipe, Store: d.db, History: d.pipe.History(),
 			Logger: d.log, HTTPClient: h.httpClient, Timing: h.timing, Metrics: d.reg,
+			CanRestore: canRestore(accounts),
 		})
 		if err != nil {
 			return fmt.Errorf("telegram: %w", err)
@@ -376,5 +377,18 @@ func (d *daemon) watchdog(ctx context.Context) {
 				notifySystemd("WATCHDOG=1")
 			}
 		}
+	}
+}
+
+// canRestore tells the review chat which accounts' networks can undo a
+// deletion, so «Восстановить» is offered only there.
+func canRestore(accounts []pipeline.Account) func(string) bool {
+	can := make(map[string]bool, len(accounts))
+	for _, a := range accounts {
+		can[a.Name] = a.Conn.Capabilities().Restore
+	}
+	return func(account string) bool {
+		c, known := can[account]
+		return c || !known // an account no longer configured: as before
 	}
 }

@@ -399,8 +399,8 @@ func (t *Telegram) autoText(d *moderation.Decision) string {
 
 // restorable reports whether «Восстановить» makes sense: something was
 // done and not undone yet.
-func restorable(d *moderation.Decision) bool {
-	if d.DryRun || d.UndoneBy != "" {
+func (t *Telegram) restorable(d *moderation.Decision) bool {
+	if d.DryRun || d.UndoneBy != "" || (t.canRest != nil && !t.canRest(d.Comment.Account)) {
 		return false
 	}
 	for _, a := range d.Actions {
@@ -423,7 +423,7 @@ func (t *Telegram) renderNotice(c *cardstore.Card, d *moderation.Decision, names
 		b.WriteString("\n" + t.undone(d, names))
 	}
 	switch {
-	case restorable(d):
+	case t.restorable(d):
 		return b.String(), &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
 			{t.button(t.tx.btnRestore, c, 0, actRestore)}}}
 	case failed(d):
@@ -477,7 +477,7 @@ func (t *Telegram) renderDigest(c *cardstore.Card, ds []*moderation.Decision, na
 			b.WriteString("\n" + t.undone(d, names))
 		}
 		switch {
-		case restorable(d):
+		case t.restorable(d):
 			rows = append(rows, []models.InlineKeyboardButton{t.button(fmt.Sprintf("%s #%d", t.tx.btnRestore, d.ID), c, i, actRestore)})
 		case failed(d):
 			rows = append(rows, []models.InlineKeyboardButton{t.button(fmt.Sprintf("%s #%d", t.tx.btnRetry, d.ID), c, i, actRetry)})

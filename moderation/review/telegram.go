@@ -116,6 +116,10 @@ type Deps struct {
 	// Metrics, when set, gets the reviewer's metrics (cards unsent, cards
 	// waiting); nil keeps them unregistered.
 	Metrics prometheus.Registerer
+	// CanRestore reports whether an account's network can undo a deletion
+	// (its connector's Capabilities().Restore); where it cannot (MAX, OK),
+	// «Восстановить» is not offered. nil: every account can.
+	CanRestore func(account string) bool
 }
 
 // Telegram is the reviewer. Create it with New, start it with Run.
@@ -137,6 +141,7 @@ type Telegram struct {
 	health  health // the channel's state (health.go)
 	// pauseUntil: a timed /pause ends then (unix ns; 0: none, or untimed).
 	pauseUntil atomic.Int64
+	canRest    func(account string) bool
 
 	wake chan struct{} // pokes the sender
 	// cardMu serialises read-modify-write of cards between Submit, the
@@ -158,19 +163,20 @@ func New(cfg Config, deps Deps) (*Telegram, error) {
 		return nil, fmt.Errorf("telegram.%w", err)
 	}
 	t := &Telegram{
-		cfg:    cfg,
-		tx:     ru,
-		mods:   make(map[int64]bool),
-		mod:    deps.Moderation,
-		store:  deps.Store,
-		hist:   deps.History,
-		log:    deps.Logger,
-		client: deps.HTTPClient,
-		token:  token,
-		now:    deps.Now,
-		loc:    deps.Location,
-		tm:     deps.Timing,
-		wake:   make(chan struct{}, 1),
+		cfg:     cfg,
+		tx:      ru,
+		mods:    make(map[int64]bool),
+		mod:     deps.Moderation,
+		store:   deps.Store,
+		hist:    deps.History,
+		log:     deps.Logger,
+		client:  deps.HTTPClient,
+		token:   token,
+		now:     deps.Now,
+		loc:     deps.Location,
+		tm:      deps.Timing,
+		canRest: deps.CanRestore,
+		wake:    make(chan struct{}, 1),
 	}
 	if cfg.Language == LangEN {
 		t.tx = en

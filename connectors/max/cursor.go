@@ -1,0 +1,97 @@
+package max
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+)
+
+// cursorVersion is the format of the cursor below.
+const cursorVersion = 1
+
+// cursor is what the pipeline persists for a MAX account (as JSON).
+type cursor struct {
+	V int `json:"v"`
+	// Marker is the /updates position (nil: none yet, MAX gives the latest).
+	Marker *int64 `json:"marker,omitempty"`
+	// Posts are the recent posts, newest first, at most recent_posts.
+	Posts []postPos `json:"posts,omitempty"`
+	// Blacklist maps an author banned by strazh to the ban's end (Unix
+	// ms, 0 forever): MAX cannot ban a commenter, so their comments are
+	// deleted on sight. It rides in the cursor so it survives restarts.
+	Blacklist map[string]int64 `json:"blacklist,omitempty"`
+}
+
+// postPos is how far a post's comments were read: the newest comment
+// time seen and the comments at exactly that millisecond.
+type postPos struct {
+	Mid   string   `json:"mid"`
+	Time  int64    `json:"t"` // the post's time, Unix ms
+	URL   string   `json:"url,omitempty"`
+	After int64    `json:"after,omitempty"`
+	AtMid []string `json:"at,omitempty"`
+}
+
+// known reports whether a comment at ts with mid was read before.
+func (p *postPos) known(ts int64, mid string) bool {
+	return ts < p.After || (ts == p.After && slices.Contains(p.AtMid, mid))
+}
+
+// see moves the position over a comment.
+func (p *postPos) see(ts int64, mid string) {
+	switch {
+	case ts > p.After:
+		p.After, p.AtMid = ts, []string{mid}
+	case ts == p.After && !slices.Contains(p.AtMid, mid):
+		p.AtMid = append(p.AtMid, mid)
+	}
+}
+
+func decodeCursor(raw []byte) (cursor, error) {
+	cur := cursor{V: cursorVersion}
+	if len(raw) == 0 {
+		return cur, nil
+	}
+	if err := json.Unmarshal(raw, &cur); err != nil {
+		return cursor{V: cursorVersion}, fmt.Errorf("cursor: %w", err)
+	}
+	if cur.V != cursorVersion {
+		return cursor{V: cursorVersion}, fmt.Errorf("cursor: unknown version %d", cur.V)
+	}
+	// The pipeline may hand the same cursor back; never share its slices.
+	cur.Posts = slices.Clone(cur.Posts)
+	for i := range cur.Posts {
+		cur.Posts[i].AtMid = slices.Clone(cur.Posts[i].AtMid)
+	}
+	cur.Blacklist = maps.Clone(cur.Blacklist)
+	return cur, nil
+}
+
+func (c *cursor) encode() []byte {
+	b, _ := json.Marshal(c) // cannot fail: ints and strings
+	return b
+}
+
+// addPost puts a post in its place (newest first) unless known, keeping
+// at most n posts.
+func (c *cursor) addPost(p postPos, n int) {
+	for _, q := range c.Posts {
+		if q.Mid == p.Mid {
+			return
+		}
+	}
+	i, _ := slices.BinarySearchFunc(c.Posts, p.Time, func(q postPos, t int64) int {
+		switch {
+		case q.Time > t:
+			return -1
+		case q.Time < t:
+			return 1
+		}
+		return 0
+	})
+	c.Posts = slices.Insert(c.Posts, i, p)
+	if len(c.Posts) > n {
+		c.Posts = c.Posts[:n]
+	}
+}

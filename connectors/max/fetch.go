@@ -1,0 +1,374 @@
+package max
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/strazh/strazh/connectors/max/maxapi"
+	"github.com/strazh/strazh/moderation"
+)
+
+// Reading bounds.
+const (
+	seedPosts    = 100              // posts listed at start (GET /messages' maximum)
+	pagesPerPost = 5                // pages of comments read per post and cycle
+	maxLongPoll  = 25 * time.Second // proxies cut at ~30s
+	maxVersions  = 50000            // comment versions kept to notice edits
+)
+
+// updateTypes are the /updates asked for. comment_* are unverified (§6.5):
+// if MAX refuses them, the connector asks without them from then on.
+var (
+	updateTypes       = []string{maxapi.UpdateMessageCreated, maxapi.UpdateCommentCreated, maxapi.UpdateCommentEdited}
+	updateTypesNoPush = []string{maxapi.UpdateMessageCreated}
+)
+
+// Fetch returns the next updates and the cursor that covers them. It
+// waits until the comments are due (every poll_interval; see read),
+// long-polling /updates meanwhile to learn new posts, then reads the
+// comments of the recent posts, newest posts first. A ban returns it early
+// with nothing, so the cursor carrying the blacklist is saved.
+//
+// It works from the cursor it is handed, so a cursor handed back after a
+// crash reads the same comments again. A broken token gives
+// moderation.ErrCredentials, rate limits and outages *moderation.BackOffError.
+func (c *Connector) Fetch(ctx context.Context, raw []byte) ([]moderation.Update, []byte, error) {
+	ups, next, err := c.fetch(ctx, raw)
+	if err != nil {
+		return nil, nil, fmt.Errorf("max: fetch: %w", err)
+	}
+	return ups, next, nil
+}
+
+func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update, []byte, error) {
+	c.fetchMu.Lock()
+	defer c.fetchMu.Unlock()
+	if c.isClosed() {
+		return nil, nil, errClosed
+	}
+	cur, err := decodeCursor(raw)
+	if err != nil {
+		// An unreadable cursor must not wedge the account: start afresh.
+		c.log.Warn("unreadable cursor; starting from the channel's recent posts", "err", err)
+	}
+	c.mergeBlacklist(&cur)
+	if !c.started {
+		// Seeded again until a Fetch succeeds: the posts learned live
+		// only in the cursor the pipeline saves.
+		if err := c.seed(ctx, &cur); err != nil {
+			return nil, nil, err
+		}
+	}
+	if c.adminsDue() {
+		if err := c.refreshAdmins(ctx); err != nil {
+			c.log.Warn("cannot reload the channel's admins; keeping the old list", "err", err)
+		}
+	}
+	ups, err := c.read(ctx, &cur)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.started = true
+	c.blacklistOut(&cur)
+	return ups, cur.encode(), nil
+}
+
+// read waits for the comments to be due, long-polling /updates meanwhile
+// (new posts; pushed comments and a changed blacklist end the wait early),
+// then reads them. The pipeline paces a Poller itself (PollInterval from
+// the start of a Fetch that returned nothing, ±10%), so a poll due within
+// a fifth of the interval is read at once: waiting for it would add a
+// whole interval.
+func (c *Connector) read(ctx context.Context, cur *cursor) ([]moderation.Update, error) {
+	for {
+		wait := time.Until(c.nextPoll)
+		if wait <= c.cfg.PollInterval/5 {
+			break
+		}
+		ups, woke, err := c.waitUpdates(ctx, cur, wait)
+		if err != nil || woke || len(ups) > 0 {
+			return ups, err
+		}
+	}
+	ups, err := c.updates(ctx, cur, 0)
+	if err != nil {
+		return nil, err
+	}
+	polled, err := c.pollComments(ctx, cur)
+	return append(ups, polled...), err
+}
+
+// seed learns the channel's recent posts at start (those made while strazh
+// was down included) and takes the /updates position if there is none.
+func (c *Connector) seed(ctx context.Context, cur *cursor) error {
+	posts, err := c.api.ChatMessages(ctx, c.cfg.ChannelID, min(seedPosts, c.cfg.RecentPosts))
+	if err != nil {
+		return fmt.Errorf("recent posts: %w", maxapi.Classed(err))
+	}
+	for i := range posts {
+		c.learnPost(cur, &posts[i])
+	}
+	return nil
+}
+
+func (c *Connector) learnPost(cur *cursor, m *maxapi.Message) {
+	if m.Recipient.ChatID != c.cfg.ChannelID || m.Body.Mid == "" {
+		return
+	}
+	cur.addPost(postPos{Mid: m.Body.Mid, Time: m.Timestamp, URL: m.URL}, c.cfg.RecentPosts)
+}
+
+// waitUpdates long-polls /updates for at most wait (whole seconds; a
+// shorter wait is slept), returning early when a ban changes.
+func (c *Connector) waitUpdates(ctx context.Context, cur *cursor, wait time.Duration) ([]moderation.Update, bool, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	woke := make(chan struct{})
+	go func() { // owned: ends when ctx is cancelled on return
+		select {
+		case <-c.wake:
+			close(woke)
+			cancel()
+		case <-c.closed:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	secs := min(wait, maxLongPoll).Truncate(time.Second)
+	if secs < time.Second {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+		}
+		return c.endWait(ctx, woke, nil, nil)
+	}
+	ups, err := c.updates(ctx, cur, secs)
+	return c.endWait(ctx, woke, ups, err)
+}
+
+// endWait sorts out why a wait ended: a ban (return what there is), the
+// connector closed, the caller's context, or the answer itself.
+func (c *Connector) endWait(ctx context.Context, woke chan struct{}, ups []moderation.Update, err error) ([]moderation.Update, bool, error) {
+	select {
+	case <-woke:
+		return ups, true, nil
+	default:
+	}
+	if c.isClosed() {
+		return nil, false, errClosed
+	}
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		return nil, false, err
+	}
+	return ups, false, err
+}
+
+// updates reads /updates from the cursor's marker: new posts are learned,
+// pushed comments delivered. The marker moves in the cursor, which the
+// pipeline saves after deciding what is returned (at least once).
+func (c *Connector) updates(ctx context.Context, cur *cursor, wait time.Duration) ([]moderation.Update, error) {
+	types := updateTypes
+	if c.noPush {
+		types = updateTypesNoPush
+	}
+	list, marker, err := c.api.Updates(ctx, maxapi.UpdatesRequest{Marker: cur.Marker, Limit: 1000, Timeout: wait, Types: types})
+	var ae *maxapi.Error
+	if !c.noPush && errors.As(err, &ae) && ae.Status == 400 {
+		c.noPush = true
+		c.log.Info("MAX refused the comment update types; reading comments by polling only", "err", err)
+		list, marker, err = c.api.Updates(ctx, maxapi.UpdatesRequest{Marker: cur.Marker, Limit: 1000, Timeout: wait, Types: updateTypesNoPush})
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("updates: %w", maxapi.Classed(err))
+	}
+	cur.Marker = &marker
+	var ups []moderation.Update
+	for i := range list {
+		u := &list[i]
+		if u.Message == nil {
+			continue
+		}
+		switch u.Type {
+		case maxapi.UpdateMessageCreated:
+			c.learnPost(cur, u.Message)
+		case maxapi.UpdateCommentCreated, maxapi.UpdateCommentEdited:
+			// Push of comments (unverified shape, §6.5): the comment's
+			// post is in recipient.post_id.
+			if p := c.postOf(cur, u.Message.Recipient.PostID); p != nil && u.Message.Recipient.ChatID == c.cfg.ChannelID {
+				mode := seenNew
+				if u.Type == maxapi.UpdateCommentEdited {
+					mode = seenEdited
+				}
+				if up, ok := c.observe(ctx, p, u.Message, mode); ok {
+					ups = append(ups, up)
+				}
+			}
+		}
+	}
+	return ups, nil
+}
+
+func (c *Connector) postOf(cur *cursor, mid string) *postPos {
+	for i := range cur.Posts {
+		if cur.Posts[i].Mid == mid {
+			return &cur.Posts[i]
+		}
+	}
+	return nil
+}
+
+// pollComments reads the comments of the recent posts, newest posts first.
+// A post MAX no longer has is dropped. A rate limit or an outage ends the
+// cycle: what was read is returned, the rest is read at the next one; with
+// nothing read the error is returned for the pipeline's back-off.
+func (c *Connector) pollComments(ctx context.Context, cur *cursor) ([]moderation.Update, error) {
+	c.nextPoll = time.Now().Add(c.cfg.PollInterval)
+	c.retryDeletes(ctx)
+	var ups []moderation.Update
+	keep := cur.Posts[:0]
+	for i := range cur.Posts {
+		p := cur.Posts[i]
+		got, err := c.pollPost(ctx, &p)
+		switch {
+		case err == nil:
+			ups = append(ups, got...)
+		case maxapi.IsNotFound(err):
+			c.log.Info("post gone; no longer read", "post_id", p.Mid)
+			continue
+		default:
+			keep = append(keep, cur.Posts[i:]...)
+			cur.Posts = keep
+			ups = append(ups, got...)
+			err = fmt.Errorf("comments of post %s: %w", p.Mid, maxapi.Classed(err))
+			if len(ups) == 0 || moderation.Classify(err) == moderation.ClassCredentials {
+				return nil, err
+			}
+			if w := moderation.RetryAfter(err); w > 0 {
+				c.nextPoll = time.Now().Add(w)
+			}
+			c.log.Warn("comment poll cut short; the rest is read next cycle", "err", err)
+			return ups, nil
+		}
+		keep = append(keep, p)
+	}
+	cur.Posts = keep
+	return ups, nil
+}
+
+// pollPost reads a post's new comments, newest first, page after page
+// until a known one (or pagesPerPost pages). It moves p only when every
+// new comment was read, so an error leaves the post to read again.
+func (c *Connector) pollPost(ctx context.Context, p *postPos) ([]moderation.Update, error) {
+	var ups []moderation.Update
+	next := *p
+	before := int64(0)
+	read := make(map[string]bool)
+	for page := 0; ; page++ {
+		if page == pagesPerPost {
+			c.log.Warn("more new comments under a post than a cycle reads; older ones skipped", "post_id", p.Mid, "read", len(ups))
+			break
+		}
+		list, err := c.api.Comments(ctx, maxapi.CommentsRequest{PostID: p.Mid, Count: maxapi.MaxComments, Before: before})
+		if err != nil {
+			return nil, err
+		}
+		reached := false
+		for i := range list {
+			m := &list[i]
+			if read[m.Body.Mid] {
+				continue // the page before ended in this millisecond
+			}
+			read[m.Body.Mid] = true
+			if p.known(m.Timestamp, m.Body.Mid) {
+				reached = true
+				if up, ok := c.observe(ctx, &next, m, seenKnown); ok { // an edit shows as new text
+					ups = append(ups, up)
+				}
+				continue
+			}
+			if up, ok := c.observe(ctx, &next, m, seenNew); ok {
+				ups = append(ups, up)
+			}
+		}
+		if reached || len(list) < maxapi.MaxComments {
+			break
+		}
+		// Comments share milliseconds: ask from the oldest one's
+		// millisecond inclusive; those seen already are dropped by version.
+		oldest := list[len(list)-1].Timestamp
+		if oldest+1 == before {
+			break // a whole page in one millisecond: no way further back
+		}
+		before = oldest + 1
+	}
+	*p = next
+	return ups, nil
+}
+
+// How a comment was seen.
+type seenAs int
+
+const (
+	seenNew    seenAs = iota // newer than the post's position, or pushed
+	seenKnown                // at or before the position: delivered before
+	seenEdited               // pushed as an edit
+)
+
+// observe turns a comment into an update. A comment newer than the post's
+// position is always delivered (the pipeline drops a version it decided:
+// a cursor handed back after a failed batch must read the comments
+// again); a known one only if its text changed since this process saw it
+// (an edit). A blacklisted author's comment is deleted on sight instead.
+func (c *Connector) observe(ctx context.Context, p *postPos, m *maxapi.Message, how seenAs) (moderation.Update, bool) {
+	cm := c.comment(p, m)
+	v := cm.Version()
+	old, seen := c.versions[m.Body.Mid]
+	if len(c.versions) < maxVersions || seen {
+		c.versions[m.Body.Mid] = v
+	}
+	p.see(m.Timestamp, m.Body.Mid)
+	edited := seen && old != v
+	if how == seenKnown && !edited {
+		return moderation.Update{}, false
+	}
+	if edited || how == seenEdited {
+		cm.Edited = time.Now() // MAX gives no edit time
+	}
+	if !cm.Author.Exempt() && c.blacklisted(cm.Author.ID) {
+		c.deleteOnSight(ctx, cm)
+		return moderation.Update{}, false
+	}
+	return moderation.Update{Type: moderation.UpdateComment, Comment: cm}, true
+}
+
+// comment converts a MAX comment.
+func (c *Connector) comment(p *postPos, m *maxapi.Message) moderation.Comment {
+	cm := moderation.Comment{
+		Network: Network, Account: c.account, Kind: KindChannelComment,
+		ID:     moderation.MakeID(Network, c.account, m.Body.Mid),
+		Ref:    makeRef(p.Mid, m.Body.Mid),
+		PostID: p.Mid, Permalink: p.URL,
+		Author: c.author(m), Text: m.Body.Text, Created: m.Time(),
+	}
+	for _, a := range m.Body.Attachments {
+		cm.Attach = append(cm.Attach, a.Type)
+	}
+	return cm
+}
+
+// makeRef is the Ref of a comment: "comment:<post mid>:<comment mid>".
+func makeRef(post, comment string) string { return "comment:" + post + ":" + comment }
+
+// adminsDue reports whether the list of admins is to be reloaded.
+func (c *Connector) adminsDue() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Since(c.adminsAt) >= adminsRefresh
+}

@@ -1,0 +1,52 @@
+package maxapi
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// Channel comments (§6.5) are absent from the published schema; only
+// dev.max.ru's use case and an unmerged Go client branch describe them.
+// Everything unverified about them is in this file: the paths, the
+// "before" paging parameter (taken as Unix milliseconds, like every MAX
+// time) and where the author sits (taken as "sender", as on messages).
+
+// MaxComments is the largest page of Comments.
+const MaxComments = 100
+
+// CommentsRequest is one page of a post's comments, newest first.
+type CommentsRequest struct {
+	PostID string
+	Count  int   // 1..MaxComments
+	Before int64 // Unix ms: only comments older than this (0: the newest)
+}
+
+// Comments lists a post's comments (GET /messages/{postId}/comments).
+func (c *Client) Comments(ctx context.Context, r CommentsRequest) ([]Message, error) {
+	q := url.Values{"count": {strconv.Itoa(min(max(r.Count, 1), MaxComments))}}
+	if r.Before > 0 {
+		q.Set("before", strconv.FormatInt(r.Before, 10))
+	}
+	var out struct {
+		Messages []Message `json:"messages"`
+	}
+	if err := c.do(ctx, http.MethodGet, commentsPath(r.PostID), q, nil, &out, 0); err != nil {
+		return nil, err
+	}
+	return out.Messages, nil
+}
+
+// DeleteComment deletes a comment under a post
+// (DELETE /messages/{postId}/comments?comment_id=).
+func (c *Client) DeleteComment(ctx context.Context, postID, commentID string) error {
+	return c.success(ctx, http.MethodDelete, commentsPath(postID), url.Values{"comment_id": {commentID}}, nil)
+}
+
+func commentsPath(postID string) string {
+	return "messages/" + url.PathEscape(postID) + "/comments"
+}
+
+// CommentAuthor is who wrote a comment (unverified field, see above).
+func CommentAuthor(m *Message) *User { return m.Sender }

@@ -104,6 +104,9 @@ func (c *Connector) cycle(ctx context.Context, cur *cursor) ([]moderation.Update
 		} else {
 			st = &topicState{Seen: maps.Clone(st.Seen), Low: st.Low} // the handed cursor stays as it was
 		}
+		if st.Seen == nil {
+			st.Seen = map[string]seen{} // a topic saved with no comments
+		}
 		var err error
 		if ups, err = c.readTopic(ctx, cur, t.ID, st, fresh, ups); err != nil {
 			if moderation.Classify(err) == moderation.ClassItem {

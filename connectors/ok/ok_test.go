@@ -319,3 +319,18 @@ func TestConnector_BanRestore(t *testing.T) {
 		t.Fatalf("Restore: %v", err)
 	}
 }
+
+// TestConnector_Fetch_EmptyTopicThenComment: a topic saved in the cursor
+// with no comments yet takes its first one (it panicked on a nil map).
+func TestConnector_Fetch_EmptyTopicThenComment(t *testing.T) {
+	f, tok := newFake(t)
+	c := newConn(t, f, "ok-a", tok, nil)
+	topic := f.AddTopic(testGID)
+	d := newDriver(t, c, nil)
+	d.fetch()
+	f.AddComment(topic, "5810", "первый комментарий")
+	d.fetch()
+	if len(d.find("первый комментарий")) != 1 {
+		t.Fatalf("updates %+v", d.all)
+	}
+}

@@ -170,6 +170,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 		d.tg, err = review.New(*cfg.Telegram, review.Deps{
 			Moderation: d.pipe, Store: d.db, History: d.pipe.History(),
 			Logger: d.log, HTTPClient: h.httpClient, Timing: h.timing, Metrics: d.reg,
+			Capabilities: accountCapabilities(accounts),
 		})
 		if err != nil {
 			return fmt.Errorf("telegram: %w", err)
@@ -376,5 +377,20 @@ func (d *daemon) watchdog(ctx context.Context) {
 				notifySystemd("WATCHDOG=1")
 			}
 		}
+	}
+}
+
+// accountCapabilities tells the review chat what each account's network
+// can do (no «Восстановить» where nothing can be undone).
+func accountCapabilities(accounts []pipeline.Account) func(string) moderation.Capabilities {
+	caps := make(map[string]moderation.Capabilities, len(accounts))
+	for _, a := range accounts {
+		caps[a.Name] = a.Conn.Capabilities()
+	}
+	return func(account string) moderation.Capabilities {
+		if c, ok := caps[account]; ok {
+			return c
+		}
+		return moderation.Capabilities{Restore: true, Unban: true} // unknown: as before
 	}
 }

@@ -398,13 +398,22 @@ func (t *Telegram) autoText(d *moderation.Decision) string {
 }
 
 // restorable reports whether «Восстановить» makes sense: something was
-// done and not undone yet.
-func restorable(d *moderation.Decision) bool {
+// done, is not undone yet, and the account's network can undo it.
+func (t *Telegram) restorable(d *moderation.Decision) bool {
+	caps := moderation.Capabilities{Restore: true, Unban: true}
+	if t.caps != nil {
+		caps = t.caps(d.Comment.Account)
+	}
+	return restorable(d, caps)
+}
+
+func restorable(d *moderation.Decision, caps moderation.Capabilities) bool {
 	if d.DryRun || d.UndoneBy != "" {
 		return false
 	}
 	for _, a := range d.Actions {
-		if (a.Type == moderation.ActDelete || a.Type == moderation.ActBan) && a.State == moderation.ActionDone {
+		if a.State == moderation.ActionDone &&
+			((a.Type == moderation.ActDelete && caps.Restore) || (a.Type == moderation.ActBan && caps.Unban)) {
 			return true
 		}
 	}
@@ -423,7 +432,7 @@ func (t *Telegram) renderNotice(c *cardstore.Card, d *moderation.Decision, names
 		b.WriteString("\n" + t.undone(d, names))
 	}
 	switch {
-	case restorable(d):
+	case t.restorable(d):
 		return b.String(), &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
 			{t.button(t.tx.btnRestore, c, 0, actRestore)}}}
 	case failed(d):
@@ -477,7 +486,7 @@ func (t *Telegram) renderDigest(c *cardstore.Card, ds []*moderation.Decision, na
 			b.WriteString("\n" + t.undone(d, names))
 		}
 		switch {
-		case restorable(d):
+		case t.restorable(d):
 			rows = append(rows, []models.InlineKeyboardButton{t.button(fmt.Sprintf("%s #%d", t.tx.btnRestore, d.ID), c, i, actRestore)})
 		case failed(d):
 			rows = append(rows, []models.InlineKeyboardButton{t.button(fmt.Sprintf("%s #%d", t.tx.btnRetry, d.ID), c, i, actRetry)})

@@ -116,6 +116,10 @@ type Deps struct {
 	// Metrics, when set, gets the reviewer's metrics (cards unsent, cards
 	// waiting); nil keeps them unregistered.
 	Metrics prometheus.Registerer
+	// Capabilities, when set, says what an account's network can do, so
+	// «Восстановить» is not offered where nothing can be undone (OK: no
+	// restore, no unblock); nil offers it everywhere.
+	Capabilities func(account string) moderation.Capabilities
 }
 
 // Telegram is the reviewer. Create it with New, start it with Run.
@@ -137,6 +141,7 @@ type Telegram struct {
 	health  health // the channel's state (health.go)
 	// pauseUntil: a timed /pause ends then (unix ns; 0: none, or untimed).
 	pauseUntil atomic.Int64
+	caps       func(account string) moderation.Capabilities
 
 	wake chan struct{} // pokes the sender
 	// cardMu serialises read-modify-write of cards between Submit, the
@@ -170,6 +175,7 @@ func New(cfg Config, deps Deps) (*Telegram, error) {
 		now:    deps.Now,
 		loc:    deps.Location,
 		tm:     deps.Timing,
+		caps:   deps.Capabilities,
 		wake:   make(chan struct{}, 1),
 	}
 	if cfg.Language == LangEN {

@@ -314,3 +314,16 @@ var faultMsg = map[int]string{
 	8: "FLOOD_BLOCKED : Flood blocked", 11: "LIMIT_REACHED : Limit reached",
 	102: "PARAM_SESSION_EXPIRED : Session expired", 10: "PERMISSION_DENIED : Permission denied",
 }
+
+// DeletedCount is how many comments were deleted.
+func (s *Server) DeletedCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.byID {
+		if c.deleted {
+			n++
+		}
+	}
+	return n
+}

@@ -65,6 +65,7 @@ func (c *Connector) Fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 	if err := c.sleepUntil(ctx, c.next); err != nil {
 		return nil, nil, err
 	}
+	start := time.Now()
 	cur, err := decodeCursor(raw)
 	if err != nil {
 		// An unreadable cursor must not wedge the account: read the topics
@@ -75,7 +76,9 @@ func (c *Connector) Fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 	if err != nil {
 		return nil, nil, fmt.Errorf("ok: fetch: %w", err)
 	}
-	c.next = time.Now().Add(jittered(c.cfg.PollInterval))
+	// From the cycle's start: a topic is read once per interval however
+	// long the cycle takes (back to back when it takes longer).
+	c.next = start.Add(jittered(c.cfg.PollInterval))
 	c.refMu.Lock()
 	c.refs = maps.Clone(cur.Authors)
 	c.refMu.Unlock()

@@ -162,6 +162,9 @@ func (s *Server) deleteComment(p url.Values, gid int64, answer func(any), fail f
 		fail(141, "PARAM_COMMENT_ID : Invalid comment id")
 		return
 	}
+	if !c.deleted {
+		c.deletedAt = s.now()
+	}
 	c.deleted = true
 	if p.Get("block_author") == "true" {
 		s.bans = append(s.bans, Ban{Group: gid, Author: c.author, Comment: c.id})

@@ -48,7 +48,7 @@ type Ban struct {
 
 type comment struct {
 	id, author, text string
-	date             time.Time
+	date, deletedAt  time.Time
 	deleted          bool
 }
 
@@ -326,4 +326,14 @@ func (s *Server) DeletedCount() int {
 		}
 	}
 	return n
+}
+
+// DeletedAt is when a comment was deleted (zero: it was not).
+func (s *Server) DeletedAt(id string) time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.byID[id]; c != nil {
+		return c.deletedAt
+	}
+	return time.Time{}
 }

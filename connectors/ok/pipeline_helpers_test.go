@@ -2,6 +2,8 @@ package ok
 
 import (
 	"context"
+	"maps"
+	"sync"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -37,7 +39,7 @@ type pipeRun struct {
 	stopped bool
 }
 
-func startPipeline(t testing.TB, dir string, conns ...*Connector) *pipeRun {
+func startPipeline(t testing.TB, dir string, conns ...moderation.Connector) *pipeRun {
 	t.Helper()
 	db, err := store.Open(filepath.Join(dir, "strazh.db"), &store.Options{NoSync: true})
 	if err != nil {
@@ -53,7 +55,14 @@ func startPipeline(t testing.TB, dir string, conns ...*Connector) *pipeRun {
 	}
 	var accs []pipeline.Account
 	for _, c := range conns {
-		accs = append(accs, pipeline.Account{Name: c.account, Network: Network, Conn: c})
+		name := ""
+		switch c := c.(type) {
+		case *Connector:
+			name = c.account
+		case *countingConn:
+			name = c.account
+		}
+		accs = append(accs, pipeline.Account{Name: name, Network: Network, Conn: c})
 	}
 	r.pipe, err = pipeline.New(opts, markEngine{}, accs)
 	if err != nil {
@@ -103,4 +112,31 @@ func eventually(t testing.TB, what string, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// countingConn records what the connector delivered to the pipeline (the
+// store drops a repeat silently, so only this shows the connector's own).
+type countingConn struct {
+	*Connector
+	mu    sync.Mutex
+	texts map[string]int
+}
+
+func (c *countingConn) Fetch(ctx context.Context, cur []byte) ([]moderation.Update, []byte, error) {
+	ups, next, err := c.Connector.Fetch(ctx, cur)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.texts == nil {
+		c.texts = map[string]int{}
+	}
+	for _, u := range ups {
+		c.texts[u.Comment.Text]++
+	}
+	return ups, next, err
+}
+
+func (c *countingConn) delivered() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.texts)
 }

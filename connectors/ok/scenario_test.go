@@ -41,7 +41,7 @@ func TestScenario_RestartCaughtUpWithoutDuplicates(t *testing.T) {
 
 	bad := f.AddComment(topic, "5811", "пока лежали "+obsceneMark)
 	f.AddComment(f.AddTopic(testGID), "5811", "новая тема")
-	c2 := newConn(t, f, "ok-a", tok, nil)
+	c2 := &countingConn{Connector: newConn(t, f, "ok-a", tok, nil)}
 	r2 := startPipeline(t, dir, c2)
 	eventually(t, "caught up", func() bool { return f.Deleted(bad) && r2.decisions(t, "новая тема") == 1 })
 	calls = len(f.Calls("mediatopic.getTopics"))
@@ -50,6 +50,9 @@ func TestScenario_RestartCaughtUpWithoutDuplicates(t *testing.T) {
 		if n := r2.decisions(t, text); n != 1 {
 			t.Errorf("%q decided %d times", text, n)
 		}
+	}
+	if got := c2.delivered(); len(got) != 2 || got["пока лежали "+obsceneMark] != 1 || got["новая тема"] != 1 {
+		t.Errorf("after the restart the connector delivered %v, want only the two new comments once", got)
 	}
 }
 

@@ -48,8 +48,8 @@ func values(m map[string]string) url.Values {
 // Fetch runs one poll cycle: the group's newest catchup_topics topics, and
 // in each the newest page of comments (older pages while they hold
 // comments not read before). A comment whose text changed since the last
-// read is delivered again as an edit. It keeps one cycle per
-// poll_interval (jittered): called earlier, it waits. It works only from
+// read is delivered again as an edit. Cycles start at least 0.9 ×
+// poll_interval apart: called earlier, it waits. It works only from
 // the cursor it is handed, so a cursor handed back again (after a crash)
 // reads the same comments again, and after a restart it catches up over
 // the same topics without delivering twice what the cursor holds.
@@ -76,9 +76,11 @@ func (c *Connector) Fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 	if err != nil {
 		return nil, nil, fmt.Errorf("ok: fetch: %w", err)
 	}
-	// From the cycle's start: a topic is read once per interval however
-	// long the cycle takes (back to back when it takes longer).
-	c.next = start.Add(jittered(c.cfg.PollInterval))
+	// From the cycle's start, so a topic is read once per interval however
+	// long the cycle takes. The pipeline's idle pause (moderation.Poller)
+	// gives the jitter after an empty batch; this floor only keeps a batch
+	// with updates from being followed by a new cycle at once.
+	c.next = start.Add(c.cfg.PollInterval - c.cfg.PollInterval/10)
 	c.refMu.Lock()
 	c.refs = maps.Clone(cur.Authors)
 	c.refMu.Unlock()

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"sync"
@@ -116,8 +115,8 @@ func (c *Connector) Capabilities() moderation.Capabilities {
 	return moderation.Capabilities{Delete: true, Ban: true}
 }
 
-// PollInterval is the pause between poll cycles when nothing came
-// (moderation.Poller); Fetch itself also keeps one cycle per interval.
+// PollInterval is moderation.Poller: the pipeline starts a Fetch after an
+// empty batch no sooner than this (±10%) after the last one started.
 func (c *Connector) PollInterval() time.Duration { return c.cfg.PollInterval }
 
 // Connect checks the token, the keys and the group with group.getInfo.
@@ -174,11 +173,9 @@ func (c *Connector) sleepUntil(ctx context.Context, t time.Time) error {
 	}
 }
 
-// jittered is d ±10%, so many pages polled by one daemon spread out.
-func jittered(d time.Duration) time.Duration {
-	return d - d/10 + rand.N(d/5+1)
-}
-
 func itoa(n int) string { return strconv.Itoa(n) }
 
-var _ moderation.Connector = (*Connector)(nil)
+var (
+	_ moderation.Connector = (*Connector)(nil)
+	_ moderation.Poller    = (*Connector)(nil)
+)

@@ -3,9 +3,9 @@ package ok
 import (
 	"context"
 	"maps"
-	"sync"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 

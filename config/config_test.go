@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/strazh/strazh/config"
+	_ "github.com/strazh/strazh/connectors/ok"
 	_ "github.com/strazh/strazh/connectors/sim"
 	_ "github.com/strazh/strazh/connectors/vk"
 	"github.com/strazh/strazh/rules"

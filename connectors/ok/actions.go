@@ -83,7 +83,7 @@ func (c *Connector) Restore(ctx context.Context, ref string) error {
 }
 
 // Unban: OK has no API to lift a block; a human does it in the group's
-// settings («Чёрный список»).
+// blacklist.
 func (c *Connector) Unban(ctx context.Context, author string) error {
 	return fmt.Errorf("ok: unban %s: %w", author, moderation.ErrUnsupported)
 }

@@ -139,7 +139,7 @@ func (c *Connector) readTopic(ctx context.Context, cur *cursor, topic string, st
 	for range maxPages {
 		a, dir := commentsFromNewest(anchor)
 		p := values(map[string]string{"discussionId": topic, "discussionType": discussionType,
-			"anchor": a, "direction": dir, "count": itoa(pageSize), "fields": "user.uid,user.name"})
+			"anchor": a, "direction": dir, "count": itoa(pageSize), "fields": commentFields})
 		var ans commentsAnswer
 		if err := c.api.call(ctx, "discussions.getComments", p, &ans); err != nil {
 			return ups, err

@@ -24,6 +24,17 @@ const (
 	requestsPerSecond = 3
 )
 
+// commentFields asks discussions.getComments for the authors' names in
+// entities.users ({uid, name, first_name, last_name}). unverified: the
+// field names.
+const commentFields = "user.uid,user.name,user.first_name,user.last_name"
+
+// Blocking an author goes through deleteDiscussionComment with
+// block_author=true on their newest comment, which the pipeline has just
+// deleted (Connector.Ban). unverified: that OK blocks when that comment is
+// already deleted; if it answers 141/300 instead, the ban is recorded as
+// failed on the card, never as done.
+
 // commentsFromNewest are the discussions.getComments parameters that give
 // the newest page; older pages follow with the returned anchor and the
 // same direction. unverified: the anchor LAST with direction BACKWARD, and

@@ -334,3 +334,18 @@ func TestConnector_Fetch_EmptyTopicThenComment(t *testing.T) {
 		t.Fatalf("updates %+v", d.all)
 	}
 }
+
+// TestConnector_Fetch_BadCursor: an unreadable cursor does not wedge the
+// account; the topics are read afresh.
+func TestConnector_Fetch_BadCursor(t *testing.T) {
+	f, tok := newFake(t)
+	c := newConn(t, f, "ok-a", tok, nil)
+	f.AddComment(f.AddTopic(testGID), "5810", "текст")
+	for _, raw := range []string{"{not json", `{"v":99}`, `{"v":1,"t":{"1":null}}`} {
+		c.next = time.Time{}
+		ups, next, err := c.Fetch(context.Background(), []byte(raw))
+		if err != nil || len(ups) != 1 || len(next) == 0 {
+			t.Fatalf("cursor %q: %v, %d updates", raw, err, len(ups))
+		}
+	}
+}

@@ -45,6 +45,7 @@ func TestDependencies_PointTowardTheCore(t *testing.T) {
 		{"github.com/strazh/strazh/duration", pure},
 		{"github.com/strazh/strazh/connectors", connector},
 		{"github.com/strazh/strazh/connectors/vk", connector},
+		{"github.com/strazh/strazh/connectors/ok", connector},
 		{"github.com/strazh/strazh/connectors/sim", connector},
 	}
 	for _, c := range cases {

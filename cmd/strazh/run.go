@@ -170,7 +170,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 		d.tg, err = review.New(*cfg.Telegram, review.Deps{
 			Moderation: d.pipe, Store: d.db, History: d.pipe.History(),
 			Logger: d.log, HTTPClient: h.httpClient, Timing: h.timing, Metrics: d.reg,
-			CanRestore: canRestore(accounts),
+			Capabilities: accountCapabilities(accounts),
 		})
 		if err != nil {
 			return fmt.Errorf("telegram: %w", err)
@@ -380,15 +380,17 @@ func (d *daemon) watchdog(ctx context.Context) {
 	}
 }
 
-// canRestore tells the review chat which accounts' networks can undo a
-// deletion, so «Восстановить» is offered only there.
-func canRestore(accounts []pipeline.Account) func(string) bool {
-	can := make(map[string]bool, len(accounts))
+// accountCapabilities tells the review chat what each account's network
+// can do (no «Восстановить» where nothing can be undone).
+func accountCapabilities(accounts []pipeline.Account) func(string) moderation.Capabilities {
+	caps := make(map[string]moderation.Capabilities, len(accounts))
 	for _, a := range accounts {
-		can[a.Name] = a.Conn.Capabilities().Restore
+		caps[a.Name] = a.Conn.Capabilities()
 	}
-	return func(account string) bool {
-		c, known := can[account]
-		return c || !known // an account no longer configured: as before
+	return func(account string) moderation.Capabilities {
+		if c, ok := caps[account]; ok {
+			return c
+		}
+		return moderation.Capabilities{Restore: true, Unban: true} // unknown: as before
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot"
+
+	"github.com/strazh/strazh/moderation"
 )
 
 func TestParseData(t *testing.T) {
@@ -169,6 +171,36 @@ func TestErrorClass(t *testing.T) {
 	for _, tt := range tests {
 		if got := errorClass(tt.err); got != tt.want {
 			t.Errorf("errorClass(%v) = %s, want %s", tt.err, got, tt.want)
+		}
+	}
+}
+
+// TestRestorable_Capabilities: «Восстановить» is offered only where the
+// network can undo what was done (OK can neither restore nor unblock).
+func TestRestorable_Capabilities(t *testing.T) {
+	done := func(types ...moderation.ActionType) *moderation.Decision {
+		d := &moderation.Decision{}
+		for _, a := range types {
+			d.Actions = append(d.Actions, moderation.ActionRecord{Type: a, State: moderation.ActionDone})
+		}
+		return d
+	}
+	all := moderation.Capabilities{Delete: true, Ban: true, Unban: true, Restore: true}
+	ok := moderation.Capabilities{Delete: true, Ban: true}
+	cases := []struct {
+		name string
+		d    *moderation.Decision
+		caps moderation.Capabilities
+		want bool
+	}{
+		{"vk delete", done(moderation.ActDelete), all, true},
+		{"ok delete", done(moderation.ActDelete), ok, false},
+		{"ok delete and ban", done(moderation.ActDelete, moderation.ActBan), ok, false},
+		{"unban only", done(moderation.ActDelete, moderation.ActBan), moderation.Capabilities{Unban: true}, true},
+	}
+	for _, tc := range cases {
+		if got := restorable(tc.d, tc.caps); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

@@ -398,13 +398,22 @@ func (t *Telegram) autoText(d *moderation.Decision) string {
 }
 
 // restorable reports whether «Восстановить» makes sense: something was
-// done and not undone yet.
+// done, is not undone yet, and the account's network can undo it.
 func (t *Telegram) restorable(d *moderation.Decision) bool {
-	if d.DryRun || d.UndoneBy != "" || (t.canRest != nil && !t.canRest(d.Comment.Account)) {
+	caps := moderation.Capabilities{Restore: true, Unban: true}
+	if t.caps != nil {
+		caps = t.caps(d.Comment.Account)
+	}
+	return restorable(d, caps)
+}
+
+func restorable(d *moderation.Decision, caps moderation.Capabilities) bool {
+	if d.DryRun || d.UndoneBy != "" {
 		return false
 	}
 	for _, a := range d.Actions {
-		if (a.Type == moderation.ActDelete || a.Type == moderation.ActBan) && a.State == moderation.ActionDone {
+		if a.State == moderation.ActionDone &&
+			((a.Type == moderation.ActDelete && caps.Restore) || (a.Type == moderation.ActBan && caps.Unban)) {
 			return true
 		}
 	}

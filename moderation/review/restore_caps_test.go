@@ -8,7 +8,9 @@ import (
 
 func TestTelegram_Restorable_NetworkCannotRestore(t *testing.T) {
 	done := []moderation.ActionRecord{{Type: moderation.ActDelete, State: moderation.ActionDone}}
-	tg := &Telegram{canRest: func(account string) bool { return account != "max-admin" }}
+	tg := &Telegram{caps: func(account string) moderation.Capabilities {
+		return moderation.Capabilities{Delete: true, Ban: true, Unban: true, Restore: account != "max-admin"}
+	}}
 	for _, tc := range []struct {
 		account string
 		want    bool
@@ -19,6 +21,6 @@ func TestTelegram_Restorable_NetworkCannotRestore(t *testing.T) {
 		}
 	}
 	if !(&Telegram{}).restorable(&moderation.Decision{Actions: done}) {
-		t.Error("without CanRestore every account must be restorable")
+		t.Error("without Capabilities every account must be restorable")
 	}
 }

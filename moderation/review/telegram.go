@@ -116,10 +116,10 @@ type Deps struct {
 	// Metrics, when set, gets the reviewer's metrics (cards unsent, cards
 	// waiting); nil keeps them unregistered.
 	Metrics prometheus.Registerer
-	// CanRestore reports whether an account's network can undo a deletion
-	// (its connector's Capabilities().Restore); where it cannot (MAX, OK),
-	// «Восстановить» is not offered. nil: every account can.
-	CanRestore func(account string) bool
+	// Capabilities, when set, says what an account's network can do, so
+	// «Восстановить» is not offered where nothing can be undone (OK: no
+	// restore, no unblock); nil offers it everywhere.
+	Capabilities func(account string) moderation.Capabilities
 }
 
 // Telegram is the reviewer. Create it with New, start it with Run.
@@ -141,7 +141,7 @@ type Telegram struct {
 	health  health // the channel's state (health.go)
 	// pauseUntil: a timed /pause ends then (unix ns; 0: none, or untimed).
 	pauseUntil atomic.Int64
-	canRest    func(account string) bool
+	caps       func(account string) moderation.Capabilities
 
 	wake chan struct{} // pokes the sender
 	// cardMu serialises read-modify-write of cards between Submit, the
@@ -163,20 +163,20 @@ func New(cfg Config, deps Deps) (*Telegram, error) {
 		return nil, fmt.Errorf("telegram.%w", err)
 	}
 	t := &Telegram{
-		cfg:     cfg,
-		tx:      ru,
-		mods:    make(map[int64]bool),
-		mod:     deps.Moderation,
-		store:   deps.Store,
-		hist:    deps.History,
-		log:     deps.Logger,
-		client:  deps.HTTPClient,
-		token:   token,
-		now:     deps.Now,
-		loc:     deps.Location,
-		tm:      deps.Timing,
-		canRest: deps.CanRestore,
-		wake:    make(chan struct{}, 1),
+		cfg:    cfg,
+		tx:     ru,
+		mods:   make(map[int64]bool),
+		mod:    deps.Moderation,
+		store:  deps.Store,
+		hist:   deps.History,
+		log:    deps.Logger,
+		client: deps.HTTPClient,
+		token:  token,
+		now:    deps.Now,
+		loc:    deps.Location,
+		tm:     deps.Timing,
+		caps:   deps.Capabilities,
+		wake:   make(chan struct{}, 1),
 	}
 	if cfg.Language == LangEN {
 		t.tx = en

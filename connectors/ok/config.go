@@ -1,0 +1,78 @@
+package ok
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+)
+
+// DefaultAPIURL is OK's REST endpoint (§2.1); the method goes in the
+// method parameter.
+const DefaultAPIURL = "https://api.ok.ru/fb.do"
+
+// Config is the OK part of an account's YAML mapping (besides name,
+// network, backfill and ban, which the loader handles).
+type Config struct {
+	// GroupID is the group's numeric id (ok.ru/group/<id>).
+	GroupID int64 `yaml:"group_id"`
+	// APIURL is the REST endpoint (default https://api.ok.ru/fb.do).
+	APIURL string `yaml:"api_url"`
+	// ApplicationKey is the application's public key (not a secret).
+	ApplicationKey string `yaml:"application_key"`
+	// ApplicationSecretKeyEnv/File: the application's secret key, from an
+	// environment variable or a file (relative: under
+	// $CREDENTIALS_DIRECTORY). Exactly one is required.
+	ApplicationSecretKeyEnv  string `yaml:"application_secret_key_env"`
+	ApplicationSecretKeyFile string `yaml:"application_secret_key_file"`
+	// AccessTokenEnv/File: a group admin's access token with VALUABLE_ACCESS,
+	// GROUP_CONTENT and LONG_ACCESS_TOKEN. Exactly one is required.
+	AccessTokenEnv  string `yaml:"access_token_env"`
+	AccessTokenFile string `yaml:"access_token_file"`
+	// PollInterval is how often the recent topics and their comments are
+	// read (default 30s, jittered by ±10%).
+	PollInterval time.Duration `yaml:"poll_interval"`
+	// CatchupTopics is how many of the group's newest topics are watched,
+	// every cycle and after a restart (default 20, at most 100).
+	CatchupTopics int `yaml:"catchup_topics"`
+}
+
+// DefaultConfig returns a Config holding the defaults.
+func DefaultConfig() *Config {
+	return &Config{APIURL: DefaultAPIURL, PollInterval: 30 * time.Second, CatchupTopics: 20}
+}
+
+// Validate checks the values; problems name the key. Secrets are not read.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	if c.GroupID <= 0 {
+		bad("group_id", "must be > 0 (the group's numeric id, as in ok.ru/group/<id>)")
+	}
+	if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		bad("api_url", "must be an http(s) URL, got %q", c.APIURL)
+	}
+	if c.ApplicationKey == "" {
+		bad("application_key", "is required (the application's public key)")
+	}
+	for _, s := range []struct{ key, env, file string }{
+		{"application_secret_key", c.ApplicationSecretKeyEnv, c.ApplicationSecretKeyFile},
+		{"access_token", c.AccessTokenEnv, c.AccessTokenFile},
+	} {
+		switch {
+		case s.env != "" && s.file != "":
+			bad(s.key+"_env", "set only one of %s_env and %s_file", s.key, s.key)
+		case s.env == "" && s.file == "":
+			bad(s.key+"_env", "%s_env or %s_file is required", s.key, s.key)
+		}
+	}
+	if c.PollInterval < time.Second {
+		bad("poll_interval", "must be at least 1s, got %s", c.PollInterval)
+	}
+	if c.CatchupTopics < 1 || c.CatchupTopics > maxTopics {
+		bad("catchup_topics", "must be 1..%d, got %d", maxTopics, c.CatchupTopics)
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,223 @@
+package ok
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"net/url"
+	"time"
+
+	"github.com/strazh/strazh/moderation"
+)
+
+// maxPages bounds the pages of one topic read in one cycle (a new topic,
+// or a burst of more than a page since the last cycle).
+const maxPages = 10
+
+// okComment is one comment of discussions.getComments (§2.3).
+type okComment struct {
+	ID         string `json:"id"`
+	Text       string `json:"text"`
+	Date       string `json:"date"`
+	AuthorID   string `json:"author_id"`
+	AuthorType string `json:"author_type"`
+}
+
+type commentsAnswer struct {
+	Anchor   string      `json:"anchor"`
+	HasMore  bool        `json:"has_more"`
+	Comments []okComment `json:"comments"`
+	Entities struct {
+		Users []struct {
+			UID       string `json:"uid"`
+			Name      string `json:"name"`
+			FirstName string `json:"first_name"`
+			LastName  string `json:"last_name"`
+		} `json:"users"`
+	} `json:"entities"`
+}
+
+func values(m map[string]string) url.Values {
+	v := make(url.Values, len(m))
+	for k, s := range m {
+		v.Set(k, s)
+	}
+	return v
+}
+
+// Fetch runs one poll cycle: the group's newest catchup_topics topics, and
+// in each the newest page of comments (older pages while they hold
+// comments not read before). A comment whose text changed since the last
+// read is delivered again as an edit. Cycles start at least 0.9 ×
+// poll_interval apart: called earlier, it waits. It works only from
+// the cursor it is handed, so a cursor handed back again (after a crash)
+// reads the same comments again, and after a restart it catches up over
+// the same topics without delivering twice what the cursor holds.
+//
+// A broken token or key gives moderation.ErrCredentials; rate limits and
+// outages a *moderation.BackOffError. Nothing of a failed cycle is kept.
+func (c *Connector) Fetch(ctx context.Context, raw []byte) ([]moderation.Update, []byte, error) {
+	c.fetchMu.Lock()
+	defer c.fetchMu.Unlock()
+	if c.isClosed() {
+		return nil, nil, errClosed
+	}
+	if err := c.sleepUntil(ctx, c.next); err != nil {
+		return nil, nil, err
+	}
+	start := time.Now()
+	cur, err := decodeCursor(raw)
+	if err != nil {
+		// An unreadable cursor must not wedge the account: read the topics
+		// afresh (only comments since the epoch are moderated).
+		c.log.Warn("unreadable cursor; reading the topics afresh", "err", err)
+	}
+	ups, err := c.cycle(ctx, &cur)
+	if err != nil {
+		return nil, nil, fmt.Errorf("ok: fetch: %w", err)
+	}
+	// From the cycle's start, so a topic is read once per interval however
+	// long the cycle takes. The pipeline's idle pause (moderation.Poller)
+	// gives the jitter after an empty batch; this floor only keeps a batch
+	// with updates from being followed by a new cycle at once.
+	c.next = start.Add(c.cfg.PollInterval - c.cfg.PollInterval/10)
+	c.refMu.Lock()
+	c.refs = maps.Clone(cur.Authors)
+	c.refMu.Unlock()
+	return ups, cur.encode(), nil
+}
+
+func (c *Connector) cycle(ctx context.Context, cur *cursor) ([]moderation.Update, error) {
+	var topics topicsAnswer
+	if err := c.api.call(ctx, "mediatopic.getTopics", values(topicsParams(c.gid, c.cfg.CatchupTopics)), &topics); err != nil {
+		return nil, err
+	}
+	if cur.Topics == nil {
+		cur.Topics = map[string]*topicState{}
+	}
+	listed := make(map[string]bool, len(topics.MediaTopics))
+	var ups []moderation.Update
+	for _, t := range topics.MediaTopics {
+		if t.ID == "" || listed[t.ID] {
+			continue
+		}
+		listed[t.ID] = true
+		st := cur.Topics[t.ID]
+		fresh := st == nil
+		if fresh {
+			st = &topicState{Seen: map[string]seen{}}
+		} else {
+			st = &topicState{Seen: maps.Clone(st.Seen), Low: st.Low} // the handed cursor stays as it was
+		}
+		if st.Seen == nil {
+			st.Seen = map[string]seen{} // a topic saved with no comments
+		}
+		var err error
+		if ups, err = c.readTopic(ctx, cur, t.ID, st, fresh, ups); err != nil {
+			if moderation.Classify(err) == moderation.ClassItem {
+				c.log.Warn("topic skipped", "topic_id", t.ID, "err", err)
+				continue
+			}
+			return nil, fmt.Errorf("topic %s: %w", t.ID, err)
+		}
+		st.prune()
+		cur.Topics[t.ID] = st
+	}
+	for id := range cur.Topics {
+		if !listed[id] {
+			delete(cur.Topics, id) // out of the watched window
+		}
+	}
+	return ups, nil
+}
+
+// readTopic reads a topic's comments from the newest back to what was
+// read before, appending the new ones and the edits to ups.
+func (c *Connector) readTopic(ctx context.Context, cur *cursor, topic string, st *topicState, fresh bool, ups []moderation.Update) ([]moderation.Update, error) {
+	anchor := ""
+	now := time.Now()
+	for range maxPages {
+		a, dir := commentsFromNewest(anchor)
+		p := values(map[string]string{"discussionId": topic, "discussionType": discussionType,
+			"anchor": a, "direction": dir, "count": itoa(pageSize), "fields": commentFields})
+		var ans commentsAnswer
+		if err := c.api.call(ctx, "discussions.getComments", p, &ans); err != nil {
+			return ups, err
+		}
+		names := make(map[string]string, len(ans.Entities.Users))
+		for _, u := range ans.Entities.Users {
+			n := u.Name
+			if n == "" {
+				n = u.FirstName + " " + u.LastName
+			}
+			names[u.UID] = n
+		}
+		known, oldest := false, now.Unix()
+		for i := len(ans.Comments) - 1; i >= 0; i-- { // newest first
+			oc := &ans.Comments[i]
+			if oc.ID == "" {
+				continue
+			}
+			date, ok := parseDate(oc.Date)
+			if !ok {
+				c.log.Warn("comment date not in the known form; taking now", "topic_id", topic, "comment_id", oc.ID, "date", oc.Date)
+				date = now
+			}
+			oldest = min(oldest, date.Unix())
+			cm := c.comment(topic, oc, date, names)
+			ver := uint32(cm.Version())
+			if s, ok := st.Seen[oc.ID]; ok {
+				known = true
+				if s.V != ver {
+					st.Seen[oc.ID] = seen{V: ver, D: s.D}
+					cm.Edited = now // OK shows no edit time
+					ups = c.deliver(ups, cur, cm)
+				}
+				continue
+			}
+			if !fresh && date.Unix() < st.Low {
+				known = true // read before, out of memory now
+				continue
+			}
+			st.Seen[oc.ID] = seen{V: ver, D: date.Unix()}
+			if c.keep(date) {
+				ups = c.deliver(ups, cur, cm)
+			}
+		}
+		switch {
+		case !ans.HasMore || len(ans.Comments) == 0 || ans.Anchor == "" || known:
+			return ups, nil
+		case fresh && !c.backfil && !c.epoch.IsZero() && oldest < c.epoch.Unix():
+			return ups, nil // older pages are from before strazh's first start
+		}
+		anchor = ans.Anchor
+	}
+	c.log.Warn("topic has more unread comments than a cycle reads; the oldest are left", "topic_id", topic, "pages", maxPages)
+	return ups, nil
+}
+
+func (c *Connector) deliver(ups []moderation.Update, cur *cursor, cm moderation.Comment) []moderation.Update {
+	if !cm.Author.IsPage {
+		cur.noteAuthor(cm.Author.ID, cm.Ref)
+	}
+	return append(ups, moderation.Update{Type: moderation.UpdateComment, Comment: cm})
+}
+
+// keep reports whether a comment made at date is moderated.
+func (c *Connector) keep(date time.Time) bool {
+	return c.backfil || c.epoch.IsZero() || !date.Before(c.epoch.Truncate(time.Second))
+}
+
+func (c *Connector) comment(topic string, oc *okComment, date time.Time, names map[string]string) moderation.Comment {
+	local := topic + ":" + oc.ID
+	a := moderation.Author{ID: oc.AuthorID, Name: names[oc.AuthorID], IsPage: pageAuthor(oc, c.gid)}
+	if a.ID != "" && !a.IsPage {
+		a.ProfileURL = "https://ok.ru/profile/" + a.ID
+	}
+	return moderation.Comment{
+		Network: Network, Account: c.account, Kind: moderation.KindWallComment,
+		ID: moderation.MakeID(Network, c.account, local), Ref: local, PostID: topic,
+		Permalink: "https://ok.ru/group/" + c.gid + "/topic/" + topic,
+		Author:    a, Text: oc.Text, Created: date,
+	}
+}

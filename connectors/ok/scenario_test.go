@@ -1,0 +1,119 @@
+package ok
+
+import (
+	"context"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/strazh/strazh/moderation"
+)
+
+// The scenarios of issue 13 through the real pipeline and bbolt store.
+
+func TestScenario_NewCommentDecidedAndDeleted(t *testing.T) {
+	f, tok := newFake(t)
+	c := newConn(t, f, "ok-a", tok, nil)
+	r := startPipeline(t, t.TempDir(), c)
+	topic := f.AddTopic(testGID)
+	bad := f.AddComment(topic, "5810", "ругань "+obsceneMark)
+	good := f.AddComment(topic, "5811", "когда починят дорогу?")
+	eventually(t, "the bad comment deleted on the fake", func() bool { return f.Deleted(bad) })
+	eventually(t, "both decided", func() bool { return r.decisions(t, "когда починят дорогу?") == 1 })
+	if f.Deleted(good) {
+		t.Fatal("the good comment deleted")
+	}
+}
+
+func TestScenario_RestartCaughtUpWithoutDuplicates(t *testing.T) {
+	f, tok := newFake(t)
+	dir := t.TempDir()
+	topic := f.AddTopic(testGID)
+	c1 := newConn(t, f, "ok-a", tok, nil)
+	r1 := startPipeline(t, dir, c1)
+	f.AddComment(topic, "5810", "первый")
+	eventually(t, "the first decided", func() bool { return r1.decisions(t, "первый") == 1 })
+	// Let a cycle after the decision save its cursor, then stop.
+	calls := len(f.Calls("mediatopic.getTopics"))
+	eventually(t, "another cycle", func() bool { return len(f.Calls("mediatopic.getTopics")) > calls+1 })
+	r1.stop()
+	_ = c1.Close(context.Background())
+
+	bad := f.AddComment(topic, "5811", "пока лежали "+obsceneMark)
+	f.AddComment(f.AddTopic(testGID), "5811", "новая тема")
+	c2 := &countingConn{Connector: newConn(t, f, "ok-a", tok, nil)}
+	r2 := startPipeline(t, dir, c2)
+	eventually(t, "caught up", func() bool { return f.Deleted(bad) && r2.decisions(t, "новая тема") == 1 })
+	calls = len(f.Calls("mediatopic.getTopics"))
+	eventually(t, "two more cycles", func() bool { return len(f.Calls("mediatopic.getTopics")) > calls+2 })
+	for _, text := range []string{"первый", "пока лежали " + obsceneMark, "новая тема"} {
+		if n := r2.decisions(t, text); n != 1 {
+			t.Errorf("%q decided %d times", text, n)
+		}
+	}
+	if got := c2.delivered(); len(got) != 2 || got["пока лежали "+obsceneMark] != 1 || got["новая тема"] != 1 {
+		t.Errorf("after the restart the connector delivered %v, want only the two new comments once", got)
+	}
+}
+
+func TestScenario_RateLimitedBackedOff(t *testing.T) {
+	f, tok := newFake(t)
+	c := newConn(t, f, "ok-a", tok, nil)
+	topic := f.AddTopic(testGID)
+	f.Fail("discussions.getComments", 8, 2)
+	f.Fail("discussions.deleteDiscussionComment", 11, 1)
+	bad := f.AddComment(topic, "5810", "спам "+obsceneMark)
+	r := startPipeline(t, t.TempDir(), c)
+	eventually(t, "deleted after the limits", func() bool { return f.Deleted(bad) })
+	var limited int
+	for _, cl := range f.Calls("") {
+		if cl.Code == 8 || cl.Code == 11 {
+			limited++
+		}
+	}
+	if limited != 3 {
+		t.Fatalf("limited answers %d, want 3", limited)
+	}
+	if got := testutil.ToFloat64(r.metrics.ConnectorErrors.WithLabelValues("ok-a", string(moderation.ClassRetry))); got < 2 {
+		t.Fatalf("retry errors counted %v", got)
+	}
+}
+
+func TestScenario_BrokenTokenOthersGoOn(t *testing.T) {
+	f, tokA := newFake(t)
+	const gidB = 777000
+	tokB := f.AddGroup(gidB)
+	a := newConn(t, f, "ok-a", tokA, nil)
+	b := newConn(t, f, "ok-b", tokB, func(cfg *Config) { cfg.GroupID = gidB })
+	r := startPipeline(t, t.TempDir(), a, b)
+	first := f.AddComment(f.AddTopic(testGID), "5810", "до поломки")
+	eventually(t, "a works", func() bool { return r.decisions(t, "до поломки") == 1 })
+	_ = first
+	f.Expire(tokA)
+	topicB := f.AddTopic(gidB)
+	eventually(t, "a marked broken", func() bool {
+		return testutil.ToFloat64(r.metrics.CredentialsBad.WithLabelValues("ok-a")) == 1
+	})
+	bad := f.AddComment(topicB, "5811", "b "+obsceneMark)
+	eventually(t, "b goes on", func() bool { return f.Deleted(bad) })
+	if v := testutil.ToFloat64(r.metrics.CredentialsBad.WithLabelValues("ok-b")); v != 0 {
+		t.Fatalf("b marked broken: %v", v)
+	}
+	f.Revive(tokA)
+	eventually(t, "a works again", func() bool {
+		return testutil.ToFloat64(r.metrics.CredentialsBad.WithLabelValues("ok-a")) == 0
+	})
+}
+
+func TestScenario_EditReModerated(t *testing.T) {
+	f, tok := newFake(t)
+	c := newConn(t, f, "ok-a", tok, nil)
+	r := startPipeline(t, t.TempDir(), c)
+	id := f.AddComment(f.AddTopic(testGID), "5810", "вежливый текст")
+	eventually(t, "decided", func() bool { return r.decisions(t, "вежливый текст") == 1 })
+	if f.Deleted(id) {
+		t.Fatal("deleted before the edit")
+	}
+	f.EditComment(id, "исправил на "+obsceneMark)
+	eventually(t, "the edit deleted", func() bool { return f.Deleted(id) })
+}

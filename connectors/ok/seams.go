@@ -1,0 +1,96 @@
+package ok
+
+// The OK facts marked unverified in docs/platform-apis.md §2 live here, so
+// that each can be corrected in one place when confirmed against the real
+// API. The fake (oktest) follows the same assumptions.
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+const (
+	// discussionType of a group's topic in discussions.* (§2.3).
+	discussionType = "GROUP_TOPIC"
+	// pageSize is the count asked of discussions.getComments and
+	// mediatopic.getTopics. unverified: OK's maximum.
+	pageSize = 100
+	// maxTopics bounds catchup_topics: mediatopic.getTopics is read in one
+	// page (unverified: that it gives 100 at once).
+	maxTopics = 100
+	// requestsPerSecond is kept per account. unverified: OK publishes no
+	// limit; §2.4 advises 1–3 req/s.
+	requestsPerSecond = 3
+)
+
+// commentFields asks discussions.getComments for the authors' names in
+// entities.users ({uid, name, first_name, last_name}). unverified: the
+// field names.
+const commentFields = "user.uid,user.name,user.first_name,user.last_name"
+
+// Blocking an author goes through deleteDiscussionComment with
+// block_author=true on their newest comment, which the pipeline has just
+// deleted (Connector.Ban). unverified: that OK blocks when that comment is
+// already deleted; if it answers 141/300 instead, the ban is recorded as
+// failed on the card, never as done.
+
+// commentsFromNewest are the discussions.getComments parameters that give
+// the newest page; older pages follow with the returned anchor and the
+// same direction. unverified: the anchor LAST with direction BACKWARD, and
+// that a page lists its comments oldest first.
+func commentsFromNewest(anchor string) (anchorParam, direction string) {
+	if anchor == "" {
+		return "LAST", "BACKWARD"
+	}
+	return anchor, "BACKWARD"
+}
+
+// okZone is the zone of the local-time strings OK gives as comment dates.
+// unverified: assumed Moscow (UTC+3, no daylight saving since 2014).
+var okZone = time.FixedZone("MSK", 3*60*60)
+
+// dateLayout is the form of a comment's date ("2025-01-01 12:00:00").
+const dateLayout = "2006-01-02 15:04:05"
+
+// parseDate reads a comment date; false when it is not in the known form.
+func parseDate(s string) (time.Time, bool) {
+	t, err := time.ParseInLocation(dateLayout, s, okZone)
+	return t, err == nil
+}
+
+// topicsAnswer is mediatopic.getTopics' answer. unverified: the shape was
+// seen in third-party client code only.
+type topicsAnswer struct {
+	MediaTopics []struct {
+		ID        string `json:"id"`
+		CreatedMS int64  `json:"created_ms"`
+	} `json:"media_topics"`
+}
+
+// deleteSucceeded reads deleteDiscussionComment's answer. unverified:
+// whether OK answers true or {"success":true}; both are taken.
+func deleteSucceeded(raw json.RawMessage) bool {
+	s := strings.TrimSpace(string(raw))
+	if s == "true" {
+		return true
+	}
+	var v struct {
+		Success bool `json:"success"`
+	}
+	return json.Unmarshal(raw, &v) == nil && v.Success
+}
+
+// pageAuthor reports whether a comment's author is the group itself.
+// unverified: that a comment made on behalf of the group carries the
+// group's id as author_id (or author_type GROUP).
+func pageAuthor(c *okComment, groupID string) bool {
+	return c.AuthorID == groupID || strings.EqualFold(c.AuthorType, "GROUP")
+}
+
+// topicsParams asks mediatopic.getTopics for the group's newest topics.
+// unverified: the parameter names gid and count, and that the answer is
+// newest first.
+func topicsParams(gid string, count int) map[string]string {
+	return map[string]string{"gid": gid, "count": itoa(count)}
+}

@@ -104,9 +104,9 @@ const (
 )
 
 func cmdDemo(ctx context.Context, args []string, s stdio) error {
-	fs := newFlags("demo", "[-network sim|vk] [-duration 60s]",
+	fs := newFlags("demo", "[-network sim|vk|ok|max|all] [-duration 60s]",
 		"Runs the real daemon end to end against a simulated network and a simulated\nTelegram chat: realistic comments arrive, strazh decides, deletes, bans and\nsends doubtful ones to review, where a simulated moderator taps the buttons.\nNo tokens, no network. The state stays in a temporary directory that\n`strazh audit` can read.", s)
-	network := fs.String("network", "sim", "simulated network: sim or "+strings.Join(demoNetNames(), ", "))
+	network := fs.String("network", "sim", "simulated network: "+strings.Join(append(append([]string{"sim"}, demoNetNames()...), "all"), ", "))
 	runFor := new(time.Duration)
 	*runFor = 60 * time.Second
 	fs.Var(duration.Value{D: runFor}, "duration", "how long the comments keep arriving")
@@ -124,17 +124,12 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 	if err != nil {
 		return err
 	}
-	var net demoNet
-	if *network == "sim" {
-		net = &simDemo{srv: simtest.New()}
-	} else if mk, ok := demoNets[*network]; ok {
-		if net, err = mk(); err != nil {
-			return err
-		}
-	} else {
-		fmt.Fprintf(s.err, "strazh demo: -network %q: want sim or %s\n", *network, strings.Join(demoNetNames(), ", "))
+	pages, err := demoPages(*network)
+	if err != nil {
+		fmt.Fprintf(s.err, "strazh demo: %v\n", err)
 		return errUsage
 	}
+	net := multiDemo(pages)
 	defer net.Close()
 	tg := telegramtest.New("")
 	defer tg.Close()
@@ -142,7 +137,7 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 	if *dir, err = demoDir(*dir); err != nil {
 		return err
 	}
-	cfgPath, err := writeDemoConfig(*dir, *network, net, tg, demoSettings{metrics: *metrics, language: *language})
+	cfgPath, err := writeDemoConfig(*dir, pages, tg, demoSettings{metrics: *metrics, language: *language})
 	if err != nil {
 		return err
 	}
@@ -161,6 +156,7 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 	defer logFile.Close()
 
 	view := newDemoView(s.out, cfg.Telegram.Language)
+	view.pages = len(pages) > 1
 	fmt.Fprintf(s.out, view.tx.intro+"\n", len(script), *runFor, *network)
 	fmt.Fprintf(s.out, view.tx.state+"\n", *dir, logFile.Name())
 	if cfg.Metrics.Listen != "" {
@@ -253,11 +249,15 @@ type demoSettings struct {
 	language string // telegram.language
 }
 
-func writeDemoConfig(dir, network string, net demoNet, tg *telegramtest.Server, set demoSettings) (string, error) {
-	acc := map[string]any{"name": "admin-" + network, "network": network,
-		"ban": map[string]any{"duration": "720h", "comment": "Нарушение правил сообщества"}}
-	for k, v := range net.Account() {
-		acc[k] = v
+func writeDemoConfig(dir string, pages []demoPage, tg *telegramtest.Server, set demoSettings) (string, error) {
+	var accounts []any
+	for _, p := range pages {
+		acc := map[string]any{"name": "admin-" + p.network, "network": p.network,
+			"ban": map[string]any{"duration": "720h", "comment": "Нарушение правил сообщества"}}
+		for k, v := range p.net.Account() {
+			acc[k] = v
+		}
+		accounts = append(accounts, acc)
 	}
 	cfg := map[string]any{
 		"state_dir": filepath.Join(dir, "state"),
@@ -266,7 +266,7 @@ func writeDemoConfig(dir, network string, net demoNet, tg *telegramtest.Server, 
 		"rules":     map[string]any{"builtin": "ru"},
 		"telegram": map[string]any{"api_url": tg.URL(), "token_env": "STRAZH_DEMO_TELEGRAM_TOKEN",
 			"chat_id": demoChatID, "moderators": []int64{demoModeratorID}, "language": set.language, "notify_auto": "each"},
-		"accounts": []any{acc},
+		"accounts": accounts,
 	}
 	b, err := yaml.Marshal(cfg)
 	if err != nil {

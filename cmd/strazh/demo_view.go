@@ -75,6 +75,7 @@ type demoView struct {
 	decided map[uint64]bool               // human decisions already shown
 	rules   map[string]int
 	reasons map[string]string // a rule's reason, as first seen, without the match
+	pages   bool              // several pages: each line names its page
 	start   time.Time
 	now     func() time.Time
 }
@@ -146,8 +147,12 @@ func (v *demoView) decision(d *moderation.Decision) {
 				reason += fmt.Sprintf(v.tx.more, n)
 			}
 		}
-		fmt.Fprintf(v.w, "%s %s %s «%s»%s\n", ts, v.paint(verdictColor[f], pad(v.tx.verdict[f], 13)),
-			pad(d.Comment.Author.Name, 18), excerpt(cleanCell(d.Comment.Text), 60), v.paint("2", cleanCell(reason)))
+		page := ""
+		if v.pages {
+			page = pad(d.Comment.Account, 10) + " "
+		}
+		fmt.Fprintf(v.w, "%s %s %s%s «%s»%s\n", ts, v.paint(verdictColor[f], pad(v.tx.verdict[f], 13)),
+			page, pad(d.Comment.Author.Name, 18), excerpt(cleanCell(d.Comment.Text), 60), v.paint("2", cleanCell(reason)))
 		return
 	}
 	v.final[d.ID] = f

@@ -190,7 +190,7 @@ func TestWriteDemoConfig_Settings(t *testing.T) {
 	defer net.Close()
 	tg := telegramtest.New("")
 	defer tg.Close()
-	path, err := writeDemoConfig(dir, "sim", net, tg, demoSettings{metrics: "127.0.0.1:9464", language: "en"})
+	path, err := writeDemoConfig(dir, []demoPage{{"sim", net}}, tg, demoSettings{metrics: "127.0.0.1:9464", language: "en"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +219,7 @@ func TestDemoDir_Created(t *testing.T) {
 	defer tg.Close()
 	net := &simDemo{srv: simtest.New()}
 	defer net.Close()
-	if _, err := writeDemoConfig(dir, "sim", net, tg, demoSettings{language: "ru"}); err != nil {
+	if _, err := writeDemoConfig(dir, []demoPage{{"sim", net}}, tg, demoSettings{language: "ru"}); err != nil {
 		t.Fatal(err)
 	}
 	if tmp, err := demoDir(""); err != nil || !strings.Contains(tmp, "strazh-demo-") {
@@ -256,5 +256,43 @@ func TestBareReason_ModelScoresLeftOut(t *testing.T) {
 		if got := bareReason(c.m); got != c.want {
 			t.Errorf("bareReason(%q) = %q, want %q", c.m.Reason, got, c.want)
 		}
+	}
+}
+
+// -network all: one page of every simulated network in one configuration
+// that loads, and the script's comments spread over them in turn.
+func TestDemoPages_All(t *testing.T) {
+	pages, err := demoPages("all")
+	if err != nil {
+		t.Fatal(err)
+	}
+	net := multiDemo(pages)
+	defer net.Close()
+	if len(pages) != len(demoNets)+1 {
+		t.Fatalf("%d pages, want sim and every demo network (%v)", len(pages), demoNetNames())
+	}
+	tg := telegramtest.New("")
+	defer tg.Close()
+	path, err := writeDemoConfig(t.TempDir(), pages, tg, demoSettings{language: "ru"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range net.Env() {
+		t.Setenv(k, v)
+	}
+	t.Setenv("STRAZH_DEMO_TELEGRAM_TOKEN", tg.Token())
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range cfg.Accounts {
+		got = append(got, a.Network)
+	}
+	if len(got) != len(pages) {
+		t.Fatalf("accounts %v, want one per page", got)
+	}
+	if _, err := demoPages("nosuch"); err == nil {
+		t.Error("an unknown network accepted")
 	}
 }

@@ -143,7 +143,11 @@ func (p *Pipeline) actOn(ctx context.Context, a *accountRun, id uint64, wait boo
 			return nil, err
 		}
 		i := nextPending(d)
-		if i < 0 || p.held(d) {
+		if i < 0 {
+			a.clearDeferred(id) // done (a moderator's call may have gone ahead of the limit)
+			break
+		}
+		if p.held(d) {
 			break
 		}
 		rec, err := p.runAction(ctx, a, d, i)
@@ -306,6 +310,14 @@ func (a *accountRun) isDeferred(id uint64, now time.Time) bool {
 		return false
 	}
 	return ok
+}
+
+// clearDeferred forgets a decision's wait once nothing of it is pending,
+// so the map holds only decisions that still wait.
+func (a *accountRun) clearDeferred(id uint64) {
+	a.deferMu.Lock()
+	delete(a.deferred, id)
+	a.deferMu.Unlock()
 }
 
 // call performs one action on the network.

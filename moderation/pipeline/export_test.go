@@ -10,3 +10,11 @@ func WaitNotActing(p *Pipeline, id uint64) {
 		release()
 	}
 }
+
+// Deferred counts the decisions of account whose actions wait for a limit.
+func Deferred(p *Pipeline, account string) int {
+	a := p.accounts[account]
+	a.deferMu.Lock()
+	defer a.deferMu.Unlock()
+	return len(a.deferred)
+}

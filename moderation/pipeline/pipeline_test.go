@@ -571,3 +571,28 @@ func TestPipeline_Run_OneFailingItemDoesNotHoldTheOthers(t *testing.T) {
 		t.Errorf("the deferred action should stay pending with its attempts recorded: %+v", d.Actions[0])
 	}
 }
+
+// A deletion the network rate-limited with a long wait is deferred; a
+// moderator's retry goes ahead of the wait, and once it is done the wait
+// is forgotten (the map held every such decision for good before).
+func TestPipeline_Retry_AheadOfALimitForgetsTheWait(t *testing.T) {
+	net := simtest.New()
+	defer net.Close()
+	h := newHarness(t, net, t.TempDir(), func(o *pipeline.Options, _ *pipeline.Account) {
+		o.Retry = moderation.RetryPolicy{InitialInterval: 100 * time.Millisecond, MaxInterval: 2 * time.Hour, MaxRetries: 100}
+		o.RescanEvery = time.Hour
+	})
+	net.FailNext("/api/comments/delete", 1, 429, 3600)
+	id := net.Post("p1", "u1", "Анна", "DELETE me")
+	eventually(t, "the limited deletion deferred", func() bool { return pipeline.Deferred(h.pipe, "page") == 1 })
+	d := h.decisions(id)[0]
+	if _, err := h.pipe.Retry(context.Background(), d.ID, "cli:x"); err != nil {
+		t.Fatal(err)
+	}
+	if !net.Deleted(id) {
+		t.Fatal("the moderator's retry did not go ahead of the limit")
+	}
+	if n := pipeline.Deferred(h.pipe, "page"); n != 0 {
+		t.Errorf("%d decisions still marked as waiting after their actions were done", n)
+	}
+}

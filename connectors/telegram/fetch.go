@@ -88,7 +88,7 @@ func (c *Connector) confirmable() int64 {
 	defer c.mu.Unlock()
 	now := c.now()
 	i := 0
-	for i < len(c.pending) && now.Sub(c.pending[i].at) >= confirmDelay {
+	for i < len(c.pending) && now.Sub(c.pending[i].at) >= c.confirm {
 		c.confirmed = max(c.confirmed, c.pending[i].offset)
 		i++
 	}
@@ -100,9 +100,9 @@ func (c *Connector) confirmable() int64 {
 // confirmed; call with mu held.
 func (c *Connector) untilConfirmable() time.Duration {
 	if len(c.pending) == 0 {
-		return confirmDelay
+		return c.confirm
 	}
-	return max(confirmDelay-c.now().Sub(c.pending[0].at), 10*time.Millisecond)
+	return max(c.confirm-c.now().Sub(c.pending[0].at), 10*time.Millisecond)
 }
 
 // getUpdates long-polls once.

@@ -55,6 +55,8 @@ type Connector struct {
 	epoch   time.Time
 	backfil bool
 	now     func() time.Time
+	// confirm is confirmDelay (tests shorten it).
+	confirm time.Duration
 
 	mu     sync.Mutex // guards admins and the fields of Fetch below
 	admins admins
@@ -98,6 +100,7 @@ func newConnector(cfg *Config, deps connectors.Deps, token string) *Connector {
 		epoch:   deps.Epoch,
 		backfil: deps.Backfill,
 		now:     time.Now,
+		confirm: confirmDelay,
 		closed:  make(chan struct{}),
 	}
 	if c.log == nil {

@@ -139,3 +139,5 @@ func (d *driver) has(text string) func() bool {
 func connectorsDeps(f *telegramtest.Server) connectors.Deps {
 	return connectors.Deps{Account: "tg", HTTPClient: f.Client()}
 }
+
+func connectorsDepsEmpty() connectors.Deps { return connectors.Deps{Account: "tg"} }

@@ -59,7 +59,9 @@ func TestConnector_Ban(t *testing.T) {
 		{"ban forever", BanModeBan, "501", moderation.BanRequest{}, "banChatMember",
 			func(u time.Time) bool { return u.IsZero() }},
 		{"two years cut under Telegram's 366 days", BanModeBan, "501", moderation.BanRequest{Until: time.Now().AddDate(2, 0, 0)}, "banChatMember",
-			func(u time.Time) bool { return u.Before(time.Now().Add(366*24*time.Hour)) && u.After(time.Now().Add(300*24*time.Hour)) }},
+			func(u time.Time) bool {
+				return u.Before(time.Now().Add(366*24*time.Hour)) && u.After(time.Now().Add(300*24*time.Hour))
+			}},
 		{"restrict instead", BanModeRestrict, "501", moderation.BanRequest{Until: until}, "restrictChatMember",
 			func(u time.Time) bool { return u.Equal(until) }},
 		{"a channel author", BanModeRestrict, strconv.FormatInt(other.ID, 10), moderation.BanRequest{Until: until}, "banChatSenderChat",

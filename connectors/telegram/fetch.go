@@ -64,22 +64,33 @@ func (c *Connector) Fetch(ctx context.Context, cur []byte) ([]moderation.Update,
 				out = append(out, up)
 			}
 		}
-		next := cursor{V: cursorVersion, Offset: c.handed, Posts: c.posts.list()}
 		if fresh {
 			c.pending = append(c.pending, handout{offset: c.handed, at: c.now()})
 		}
-		wait := c.untilConfirmable()
-		c.mu.Unlock()
-		if fresh || len(ups) == 0 {
+		// Updates that are all skipped (a channel's forward, another
+		// chat) are not returned alone: the pipeline pauses after a batch
+		// without updates, which would hold up the comments right behind.
+		// Their offset is confirmed after the margin like any other.
+		if len(out) > 0 || len(ups) == 0 {
+			next := cursor{V: cursorVersion, Offset: c.handed, Posts: c.posts.list()}
+			c.mu.Unlock()
 			return out, next.encode(), nil
 		}
-		// Only updates handed out before came back: wait for the oldest
-		// to become confirmable instead of asking again at once.
-		if err := c.sleep(ctx, min(wait, time.Second)); err != nil {
+		wait := c.untilConfirmable()
+		c.mu.Unlock()
+		// Only updates handed out (or skipped) before came back: Telegram
+		// answers at once while any are unconfirmed, so pause instead of
+		// asking again at once.
+		if err := c.sleep(ctx, min(wait, pollBackoff)); err != nil {
 			return nil, nil, err
 		}
 	}
 }
+
+// pollBackoff bounds the pause when getUpdates brought back only updates
+// handed out before (Telegram answers at once while any are unconfirmed):
+// a new comment behind them waits at most this long.
+const pollBackoff = 250 * time.Millisecond
 
 // confirmable is the offset getUpdates may send: the newest one handed
 // out at least confirmDelay ago.

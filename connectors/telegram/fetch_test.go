@@ -136,10 +136,8 @@ func TestConnector_Fetch_NotConfirmedAhead(t *testing.T) {
 	c1.confirm = time.Hour // the crash comes before the margin
 	connect(t, c1)
 	d1 := newDriver(t, c1, nil)
-	post := f.Post(groupID, "пост")
-	d1.fetch()
-	saved := d1.cur
-	f.Comment(groupID, ivan, post, "не сохранён")
+	saved := d1.cur // nothing stored yet
+	f.Comment(groupID, ivan, f.Post(groupID, "пост"), "не сохранён")
 	d1.until("the comment", d1.has("не сохранён"))
 	// The read-ahead poll with the unsaved cursor, cut by the crash.
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
@@ -203,4 +201,35 @@ func TestConnector_Connect_BadToken(t *testing.T) {
 		t.Fatalf("Connect while down: %v", err)
 	}
 	f.Up()
+}
+
+// TestConnector_Fetch_ForwardNotAlone: a channel post alone is not
+// returned as an empty batch (the pipeline pauses after one, holding up
+// the first comments under a new post); Fetch reads on to the comment.
+func TestConnector_Fetch_ForwardNotAlone(t *testing.T) {
+	f := newFake(t)
+	// A long poll that cannot time out before the comment comes.
+	c := newConn(t, f, "tg", func(cfg *Config) { cfg.PollTimeout = 30 * time.Second })
+	connect(t, c)
+	post := f.Post(groupID, "новый пост")
+	type result struct {
+		ups []moderation.Update
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		ups, _, err := c.Fetch(context.Background(), nil)
+		done <- result{ups, err}
+	}()
+	// The forward was read and Fetch long-polls again.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := f.Wait(ctx, func() bool { return f.Calls("getUpdates", 200) >= 1 && f.Polling() > 0 }); err != nil {
+		t.Fatal(err)
+	}
+	f.Comment(groupID, ivan, post, "первый комментарий")
+	r := <-done
+	if r.err != nil || len(r.ups) != 1 || r.ups[0].Comment.Text != "первый комментарий" {
+		t.Fatalf("Fetch: %+v %v", r.ups, r.err)
+	}
 }

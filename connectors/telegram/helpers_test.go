@@ -62,7 +62,7 @@ func newConn(t testing.TB, f *telegramtest.Server, account string, mutate func(*
 		t.Fatal(err)
 	}
 	c := newConnector(cfg, connectors.Deps{Account: account, HTTPClient: f.Client()}, f.Token())
-	c.confirm = 20 * time.Millisecond
+	c.confirm = testConfirm
 	t.Cleanup(func() { _ = c.Close(context.Background()) })
 	return c
 }
@@ -141,3 +141,6 @@ func connectorsDeps(f *telegramtest.Server) connectors.Deps {
 }
 
 func connectorsDepsEmpty() connectors.Deps { return connectors.Deps{Account: "tg"} }
+
+// testConfirm is the confirmation margin in tests (see confirmDelay).
+var testConfirm = 20 * time.Millisecond

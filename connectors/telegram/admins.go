@@ -70,9 +70,3 @@ func (c *Connector) refreshAdmins(ctx context.Context, force bool) error {
 	c.mu.Unlock()
 	return nil
 }
-
-func (c *Connector) isAdmin(id int64) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.admins.ids[id]
-}

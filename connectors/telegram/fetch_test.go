@@ -233,3 +233,39 @@ func TestConnector_Fetch_ForwardNotAlone(t *testing.T) {
 		t.Fatalf("Fetch: %+v %v", r.ups, r.err)
 	}
 }
+
+// TestConnector_Fetch_Skipped: another group the bot is in, a service
+// message and comments from before the epoch are not delivered; with
+// backfill the old comments are.
+func TestConnector_Fetch_Skipped(t *testing.T) {
+	for _, backfill := range []bool{false, true} {
+		t.Run("backfill="+strconv.FormatBool(backfill), func(t *testing.T) {
+			f := newFake(t)
+			const elsewhere = int64(-1007777)
+			f.AddGroup(elsewhere, other)
+			f.Comment(elsewhere, ivan, f.Post(elsewhere, "чужой пост"), "в другой группе")
+			post := f.Post(groupID, "пост")
+			f.Comment(groupID, ivan, post, "") // a service message: no text, nothing attached
+			f.Comment(groupID, maria, post, "старый комментарий")
+			c := newConnector(testConfig(f), connectorsDeps(f), f.Token())
+			c.confirm = testConfirm
+			// Everything so far is from before the daemon's epoch.
+			c.epoch, c.backfil = time.Now().Add(time.Hour), backfill
+			t.Cleanup(func() { _ = c.Close(context.Background()) })
+			connect(t, c)
+			d := newDriver(t, c, nil)
+			d.fetch() // reads all the fake holds, then long-polls to its end
+			var texts []string
+			for _, u := range d.all {
+				texts = append(texts, u.Comment.Text)
+			}
+			want := ""
+			if backfill {
+				want = "старый комментарий"
+			}
+			if strings.Join(texts, ",") != want {
+				t.Fatalf("delivered %q, want %q", texts, want)
+			}
+		})
+	}
+}

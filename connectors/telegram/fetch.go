@@ -41,6 +41,14 @@ func (c *Connector) Fetch(ctx context.Context, cur []byte) ([]moderation.Update,
 		c.pending = c.pending[:0]
 		c.posts.load(in.Posts)
 	}
+	// The pipeline is back for more: the batches handed out before are in
+	// its queue now, and their margin starts.
+	now := c.now()
+	for i := range c.pending {
+		if c.pending[i].at.IsZero() {
+			c.pending[i].at = now
+		}
+	}
 	c.mu.Unlock()
 	if err := c.refreshAdmins(ctx, false); err != nil {
 		c.log.Warn("reload admins failed, keeping the old list", "err", err)
@@ -65,7 +73,14 @@ func (c *Connector) Fetch(ctx context.Context, cur []byte) ([]moderation.Update,
 			}
 		}
 		if fresh {
-			c.pending = append(c.pending, handout{offset: c.handed, at: c.now()})
+			// A batch with comments starts its margin when the pipeline
+			// has queued it (the next Fetch); one of skipped updates only
+			// needs no commit and starts at once.
+			h := handout{offset: c.handed}
+			if len(out) == 0 {
+				h.at = c.now()
+			}
+			c.pending = append(c.pending, h)
 		}
 		// Updates that are all skipped (a channel's forward, another
 		// chat) are not returned alone: the pipeline pauses after a batch
@@ -99,7 +114,7 @@ func (c *Connector) confirmable() int64 {
 	defer c.mu.Unlock()
 	now := c.now()
 	i := 0
-	for i < len(c.pending) && now.Sub(c.pending[i].at) >= c.confirm {
+	for i < len(c.pending) && !c.pending[i].at.IsZero() && now.Sub(c.pending[i].at) >= c.confirm {
 		c.confirmed = max(c.confirmed, c.pending[i].offset)
 		i++
 	}
@@ -110,7 +125,7 @@ func (c *Connector) confirmable() int64 {
 // untilConfirmable is how long until the oldest pending offset may be
 // confirmed; call with mu held.
 func (c *Connector) untilConfirmable() time.Duration {
-	if len(c.pending) == 0 {
+	if len(c.pending) == 0 || c.pending[0].at.IsZero() {
 		return c.confirm
 	}
 	return max(c.confirm-c.now().Sub(c.pending[0].at), 10*time.Millisecond)

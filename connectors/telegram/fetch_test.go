@@ -269,3 +269,32 @@ func TestConnector_Fetch_Skipped(t *testing.T) {
 		})
 	}
 }
+
+// TestConnector_Fetch_MarginFromNextFetch: a batch's margin starts when
+// the pipeline comes back for more (it has queued the batch), not when it
+// was handed out: a pipeline blocked for long behind a full queue must not
+// find its batches confirmed at its next Fetch.
+func TestConnector_Fetch_MarginFromNextFetch(t *testing.T) {
+	f := newFake(t)
+	c1 := newConn(t, f, "tg", nil)
+	clock := time.Now()
+	c1.now = func() time.Time { return clock } // only this goroutine moves it
+	c1.confirm = time.Minute
+	connect(t, c1)
+	f.Comment(groupID, ivan, f.Post(groupID, "пост"), "в очереди")
+	d1 := newDriver(t, c1, nil)
+	d1.until("the comment", d1.has("в очереди"))
+	clock = clock.Add(time.Hour) // the pipeline was blocked that long
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	_, _, err := c1.Fetch(ctx, d1.cur)
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Fetch: %v", err)
+	}
+	_ = c1.Close(context.Background())
+
+	c2 := newConn(t, f, "tg", nil)
+	connect(t, c2)
+	d2 := newDriver(t, c2, nil) // nothing was stored
+	d2.until("the comment again", d2.has("в очереди"))
+}

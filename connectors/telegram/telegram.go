@@ -37,7 +37,8 @@ func init() {
 	})
 }
 
-// confirmDelay is how long an offset handed to the pipeline waits before a
+// confirmDelay is how long an offset handed to the pipeline waits, from
+// the pipeline's next Fetch (the batch is queued then), before a
 // getUpdates confirms it to Telegram. The pipeline reads ahead of its
 // commits (the next Fetch comes before the batch is stored), and a
 // confirmed update is gone from Telegram: confirming at once would lose a
@@ -73,7 +74,8 @@ type Connector struct {
 	closed    chan struct{}
 }
 
-// handout is an offset given to the pipeline in a cursor, and when.
+// handout is an offset given to the pipeline in a cursor, and when its
+// margin started (zero: not yet, the pipeline has not come back for more).
 type handout struct {
 	offset int64
 	at     time.Time

@@ -18,7 +18,7 @@ func TestTelegramDemo_Config(t *testing.T) {
 	defer net.Close()
 	tg := telegramtest.New("")
 	defer tg.Close()
-	path, err := writeDemoConfig(t.TempDir(), "telegram", net, tg, demoSettings{language: "ru"})
+	path, err := writeDemoConfig(t.TempDir(), []demoPage{{"telegram", net}}, tg, demoSettings{language: "ru"})
 	if err != nil {
 		t.Fatal(err)
 	}

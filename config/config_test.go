@@ -9,6 +9,7 @@ import (
 	_ "github.com/strazh/strazh/connectors/max"
 	_ "github.com/strazh/strazh/connectors/ok"
 	_ "github.com/strazh/strazh/connectors/sim"
+	_ "github.com/strazh/strazh/connectors/telegram"
 	_ "github.com/strazh/strazh/connectors/vk"
 	"github.com/strazh/strazh/rules"
 )

@@ -94,7 +94,9 @@ func (v *validation) checkSecrets(required bool) {
 		errs = append(errs, config.Flatten(err)...)
 	}
 	if t := v.cfg.Telegram; t != nil {
-		if _, err := secret.Resolve("telegram.token", t.TokenEnv, t.TokenFile); err != nil {
+		if tok, err := secret.Resolve("telegram.token", t.TokenEnv, t.TokenFile); err == nil {
+			errs = append(errs, sameBotToken(v.cfg, tok)...)
+		} else {
 			key := "telegram.token_env"
 			if t.TokenFile != "" {
 				key = "telegram.token_file"

@@ -237,6 +237,9 @@ func int64Param(p map[string]string, key string) (int64, *apiError) {
 
 // call runs a method other than getUpdates; call with mu held.
 func (s *Server) call(method string, p map[string]string) (any, *apiError) {
+	if res, aerr, ok := s.groupCall(method, p); ok {
+		return res, aerr
+	}
 	switch method {
 	case "getMe":
 		return map[string]any{"id": 123456, "is_bot": true, "first_name": "strazh", "username": "strazh_bot"}, nil

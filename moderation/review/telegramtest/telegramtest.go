@@ -129,7 +129,8 @@ type Server struct {
 	limitN     int
 	limitWin   time.Duration
 	sends      map[int64][]time.Time
-	polling    int // long polls waiting for an update
+	polling    int              // long polls waiting for an update
+	groups     map[int64]*group // discussion groups (group.go)
 	changed    chan struct{}
 	closed     chan struct{}
 	closeOnce  sync.Once

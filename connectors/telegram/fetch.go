@@ -1,0 +1,323 @@
+package telegram
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/strazh/strazh/moderation"
+)
+
+// allowedUpdates is what getUpdates asks for (§5.5: edits must be listed).
+const allowedUpdates = `["message","edited_message"]`
+
+// Fetch long-polls getUpdates from the cursor and returns the comments of
+// the discussion group. Delivery is at-least-once: an offset is confirmed
+// to Telegram only confirmDelay after it was handed to the pipeline (see
+// confirmDelay), and on a restart the saved cursor reads again whatever
+// Telegram still holds past it (about a day).
+func (c *Connector) Fetch(ctx context.Context, cur []byte) ([]moderation.Update, []byte, error) {
+	if c.isClosed() {
+		return nil, nil, errClosed
+	}
+	in, err := decodeCursor(cur)
+	if err != nil {
+		// A broken cursor is not worth a stuck account: read what Telegram
+		// holds (the pipeline deduplicates what was decided before).
+		c.log.Warn("unreadable cursor, reading what Telegram holds", "err", err)
+		in = cursor{V: cursorVersion}
+	}
+	c.mu.Lock()
+	if !c.started || in.Offset < c.handed {
+		// The first Fetch reads from the saved (durable) cursor; an older
+		// cursor handed back is a batch the pipeline could not store.
+		c.started = true
+		c.handed = in.Offset
+		c.confirmed = max(c.confirmed, in.Offset)
+		c.pending = c.pending[:0]
+		c.posts.load(in.Posts)
+	}
+	// The pipeline is back for more: the batches handed out before are in
+	// its queue now, and their margin starts.
+	now := c.now()
+	for i := range c.pending {
+		if c.pending[i].at.IsZero() {
+			c.pending[i].at = now
+		}
+	}
+	c.mu.Unlock()
+	if err := c.refreshAdmins(ctx, false); err != nil {
+		c.log.Warn("reload admins failed, keeping the old list", "err", err)
+	}
+	for {
+		offset := c.confirmable()
+		ups, err := c.getUpdates(ctx, offset)
+		if err != nil {
+			return nil, nil, err
+		}
+		c.mu.Lock()
+		var out []moderation.Update
+		fresh := false
+		for _, u := range ups {
+			if u.ID < c.handed {
+				continue // handed out already, not yet confirmed
+			}
+			fresh = true
+			c.handed = u.ID + 1
+			if up, ok := c.convert(u); ok {
+				out = append(out, up)
+			}
+		}
+		if fresh {
+			// A batch with comments starts its margin when the pipeline
+			// has queued it (the next Fetch); one of skipped updates only
+			// needs no commit and starts at once.
+			h := handout{offset: c.handed}
+			if len(out) == 0 {
+				h.at = c.now()
+			}
+			c.pending = append(c.pending, h)
+		}
+		// Updates that are all skipped (a channel's forward, another
+		// chat) are not returned alone: the pipeline pauses after a batch
+		// without updates, which would hold up the comments right behind.
+		// Their offset is confirmed after the margin like any other.
+		if len(out) > 0 || len(ups) == 0 {
+			next := cursor{V: cursorVersion, Offset: c.handed, Posts: c.posts.list()}
+			c.mu.Unlock()
+			return out, next.encode(), nil
+		}
+		wait := c.untilConfirmable()
+		c.mu.Unlock()
+		// Only updates handed out (or skipped) before came back: Telegram
+		// answers at once while any are unconfirmed, so pause instead of
+		// asking again at once.
+		if err := c.sleep(ctx, min(wait, pollBackoff)); err != nil {
+			return nil, nil, err
+		}
+	}
+}
+
+// pollBackoff bounds the pause when getUpdates brought back only updates
+// handed out before (Telegram answers at once while any are unconfirmed):
+// a new comment behind them waits at most this long.
+const pollBackoff = 250 * time.Millisecond
+
+// confirmable is the offset getUpdates may send: the newest one handed
+// out at least confirmDelay ago.
+func (c *Connector) confirmable() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	i := 0
+	for i < len(c.pending) && !c.pending[i].at.IsZero() && now.Sub(c.pending[i].at) >= c.confirm {
+		c.confirmed = max(c.confirmed, c.pending[i].offset)
+		i++
+	}
+	c.pending = c.pending[i:]
+	return c.confirmed
+}
+
+// untilConfirmable is how long until the oldest pending offset may be
+// confirmed; call with mu held.
+func (c *Connector) untilConfirmable() time.Duration {
+	if len(c.pending) == 0 || c.pending[0].at.IsZero() {
+		return c.confirm
+	}
+	return max(c.confirm-c.now().Sub(c.pending[0].at), 10*time.Millisecond)
+}
+
+// getUpdates long-polls once.
+func (c *Connector) getUpdates(ctx context.Context, offset int64) ([]*models.Update, error) {
+	secs := int(c.cfg.PollTimeout / time.Second)
+	form := url.Values{
+		"timeout":         {strconv.Itoa(secs)},
+		"allowed_updates": {allowedUpdates},
+	}
+	if offset > 0 {
+		form.Set("offset", strconv.FormatInt(offset, 10))
+	}
+	var ups []*models.Update
+	if err := c.api.call(ctx, "getUpdates", form, &ups, c.cfg.PollTimeout); err != nil {
+		return nil, err
+	}
+	return ups, nil
+}
+
+// convert turns an update into a comment; ok is false for what is not
+// moderated (other chats, the channel's forwards, service messages, the
+// bot's own messages, messages before the epoch). Call with mu held.
+func (c *Connector) convert(u *models.Update) (moderation.Update, bool) {
+	m, edited := u.Message, false
+	if m == nil {
+		m, edited = u.EditedMessage, true
+	}
+	if m == nil || m.Chat.ID != c.cfg.ChatID {
+		return moderation.Update{}, false
+	}
+	if m.IsAutomaticForward {
+		c.posts.add(m.ID, firstText(m))
+		return moderation.Update{}, false
+	}
+	root, isComment := c.threadRoot(m)
+	if !isComment && c.cfg.Scope != ScopeAll {
+		return moderation.Update{}, false
+	}
+	if m.From != nil && m.From.ID == c.botID && m.SenderChat == nil {
+		return moderation.Update{}, false
+	}
+	text, attach, links := content(m)
+	if text == "" && len(attach) == 0 {
+		return moderation.Update{}, false // a service message (joined, pinned, ...)
+	}
+	created := time.Unix(int64(m.Date), 0)
+	if !edited && !c.backfil && !c.epoch.IsZero() && created.Before(c.epoch) {
+		return moderation.Update{}, false
+	}
+	local := strconv.FormatInt(m.Chat.ID, 10) + ":" + strconv.Itoa(m.ID)
+	cm := moderation.Comment{
+		Network: Network, Account: c.account, Kind: KindComment,
+		ID: moderation.MakeID(Network, c.account, local), Ref: local,
+		Author: c.author(m), Text: text, Links: links, Attach: attach, Created: created,
+		Permalink: permalink(m.Chat, m.ID, root),
+	}
+	if !isComment {
+		cm.Kind = KindGroupMessage
+	}
+	if root != 0 {
+		cm.PostID = strconv.Itoa(root)
+	}
+	if edited && m.EditDate != 0 {
+		cm.Edited = time.Unix(int64(m.EditDate), 0)
+	}
+	cm.Context = c.context(m, root)
+	c.posts.comment(m.ID, root)
+	return moderation.Update{Type: moderation.UpdateComment, Comment: cm}, true
+}
+
+// Kinds of what the connector delivers.
+const (
+	KindComment      moderation.Kind = "telegram_comment"       // in a channel post's thread
+	KindGroupMessage moderation.Kind = "telegram_group_message" // elsewhere in the group (scope: all)
+)
+
+// threadRoot finds the channel post a message comments on. This is the
+// seam for what §5.5 marks unverified (message_thread_id in non-forum
+// discussion groups): a reply to the forward itself, a message whose
+// thread is a known forward, or a reply to a known comment.
+func (c *Connector) threadRoot(m *models.Message) (int, bool) {
+	if r := m.ReplyToMessage; r != nil && r.IsAutomaticForward {
+		c.posts.add(r.ID, firstText(r))
+		return r.ID, true
+	}
+	if m.MessageThreadID != 0 && c.posts.has(m.MessageThreadID) {
+		return m.MessageThreadID, true
+	}
+	if r := m.ReplyToMessage; r != nil {
+		if root, ok := c.posts.rootOf(r.ID); ok {
+			return root, true
+		}
+	}
+	return 0, false
+}
+
+// author says who wrote m. Posting as a chat (sender_chat) is the channel
+// itself, an anonymous admin of the group, or another channel: the first
+// two are exempt, the last is moderated under the chat's (negative) id.
+func (c *Connector) author(m *models.Message) moderation.Author {
+	if sc := m.SenderChat; sc != nil {
+		a := moderation.Author{ID: strconv.FormatInt(sc.ID, 10), Name: sc.Title}
+		if sc.Username != "" {
+			a.ProfileURL = "https://t.me/" + sc.Username
+		}
+		a.IsPage = sc.ID == c.cfg.ChannelID
+		a.IsManager = sc.ID == c.cfg.ChatID // an anonymous group admin
+		return a
+	}
+	if m.From == nil {
+		return moderation.Author{}
+	}
+	u := m.From
+	a := moderation.Author{ID: strconv.FormatInt(u.ID, 10), Name: u.FirstName}
+	if u.LastName != "" {
+		a.Name += " " + u.LastName
+	}
+	if u.Username != "" {
+		a.ProfileURL = "https://t.me/" + u.Username
+	}
+	a.IsManager = c.admins.ids[u.ID]
+	return a
+}
+
+// context is the post and the parent for the card.
+func (c *Connector) context(m *models.Message, root int) *moderation.Context {
+	x := &moderation.Context{Post: moderation.CutContext(c.posts.text(root))}
+	if r := m.ReplyToMessage; r != nil && !r.IsAutomaticForward {
+		x.Parent = moderation.CutContext(firstText(r))
+	}
+	if r := m.ReplyToMessage; r != nil && r.IsAutomaticForward && r.SenderChat != nil {
+		x.Page = r.SenderChat.Title
+	}
+	if *x == (moderation.Context{}) {
+		return nil
+	}
+	return x
+}
+
+// content is a message's text (or caption), attachment kinds and the
+// targets of its hidden links (text_link; visible URLs are in the text).
+func content(m *models.Message) (string, []string, []string) {
+	text := m.Text
+	ents := m.Entities
+	if text == "" {
+		text, ents = m.Caption, m.CaptionEntities
+	}
+	var attach, links []string
+	switch {
+	case len(m.Photo) > 0:
+		attach = append(attach, "photo")
+	case m.Video != nil:
+		attach = append(attach, "video")
+	case m.Animation != nil:
+		attach = append(attach, "animation")
+	case m.Document != nil:
+		attach = append(attach, "doc:"+m.Document.FileName)
+	case m.Sticker != nil:
+		attach = append(attach, "sticker")
+	case m.Voice != nil:
+		attach = append(attach, "voice")
+	}
+	for _, e := range ents {
+		if e.Type == models.MessageEntityTypeTextLink && e.URL != "" {
+			links = append(links, e.URL)
+		}
+	}
+	return text, attach, links
+}
+
+func firstText(m *models.Message) string {
+	if m.Text != "" {
+		return m.Text
+	}
+	return m.Caption
+}
+
+// permalink links to a message of a supergroup (t.me/c/<id without -100>
+// for a private one; t.me/<username> for a public one).
+func permalink(chat models.Chat, id, root int) string {
+	if chat.Username != "" {
+		return fmt.Sprintf("https://t.me/%s/%d", chat.Username, id)
+	}
+	internal := strconv.FormatInt(-chat.ID, 10)
+	if len(internal) > 3 && internal[:3] == "100" {
+		internal = internal[3:]
+	}
+	if root != 0 {
+		return fmt.Sprintf("https://t.me/c/%s/%d?thread=%d", internal, id, root)
+	}
+	return fmt.Sprintf("https://t.me/c/%s/%d", internal, id)
+}

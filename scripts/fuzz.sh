@@ -19,6 +19,8 @@ targets=(
 	./cmd/strazh:FuzzAdminRequest
 	./connectors/vk:FuzzLongPollAnswer
 	./connectors/vk:FuzzDecodeCursor
+	./connectors/max:FuzzDecodeCursor
+	./duration:FuzzParse
 )
 
 # Every FuzzXxx in the repository must be listed above.

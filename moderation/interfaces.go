@@ -57,6 +57,15 @@ type Poller interface {
 	PollInterval() time.Duration
 }
 
+// Committer is a Source told when a batch is durably stored: Committed
+// gets the cursor that was recorded with it. The pipeline reads ahead (the
+// next Fetch may come before the last batch is stored), so a network that
+// forgets what it confirmed (Telegram's getUpdates offset) confirms only
+// what Committed reported, and nothing is lost on a crash.
+type Committer interface {
+	Committed(cursor []byte)
+}
+
 // Actor carries out actions on one account. Deleting a comment that is
 // already gone, and restoring one that is not deleted, count as success.
 // ref is Comment.Ref; author is Author.ID.

@@ -17,8 +17,9 @@ const allowedUpdates = `["message","edited_message"]`
 
 // Fetch long-polls getUpdates from the cursor and returns the comments of
 // the discussion group. Delivery is at-least-once: an offset is confirmed
-// to Telegram only confirmDelay after it was handed to the pipeline (see
-// confirmDelay), and on a restart the saved cursor reads again whatever
+// to Telegram once the pipeline reports the batch stored (Committed), or,
+// by a pipeline that does not, confirmDelay after it was handed out (see
+// confirmDelay); on a restart the saved cursor reads again whatever
 // Telegram still holds past it (about a day).
 func (c *Connector) Fetch(ctx context.Context, cur []byte) ([]moderation.Update, []byte, error) {
 	if c.isClosed() {
@@ -78,7 +79,7 @@ func (c *Connector) Fetch(ctx context.Context, cur []byte) ([]moderation.Update,
 			// needs no commit and starts at once.
 			h := handout{offset: c.handed}
 			if len(out) == 0 {
-				h.at = c.now()
+				h.at, h.bare = c.now(), true
 			}
 			c.pending = append(c.pending, h)
 		}
@@ -109,12 +110,14 @@ const pollBackoff = 250 * time.Millisecond
 
 // confirmable is the offset getUpdates may send: the newest one handed
 // out at least confirmDelay ago.
+// With commits reported (Committed), it is the newest committed one, or a
+// run of bare handouts right behind it (nothing to store).
 func (c *Connector) confirmable() int64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := c.now()
 	i := 0
-	for i < len(c.pending) && !c.pending[i].at.IsZero() && now.Sub(c.pending[i].at) >= c.confirm {
+	for i < len(c.pending) && c.ripe(c.pending[i], now) {
 		c.confirmed = max(c.confirmed, c.pending[i].offset)
 		i++
 	}
@@ -122,9 +125,38 @@ func (c *Connector) confirmable() int64 {
 	return c.confirmed
 }
 
+// ripe: a handout may be confirmed; call with mu held.
+func (c *Connector) ripe(h handout, now time.Time) bool {
+	if c.committed {
+		return h.bare // the others go with their commit (Committed)
+	}
+	return !h.at.IsZero() && now.Sub(h.at) >= c.confirm
+}
+
+// Committed is told by the pipeline that the batch up to cur is stored
+// (moderation.Committer): its offset may be confirmed to Telegram now.
+func (c *Connector) Committed(cur []byte) {
+	in, err := decodeCursor(cur)
+	if err != nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.committed = true
+	c.confirmed = max(c.confirmed, in.Offset)
+	i := 0
+	for i < len(c.pending) && c.pending[i].offset <= c.confirmed {
+		i++
+	}
+	c.pending = c.pending[i:]
+}
+
 // untilConfirmable is how long until the oldest pending offset may be
 // confirmed; call with mu held.
 func (c *Connector) untilConfirmable() time.Duration {
+	if c.committed {
+		return pollBackoff // the commit may come any moment
+	}
 	if len(c.pending) == 0 || c.pending[0].at.IsZero() {
 		return c.confirm
 	}

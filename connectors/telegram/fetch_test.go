@@ -298,3 +298,39 @@ func TestConnector_Fetch_MarginFromNextFetch(t *testing.T) {
 	d2 := newDriver(t, c2, nil) // nothing was stored
 	d2.until("the comment again", d2.has("в очереди"))
 }
+
+// With the pipeline reporting its commits (moderation.Committer), a
+// stored batch's offset is confirmed at the next poll — not after the
+// margin — and one not yet reported is not confirmed however long ago it
+// was handed out.
+func TestConnector_Fetch_ConfirmedOnCommit(t *testing.T) {
+	f := newFake(t)
+	c1 := newConn(t, f, "tg", nil)
+	c1.confirm = time.Hour // the margin never passes: only the commit confirms
+	connect(t, c1)
+	d1 := newDriver(t, c1, nil)
+	saved := d1.cur
+	post := f.Post(groupID, "пост")
+	f.Comment(groupID, ivan, post, "сохранён")
+	d1.until("the first comment", d1.has("сохранён"))
+	c1.Committed(d1.cur) // the pipeline stored it
+	f.Comment(groupID, ivan, post, "не сохранён")
+	d1.until("the second comment", d1.has("не сохранён"))
+	// The read-ahead poll, cut by a crash before the second commit.
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	if _, _, err := c1.Fetch(ctx, d1.cur); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("read-ahead Fetch: %v", err)
+	}
+	cancel()
+	_ = c1.Close(context.Background())
+
+	// Restarted from an older cursor than the store's: Telegram no longer
+	// holds the committed comment, and still holds the uncommitted one.
+	c2 := newConn(t, f, "tg", nil)
+	connect(t, c2)
+	d2 := newDriver(t, c2, saved)
+	d2.until("the uncommitted comment again", d2.has("не сохранён"))
+	if d2.has("сохранён")() {
+		t.Error("the committed comment was not confirmed to Telegram at the next poll")
+	}
+}

@@ -67,7 +67,10 @@ type Connector struct {
 	handed    int64     // next update_id the pipeline has not been given
 	confirmed int64     // offset last sent to Telegram (everything before is gone there)
 	pending   []handout // offsets handed out, not yet confirmable
-	posts     posts     // thread roots: forwards of the channel's posts
+	// committed: the pipeline reports its commits (Committed), so offsets
+	// are confirmed from those and the confirmDelay margin is not needed.
+	committed bool
+	posts     posts // thread roots: forwards of the channel's posts
 	botID     int64
 
 	closeOnce sync.Once
@@ -79,6 +82,7 @@ type Connector struct {
 type handout struct {
 	offset int64
 	at     time.Time
+	bare   bool // skipped updates only: nothing for the pipeline to store
 }
 
 // New builds a connector without I/O; it resolves the token.

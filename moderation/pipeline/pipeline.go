@@ -470,6 +470,9 @@ func (p *Pipeline) commit(a *accountRun, ds []*moderation.Decision, cursor []byt
 			return
 		}
 	}
+	if c, ok := a.Conn.(moderation.Committer); ok {
+		c.Committed(cursor)
+	}
 	for _, d := range recorded {
 		p.afterRecord(a, d)
 	}

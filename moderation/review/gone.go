@@ -22,7 +22,7 @@ type goneText struct {
 
 var goneTexts = map[*texts]goneText{
 	ru: {on: map[string]string{"vk": "Удалён в ВКонтакте", "ok": "Удалён в Одноклассниках",
-		"facebook": "Удалён в Facebook", "instagram": "Удалён в Instagram"}, other: "Удалён в сети «%s»"},
+		"facebook": "Удалён в Facebook", "instagram": "Удалён в Instagram", "max": "Удалён в MAX", "telegram": "Удалён в Telegram"}, other: "Удалён в сети «%s»"},
 	en: {on: map[string]string{"vk": "Deleted on VK", "ok": "Deleted on OK"}, other: "Deleted on %s"},
 }
 

@@ -127,7 +127,7 @@ var ru = &texts{
 	remindOne:  "Напоминание: комментарий ждёт решения уже %s.",
 	remindMany: "Напоминание: ждут решения дольше %s: %s",
 	digestHead: "<b>Сводка автоматических действий</b>: %d",
-	networks:   map[string]string{"vk": "ВКонтакте", "ok": "Одноклассники", "facebook": "Facebook", "instagram": "Instagram", "sim": "Симулятор"},
+	networks:   map[string]string{"vk": "ВКонтакте", "ok": "Одноклассники", "facebook": "Facebook", "instagram": "Instagram", "max": "MAX", "telegram": "Telegram", "sim": "Симулятор"},
 	timeFormat: "02.01.2006 15:04",
 	ago:        func(d time.Duration) string { return shortDuration(d, "д", "ч", "мин") },
 }
@@ -206,7 +206,7 @@ var en = &texts{
 	remindOne:  "Reminder: this comment has waited %s for a decision.",
 	remindMany: "Reminder: waiting longer than %s: %s",
 	digestHead: "<b>Automatic actions digest</b>: %d",
-	networks:   map[string]string{"vk": "VK", "ok": "OK", "facebook": "Facebook", "instagram": "Instagram", "sim": "Simulator"},
+	networks:   map[string]string{"vk": "VK", "ok": "OK", "facebook": "Facebook", "instagram": "Instagram", "max": "MAX", "telegram": "Telegram", "sim": "Simulator"},
 	timeFormat: "2006-01-02 15:04",
 	ago:        func(d time.Duration) string { return shortDuration(d, "d", "h", "min") },
 }

@@ -11,6 +11,9 @@ type Capabilities struct {
 	Ban     bool
 	Unban   bool
 	Restore bool // undo a deletion (or unhide where that is all there is)
+	// BanLocal: the network cannot block an author; a ban is strazh's own
+	// blacklist (the author's next comments are deleted on sight).
+	BanLocal bool
 }
 
 // Has reports whether the action is supported.

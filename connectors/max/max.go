@@ -122,7 +122,7 @@ var sharedClient = sync.OnceValue(func() *http.Client {
 // Capabilities: MAX deletes; it cannot restore. Ban and unban are
 // strazh's own blacklist (see banInNetwork).
 func (c *Connector) Capabilities() moderation.Capabilities {
-	return moderation.Capabilities{Delete: true, Ban: true, Unban: true, Restore: false}
+	return moderation.Capabilities{Delete: true, Ban: true, Unban: true, Restore: false, BanLocal: true}
 }
 
 // PollInterval is how often the comments are read (moderation.Poller).

@@ -49,6 +49,7 @@ type texts struct {
 	remindOne, remindMany                                        string
 	digestHead                                                   string
 	networks                                                     map[string]string
+	banLocal                                                     string
 	timeFormat                                                   string
 	ago                                                          func(d time.Duration) string
 }
@@ -127,6 +128,7 @@ var ru = &texts{
 	remindOne:  "Напоминание: комментарий ждёт решения уже %s.",
 	remindMany: "Напоминание: ждут решения дольше %s: %s",
 	digestHead: "<b>Сводка автоматических действий</b>: %d",
+	banLocal:   "сеть не умеет банить: автор в чёрном списке strazh, его новые комментарии удаляются сразу",
 	networks:   map[string]string{"vk": "ВКонтакте", "ok": "Одноклассники", "facebook": "Facebook", "instagram": "Instagram", "max": "MAX", "telegram": "Telegram", "sim": "Симулятор"},
 	timeFormat: "02.01.2006 15:04",
 	ago:        func(d time.Duration) string { return shortDuration(d, "д", "ч", "мин") },
@@ -206,6 +208,7 @@ var en = &texts{
 	remindOne:  "Reminder: this comment has waited %s for a decision.",
 	remindMany: "Reminder: waiting longer than %s: %s",
 	digestHead: "<b>Automatic actions digest</b>: %d",
+	banLocal:   "the network cannot ban: the author is on strazh's blacklist, their next comments are deleted on sight",
 	networks:   map[string]string{"vk": "VK", "ok": "OK", "facebook": "Facebook", "instagram": "Instagram", "max": "MAX", "telegram": "Telegram", "sim": "Simulator"},
 	timeFormat: "2006-01-02 15:04",
 	ago:        func(d time.Duration) string { return shortDuration(d, "d", "h", "min") },

@@ -303,6 +303,9 @@ func (t *Telegram) actionsLine(d *moderation.Decision) string {
 			e, _ := cut(a.Error, maxReasonText)
 			s += ": " + e
 		}
+		if a.Type == moderation.ActBan && t.caps != nil && t.caps(d.Comment.Account).BanLocal {
+			s += " (" + t.tx.banLocal + ")"
+		}
 		parts = append(parts, esc(s))
 	}
 	return fmt.Sprintf("<b>%s:</b> %s", t.tx.actions, strings.Join(parts, "; "))

@@ -107,7 +107,9 @@ func (t *Telegram) reminders(now time.Time, w *work) {
 		if since.IsZero() {
 			since = c.Created
 		}
-		if t.cfg.RemindAfter > 0 && !c.Reminded && now.Sub(since) >= t.cfg.RemindAfter {
+		// A card still in the outbox (no message yet) is reminded of once it
+		// is in the chat: the reminder replies to it.
+		if t.cfg.RemindAfter > 0 && !c.Reminded && c.MessageID != 0 && now.Sub(since) >= t.cfg.RemindAfter {
 			due = append(due, c)
 			ids = append(ids, d.ID)
 			w.refresh = append(w.refresh, refresh{key: c.Key, remind: true})

@@ -103,14 +103,18 @@ func (f *Fanout) changed(ctx context.Context, from string, d *moderation.Decisio
 	}
 }
 
-// Health reports every channel that is broken (nil: all work), each named.
+// Health reports every channel that is broken (nil: all work); each
+// channel's error names it ("telegram review chat: sending: ...").
 func (f *Fanout) Health() error {
-	return f.each("", func(c Channel) error {
+	var errs []error
+	for _, c := range f.chans {
 		if h, ok := c.Reviewer.(interface{ Health() error }); ok {
-			return h.Health()
+			if err := h.Health(); err != nil {
+				errs = append(errs, err)
+			}
 		}
-		return nil
-	})
+	}
+	return errors.Join(errs...)
 }
 
 // Moderation wraps mod for the channel name: a decision the channel's

@@ -66,8 +66,17 @@ func TestFanout_Submit_OneChannelDown(t *testing.T) {
 	f.b.waitMsg(m.ID, "decided", func(m telegramtest.Message) bool {
 		return strings.Contains(m.Text, "удалить — Мария Иванова (Telegram)") && noButtons(m)
 	})
-	if err := f.fan.Health(); err == nil || !strings.Contains(err.Error(), "review channel a") {
-		t.Errorf("Health = %v, want channel a named", err)
+	if err := f.a.tg.Wait(f.a.ctx(), func() bool { return f.fan.Health() != nil }); err != nil {
+		t.Fatal("Health() = nil while channel a is down")
+	}
+	if up := labelled(t, f.a.reg, "strazh_review_channel_up", map[string]string{"channel": "telegram"}); up != 0 {
+		t.Errorf("channel a: strazh_review_channel_up = %v while down", up)
+	}
+	if up := labelled(t, f.b.reg, "strazh_review_channel_up", map[string]string{"channel": "telegram"}); up != 1 {
+		t.Errorf("channel b: strazh_review_channel_up = %v while up", up)
+	}
+	if err := f.fan.Health(); err == nil || !strings.Contains(err.Error(), "telegram review chat: sending") {
+		t.Errorf("Health = %v, want the channel that is down named", err)
 	}
 	// Back up: the card that waited goes out showing the decision, without buttons.
 	f.a.tg.Up()

@@ -2,7 +2,7 @@ package review_test
 
 import (
 	"context"
-		"strings"
+	"strings"
 	"testing"
 	"time"
 

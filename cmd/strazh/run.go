@@ -177,7 +177,9 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 		if err != nil {
 			return fmt.Errorf("telegram: %w", err)
 		}
-		d.fan.Add(review.ChannelTelegram, d.tg)
+		if err := d.fan.Add(review.ChannelTelegram, d.tg); err != nil {
+			return err
+		}
 	}
 	if d.fan != nil {
 		d.pipe.SetReviewer(d.fan)

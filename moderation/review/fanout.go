@@ -46,9 +46,16 @@ func NewFanout(log *slog.Logger) *Fanout {
 	return &Fanout{log: log.With("component", "review")}
 }
 
-// Add appends a channel. Call it before the pipeline runs.
-func (f *Fanout) Add(name string, r moderation.Reviewer) {
+// Add appends a channel. Call it before the pipeline runs. Names must be
+// unique: a decision is passed on to every channel but the one named.
+func (f *Fanout) Add(name string, r moderation.Reviewer) error {
+	for _, c := range f.chans {
+		if c.Name == name {
+			return fmt.Errorf("review: channel %s added twice", name)
+		}
+	}
 	f.chans = append(f.chans, Channel{Name: name, Reviewer: r})
+	return nil
 }
 
 // Channels lists the channels in the order they were added.

@@ -27,15 +27,28 @@ func newFanEnv(t *testing.T, beforeStart func(*fanEnv)) *fanEnv {
 	for _, e := range []*env{f.a, f.b} {
 		e.tm.Tick = time.Hour
 	}
-	f.a.moderation = f.fan.Moderation("a", f.a.mod)
-	f.b.moderation = f.fan.Moderation("b", f.b.mod)
 	if beforeStart != nil {
 		beforeStart(f)
 	}
+	var mod review.Moderation = f.a.mod
+	if f.a.moderation != nil {
+		mod = f.a.moderation
+	}
+	f.a.moderation = f.fan.Moderation("a", mod)
+	f.b.moderation = f.fan.Moderation("b", mod)
 	f.a.start()
 	f.b.start()
-	f.fan.Add("a", f.a.rv)
-	f.fan.Add("b", f.b.rv)
+	for _, c := range []struct {
+		name string
+		rv   *review.Telegram
+	}{{"a", f.a.rv}, {"b", f.b.rv}} {
+		if err := f.fan.Add(c.name, c.rv); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.fan.Add("a", f.b.rv); err == nil {
+		t.Error("a second channel named a was accepted")
+	}
 	return f
 }
 
@@ -122,4 +135,29 @@ func TestFanout_Notify_UndoShownInOtherChannel(t *testing.T) {
 
 func decided(d *moderation.Decision) bool {
 	return d.Review != nil && d.Review.Status == moderation.ReviewDecided
+}
+
+// The fan-out keeps the pipeline's district: «Забанить везде» is offered
+// and its ban, too, closes the card in the other channel.
+func TestFanout_District_BanEverywhere(t *testing.T) {
+	var dm *districtMod
+	f := newFanEnv(t, func(f *fanEnv) {
+		dm = &districtMod{fakeMod: f.a.mod, pages: []string{"admin-vk", "glava-vk"}}
+		f.a.moderation = dm
+	})
+	if err := f.fan.Submit(context.Background(), f.a.mod.review("сомнительно")); err != nil {
+		t.Fatal(err)
+	}
+	ma, mb := f.a.card("#1"), f.b.card("#1")
+	f.a.press(ma, "Забанить везде", maria)
+	menu := f.a.waitMsg(ma.ID, "the lengths", func(m telegramtest.Message) bool { return hasButton(m, "1 неделя") })
+	f.a.press(menu, "1 неделя", maria)
+	f.b.waitMsg(mb.ID, "closed by the district ban in a", func(m telegramtest.Message) bool {
+		return strings.Contains(m.Text, "Мария Иванова (Telegram)") && noButtons(m)
+	})
+	dm.mu.Lock()
+	defer dm.mu.Unlock()
+	if len(dm.calls) != 1 {
+		t.Fatalf("ResolveDistrict calls = %+v", dm.calls)
+	}
 }

@@ -174,6 +174,13 @@ func Parse(path string, data []byte) (*Config, error) {
 	accountsLine := 0
 	rest := &yaml.Node{Kind: yaml.MappingNode, Line: root.Line}
 	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "review" {
+			d.note("review", root.Content[i].Line)
+			if ch := d.reviewChannels(root, root.Content[i+1]); ch != nil {
+				rest.Content = append(rest.Content, ch...)
+			}
+			continue
+		}
 		if root.Content[i].Value == "accounts" {
 			if accountsNode != nil {
 				d.add(root.Content[i].Line, "accounts", "given twice (first on line %d)", accountsLine)
@@ -184,12 +191,12 @@ func Parse(path string, data []byte) (*Config, error) {
 		}
 		rest.Content = append(rest.Content, root.Content[i], root.Content[i+1])
 	}
-	if tg := find(root, "telegram"); tg != nil && tg.Tag != "!!null" {
+	if tg := find(rest, "telegram"); tg != nil && tg.Tag != "!!null" {
 		def := review.DefaultConfig()
 		cfg.Telegram = &def
 	}
 	d.decode(rest, "", &cfg)
-	if tg := find(root, "telegram"); cfg.Telegram != nil && tg != nil && find(tg, "token_file") != nil && find(tg, "token_env") == nil {
+	if tg := find(rest, "telegram"); cfg.Telegram != nil && tg != nil && find(tg, "token_file") != nil && find(tg, "token_env") == nil {
 		cfg.Telegram.TokenEnv = "" // the default gives way to the file named
 	}
 	if accountsNode != nil {

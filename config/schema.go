@@ -31,6 +31,9 @@ func Schema() map[string]any {
 		valueSchema(reflect.ValueOf(defaultTelegram()).Elem()),
 		map[string]any{"type": "null"},
 	}, "description": "the review chat; leave it out to decide with `strazh review`"}
+	props["review"] = map[string]any{"type": "object", "additionalProperties": false,
+		"description": "the review channels; every card goes to each (review.telegram is the top-level telegram under its new name: give one of them)",
+		"properties":  map[string]any{"telegram": valueSchema(reflect.ValueOf(defaultTelegram()).Elem())}}
 	props["accounts"] = map[string]any{"type": "array", "minItems": 1, "items": accountSchema()}
 	root["required"] = []any{"accounts"}
 	root["$schema"] = "https://json-schema.org/draft/2020-12/schema"

@@ -53,13 +53,20 @@ type reviewRig struct {
 
 func newReviewRig(t *testing.T) *reviewRig {
 	t.Helper()
+	return newReviewRigConfig(t, reviewConfig)
+}
+
+// newReviewRigConfig is newReviewRig with another configuration template
+// (the same verbs as reviewConfig).
+func newReviewRigConfig(t *testing.T, tmpl string) *reviewRig {
+	t.Helper()
 	r := &reviewRig{net: simtest.New(), tg: telegramtest.New("")}
 	t.Cleanup(func() { r.tg.Close(); r.net.Close() })
 	t.Setenv("STRAZH_E2E_SIM_TOKEN", simtest.Token)
 	t.Setenv("STRAZH_E2E_TG_TOKEN", r.tg.Token())
 	dir := t.TempDir()
 	r.cfgPath = filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf(reviewConfig, filepath.Join(dir, "state"), r.tg.URL(), e2eChat, e2eModerator, r.net.URL)
+	body := fmt.Sprintf(tmpl, filepath.Join(dir, "state"), r.tg.URL(), e2eChat, e2eModerator, r.net.URL)
 	if err := os.WriteFile(r.cfgPath, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}

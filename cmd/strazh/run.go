@@ -81,6 +81,7 @@ type daemon struct {
 	db    *store.DB
 	pipe  *pipeline.Pipeline
 	tg    *review.Telegram
+	fan   *review.Fanout // every review channel; nil: none configured
 	reg   *prometheus.Registry
 	ready chan struct{}
 
@@ -167,15 +168,21 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 		return err
 	}
 	if cfg.Telegram != nil {
+		d.fan = review.NewFanout(d.log)
 		d.tg, err = review.New(*cfg.Telegram, review.Deps{
-			Moderation: d.pipe, Store: d.db, History: d.pipe.History(),
+			Moderation: d.fan.Moderation(review.ChannelTelegram, d.pipe), Store: d.db, History: d.pipe.History(),
 			Logger: d.log, HTTPClient: h.httpClient, Timing: h.timing, Metrics: d.reg,
 			Capabilities: accountCapabilities(accounts),
 		})
 		if err != nil {
 			return fmt.Errorf("telegram: %w", err)
 		}
-		d.pipe.SetReviewer(d.tg)
+		if err := d.fan.Add(review.ChannelTelegram, d.tg); err != nil {
+			return err
+		}
+	}
+	if d.fan != nil {
+		d.pipe.SetReviewer(d.fan)
 	}
 	if cfg.DryRun {
 		d.log.Warn("dry run: decisions are recorded, nothing is deleted or banned")
@@ -274,8 +281,8 @@ func (d *daemon) serveMetrics(ctx context.Context, ln net.Listener) error {
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
 		select {
 		case <-d.ready:
-			if d.tg != nil {
-				if err := d.tg.Health(); err != nil {
+			if d.fan != nil {
+				if err := d.fan.Health(); err != nil {
 					http.Error(w, err.Error(), http.StatusServiceUnavailable)
 					return
 				}

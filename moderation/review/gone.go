@@ -45,6 +45,22 @@ func (t *Telegram) Gone(ctx context.Context, d *moderation.Decision) error {
 	return nil
 }
 
+// Refresh re-renders the card of a decision changed in another review
+// channel (Refresher): a decided review's card is closed, a notice shows
+// the undo or the retried actions. It only writes to the store.
+func (t *Telegram) Refresh(ctx context.Context, d *moderation.Decision) error {
+	c, err := t.store.CardFor(d.ID)
+	switch {
+	case errors.Is(err, moderation.ErrNotFound):
+		return nil
+	case err != nil:
+		return fmt.Errorf("review: refresh card of decision %d: %w", d.ID, err)
+	}
+	w := work{refresh: []refresh{{key: c.Key, close: c.Kind == cardstore.KindReview && decided(d)}}}
+	t.commit(&w)
+	return nil
+}
+
 // goneByNetwork reports whether a decided review was closed because its
 // comment was deleted on the network.
 func goneByNetwork(d *moderation.Decision) bool {
@@ -66,4 +82,7 @@ func (t *Telegram) goneLine(d *moderation.Decision) (head, rest string) {
 	return head, rest
 }
 
-var _ moderation.GoneCloser = (*Telegram)(nil)
+var (
+	_ moderation.GoneCloser = (*Telegram)(nil)
+	_ Refresher             = (*Telegram)(nil)
+)

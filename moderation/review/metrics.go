@@ -16,8 +16,16 @@ const (
 	metricSendErrors = "strazh_review_send_errors_total"
 )
 
-// ChannelTelegram is the channel label of the Telegram review chat.
-const ChannelTelegram = "telegram"
+// Channel labels of strazh_review_channel_up and the prefixes of their
+// moderators' audit identities (telegram:77).
+const (
+	ChannelTelegram = "telegram"
+	ChannelMAX      = "max"
+	ChannelWeb      = "web"
+)
+
+// channelNames are the channels as cards name them.
+var channelNames = map[string]string{ChannelTelegram: "Telegram", ChannelMAX: "MAX", ChannelWeb: "web"}
 
 // metrics are the reviewer's own: Prometheus stays in this adapter.
 type metrics struct {

@@ -324,9 +324,13 @@ func decided(d *moderation.Decision) bool {
 	return d.Review != nil && d.Review.Status == moderation.ReviewDecided
 }
 
-// who is "Мария Иванова" or the by string.
+// who is "Мария Иванова (Telegram)" (the channel the moderator decided
+// in, so a card in another channel says where) or the by string.
 func who(name, by string) string {
 	if name != "" {
+		if ch := channelNames[channelOf(by)]; ch != "" {
+			return name + " (" + ch + ")"
+		}
 		return name
 	}
 	return by

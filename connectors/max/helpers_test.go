@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -16,28 +14,15 @@ import (
 	"github.com/strazh/strazh/connectors/max/maxtest"
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/pipeline"
-	"github.com/strazh/strazh/moderation/store"
+	"github.com/strazh/strazh/moderation/pipeline/pipelinetest"
 )
 
-// Test texts say what they are: the engine deletes obsceneMark and bans banMark.
+// Test texts say what they are: the engine deletes obsceneMark and bans
+// banMark (moderation/pipeline/pipelinetest).
 const (
-	obsceneMark = "[мат]"
-	banMark     = "[бан]"
+	obsceneMark = pipelinetest.ObsceneMark
+	banMark     = pipelinetest.BanMark
 )
-
-type markEngine struct{}
-
-func (markEngine) Evaluate(c *moderation.Comment, _ moderation.History, out *moderation.Result) {
-	switch {
-	case strings.Contains(c.Text, banMark):
-		out.Verdict = moderation.Ban
-		out.Matches = append(out.Matches, moderation.Match{Rule: "test.ban", Label: "spam", Action: moderation.Ban, Reason: "marked for a ban"})
-	case strings.Contains(c.Text, obsceneMark):
-		out.Verdict = moderation.Delete
-		out.Labels = append(out.Labels, "obscenity")
-		out.Matches = append(out.Matches, moderation.Match{Rule: "test.obscene", Label: "obscenity", Action: moderation.Delete, Reason: "marked obscene"})
-	}
-}
 
 // fake is a MAX fake served over a real socket.
 type fake struct {
@@ -80,57 +65,26 @@ func newConn(t testing.TB, f *fake, account string, mutate func(*Config)) *Conne
 }
 
 // pipeRun is the real pipeline and bbolt store over connectors.
-type pipeRun struct {
-	db      *store.DB
-	metrics *pipeline.Metrics
-	cancel  context.CancelFunc
-	done    chan error
-	stopped bool
-}
+type pipeRun struct{ *pipelinetest.Run }
 
 func startPipeline(t testing.TB, dir string, conns ...*Connector) *pipeRun {
 	t.Helper()
-	db, err := store.Open(filepath.Join(dir, "strazh.db"), &store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &pipeRun{db: db, metrics: pipeline.NewMetrics(nil, ""), done: make(chan error, 1)}
 	var accs []pipeline.Account
 	for _, c := range conns {
 		accs = append(accs, pipeline.Account{Name: c.account, Network: Network, Conn: c})
 	}
-	p, err := pipeline.New(pipeline.Options{
-		Store: db, Metrics: r.metrics,
-		Retry:              moderation.RetryPolicy{InitialInterval: 5 * time.Millisecond, MaxInterval: 50 * time.Millisecond, MaxRetries: 100},
-		CredentialsRecheck: 20 * time.Millisecond,
-		RescanEvery:        50 * time.Millisecond,
-		ShutdownGrace:      time.Second,
-	}, markEngine{}, accs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	r.cancel = cancel
-	go func() { r.done <- p.Run(ctx) }()
-	t.Cleanup(r.stop)
-	return r
+	return &pipeRun{pipelinetest.Start(t, dir, func(o *pipeline.Options) {
+		o.Retry = moderation.RetryPolicy{InitialInterval: 5 * time.Millisecond, MaxInterval: 50 * time.Millisecond, MaxRetries: 100}
+	}, accs...)}
 }
 
-func (r *pipeRun) stop() {
-	if r.stopped {
-		return
-	}
-	r.stopped = true
-	r.cancel()
-	<-r.done
-	_ = r.db.Close()
-}
+func (r *pipeRun) stop() { r.Stop() }
 
 // decisions counts the decisions per comment text.
 func (r *pipeRun) decisions(t testing.TB) map[string]int {
 	t.Helper()
 	n := map[string]int{}
-	err := r.db.Query(moderation.Query{}, func(d *moderation.Decision) error {
+	err := r.DB.Query(moderation.Query{}, func(d *moderation.Decision) error {
 		n[d.Comment.Text]++
 		return nil
 	})
@@ -141,20 +95,12 @@ func (r *pipeRun) decisions(t testing.TB) map[string]int {
 }
 
 func (r *pipeRun) credentialsBad(account string) float64 {
-	return testutil.ToFloat64(r.metrics.CredentialsBad.WithLabelValues(account))
+	return testutil.ToFloat64(r.Metrics.CredentialsBad.WithLabelValues(account))
 }
 
-// eventually polls cond (the pipeline works on its own goroutines) until
-// it holds or 15 seconds pass.
 func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	pipelinetest.Eventually(t, what, cond)
 }
 
 func connect(t testing.TB, c *Connector) {

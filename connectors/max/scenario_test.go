@@ -158,7 +158,7 @@ func TestConnector_Pipeline_BanBlacklist(t *testing.T) {
 	first := f.AddComment(post, 777, "Спамер", "реклама "+banMark)
 	eventually(t, "the banned comment deleted", func() bool { return f.Deleted(first) })
 	eventually(t, "the ban saved in the cursor", func() bool {
-		raw, err := r.db.Cursor("max-admin")
+		raw, err := r.DB.Cursor("max-admin")
 		return err == nil && strings.Contains(string(raw), `"777"`)
 	})
 	r.stop()

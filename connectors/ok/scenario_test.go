@@ -74,7 +74,7 @@ func TestScenario_RateLimitedBackedOff(t *testing.T) {
 	if limited != 3 {
 		t.Fatalf("limited answers %d, want 3", limited)
 	}
-	if got := testutil.ToFloat64(r.metrics.ConnectorErrors.WithLabelValues("ok-a", string(moderation.ClassRetry))); got < 2 {
+	if got := testutil.ToFloat64(r.Metrics.ConnectorErrors.WithLabelValues("ok-a", string(moderation.ClassRetry))); got < 2 {
 		t.Fatalf("retry errors counted %v", got)
 	}
 }
@@ -92,16 +92,16 @@ func TestScenario_BrokenTokenOthersGoOn(t *testing.T) {
 	f.Expire(tokA)
 	topicB := f.AddTopic(gidB)
 	eventually(t, "a marked broken", func() bool {
-		return testutil.ToFloat64(r.metrics.CredentialsBad.WithLabelValues("ok-a")) == 1
+		return testutil.ToFloat64(r.Metrics.CredentialsBad.WithLabelValues("ok-a")) == 1
 	})
 	bad := f.AddComment(topicB, "5811", "b "+obsceneMark)
 	eventually(t, "b goes on", func() bool { return f.Deleted(bad) })
-	if v := testutil.ToFloat64(r.metrics.CredentialsBad.WithLabelValues("ok-b")); v != 0 {
+	if v := testutil.ToFloat64(r.Metrics.CredentialsBad.WithLabelValues("ok-b")); v != 0 {
 		t.Fatalf("b marked broken: %v", v)
 	}
 	f.Revive(tokA)
 	eventually(t, "a works again", func() bool {
-		return testutil.ToFloat64(r.metrics.CredentialsBad.WithLabelValues("ok-a")) == 0
+		return testutil.ToFloat64(r.Metrics.CredentialsBad.WithLabelValues("ok-a")) == 0
 	})
 }
 

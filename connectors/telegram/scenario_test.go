@@ -107,9 +107,9 @@ func TestPipeline_BrokenToken(t *testing.T) {
 	id := good.Comment(groupID, ivan, post, "плохой "+obsceneMark)
 	eventually(t, "the working account's deletion", deleted(good, id))
 	eventually(t, "the broken account marked", func() bool {
-		return testutil.ToFloat64(r.metrics.CredentialsBad.WithLabelValues("tg-broken")) == 1
+		return testutil.ToFloat64(r.Metrics.CredentialsBad.WithLabelValues("tg-broken")) == 1
 	})
-	if v := testutil.ToFloat64(r.metrics.CredentialsBad.WithLabelValues("tg-ok")); v != 0 {
+	if v := testutil.ToFloat64(r.Metrics.CredentialsBad.WithLabelValues("tg-ok")); v != 0 {
 		t.Errorf("working account marked broken: %v", v)
 	}
 }

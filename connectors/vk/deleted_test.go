@@ -113,7 +113,7 @@ func TestPipeline_DeletedInVKClosesReview(t *testing.T) {
 	text := "непонятно что " + reviewMark
 	id := f.AddComment(f.AddPost("p"), 501, text)
 	pending := func() *moderation.Decision {
-		ds, _ := r.db.PendingReviews("")
+		ds, _ := r.DB.PendingReviews("")
 		for _, d := range ds {
 			if d.Comment.Text == text {
 				return d
@@ -127,7 +127,7 @@ func TestPipeline_DeletedInVKClosesReview(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "the review closed", func() bool { return pending() == nil })
-	d, err := r.db.Get(decID)
+	d, err := r.DB.Get(decID)
 	if err != nil {
 		t.Fatal(err)
 	}

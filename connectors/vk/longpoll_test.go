@@ -38,7 +38,7 @@ func TestConnector_Fetch_MalformedAnswer(t *testing.T) {
 				time.Sleep(10 * time.Minute)
 				synctest.Wait()
 				checks := len(f.Calls("a_check"))
-				counted := int(testutil.ToFloat64(r.metrics.ConnectorErrors.WithLabelValues(c.account, string(moderation.ClassRetry))))
+				counted := int(testutil.ToFloat64(r.Metrics.ConnectorErrors.WithLabelValues(c.account, string(moderation.ClassRetry))))
 				r.stop()
 				// Doubling from 1s to 1m with jitter: 14 to 26 in ten minutes.
 				if checks < 10 || checks > 30 {

@@ -59,6 +59,26 @@ var (
 	factories = map[string]Factory{}
 )
 
+// RegisterNetwork registers a network whose configuration is a T made by
+// def and whose connector newConn builds from it: the Factory without the
+// type assertion every network would write.
+func RegisterNetwork[T Config, C moderation.Connector](name string, def func() T, newConn func(T, Deps) (C, error)) {
+	Register(name, Factory{
+		Config: func() Config { return def() },
+		New: func(cfg Config, deps Deps) (moderation.Connector, error) {
+			c, ok := cfg.(T)
+			if !ok {
+				return nil, fmt.Errorf("%s: config is %T, want %T", name, cfg, def())
+			}
+			conn, err := newConn(c, deps)
+			if err != nil {
+				return nil, err // not a typed nil in the interface
+			}
+			return conn, nil
+		},
+	})
+}
+
 // Register makes a network available under name; it panics on a duplicate,
 // which is a programming error found at start-up.
 func Register(name string, f Factory) {

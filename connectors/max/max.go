@@ -35,18 +35,7 @@ const KindChannelComment moderation.Kind = "channel_comment"
 // unverified), with a margin for network jitter.
 const deleteEvery = 550 * time.Millisecond
 
-func init() {
-	connectors.Register(Network, connectors.Factory{
-		Config: func() connectors.Config { return DefaultConfig() },
-		New: func(cfg connectors.Config, deps connectors.Deps) (moderation.Connector, error) {
-			c, ok := cfg.(*Config)
-			if !ok {
-				return nil, fmt.Errorf("max: config is %T, want *max.Config", cfg)
-			}
-			return New(c, deps)
-		},
-	})
-}
+func init() { connectors.RegisterNetwork(Network, DefaultConfig, New) }
 
 // Connector is one MAX channel. Fetch is called by one goroutine; the
 // actions may run concurrently with it and with each other.

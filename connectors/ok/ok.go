@@ -27,18 +27,7 @@ const Network = "ok"
 // requestTimeout bounds one API request.
 const requestTimeout = 15 * time.Second
 
-func init() {
-	connectors.Register(Network, connectors.Factory{
-		Config: func() connectors.Config { return DefaultConfig() },
-		New: func(cfg connectors.Config, deps connectors.Deps) (moderation.Connector, error) {
-			c, ok := cfg.(*Config)
-			if !ok {
-				return nil, fmt.Errorf("ok: config is %T, want *ok.Config", cfg)
-			}
-			return New(c, deps)
-		},
-	})
-}
+func init() { connectors.RegisterNetwork(Network, DefaultConfig, New) }
 
 // Connector is one OK group. Fetch is called by one goroutine; the actions
 // may run concurrently with it and with each other.

@@ -24,18 +24,7 @@ import (
 // Network is the name the connector registers under.
 const Network = "telegram"
 
-func init() {
-	connectors.Register(Network, connectors.Factory{
-		Config: func() connectors.Config { return DefaultConfig() },
-		New: func(cfg connectors.Config, deps connectors.Deps) (moderation.Connector, error) {
-			c, ok := cfg.(*Config)
-			if !ok {
-				return nil, fmt.Errorf("telegram: config is %T, want *telegram.Config", cfg)
-			}
-			return New(c, deps)
-		},
-	})
-}
+func init() { connectors.RegisterNetwork(Network, DefaultConfig, New) }
 
 // confirmDelay is how long an offset handed to the pipeline waits, from
 // the pipeline's next Fetch (the batch is queued then), before a

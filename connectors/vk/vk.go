@@ -26,18 +26,7 @@ import (
 // Network is the name the connector registers under.
 const Network = "vk"
 
-func init() {
-	connectors.Register(Network, connectors.Factory{
-		Config: func() connectors.Config { return DefaultConfig() },
-		New: func(cfg connectors.Config, deps connectors.Deps) (moderation.Connector, error) {
-			c, ok := cfg.(*Config)
-			if !ok {
-				return nil, fmt.Errorf("vk: config is %T, want *vk.Config", cfg)
-			}
-			return New(c, deps)
-		},
-	})
-}
+func init() { connectors.RegisterNetwork(Network, DefaultConfig, New) }
 
 // Connector is one VK community. Fetch is called by one goroutine; the
 // actions may run concurrently with it and with each other.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/strazh/strazh/connectors/max/maxapi"
 	"github.com/strazh/strazh/moderation"
@@ -59,9 +58,10 @@ func (c *Connector) banInNetwork(context.Context, string, moderation.BanRequest)
 	return moderation.ErrUnsupported
 }
 
-// Ban puts an author on the connector's blacklist: their next comments
-// are deleted on sight until the ban ends. The blacklist is saved in the
-// cursor; Fetch returns at once so that the pipeline saves it.
+// Ban succeeds once MAX has done what it can (nothing, banInNetwork):
+// the ban is strazh's own blacklist (Capabilities.BanLocal), kept in the
+// store with the decision, and the pipeline deletes the author's next
+// comments on sight, each as a decision of its own.
 func (c *Connector) Ban(ctx context.Context, author string, b moderation.BanRequest) error {
 	if c.isClosed() {
 		return errClosed
@@ -69,109 +69,16 @@ func (c *Connector) Ban(ctx context.Context, author string, b moderation.BanRequ
 	if author == "" {
 		return fmt.Errorf("max: ban: empty author: %w", moderation.ErrItem)
 	}
-	until := int64(0)
-	if !b.Until.IsZero() {
-		if !b.Until.After(time.Now()) {
-			return nil // already over
-		}
-		until = b.Until.UnixMilli()
-	}
 	if err := c.banInNetwork(ctx, author, b); err != nil && !errors.Is(err, moderation.ErrUnsupported) {
 		return fmt.Errorf("max: ban %s: %w", author, err)
 	}
-	c.mu.Lock()
-	c.black[author] = until
-	c.mu.Unlock()
-	c.log.Info("author blacklisted: their comments are deleted on sight", "author", author, "until", b.Until)
-	c.poke()
 	return nil
 }
 
-// Unban takes an author off the blacklist.
-func (c *Connector) Unban(ctx context.Context, author string) error {
+// Unban: the store's blacklist entry goes with the unban; MAX holds none.
+func (c *Connector) Unban(context.Context, string) error {
 	if c.isClosed() {
 		return errClosed
 	}
-	c.mu.Lock()
-	delete(c.black, author)
-	c.mu.Unlock()
-	c.poke()
 	return nil
-}
-
-// poke makes a waiting Fetch return, so the cursor with the blacklist is saved.
-func (c *Connector) poke() {
-	select {
-	case c.wake <- struct{}{}:
-	default:
-	}
-}
-
-// mergeBlacklist takes the saved blacklist on the first Fetch (bans placed
-// since the start are kept too); later the connector's own is the truth.
-func (c *Connector) mergeBlacklist(cur *cursor) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.loaded {
-		return
-	}
-	c.loaded = true
-	for a, u := range cur.Blacklist {
-		if _, ok := c.black[a]; !ok {
-			c.black[a] = u
-		}
-	}
-}
-
-// blacklistOut writes the live blacklist into the cursor, dropping ended bans.
-func (c *Connector) blacklistOut(cur *cursor) {
-	now := time.Now().UnixMilli()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	cur.Blacklist = nil
-	for a, u := range c.black {
-		if u != 0 && u <= now {
-			delete(c.black, a)
-			continue
-		}
-		if cur.Blacklist == nil {
-			cur.Blacklist = make(map[string]int64, len(c.black))
-		}
-		cur.Blacklist[a] = u
-	}
-}
-
-func (c *Connector) blacklisted(author string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	u, ok := c.black[author]
-	return ok && (u == 0 || u > time.Now().UnixMilli())
-}
-
-// deleteOnSight deletes a blacklisted author's comment. It is not handed
-// to the pipeline (the ban already decided it). A failed deletion is
-// tried again at the start of the next cycles (fetchMu held).
-func (c *Connector) deleteOnSight(ctx context.Context, cm moderation.Comment) {
-	if err := c.Delete(ctx, cm.Ref); err != nil {
-		c.log.Warn("cannot delete a blacklisted author's comment yet; trying again next cycle", "comment_id", cm.ID, "author", cm.Author.ID, "err", err)
-		if len(c.retryDel) < maxRetryDel {
-			c.retryDel = append(c.retryDel, cm)
-		}
-		return
-	}
-	c.log.Info("blacklisted author's comment deleted on sight", "comment_id", cm.ID, "author", cm.Author.ID)
-}
-
-// maxRetryDel bounds the deletions on sight waiting for another try.
-const maxRetryDel = 1000
-
-// retryDeletes tries the failed deletions on sight again (fetchMu held).
-func (c *Connector) retryDeletes(ctx context.Context) {
-	list := c.retryDel
-	c.retryDel = nil
-	for _, cm := range list {
-		if c.blacklisted(cm.Author.ID) {
-			c.deleteOnSight(ctx, cm)
-		}
-	}
 }

@@ -3,7 +3,6 @@ package max
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 )
 
@@ -17,10 +16,6 @@ type cursor struct {
 	Marker *int64 `json:"marker,omitempty"`
 	// Posts are the recent posts, newest first, at most recent_posts.
 	Posts []postPos `json:"posts,omitempty"`
-	// Blacklist maps an author banned by strazh to the ban's end (Unix
-	// ms, 0 forever): MAX cannot ban a commenter, so their comments are
-	// deleted on sight. It rides in the cursor so it survives restarts.
-	Blacklist map[string]int64 `json:"blacklist,omitempty"`
 }
 
 // postPos is how far a post's comments were read: the newest comment
@@ -64,7 +59,6 @@ func decodeCursor(raw []byte) (cursor, error) {
 	for i := range cur.Posts {
 		cur.Posts[i].AtMid = slices.Clone(cur.Posts[i].AtMid)
 	}
-	cur.Blacklist = maps.Clone(cur.Blacklist)
 	return cur, nil
 }
 

@@ -53,7 +53,6 @@ func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 		// An unreadable cursor must not wedge the account: start afresh.
 		c.log.Warn("unreadable cursor; starting from the channel's recent posts", "err", err)
 	}
-	c.mergeBlacklist(&cur)
 	if !c.started {
 		// Seeded again until a Fetch succeeds: the posts learned live
 		// only in the cursor the pipeline saves.
@@ -71,7 +70,6 @@ func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 		return nil, nil, err
 	}
 	c.started = true
-	c.blacklistOut(&cur)
 	return ups, cur.encode(), nil
 }
 
@@ -230,7 +228,6 @@ func (c *Connector) postOf(cur *cursor, mid string) *postPos {
 // nothing read the error is returned for the pipeline's back-off.
 func (c *Connector) pollComments(ctx context.Context, cur *cursor) ([]moderation.Update, error) {
 	c.nextPoll = time.Now().Add(c.cfg.PollInterval)
-	c.retryDeletes(ctx)
 	var ups []moderation.Update
 	keep := cur.Posts[:0]
 	for i := range cur.Posts {
@@ -325,7 +322,7 @@ const (
 // position is always delivered (the pipeline drops a version it decided:
 // a cursor handed back after a failed batch must read the comments
 // again); a known one only if its text changed since this process saw it
-// (an edit). A blacklisted author's comment is deleted on sight instead.
+// (an edit).
 func (c *Connector) observe(ctx context.Context, p *postPos, m *maxapi.Message, how seenAs) (moderation.Update, bool) {
 	cm := c.comment(p, m)
 	v := cm.Version()
@@ -340,10 +337,6 @@ func (c *Connector) observe(ctx context.Context, p *postPos, m *maxapi.Message, 
 	}
 	if edited || how == seenEdited {
 		cm.Edited = time.Now() // MAX gives no edit time
-	}
-	if !cm.Author.Exempt() && c.blacklisted(cm.Author.ID) {
-		c.deleteOnSight(ctx, cm)
-		return moderation.Update{}, false
 	}
 	return moderation.Update{Type: moderation.UpdateComment, Comment: cm}, true
 }

@@ -48,18 +48,15 @@ type Connector struct {
 
 	fetchMu  sync.Mutex // one Fetch at a time; guards the fields below
 	started  bool
-	nextPoll time.Time            // when the comments are read next
-	versions map[string]uint64    // comment mid → text version last seen, to notice edits
-	noPush   bool                 // MAX refused the comment_* update types
-	retryDel []moderation.Comment // deletions on sight to try again
+	nextPoll time.Time         // when the comments are read next
+	versions map[string]uint64 // comment mid → text version last seen, to notice edits
+	noPush   bool              // MAX refused the comment_* update types
 
-	mu       sync.Mutex // guards black, admins, adminsAt, botID
+	mu       sync.Mutex // guards admins, adminsAt, botID
 	adminsAt time.Time
 	botID    int64
-	black    map[string]int64
-	loaded   bool // black was merged with the first cursor
 	admins   map[int64]bool
-	wake     chan struct{} // a ban changed: Fetch returns to save the cursor
+	wake     chan struct{} // ends a waiting /updates poll early
 
 	closeOnce sync.Once
 	closed    chan struct{}
@@ -91,8 +88,8 @@ func newConnector(cfg *Config, deps connectors.Deps, token string) (*Connector, 
 	c := &Connector{
 		cfg: *cfg, account: deps.Account, log: deps.Logger, api: api,
 		delLim:   rate.NewLimiter(rate.Every(deleteEvery), 1),
-		versions: map[string]uint64{}, black: map[string]int64{},
-		wake: make(chan struct{}, 1), closed: make(chan struct{}),
+		versions: map[string]uint64{},
+		wake:     make(chan struct{}, 1), closed: make(chan struct{}),
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)

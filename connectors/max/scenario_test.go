@@ -157,20 +157,20 @@ func TestConnector_Pipeline_BanBlacklist(t *testing.T) {
 	r := startPipeline(t, dir, connected(t, f, "max-admin"))
 	first := f.AddComment(post, 777, "Спамер", "реклама "+banMark)
 	eventually(t, "the banned comment deleted", func() bool { return f.Deleted(first) })
-	eventually(t, "the ban saved in the cursor", func() bool {
-		raw, err := r.DB.Cursor("max-admin")
-		return err == nil && strings.Contains(string(raw), `"777"`)
+	eventually(t, "the ban in strazh's blacklist", func() bool {
+		list, err := r.DB.Blacklist("max-admin")
+		return err == nil && len(list) == 1 && list[0].Author.ID == "777"
 	})
 	r.stop()
 
-	// After a restart the author's clean comment is deleted on sight,
-	// without a decision; another author's is not.
+	// After a restart the author's clean comment is deleted on sight, as
+	// a decision of its own; another author's is not.
 	r = startPipeline(t, dir, connected(t, f, "max-admin"))
 	next := f.AddComment(post, 777, "Спамер", "вполне невинный текст")
 	other := f.AddComment(post, 501, "Иван", "другой житель")
 	eventually(t, "the banned author's next comment deleted", func() bool { return f.Deleted(next) })
 	eventually(t, "the other decided", func() bool { return r.decisions(t)["другой житель"] == 1 })
-	if f.Deleted(other) || r.decisions(t)["вполне невинный текст"] != 0 {
-		t.Fatal("blacklist hit the wrong comment, or the deleted one was decided")
+	if f.Deleted(other) || r.decisions(t)["вполне невинный текст"] != 1 {
+		t.Fatal("blacklist hit the wrong comment, or the deletion on sight is not a decision")
 	}
 }

@@ -162,6 +162,9 @@ func (p *Pipeline) actOn(ctx context.Context, a *accountRun, id uint64, wait boo
 			return nil, err
 		}
 		acted = acted || rec.State == moderation.ActionDone
+		if rec.State == moderation.ActionDone && (rec.Type == moderation.ActBan || rec.Type == moderation.ActUnban) {
+			a.forgetBans() // the store's blacklist just changed
+		}
 		if deferred {
 			break // the next rescan tries again; other decisions go first
 		}
@@ -624,6 +627,7 @@ func (p *Pipeline) Unban(ctx context.Context, network, author, by string) (int, 
 			errs = append(errs, fmt.Errorf("%s: %w", name, err))
 			continue
 		}
+		a.forgetBans()
 		p.metrics.Actions.WithLabelValues(name, string(moderation.ActUnban), OutcomeDone).Inc()
 		p.log.Info("author unbanned", "account", name, "author", author, "by", by)
 		n++

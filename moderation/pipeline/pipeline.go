@@ -129,6 +129,8 @@ type accountRun struct {
 
 	deferMu  sync.Mutex
 	deferred map[uint64]time.Time // decisions whose next try waits for a network limit
+
+	bans *localBans // non-nil when the network cannot ban (Capabilities.BanLocal)
 }
 
 type batch struct {
@@ -194,12 +196,16 @@ func New(opts Options, engine moderation.Evaluator, accounts []Account) (*Pipeli
 		if _, dup := p.accounts[a.Name]; dup {
 			return nil, fmt.Errorf("moderation: account %q configured twice", a.Name)
 		}
-		p.accounts[a.Name] = &accountRun{
+		ar := &accountRun{
 			Account: a,
 			queue:   make(chan batch, opts.QueueSize),
 			actions: make(chan uint64, 256),
 			recent:  newRecentSet(1 << 15),
 		}
+		if a.Conn.Capabilities().BanLocal {
+			ar.bans = &localBans{}
+		}
+		p.accounts[a.Name] = ar
 		p.order = append(p.order, a.Name)
 		p.initSeries(a.Name)
 	}
@@ -541,6 +547,11 @@ func (p *Pipeline) decideComment(a *accountRun, c *moderation.Comment, res *mode
 		d.Matches = []moderation.Match{{Rule: "author.exempt", Action: moderation.Allow, Reason: "author is the page or one of its managers"}}
 		return d
 	}
+	if p.blacklisted(a, c.Author.ID, now) {
+		p.onSight(a, d, now)
+		p.history.Record(c, moderation.Fingerprint{}, true)
+		return d
+	}
 	res.Reset()
 	start := time.Now()
 	if err := p.evaluate(c, res); err != nil {
@@ -622,6 +633,7 @@ func (p *Pipeline) syncBan(a *accountRun, u *moderation.Update, blocked bool) {
 	if err != nil && !errors.Is(err, moderation.ErrNotFound) {
 		p.log.Error("cannot mirror a ban made in the network", "account", a.Name, "author", u.Author.ID, "err", err)
 	}
+	a.forgetBans()
 }
 
 // SetDryRun switches shadow mode (SIGHUP reload): decisions made from now

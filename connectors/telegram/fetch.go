@@ -207,7 +207,9 @@ func (c *Connector) convert(u *models.Update) (moderation.Update, bool) {
 		return moderation.Update{}, false // a service message (joined, pinned, ...)
 	}
 	created := time.Unix(int64(m.Date), 0)
-	if !edited && !c.backfil && !c.epoch.IsZero() && created.Before(c.epoch) {
+	// Telegram gives whole seconds: a comment made in the second strazh
+	// first started is not from before it.
+	if !edited && !c.backfil && !c.epoch.IsZero() && created.Before(c.epoch.Truncate(time.Second)) {
 		return moderation.Update{}, false
 	}
 	local := strconv.FormatInt(m.Chat.ID, 10) + ":" + strconv.Itoa(m.ID)

@@ -334,3 +334,27 @@ func TestConnector_Fetch_ConfirmedOnCommit(t *testing.T) {
 		t.Error("the committed comment was not confirmed to Telegram at the next poll")
 	}
 }
+
+// Telegram dates are whole seconds: a comment made in the very second the
+// daemon first started (its epoch, with nanoseconds) is new, not old. The
+// demo lost its first comment so.
+func TestConnector_Fetch_SameSecondAsEpoch(t *testing.T) {
+	f := newFake(t)
+	id := f.Comment(groupID, maria, f.Post(groupID, "пост"), "в ту же секунду")
+	var date time.Time
+	for _, m := range f.Messages(groupID) {
+		if int64(m.ID) == id {
+			date = m.Date
+		}
+	}
+	if date.IsZero() {
+		t.Fatal("the fake's comment not found")
+	}
+	c := newConnector(testConfig(f), connectorsDeps(f), f.Token())
+	c.confirm = testConfirm
+	c.epoch = date.Truncate(time.Second).Add(999 * time.Millisecond)
+	t.Cleanup(func() { _ = c.Close(context.Background()) })
+	connect(t, c)
+	d := newDriver(t, c, nil)
+	d.until("the comment of the epoch's second", d.has("в ту же секунду"))
+}

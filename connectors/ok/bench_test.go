@@ -23,14 +23,14 @@ func BenchmarkCycle_100Topics(b *testing.B) {
 		}
 	}
 	d := newDriver(b, c, nil)
-	d.fetch()
+	d.Fetch()
 	b.ResetTimer()
 	before := c.api.Calls()
 	for i := 0; b.Loop(); i++ {
 		for _, t := range topics {
 			f.AddComment(t, "5811", fmt.Sprint("новый ", i))
 		}
-		d.fetch()
+		d.Fetch()
 	}
 	b.ReportMetric(float64(c.api.Calls()-before)/float64(b.N), "calls/cycle")
 }

@@ -2,7 +2,6 @@ package ok
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/strazh/strazh/connectors"
 	"github.com/strazh/strazh/connectors/ok/oktest"
 	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/pipeline/pipelinetest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -47,47 +47,13 @@ func newConn(t testing.TB, f *oktest.Server, account, token string, mutate func(
 	return c
 }
 
-// driver calls Fetch in a loop as the pipeline does, keeping the cursor
-// and counting what was delivered twice (same ID and version).
+// driver is the pipeline's stand-in at connector level
+// (pipelinetest.Driver), with the connector at hand.
 type driver struct {
-	t       testing.TB
-	c       *Connector
-	cur     []byte
-	all     []moderation.Update
-	decided map[string]int
-	dups    int
+	*pipelinetest.Driver
+	c *Connector
 }
 
 func newDriver(t testing.TB, c *Connector, cur []byte) *driver {
-	return &driver{t: t, c: c, cur: cur, decided: map[string]int{}}
-}
-
-func (d *driver) fetch() []moderation.Update {
-	d.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	ups, next, err := d.c.Fetch(ctx, d.cur)
-	if err != nil {
-		d.t.Fatalf("Fetch: %v", err)
-	}
-	d.cur = next
-	for _, u := range ups {
-		k := fmt.Sprintf("%s/%x", u.Comment.ID, u.Comment.Version())
-		d.decided[k]++
-		if d.decided[k] > 1 {
-			d.dups++
-		}
-	}
-	d.all = append(d.all, ups...)
-	return ups
-}
-
-func (d *driver) find(text string) []moderation.Update {
-	var out []moderation.Update
-	for _, u := range d.all {
-		if u.Comment.Text == text {
-			out = append(out, u)
-		}
-	}
-	return out
+	return &driver{Driver: pipelinetest.NewDriver(t, c, cur), c: c}
 }

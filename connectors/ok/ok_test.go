@@ -127,7 +127,7 @@ func TestConnector_Fetch_NewCommentDeleted(t *testing.T) {
 	topic := f.AddTopic(testGID)
 	id := f.AddComment(topic, "5810", "купите окна http://spam.example")
 	d := newDriver(t, c, nil)
-	ups := d.fetch()
+	ups := d.Fetch()
 	if len(ups) != 1 {
 		t.Fatalf("updates %+v", ups)
 	}
@@ -148,8 +148,8 @@ func TestConnector_Fetch_NewCommentDeleted(t *testing.T) {
 	if err := c.Delete(context.Background(), topic+":bm9uZQ"); err != nil {
 		t.Fatalf("deleting a comment that is gone must succeed: %v", err)
 	}
-	if len(d.fetch()) != 0 || d.dups != 0 {
-		t.Fatalf("delivered again: %+v", d.all)
+	if len(d.Fetch()) != 0 || d.Dups != 0 {
+		t.Fatalf("delivered again: %+v", d.All)
 	}
 }
 
@@ -163,21 +163,21 @@ func TestConnector_Fetch_PagesAndPageAuthor(t *testing.T) {
 	}
 	f.AddComment(topic, fmt.Sprint(testGID), "ответ администрации")
 	d := newDriver(t, c, nil)
-	d.fetch()
-	if len(d.all) != 251 || d.dups != 0 {
-		t.Fatalf("want 251 comments once each over three pages, got %d (dups %d)", len(d.all), d.dups)
+	d.Fetch()
+	if len(d.All) != 251 || d.Dups != 0 {
+		t.Fatalf("want 251 comments once each over three pages, got %d (dups %d)", len(d.All), d.Dups)
 	}
 	if n := len(f.Calls("discussions.getComments")); n != 3 {
 		t.Errorf("getComments calls %d, want 3", n)
 	}
-	if u := d.find("ответ администрации"); len(u) != 1 || !u[0].Comment.Author.Exempt() {
+	if u := d.Find("ответ администрации"); len(u) != 1 || !u[0].Comment.Author.Exempt() {
 		t.Errorf("the group's own comment: %+v", u)
 	}
 	// The next cycle reads one page only: everything is known.
 	before := len(f.Calls("discussions.getComments"))
-	d.fetch()
-	if n := len(f.Calls("discussions.getComments")) - before; n != 1 || len(d.all) != 251 {
-		t.Errorf("second cycle: %d calls, %d updates", n, len(d.all))
+	d.Fetch()
+	if n := len(f.Calls("discussions.getComments")) - before; n != 1 || len(d.All) != 251 {
+		t.Errorf("second cycle: %d calls, %d updates", n, len(d.All))
 	}
 }
 
@@ -189,9 +189,9 @@ func TestConnector_Fetch_Epoch(t *testing.T) {
 	c.epoch = time.Now().Add(-time.Hour)
 	f.AddComment(topic, "5810", "новый")
 	d := newDriver(t, c, nil)
-	d.fetch()
-	if len(d.all) != 1 || d.all[0].Comment.Text != "новый" {
-		t.Fatalf("only comments since the epoch: %+v", d.all)
+	d.Fetch()
+	if len(d.All) != 1 || d.All[0].Comment.Text != "новый" {
+		t.Fatalf("only comments since the epoch: %+v", d.All)
 	}
 }
 
@@ -200,15 +200,15 @@ func TestConnector_Fetch_Edit(t *testing.T) {
 	c := newConn(t, f, "ok-a", tok, nil)
 	id := f.AddComment(f.AddTopic(testGID), "5810", "нормальный текст")
 	d := newDriver(t, c, nil)
-	d.fetch()
+	d.Fetch()
 	f.EditComment(id, "отредактированный текст")
-	d.fetch()
-	first, edit := d.find("нормальный текст"), d.find("отредактированный текст")
+	d.Fetch()
+	first, edit := d.Find("нормальный текст"), d.Find("отредактированный текст")
 	if len(first) != 1 || len(edit) != 1 || edit[0].Comment.ID != first[0].Comment.ID ||
 		edit[0].Comment.Edited.IsZero() || !first[0].Comment.Edited.IsZero() {
-		t.Fatalf("edit: %+v", d.all)
+		t.Fatalf("edit: %+v", d.All)
 	}
-	if len(d.fetch()) != 0 {
+	if len(d.Fetch()) != 0 {
 		t.Fatal("the edit delivered twice")
 	}
 }
@@ -219,15 +219,15 @@ func TestConnector_Fetch_Restart(t *testing.T) {
 	c1 := newConn(t, f, "ok-a", tok, nil)
 	d := newDriver(t, c1, nil)
 	f.AddComment(topic, "5810", "до остановки")
-	d.fetch()
+	d.Fetch()
 	_ = c1.Close(context.Background())
 	f.AddComment(topic, "5811", "пока лежали")
 	f.AddComment(f.AddTopic(testGID), "5811", "новая тема пока лежали")
 	c2 := newConn(t, f, "ok-a", tok, nil)
-	d.c = c2
-	d.fetch()
-	if d.dups != 0 || len(d.all) != 3 || len(d.find("пока лежали")) != 1 || len(d.find("новая тема пока лежали")) != 1 {
-		t.Fatalf("after restart: dups %d, %+v", d.dups, d.all)
+	d.c, d.Src = c2, c2
+	d.Fetch()
+	if d.Dups != 0 || len(d.All) != 3 || len(d.Find("пока лежали")) != 1 || len(d.Find("новая тема пока лежали")) != 1 {
+		t.Fatalf("after restart: dups %d, %+v", d.Dups, d.All)
 	}
 }
 
@@ -240,11 +240,11 @@ func TestConnector_Fetch_KeepsInterval(t *testing.T) {
 		t.Fatalf("PollInterval %v", c.PollInterval())
 	}
 	d := newDriver(t, c, nil)
-	d.fetch()
+	d.Fetch()
 	calls := len(f.Calls(""))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	if _, _, err := c.Fetch(ctx, d.cur); !errors.Is(err, context.DeadlineExceeded) {
+	if _, _, err := c.Fetch(ctx, d.Cur); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Fetch within the interval: %v", err)
 	}
 	if n := len(f.Calls("")); n != calls {
@@ -292,7 +292,7 @@ func TestConnector_BanRestore(t *testing.T) {
 	c := newConn(t, f, "ok-a", tok, nil)
 	id := f.AddComment(f.AddTopic(testGID), "5810", "оскорбление")
 	d := newDriver(t, c, nil)
-	d.fetch()
+	d.Fetch()
 	ctx := context.Background()
 	if err := c.Ban(ctx, "5811", moderation.BanRequest{}); moderation.Classify(err) != moderation.ClassItem {
 		t.Fatalf("ban of an author with no known comment: %v", err)
@@ -303,7 +303,7 @@ func TestConnector_BanRestore(t *testing.T) {
 	if len(f.Bans()) != 0 {
 		t.Fatal("blocked on a refused ban")
 	}
-	if err := c.Delete(ctx, d.all[0].Comment.Ref); err != nil {
+	if err := c.Delete(ctx, d.All[0].Comment.Ref); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Ban(ctx, "5810", moderation.BanRequest{}); err != nil {
@@ -315,7 +315,7 @@ func TestConnector_BanRestore(t *testing.T) {
 	if c.Capabilities().Has(moderation.ActRestore) || c.Capabilities().Has(moderation.ActUnban) {
 		t.Fatal("OK cannot restore or unban")
 	}
-	if err := c.Restore(ctx, d.all[0].Comment.Ref); !errors.Is(err, moderation.ErrUnsupported) {
+	if err := c.Restore(ctx, d.All[0].Comment.Ref); !errors.Is(err, moderation.ErrUnsupported) {
 		t.Fatalf("Restore: %v", err)
 	}
 }
@@ -327,11 +327,11 @@ func TestConnector_Fetch_EmptyTopicThenComment(t *testing.T) {
 	c := newConn(t, f, "ok-a", tok, nil)
 	topic := f.AddTopic(testGID)
 	d := newDriver(t, c, nil)
-	d.fetch()
+	d.Fetch()
 	f.AddComment(topic, "5810", "первый комментарий")
-	d.fetch()
-	if len(d.find("первый комментарий")) != 1 {
-		t.Fatalf("updates %+v", d.all)
+	d.Fetch()
+	if len(d.Find("первый комментарий")) != 1 {
+		t.Fatalf("updates %+v", d.All)
 	}
 }
 

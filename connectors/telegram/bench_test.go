@@ -18,7 +18,7 @@ func BenchmarkConnector_Fetch(b *testing.B) {
 	connect(b, c)
 	post := f.Post(groupID, "пост")
 	d := newDriver(b, c, nil)
-	d.until("the post", func() bool { return c.posts.has(int(post)) })
+	d.Until("the post", func() bool { return c.posts.has(int(post)) })
 	for i := range b.N {
 		f.Comment(groupID, ivan, post, "комментарий номер "+strconv.Itoa(i))
 	}
@@ -26,7 +26,7 @@ func BenchmarkConnector_Fetch(b *testing.B) {
 	b.ResetTimer()
 	n := 0
 	for n < b.N {
-		n += len(d.fetch())
+		n += len(d.Fetch())
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "comments/s")

@@ -25,12 +25,12 @@ func TestConnector_Fetch_Thread(t *testing.T) {
 	f.Comment(groupID, maria, top, "ответ на комментарий")
 	f.CommentAs(groupID, other, post, "от чужого канала")
 	f.Comment(groupID, maria, 0, "просто сообщение в группе")
-	d.until("three comments", func() bool { return len(d.all) >= 3 })
-	d.fetch() // nothing more may come
-	if len(d.all) != 3 {
-		t.Fatalf("want 3 comments, got %+v", d.all)
+	d.Until("three comments", func() bool { return len(d.All) >= 3 })
+	d.Fetch() // nothing more may come
+	if len(d.All) != 3 {
+		t.Fatalf("want 3 comments, got %+v", d.All)
 	}
-	u := d.find("когда закончат ремонт")[0].Comment
+	u := d.Find("когда закончат ремонт")[0].Comment
 	wantRef := strconv.FormatInt(groupID, 10) + ":" + strconv.FormatInt(top, 10)
 	if u.Ref != wantRef || u.ID != "telegram:tg:"+wantRef || u.Kind != KindComment ||
 		u.Author != (moderation.Author{ID: "501", Name: "Иван Петров", ProfileURL: "https://t.me/ivanp"}) ||
@@ -40,11 +40,11 @@ func TestConnector_Fetch_Thread(t *testing.T) {
 	if u.Context == nil || u.Context.Post != "Ремонт дороги на Садовой" || u.Context.Page != "Администрация района" {
 		t.Errorf("context %+v", u.Context)
 	}
-	r := d.find("ответ на комментарий")[0].Comment
+	r := d.Find("ответ на комментарий")[0].Comment
 	if r.PostID != u.PostID || r.Context == nil || r.Context.Parent != "когда закончат ремонт" {
 		t.Errorf("reply to a comment %+v %+v", r, r.Context)
 	}
-	o := d.find("от чужого канала")[0].Comment
+	o := d.Find("от чужого канала")[0].Comment
 	if o.Author.ID != strconv.FormatInt(other.ID, 10) || o.Author.Exempt() {
 		t.Errorf("post as another channel: %+v", o.Author)
 	}
@@ -56,8 +56,8 @@ func TestConnector_Fetch_ScopeAll(t *testing.T) {
 	connect(t, c)
 	d := newDriver(t, c, nil)
 	f.Comment(groupID, maria, 0, "просто сообщение в группе")
-	d.until("the message", d.has("просто сообщение в группе"))
-	if k := d.find("просто сообщение в группе")[0].Comment.Kind; k != KindGroupMessage {
+	d.Until("the message", d.Has("просто сообщение в группе"))
+	if k := d.Find("просто сообщение в группе")[0].Comment.Kind; k != KindGroupMessage {
 		t.Errorf("kind %s", k)
 	}
 }
@@ -74,9 +74,9 @@ func TestConnector_Fetch_Exempt(t *testing.T) {
 	f.CommentAs(groupID, telegramtest.Chat{ID: groupID, Title: "Обсуждение"}, post, "анонимный админ")
 	f.Comment(groupID, admin, post, "от админа")
 	f.Comment(groupID, ivan, post, "от жителя")
-	d.until("four", func() bool { return len(d.all) >= 4 })
+	d.Until("four", func() bool { return len(d.All) >= 4 })
 	for text, exempt := range map[string]bool{"от канала": true, "анонимный админ": true, "от админа": true, "от жителя": false} {
-		if u := d.find(text); len(u) != 1 || u[0].Comment.Author.Exempt() != exempt {
+		if u := d.Find(text); len(u) != 1 || u[0].Comment.Author.Exempt() != exempt {
 			t.Errorf("%q: want exempt %v, got %+v", text, exempt, u)
 		}
 	}
@@ -92,10 +92,10 @@ func TestConnector_Fetch_Edit(t *testing.T) {
 	d := newDriver(t, c, nil)
 	post := f.Post(groupID, "пост")
 	id := f.Comment(groupID, ivan, post, "нормальный текст")
-	d.until("the comment", d.has("нормальный текст"))
+	d.Until("the comment", d.Has("нормальный текст"))
 	f.Edit(groupID, id, "отредактированный текст")
-	d.until("the edit", d.has("отредактированный текст"))
-	first, edit := d.find("нормальный текст")[0].Comment, d.find("отредактированный текст")[0].Comment
+	d.Until("the edit", d.Has("отредактированный текст"))
+	first, edit := d.Find("нормальный текст")[0].Comment, d.Find("отредактированный текст")[0].Comment
 	if edit.ID != first.ID || edit.Edited.IsZero() || !first.Edited.IsZero() || edit.Version() == first.Version() {
 		t.Fatalf("edit %+v of %+v", edit, first)
 	}
@@ -111,7 +111,7 @@ func TestConnector_Fetch_Restart(t *testing.T) {
 	d1 := newDriver(t, c1, nil)
 	post := f.Post(groupID, "пост")
 	top := f.Comment(groupID, ivan, post, "первый")
-	d1.until("first", d1.has("первый"))
+	d1.Until("first", d1.Has("первый"))
 	_ = c1.Close(context.Background())
 
 	f.Comment(groupID, maria, top, "пока лежали: ответ")
@@ -119,11 +119,11 @@ func TestConnector_Fetch_Restart(t *testing.T) {
 
 	c2 := newConn(t, f, "tg", nil)
 	connect(t, c2)
-	d2 := newDriver(t, c2, d1.cur)
-	d2.until("both missed", func() bool { return len(d2.all) >= 2 })
-	d2.fetch()
-	if len(d2.all) != 2 || len(d2.find("первый")) != 0 {
-		t.Fatalf("after restart: %+v", d2.all)
+	d2 := newDriver(t, c2, d1.Cur)
+	d2.Until("both missed", func() bool { return len(d2.All) >= 2 })
+	d2.Fetch()
+	if len(d2.All) != 2 || len(d2.Find("первый")) != 0 {
+		t.Fatalf("after restart: %+v", d2.All)
 	}
 }
 
@@ -136,12 +136,12 @@ func TestConnector_Fetch_NotConfirmedAhead(t *testing.T) {
 	c1.confirm = time.Hour // the crash comes before the margin
 	connect(t, c1)
 	d1 := newDriver(t, c1, nil)
-	saved := d1.cur // nothing stored yet
+	saved := d1.Cur // nothing stored yet
 	f.Comment(groupID, ivan, f.Post(groupID, "пост"), "не сохранён")
-	d1.until("the comment", d1.has("не сохранён"))
+	d1.Until("the comment", d1.Has("не сохранён"))
 	// The read-ahead poll with the unsaved cursor, cut by the crash.
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-	if _, _, err := c1.Fetch(ctx, d1.cur); !errors.Is(err, context.DeadlineExceeded) {
+	if _, _, err := c1.Fetch(ctx, d1.Cur); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("read-ahead Fetch: %v", err)
 	}
 	cancel()
@@ -150,7 +150,7 @@ func TestConnector_Fetch_NotConfirmedAhead(t *testing.T) {
 	c2 := newConn(t, f, "tg", nil)
 	connect(t, c2)
 	d2 := newDriver(t, c2, saved)
-	d2.until("the comment again", d2.has("не сохранён"))
+	d2.Until("the comment again", d2.Has("не сохранён"))
 }
 
 func TestConnector_Fetch_Errors(t *testing.T) {
@@ -254,9 +254,9 @@ func TestConnector_Fetch_Skipped(t *testing.T) {
 			t.Cleanup(func() { _ = c.Close(context.Background()) })
 			connect(t, c)
 			d := newDriver(t, c, nil)
-			d.fetch() // reads all the fake holds, then long-polls to its end
+			d.Fetch() // reads all the fake holds, then long-polls to its end
 			var texts []string
-			for _, u := range d.all {
+			for _, u := range d.All {
 				texts = append(texts, u.Comment.Text)
 			}
 			want := ""
@@ -283,10 +283,10 @@ func TestConnector_Fetch_MarginFromNextFetch(t *testing.T) {
 	connect(t, c1)
 	f.Comment(groupID, ivan, f.Post(groupID, "пост"), "в очереди")
 	d1 := newDriver(t, c1, nil)
-	d1.until("the comment", d1.has("в очереди"))
+	d1.Until("the comment", d1.Has("в очереди"))
 	clock = clock.Add(time.Hour) // the pipeline was blocked that long
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	_, _, err := c1.Fetch(ctx, d1.cur)
+	_, _, err := c1.Fetch(ctx, d1.Cur)
 	cancel()
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Fetch: %v", err)
@@ -296,7 +296,7 @@ func TestConnector_Fetch_MarginFromNextFetch(t *testing.T) {
 	c2 := newConn(t, f, "tg", nil)
 	connect(t, c2)
 	d2 := newDriver(t, c2, nil) // nothing was stored
-	d2.until("the comment again", d2.has("в очереди"))
+	d2.Until("the comment again", d2.Has("в очереди"))
 }
 
 // With the pipeline reporting its commits (moderation.Committer), a
@@ -309,16 +309,16 @@ func TestConnector_Fetch_ConfirmedOnCommit(t *testing.T) {
 	c1.confirm = time.Hour // the margin never passes: only the commit confirms
 	connect(t, c1)
 	d1 := newDriver(t, c1, nil)
-	saved := d1.cur
+	saved := d1.Cur
 	post := f.Post(groupID, "пост")
 	f.Comment(groupID, ivan, post, "сохранён")
-	d1.until("the first comment", d1.has("сохранён"))
-	c1.Committed(d1.cur) // the pipeline stored it
+	d1.Until("the first comment", d1.Has("сохранён"))
+	c1.Committed(d1.Cur) // the pipeline stored it
 	f.Comment(groupID, ivan, post, "не сохранён")
-	d1.until("the second comment", d1.has("не сохранён"))
+	d1.Until("the second comment", d1.Has("не сохранён"))
 	// The read-ahead poll, cut by a crash before the second commit.
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-	if _, _, err := c1.Fetch(ctx, d1.cur); !errors.Is(err, context.DeadlineExceeded) {
+	if _, _, err := c1.Fetch(ctx, d1.Cur); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("read-ahead Fetch: %v", err)
 	}
 	cancel()
@@ -329,8 +329,8 @@ func TestConnector_Fetch_ConfirmedOnCommit(t *testing.T) {
 	c2 := newConn(t, f, "tg", nil)
 	connect(t, c2)
 	d2 := newDriver(t, c2, saved)
-	d2.until("the uncommitted comment again", d2.has("не сохранён"))
-	if d2.has("сохранён")() {
+	d2.Until("the uncommitted comment again", d2.Has("не сохранён"))
+	if d2.Has("сохранён")() {
 		t.Error("the committed comment was not confirmed to Telegram at the next poll")
 	}
 }
@@ -356,5 +356,5 @@ func TestConnector_Fetch_SameSecondAsEpoch(t *testing.T) {
 	t.Cleanup(func() { _ = c.Close(context.Background()) })
 	connect(t, c)
 	d := newDriver(t, c, nil)
-	d.until("the comment of the epoch's second", d.has("в ту же секунду"))
+	d.Until("the comment of the epoch's second", d.Has("в ту же секунду"))
 }

@@ -2,14 +2,13 @@ package telegram
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/strazh/strazh/connectors"
-	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/pipeline/pipelinetest"
 	"github.com/strazh/strazh/moderation/review/telegramtest"
 )
 
@@ -74,66 +73,15 @@ func connect(t testing.TB, c *Connector) {
 	}
 }
 
-// driver is a stand-in for the pipeline: Fetch in a loop, keeping the
-// cursor, counting what came twice.
+// driver is the pipeline's stand-in at connector level
+// (pipelinetest.Driver), with the connector at hand.
 type driver struct {
-	t    testing.TB
-	c    *Connector
-	cur  []byte
-	all  []moderation.Update
-	seen map[string]int
-	dups int
+	*pipelinetest.Driver
+	c *Connector
 }
 
 func newDriver(t testing.TB, c *Connector, cur []byte) *driver {
-	return &driver{t: t, c: c, cur: cur, seen: map[string]int{}}
-}
-
-func (d *driver) fetch() []moderation.Update {
-	d.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	ups, next, err := d.c.Fetch(ctx, d.cur)
-	if err != nil {
-		d.t.Fatalf("Fetch: %v", err)
-	}
-	d.cur = next
-	for _, u := range ups {
-		k := fmt.Sprintf("%s/%x", u.Comment.ID, u.Comment.Version())
-		d.seen[k]++
-		if d.seen[k] > 1 {
-			d.dups++
-		}
-	}
-	d.all = append(d.all, ups...)
-	return ups
-}
-
-func (d *driver) until(what string, cond func() bool) {
-	d.t.Helper()
-	for range 20 {
-		if cond() {
-			return
-		}
-		d.fetch()
-	}
-	if !cond() {
-		d.t.Fatalf("gave up waiting for %s; got %d updates", what, len(d.all))
-	}
-}
-
-func (d *driver) find(text string) []moderation.Update {
-	var out []moderation.Update
-	for _, u := range d.all {
-		if u.Comment.Text == text {
-			out = append(out, u)
-		}
-	}
-	return out
-}
-
-func (d *driver) has(text string) func() bool {
-	return func() bool { return len(d.find(text)) > 0 }
+	return &driver{Driver: pipelinetest.NewDriver(t, c, cur), c: c}
 }
 
 func connectorsDeps(f *telegramtest.Server) connectors.Deps {

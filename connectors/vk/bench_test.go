@@ -25,7 +25,7 @@ func BenchmarkConnector_Fetch(b *testing.B) {
 		posts[i] = f.AddPost("p")
 	}
 	d := newDriver(b, c, nil)
-	d.fetch() // take the long-poll position before the comments come
+	d.Fetch() // take the long-poll position before the comments come
 	for i := range b.N {
 		f.AddComment(posts[i%50], 1000+i%500, "комментарий номер "+strconv.Itoa(i))
 	}
@@ -33,7 +33,7 @@ func BenchmarkConnector_Fetch(b *testing.B) {
 	b.ResetTimer()
 	n := 0
 	for n < b.N {
-		n += len(d.fetch())
+		n += len(d.Fetch())
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
@@ -50,7 +50,7 @@ func BenchmarkConnector_DeleteLatency(b *testing.B) {
 	connect(b, c)
 	post := f.AddPost("p")
 	d := newDriver(b, c, nil)
-	d.fetch()
+	d.Fetch()
 
 	var mu sync.Mutex
 	posted := map[string]time.Time{} // ref -> when it was posted
@@ -77,7 +77,7 @@ func BenchmarkConnector_DeleteLatency(b *testing.B) {
 	b.ResetTimer()
 	deleted := 0
 	for deleted < b.N {
-		for _, u := range d.fetch() {
+		for _, u := range d.Fetch() {
 			if u.Type == moderation.UpdateComment && strings.Contains(u.Comment.Text, "спам") {
 				if err := c.Delete(ctx, u.Comment.Ref); err != nil {
 					b.Fatal(err)

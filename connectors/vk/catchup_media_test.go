@@ -27,10 +27,10 @@ func TestConnector_CatchUp_MediaAndDialogs(t *testing.T) {
 		vktest.KindMarket: f.AddMediaCommentOn(vktest.KindMarket, item, 501, "живой под товаром"),
 	}
 	f.SendMessage(501, "живое сообщение")
-	d.until("live", func() bool { return len(d.all) == 4 })
+	d.Until("live", func() bool { return len(d.All) == 4 })
 	liveID := map[vktest.Kind]string{}
 	for k, id := range live {
-		for _, u := range d.all {
+		for _, u := range d.All {
 			if strings.HasSuffix(u.Comment.Ref, ":"+strconv.Itoa(id)) && strings.HasPrefix(u.Comment.Ref, string(k)) {
 				liveID[k] = u.Comment.ID
 			}
@@ -58,7 +58,7 @@ func TestConnector_CatchUp_MediaAndDialogs(t *testing.T) {
 		{"новый собеседник", moderation.KindMessage, ""},
 	}
 	for _, tt := range tests {
-		got := d.find(tt.text)
+		got := d.Find(tt.text)
 		if len(got) == 0 {
 			t.Errorf("%s: missed", tt.text)
 			continue
@@ -71,7 +71,7 @@ func TestConnector_CatchUp_MediaAndDialogs(t *testing.T) {
 	// The same object gives the same post ID live and in the catch-up.
 	for _, k := range []vktest.Kind{vktest.KindPhoto, vktest.KindVideo, vktest.KindMarket} {
 		var livePost, caughtPost string
-		for _, u := range d.all {
+		for _, u := range d.All {
 			if u.Comment.ID == liveID[k] {
 				livePost = u.Comment.PostID
 			}
@@ -83,8 +83,8 @@ func TestConnector_CatchUp_MediaAndDialogs(t *testing.T) {
 			t.Errorf("%s: post %q live, %q caught up", k, livePost, caughtPost)
 		}
 	}
-	if d.dups != 0 {
-		t.Errorf("%d duplicates", d.dups)
+	if d.Dups != 0 {
+		t.Errorf("%d duplicates", d.Dups)
 	}
 }
 
@@ -133,7 +133,7 @@ func TestConnector_CatchUp_Cost(t *testing.T) {
 		f.SendMessage(600+i, "до")
 	}
 	want := 4*100 + 100 + 25 + 30
-	d.until("everything before the stop", func() bool { return len(d.all) == want })
+	d.Until("everything before the stop", func() bool { return len(d.All) == want })
 	d.caughtUp(f, func() {}) // a first catch-up takes the hashes
 
 	f.ResetCalls()
@@ -164,7 +164,7 @@ func TestConnector_CatchUp_Cost(t *testing.T) {
 			}
 		}
 	})
-	if n := len(d.find("после")); n != 20+60+10+4+6 {
+	if n := len(d.Find("после")); n != 20+60+10+4+6 {
 		t.Errorf("%d new comments and messages read, want 100", n)
 	}
 	perMethod := map[string]int{}

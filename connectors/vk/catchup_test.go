@@ -12,11 +12,11 @@ import (
 // caughtUp loses the long poll's history (failed:3) around fn and fetches
 // until a catch-up after it has read through (wall.get called, no gap).
 func (d *driver) caughtUp(f *vktest.Server, fn func()) {
-	d.t.Helper()
+	d.T.Helper()
 	before := len(f.Calls("wall.get"))
 	f.LoseEvents(fn)
-	d.until("a catch-up", func() bool {
-		cur, _ := decodeCursor(d.cur)
+	d.Until("a catch-up", func() bool {
+		cur, _ := decodeCursor(d.Cur)
 		return len(f.Calls("wall.get")) > before && cur.Gap == nil
 	})
 }
@@ -48,18 +48,18 @@ func TestConnector_CatchUp_EditWhileDown(t *testing.T) {
 	p1, p2 := f.AddPost("первый"), f.AddPost("второй")
 	id := f.AddComment(p1, 501, "хороший комментарий")
 	f.AddComment(p2, 502, "не трогали")
-	d.until("both", func() bool { return len(d.all) == 2 })
+	d.Until("both", func() bool { return len(d.All) == 2 })
 	d.caughtUp(f, func() {}) // the hashes are taken
 	d.caughtUp(f, func() {
 		if err := f.EditComment(id, "хороший комментарий, дурак"); err != nil {
 			t.Fatal(err)
 		}
 	})
-	got := d.find("хороший комментарий, дурак")
-	if len(got) != 1 || got[0].Type != moderation.UpdateComment || got[0].Comment.ID != d.find("хороший комментарий")[0].Comment.ID {
+	got := d.Find("хороший комментарий, дурак")
+	if len(got) != 1 || got[0].Type != moderation.UpdateComment || got[0].Comment.ID != d.Find("хороший комментарий")[0].Comment.ID {
 		t.Fatalf("edit made while down: %+v", got)
 	}
-	if n := len(d.find("не трогали")); n != 1 {
+	if n := len(d.Find("не трогали")); n != 1 {
 		t.Errorf("an unchanged post's comment was delivered %d times", n)
 	}
 }
@@ -74,10 +74,10 @@ func TestConnector_CatchUp_ReplyUnderOldComment(t *testing.T) {
 	post := f.AddPost("пост")
 	root := f.AddComment(post, 501, "старый вопрос")
 	f.AddComment(post, 502, "новее вопроса")
-	d.until("both", func() bool { return len(d.all) == 2 })
+	d.Until("both", func() bool { return len(d.All) == 2 })
 	d.caughtUp(f, func() { f.AddReply(post, 503, root, "поздний ответ") })
-	if len(d.find("поздний ответ")) != 1 {
-		t.Fatalf("the reply under the old comment was missed: %d updates", len(d.all))
+	if len(d.Find("поздний ответ")) != 1 {
+		t.Fatalf("the reply under the old comment was missed: %d updates", len(d.All))
 	}
 }
 
@@ -93,7 +93,7 @@ func TestConnector_CatchUp_LongThreadReadWhenGrown(t *testing.T) {
 	for i := range threadItems + 2 {
 		f.AddReply(post, 502, root, "ответ "+strconv.Itoa(i))
 	}
-	d.until("all", func() bool { return len(d.all) == threadItems+3 })
+	d.Until("all", func() bool { return len(d.All) == threadItems+3 })
 	d.caughtUp(f, func() {}) // thread count stored
 	f.ResetCalls()
 	d.caughtUp(f, func() {})
@@ -102,13 +102,13 @@ func TestConnector_CatchUp_LongThreadReadWhenGrown(t *testing.T) {
 	}
 	f.ResetCalls()
 	d.caughtUp(f, func() { f.AddReply(post, 503, root, "тринадцатый ответ") })
-	if len(d.find("тринадцатый ответ")) != 1 {
+	if len(d.Find("тринадцатый ответ")) != 1 {
 		t.Fatal("a new reply deep in a long thread was missed")
 	}
 	if n := threadReads(f, root); n == 0 {
 		t.Error("the grown thread was not read")
 	}
-	if d.dups != 0 {
-		t.Errorf("%d duplicates", d.dups)
+	if d.Dups != 0 {
+		t.Errorf("%d duplicates", d.Dups)
 	}
 }

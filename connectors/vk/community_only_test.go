@@ -28,7 +28,7 @@ func TestConnector_CommunityTokenAlone(t *testing.T) {
 	topic := f.AddTopic("t")
 	board := f.AddBoardPost(topic, 501, "в обсуждении")
 	f.SendMessage(501, "личное")
-	d.until("all three", func() bool { return len(d.all) == 3 })
+	d.Until("all three", func() bool { return len(d.All) == 3 })
 
 	err := c.Delete(ctx, fmt.Sprintf("wall:-1:%d", wall))
 	if !errors.Is(err, moderation.ErrUnsupported) || f.Deleted(vktest.KindWall, wall) {
@@ -40,12 +40,12 @@ func TestConnector_CommunityTokenAlone(t *testing.T) {
 	if err := c.Delete(ctx, fmt.Sprintf("board:%d:%d", topic, board)); err != nil || !f.Deleted(vktest.KindBoard, board) {
 		t.Fatalf("board delete on the community token: %v", err)
 	}
-	if err := c.Delete(ctx, d.find("личное")[0].Comment.Ref); err != nil {
+	if err := c.Delete(ctx, d.Find("личное")[0].Comment.Ref); err != nil {
 		t.Fatalf("message delete on the community token: %v", err)
 	}
 	f.LoseEvents(func() { f.SendMessage(502, "пока не слушали") })
-	d.until("the dialogs' catch-up (community token)", d.has("пока не слушали"))
-	if cur, _ := decodeCursor(d.cur); cur.Gap != nil {
+	d.Until("the dialogs' catch-up (community token)", d.Has("пока не слушали"))
+	if cur, _ := decodeCursor(d.Cur); cur.Gap != nil {
 		t.Errorf("a gap is left open: %+v", cur.Gap)
 	}
 }

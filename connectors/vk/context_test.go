@@ -19,11 +19,11 @@ func TestConnector_Fetch_ContextFetchedOnceAndCut(t *testing.T) {
 	connect(t, c)
 	d := newDriver(t, c, nil)
 	first := f.AddReply(post, 501, parent, "Ответ на вопрос")
-	d.until("the first reply", d.has("Ответ на вопрос"))
+	d.Until("the first reply", d.Has("Ответ на вопрос"))
 	f.AddReply(post, 502, first, "Ответ на ответ")
 	f.AddComment(post, 501, "Отдельный комментарий")
-	d.until("the others", func() bool {
-		return d.has("Ответ на ответ")() && d.has("Отдельный комментарий")()
+	d.Until("the others", func() bool {
+		return d.Has("Ответ на ответ")() && d.Has("Отдельный комментарий")()
 	})
 
 	tests := []struct {
@@ -35,7 +35,7 @@ func TestConnector_Fetch_ContextFetchedOnceAndCut(t *testing.T) {
 		{"Отдельный комментарий", ""},
 	}
 	for _, tt := range tests {
-		x := d.find(tt.text)[0].Comment.Context
+		x := d.Find(tt.text)[0].Comment.Context
 		want := moderation.Context{Page: "Администрация", Post: long[:len("я")*moderation.MaxContextText], Parent: tt.parent}
 		if x == nil || *x != want {
 			t.Errorf("%q: context %+v, want %+v", tt.text, x, want)

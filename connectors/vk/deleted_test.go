@@ -12,7 +12,7 @@ import (
 // deletions returns the UpdateDeleted updates seen so far.
 func (d *driver) deletions() []moderation.Update {
 	var out []moderation.Update
-	for _, u := range d.all {
+	for _, u := range d.All {
 		if u.Type == moderation.UpdateDeleted {
 			out = append(out, u)
 		}
@@ -40,12 +40,12 @@ func TestConnector_Fetch_DeletedByHand(t *testing.T) {
 			connect(t, c)
 			d := newDriver(t, c, nil)
 			id := tt.add(f)
-			d.until("the comment", func() bool { return len(d.all) > 0 })
-			orig := d.all[0].Comment
+			d.Until("the comment", func() bool { return len(d.All) > 0 })
+			orig := d.All[0].Comment
 			if err := f.DeleteByHand(tt.kind, id); err != nil {
 				t.Fatal(err)
 			}
-			d.until("the deletion", func() bool { return len(d.deletions()) > 0 })
+			d.Until("the deletion", func() bool { return len(d.deletions()) > 0 })
 			del := d.deletions()[0]
 			if del.Comment.ID != orig.ID || del.Comment.Ref != orig.Ref {
 				t.Errorf("deleted %q (%s), the comment was %q (%s)", del.Comment.ID, del.Comment.Ref, orig.ID, orig.Ref)
@@ -66,12 +66,12 @@ func TestConnector_Fetch_OwnDeletionNotReported(t *testing.T) {
 	d := newDriver(t, c, nil)
 	post := f.AddPost("p")
 	f.AddComment(post, 501, "удалит strazh")
-	d.until("the comment", d.has("удалит strazh"))
-	if err := c.Delete(context.Background(), d.find("удалит strazh")[0].Comment.Ref); err != nil {
+	d.Until("the comment", d.Has("удалит strazh"))
+	if err := c.Delete(context.Background(), d.Find("удалит strazh")[0].Comment.Ref); err != nil {
 		t.Fatal(err)
 	}
 	f.AddComment(post, 502, "после удаления") // comes after the delete event
-	d.until("the next comment", d.has("после удаления"))
+	d.Until("the next comment", d.Has("после удаления"))
 	if del := d.deletions(); len(del) != 0 {
 		t.Fatalf("strazh's own deletion reported: %+v", del)
 	}
@@ -85,12 +85,12 @@ func TestConnector_Fetch_MessageEdit(t *testing.T) {
 	connect(t, c)
 	d := newDriver(t, c, nil)
 	id := f.SendMessage(501, "добрый день")
-	d.until("the message", d.has("добрый день"))
+	d.Until("the message", d.Has("добрый день"))
 	if err := f.EditMessage(id, "добрый день, дурак"); err != nil {
 		t.Fatal(err)
 	}
-	d.until("the edit", d.has("добрый день, дурак"))
-	first, edit := d.find("добрый день")[0], d.find("добрый день, дурак")[0]
+	d.Until("the edit", d.Has("добрый день, дурак"))
+	first, edit := d.Find("добрый день")[0], d.Find("добрый день, дурак")[0]
 	if edit.Type != moderation.UpdateComment || edit.Comment.ID != first.Comment.ID || edit.Comment.Ref != first.Comment.Ref {
 		t.Errorf("edit %+v is not the same message as %+v", edit.Comment, first.Comment)
 	}

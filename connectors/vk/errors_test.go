@@ -150,7 +150,7 @@ func TestConnector_Faults(t *testing.T) {
 		f.AddComment(f.AddPost("p"), 501, "a")
 		f.Drop("a_check", 2)
 		f.Fail("groups.getLongPollServer", 10, 1)
-		d.until("a", d.has("a"))
+		d.Until("a", d.Has("a"))
 		if n := len(f.Calls("a_check")); n < 3 {
 			t.Errorf("a_check %d times", n)
 		}
@@ -234,7 +234,7 @@ func TestConnector_Credentials(t *testing.T) {
 		c := newConn(t, f, nil)
 		connect(t, c)
 		d := newDriver(t, c, nil)
-		d.fetch()
+		d.Fetch()
 		f.RevokeToken(vktest.TokenUser, true)
 		c2 := newConn(t, f, nil)
 		if err := c2.Connect(ctx); err != nil {
@@ -243,16 +243,16 @@ func TestConnector_Credentials(t *testing.T) {
 		// Fetch reports the user token once, then reads with the community
 		// token; the restart's catch-up (user token) fails and is reported
 		// once more.
-		if _, _, err := c2.Fetch(ctx, d.cur); !errors.Is(err, moderation.ErrCredentials) {
+		if _, _, err := c2.Fetch(ctx, d.Cur); !errors.Is(err, moderation.ErrCredentials) {
 			t.Fatalf("first Fetch: %v", err)
 		}
-		d2 := newDriver(t, c2, d.cur)
+		d2 := newDriver(t, c2, d.Cur)
 		id := f.AddComment(f.AddPost("p"), 501, "still read")
-		d2.fetch()
-		if _, _, err := c2.Fetch(ctx, d2.cur); !errors.Is(err, moderation.ErrCredentials) {
+		d2.Fetch()
+		if _, _, err := c2.Fetch(ctx, d2.Cur); !errors.Is(err, moderation.ErrCredentials) {
 			t.Fatalf("Fetch after the catch-up: %v", err)
 		}
-		d2.until("still read", d2.has("still read"))
+		d2.Until("still read", d2.Has("still read"))
 		err := c2.Delete(ctx, fmt.Sprintf("wall:-1:%d", id))
 		if !errors.Is(err, moderation.ErrCredentials) {
 			t.Fatalf("Delete: %v", err)

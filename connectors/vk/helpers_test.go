@@ -2,7 +2,6 @@ package vk
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
 	"testing"
@@ -12,7 +11,7 @@ import (
 
 	"github.com/strazh/strazh/connectors"
 	"github.com/strazh/strazh/connectors/vk/vktest"
-	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/pipeline/pipelinetest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -76,79 +75,15 @@ func connect(t testing.TB, c *Connector) {
 	}
 }
 
-// driver is a connector-level stand-in for the pipeline: it calls Fetch in
-// a loop, keeps the cursor, deduplicates on (comment ID, version) as the
-// pipeline does and counts what the connector delivered twice.
+// driver is the pipeline's stand-in at connector level
+// (pipelinetest.Driver), with the connector at hand.
 type driver struct {
-	t       testing.TB
-	c       *Connector
-	cur     []byte
-	all     []moderation.Update
-	decided map[string]int // "ID/version" -> times delivered
-	dups    int
+	*pipelinetest.Driver
+	c *Connector
 }
 
 func newDriver(t testing.TB, c *Connector, cur []byte) *driver {
-	return &driver{t: t, c: c, cur: cur, decided: map[string]int{}}
-}
-
-func key(u moderation.Update) string {
-	return fmt.Sprintf("%s/%x/%d", u.Comment.ID, u.Comment.Version(), u.Type)
-}
-
-// fetch makes one Fetch call and records its updates.
-func (d *driver) fetch() []moderation.Update {
-	d.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	ups, next, err := d.c.Fetch(ctx, d.cur)
-	if err != nil {
-		d.t.Fatalf("Fetch: %v", err)
-	}
-	if next == nil {
-		d.t.Fatalf("Fetch returned a nil cursor")
-	}
-	d.cur = next
-	for _, u := range ups {
-		if u.Type == moderation.UpdateComment {
-			k := key(u)
-			d.decided[k]++
-			if d.decided[k] > 1 {
-				d.dups++
-			}
-		}
-	}
-	d.all = append(d.all, ups...)
-	return ups
-}
-
-// until fetches until cond holds (at most 40 calls).
-func (d *driver) until(what string, cond func() bool) {
-	d.t.Helper()
-	for range 40 {
-		if cond() {
-			return
-		}
-		d.fetch()
-	}
-	if !cond() {
-		d.t.Fatalf("gave up waiting for %s; got %d updates", what, len(d.all))
-	}
-}
-
-// comments returns the comment updates seen so far with the given text.
-func (d *driver) find(text string) []moderation.Update {
-	var out []moderation.Update
-	for _, u := range d.all {
-		if u.Comment.Text == text {
-			out = append(out, u)
-		}
-	}
-	return out
-}
-
-func (d *driver) has(text string) func() bool {
-	return func() bool { return len(d.find(text)) > 0 }
+	return &driver{Driver: pipelinetest.NewDriver(t, c, cur), c: c}
 }
 
 func testLogger(t testing.TB) *slog.Logger {

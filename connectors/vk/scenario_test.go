@@ -23,9 +23,9 @@ func TestConnector_Fetch_CommentDeleted(t *testing.T) {
 	d := newDriver(t, c, nil)
 	post := f.AddPost("Ремонт дорог")
 	id := f.AddComment(post, 501, "купите дешёвые окна http://spam.example")
-	d.until("the comment", d.has("купите дешёвые окна http://spam.example"))
+	d.Until("the comment", d.Has("купите дешёвые окна http://spam.example"))
 
-	u := d.find("купите дешёвые окна http://spam.example")[0]
+	u := d.Find("купите дешёвые окна http://spam.example")[0]
 	want := moderation.Comment{
 		Network: "vk", Account: "admin-vk", Kind: moderation.KindWallComment,
 		ID: "vk:admin-vk:wall:-1:" + strconv.Itoa(id), Ref: "wall:-1:" + strconv.Itoa(id),
@@ -69,12 +69,12 @@ func TestConnector_Fetch_Edit(t *testing.T) {
 	connect(t, c)
 	d := newDriver(t, c, nil)
 	id := f.AddComment(f.AddPost("p"), 502, "нормальный текст")
-	d.until("the comment", d.has("нормальный текст"))
+	d.Until("the comment", d.Has("нормальный текст"))
 	if err := f.EditComment(id, "отредактированный текст"); err != nil {
 		t.Fatal(err)
 	}
-	d.until("the edit", d.has("отредактированный текст"))
-	first, edit := d.find("нормальный текст")[0], d.find("отредактированный текст")[0]
+	d.Until("the edit", d.Has("отредактированный текст"))
+	first, edit := d.Find("нормальный текст")[0], d.Find("отредактированный текст")[0]
 	if edit.Type != moderation.UpdateComment || edit.Comment.Edited.IsZero() || !first.Comment.Edited.IsZero() {
 		t.Fatalf("edit update %+v", edit)
 	}
@@ -102,8 +102,8 @@ func TestConnector_Fetch_Kinds(t *testing.T) {
 	}
 	for k, id := range ids {
 		text := string(k) + " comment"
-		d.until(text, d.has(text))
-		u := d.find(text)[0]
+		d.Until(text, d.Has(text))
+		u := d.Find(text)[0]
 		if u.Comment.Kind != kinds[k] || u.Comment.Author.Name != "Иван Петров" || u.Comment.Permalink == "" {
 			t.Errorf("%s: %+v", k, u.Comment)
 		}
@@ -128,8 +128,8 @@ func TestConnector_Fetch_Sources(t *testing.T) {
 	d := newDriver(t, c, nil)
 	f.AddComment(f.AddPost("p"), 501, "wall text")
 	f.AddBoardPost(f.AddTopic("t"), 501, "board text")
-	d.until("board text", d.has("board text"))
-	if len(d.find("wall text")) != 0 {
+	d.Until("board text", d.Has("board text"))
+	if len(d.Find("wall text")) != 0 {
 		t.Fatal("wall comment delivered though wall is not a source")
 	}
 }
@@ -143,9 +143,9 @@ func TestConnector_Fetch_ExemptAuthors(t *testing.T) {
 	f.AddComment(post, -f.GroupID(), "from the page")
 	f.AddComment(post, 777, "from a manager")
 	f.AddComment(post, -999, "from another community")
-	d.until("all three", func() bool { return len(d.all) >= 3 })
+	d.Until("all three", func() bool { return len(d.All) >= 3 })
 	for text, exempt := range map[string]bool{"from the page": true, "from a manager": true, "from another community": false} {
-		if u := d.find(text); len(u) != 1 || u[0].Comment.Author.Exempt() != exempt {
+		if u := d.Find(text); len(u) != 1 || u[0].Comment.Author.Exempt() != exempt {
 			t.Errorf("%q: exempt want %v, got %+v", text, exempt, u)
 		}
 	}
@@ -157,8 +157,8 @@ func TestConnector_Restore(t *testing.T) {
 	connect(t, c)
 	d := newDriver(t, c, nil)
 	id := f.AddComment(f.AddPost("p"), 501, "восстанови меня")
-	d.until("the comment", d.has("восстанови меня"))
-	ref := d.find("восстанови меня")[0].Comment.Ref
+	d.Until("the comment", d.Has("восстанови меня"))
+	ref := d.Find("восстанови меня")[0].Comment.Ref
 	ctx := context.Background()
 	if err := c.Restore(ctx, ref); err != nil {
 		t.Fatalf("Restore of a live comment (243) must succeed: %v", err)
@@ -172,8 +172,8 @@ func TestConnector_Restore(t *testing.T) {
 	if f.Deleted(vktest.KindWall, id) {
 		t.Fatal("still deleted")
 	}
-	d.until("the restore event", func() bool {
-		for _, u := range d.all {
+	d.Until("the restore event", func() bool {
+		for _, u := range d.All {
 			if u.Type == moderation.UpdateRestored {
 				return true
 			}
@@ -222,11 +222,11 @@ func TestConnector_BanUnban(t *testing.T) {
 	until := time.Now().Add(48 * time.Hour).Truncate(time.Second)
 	f.BlockByHand(503, until, 2, "оскорбления")
 	f.UnblockByHand(503)
-	d.until("block and unblock", func() bool { return len(d.all) >= 2 })
-	if len(d.all) != 2 {
-		t.Fatalf("want only the two by-hand updates, got %+v", d.all)
+	d.Until("block and unblock", func() bool { return len(d.All) >= 2 })
+	if len(d.All) != 2 {
+		t.Fatalf("want only the two by-hand updates, got %+v", d.All)
 	}
-	bl, ul := d.all[0], d.all[1]
+	bl, ul := d.All[0], d.All[1]
 	if bl.Type != moderation.UpdateBlocked || bl.Author.ID != "503" || !bl.Until.Equal(until) ||
 		bl.Reason != "verbal abuse: оскорбления" || bl.By != "vk:"+strconv.Itoa(f.HandAdminID()) {
 		t.Errorf("block: %+v", bl)
@@ -242,9 +242,9 @@ func TestConnector_Delete_MessageForAllRefused(t *testing.T) {
 	connect(t, c)
 	d := newDriver(t, c, nil)
 	id := f.SendMessage(501, "личное")
-	d.until("the message", d.has("личное"))
+	d.Until("the message", d.Has("личное"))
 	f.Fail("messages.delete", 924, 1)
-	if err := c.Delete(context.Background(), d.find("личное")[0].Comment.Ref); err != nil {
+	if err := c.Delete(context.Background(), d.Find("личное")[0].Comment.Ref); err != nil {
 		t.Fatal(err)
 	}
 	calls := f.Calls("messages.delete")
@@ -266,17 +266,17 @@ func TestConnector_Fetch_LongPollFailed(t *testing.T) {
 			for i := range 5 {
 				f.AddComment(post, 501, "before "+strconv.Itoa(i))
 			}
-			d.until("the first five", func() bool { return len(d.all) == 5 })
+			d.Until("the first five", func() bool { return len(d.All) == 5 })
 			servers := len(f.Calls("groups.getLongPollServer"))
 			// With failed:3 these are behind the new ts: only the catch-up
 			// can find them.
 			f.AddComment(post, 502, "during")
 			f.FailLongPoll(failed)
-			d.fetch()
+			d.Fetch()
 			f.AddComment(post, 502, "after")
-			d.until("after", d.has("after"))
-			if len(d.find("during")) != 1 || len(d.find("after")) != 1 || d.dups != 0 || len(d.all) != 7 {
-				t.Fatalf("updates %d, dups %d: %+v", len(d.all), d.dups, d.all)
+			d.Until("after", d.Has("after"))
+			if len(d.Find("during")) != 1 || len(d.Find("after")) != 1 || d.Dups != 0 || len(d.All) != 7 {
+				t.Fatalf("updates %d, dups %d: %+v", len(d.All), d.Dups, d.All)
 			}
 			newServers := len(f.Calls("groups.getLongPollServer")) - servers
 			catchups := len(f.Calls("wall.get"))
@@ -309,7 +309,7 @@ func TestConnector_Fetch_Restart(t *testing.T) {
 	for i := range 3 {
 		f.AddComment(old, 501, "первый "+strconv.Itoa(i))
 	}
-	d1.until("three", func() bool { return len(d1.all) == 3 })
+	d1.Until("three", func() bool { return len(d1.All) == 3 })
 	_ = c1.Close(context.Background())
 
 	// Down: new comments on the old post and on a new one, with a thread.
@@ -326,22 +326,22 @@ func TestConnector_Fetch_Restart(t *testing.T) {
 
 	c2 := newConn(t, f, nil)
 	connect(t, c2)
-	d2 := newDriver(t, c2, d1.cur)
+	d2 := newDriver(t, c2, d1.Cur)
 	// The history lost as well, the long poll will answer failed:3 first.
 	f.FailLongPoll(3)
-	d2.until("all missed", func() bool {
+	d2.Until("all missed", func() bool {
 		for _, m := range missed {
-			if len(d2.find(m)) == 0 {
+			if len(d2.Find(m)) == 0 {
 				return false
 			}
 		}
 		return true
 	})
 	for range 2 { // the long poll must not bring them again
-		d2.fetch()
+		d2.Fetch()
 	}
-	if d2.dups != 0 || len(d2.all) != len(missed) {
-		t.Fatalf("after restart: %d updates (%d dups), want %d", len(d2.all), d2.dups, len(missed))
+	if d2.Dups != 0 || len(d2.All) != len(missed) {
+		t.Fatalf("after restart: %d updates (%d dups), want %d", len(d2.All), d2.Dups, len(missed))
 	}
 	if len(f.Calls("execute")) == 0 {
 		t.Error("catch-up did not batch wall.getComments with execute")
@@ -356,13 +356,13 @@ func TestConnector_Fetch_Rewind(t *testing.T) {
 	connect(t, c)
 	d := newDriver(t, c, nil)
 	post := f.AddPost("p")
-	d.fetch() // an empty batch
-	before := d.cur
+	d.Fetch() // an empty batch
+	before := d.Cur
 	f.AddComment(post, 501, "не сохранён")
-	d.until("the comment", d.has("не сохранён"))
-	d.cur = before
-	d.all = nil
-	d.until("the comment again", d.has("не сохранён"))
+	d.Until("the comment", d.Has("не сохранён"))
+	d.Cur = before
+	d.All = nil
+	d.Until("the comment again", d.Has("не сохранён"))
 }
 
 func TestConnector_Fetch_Burst(t *testing.T) {
@@ -377,10 +377,10 @@ func TestConnector_Fetch_Burst(t *testing.T) {
 	for i := range 1000 {
 		f.AddComment(posts[i%50], 1000+i%300, "комментарий "+strconv.Itoa(i))
 	}
-	d.until("1000 comments", func() bool { return len(d.all) >= 1000 })
+	d.Until("1000 comments", func() bool { return len(d.All) >= 1000 })
 	ctx := context.Background()
 	deleted := 0
-	for i, u := range d.all {
+	for i, u := range d.All {
 		if i%10 == 0 {
 			if err := c.Delete(ctx, u.Comment.Ref); err != nil {
 				t.Fatal(err)
@@ -388,8 +388,8 @@ func TestConnector_Fetch_Burst(t *testing.T) {
 			deleted++
 		}
 	}
-	if len(d.all) != 1000 || d.dups != 0 || f.DeletedCount() != deleted {
-		t.Fatalf("got %d updates, %d dups, %d deleted", len(d.all), d.dups, f.DeletedCount())
+	if len(d.All) != 1000 || d.Dups != 0 || f.DeletedCount() != deleted {
+		t.Fatalf("got %d updates, %d dups, %d deleted", len(d.All), d.Dups, f.DeletedCount())
 	}
 	if n := len(f.Calls("users.get")); n > 5 {
 		t.Errorf("names for 300 authors took %d users.get calls", n)

@@ -90,8 +90,8 @@ func TestConnector_Delete_OldMessage199(t *testing.T) {
 	connect(t, c)
 	d := newDriver(t, c, nil)
 	id := f.SendMessageAt(501, "старое личное", time.Now().Add(-48*time.Hour))
-	d.until("the message", d.has("старое личное"))
-	if err := c.Delete(context.Background(), d.find("старое личное")[0].Comment.Ref); err != nil {
+	d.Until("the message", d.Has("старое личное"))
+	if err := c.Delete(context.Background(), d.Find("старое личное")[0].Comment.Ref); err != nil {
 		t.Fatal(err)
 	}
 	calls := f.Calls("messages.delete")

@@ -127,14 +127,14 @@ func TestConnector_Fetch_RefreshesAhead(t *testing.T) {
 		c := vkidConn(t, f, "r0", store, nil)
 		connect(t, c)
 		d := newDriver(t, c, nil)
-		d.fetch()
+		d.Fetch()
 		time.Sleep(44 * time.Minute)
-		d.fetch()
+		d.Fetch()
 		if n := f.IssuedTokens(); n != 1 {
 			t.Fatalf("refreshed with %s left: %d issued", time.Until(c.TokenExpires()), n)
 		}
 		time.Sleep(2 * time.Minute) // 14 minutes left
-		d.fetch()
+		d.Fetch()
 		if n := f.IssuedTokens(); n != 2 || store.get(t).Access != "vkid-access-2" {
 			t.Fatalf("not refreshed with 14 minutes left: %d issued", n)
 		}

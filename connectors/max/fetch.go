@@ -129,7 +129,7 @@ func (c *Connector) waitUpdates(ctx context.Context, cur *cursor, wait time.Dura
 		case <-c.wake:
 			close(woke)
 			cancel()
-		case <-c.closed:
+		case <-c.life.Done():
 			cancel()
 		case <-ctx.Done():
 		}

@@ -58,8 +58,7 @@ type Connector struct {
 	admins   map[int64]bool
 	wake     chan struct{} // ends a waiting /updates poll early
 
-	closeOnce sync.Once
-	closed    chan struct{}
+	life connectors.Lifetime // Close
 }
 
 // New builds a connector without I/O; it resolves the token.
@@ -89,7 +88,7 @@ func newConnector(cfg *Config, deps connectors.Deps, token string) (*Connector, 
 		cfg: *cfg, account: deps.Account, log: deps.Logger, api: api,
 		delLim:   rate.NewLimiter(rate.Every(deleteEvery), 1),
 		versions: map[string]uint64{},
-		wake:     make(chan struct{}, 1), closed: make(chan struct{}),
+		wake:     make(chan struct{}, 1),
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -150,20 +149,13 @@ func (c *Connector) refreshAdmins(ctx context.Context) error {
 
 // Close stops the connector; it is idempotent.
 func (c *Connector) Close(ctx context.Context) error {
-	c.closeOnce.Do(func() { close(c.closed) })
+	c.life.Close()
 	return nil
 }
 
 var errClosed = errors.New("max: connector closed")
 
-func (c *Connector) isClosed() bool {
-	select {
-	case <-c.closed:
-		return true
-	default:
-		return false
-	}
-}
+func (c *Connector) isClosed() bool { return c.life.Closed() }
 
 // author builds the moderation author of a comment.
 func (c *Connector) author(m *maxapi.Message) moderation.Author {

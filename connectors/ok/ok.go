@@ -46,8 +46,7 @@ type Connector struct {
 	refMu sync.Mutex
 	refs  map[string]string // author → newest comment ref (for block_author)
 
-	closeOnce sync.Once
-	closed    chan struct{}
+	life connectors.Lifetime // Close
 }
 
 // New builds a connector without I/O; it resolves the secrets.
@@ -74,7 +73,6 @@ func newConnector(cfg *Config, deps connectors.Deps, appSecret, token string, rp
 		epoch:   deps.Epoch,
 		backfil: deps.Backfill,
 		refs:    map[string]string{},
-		closed:  make(chan struct{}),
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -129,20 +127,13 @@ func (c *Connector) Connect(ctx context.Context) error {
 // Close stops the connector. It is idempotent; Fetch and the actions fail
 // afterwards.
 func (c *Connector) Close(ctx context.Context) error {
-	c.closeOnce.Do(func() { close(c.closed) })
+	c.life.Close()
 	return nil
 }
 
 var errClosed = errors.New("ok: connector closed")
 
-func (c *Connector) isClosed() bool {
-	select {
-	case <-c.closed:
-		return true
-	default:
-		return false
-	}
-}
+func (c *Connector) isClosed() bool { return c.life.Closed() }
 
 // sleepUntil waits until t, or until ctx ends or the connector closes.
 func (c *Connector) sleepUntil(ctx context.Context, t time.Time) error {
@@ -157,7 +148,7 @@ func (c *Connector) sleepUntil(ctx context.Context, t time.Time) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-c.closed:
+	case <-c.life.Done():
 		return errClosed
 	}
 }

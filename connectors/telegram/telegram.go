@@ -62,8 +62,7 @@ type Connector struct {
 	posts     posts // thread roots: forwards of the channel's posts
 	botID     int64
 
-	closeOnce sync.Once
-	closed    chan struct{}
+	life connectors.Lifetime // Close
 }
 
 // handout is an offset given to the pipeline in a cursor, and when its
@@ -96,7 +95,6 @@ func newConnector(cfg *Config, deps connectors.Deps, token string) *Connector {
 		backfil: deps.Backfill,
 		now:     time.Now,
 		confirm: confirmDelay,
-		closed:  make(chan struct{}),
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -145,20 +143,13 @@ func (c *Connector) Connect(ctx context.Context) error {
 
 // Close stops the connector; it is idempotent.
 func (c *Connector) Close(ctx context.Context) error {
-	c.closeOnce.Do(func() { close(c.closed) })
+	c.life.Close()
 	return nil
 }
 
 var errClosed = errors.New("telegram: connector closed")
 
-func (c *Connector) isClosed() bool {
-	select {
-	case <-c.closed:
-		return true
-	default:
-		return false
-	}
-}
+func (c *Connector) isClosed() bool { return c.life.Closed() }
 
 // sleep waits d, or until ctx ends or the connector closes.
 func (c *Connector) sleep(ctx context.Context, d time.Duration) error {
@@ -169,7 +160,7 @@ func (c *Connector) sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-c.closed:
+	case <-c.life.Done():
 		return errClosed
 	}
 }

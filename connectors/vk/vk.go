@@ -63,8 +63,7 @@ type Connector struct {
 	// user token in Connect or in a catch-up); the next Fetch returns it.
 	report error
 
-	closeOnce sync.Once
-	closed    chan struct{}
+	life connectors.Lifetime // Close
 }
 
 // New builds a connector without I/O; it resolves the tokens.
@@ -112,7 +111,6 @@ func newConnector(cfg *Config, deps connectors.Deps, tokens [nTokens]string) *Co
 		hc:      deps.HTTPClient,
 		epoch:   deps.Epoch,
 		backfil: deps.Backfill,
-		closed:  make(chan struct{}),
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -186,9 +184,7 @@ func (c *Connector) Connect(ctx context.Context) error {
 // Close stops the connector. It is idempotent; Fetch and the actions fail
 // afterwards. (Idle connections belong to the shared pool.)
 func (c *Connector) Close(ctx context.Context) error {
-	c.closeOnce.Do(func() {
-		close(c.closed)
-	})
+	c.life.Close()
 	return nil
 }
 
@@ -205,14 +201,7 @@ var sharedClient = sync.OnceValue(func() *http.Client {
 	return &http.Client{Transport: tr}
 })
 
-func (c *Connector) isClosed() bool {
-	select {
-	case <-c.closed:
-		return true
-	default:
-		return false
-	}
-}
+func (c *Connector) isClosed() bool { return c.life.Closed() }
 
 // sleep waits d, or until ctx ends or the connector closes.
 func (c *Connector) sleep(ctx context.Context, d time.Duration) error {
@@ -223,7 +212,7 @@ func (c *Connector) sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-c.closed:
+	case <-c.life.Done():
 		return errClosed
 	}
 }

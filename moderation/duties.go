@@ -93,8 +93,8 @@ type Manager struct {
 
 // Access is what a connector's credentials can do now.
 type Access struct {
-	Rights  []string  `json:"rights"`            // held, in the network's words (VK: wall, manage, messages, …)
-	Needed  []string  `json:"needed"`            // what strazh needs for this account's configuration
+	Rights  []string  `json:"rights"`           // held, in the network's words (VK: wall, manage, messages, …)
+	Needed  []string  `json:"needed"`           // what strazh needs for this account's configuration
 	Expires time.Time `json:"expires,omitzero"` // zero: does not expire by time
 }
 

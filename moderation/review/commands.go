@@ -5,11 +5,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
-
-	"github.com/go-telegram/bot/models"
 
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/review/cardstore"
@@ -17,23 +14,25 @@ import (
 
 // onMessage runs a command sent to the review chat; everything else, and
 // every other chat, is ignored.
-func (t *Telegram) onMessage(ctx context.Context, m *models.Message, w *work) {
-	if m.Chat.ID != t.cfg.ChatID || !strings.HasPrefix(m.Text, "/") || m.From == nil {
+func (t *Reviewer) onMessage(ctx context.Context, m *incoming, w *work) {
+	if m.chatID != t.cfg.ChatID || !strings.HasPrefix(m.text, "/") || m.from == nil {
 		return
 	}
-	fields := strings.Fields(m.Text)
+	fields := strings.Fields(m.text)
 	cmd := strings.ToLower(strings.TrimPrefix(fields[0], "/"))
 	cmd, _, _ = strings.Cut(cmd, "@") // "/pending@strazh_bot"
 	args := fields[1:]
-	u := *m.From
-	log := t.log.With("telegram_user_id", u.ID, "telegram_user", userName(u), "command", cmd)
+	u := *m.from
+	log := t.log.With(t.userKey(), u.id, t.tr.channel()+"_user", u.name, "command", cmd)
 	reply := func(text string) {
-		w.ch.Enqueue = append(w.ch.Enqueue, &cardstore.Outgoing{Prio: cardstore.PrioInteractive, Op: cardstore.OpText,
-			ChatID: t.cfg.ChatID, Text: text, ReplyTo: int64(m.ID), Created: t.now()})
+		o := &cardstore.Outgoing{Prio: cardstore.PrioInteractive, Op: cardstore.OpText,
+			ChatID: t.cfg.ChatID, Text: text, Created: t.now()}
+		o.SetReply(m.id)
+		w.ch.Enqueue = append(w.ch.Enqueue, o)
 	}
 	tx := t.tx
 	needMod := func() bool {
-		if t.isModerator(u.ID) {
+		if t.isModerator(u.id) {
 			return true
 		}
 		log.Warn("command by a user who is not a moderator refused")
@@ -62,14 +61,14 @@ func (t *Telegram) onMessage(ctx context.Context, m *models.Message, w *work) {
 		reply(t.authorText(strings.ToLower(args[0]), args[1]))
 	case "pause":
 		if needMod() {
-			t.pauseCommand(args, by(u.ID), esc(userName(u)), log, reply)
+			t.pauseCommand(args, t.by(u.id), esc(u.name), log, reply)
 		}
 	case "resume":
 		if needMod() {
 			t.pauseUntil.Store(0)
-			t.mod.Resume(by(u.ID))
+			t.mod.Resume(t.by(u.id))
 			log.Info("automatic actions resumed")
-			reply(fmt.Sprintf(tx.resumed, esc(userName(u))))
+			reply(fmt.Sprintf(tx.resumed, esc(u.name)))
 		}
 	case "unban":
 		if !needMod() {
@@ -81,7 +80,7 @@ func (t *Telegram) onMessage(ctx context.Context, m *models.Message, w *work) {
 		}
 		actx, cancel := context.WithTimeout(ctx, t.tm.ActionTimeout)
 		defer cancel()
-		n, err := t.mod.Unban(actx, strings.ToLower(args[0]), args[1], by(u.ID))
+		n, err := t.mod.Unban(actx, strings.ToLower(args[0]), args[1], t.by(u.id))
 		if err != nil {
 			log.Error("unban failed", "network", args[0], "author", args[1], "err", err)
 			reply(fmt.Sprintf(tx.cmdError, esc(shortErr(err))))
@@ -94,16 +93,7 @@ func (t *Telegram) onMessage(ctx context.Context, m *models.Message, w *work) {
 	}
 }
 
-// messageLink links to a message of a supergroup (chat ID -100…).
-func messageLink(chatID, msgID int64) string {
-	s := strconv.FormatInt(chatID, 10)
-	if msgID == 0 || !strings.HasPrefix(s, "-100") {
-		return ""
-	}
-	return fmt.Sprintf("https://t.me/c/%s/%d", s[4:], msgID)
-}
-
-func (t *Telegram) pendingText() string {
+func (t *Reviewer) pendingText() string {
 	ds, err := t.mod.PendingReviews()
 	if err != nil {
 		return fmt.Sprintf(t.tx.cmdError, esc(shortErr(err)))
@@ -125,7 +115,7 @@ func (t *Telegram) pendingText() string {
 		}
 		id := fmt.Sprintf("#%d", d.ID)
 		if c, err := t.store.CardFor(d.ID); err == nil {
-			if l := messageLink(c.ChatID, c.MessageID); l != "" {
+			if l := t.tr.link(c.ChatID, c.Msg()); l != "" {
 				id = link(l, id)
 			}
 		}
@@ -139,7 +129,7 @@ func (t *Telegram) pendingText() string {
 	return b.String()
 }
 
-func (t *Telegram) statsText() string {
+func (t *Reviewer) statsText() string {
 	now := t.now().In(t.loc)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, t.loc)
 	var b strings.Builder

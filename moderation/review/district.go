@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-telegram/bot/models"
-
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/review/cardstore"
 )
@@ -48,7 +46,7 @@ const maxAuthorList = 15
 
 // districtOf is the district interface when the comment's network has more
 // than one page, else nil.
-func (t *Telegram) districtOf(network string) DistrictModeration {
+func (t *Reviewer) districtOf(network string) DistrictModeration {
 	dm, ok := t.mod.(DistrictModeration)
 	if !ok || len(dm.District(network)) < 2 {
 		return nil
@@ -57,17 +55,17 @@ func (t *Telegram) districtOf(network string) DistrictModeration {
 }
 
 // districtRow is the «Забанить везде» button of a review card, or nil.
-func (t *Telegram) districtRow(c *cardstore.Card, d *moderation.Decision) []models.InlineKeyboardButton {
+func (t *Reviewer) districtRow(c *cardstore.Card, d *moderation.Decision) []button {
 	if t.districtOf(d.Comment.Network) == nil {
 		return nil
 	}
-	return []models.InlineKeyboardButton{t.button(t.tx.btnBanEverywhere, c, 0, actDistrictMenu)}
+	return []button{t.button(t.tx.btnBanEverywhere, c, 0, actDistrictMenu)}
 }
 
 // districtMenu is the lengths of a district ban.
-func (t *Telegram) districtMenu(c *cardstore.Card) *models.InlineKeyboardMarkup {
+func (t *Reviewer) districtMenu(c *cardstore.Card) *keyboard {
 	tx := t.tx
-	return &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
+	return &keyboard{InlineKeyboard: [][]button{
 		{t.button(tx.btnDay, c, 0, "w1"), t.button(tx.btnWeek, c, 0, "w7")},
 		{t.button(tx.btnMonth, c, 0, "w30"), t.button(tx.btnForever, c, 0, "w0")},
 		{t.button(tx.btnBack, c, 0, actBack)},
@@ -76,7 +74,7 @@ func (t *Telegram) districtMenu(c *cardstore.Card) *models.InlineKeyboardMarkup 
 
 // districtTap resolves a review with «Забанить везде» and a length; ok is
 // false when act is not one of its codes.
-func (t *Telegram) districtTap(ctx context.Context, id uint64, act, who, name string) (d *moderation.Decision, done string, err error, ok bool) {
+func (t *Reviewer) districtTap(ctx context.Context, id uint64, act, who, name string) (d *moderation.Decision, done string, err error, ok bool) {
 	banFor, isCode := districtCodes[act]
 	if !isCode {
 		return nil, "", nil, false
@@ -91,7 +89,7 @@ func (t *Telegram) districtTap(ctx context.Context, id uint64, act, who, name st
 
 // statsPages is the per-page part of /stats since a time ("" without a
 // district).
-func (t *Telegram) statsPages(name string, since time.Time) (string, error) {
+func (t *Reviewer) statsPages(name string, since time.Time) (string, error) {
 	dm, ok := t.mod.(DistrictModeration)
 	if !ok {
 		return "", nil
@@ -116,7 +114,7 @@ func (t *Telegram) statsPages(name string, since time.Time) (string, error) {
 
 // authorText answers /author <network> <id>: what was decided about the
 // author on the district's pages, newest last.
-func (t *Telegram) authorText(network, author string) string {
+func (t *Reviewer) authorText(network, author string) string {
 	dm, ok := t.mod.(DistrictModeration)
 	if !ok {
 		return fmt.Sprintf(t.tx.cmdError, "no district")

@@ -97,7 +97,7 @@ func FuzzUpdates(f *testing.F) {
 			mod.mu.Lock()
 			before := mod.acts
 			mod.mu.Unlock()
-			t.handle(context.Background(), u)
+			t.handleUpdate(context.Background(), tgUpdate(u))
 			if off, _ := st.Offset(); off != u.ID+1 && u.ID+1 > 0 {
 				tt.Fatalf("offset %d after update %d", off, u.ID)
 			}
@@ -170,7 +170,7 @@ func FuzzRender(f *testing.F) {
 		if r.kb != nil {
 			for _, row := range r.kb.InlineKeyboard {
 				for _, b := range row {
-					if len(b.CallbackData) > 64 || strings.TrimSpace(b.Text) == "" {
+					if len(b.Data) > 64 || strings.TrimSpace(b.Text) == "" {
 						tt.Fatalf("button %+v", b)
 					}
 				}

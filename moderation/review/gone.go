@@ -30,7 +30,7 @@ var goneTexts = map[*texts]goneText{
 // network (moderation.GoneCloser). It only writes to the store; the edit
 // goes out through the outbox. A decision without a card has nothing to
 // close.
-func (t *Telegram) Gone(ctx context.Context, d *moderation.Decision) error {
+func (t *Reviewer) Gone(ctx context.Context, d *moderation.Decision) error {
 	c, err := t.store.CardFor(d.ID)
 	switch {
 	case errors.Is(err, moderation.ErrNotFound):
@@ -48,7 +48,7 @@ func (t *Telegram) Gone(ctx context.Context, d *moderation.Decision) error {
 // Refresh re-renders the card of a decision changed in another review
 // channel (Refresher): a decided review's card is closed, a notice shows
 // the undo or the retried actions. It only writes to the store.
-func (t *Telegram) Refresh(ctx context.Context, d *moderation.Decision) error {
+func (t *Reviewer) Refresh(ctx context.Context, d *moderation.Decision) error {
 	c, err := t.store.CardFor(d.ID)
 	switch {
 	case errors.Is(err, moderation.ErrNotFound):
@@ -69,7 +69,7 @@ func goneByNetwork(d *moderation.Decision) bool {
 
 // goneLine is "Удалён в ВКонтакте — vk:102, 02.01.2026 15:10" (plain text;
 // the caller escapes or marks it up).
-func (t *Telegram) goneLine(d *moderation.Decision) (head, rest string) {
+func (t *Reviewer) goneLine(d *moderation.Decision) (head, rest string) {
 	g := goneTexts[t.tx]
 	head = g.on[d.Comment.Network]
 	if head == "" {

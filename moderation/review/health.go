@@ -1,14 +1,10 @@
 package review
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"net"
 	"strings"
 	"sync"
-
-	"github.com/go-telegram/bot"
 )
 
 // Send error classes (the class label of strazh_review_send_errors_total).
@@ -27,47 +23,6 @@ const (
 // first error after a start.
 var sendErrorClasses = []string{ClassRateLimit, ClassNetwork, ClassUnauthorized, ClassForbidden,
 	ClassChatNotFound, ClassBadRequest, ClassConflict, ClassServer}
-
-// errorClass sorts a Bot API call's error for the metrics.
-func errorClass(err error) string {
-	var tooMany *bot.TooManyRequestsError
-	var ae *apiError
-	var ne net.Error
-	if errors.As(err, &ae) {
-		switch {
-		case ae.Code == 429:
-			return ClassRateLimit
-		case ae.Code == 401 || ae.Code == 404:
-			return ClassUnauthorized
-		case ae.Code == 403:
-			return ClassForbidden
-		case ae.Code == 409:
-			return ClassConflict
-		case ae.Code == 400 && strings.Contains(ae.Description, "chat not found"):
-			return ClassChatNotFound
-		case ae.Code == 400:
-			return ClassBadRequest
-		}
-		return ClassServer
-	}
-	switch {
-	case errors.As(err, &tooMany) || errors.Is(err, bot.ErrorTooManyRequests):
-		return ClassRateLimit
-	case errors.Is(err, bot.ErrorUnauthorized) || errors.Is(err, bot.ErrorNotFound):
-		return ClassUnauthorized
-	case errors.Is(err, bot.ErrorForbidden):
-		return ClassForbidden
-	case errors.Is(err, bot.ErrorConflict):
-		return ClassConflict
-	case errors.Is(err, bot.ErrorBadRequest) && strings.Contains(err.Error(), "chat not found"):
-		return ClassChatNotFound
-	case errors.Is(err, bot.ErrorBadRequest):
-		return ClassBadRequest
-	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne):
-		return ClassNetwork
-	}
-	return ClassServer
-}
 
 // health is the channel's state: broken while the last send or the last
 // poll failed (a message cannot leave, or taps cannot arrive).
@@ -103,9 +58,9 @@ func (h *health) err() error {
 
 // Health reports why the review chat is broken (nil: it works, or nothing
 // has failed yet). /readyz shows it.
-func (t *Telegram) Health() error {
+func (t *Reviewer) Health() error {
 	if err := t.health.err(); err != nil {
-		return fmt.Errorf("telegram review chat: %w", err)
+		return fmt.Errorf("%s review chat: %w", t.tr.channel(), err)
 	}
 	return nil
 }
@@ -113,21 +68,21 @@ func (t *Telegram) Health() error {
 // sendFailed records a failed Bot API send: counted by class, and the
 // channel is down until a send succeeds, unless Telegram refused only this
 // message (bad request), which says nothing about the channel.
-func (t *Telegram) sendFailed(err error) {
-	class := errorClass(err)
-	t.metrics.sendErrors.WithLabelValues(ChannelTelegram, class).Inc()
+func (t *Reviewer) sendFailed(err error) {
+	class := t.tr.failure(err).class
+	t.metrics.sendErrors.WithLabelValues(t.tr.channel(), class).Inc()
 	if class != ClassBadRequest {
-		t.health.set(&t.health.send, errors.New(class+": "+redact(err.Error(), t.token)))
+		t.health.set(&t.health.send, errors.New(class+": "+redact(err.Error(), t.secret)))
 	}
 }
 
-func (t *Telegram) sendOK() { t.health.set(&t.health.send, nil) }
+func (t *Reviewer) sendOK() { t.health.set(&t.health.send, nil) }
 
-func (t *Telegram) pollFailed(err error) {
-	t.health.set(&t.health.poll, errors.New(errorClass(err)+": "+redact(err.Error(), t.token)))
+func (t *Reviewer) pollFailed(err error) {
+	t.health.set(&t.health.poll, errors.New(t.tr.failure(err).class+": "+redact(err.Error(), t.secret)))
 }
 
-func (t *Telegram) pollOK() { t.health.set(&t.health.poll, nil) }
+func (t *Reviewer) pollOK() { t.health.set(&t.health.poll, nil) }
 
 // redact keeps the token out of an error text that may name the URL.
 func redact(s, token string) string {

@@ -14,7 +14,7 @@ import (
 // stay stopped until /resume; with one (the shared syntax: 30m, 2h, 1d)
 // the timers resume them when it has passed. Like the pause itself, the
 // deadline lives in memory: a restart ends both.
-func (t *Telegram) pauseCommand(args []string, by, name string, log *slog.Logger, reply func(string)) {
+func (t *Reviewer) pauseCommand(args []string, by, name string, log *slog.Logger, reply func(string)) {
 	tx := t.tx
 	if len(args) > 1 {
 		reply(fmt.Sprintf(tx.pauseUsage, ""))
@@ -55,7 +55,7 @@ func (t *Telegram) pauseCommand(args []string, by, name string, log *slog.Logger
 
 // endTimedPause resumes automatic actions once a timed pause has passed,
 // and tells the chat.
-func (t *Telegram) endTimedPause(now time.Time, w *work) {
+func (t *Reviewer) endTimedPause(now time.Time, w *work) {
 	until := t.pauseUntil.Load()
 	if until == 0 || now.UnixNano() < until || !t.pauseUntil.CompareAndSwap(until, 0) {
 		return

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"unicode/utf16"
 
-	"github.com/go-telegram/bot"
-
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/review/cardstore"
 )
@@ -25,7 +23,7 @@ const (
 
 // plainCard renders c in the plain form; ds are its decisions (nil entries
 // are gone and skipped).
-func (t *Telegram) plainCard(c *cardstore.Card, ds []*moderation.Decision) string {
+func (t *Reviewer) plainCard(c *cardstore.Card, ds []*moderation.Decision) string {
 	tx := t.tx
 	var b strings.Builder
 	title := tx.titleReview
@@ -104,24 +102,3 @@ func plainSafe(s string) string {
 
 // errUnsendable marks a card Telegram refused in the plain form too.
 var errUnsendable = errors.New("refused in the plain form too")
-
-// refused reports whether Telegram refused a message for its content (a
-// 400 that is not about the chat or the message being gone), the case the
-// plain form is for.
-func refused(err error) bool {
-	if !errors.Is(err, bot.ErrorBadRequest) {
-		return false
-	}
-	s := err.Error()
-	for _, other := range []string{"chat not found", "message is not modified", "message to edit not found",
-		"message can't be edited", "message to reply not found",
-		// about the bot's rights in the chat, not the text: a plain form
-		// would be refused alike and the card must wait, not be dropped
-		"not enough rights", "have no rights", "bot was kicked", "bot is not a member",
-		"CHAT_WRITE_FORBIDDEN", "CHAT_RESTRICTED", "group chat was upgraded"} {
-		if strings.Contains(s, other) {
-			return false
-		}
-	}
-	return true
-}

@@ -11,8 +11,6 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/go-telegram/bot/models"
-
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/review/cardstore"
 )
@@ -29,9 +27,6 @@ const (
 	maxMatches     = 6
 	digestPerCard  = 6  // entries per digest message
 	maxPendingList = 30 // lines of /pending
-	// maxVisible is what a message may show, in UTF-16 code units after
-	// entity parsing; Telegram allows 4096 (an emoji counts two).
-	maxVisible = 3900
 )
 
 // Callback action codes: callback data is "<card key>.<index>.<code>".
@@ -105,11 +100,11 @@ func postURL(permalink string) string {
 	return ""
 }
 
-func (t *Telegram) fmtTime(tm time.Time) string {
+func (t *Reviewer) fmtTime(tm time.Time) string {
 	return tm.In(t.loc).Format(t.tx.timeFormat)
 }
 
-func (t *Telegram) networkName(n string) string {
+func (t *Reviewer) networkName(n string) string {
 	if s, ok := t.tx.networks[n]; ok {
 		return s
 	}
@@ -129,7 +124,7 @@ func verdictIcon(v moderation.Verdict) string {
 }
 
 // verdictText is "удалить и забанить на 1 неделю".
-func (t *Telegram) verdictText(v moderation.Verdict, banFor time.Duration) string {
+func (t *Reviewer) verdictText(v moderation.Verdict, banFor time.Duration) string {
 	s := t.tx.verdict[v.String()]
 	if v == moderation.Ban {
 		s += " " + t.tx.banFor(banFor)
@@ -175,7 +170,7 @@ func utf16Len(s string) int {
 }
 
 // header writes network, links, author, time, rules and the text.
-func (t *Telegram) header(b *strings.Builder, d *moderation.Decision, violations bool, limit int) {
+func (t *Reviewer) header(b *strings.Builder, d *moderation.Decision, violations bool, limit int) {
 	c := &d.Comment
 	tx := t.tx
 	fmt.Fprintf(b, "<b>%s:</b> %s · %s", tx.network, esc(short(t.networkName(c.Network))), esc(short(c.Account)))
@@ -244,7 +239,7 @@ func (t *Telegram) header(b *strings.Builder, d *moderation.Decision, violations
 // context writes the post's opening text and the parent comment's text,
 // each cut to the comment's own limit when that is shorter, so a card that
 // is too long shrinks them too (the connector cut them to 300 already).
-func (t *Telegram) context(b *strings.Builder, x *moderation.Context, limit int) {
+func (t *Reviewer) context(b *strings.Builder, x *moderation.Context, limit int) {
 	if x == nil {
 		return
 	}
@@ -284,7 +279,7 @@ func short(s string) string {
 }
 
 // actionsLine is "Действия: удаление — выполнено; бан — ошибка: …".
-func (t *Telegram) actionsLine(d *moderation.Decision) string {
+func (t *Reviewer) actionsLine(d *moderation.Decision) string {
 	if len(d.Actions) == 0 {
 		return ""
 	}
@@ -336,12 +331,12 @@ func who(name, by string) string {
 	return by
 }
 
-func (t *Telegram) button(text string, c *cardstore.Card, i int, act string) models.InlineKeyboardButton {
-	return models.InlineKeyboardButton{Text: text, CallbackData: c.Key + "." + strconv.Itoa(i) + "." + act}
+func (t *Reviewer) button(text string, c *cardstore.Card, i int, act string) button {
+	return button{Text: text, Data: c.Key + "." + strconv.Itoa(i) + "." + act}
 }
 
 // renderReview renders a review card; step "ban" shows the durations.
-func (t *Telegram) renderReview(c *cardstore.Card, d *moderation.Decision, step string, limit int) (string, *models.InlineKeyboardMarkup) {
+func (t *Reviewer) renderReview(c *cardstore.Card, d *moderation.Decision, step string, limit int) (string, *keyboard) {
 	var b strings.Builder
 	tx := t.tx
 	title, icon := tx.titleReview, "🟡"
@@ -355,7 +350,7 @@ func (t *Telegram) renderReview(c *cardstore.Card, d *moderation.Decision, step 
 	t.header(&b, d, true, limit)
 	if !decided(d) {
 		if step == "ban" {
-			return b.String(), &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
+			return b.String(), &keyboard{InlineKeyboard: [][]button{
 				{t.button(tx.btnDay, c, 0, "b1"), t.button(tx.btnWeek, c, 0, "b7")},
 				{t.button(tx.btnMonth, c, 0, "b30"), t.button(tx.btnForever, c, 0, "b0")},
 				{t.button(tx.btnBack, c, 0, actBack)},
@@ -364,14 +359,14 @@ func (t *Telegram) renderReview(c *cardstore.Card, d *moderation.Decision, step 
 		if step == stepDistrict {
 			return b.String(), t.districtMenu(c)
 		}
-		rows := [][]models.InlineKeyboardButton{
+		rows := [][]button{
 			{t.button(tx.btnKeep, c, 0, actKeep), t.button(tx.btnDelete, c, 0, actDelete)},
 			{t.button(tx.btnBan, c, 0, actBanMenu)},
 		}
 		if row := t.districtRow(c, d); row != nil {
 			rows = append(rows, row)
 		}
-		return b.String(), &models.InlineKeyboardMarkup{InlineKeyboard: rows}
+		return b.String(), &keyboard{InlineKeyboard: rows}
 	}
 	r := d.Review
 	if goneByNetwork(d) {
@@ -389,7 +384,7 @@ func (t *Telegram) renderReview(c *cardstore.Card, d *moderation.Decision, step 
 		b.WriteString("\n" + l)
 	}
 	if failed(d) {
-		return b.String(), &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
+		return b.String(), &keyboard{InlineKeyboard: [][]button{
 			{t.button(tx.btnRetry, c, 0, actRetry)},
 		}}
 	}
@@ -397,7 +392,7 @@ func (t *Telegram) renderReview(c *cardstore.Card, d *moderation.Decision, step 
 }
 
 // autoText is "удалено, автор забанен на 1 неделю".
-func (t *Telegram) autoText(d *moderation.Decision) string {
+func (t *Reviewer) autoText(d *moderation.Decision) string {
 	if d.Verdict == moderation.Ban {
 		return fmt.Sprintf(t.tx.autoBanned, t.tx.banFor(d.BanFor))
 	}
@@ -406,7 +401,7 @@ func (t *Telegram) autoText(d *moderation.Decision) string {
 
 // restorable reports whether «Восстановить» makes sense: something was
 // done, is not undone yet, and the account's network can undo it.
-func (t *Telegram) restorable(d *moderation.Decision) bool {
+func (t *Reviewer) restorable(d *moderation.Decision) bool {
 	caps := moderation.Capabilities{Restore: true, Unban: true}
 	if t.caps != nil {
 		caps = t.caps(d.Comment.Account)
@@ -428,7 +423,7 @@ func restorable(d *moderation.Decision, caps moderation.Capabilities) bool {
 }
 
 // renderNotice renders the report of one automatic action.
-func (t *Telegram) renderNotice(c *cardstore.Card, d *moderation.Decision, names map[string]string, limit int) (string, *models.InlineKeyboardMarkup) {
+func (t *Reviewer) renderNotice(c *cardstore.Card, d *moderation.Decision, names map[string]string, limit int) (string, *keyboard) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s <b>%s</b> · #%d: %s\n", verdictIcon(d.Verdict), t.tx.titleNotice, d.ID, esc(t.autoText(d)))
 	t.header(&b, d, false, limit)
@@ -440,10 +435,10 @@ func (t *Telegram) renderNotice(c *cardstore.Card, d *moderation.Decision, names
 	}
 	switch {
 	case t.restorable(d):
-		return b.String(), &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
+		return b.String(), &keyboard{InlineKeyboard: [][]button{
 			{t.button(t.tx.btnRestore, c, 0, actRestore)}}}
 	case failed(d):
-		return b.String(), &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
+		return b.String(), &keyboard{InlineKeyboard: [][]button{
 			{t.button(t.tx.btnRetry, c, 0, actRetry)}}}
 	}
 	return b.String(), nil
@@ -451,15 +446,15 @@ func (t *Telegram) renderNotice(c *cardstore.Card, d *moderation.Decision, names
 
 // undone is "↩️ Отменено: Мария, 02.01.2025 15:10"; names maps the by
 // strings to the names of the moderators who tapped (kept on the card).
-func (t *Telegram) undone(d *moderation.Decision, names map[string]string) string {
+func (t *Reviewer) undone(d *moderation.Decision, names map[string]string) string {
 	return "↩️ " + fmt.Sprintf(t.tx.undone, esc(short(who(names[d.UndoneBy], d.UndoneBy))), t.fmtTime(d.UndoneAt))
 }
 
 // renderDigest renders several automatic actions in one message.
-func (t *Telegram) renderDigest(c *cardstore.Card, ds []*moderation.Decision, names map[string]string, limit int) (string, *models.InlineKeyboardMarkup) {
+func (t *Reviewer) renderDigest(c *cardstore.Card, ds []*moderation.Decision, names map[string]string, limit int) (string, *keyboard) {
 	var b strings.Builder
 	fmt.Fprintf(&b, t.tx.digestHead, len(ds))
-	var rows [][]models.InlineKeyboardButton
+	var rows [][]button
 	for i, d := range ds {
 		if d == nil {
 			continue
@@ -494,13 +489,13 @@ func (t *Telegram) renderDigest(c *cardstore.Card, ds []*moderation.Decision, na
 		}
 		switch {
 		case t.restorable(d):
-			rows = append(rows, []models.InlineKeyboardButton{t.button(fmt.Sprintf("%s #%d", t.tx.btnRestore, d.ID), c, i, actRestore)})
+			rows = append(rows, []button{t.button(fmt.Sprintf("%s #%d", t.tx.btnRestore, d.ID), c, i, actRestore)})
 		case failed(d):
-			rows = append(rows, []models.InlineKeyboardButton{t.button(fmt.Sprintf("%s #%d", t.tx.btnRetry, d.ID), c, i, actRetry)})
+			rows = append(rows, []button{t.button(fmt.Sprintf("%s #%d", t.tx.btnRetry, d.ID), c, i, actRetry)})
 		}
 	}
 	if len(rows) == 0 {
 		return b.String(), nil
 	}
-	return b.String(), &models.InlineKeyboardMarkup{InlineKeyboard: rows}
+	return b.String(), &keyboard{InlineKeyboard: rows}
 }

@@ -4,41 +4,37 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
 
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/review/cardstore"
 )
 
 // errDrop marks an outbox entry that can never be delivered (the card is
-// gone, Telegram rejected it for good); it is removed and logged.
+// gone, the messenger rejected it for good); it is removed and logged.
 var errDrop = errors.New("dropped")
 
 // sendLoop delivers the outbox in order: interactive replies and edits,
-// then review cards, then notices. Telegram being down or limiting only
+// then review cards, then notices. The messenger being down or limiting only
 // delays it; nothing is lost because entries leave the outbox only once
 // delivered.
-func (t *Telegram) sendLoop(ctx context.Context) {
+func (t *Reviewer) sendLoop(ctx context.Context) {
 	lim := newChatLimiter(t.tm)
 	commandsSet := false
 	attempt := 0 // failures in a row
 	fail := func(err error) bool {
-		var tooMany *bot.TooManyRequestsError
 		t.sendFailed(err)
 		attempt++
 		wait := t.tm.Retry.Wait(attempt, 0)
-		if errors.As(err, &tooMany) {
-			// Telegram's retry_after is an instruction, not a guess: sending
-			// earlier only earns another 429, so it overrides max_interval.
-			wait = max(t.tm.Retry.Wait(1, 0), time.Duration(max(tooMany.RetryAfter, 1))*time.Second)
-			t.log.Warn("telegram rate limit", "retry_after", wait)
+		if f := t.tr.failure(err); f.retryAfter > 0 {
+			// The messenger's retry_after is an instruction, not a guess:
+			// sending earlier only earns another 429, so it overrides
+			// max_interval.
+			wait = max(t.tm.Retry.Wait(1, 0), f.retryAfter)
+			t.log.Warn("rate limit", "retry_after", wait)
 		} else {
-			t.log.Warn("telegram send failed, will retry", "err", err, "retry_in", wait)
+			t.log.Warn("send failed, will retry", "err", err, "retry_in", wait)
 		}
 		return sleep(ctx, wait)
 	}
@@ -81,10 +77,10 @@ func (t *Telegram) sendLoop(ctx context.Context) {
 			attempt = 0
 			t.sendOK()
 		case errors.Is(err, errDrop):
-			if errors.Is(err, bot.ErrorBadRequest) {
-				t.sendFailed(err) // Telegram refused this message for good
+			if t.tr.failure(err).class == ClassBadRequest {
+				t.sendFailed(err) // the messenger refused this message for good
 			}
-			t.log.Error("telegram message dropped", "op", it.Op, "card", it.Card, "err", err)
+			t.log.Error("message dropped", "op", it.Op, "card", it.Card, "err", err)
 			if err := t.store.Apply(cardstore.Change{Done: []uint64{it.Seq}}); err != nil {
 				t.log.Error("drop outbox entry", "err", err)
 			}
@@ -101,7 +97,7 @@ func (t *Telegram) sendLoop(ctx context.Context) {
 // groupNotices merges queued notices into digest messages when several
 // wait, so a burst of automatic actions costs a few messages, not dozens.
 // It reports whether it changed the outbox.
-func (t *Telegram) groupNotices(items []*cardstore.Outgoing) (bool, error) {
+func (t *Reviewer) groupNotices(items []*cardstore.Outgoing) (bool, error) {
 	if items[0].Prio != cardstore.PrioNotice || items[0].Op != cardstore.OpSend {
 		return false, nil
 	}
@@ -120,7 +116,7 @@ func (t *Telegram) groupNotices(items []*cardstore.Outgoing) (bool, error) {
 	var ids []uint64
 	for _, it := range notices {
 		c, err := t.store.Card(it.Card)
-		if err != nil || c.Kind != cardstore.KindNotice || c.MessageID != 0 {
+		if err != nil || c.Kind != cardstore.KindNotice || c.Msg() != "" {
 			continue
 		}
 		ch.Done = append(ch.Done, it.Seq)
@@ -135,7 +131,7 @@ func (t *Telegram) groupNotices(items []*cardstore.Outgoing) (bool, error) {
 }
 
 // digestCards adds digest cards for ids to ch, digestPerCard per message.
-func (t *Telegram) digestCards(ch *cardstore.Change, ids []uint64) {
+func (t *Reviewer) digestCards(ch *cardstore.Change, ids []uint64) {
 	now := t.now()
 	for len(ids) > 0 {
 		n := min(len(ids), digestPerCard)
@@ -152,11 +148,11 @@ func (t *Telegram) digestCards(ch *cardstore.Change, ids []uint64) {
 // fall back on, the keyboard.
 type rendered struct {
 	html, plain string
-	kb          *models.InlineKeyboardMarkup
+	kb          *keyboard
 }
 
 // render renders a card as it stands now.
-func (t *Telegram) render(c *cardstore.Card, step string) (rendered, error) {
+func (t *Reviewer) render(c *cardstore.Card, step string) (rendered, error) {
 	ds := make([]*moderation.Decision, len(c.Decisions))
 	for i, id := range c.Decisions {
 		d, err := t.mod.Decision(id)
@@ -194,7 +190,7 @@ func (t *Telegram) render(c *cardstore.Card, step string) (rendered, error) {
 		default:
 			r.html, r.kb = t.renderDigest(c, ds, c.Names, limit)
 		}
-		over := visibleLen(r.html) - maxVisible
+		over := visibleLen(r.html) - t.lim.maxVisible
 		if over <= 0 || limit <= 20 {
 			r.plain = t.plainCard(c, ds)
 			if over > 0 {
@@ -208,17 +204,6 @@ func (t *Telegram) render(c *cardstore.Card, step string) (rendered, error) {
 		limit = max(min(limit, longest)-over-20, 20)
 	}
 }
-
-// markup converts a possibly nil keyboard into the library's interface
-// without a typed nil inside.
-func markup(kb *models.InlineKeyboardMarkup) models.ReplyMarkup {
-	if kb == nil {
-		return nil
-	}
-	return kb
-}
-
-var noPreview = &models.LinkPreviewOptions{IsDisabled: bot.True()}
 
 // caller makes Bot API calls for one outbox entry: each waits for the
 // chat limit with the loop's context (a shutdown ends the wait), then runs
@@ -242,18 +227,14 @@ func (c caller) call(fn func(ctx context.Context) error) error {
 }
 
 // deliver performs one outbox entry and removes it from the outbox. Only
-// entries that reach the Bot API spend the chat limit.
-func (t *Telegram) deliver(ctx context.Context, lim *chatLimiter, it *cardstore.Outgoing) error {
+// entries that reach the bot API spend the chat limit.
+func (t *Reviewer) deliver(ctx context.Context, lim *chatLimiter, it *cardstore.Outgoing) error {
 	c := caller{ctx: ctx, lim: lim, tm: &t.tm}
 	done := cardstore.Change{Done: []uint64{it.Seq}}
 	if it.Op == cardstore.OpText {
-		params := &bot.SendMessageParams{ChatID: it.ChatID, Text: it.Text, ParseMode: models.ParseModeHTML,
-			LinkPreviewOptions: noPreview}
-		if it.ReplyTo != 0 {
-			params.ReplyParameters = &models.ReplyParameters{MessageID: int(it.ReplyTo), AllowSendingWithoutReply: true}
-		}
-		if err := c.call(func(ctx context.Context) error { _, err := t.bot.SendMessage(ctx, params); return err }); err != nil {
-			return classify(err)
+		m := outMsg{text: it.Text, html: true, replyTo: it.Reply()}
+		if err := c.call(func(ctx context.Context) error { _, err := t.tr.send(ctx, it.ChatID, m); return err }); err != nil {
+			return t.classify(err)
 		}
 		return t.store.Apply(done)
 	}
@@ -263,11 +244,11 @@ func (t *Telegram) deliver(ctx context.Context, lim *chatLimiter, it *cardstore.
 	} else if err != nil {
 		return err
 	}
-	if it.Op != cardstore.OpSend && card.MessageID == 0 {
+	if it.Op != cardstore.OpSend && card.Msg() == "" {
 		// Not sent yet: the send renders the state as it is then.
 		return t.store.Apply(done)
 	}
-	if it.Op == cardstore.OpSend && card.MessageID != 0 {
+	if it.Op == cardstore.OpSend && card.Msg() != "" {
 		return t.store.Apply(done)
 	}
 	r, err := t.render(card, it.Step)
@@ -279,70 +260,65 @@ func (t *Telegram) deliver(ctx context.Context, lim *chatLimiter, it *cardstore.
 		if errors.Is(err, errUnsendable) {
 			// Kept open in the store (/pending lists it); counted and
 			// alerted on, since nobody sees it in the chat.
-			t.metrics.unsent.Inc()
-			t.log.Error("telegram refused a card, even in the plain form", "card", card.Key,
+			t.metrics.unsent.WithLabelValues(t.tr.channel()).Inc()
+			t.log.Error("the messenger refused a card, even in the plain form", "card", card.Key,
 				"decisions", card.Decisions, "err", err)
 			return t.store.Apply(done)
 		}
 		if err != nil {
-			return classify(err)
+			return t.classify(err)
 		}
 		return t.sent(it, card.Key, id)
 	}
 	if it.Op == cardstore.OpKeyboard && card.Kind == cardstore.KindReview && r.kb != nil && !t.isDecided(card) {
-		err = c.call(func(ctx context.Context) error {
-			_, err := t.bot.EditMessageReplyMarkup(ctx, &bot.EditMessageReplyMarkupParams{ChatID: card.ChatID,
-				MessageID: int(card.MessageID), ReplyMarkup: markup(r.kb)})
-			return err
-		})
+		m := outMsg{text: r.html, html: true, kb: r.kb}
+		err = c.call(func(ctx context.Context) error { return t.tr.editKeyboard(ctx, card.ChatID, card.Msg(), m) })
 	} else {
 		err = t.editText(c, card, r)
 	}
-	if err != nil && !notModified(err) {
-		if errors.Is(err, bot.ErrorBadRequest) {
+	if err != nil && !t.tr.failure(err).notModified {
+		if t.tr.failure(err).class == ClassBadRequest {
 			// The message is gone or too old to edit, or the edit was
 			// refused in the plain form too: nothing to retry.
 			t.log.Warn("edit card", "card", card.Key, "err", err)
 			return t.store.Apply(done)
 		}
-		return classify(err)
+		return t.classify(err)
 	}
 	return t.store.Apply(done)
 }
 
-// post sends a card; when Telegram refuses it for its content it sends the
-// plain form instead (errUnsendable if that is refused too). It returns
-// the message ID.
-func (t *Telegram) post(cl caller, c *cardstore.Card, r rendered) (int64, error) {
-	params := &bot.SendMessageParams{ChatID: c.ChatID, Text: r.html, ParseMode: models.ParseModeHTML,
-		LinkPreviewOptions: noPreview, ReplyMarkup: markup(r.kb)}
-	var m *models.Message
-	send := func(ctx context.Context) (err error) { m, err = t.bot.SendMessage(ctx, params); return err }
+// post sends a card; when the messenger refuses it for its content it
+// sends the plain form instead (errUnsendable if that is refused too). It
+// returns the message ID.
+func (t *Reviewer) post(cl caller, c *cardstore.Card, r rendered) (string, error) {
+	m := outMsg{text: r.html, html: true, kb: r.kb}
+	var id string
+	send := func(ctx context.Context) (err error) { id, err = t.tr.send(ctx, c.ChatID, m); return err }
 	err := cl.call(send)
-	if err != nil && refused(err) {
-		t.log.Warn("telegram refused a card, sending the plain form", "card", c.Key, "err", err)
-		params.Text, params.ParseMode = r.plain, ""
+	if err != nil && t.tr.failure(err).refused {
+		t.log.Warn("the messenger refused a card, sending the plain form", "card", c.Key, "err", err)
+		m.text, m.html = r.plain, false
 		err2 := cl.call(send)
-		if err2 != nil && refused(err2) {
-			return 0, errors.Join(errUnsendable, err, err2)
+		if err2 != nil && t.tr.failure(err2).refused {
+			return "", errors.Join(errUnsendable, err, err2)
 		}
 		err = err2
 	}
 	if err != nil {
-		return 0, err
+		return "", err
 	}
-	return int64(m.ID), nil
+	return id, nil
 }
 
 // editText edits a card's text, falling back to the plain form like post.
-func (t *Telegram) editText(cl caller, c *cardstore.Card, r rendered) error {
-	params := &bot.EditMessageTextParams{ChatID: c.ChatID, MessageID: int(c.MessageID), Text: r.html,
-		ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview, ReplyMarkup: markup(r.kb)}
-	edit := func(ctx context.Context) error { _, err := t.bot.EditMessageText(ctx, params); return err }
+func (t *Reviewer) editText(cl caller, c *cardstore.Card, r rendered) error {
+	m := outMsg{text: r.html, html: true, kb: r.kb}
+	edit := func(ctx context.Context) error { return t.tr.edit(ctx, c.ChatID, c.Msg(), m) }
 	err := cl.call(edit)
-	if err != nil && refused(err) {
-		t.log.Warn("telegram refused a card edit, editing to the plain form", "card", c.Key, "err", err)
-		params.Text, params.ParseMode = r.plain, ""
+	if err != nil && t.tr.failure(err).refused {
+		t.log.Warn("the messenger refused a card edit, editing to the plain form", "card", c.Key, "err", err)
+		m.text, m.html = r.plain, false
 		err = cl.call(edit)
 	}
 	return err
@@ -363,13 +339,13 @@ func graceful(parent context.Context, grace time.Duration) (context.Context, con
 	return ctx, func() { stop(); cancel() }
 }
 
-func (t *Telegram) isDecided(c *cardstore.Card) bool {
+func (t *Reviewer) isDecided(c *cardstore.Card) bool {
 	d, err := t.mod.Decision(c.Decisions[0])
 	return err == nil && decided(d)
 }
 
 // sent records the message ID of a delivered card.
-func (t *Telegram) sent(it *cardstore.Outgoing, key string, msgID int64) error {
+func (t *Reviewer) sent(it *cardstore.Outgoing, key string, msgID string) error {
 	t.cardMu.Lock()
 	defer t.cardMu.Unlock()
 	c, err := t.store.Card(key)
@@ -378,43 +354,31 @@ func (t *Telegram) sent(it *cardstore.Outgoing, key string, msgID int64) error {
 	}
 	// Open stays as it is: if the review was decided meanwhile, the next
 	// tick sees it and refreshes the card.
-	c.MessageID, c.Sent = msgID, t.now()
+	c.SetMsg(msgID)
+	c.Sent = t.now()
 	return t.store.Apply(cardstore.Change{Put: []*cardstore.Card{c}, Done: []uint64{it.Seq}})
 }
 
-func notModified(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "message is not modified")
-}
-
-// classify turns a Bot API error into errDrop when retrying cannot help.
-// A missing chat, a revoked right or a bad token are retried (a human must
-// fix the configuration; the cards wait in the outbox meanwhile).
-func classify(err error) error {
-	if errors.Is(err, bot.ErrorBadRequest) && !strings.Contains(err.Error(), "chat not found") {
+// classify turns an error into errDrop when retrying cannot help.
+func (t *Reviewer) classify(err error) error {
+	if t.tr.failure(err).drop {
 		return errors.Join(err, errDrop)
 	}
 	return err
 }
 
 // setCommands registers the command list shown in the chat's menu.
-func (t *Telegram) setCommands(ctx context.Context) error {
+func (t *Reviewer) setCommands(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, t.tm.CallTimeout)
 	defer cancel()
 	tx := t.tx
-	_, err := t.bot.SetMyCommands(ctx, &bot.SetMyCommandsParams{
-		Commands: []models.BotCommand{
-			{Command: "pending", Description: tx.cmdPending},
-			{Command: "stats", Description: tx.cmdStats},
-			{Command: "unban", Description: tx.cmdUnban},
-			{Command: "author", Description: tx.cmdAuthor},
-			{Command: "pause", Description: tx.cmdPause},
-			{Command: "resume", Description: tx.cmdResume},
-			{Command: "help", Description: tx.cmdHelp},
-		},
-		Scope: &models.BotCommandScopeChat{ChatID: t.cfg.ChatID},
+	return t.tr.setCommands(ctx, t.cfg.ChatID, []command{
+		{"pending", tx.cmdPending},
+		{"stats", tx.cmdStats},
+		{"unban", tx.cmdUnban},
+		{"author", tx.cmdAuthor},
+		{"pause", tx.cmdPause},
+		{"resume", tx.cmdResume},
+		{"help", tx.cmdHelp},
 	})
-	if err != nil {
-		return fmt.Errorf("setMyCommands: %w", err)
-	}
-	return nil
 }

@@ -8,23 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
-
 	"github.com/strazh/strazh/moderation"
 )
-
-// userName is the display name of a Telegram user.
-func userName(u models.User) string {
-	name := strings.TrimSpace(u.FirstName + " " + u.LastName)
-	switch {
-	case name != "":
-		return name
-	case u.Username != "":
-		return "@" + u.Username
-	}
-	return strconv.FormatInt(u.ID, 10)
-}
 
 // parseData splits callback data "<key>.<index>.<code>".
 func parseData(s string) (key string, idx int, act string, ok bool) {
@@ -50,29 +35,22 @@ func isBanCode(act string) bool {
 // onTap handles a button press. It returns the answer to send once the
 // outcome is saved: every tap is answered, or the client's spinner keeps
 // running.
-func (t *Telegram) onTap(ctx context.Context, q *models.CallbackQuery, w *work) func() {
-	var chatID int64
-	switch {
-	case q.Message.Message != nil:
-		chatID = q.Message.Message.Chat.ID
-	case q.Message.InaccessibleMessage != nil:
-		chatID = q.Message.InaccessibleMessage.Chat.ID
-	}
+func (t *Reviewer) onTap(ctx context.Context, q *tap, w *work) func() {
 	answer := func(text string, alert bool) func() {
-		return func() { t.answer(ctx, q.ID, text, alert) }
+		return func() { t.answer(ctx, q.id, text, alert) }
 	}
-	if chatID != t.cfg.ChatID {
+	if q.chatID != t.cfg.ChatID {
 		// Answered all the same, or the tapper's spinner keeps running.
-		t.log.Info("tap from another chat ignored", "chat_id", chatID, "telegram_user_id", q.From.ID)
+		t.log.Info("tap from another chat ignored", "chat_id", q.chatID, t.userKey(), q.user.id)
 		return answer(t.tx.ansOtherChat, false)
 	}
-	u := q.From
-	log := t.log.With("telegram_user_id", u.ID, "telegram_user", userName(u), "data", q.Data)
-	if !t.isModerator(u.ID) {
+	u := q.user
+	log := t.log.With(t.userKey(), u.id, t.tr.channel()+"_user", u.name, "data", q.data)
+	if !t.isModerator(u.id) {
 		log.Warn("tap by a user who is not a moderator refused")
 		return answer(t.tx.ansNoRights, true)
 	}
-	key, idx, act, ok := parseData(q.Data)
+	key, idx, act, ok := parseData(q.data)
 	if !ok {
 		return answer(t.tx.ansStale, false)
 	}
@@ -83,7 +61,7 @@ func (t *Telegram) onTap(ctx context.Context, q *models.CallbackQuery, w *work) 
 	}
 	id := c.Decisions[idx]
 	log = log.With("decision_id", id)
-	who, name := by(u.ID), userName(u)
+	who, name := t.by(u.id), u.name
 	actx, cancel := context.WithTimeout(ctx, t.tm.ActionTimeout)
 	defer cancel()
 
@@ -159,7 +137,7 @@ func (t *Telegram) onTap(ctx context.Context, q *models.CallbackQuery, w *work) 
 }
 
 // already is "Уже решено: удалить (Мария)".
-func (t *Telegram) already(d *moderation.Decision) string {
+func (t *Reviewer) already(d *moderation.Decision) string {
 	if d == nil {
 		return fmt.Sprintf(t.tx.ansAlready, "?", "?")
 	}
@@ -192,11 +170,13 @@ func shortErr(err error) string {
 
 // answer answers a callback query; failures are only logged (the query may
 // be too old after an outage, which is harmless).
-func (t *Telegram) answer(ctx context.Context, id, text string, alert bool) {
+func (t *Reviewer) answer(ctx context.Context, id, text string, alert bool) {
 	ctx, cancel := context.WithTimeout(ctx, t.tm.CallTimeout)
 	defer cancel()
-	if _, err := t.bot.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{
-		CallbackQueryID: id, Text: text, ShowAlert: alert}); err != nil {
-		t.log.Debug("answerCallbackQuery", "err", err)
+	if err := t.tr.answer(ctx, id, text, alert); err != nil {
+		t.log.Debug("answer a tap", "err", err)
 	}
 }
+
+// userKey is the log key of a messenger user's ID ("telegram_user_id").
+func (t *Reviewer) userKey() string { return t.tr.channel() + "_user_id" }

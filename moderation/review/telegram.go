@@ -1,12 +1,14 @@
-// Package review is the Telegram reviewer: it shows comments that need a
-// human as cards with one-tap decisions in a private chat, reports
-// automatic actions with a «Восстановить» button, and answers a few
-// commands. It implements moderation.Reviewer and consumes the pipeline
-// through the Moderation interface declared here.
+// Package review is the reviewer of a messenger's review chat (Telegram,
+// MAX): it shows comments that need a human as cards with one-tap
+// decisions in a private chat, reports automatic actions with a
+// «Восстановить» button, and answers a few commands. It implements
+// moderation.Reviewer and consumes the pipeline through the Moderation
+// interface declared here. One Reviewer logic runs over a small transport
+// (transport.go) per messenger; Fanout runs several channels at once.
 //
 // Everything it has to send goes through a durable outbox (CardStore), so
-// the pipeline never waits for Telegram, a restart loses nothing, and cards
-// go out in order once Telegram is reachable again.
+// the pipeline never waits for the messenger, a restart loses nothing, and
+// cards go out in order once the messenger is reachable again.
 package review
 
 import (
@@ -20,7 +22,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/go-telegram/bot"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/strazh/strazh/config/secret"
@@ -66,9 +67,9 @@ type ViolationCounter interface {
 type Timing struct {
 	PollTimeout time.Duration // getUpdates long poll; default 50s
 	Tick        time.Duration // how often reminders, time-outs and digests are checked; default 30s
-	PerMinute   int           // messages per Window to the chat; default 18 (Telegram allows 20 a minute)
-	Window      time.Duration // the pacing window; default 1m
-	MinGap      time.Duration // between two messages; default 1s
+	PerMinute   int           // messages per Window to the chat; default the messenger's (Telegram: 18, it allows 20 a minute)
+	Window      time.Duration // the pacing window; default the messenger's (1m)
+	MinGap      time.Duration // between two messages; default the messenger's (Telegram: 1s)
 	// Retry is the back-off while Telegram fails (the one policy of
 	// strazh, jittered); default 1s to 1m. MaxRetries does not apply:
 	// nothing is given up, the outbox waits until Telegram answers.
@@ -78,7 +79,7 @@ type Timing struct {
 	GroupNotices  int           // queued notices merged into one message from this many; default 3
 }
 
-func (t *Timing) setDefaults() {
+func (t *Timing) setDefaults(l limits) {
 	def := func(p *time.Duration, v time.Duration) {
 		if *p <= 0 {
 			*p = v
@@ -86,14 +87,14 @@ func (t *Timing) setDefaults() {
 	}
 	def(&t.PollTimeout, 50*time.Second)
 	def(&t.Tick, 30*time.Second)
-	def(&t.MinGap, time.Second)
-	def(&t.Window, time.Minute)
+	def(&t.MinGap, l.minGap)
+	def(&t.Window, l.window)
 	def(&t.Retry.InitialInterval, time.Second)
 	def(&t.Retry.MaxInterval, time.Minute)
 	def(&t.CallTimeout, 15*time.Second)
 	def(&t.ActionTimeout, 2*time.Minute)
 	if t.PerMinute <= 0 {
-		t.PerMinute = 18
+		t.PerMinute = l.perWindow
 	}
 	if t.GroupNotices <= 1 {
 		t.GroupNotices = 3
@@ -106,8 +107,8 @@ type Deps struct {
 	Store      CardStore  // required
 	// History, when set, gives the author's prior violations on a card.
 	History ViolationCounter
-	Logger  *slog.Logger // default: discard; the reviewer adds component=telegram
-	// HTTPClient talks to the Bot API; default: a client with no overall
+	Logger  *slog.Logger // default: discard; the reviewer adds component=<channel>
+	// HTTPClient talks to the bot API; default: a client with no overall
 	// timeout (each call carries its own deadline).
 	HTTPClient *http.Client
 	Now        func() time.Time // default time.Now
@@ -122,23 +123,26 @@ type Deps struct {
 	Capabilities func(account string) moderation.Capabilities
 }
 
-// Telegram is the reviewer. Create it with New, start it with Run.
-type Telegram struct {
-	cfg     Config
-	tx      *texts
-	mods    map[int64]bool
-	mod     Moderation
-	store   CardStore
-	hist    ViolationCounter
-	log     *slog.Logger
-	client  *http.Client
-	bot     *bot.Bot
-	token   string
-	now     func() time.Time
-	loc     *time.Location
-	tm      Timing
-	metrics *metrics
-	health  health // the channel's state (health.go)
+// Reviewer is a review chat in one messenger. Create it with New
+// (Telegram) or NewMAX, start it with Run.
+type Reviewer struct {
+	cfg        Config
+	tr         transport
+	tx         *texts
+	mods       map[int64]bool
+	mod        Moderation
+	store      CardStore
+	hist       ViolationCounter
+	log        *slog.Logger
+	client     *http.Client
+	secret     string // the token, kept out of error texts
+	now        func() time.Time
+	loc        *time.Location
+	tm         Timing
+	lim        limits
+	metrics    *metrics
+	metricsReg prometheus.Registerer
+	health     health // the channel's state (health.go)
 	// pauseUntil: a timed /pause ends then (unix ns; 0: none, or untimed).
 	pauseUntil atomic.Int64
 	caps       func(account string) moderation.Capabilities
@@ -149,9 +153,12 @@ type Telegram struct {
 	cardMu sync.Mutex
 }
 
-// New checks the configuration and prepares the reviewer; it does no I/O
-// beyond reading the token from the environment or its file.
-func New(cfg Config, deps Deps) (*Telegram, error) {
+// Telegram is the Telegram reviewer (the name before MAX existed).
+type Telegram = Reviewer
+
+// New checks the configuration and prepares the Telegram reviewer; it
+// does no I/O beyond reading the token from the environment or its file.
+func New(cfg Config, deps Deps) (*Reviewer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -162,7 +169,18 @@ func New(cfg Config, deps Deps) (*Telegram, error) {
 	if err != nil {
 		return nil, fmt.Errorf("telegram.%w", err)
 	}
-	t := &Telegram{
+	t := newReviewer(cfg, token, deps, tgLimits)
+	tr, err := newTGTransport(cfg, token, t.client, &t.tm, t.log)
+	if err != nil {
+		return nil, fmt.Errorf("review: %w", err)
+	}
+	t.setTransport(tr)
+	return t, nil
+}
+
+// newReviewer fills what every channel shares; setTransport completes it.
+func newReviewer(cfg Config, token string, deps Deps, lim limits) *Reviewer {
+	t := &Reviewer{
 		cfg:    cfg,
 		tx:     ru,
 		mods:   make(map[int64]bool),
@@ -171,7 +189,7 @@ func New(cfg Config, deps Deps) (*Telegram, error) {
 		hist:   deps.History,
 		log:    deps.Logger,
 		client: deps.HTTPClient,
-		token:  token,
+		secret: token,
 		now:    deps.Now,
 		loc:    deps.Location,
 		tm:     deps.Timing,
@@ -187,7 +205,6 @@ func New(cfg Config, deps Deps) (*Telegram, error) {
 	if t.log == nil {
 		t.log = slog.New(slog.DiscardHandler)
 	}
-	t.log = t.log.With("component", "telegram")
 	if t.client == nil {
 		t.client = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	}
@@ -197,28 +214,25 @@ func New(cfg Config, deps Deps) (*Telegram, error) {
 	if t.loc == nil {
 		t.loc = time.Local
 	}
-	t.tm.setDefaults()
-	t.metrics = newMetrics(deps.Metrics, t)
+	t.metricsReg = deps.Metrics
+	t.lim = lim
+	t.tm.setDefaults(lim)
+	return t
+}
+
+// setTransport attaches the messenger: its name is the metric label and
+// the log component.
+func (t *Reviewer) setTransport(tr transport) {
+	t.tr = tr
+	t.log = t.log.With("component", tr.channel())
+	t.metrics = newMetrics(t.metricsReg, t)
 	t.health.onChange = func(up bool) {
 		v := 0.0
 		if up {
 			v = 1
 		}
-		t.metrics.up.WithLabelValues(ChannelTelegram).Set(v)
+		t.metrics.up.WithLabelValues(tr.channel()).Set(v)
 	}
-	// bot.New with WithSkipGetMe does no I/O. The library is used for the
-	// calls strazh makes (sendMessage, editMessageText, answerCallbackQuery,
-	// setMyCommands); getUpdates is done by pollUpdates (see there why).
-	t.bot, err = bot.New(token,
-		bot.WithServerURL(trimSlash(cfg.APIURL)),
-		bot.WithSkipGetMe(),
-		bot.WithHTTPClient(t.tm.PollTimeout, t.client),
-		bot.WithErrorsHandler(func(err error) { t.log.Debug("bot library", "err", err) }),
-	)
-	if err != nil {
-		return nil, fmt.Errorf("review: %w", err)
-	}
-	return t, nil
 }
 
 func trimSlash(s string) string {
@@ -232,7 +246,7 @@ func trimSlash(s string) string {
 func newKey() string { return rand.Text()[:10] }
 
 // poke wakes the sender without blocking.
-func (t *Telegram) poke() {
+func (t *Reviewer) poke() {
 	select {
 	case t.wake <- struct{}{}:
 	default:
@@ -242,7 +256,7 @@ func (t *Telegram) poke() {
 // Submit queues a review card for a decision that is durably pending. It
 // only writes to the store; the card is sent by Run. Submitting the same
 // decision twice queues one card.
-func (t *Telegram) Submit(ctx context.Context, d *moderation.Decision) error {
+func (t *Reviewer) Submit(ctx context.Context, d *moderation.Decision) error {
 	t.cardMu.Lock()
 	defer t.cardMu.Unlock()
 	if c, err := t.store.CardFor(d.ID); err == nil && c.Kind == cardstore.KindReview {
@@ -263,7 +277,7 @@ func (t *Telegram) Submit(ctx context.Context, d *moderation.Decision) error {
 
 // Notify reports an automatic action: at once (notify_auto: each), in the
 // next digest (digest) or not at all (off). It only writes to the store.
-func (t *Telegram) Notify(ctx context.Context, d *moderation.Decision) error {
+func (t *Reviewer) Notify(ctx context.Context, d *moderation.Decision) error {
 	var ch cardstore.Change
 	switch t.cfg.NotifyAuto {
 	case NotifyOff:
@@ -291,9 +305,9 @@ func (t *Telegram) Notify(ctx context.Context, d *moderation.Decision) error {
 
 // Run sends the outbox, polls for taps and commands, and applies reminders,
 // time-outs and digests until ctx is done. It owns its goroutines and
-// returns after all of them stopped; Telegram being unreachable is not an
+// returns after all of them stopped; the messenger being unreachable is not an
 // error (it retries with back-off), so Run returns nil when ctx ends.
-func (t *Telegram) Run(ctx context.Context) error {
+func (t *Reviewer) Run(ctx context.Context) error {
 	defer t.client.CloseIdleConnections()
 	if err := t.reconcile(); err != nil {
 		t.log.Warn("reconcile pending reviews", "err", err)
@@ -307,9 +321,9 @@ func (t *Telegram) Run(ctx context.Context) error {
 }
 
 // reconcile queues a card for every pending review that has none (a review
-// submitted while strazh was wired without Telegram, or lost by a crash
+// submitted while strazh was wired without this channel, or lost by a crash
 // between the pipeline's commit and Submit).
-func (t *Telegram) reconcile() error {
+func (t *Reviewer) reconcile() error {
 	ds, err := t.mod.PendingReviews()
 	if err != nil {
 		return err
@@ -322,10 +336,10 @@ func (t *Telegram) reconcile() error {
 	return nil
 }
 
-// by is the audit identity of a Telegram user.
-func by(id int64) string { return fmt.Sprintf("telegram:%d", id) }
+// by is the audit identity of a user of this channel ("telegram:77").
+func (t *Reviewer) by(id int64) string { return fmt.Sprintf("%s:%d", t.tr.channel(), id) }
 
-func (t *Telegram) isModerator(id int64) bool { return t.mods[id] }
+func (t *Reviewer) isModerator(id int64) bool { return t.mods[id] }
 
 // sleep waits d or until ctx is done; it reports whether ctx is still live.
 func sleep(ctx context.Context, d time.Duration) bool {

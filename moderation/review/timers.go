@@ -13,7 +13,7 @@ import (
 
 // tickLoop applies time-outs, sends reminders and digests, and refreshes
 // cards of reviews decided elsewhere (the CLI), every Timing.Tick.
-func (t *Telegram) tickLoop(ctx context.Context) {
+func (t *Reviewer) tickLoop(ctx context.Context) {
 	tk := time.NewTicker(t.tm.Tick)
 	defer tk.Stop()
 	lastDigest := t.now()
@@ -27,7 +27,7 @@ func (t *Telegram) tickLoop(ctx context.Context) {
 	}
 }
 
-func (t *Telegram) tick(ctx context.Context, lastDigest *time.Time) {
+func (t *Reviewer) tick(ctx context.Context, lastDigest *time.Time) {
 	now := t.now()
 	var w work
 	t.endTimedPause(now, &w)
@@ -49,7 +49,7 @@ func (t *Telegram) tick(ctx context.Context, lastDigest *time.Time) {
 }
 
 // timeouts applies on_timeout to reviews pending longer than review_timeout.
-func (t *Telegram) timeouts(ctx context.Context, now time.Time, w *work) {
+func (t *Reviewer) timeouts(ctx context.Context, now time.Time, w *work) {
 	ds, err := t.mod.PendingReviews()
 	if err != nil {
 		t.log.Error("list pending reviews", "err", err)
@@ -83,7 +83,7 @@ func (t *Telegram) timeouts(ctx context.Context, now time.Time, w *work) {
 // reminders closes cards of reviews decided elsewhere and reminds, once,
 // of those pending longer than remind_after: one message for all that
 // became due at this tick.
-func (t *Telegram) reminders(now time.Time, w *work) {
+func (t *Reviewer) reminders(now time.Time, w *work) {
 	cards, err := t.store.OpenCards()
 	if err != nil {
 		t.log.Error("list open cards", "err", err)
@@ -109,7 +109,7 @@ func (t *Telegram) reminders(now time.Time, w *work) {
 		}
 		// A card still in the outbox (no message yet) is reminded of once it
 		// is in the chat: the reminder replies to it.
-		if t.cfg.RemindAfter > 0 && !c.Reminded && c.MessageID != 0 && now.Sub(since) >= t.cfg.RemindAfter {
+		if t.cfg.RemindAfter > 0 && !c.Reminded && c.Msg() != "" && now.Sub(since) >= t.cfg.RemindAfter {
 			due = append(due, c)
 			ids = append(ids, d.ID)
 			w.refresh = append(w.refresh, refresh{key: c.Key, remind: true})
@@ -121,12 +121,12 @@ func (t *Telegram) reminders(now time.Time, w *work) {
 	msg := &cardstore.Outgoing{Prio: cardstore.PrioReview, Op: cardstore.OpText, ChatID: t.cfg.ChatID, Created: now}
 	if len(due) == 1 {
 		msg.Text = "⏰ " + fmt.Sprintf(t.tx.remindOne, esc(t.tx.ago(t.cfg.RemindAfter))) + fmt.Sprintf(" #%d", ids[0])
-		msg.ReplyTo = due[0].MessageID
+		msg.SetReply(due[0].Msg())
 	} else {
 		parts := make([]string, len(due))
 		for i, c := range due {
 			parts[i] = fmt.Sprintf("#%d", ids[i])
-			if l := messageLink(c.ChatID, c.MessageID); l != "" {
+			if l := t.tr.link(c.ChatID, c.Msg()); l != "" {
 				parts[i] = link(l, parts[i])
 			}
 		}

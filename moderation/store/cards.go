@@ -35,23 +35,31 @@ const (
 
 var keyReviewOffset = []byte("offset")
 
+// cardNames are the bucket names of one review channel's state: Telegram
+// keeps the names above (so its data from before MAX loads as it was),
+// another channel has its own set (cards_channel.go).
+type cardNames struct{ cards, byDecision, open, outbox, digest, state string }
+
+var telegramCardNames = cardNames{bucketReviewCards, bucketReviewByDecision, bucketReviewOpen,
+	bucketReviewOutbox, bucketReviewDigest, bucketReviewState}
+
 // cardBuckets are the reviewer's buckets in one write transaction.
 type cardBuckets struct {
 	cards, byDecision, open, outbox, digest, state *bbolt.Bucket
 }
 
-func openCardBuckets(tx *bbolt.Tx) (*cardBuckets, error) {
+func openCardBuckets(tx *bbolt.Tx, n cardNames) (*cardBuckets, error) {
 	var bs cardBuckets
 	for _, p := range []struct {
 		name string
 		dst  **bbolt.Bucket
 	}{
-		{bucketReviewCards, &bs.cards},
-		{bucketReviewByDecision, &bs.byDecision},
-		{bucketReviewOpen, &bs.open},
-		{bucketReviewOutbox, &bs.outbox},
-		{bucketReviewDigest, &bs.digest},
-		{bucketReviewState, &bs.state},
+		{n.cards, &bs.cards},
+		{n.byDecision, &bs.byDecision},
+		{n.open, &bs.open},
+		{n.outbox, &bs.outbox},
+		{n.digest, &bs.digest},
+		{n.state, &bs.state},
 	} {
 		b, err := tx.CreateBucketIfNotExists([]byte(p.name))
 		if err != nil {
@@ -63,12 +71,13 @@ func openCardBuckets(tx *bbolt.Tx) (*cardBuckets, error) {
 }
 
 // Apply writes a change of the reviewer's state in one transaction.
-func (db *DB) Apply(ch cardstore.Change) error {
+func (v cardView) Apply(ch cardstore.Change) error {
+	db, n := v.db, v.n
 	if ch.Empty() {
 		return nil
 	}
 	err := db.update(func(tx *bbolt.Tx) error {
-		bs, err := openCardBuckets(tx)
+		bs, err := openCardBuckets(tx, n)
 		if err != nil {
 			return err
 		}
@@ -174,8 +183,8 @@ func deleteCard(bs *cardBuckets, key string) error {
 }
 
 // getCard decodes the card under key; nil when there is none.
-func getCard(tx *bbolt.Tx, key []byte) (*cardstore.Card, error) {
-	b := tx.Bucket([]byte(bucketReviewCards))
+func getCard(tx *bbolt.Tx, n cardNames, key []byte) (*cardstore.Card, error) {
+	b := tx.Bucket([]byte(n.cards))
 	if b == nil {
 		return nil, nil
 	}
@@ -191,11 +200,12 @@ func getCard(tx *bbolt.Tx, key []byte) (*cardstore.Card, error) {
 }
 
 // Card returns the reviewer's card with the key (moderation.ErrNotFound).
-func (db *DB) Card(key string) (*cardstore.Card, error) {
+func (v cardView) Card(key string) (*cardstore.Card, error) {
+	db, n := v.db, v.n
 	var c *cardstore.Card
 	err := db.view(func(tx *bbolt.Tx) error {
 		var err error
-		c, err = getCard(tx, []byte(key))
+		c, err = getCard(tx, n, []byte(key))
 		return err
 	})
 	if err == nil && c == nil {
@@ -209,10 +219,11 @@ func (db *DB) Card(key string) (*cardstore.Card, error) {
 
 // CardFor returns the latest card showing the decision
 // (moderation.ErrNotFound).
-func (db *DB) CardFor(decision uint64) (*cardstore.Card, error) {
+func (v cardView) CardFor(decision uint64) (*cardstore.Card, error) {
+	db, n := v.db, v.n
 	var c *cardstore.Card
 	err := db.view(func(tx *bbolt.Tx) error {
-		b := tx.Bucket([]byte(bucketReviewByDecision))
+		b := tx.Bucket([]byte(n.byDecision))
 		if b == nil {
 			return nil
 		}
@@ -221,7 +232,7 @@ func (db *DB) CardFor(decision uint64) (*cardstore.Card, error) {
 			return nil
 		}
 		var err error
-		c, err = getCard(tx, key)
+		c, err = getCard(tx, n, key)
 		return err
 	})
 	if err == nil && c == nil {
@@ -234,15 +245,16 @@ func (db *DB) CardFor(decision uint64) (*cardstore.Card, error) {
 }
 
 // OpenCards lists the cards still waiting for a decision, oldest first.
-func (db *DB) OpenCards() ([]*cardstore.Card, error) {
+func (v cardView) OpenCards() ([]*cardstore.Card, error) {
+	db, n := v.db, v.n
 	var out []*cardstore.Card
 	err := db.view(func(tx *bbolt.Tx) error {
-		b := tx.Bucket([]byte(bucketReviewOpen))
+		b := tx.Bucket([]byte(n.open))
 		if b == nil {
 			return nil
 		}
 		return b.ForEach(func(k, _ []byte) error {
-			c, err := getCard(tx, k)
+			c, err := getCard(tx, n, k)
 			if err != nil || c == nil {
 				return err
 			}
@@ -264,10 +276,11 @@ func sortCards(cs []*cardstore.Card) {
 }
 
 // Outbox lists the reviewer's queued messages by priority, then sequence.
-func (db *DB) Outbox() ([]*cardstore.Outgoing, error) {
+func (v cardView) Outbox() ([]*cardstore.Outgoing, error) {
+	db, n := v.db, v.n
 	var out []*cardstore.Outgoing
 	err := db.view(func(tx *bbolt.Tx) error {
-		b := tx.Bucket([]byte(bucketReviewOutbox))
+		b := tx.Bucket([]byte(n.outbox))
 		if b == nil {
 			return nil
 		}
@@ -289,10 +302,11 @@ func (db *DB) Outbox() ([]*cardstore.Outgoing, error) {
 }
 
 // Offset is the getUpdates offset the reviewer saved last (0: none).
-func (db *DB) Offset() (int64, error) {
+func (v cardView) Offset() (int64, error) {
+	db, n := v.db, v.n
 	var off int64
 	err := db.view(func(tx *bbolt.Tx) error {
-		b := tx.Bucket([]byte(bucketReviewState))
+		b := tx.Bucket([]byte(n.state))
 		if b == nil {
 			return nil
 		}
@@ -308,10 +322,11 @@ func (db *DB) Offset() (int64, error) {
 }
 
 // Digest lists the decisions waiting for the reviewer's next digest, by ID.
-func (db *DB) Digest() ([]uint64, error) {
+func (v cardView) Digest() ([]uint64, error) {
+	db, n := v.db, v.n
 	var out []uint64
 	err := db.view(func(tx *bbolt.Tx) error {
-		b := tx.Bucket([]byte(bucketReviewDigest))
+		b := tx.Bucket([]byte(n.digest))
 		if b == nil {
 			return nil
 		}

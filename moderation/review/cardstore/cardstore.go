@@ -22,13 +22,16 @@ const (
 // Key plus the index of a decision in Decisions and an action code; the
 // decision itself is never parsed out of the message.
 type Card struct {
-	Key       string    `json:"key"` // short random key, unique; callback data prefix
-	Kind      Kind      `json:"kind"`
-	Decisions []uint64  `json:"decisions"`
-	ChatID    int64     `json:"chat_id"`
-	MessageID int64     `json:"message_id,omitempty"` // 0 until sent
-	Created   time.Time `json:"created"`
-	Sent      time.Time `json:"sent,omitzero"`
+	Key       string   `json:"key"` // short random key, unique; callback data prefix
+	Kind      Kind     `json:"kind"`
+	Decisions []uint64 `json:"decisions"`
+	ChatID    int64    `json:"chat_id"`
+	MessageID int64    `json:"message_id,omitempty"` // Telegram's numeric ID; 0 until sent
+	// MID is a message ID that is not a number (MAX's "mid.…"); empty for
+	// Telegram, whose cards keep the old message_id field.
+	MID     string    `json:"mid,omitempty"`
+	Created time.Time `json:"created"`
+	Sent    time.Time `json:"sent,omitzero"`
 	// Open is true while a review card still waits for a decision (it is
 	// checked for reminders, time-outs and decisions made elsewhere).
 	Open     bool `json:"open,omitempty"`
@@ -59,15 +62,17 @@ const (
 // Outgoing is one entry of the outbox: something to send to Telegram once
 // it is reachable and the pace allows.
 type Outgoing struct {
-	Seq     uint64    `json:"seq"` // assigned by the store, increasing
-	Prio    int       `json:"prio"`
-	Op      Op        `json:"op"`
-	Card    string    `json:"card,omitempty"` // Card.Key for send, edit, keyboard
-	Step    string    `json:"step,omitempty"` // for OpKeyboard: "" main, "ban" durations
-	ChatID  int64     `json:"chat_id"`
-	Text    string    `json:"text,omitempty"` // for OpText, HTML
-	ReplyTo int64     `json:"reply_to,omitempty"`
-	Created time.Time `json:"created"`
+	Seq     uint64 `json:"seq"` // assigned by the store, increasing
+	Prio    int    `json:"prio"`
+	Op      Op     `json:"op"`
+	Card    string `json:"card,omitempty"` // Card.Key for send, edit, keyboard
+	Step    string `json:"step,omitempty"` // for OpKeyboard: "" main, "ban" durations
+	ChatID  int64  `json:"chat_id"`
+	Text    string `json:"text,omitempty"` // for OpText, HTML
+	ReplyTo int64  `json:"reply_to,omitempty"`
+	// ReplyMID is ReplyTo for a message ID that is not a number (MAX).
+	ReplyMID string    `json:"reply_mid,omitempty"`
+	Created  time.Time `json:"created"`
 }
 
 // Change is one atomic write: everything in it is applied in one

@@ -62,6 +62,8 @@ type Connector struct {
 	// report is a broken-credentials error found off the read path (the
 	// user token in Connect or in a catch-up); the next Fetch returns it.
 	report error
+	// guardCh asks the account guard to check (GuardChanged, guard.go).
+	guardCh chan struct{}
 
 	life connectors.Lifetime // Close
 }
@@ -131,6 +133,7 @@ func newConnector(cfg *Config, deps connectors.Deps, tokens [nTokens]string) *Co
 	}
 	c.seen = newEventSet(20000)
 	c.authors = newAuthors()
+	c.guardCh = make(chan struct{}, 1)
 	return c
 }
 

@@ -184,6 +184,10 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	if d.fan != nil {
 		d.pipe.SetReviewer(d.fan)
 	}
+	grd, err := d.newGuard(cfg.Guard, accounts) // guard_wiring.go
+	if err != nil {
+		return err
+	}
 	if cfg.DryRun {
 		d.log.Warn("dry run: decisions are recorded, nothing is deleted or banned")
 	}
@@ -213,6 +217,9 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	}
 	if d.tg != nil {
 		sup.Go("telegram", d.tg.Run)
+	}
+	if grd != nil {
+		sup.Go("account guard", grd.Run)
 	}
 	sup.Go("admin socket", func(ctx context.Context) error { return serveAdmin(ctx, admin, d) })
 	// After the socket: `strazh model refit|rollback` talk to the learner.
@@ -355,6 +362,7 @@ func restartKeys(a, b *config.Config) []string {
 	diff("metrics", a.Metrics, b.Metrics)
 	diff("pipeline", a.Pipeline, b.Pipeline)
 	diff("telegram", a.Telegram, b.Telegram)
+	diff("guard", a.Guard, b.Guard)
 	strip := func(accs []config.Account) []config.Account {
 		out := make([]config.Account, len(accs))
 		for i, acc := range accs {

@@ -13,7 +13,7 @@ type Guard struct {
 	Every time.Duration `yaml:"every"`
 	// ExpiryWarning: a token expiring sooner than this is an event, and
 	// `strazh doctor` says so (default 3d).
-	ExpiryWarning time.Duration `yaml:"expiry_warning"`
+	ExpiryWarning time.Duration `yaml:"warn_before"`
 }
 
 // DefaultGuard: on, hourly, three days' warning.
@@ -27,6 +27,6 @@ func (c *Config) checkGuard(bad func(at int, key, format string, args ...any)) {
 		bad(0, "guard.every", "%s: want at least 1m", c.Guard.Every)
 	}
 	if c.Guard.ExpiryWarning < 0 {
-		bad(0, "guard.expiry_warning", "must not be negative")
+		bad(0, "guard.warn_before", "must not be negative")
 	}
 }

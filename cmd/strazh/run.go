@@ -85,6 +85,8 @@ type daemon struct {
 	reg   *prometheus.Registry
 	ready chan struct{}
 
+	accounts []pipeline.Account // for strazh doctor (doctor.go)
+
 	models  *modelState    // rules + live model (model_daemon.go)
 	learner *learn.Learner // nil: the model does not learn
 }
@@ -143,6 +145,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	if err != nil {
 		return err
 	}
+	d.accounts = accounts
 	d.reg = prometheus.NewRegistry()
 	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		newTokenExpiry(accounts))

@@ -51,6 +51,21 @@ func (c *Connector) guardEvent(typ string) {
 	}
 }
 
+// guardStart, before the first guard call, takes the stored VK ID token
+// (or refreshes it) as Connect does: `strazh doctor` with the daemon
+// stopped builds the connector without connecting, and the configured
+// refresh token may be spent already (a refresh token works once). A
+// failure shows up as the user token's error in Access.
+func (c *Connector) guardStart(ctx context.Context) {
+	c.guardInit.Do(func() {
+		if c.vkid != nil {
+			if err := c.startToken(ctx); err != nil {
+				c.log.Warn("user token not ready for the account guard", "err", err)
+			}
+		}
+	})
+}
+
 // vkRoles are the role words of groups.getMembers and the levels of
 // group_officers_edit (§1.4: 1 moderator, 2 editor, 3 administrator).
 var vkRoles = map[string]bool{"moderator": true, "editor": true, "administrator": true, "creator": true, "advertiser": true}
@@ -59,6 +74,7 @@ var vkRoles = map[string]bool{"moderator": true, "editor": true, "administrator"
 // (groups.getMembers with filter=managers; community token, then the user
 // token, as refreshManagers).
 func (c *Connector) Managers(ctx context.Context) ([]moderation.Manager, error) {
+	c.guardStart(ctx)
 	p := api.Params{"group_id": c.cfg.GroupID, "filter": "managers", "count": 1000, "fields": "first_name,last_name"}
 	var raw json.RawMessage
 	err := c.api.call(ctx, community, "groups.getMembers", p, &raw)
@@ -142,6 +158,7 @@ func (c *Connector) needed() []string {
 // A broken token is a moderation.TokenError; the rights of the others are
 // still returned.
 func (c *Connector) Access(ctx context.Context) (moderation.Access, error) {
+	c.guardStart(ctx)
 	a := moderation.Access{Needed: c.needed(), Expires: c.humanExpiry(time.Now())}
 	var errs []error
 	fail := func(token string, err error) {
@@ -159,13 +176,16 @@ func (c *Connector) Access(ctx context.Context) (moderation.Access, error) {
 	} else {
 		a.Rights = append(a.Rights, rights...)
 	}
-	if c.api.has(user) {
+	switch {
+	case c.api.has(user):
 		rights, err := c.userScope(ctx)
 		if err != nil {
 			fail("user", err)
 		} else {
 			a.Rights = append(a.Rights, rights...)
 		}
+	case c.vkid != nil:
+		fail("user", fmt.Errorf("no VK ID user token in use (its refresh failed): %w", moderation.ErrCredentials))
 	}
 	sort.Strings(a.Rights)
 	if len(errs) > 0 {
@@ -250,6 +270,7 @@ func (c *Connector) humanExpiry(now time.Time) time.Time {
 // (groups.getSettings; the user token, unverified which token types may
 // call it, so the community token is tried when there is no user token).
 func (c *Connector) Settings(ctx context.Context) (map[string]string, error) {
+	c.guardStart(ctx)
 	k := user
 	if !c.api.has(user) {
 		k = community

@@ -220,3 +220,31 @@ func TestConnector_humanExpiry(t *testing.T) {
 func connectorsDeps(f *vktest.Server) connectors.Deps {
 	return connectors.Deps{Account: "admin-vk", HTTPClient: f.Client()}
 }
+
+// strazh doctor builds a connector without Connect, while the daemon
+// refreshed the VK ID token before: the configured refresh token is spent,
+// the stored pair is the live one. The guard's calls must take the stored
+// token, not refresh with the spent one (a false "token broken").
+func TestConnector_Access_VKIDTakesTheStoredToken(t *testing.T) {
+	f := newFake(t, vktest.Options{})
+	f.AddRefreshToken("r0")
+	store := &memTokens{}
+	daemon := vkidConn(t, f, "r0", store, nil)
+	connect(t, daemon) // refreshes r0: r0 is spent, the new pair stored
+	// Configured as VK ID allows: the refresh token alone, no access token.
+	cfg := testConfig(f)
+	cfg.VKIDURL, cfg.ClientID, cfg.DeviceID = f.VKIDURL(), "app1", "dev1"
+	doctor := newConnector(cfg, connectorsDeps(f), [nTokens]string{community: f.CommunityToken()})
+	doctor.setupVKID("r0", store)
+	t.Cleanup(func() { _ = doctor.Close(context.Background()) })
+	a, err := doctor.Access(t.Context())
+	if err != nil {
+		t.Fatalf("Access: %v", err)
+	}
+	if !slices.Contains(a.Rights, "user:wall") {
+		t.Errorf("user rights not read: %v", a.Rights)
+	}
+	if n := f.IssuedTokens(); n != 1 {
+		t.Errorf("%d tokens issued, want 1 (the guard refreshed again)", n)
+	}
+}

@@ -64,6 +64,9 @@ type Connector struct {
 	report error
 	// guardCh asks the account guard to check (GuardChanged, guard.go).
 	guardCh chan struct{}
+	// guardInit puts the newest stored VK ID token in use before the
+	// guard's first call (strazh doctor calls without Connect).
+	guardInit sync.Once
 
 	life connectors.Lifetime // Close
 }

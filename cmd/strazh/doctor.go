@@ -207,16 +207,22 @@ func askDaemon(ctx context.Context, sock string) (doctorReport, bool, error) {
 }
 
 // directDoctor builds the connectors from the configuration and checks
-// them, with the database when there is one (a VK ID token refreshed here
-// is stored, as the daemon would).
-func directDoctor(ctx context.Context, cfg *config.Config, client *http.Client, now time.Time, timeout time.Duration) doctorReport {
+// them, with the database when there is one: opened as the daemon opens
+// it, so a VK ID token refreshed here is stored. Without a writable
+// database no token is renewed (a refresh token works once: spending it
+// here would leave the daemon with a dead one). A database locked by a
+// daemon whose socket this user cannot reach is an error.
+func directDoctor(ctx context.Context, cfg *config.Config, client *http.Client, now time.Time, timeout time.Duration) (doctorReport, error) {
 	var st *store.DB
 	var problems []string
 	if _, err := os.Stat(cfg.DBPath()); err == nil {
 		db, err := store.Open(cfg.DBPath(), &store.Options{Retention: cfg.Retention})
-		if err != nil {
+		switch {
+		case errors.Is(err, store.ErrLocked):
+			return doctorReport{}, fmt.Errorf("the daemon holds %s but its socket %s does not answer this user: run strazh doctor as root or as the daemon's user", cfg.DBPath(), cfg.SocketPath())
+		case err != nil:
 			problems = append(problems, "database: "+err.Error())
-		} else {
+		default:
 			st = db
 			defer db.Close()
 		}
@@ -232,7 +238,7 @@ func directDoctor(ctx context.Context, cfg *config.Config, client *http.Client, 
 	for _, a := range cfg.Accounts {
 		f, _ := connectors.Lookup(a.Network)
 		conn, err := f.New(a.Conn, connectors.Deps{Account: a.Name, Logger: slog.New(slog.DiscardHandler),
-			HTTPClient: client, Epoch: epoch, Tokens: tokens, Limiters: limits})
+			HTTPClient: client, Epoch: epoch, Tokens: tokens, Limiters: limits, NoRenew: st == nil})
 		if err != nil {
 			in = append(in, doctorInput{name: a.Name, network: a.Network, err: err})
 			continue
@@ -253,5 +259,5 @@ func directDoctor(ctx context.Context, cfg *config.Config, client *http.Client, 
 	rep.Via = "direct"
 	rep.Problems = append(problems, rep.Problems...)
 	rep.OK = rep.OK && len(rep.Problems) == 0
-	return rep
+	return rep, nil
 }

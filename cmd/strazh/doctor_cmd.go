@@ -63,7 +63,10 @@ func doctorMain(ctx context.Context, args []string, s stdio, client *http.Client
 		fmt.Fprintf(s.err, "strazh doctor: the daemon runs but did not answer: %v\n", err)
 		return exitError{exitDoctorFailed}
 	case !running:
-		rep = directDoctor(ctx, cfg, client, time.Now(), *timeout)
+		if rep, err = directDoctor(ctx, cfg, client, time.Now(), *timeout); err != nil {
+			fmt.Fprintf(s.err, "strazh doctor: %v\n", err)
+			return exitError{exitDoctorFailed}
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(s.out)

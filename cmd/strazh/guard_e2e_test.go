@@ -237,3 +237,31 @@ func ctxTimeout(t *testing.T, d time.Duration) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// A daemon holding the database whose socket doctor cannot reach: doctor
+// must not check on its own (it would refresh the daemon's VK ID token),
+// and says why.
+func TestDoctor_DatabaseLockedWithoutSocket(t *testing.T) {
+	f := vktest.New(vktest.Options{})
+	t.Cleanup(f.Close)
+	cfgPath := guardConfig(t, f, "", "")
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(cfg.StateDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(cfg.DBPath(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, errOut, code := runCLI(context.Background(), "doctor", "-config", cfgPath)
+	if code != 2 || !strings.Contains(errOut, "socket") {
+		t.Errorf("exit %d, stderr %q; want 2 naming the socket", code, errOut)
+	}
+	if n := len(f.Calls("")); n != 0 {
+		t.Errorf("doctor called VK %d times while the daemon held the database", n)
+	}
+}

@@ -248,3 +248,25 @@ func TestConnector_Access_VKIDTakesTheStoredToken(t *testing.T) {
 		t.Errorf("%d tokens issued, want 1 (the guard refreshed again)", n)
 	}
 }
+
+// strazh doctor without a writable database must never refresh: the
+// refresh token it would spend is the daemon's. A token that needs a
+// refresh is reported broken instead.
+func TestConnector_Access_NoRenewNeverRefreshes(t *testing.T) {
+	f := newFake(t, vktest.Options{})
+	f.AddRefreshToken("r0")
+	cfg := testConfig(f)
+	cfg.VKIDURL, cfg.ClientID, cfg.DeviceID = f.VKIDURL(), "app1", "dev1"
+	c := newConnector(cfg, connectorsDeps(f), [nTokens]string{community: f.CommunityToken()})
+	c.setupVKID("r0", nil)
+	c.vkid.noRenew = true // as New does with connectors.Deps.NoRenew
+	t.Cleanup(func() { _ = c.Close(context.Background()) })
+	_, err := c.Access(t.Context())
+	tes := moderation.TokenErrors(err)
+	if len(tes) != 1 || tes[0].Token != "user" {
+		t.Fatalf("Access: %v, want the user token reported broken", err)
+	}
+	if n := f.IssuedTokens(); n != 0 {
+		t.Errorf("%d tokens issued: the refresh token was spent", n)
+	}
+}

@@ -103,6 +103,9 @@ func New(cfg *Config, deps connectors.Deps) (*Connector, error) {
 	}
 	c := newConnector(cfg, deps, tokens)
 	c.setupVKID(refresh, deps.Tokens)
+	if deps.NoRenew && c.vkid != nil {
+		c.vkid.noRenew = true // guard.go
+	}
 	return c, nil
 }
 

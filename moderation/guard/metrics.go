@@ -4,9 +4,9 @@ import "github.com/prometheus/client_golang/prometheus"
 
 // Check results (label result of strazh_guard_checks_total).
 const (
-	ResultOK      = "ok"      // read, nothing wrong
-	ResultProblem = "problem" // read, something wrong (a broken token, a missing right, an expiry near)
-	ResultError   = "error"   // not read (the network or the store failed)
+	ResultOK      = "ok"      // nothing wrong
+	ResultProblem = "problem" // something wrong: a broken token, a missing right, an expiry near, a network that did not answer
+	ResultError   = "error"   // the store failed: nothing recorded
 )
 
 // Metrics are the guard's Prometheus collectors (namespace strazh).
@@ -14,7 +14,7 @@ type Metrics struct {
 	Events      *prometheus.CounterVec // security events by account and kind
 	Managers    *prometheus.GaugeVec   // the page's managers by account
 	Checks      *prometheus.CounterVec // checks by account and result
-	LastCheck   *prometheus.GaugeVec   // unix time of the last check that read the account
+	LastCheck   *prometheus.GaugeVec   // unix time of the last recorded check
 	TokenExpiry *prometheus.GaugeVec   // seconds until a token a human must renew expires
 }
 
@@ -31,7 +31,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Checks: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "guard_checks_total",
 			Help: "Account guard checks by account and result (ok, problem, error)."}, []string{"account", "result"}),
 		LastCheck: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Name: "guard_last_check_timestamp_seconds",
-			Help: "Unix time of the guard's last check that read the account."}, []string{"account"}),
+			Help: "Unix time of the guard's last recorded check of the account."}, []string{"account"}),
 		TokenExpiry: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Name: "guard_token_expiry_seconds",
 			Help: "Seconds until the account's credential that a human must renew expires (negative once expired); absent when none expires by time."},
 			[]string{"account"}),

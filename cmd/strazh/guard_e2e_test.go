@@ -202,12 +202,30 @@ func TestGuard_Daemon_ManagerAddedAnnouncedCountedAndDoctor(t *testing.T) {
 		}
 	}
 
+	// A role changed, a manager removed, the obscenity filter switched off:
+	// each VK event checks at once, each change is one message.
+	for _, step := range []struct {
+		do   func()
+		want string
+	}{
+		{func() { f.SetManager(f.AdminID()+1, "editor") }, "у руководителя Пользователь 101 (101) сменилась роль: модератор → редактор"},
+		{func() { f.RemoveManager(123) }, "снят руководитель Иван Петров (123) (был: администратор)"},
+		{func() { f.SetSetting("obscene_filter", 0) }, "изменена настройка «фильтр нецензурных выражений»: вкл. → выкл."},
+	} {
+		step.do()
+		if _, err := tg.WaitMessage(ctxTimeout(t, 20*time.Second), e2eChat, func(m telegramtest.Message) bool {
+			return strings.Contains(m.Text, step.want)
+		}); err != nil {
+			t.Fatalf("no message %q: %v", step.want, err)
+		}
+	}
+
 	rep, code := doctorJSON(t, cfgPath)
 	if code != 0 || rep.Via != "daemon" || len(rep.Accounts) != 1 {
 		t.Fatalf("doctor via the daemon: exit %d %+v", code, rep)
 	}
 	a := rep.Accounts[0]
-	if len(a.Events) != 1 || a.Events[0].Kind != "manager_added" || a.Events[0].Subject != "123" || a.GuardChecked.IsZero() {
+	if len(a.Events) != 4 || a.Events[0].Kind != "manager_added" || a.Events[0].Subject != "123" || a.GuardChecked.IsZero() {
 		t.Errorf("doctor's account: %+v", a)
 	}
 	f.SetTokenRights(vktest.TokenCommunity, "messages", "photos")
@@ -227,7 +245,7 @@ func TestGuard_Daemon_ManagerAddedAnnouncedCountedAndDoctor(t *testing.T) {
 	}
 	defer db.Close()
 	evs, err := db.SecurityEvents(time.Now().Add(-time.Hour), time.Time{})
-	if err != nil || len(evs) != 1 || evs[0].Kind != "manager_added" || evs[0].Account != "admin-vk" || evs[0].Network != "vk" {
+	if err != nil || len(evs) != 4 || evs[0].Kind != "manager_added" || evs[3].Kind != "setting_changed" || evs[0].Account != "admin-vk" || evs[0].Network != "vk" {
 		t.Errorf("stored events %+v, %v", evs, err)
 	}
 }

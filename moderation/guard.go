@@ -21,6 +21,10 @@ const (
 	SecSettingChanged = "setting_changed"
 )
 
+// RoleManager is the Manager.Role of a manager whose role the network did
+// not say; the guard reports no role change to or from it.
+const RoleManager = "manager"
+
 // SecurityKinds is every kind, in the order reports list them.
 var SecurityKinds = []string{SecManagerAdded, SecManagerRemoved, SecManagerRole,
 	SecTokenBroken, SecTokenRightLost, SecTokenExpiring, SecSettingChanged}

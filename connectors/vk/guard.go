@@ -119,7 +119,7 @@ func readManagers(raw json.RawMessage) ([]moderation.Manager, error) {
 		}
 		role := o.Role
 		if !vkRoles[role] {
-			role = "manager"
+			role = moderation.RoleManager
 		}
 		out = append(out, moderation.Manager{ID: strconv.Itoa(o.ID),
 			Name: strings.TrimSpace(o.FirstName + " " + o.LastName), Role: role})

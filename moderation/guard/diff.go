@@ -49,6 +49,7 @@ func Diff(prev *moderation.GuardState, account, network string, obs Observation,
 	// Managers.
 	if obs.ManagersErr == nil {
 		cur := sortedManagers(obs.Managers)
+		keepKnownRoles(next.Managers, cur)
 		if next.HasManagers {
 			managerEvents(next.Managers, cur, emit)
 		}
@@ -145,13 +146,27 @@ func managerEvents(old, cur []moderation.Manager, emit func(kind, subject, detai
 		switch {
 		case !ok:
 			emit(moderation.SecManagerAdded, m.ID, detail(m.Name, m.Role))
-		case o.Role != m.Role:
+		case o.Role != m.Role && o.Role != moderation.RoleManager && m.Role != moderation.RoleManager:
 			emit(moderation.SecManagerRole, m.ID, detail(m.Name, o.Role+" → "+m.Role))
 		}
 	}
 	for _, m := range old {
 		if !is[m.ID] {
 			emit(moderation.SecManagerRemoved, m.ID, detail(m.Name, m.Role))
+		}
+	}
+}
+
+// keepKnownRoles keeps the role seen before of a manager whose role the
+// network did not say this time (so a later real change is still seen).
+func keepKnownRoles(old, cur []moderation.Manager) {
+	was := make(map[string]string, len(old))
+	for _, m := range old {
+		was[m.ID] = m.Role
+	}
+	for i, m := range cur {
+		if r := was[m.ID]; m.Role == moderation.RoleManager && r != "" {
+			cur[i].Role = r
 		}
 	}
 }

@@ -142,6 +142,7 @@ func TestGuard_Check_Events(t *testing.T) {
 			[]string{"manager_removed:7:Пётр · editor"}},
 		{"role changed", func(f *fakeConn) { f.managers[1].Role = "administrator" },
 			[]string{"manager_role:7:Пётр · editor → administrator"}},
+		{"role unknown this time is no change", func(f *fakeConn) { f.managers[1].Role = moderation.RoleManager }, nil},
 		{"token revoked", func(f *fakeConn) {
 			f.access.Rights = []string{"community:manage"}
 			f.accErr = errors.Join(&moderation.TokenError{Token: "user", Err: fmt.Errorf("users.get: revoked (error 5): %w", moderation.ErrCredentials)})
@@ -274,4 +275,21 @@ func TestGuard_Run_Periodic(t *testing.T) {
 			t.Errorf("events %q", got)
 		}
 	})
+}
+
+func TestGuard_Check_UnknownRoleKeepsTheKnownOne(t *testing.T) {
+	conn, st := healthy(), &memStore{}
+	g, _ := guard.New(guard.Options{Store: st}, []guard.Account{{Name: "a", Network: "vk", Conn: conn}})
+	acc := g.Accounts()[0]
+	for _, role := range []string{"", moderation.RoleManager, "administrator"} {
+		if role != "" {
+			conn.set(func(f *fakeConn) { f.managers[1].Role = role })
+		}
+		if _, err := g.Check(t.Context(), acc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := kinds(st.events); !slices.Equal(got, []string{"manager_role:7:Пётр · editor → administrator"}) {
+		t.Errorf("events %q, want the one real change", got)
+	}
 }

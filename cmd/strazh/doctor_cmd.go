@@ -173,7 +173,7 @@ func renderDoctor(w io.Writer, r doctorReport, lang string) {
 				if m.Name != "" {
 					who = m.Name + " (" + m.ID + ")"
 				}
-				ms = append(ms, who+" — "+m.Role)
+				ms = append(ms, who+" — "+word(doctorRoles[lang], m.Role))
 			}
 			fmt.Fprintf(w, "  %s: %s\n", t["managers"], strings.Join(ms, "; "))
 		}
@@ -196,7 +196,7 @@ func renderDoctor(w io.Writer, r doctorReport, lang string) {
 		if len(a.Problems) > 0 {
 			fmt.Fprintf(w, "  %s:\n", t["problems"])
 			for _, p := range a.Problems {
-				fmt.Fprintf(w, "    - %s\n", p)
+				fmt.Fprintf(w, "    - %s\n", problemText(lang, p))
 			}
 		}
 	}
@@ -209,6 +209,36 @@ func renderDoctor(w io.Writer, r doctorReport, lang string) {
 	} else {
 		fmt.Fprintf(w, t["summary_bad"]+"\n", bad, len(r.Accounts))
 	}
+}
+
+// doctorRoles are the managers' roles in the table's language.
+var doctorRoles = map[string]map[string]string{
+	review.LangRU: {"administrator": "администратор", "editor": "редактор", "moderator": "модератор",
+		"creator": "владелец", "advertiser": "рекламодатель", "manager": "руководитель"},
+}
+
+// problemPrefixes translate the start of the guard's problem texts
+// (moderation/guard.Diff); the rest is the network's own message.
+var problemPrefixes = map[string][][2]string{
+	review.LangRU: {{"right missing: ", "нет права: "}, {"token expires ", "токен истекает "},
+		{"managers: ", "руководители не прочитаны: "}, {"access: ", "права не прочитаны: "},
+		{"settings: ", "настройки не прочитаны: "}},
+}
+
+func problemText(lang, p string) string {
+	for _, pp := range problemPrefixes[lang] {
+		if rest, ok := strings.CutPrefix(p, pp[0]); ok {
+			return pp[1] + rest
+		}
+	}
+	return p
+}
+
+func word(m map[string]string, s string) string {
+	if v, ok := m[s]; ok {
+		return v
+	}
+	return s
 }
 
 func orNone(t map[string]string, xs []string) string {

@@ -38,7 +38,9 @@ type Config struct {
 	Telegram *review.Config `yaml:"telegram"`
 	Pipeline Pipeline       `yaml:"pipeline"`
 	// Model is the learned model's policy and schedule (config/model.go).
-	Model    Model     `yaml:"model"`
+	Model Model `yaml:"model"`
+	// Guard is the account guard's schedule (config/guard.go).
+	Guard    Guard     `yaml:"guard"`
 	Accounts []Account `yaml:"accounts"`
 
 	// File is the path the configuration was read from.
@@ -116,6 +118,7 @@ func Default() Config {
 		Rules:     rules.DefaultConfig(),
 		Pipeline:  Pipeline{QueueSize: 4, ShutdownGrace: 10 * time.Second, Retry: r},
 		Model:     DefaultModel(),
+		Guard:     DefaultGuard(),
 	}
 }
 
@@ -299,6 +302,7 @@ func (c *Config) validate(line func(path string) int) []error {
 		bad(0, "pipeline.initial_interval", "must be > 0 and not above pipeline.max_interval")
 	}
 	c.checkModel(bad)
+	c.checkGuard(bad)
 	if err := c.Rules.Validate(); err != nil {
 		errs = append(errs, c.Problems(err)...)
 	}

@@ -40,6 +40,11 @@ type Deps struct {
 	// nil: they live in memory only, and a restart starts again from the
 	// configured ones.
 	Tokens moderation.TokenStore
+	// NoRenew: never renew a credential (strazh doctor where it cannot
+	// store the result: a VK ID refresh token works once, and spending it
+	// would leave the daemon with a dead one). A token that would need
+	// renewing is then reported broken.
+	NoRenew bool
 	// Limiters are the daemon's rate limits per credential, shared by all
 	// its connectors (nil: each connector limits its own requests).
 	Limiters *Limiters

@@ -94,11 +94,12 @@ promtool check rules "$tmp/dashboard-queries.yml"
 # so the copies point at /bin/true.
 if command -v systemd-analyze >/dev/null 2>&1; then
 	echo "== systemd-analyze verify"
-	for u in strazh.service strazh-backup.service strazh-backup.timer; do
+	for u in strazh.service strazh-backup.service strazh-backup.timer strazh-doctor.service strazh-doctor.timer; do
 		sed 's|/usr/local/bin/strazh|/bin/true|g' "$here/$u" >"$tmp/$u"
 	done
 	grep -q '^ExecStartPre=.*strazh check' "$here/strazh.service" || fail "strazh.service: ExecStartPre= must run strazh check"
-	systemd-analyze verify "$tmp/strazh.service" "$tmp/strazh-backup.service" "$tmp/strazh-backup.timer"
+	systemd-analyze verify "$tmp/strazh.service" "$tmp/strazh-backup.service" "$tmp/strazh-backup.timer" \
+		"$tmp/strazh-doctor.service" "$tmp/strazh-doctor.timer"
 else
 	echo "== systemd-analyze not found: units not verified"
 fi

@@ -107,6 +107,7 @@ func serveAdmin(ctx context.Context, ln net.Listener, d *daemon) error {
 		reply(w, map[string]int{"accounts": n}, err)
 	})
 	registerModelAdmin(mux, d)
+	registerDoctorAdmin(mux, d)
 	mux.HandleFunc("GET /v1/db/backup", d.handleBackup)
 	return serveUntil(ctx, ln, mux)
 }

@@ -64,7 +64,7 @@ func TestHelp_OperatorCommandsTranslated(t *testing.T) {
 			t.Errorf("command %s: summary %q has no Russian", c.name, c.summary)
 		}
 	}
-	for _, name := range []string{"run", "demo", "audit", "blacklist", "review", "version", "sim", "check",
+	for _, name := range []string{"run", "demo", "audit", "blacklist", "review", "version", "sim", "check", "doctor",
 		"db check", "db backup", "db restore", "db compact"} {
 		_, errOut, _ := runCLI(context.Background(), append(strings.Fields(name), "-h")...)
 		for _, line := range strings.Split(errOut, "\n") {

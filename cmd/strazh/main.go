@@ -52,6 +52,7 @@ func commands() []command {
 		{"blacklist", "list banned authors, or unban one", cmdBlacklist},
 		{"review", "list pending reviews, or decide one from the shell", cmdReview},
 		{"db", "check, back up, restore or compact the database", cmdDB},
+		{"doctor", "check every account and token: state, rights, last success, security events", cmdDoctor},
 		{"version", "print the version", cmdVersion},
 	}
 }

@@ -85,6 +85,8 @@ type daemon struct {
 	reg   *prometheus.Registry
 	ready chan struct{}
 
+	accounts []pipeline.Account // for strazh doctor (doctor.go)
+
 	models  *modelState    // rules + live model (model_daemon.go)
 	learner *learn.Learner // nil: the model does not learn
 }
@@ -143,6 +145,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	if err != nil {
 		return err
 	}
+	d.accounts = accounts
 	d.reg = prometheus.NewRegistry()
 	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		newTokenExpiry(accounts))
@@ -184,6 +187,10 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	if d.fan != nil {
 		d.pipe.SetReviewer(d.fan)
 	}
+	grd, err := d.newGuard(cfg.Guard, accounts) // guard_wiring.go
+	if err != nil {
+		return err
+	}
 	if cfg.DryRun {
 		d.log.Warn("dry run: decisions are recorded, nothing is deleted or banned")
 	}
@@ -213,6 +220,9 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	}
 	if d.tg != nil {
 		sup.Go("telegram", d.tg.Run)
+	}
+	if grd != nil {
+		sup.Go("account guard", grd.Run)
 	}
 	sup.Go("admin socket", func(ctx context.Context) error { return serveAdmin(ctx, admin, d) })
 	// After the socket: `strazh model refit|rollback` talk to the learner.
@@ -355,6 +365,7 @@ func restartKeys(a, b *config.Config) []string {
 	diff("metrics", a.Metrics, b.Metrics)
 	diff("pipeline", a.Pipeline, b.Pipeline)
 	diff("telegram", a.Telegram, b.Telegram)
+	diff("guard", a.Guard, b.Guard)
 	strip := func(accs []config.Account) []config.Account {
 		out := make([]config.Account, len(accs))
 		for i, acc := range accs {

@@ -129,6 +129,9 @@ func (c *Connector) convert(evs []lpEvent, from string, cur *cursor) []moderatio
 // event converts one long-poll event.
 func (c *Connector) event(ev lpEvent, now time.Time, cur *cursor) (moderation.Update, bool) {
 	switch ev.Type {
+	case "group_officers_edit", "group_change_settings":
+		c.guardEvent(ev.Type)
+		return moderation.Update{}, false
 	case "user_block", "user_unblock":
 		var b vkBlock
 		if err := json.Unmarshal(ev.Object, &b); err != nil || b.UserID == 0 {

@@ -53,6 +53,9 @@ func (c *Connector) refreshServer(ctx context.Context, settings bool) error {
 	if settings || !c.lp.ready {
 		p := api.Params{"group_id": gid, "enabled": 1, "api_version": apiVersion,
 			"user_block": 1, "user_unblock": 1}
+		for _, ev := range guardEvents {
+			p[ev] = 1
+		}
 		for _, src := range c.cfg.Sources {
 			for _, ev := range sourceEvents[src] {
 				p[ev] = 1

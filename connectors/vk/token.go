@@ -39,6 +39,8 @@ type refresher struct {
 
 	mu  sync.Mutex
 	tok moderation.Token
+	// noRenew: never refresh (connectors.Deps.NoRenew, strazh doctor).
+	noRenew bool
 }
 
 // fingerprint names a secret without showing it.
@@ -96,6 +98,9 @@ func (r *refresher) refresh(ctx context.Context, stale string) (string, error) {
 	defer r.mu.Unlock()
 	if r.tok.Access != stale && r.tok.Access != "" {
 		return r.tok.Access, nil
+	}
+	if r.noRenew {
+		return "", fmt.Errorf("the VK ID user token needs a refresh, which only the daemon makes (a refresh token works once; start strazh, or run strazh doctor beside it): %w", moderation.ErrCredentials)
 	}
 	t, err := r.exchange(ctx, r.tok.Refresh)
 	if err != nil {

@@ -62,6 +62,11 @@ type Connector struct {
 	// report is a broken-credentials error found off the read path (the
 	// user token in Connect or in a catch-up); the next Fetch returns it.
 	report error
+	// guardCh asks the account guard to check (GuardChanged, guard.go).
+	guardCh chan struct{}
+	// guardInit puts the newest stored VK ID token in use before the
+	// guard's first call (strazh doctor calls without Connect).
+	guardInit sync.Once
 
 	life connectors.Lifetime // Close
 }
@@ -98,6 +103,9 @@ func New(cfg *Config, deps connectors.Deps) (*Connector, error) {
 	}
 	c := newConnector(cfg, deps, tokens)
 	c.setupVKID(refresh, deps.Tokens)
+	if deps.NoRenew && c.vkid != nil {
+		c.vkid.noRenew = true // guard.go
+	}
 	return c, nil
 }
 
@@ -131,6 +139,7 @@ func newConnector(cfg *Config, deps connectors.Deps, tokens [nTokens]string) *Co
 	}
 	c.seen = newEventSet(20000)
 	c.authors = newAuthors()
+	c.guardCh = make(chan struct{}, 1)
 	return c
 }
 

@@ -21,7 +21,7 @@ install -m 0755 "$bin" "$pkg/usr/bin/strazh"
 install -m 0644 "$root/config.example.yaml" "$pkg/etc/strazh/config.yaml"
 # The units in deploy/ expect /usr/local/bin (a hand install); a package
 # installs into /usr/bin.
-for u in strazh.service strazh-backup.service strazh-backup.timer; do
+for u in strazh.service strazh-backup.service strazh-backup.timer strazh-doctor.service strazh-doctor.timer; do
 	# and points at the man page unless the unit names its documentation.
 	sed 's#/usr/local/bin/strazh#/usr/bin/strazh#g' "$root/deploy/$u" >"$pkg/lib/systemd/system/$u"
 	if ! grep -q '^Documentation=' "$pkg/lib/systemd/system/$u" && grep -q '^\[Unit\]' "$pkg/lib/systemd/system/$u"; then

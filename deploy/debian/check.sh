@@ -11,6 +11,7 @@ info="$(dpkg-deb --info "$deb")"
 contents="$(dpkg-deb --contents "$deb" | awk '{print $6}')"
 for f in ./usr/bin/strazh ./etc/strazh/config.yaml ./lib/systemd/system/strazh.service \
 	./lib/systemd/system/strazh-backup.service ./lib/systemd/system/strazh-backup.timer \
+	./lib/systemd/system/strazh-doctor.service ./lib/systemd/system/strazh-doctor.timer \
 	./usr/share/strazh/prometheus/alerts.yml ./usr/share/strazh/prometheus/prometheus-sim.yml \
 	./usr/share/strazh/grafana/strazh-dashboard.json ./usr/share/strazh/sim/config.yaml \
 	./usr/share/man/man8/strazh.8.gz ./usr/share/man/ru/man8/strazh.8.gz \

@@ -81,6 +81,17 @@ func (f *Fanout) Submit(ctx context.Context, d *moderation.Decision) error {
 	return f.each("", func(c Channel) error { return c.Reviewer.Submit(ctx, d) })
 }
 
+// Announce passes a security event to every channel that announces
+// (moderation.Announcer; announce.go).
+func (f *Fanout) Announce(ctx context.Context, ev moderation.SecurityEvent) error {
+	return f.each("", func(c Channel) error {
+		if a, ok := c.Reviewer.(moderation.Announcer); ok {
+			return a.Announce(ctx, ev)
+		}
+		return nil
+	})
+}
+
 // Notify queues the notice in every channel.
 func (f *Fanout) Notify(ctx context.Context, d *moderation.Decision) error {
 	return f.each("", func(c Channel) error { return c.Reviewer.Notify(ctx, d) })

@@ -68,7 +68,7 @@ func (s *Server) routes() http.Handler {
 	m.HandleFunc("GET /chats/{chat}/members/admins", func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		writeJSON(w, map[string]any{"members": s.admins})
+		writeJSON(w, map[string]any{"members": s.adminMembers()}) // guard.go
 	})
 	m.HandleFunc("POST /subscriptions", s.subscribe)
 	m.HandleFunc("DELETE /subscriptions", s.unsubscribe)

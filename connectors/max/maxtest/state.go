@@ -71,6 +71,7 @@ type Server struct {
 	wake     chan struct{}   // closed and replaced when an update arrives
 	deletes  map[int64][]time.Time
 	admins   []maxapi.User
+	guard    guardState                  // the admins' rights (guard.go)
 	chats    map[int64][]*maxapi.Message // messages the bot sent, by chat
 	sentByID map[string]*maxapi.Message
 	answers  []Answered

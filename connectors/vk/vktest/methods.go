@@ -172,14 +172,7 @@ func (s *Server) getMembers(_ TokenType, p url.Values) (any, *apiErr) {
 	if p.Get("filter") != "managers" {
 		return map[string]any{"count": 0, "items": []any{}}, nil
 	}
-	var items []any
-	for i, id := range s.managers() {
-		role := "moderator"
-		if i == 0 {
-			role = "administrator"
-		}
-		items = append(items, map[string]any{"id": id, "role": role})
-	}
+	items := s.managerItems(p) // guard.go
 	return map[string]any{"count": len(items), "items": items}, nil
 }
 

@@ -103,6 +103,7 @@ type Server struct {
 	stamps  map[TokenType][]time.Time // recent request times, for EnforceRate
 	expires map[string]time.Time      // by token: it answers 1117 from then (ExpireToken, oauth.go)
 	oauth   oauthState                // the VK ID token endpoint (oauth.go)
+	guard   guardState                // managers, rights, settings (guard.go)
 }
 
 // New starts a fake VK server on a loopback port.
@@ -536,6 +537,9 @@ func (s *Server) dispatch(method string, tt TokenType, p url.Values, call *Call)
 // callLocked runs one method with s.mu held (execute calls it per item).
 func (s *Server) callLocked(method string, tt TokenType, p url.Values) (any, *apiErr) {
 	m, ok := methods[method]
+	if !ok {
+		m, ok = guardMethods[method]
+	}
 	if !ok {
 		return nil, errf(3, "Unknown method passed")
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -95,7 +96,9 @@ func (s *Server) HandAdminID() int { return s.opts.AdminID + 1 }
 
 func (s *Server) managers() []int {
 	m := []int{s.opts.AdminID, s.HandAdminID()}
-	return append(m, s.opts.Managers...)
+	m = append(m, s.opts.Managers...)
+	m = append(m, s.guard.added...) // guard.go
+	return slices.DeleteFunc(m, func(id int) bool { return s.guard.gone[id] })
 }
 
 // queue appends a long-poll event when the long poll and the event type are

@@ -242,7 +242,7 @@ func (s *Server) call(method string, p map[string]string) (any, *apiError) {
 	}
 	switch method {
 	case "getMe":
-		return map[string]any{"id": 123456, "is_bot": true, "first_name": "strazh", "username": "strazh_bot"}, nil
+		return map[string]any{"id": BotID, "is_bot": true, "first_name": "strazh", "username": "strazh_bot"}, nil
 	case "sendMessage":
 		return s.sendMessage(p)
 	case "editMessageText", "editMessageReplyMarkup":

@@ -32,6 +32,8 @@ type group struct {
 	admins  []int64
 	bans    map[int64]Ban // user or sender chat id
 	meta    map[int64]*groupMsg
+	// botRights: the bot's rights (member.go); nil: an admin with both.
+	botRights *BotRights
 }
 
 type groupMsg struct {
@@ -185,6 +187,9 @@ func (s *Server) groupCall(method string, p map[string]string) (result any, aerr
 		return nil, nil, false
 	}
 	switch method {
+	case "getChatMember":
+		res, e := s.chatMember(g, p) // member.go
+		return res, e, true
 	case "getChatAdministrators":
 		out := []any{}
 		for _, id := range g.admins {

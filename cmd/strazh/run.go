@@ -81,7 +81,8 @@ type daemon struct {
 	db    *store.DB
 	pipe  *pipeline.Pipeline
 	tg    *review.Telegram
-	fan   *review.Fanout // every review channel; nil: none configured
+	mx    *review.Reviewer // the MAX review chat; nil: none (review_max.go)
+	fan   *review.Fanout   // every review channel; nil: none configured
 	reg   *prometheus.Registry
 	ready chan struct{}
 
@@ -181,6 +182,9 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 			return err
 		}
 	}
+	if err := d.wireMAX(cfg, h, accounts); err != nil {
+		return err
+	}
 	if d.fan != nil {
 		d.pipe.SetReviewer(d.fan)
 	}
@@ -214,6 +218,9 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	if d.tg != nil {
 		sup.Go("telegram", d.tg.Run)
 	}
+	if d.mx != nil {
+		sup.Go("max review chat", d.mx.Run)
+	}
 	sup.Go("admin socket", func(ctx context.Context) error { return serveAdmin(ctx, admin, d) })
 	// After the socket: `strazh model refit|rollback` talk to the learner.
 	sup.Go("model learner", d.runLearner)
@@ -227,7 +234,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	close(d.ready)
 	notifySystemd("READY=1")
 	d.log.Info("strazh running", "version", version, "accounts", len(accounts), "state_dir", cfg.StateDir,
-		"metrics", cfg.Metrics.Listen, "telegram", d.tg != nil)
+		"metrics", cfg.Metrics.Listen, "telegram", d.tg != nil, "max_review", d.mx != nil)
 	if h.onReady != nil {
 		h.onReady(d.pipe)
 	}

@@ -3,9 +3,7 @@ package review
 import (
 	"errors"
 	"fmt"
-	"net/url"
 
-	"github.com/strazh/strazh/config/secret"
 	"github.com/strazh/strazh/connectors/max/maxapi"
 )
 
@@ -43,34 +41,8 @@ func (c MAXConfig) Validate() error {
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("review.max.%s: %s", key, fmt.Sprintf(format, args...)))
 	}
-	if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		bad("api_url", "must be an http(s) URL, got %q", c.APIURL)
-	}
-	switch {
-	case c.TokenEnv != "" && c.TokenFile != "":
-		bad("token_env", "set only one of token_env and token_file")
-	case c.TokenEnv == "" && c.TokenFile == "":
-		bad("token_env", "token_env or token_file is required")
-	}
-	if c.ChatID == 0 {
-		bad("chat_id", "is required (the moderators' MAX chat, e.g. -70801090403050)")
-	}
-	if len(c.Moderators) == 0 {
-		bad("moderators", "list at least one MAX user ID")
-	}
-	seen := make(map[int64]bool)
-	for i, id := range c.Moderators {
-		switch {
-		case id <= 0:
-			bad(fmt.Sprintf("moderators[%d]", i), "must be a user ID > 0, got %d", id)
-		case seen[id]:
-			bad(fmt.Sprintf("moderators[%d]", i), "duplicate user ID %d", id)
-		}
-		seen[id] = true
-	}
-	if c.Language != LangRU && c.Language != LangEN {
-		bad("language", "must be ru or en, got %q", c.Language)
-	}
+	checkChat(bad, chatKeys{c.APIURL, c.TokenEnv, c.TokenFile, c.ChatID, c.Moderators, c.Language},
+		"the moderators' MAX chat, e.g. -70801090403050", "MAX")
 	return errors.Join(errs...)
 }
 
@@ -82,15 +54,9 @@ func (c MAXConfig) Validate() error {
 // updates marker and a card index of its own. It does no I/O beyond
 // reading the token.
 func NewMAX(cfg MAXConfig, policy Config, deps Deps) (*Reviewer, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	if deps.Moderation == nil || deps.Store == nil {
-		return nil, errors.New("review: Moderation and Store are required")
-	}
-	token, err := secret.Resolve("token", cfg.TokenEnv, cfg.TokenFile)
+	token, err := prepare(cfg.Validate(), deps, cfg.TokenEnv, cfg.TokenFile, "review.max.")
 	if err != nil {
-		return nil, fmt.Errorf("review.max.%w", err)
+		return nil, err
 	}
 	rc := policy
 	rc.APIURL, rc.TokenEnv, rc.TokenFile = cfg.APIURL, cfg.TokenEnv, cfg.TokenFile

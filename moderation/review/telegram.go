@@ -159,15 +159,9 @@ type Telegram = Reviewer
 // New checks the configuration and prepares the Telegram reviewer; it
 // does no I/O beyond reading the token from the environment or its file.
 func New(cfg Config, deps Deps) (*Reviewer, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	if deps.Moderation == nil || deps.Store == nil {
-		return nil, errors.New("review: Moderation and Store are required")
-	}
-	token, err := secret.Resolve("token", cfg.TokenEnv, cfg.TokenFile)
+	token, err := prepare(cfg.Validate(), deps, cfg.TokenEnv, cfg.TokenFile, "telegram.")
 	if err != nil {
-		return nil, fmt.Errorf("telegram.%w", err)
+		return nil, err
 	}
 	t := newReviewer(cfg, token, deps, tgLimits)
 	tr, err := newTGTransport(cfg, token, t.client, &t.tm, t.log)
@@ -176,6 +170,23 @@ func New(cfg Config, deps Deps) (*Reviewer, error) {
 	}
 	t.setTransport(tr)
 	return t, nil
+}
+
+// prepare checks what every channel's constructor checks (the config's
+// own validation result, the required deps) and reads the token; prefix
+// names the section in the error ("telegram.").
+func prepare(invalid error, deps Deps, env, file, prefix string) (string, error) {
+	if invalid != nil {
+		return "", invalid
+	}
+	if deps.Moderation == nil || deps.Store == nil {
+		return "", errors.New("review: Moderation and Store are required")
+	}
+	token, err := secret.Resolve("token", env, file)
+	if err != nil {
+		return "", fmt.Errorf("%s%w", prefix, err)
+	}
+	return token, nil
 }
 
 // newReviewer fills what every channel shares; setTransport completes it.

@@ -116,3 +116,26 @@ func TestParse_ReviewMAX_Problems(t *testing.T) {
 		})
 	}
 }
+
+func TestParse_ReviewMAX_Webhook(t *testing.T) {
+	cfg, err := config.Parse("c.yaml", []byte(base+"review:\n  max:\n    token_env: X\n    chat_id: -70\n    moderators: [1]\n"+
+		"    webhook: {url: https://strazh.example/max, listen: 127.0.0.1:8081, secret_file: max-hook}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := cfg.ReviewMAX.Webhook
+	if h == nil || h.URL != "https://strazh.example/max" || h.Listen != "127.0.0.1:8081" || h.SecretFile != "max-hook" {
+		t.Fatalf("review.max.webhook = %+v", h)
+	}
+	found := false
+	for _, s := range cfg.Secrets() {
+		found = found || s.Key == "review.max.webhook.secret" && s.File == "max-hook"
+	}
+	if !found {
+		t.Errorf("secrets %+v lack review.max.webhook.secret", cfg.Secrets())
+	}
+	_, err = config.Parse("c.yaml", []byte(base+"review:\n  max:\n    token_env: X\n    chat_id: -70\n    moderators: [1]\n    webhook: {url: https://h/x}\n"))
+	if err == nil || !strings.Contains(err.Error(), "c.yaml:12: review.max.webhook.listen") {
+		t.Errorf("error = %v", err)
+	}
+}

@@ -27,6 +27,9 @@ type MAXConfig struct {
 	Moderators []int64 `yaml:"moderators"`
 	// Language of cards and replies: ru (default) or en.
 	Language string `yaml:"language"`
+	// Webhook, when set, has MAX deliver the updates instead of being
+	// long-polled (maxwebhook.go).
+	Webhook *MAXWebhook `yaml:"webhook"`
 }
 
 // DefaultMAXConfig returns the defaults; chat_id, moderators and the token
@@ -43,6 +46,9 @@ func (c MAXConfig) Validate() error {
 	}
 	checkChat(bad, chatKeys{c.APIURL, c.TokenEnv, c.TokenFile, c.ChatID, c.Moderators, c.Language},
 		"the moderators' MAX chat, e.g. -70801090403050", "MAX")
+	if c.Webhook != nil {
+		c.Webhook.check(bad)
+	}
 	return errors.Join(errs...)
 }
 
@@ -65,6 +71,11 @@ func NewMAX(cfg MAXConfig, policy Config, deps Deps) (*Reviewer, error) {
 	tr, err := newMAXTransport(cfg, token, t.client, &t.tm)
 	if err != nil {
 		return nil, fmt.Errorf("review.max: %w", err)
+	}
+	if cfg.Webhook != nil {
+		if err := t.useWebhook(tr, cfg.Webhook); err != nil {
+			return nil, err
+		}
 	}
 	t.setTransport(tr)
 	return t, nil

@@ -67,10 +67,27 @@ func newMAXEnv(t *testing.T, edit func(*review.MAXConfig)) *maxEnv {
 func (e *maxEnv) start() {
 	e.t.Helper()
 	e.reg = prometheus.NewRegistry()
-	rv, err := review.NewMAX(e.cfg, review.DefaultConfig(), review.Deps{Moderation: e.mod, Store: e.store, Timing: e.tm,
-		Location: time.UTC, Logger: testLogger(e.t), Metrics: e.reg})
-	if err != nil {
+	polls := len(e.mx.Calls("/updates"))
+	if err := e.startNoPoll(); err != nil {
 		e.t.Fatal(err)
+	}
+	// MAX gives a bot without a marker only what arrives after its first
+	// poll: presses start after it.
+	if err := e.mx.Wait(e.ctx(), func() bool { return len(e.mx.Calls("/updates")) > polls }); err != nil {
+		e.t.Fatal("the reviewer does not poll /updates")
+	}
+}
+
+// startNoPoll creates the reviewer and runs it until stop or the end of
+// the test.
+func (e *maxEnv) startNoPoll() error {
+	deps := review.Deps{Moderation: e.mod, Store: e.store, Timing: e.tm, Location: time.UTC, Logger: testLogger(e.t)}
+	if e.reg != nil {
+		deps.Metrics = e.reg
+	}
+	rv, err := review.NewMAX(e.cfg, review.DefaultConfig(), deps)
+	if err != nil {
+		return err
 	}
 	e.rv = rv
 	ctx, cancel := context.WithCancel(context.Background())
@@ -82,12 +99,7 @@ func (e *maxEnv) start() {
 		}
 	}()
 	e.t.Cleanup(e.stop)
-	// MAX gives a bot without a marker only what arrives after its first
-	// poll: presses start after it.
-	polls := len(e.mx.Calls("/updates"))
-	if err := e.mx.Wait(e.ctx(), func() bool { return len(e.mx.Calls("/updates")) > polls }); err != nil {
-		e.t.Fatal("the reviewer does not poll /updates")
-	}
+	return nil
 }
 
 func (e *maxEnv) stop() {

@@ -147,6 +147,10 @@ type Reviewer struct {
 	pauseUntil atomic.Int64
 	caps       func(account string) moderation.Capabilities
 
+	// receive gets taps and commands until ctx ends (nil: pollLoop); an
+	// error is fatal (a webhook address that cannot be listened on).
+	receive func(ctx context.Context) error
+
 	wake chan struct{} // pokes the sender
 	// cardMu serialises read-modify-write of cards between Submit, the
 	// sender, the update handler and the timers.
@@ -317,18 +321,31 @@ func (t *Reviewer) Notify(ctx context.Context, d *moderation.Decision) error {
 // Run sends the outbox, polls for taps and commands, and applies reminders,
 // time-outs and digests until ctx is done. It owns its goroutines and
 // returns after all of them stopped; the messenger being unreachable is not an
-// error (it retries with back-off), so Run returns nil when ctx ends.
+// error (it retries with back-off), so Run returns nil when ctx ends (an
+// error only when a webhook's address cannot be listened on).
 func (t *Reviewer) Run(ctx context.Context) error {
 	defer t.client.CloseIdleConnections()
 	if err := t.reconcile(); err != nil {
 		t.log.Warn("reconcile pending reviews", "err", err)
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	receive := t.receive
+	if receive == nil {
+		receive = func(ctx context.Context) error { t.pollLoop(ctx); return nil }
+	}
 	var wg sync.WaitGroup
-	for _, loop := range []func(context.Context){t.sendLoop, t.pollLoop, t.tickLoop} {
+	var failed error
+	wg.Go(func() {
+		if failed = receive(ctx); failed != nil {
+			cancel()
+		}
+	})
+	for _, loop := range []func(context.Context){t.sendLoop, t.tickLoop} {
 		wg.Go(func() { loop(ctx) })
 	}
 	wg.Wait()
-	return nil
+	return failed
 }
 
 // reconcile queues a card for every pending review that has none (a review

@@ -38,6 +38,7 @@ type maxEnv struct {
 	mod   *fakeMod
 	store *cardstore.Mem
 	cfg   review.MAXConfig
+	pol   review.Config // the policy NewMAX gets (reminders, time-outs)
 	tm    review.Timing
 	rv    *review.Reviewer
 	reg   *prometheus.Registry
@@ -61,7 +62,7 @@ func newMAXEnv(t *testing.T, edit func(*review.MAXConfig)) *maxEnv {
 	if edit != nil {
 		edit(&cfg)
 	}
-	return &maxEnv{t: t, mx: mx, url: srv.URL, mod: newFakeMod(), store: cardstore.NewMem(), cfg: cfg, tm: fastTiming()}
+	return &maxEnv{t: t, mx: mx, url: srv.URL, mod: newFakeMod(), store: cardstore.NewMem(), cfg: cfg, pol: review.DefaultConfig(), tm: fastTiming()}
 }
 
 func (e *maxEnv) start() {
@@ -85,7 +86,7 @@ func (e *maxEnv) startNoPoll() error {
 	if e.reg != nil {
 		deps.Metrics = e.reg
 	}
-	rv, err := review.NewMAX(e.cfg, review.DefaultConfig(), deps)
+	rv, err := review.NewMAX(e.cfg, e.pol, deps)
 	if err != nil {
 		return err
 	}
@@ -532,5 +533,30 @@ func TestMAX_Restart_ResumesMarker(t *testing.T) {
 	}
 	if n := len(e.mx.Messages(maxChat)); n != before+1 {
 		t.Fatalf("bot messages after the second restart: %q", maxTexts(e.mx.Messages(maxChat))[before:])
+	}
+}
+
+// A reminder replies to the card by its MAX message id (a string id kept
+// in the outbox entry), once.
+func TestMAX_Remind_RepliesToCard(t *testing.T) {
+	e := newMAXEnv(t, nil)
+	e.pol.RemindAfter, e.pol.ReviewTimeout = time.Millisecond, 0
+	e.start()
+	e.submit(e.mod.review("давно ждёт"))
+	m := e.card("#1")
+	r := e.card("⏰")
+	if r.Link == nil || r.Link.Type != "reply" || r.Link.Message == nil || r.Link.Message.Mid != m.Body.Mid {
+		t.Fatalf("reminder link = %+v, want a reply to %s", r.Link, m.Body.Mid)
+	}
+	e.mx.Say(maxChat, mMaria, "/help")
+	e.card("эта справка")
+	n := 0
+	for _, msg := range e.mx.Messages(maxChat) {
+		if strings.HasPrefix(msg.Body.Text, "⏰") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d reminders, want 1", n)
 	}
 }

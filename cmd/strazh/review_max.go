@@ -6,6 +6,7 @@ import (
 
 	"github.com/strazh/strazh/config"
 	"github.com/strazh/strazh/config/secret"
+	maxconn "github.com/strazh/strazh/connectors/max"
 	"github.com/strazh/strazh/moderation/pipeline"
 	"github.com/strazh/strazh/moderation/review"
 )
@@ -17,8 +18,12 @@ func (d *daemon) wireMAX(cfg *config.Config, h daemonHooks, accounts []pipeline.
 	if cfg.ReviewMAX == nil {
 		return nil
 	}
-	if err := tokenShared(cfg); err != nil {
+	tok, err := secret.Resolve("review.max.token", cfg.ReviewMAX.TokenEnv, cfg.ReviewMAX.TokenFile)
+	if err != nil {
 		return err
+	}
+	if errs := sameMAXToken(cfg, tok); len(errs) > 0 {
+		return errors.Join(errs...)
 	}
 	policy := review.DefaultConfig()
 	if cfg.Telegram != nil {
@@ -42,25 +47,24 @@ func (d *daemon) wireMAX(cfg *config.Config, h daemonHooks, accounts []pipeline.
 	return d.fan.Add(review.ChannelMAX, d.mx)
 }
 
-// tokenShared refuses a review.max token that a MAX account also uses,
-// read from another place (the configuration check compares the places):
-// MAX has one updates loop per token.
-func tokenShared(cfg *config.Config) error {
-	m := cfg.ReviewMAX
-	mine, err := secret.Resolve("token", m.TokenEnv, m.TokenFile)
-	if err != nil {
-		return fmt.Errorf("review.max.%w", err)
-	}
-	for _, ref := range cfg.Secrets() {
-		var i int
-		if _, err := fmt.Sscanf(ref.Key, "accounts[%d].token", &i); err != nil || i >= len(cfg.Accounts) || cfg.Accounts[i].Network != "max" {
+// sameMAXToken refuses a MAX account that uses the MAX review bot's token
+// (review.max.token), read from another place than the configuration
+// check compares: MAX gives one token's updates to one poller, so the
+// connector and the review chat would take each other's. Secrets that
+// cannot be read are reported by buildAccounts, not here.
+func sameMAXToken(cfg *config.Config, review string) []error {
+	var errs []error
+	for i, a := range cfg.Accounts {
+		mc, ok := a.Conn.(*maxconn.Config)
+		if !ok || review == "" {
 			continue
 		}
-		theirs, err := secret.Resolve("token", ref.Env, ref.File)
-		if err == nil && theirs == mine {
-			return errors.New("review.max: the token is also the token of accounts[" + fmt.Sprint(i) + "] (" + cfg.Accounts[i].Name +
-				"); one bot token has one updates loop, so the review chat needs a bot of its own")
+		tok, err := secret.Resolve("token", mc.TokenEnv, mc.TokenFile)
+		if err != nil || tok != review {
+			continue
 		}
+		errs = append(errs, fmt.Errorf("%s:%d: accounts[%d] (%s): token: is the MAX review bot's token (review.max.token); "+
+			"give the review chat a bot of its own: one token has one updates loop", cfg.File, a.Line, i, a.Name))
 	}
-	return nil
+	return errs
 }

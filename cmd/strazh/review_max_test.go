@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -130,5 +131,36 @@ func TestReviewE2E_MAX_OneTapClosesBoth(t *testing.T) {
 	// A late tap in Telegram decides nothing more.
 	if err := r.tg.Press(e2eChat, tg.ID, "Оставить", secretary); err == nil {
 		t.Fatal("the Telegram card kept its buttons")
+	}
+}
+
+// A MAX account given the MAX review bot's token through another variable
+// is refused by check (and run); a bot of its own passes, and no token is
+// echoed.
+func TestCheck_MAXAccountWithReviewToken(t *testing.T) {
+	t.Setenv("STRAZH_TEST_SIM_TOKEN", "t")
+	t.Setenv("STRAZH_TEST_MAX_REVIEW", "max-review-secret")
+	t.Setenv("STRAZH_TEST_MAX_SAME", "max-review-secret")
+	t.Setenv("STRAZH_TEST_MAX_OWN", "max-own-secret")
+	for _, tt := range []struct {
+		env    string
+		refuse bool
+	}{{"STRAZH_TEST_MAX_SAME", true}, {"STRAZH_TEST_MAX_OWN", false}} {
+		t.Run(tt.env, func(t *testing.T) {
+			p := writeConfig(t, "review:\n  max:\n    token_env: STRAZH_TEST_MAX_REVIEW\n    chat_id: -7\n    moderators: [7]\n", nil)
+			b, _ := os.ReadFile(p)
+			b = append(b, "  - name: mx\n    network: max\n    channel_id: -7080\n    token_env: "+tt.env+"\n"...)
+			if err := os.WriteFile(p, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, out, code := runCLI(context.Background(), "check", "-config", p)
+			refused := strings.Contains(out, "accounts[1] (mx): token: is the MAX review bot's token")
+			if refused != tt.refuse || (tt.refuse && code != 1) {
+				t.Fatalf("check: exit %d, refused %v, want %v:\n%s", code, refused, tt.refuse, out)
+			}
+			if strings.Contains(out, "review-secret") || strings.Contains(out, "own-secret") {
+				t.Fatalf("a token in the output:\n%s", out)
+			}
+		})
 	}
 }

@@ -36,7 +36,10 @@ type Config struct {
 	Rules     rules.Config  `yaml:"rules"`
 	// Telegram is the review chat; without it reviews wait for `strazh review`.
 	Telegram *review.Config `yaml:"telegram"`
-	Pipeline Pipeline       `yaml:"pipeline"`
+	// ReviewMAX is review.max, the review chat in MAX (nil: none). It has
+	// no top-level spelling, so the decoder fills it from review: itself.
+	ReviewMAX *review.MAXConfig `yaml:"-"`
+	Pipeline  Pipeline          `yaml:"pipeline"`
 	// Model is the learned model's policy and schedule (config/model.go).
 	Model Model `yaml:"model"`
 	// Guard is the account guard's schedule (config/guard.go).
@@ -176,12 +179,13 @@ func Parse(path string, data []byte) (*Config, error) {
 	var accountsNode *yaml.Node
 	accountsLine := 0
 	rest := &yaml.Node{Kind: yaml.MappingNode, Line: root.Line}
+	var maxNode *yaml.Node
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		if root.Content[i].Value == "review" {
 			d.note("review", root.Content[i].Line)
-			if ch := d.reviewChannels(root, root.Content[i+1]); ch != nil {
-				rest.Content = append(rest.Content, ch...)
-			}
+			ch, mx := d.reviewChannels(root, root.Content[i+1])
+			rest.Content = append(rest.Content, ch...)
+			maxNode = mx
 			continue
 		}
 		if root.Content[i].Value == "accounts" {
@@ -202,6 +206,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	if tg := find(rest, "telegram"); cfg.Telegram != nil && tg != nil && find(tg, "token_file") != nil && find(tg, "token_env") == nil {
 		cfg.Telegram.TokenEnv = "" // the default gives way to the file named
 	}
+	d.decodeReviewMAX(&cfg, maxNode)
 	if accountsNode != nil {
 		d.note("accounts", accountsLine)
 		cfg.Accounts = d.accounts(accountsNode)
@@ -311,6 +316,7 @@ func (c *Config) validate(line func(path string) int) []error {
 			errs = append(errs, c.Problems(err)...)
 		}
 	}
+	errs = append(errs, c.checkReviewMAX()...)
 	if len(c.Accounts) == 0 {
 		bad(0, "accounts", "at least one account is required")
 	}

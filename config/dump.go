@@ -39,6 +39,11 @@ func (c *Config) Dump() ([]byte, error) {
 		}
 		add(root, f.name, node(f.name, f.v))
 	}
+	if c.ReviewMAX != nil {
+		rv := mapping()
+		add(rv, "max", node("max", reflect.ValueOf(c.ReviewMAX).Elem()))
+		add(root, "review", rv)
+	}
 	accs := &yaml.Node{Kind: yaml.SequenceNode}
 	for _, a := range c.Accounts {
 		m := mapping()

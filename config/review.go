@@ -1,23 +1,29 @@
 package config
 
 import (
+	"fmt"
+	"strconv"
+	"strings"
+
 	"gopkg.in/yaml.v3"
+
+	"github.com/strazh/strazh/moderation/review"
 )
 
 // reviewChannels reads the review section: `review: {telegram: ...}` is
 // the top-level `telegram:` under its new name (issue 14: several review
 // channels at once). It returns the key and value pairs to decode as if
-// given at the top level; the lines of their keys stay where they were.
-// Both spellings at once are an error naming both lines.
-func (d *decoder) reviewChannels(root, n *yaml.Node) []*yaml.Node {
+// given at the top level (the lines of their keys stay where they were)
+// and the value of review.max, decoded under its own path. Both spellings
+// of telegram at once are an error naming both lines.
+func (d *decoder) reviewChannels(root, n *yaml.Node) (out []*yaml.Node, maxNode *yaml.Node) {
 	if n.Tag == "!!null" {
-		return nil
+		return nil, nil
 	}
 	if n.Kind != yaml.MappingNode {
-		d.add(n.Line, "review", "must be a mapping of review channels (telegram), not %s", kindName(n))
-		return nil
+		d.add(n.Line, "review", "must be a mapping of review channels (telegram, max), not %s", kindName(n))
+		return nil, nil
 	}
-	var out []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := n.Content[i]
 		switch k.Value {
@@ -27,11 +33,78 @@ func (d *decoder) reviewChannels(root, n *yaml.Node) []*yaml.Node {
 				continue
 			}
 			out = append(out, k, n.Content[i+1])
+		case "max":
+			if maxNode != nil {
+				d.add(k.Line, "review.max", "given twice")
+				continue
+			}
+			d.note("review.max", k.Line)
+			maxNode = n.Content[i+1]
 		default:
-			d.add(k.Line, "review."+k.Value, "unknown review channel (known: telegram)")
+			d.add(k.Line, "review."+k.Value, "unknown review channel (known: telegram, max)")
 		}
 	}
-	return out
+	return out, maxNode
+}
+
+// decodeReviewMAX fills c.ReviewMAX from review.max (nil node or null:
+// no MAX review chat).
+func (d *decoder) decodeReviewMAX(c *Config, n *yaml.Node) {
+	if n == nil || n.Tag == "!!null" {
+		return
+	}
+	def := review.DefaultMAXConfig()
+	c.ReviewMAX = &def
+	d.decode(n, "review.max", c.ReviewMAX)
+	if n.Kind == yaml.MappingNode && find(n, "token_file") != nil && find(n, "token_env") == nil {
+		c.ReviewMAX.TokenEnv = "" // the default gives way to the file named
+	}
+}
+
+// checkReviewMAX validates review.max and refuses a token a MAX account
+// also uses: MAX has one updates loop per token (a second poller takes
+// the updates from the first), so the review chat needs a bot of its own.
+func (c *Config) checkReviewMAX() []error {
+	if c.ReviewMAX == nil {
+		return nil
+	}
+	var errs []error
+	if err := c.ReviewMAX.Validate(); err != nil {
+		errs = append(errs, c.Problems(err)...)
+	}
+	m := c.ReviewMAX
+	for _, ref := range c.Secrets() {
+		i, ok := accountIndex(ref.Key)
+		if !ok || c.Accounts[i].Network != "max" {
+			continue
+		}
+		key, same := "", false
+		switch {
+		case m.TokenEnv != "" && ref.Env == m.TokenEnv:
+			key, same = "review.max.token_env", true
+		case m.TokenFile != "" && ref.File == m.TokenFile:
+			key, same = "review.max.token_file", true
+		}
+		if same {
+			errs = append(errs, c.Problem(fmt.Errorf("%s: accounts[%d] (%s) reads its MAX token from the same place; one bot token has one updates loop, so the review chat needs a bot of its own",
+				key, i, c.Accounts[i].Name)))
+		}
+	}
+	return errs
+}
+
+// accountIndex reads i from "accounts[i].…".
+func accountIndex(key string) (int, bool) {
+	rest, ok := strings.CutPrefix(key, "accounts[")
+	if !ok {
+		return 0, false
+	}
+	n, _, ok := strings.Cut(rest, "]")
+	if !ok {
+		return 0, false
+	}
+	i, err := strconv.Atoi(n)
+	return i, err == nil
 }
 
 // findKey is the key node of key in a mapping, or nil.

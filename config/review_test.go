@@ -50,3 +50,92 @@ func TestParse_ReviewSection_Problems(t *testing.T) {
 		})
 	}
 }
+
+func TestParse_ReviewMAX(t *testing.T) {
+	cfg, err := config.Parse("c.yaml", []byte(base+"review:\n  max: {token_file: mx, chat_id: -70, moderators: [501, 502], language: en}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := cfg.ReviewMAX
+	if m == nil || m.ChatID != -70 || len(m.Moderators) != 2 || m.Language != "en" || m.TokenEnv != "" || m.TokenFile != "mx" {
+		t.Fatalf("review.max = %+v", m)
+	}
+	if m.APIURL != "https://platform-api2.max.ru/" {
+		t.Errorf("api_url default = %q", m.APIURL)
+	}
+	if cfg.Telegram != nil {
+		t.Error("review.max alone made a Telegram chat")
+	}
+	var keys []string
+	for _, s := range cfg.Secrets() {
+		keys = append(keys, s.Key)
+	}
+	if !strings.Contains(strings.Join(keys, " "), "review.max.token") {
+		t.Errorf("secrets %q lack review.max.token", keys)
+	}
+	out, err := cfg.Dump()
+	if err != nil || !strings.Contains(string(out), "review:\n    max:") && !strings.Contains(string(out), "review:\n  max:") {
+		t.Errorf("dump lacks review.max: %v\n%s", err, out)
+	}
+	if cfg, err := config.Parse("c.yaml", []byte(base+"review: {max: null}\n")); err != nil || cfg.ReviewMAX != nil {
+		t.Errorf("review.max: null = %+v, %v", cfg.ReviewMAX, err)
+	}
+}
+
+func TestParse_ReviewMAX_Problems(t *testing.T) {
+	const maxAccount = "  - name: admin-max\n    network: max\n    channel_id: -7080\n    token_env: SHARED\n"
+	tests := []struct {
+		name, yaml string
+		want       []string
+	}{
+		{"missing keys", base + "review:\n  max:\n    token_env: X\n",
+			[]string{"c.yaml:8: review.max.chat_id: is required", "review.max.moderators: list at least one MAX user ID"}},
+		{"bad key on its line", base + "review:\n  max:\n    token_env: X\n    chat_id: -1\n    moderators: [1]\n    language: fr\n",
+			[]string{"c.yaml:12: review.max.language: must be ru or en"}},
+		{"unknown key", base + "review:\n  max: {token_env: X, chat_id: -1, moderators: [1], chat: 5}\n",
+			[]string{"review.max.chat: unknown key"}},
+		{"bad moderator", base + "review:\n  max: {token_env: X, chat_id: -1, moderators: [0]}\n",
+			[]string{"review.max.moderators[0]: must be a user ID > 0"}},
+		{"both token sources", base + "review:\n  max: {token_env: X, token_file: f, chat_id: -1, moderators: [1]}\n",
+			[]string{"review.max.token_env: set only one"}},
+		{"top-level max", base + "max: {token_env: X}\n", []string{"max: unknown key"}},
+		{"token shared with a MAX account", base + maxAccount + "review:\n  max: {token_env: SHARED, chat_id: -1, moderators: [1]}\n",
+			[]string{"c.yaml:12: review.max.token_env: accounts[1] (admin-max) reads its MAX token from the same place"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.Parse("c.yaml", []byte(tt.yaml))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestParse_ReviewMAX_Webhook(t *testing.T) {
+	cfg, err := config.Parse("c.yaml", []byte(base+"review:\n  max:\n    token_env: X\n    chat_id: -70\n    moderators: [1]\n"+
+		"    webhook: {url: https://strazh.example/max, listen: 127.0.0.1:8081, secret_file: max-hook}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := cfg.ReviewMAX.Webhook
+	if h == nil || h.URL != "https://strazh.example/max" || h.Listen != "127.0.0.1:8081" || h.SecretFile != "max-hook" {
+		t.Fatalf("review.max.webhook = %+v", h)
+	}
+	found := false
+	for _, s := range cfg.Secrets() {
+		found = found || s.Key == "review.max.webhook.secret" && s.File == "max-hook"
+	}
+	if !found {
+		t.Errorf("secrets %+v lack review.max.webhook.secret", cfg.Secrets())
+	}
+	_, err = config.Parse("c.yaml", []byte(base+"review:\n  max:\n    token_env: X\n    chat_id: -70\n    moderators: [1]\n    webhook: {url: https://h/x}\n"))
+	if err == nil || !strings.Contains(err.Error(), "c.yaml:12: review.max.webhook.listen") {
+		t.Errorf("error = %v", err)
+	}
+}

@@ -12,6 +12,8 @@ import (
 
 func defaultTelegram() *review.Config { c := review.DefaultConfig(); return &c }
 
+func defaultMAX() *review.MAXConfig { c := review.DefaultMAXConfig(); return &c }
+
 // SchemaID names the schema (config/strazh.schema.json in the repository).
 const SchemaID = "https://github.com/strazh/strazh/config/strazh.schema.json"
 
@@ -33,7 +35,8 @@ func Schema() map[string]any {
 	}, "description": "the review chat; leave it out to decide with `strazh review`"}
 	props["review"] = map[string]any{"type": "object", "additionalProperties": false,
 		"description": "the review channels; every card goes to each (review.telegram is the top-level telegram under its new name: give one of them)",
-		"properties":  map[string]any{"telegram": valueSchema(reflect.ValueOf(defaultTelegram()).Elem())}}
+		"properties": map[string]any{"telegram": valueSchema(reflect.ValueOf(defaultTelegram()).Elem()),
+			"max": valueSchema(reflect.ValueOf(defaultMAX()).Elem())}}
 	props["accounts"] = map[string]any{"type": "array", "minItems": 1, "items": accountSchema()}
 	root["required"] = []any{"accounts"}
 	root["$schema"] = "https://json-schema.org/draft/2020-12/schema"

@@ -23,6 +23,12 @@ func (c *Config) Secrets() []SecretRef {
 	if c.Telegram != nil {
 		out = append(out, c.secretsIn("telegram", reflect.ValueOf(c.Telegram).Elem())...)
 	}
+	if c.ReviewMAX != nil {
+		out = append(out, c.secretsIn("review.max", reflect.ValueOf(c.ReviewMAX).Elem())...)
+		if c.ReviewMAX.Webhook != nil {
+			out = append(out, c.secretsIn("review.max.webhook", reflect.ValueOf(c.ReviewMAX.Webhook).Elem())...)
+		}
+	}
 	for i, a := range c.Accounts {
 		if a.Conn == nil {
 			continue

@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/strazh/strazh/config"
+	"github.com/strazh/strazh/connectors/max/maxtest"
 	"github.com/strazh/strazh/connectors/sim/simtest"
 	"github.com/strazh/strazh/duration"
 	"github.com/strazh/strazh/moderation"
@@ -133,11 +134,13 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 	defer net.Close()
 	tg := telegramtest.New("")
 	defer tg.Close()
+	mx := newDemoMAX() // the second review chat (demo_max.go)
+	defer mx.Close()
 
 	if *dir, err = demoDir(*dir); err != nil {
 		return err
 	}
-	cfgPath, err := writeDemoConfig(*dir, pages, tg, demoSettings{metrics: *metrics, language: *language})
+	cfgPath, err := writeDemoConfig(*dir, pages, tg, demoSettings{metrics: *metrics, language: *language, review: mx.section(*language)})
 	if err != nil {
 		return err
 	}
@@ -145,6 +148,7 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 		os.Setenv(k, v)
 	}
 	os.Setenv("STRAZH_DEMO_TELEGRAM_TOKEN", tg.Token())
+	os.Setenv("STRAZH_DEMO_MAX_TOKEN", maxtest.Token)
 	cfg, err := config.Load(cfgPath)
 	if err != nil {
 		return fmt.Errorf("demo config: %w", err)
@@ -218,6 +222,7 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 	}
 	deleted, banned := net.Summary()
 	view.summary(deleted, banned, len(tg.BotMessages(demoChatID)))
+	mx.summary(s.out, *language)
 	fmt.Fprintf(s.out, "\n%s\n  %s audit -config %s\n", view.tx.audit, selfCommand(), shellQuote(cfgPath))
 	return nil
 }
@@ -245,8 +250,9 @@ func demoNetNames() []string {
 
 // demoSettings are the demo's choices that go into its configuration.
 type demoSettings struct {
-	metrics  string // metrics.listen; "": off
-	language string // telegram.language
+	metrics  string         // metrics.listen; "": off
+	language string         // telegram.language
+	review   map[string]any // review: (the MAX chat); nil: none
 }
 
 func writeDemoConfig(dir string, pages []demoPage, tg *telegramtest.Server, set demoSettings) (string, error) {
@@ -267,6 +273,9 @@ func writeDemoConfig(dir string, pages []demoPage, tg *telegramtest.Server, set 
 		"telegram": map[string]any{"api_url": tg.URL(), "token_env": "STRAZH_DEMO_TELEGRAM_TOKEN",
 			"chat_id": demoChatID, "moderators": []int64{demoModeratorID}, "language": set.language, "notify_auto": "each"},
 		"accounts": accounts,
+	}
+	if set.review != nil {
+		cfg["review"] = set.review
 	}
 	b, err := yaml.Marshal(cfg)
 	if err != nil {

@@ -60,6 +60,13 @@ func newReviewRig(t *testing.T) *reviewRig {
 // (the same verbs as reviewConfig).
 func newReviewRigConfig(t *testing.T, tmpl string) *reviewRig {
 	t.Helper()
+	return newReviewRigBefore(t, tmpl, nil)
+}
+
+// newReviewRigBefore is newReviewRigConfig calling before (when set) just
+// before the daemon starts (to take the Telegram fake down for the run).
+func newReviewRigBefore(t *testing.T, tmpl string, before func(*reviewRig)) *reviewRig {
+	t.Helper()
 	r := &reviewRig{net: simtest.New(), tg: telegramtest.New("")}
 	t.Cleanup(func() { r.tg.Close(); r.net.Close() })
 	t.Setenv("STRAZH_E2E_SIM_TOKEN", simtest.Token)
@@ -69,6 +76,9 @@ func newReviewRigConfig(t *testing.T, tmpl string) *reviewRig {
 	body := fmt.Sprintf(tmpl, filepath.Join(dir, "state"), r.tg.URL(), e2eChat, e2eModerator, r.net.URL)
 	if err := os.WriteFile(r.cfgPath, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
+	}
+	if before != nil {
+		before(r)
 	}
 	r.start(t)
 	return r

@@ -81,7 +81,8 @@ type daemon struct {
 	db    *store.DB
 	pipe  *pipeline.Pipeline
 	tg    *review.Telegram
-	fan   *review.Fanout // every review channel; nil: none configured
+	mx    *review.Reviewer // the MAX review chat; nil: none (review_max.go)
+	fan   *review.Fanout   // every review channel; nil: none configured
 	reg   *prometheus.Registry
 	ready chan struct{}
 
@@ -184,6 +185,9 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 			return err
 		}
 	}
+	if err := d.wireMAX(cfg, h, accounts); err != nil {
+		return err
+	}
 	if d.fan != nil {
 		d.pipe.SetReviewer(d.fan)
 	}
@@ -221,6 +225,9 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	if d.tg != nil {
 		sup.Go("telegram", d.tg.Run)
 	}
+	if d.mx != nil {
+		sup.Go("max review chat", d.mx.Run)
+	}
 	if grd != nil {
 		sup.Go("account guard", grd.Run)
 	}
@@ -237,7 +244,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	close(d.ready)
 	notifySystemd("READY=1")
 	d.log.Info("strazh running", "version", version, "accounts", len(accounts), "state_dir", cfg.StateDir,
-		"metrics", cfg.Metrics.Listen, "telegram", d.tg != nil)
+		"metrics", cfg.Metrics.Listen, "telegram", d.tg != nil, "max_review", d.mx != nil)
 	if h.onReady != nil {
 		h.onReady(d.pipe)
 	}

@@ -104,6 +104,17 @@ func (v *validation) checkSecrets(required bool) {
 			errs = append(errs, fmt.Errorf("%s:%d: %w", v.cfg.File, v.cfg.Line(key), err))
 		}
 	}
+	if m := v.cfg.ReviewMAX; m != nil {
+		if tok, err := secret.Resolve("review.max.token", m.TokenEnv, m.TokenFile); err == nil {
+			errs = append(errs, sameMAXToken(v.cfg, tok)...)
+		} else {
+			key := "review.max.token_env"
+			if m.TokenFile != "" {
+				key = "review.max.token_file"
+			}
+			errs = append(errs, fmt.Errorf("%s:%d: %w", v.cfg.File, v.cfg.Line(key), err))
+		}
+	}
 	for _, e := range errs {
 		if errors.Is(e, secret.ErrUnavailable) && !required {
 			v.warnings = append(v.warnings, e)

@@ -78,34 +78,8 @@ func (c Config) Validate() error {
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("telegram.%s: %s", key, fmt.Sprintf(format, args...)))
 	}
-	if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		bad("api_url", "must be an http(s) URL, got %q", c.APIURL)
-	}
-	switch {
-	case c.TokenEnv != "" && c.TokenFile != "":
-		bad("token_env", "set only one of token_env and token_file")
-	case c.TokenEnv == "" && c.TokenFile == "":
-		bad("token_env", "token_env or token_file is required")
-	}
-	if c.ChatID == 0 {
-		bad("chat_id", "is required (the review chat's ID, e.g. -1001234567890)")
-	}
-	if len(c.Moderators) == 0 {
-		bad("moderators", "list at least one Telegram user ID")
-	}
-	seen := make(map[int64]bool)
-	for i, id := range c.Moderators {
-		switch {
-		case id <= 0:
-			bad(fmt.Sprintf("moderators[%d]", i), "must be a user ID > 0, got %d", id)
-		case seen[id]:
-			bad(fmt.Sprintf("moderators[%d]", i), "duplicate user ID %d", id)
-		}
-		seen[id] = true
-	}
-	if c.Language != LangRU && c.Language != LangEN {
-		bad("language", "must be ru or en, got %q", c.Language)
-	}
+	checkChat(bad, chatKeys{c.APIURL, c.TokenEnv, c.TokenFile, c.ChatID, c.Moderators, c.Language},
+		"the review chat's ID, e.g. -1001234567890", "Telegram")
 	if c.RemindAfter < 0 {
 		bad("remind_after", "must not be negative")
 	}
@@ -131,4 +105,45 @@ func (c Config) Validate() error {
 		bad("digest_every", "must not be negative")
 	}
 	return errors.Join(errs...)
+}
+
+// chatKeys are the keys every review chat has (telegram:, review.max:).
+type chatKeys struct {
+	apiURL, tokenEnv, tokenFile string
+	chatID                      int64
+	moderators                  []int64
+	language                    string
+}
+
+// checkChat reports the problems of a review chat's common keys through
+// bad; example describes chat_id, network names the user IDs.
+func checkChat(bad func(key, format string, args ...any), c chatKeys, example, network string) {
+	if u, err := url.Parse(c.apiURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		bad("api_url", "must be an http(s) URL, got %q", c.apiURL)
+	}
+	switch {
+	case c.tokenEnv != "" && c.tokenFile != "":
+		bad("token_env", "set only one of token_env and token_file")
+	case c.tokenEnv == "" && c.tokenFile == "":
+		bad("token_env", "token_env or token_file is required")
+	}
+	if c.chatID == 0 {
+		bad("chat_id", "is required (%s)", example)
+	}
+	if len(c.moderators) == 0 {
+		bad("moderators", "list at least one %s user ID", network)
+	}
+	seen := make(map[int64]bool)
+	for i, id := range c.moderators {
+		switch {
+		case id <= 0:
+			bad(fmt.Sprintf("moderators[%d]", i), "must be a user ID > 0, got %d", id)
+		case seen[id]:
+			bad(fmt.Sprintf("moderators[%d]", i), "duplicate user ID %d", id)
+		}
+		seen[id] = true
+	}
+	if c.language != LangRU && c.language != LangEN {
+		bad("language", "must be ru or en, got %q", c.language)
+	}
 }

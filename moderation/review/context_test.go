@@ -30,9 +30,9 @@ func TestTelegram_Card_Context(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, nil)
-			e.start()
 			d := e.mod.review(tt.text)
 			e.mod.edit(d.ID, func(d *moderation.Decision) { d.Comment.Context = tt.x })
+			e.start() // after the edit: Run's reconcile would render the card without it
 			e.submit(d)
 			m := e.card("#1")
 			checkCard(t, m)

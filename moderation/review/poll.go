@@ -47,8 +47,9 @@ func (t *Reviewer) pollLoop(ctx context.Context) {
 }
 
 // handleUpdate processes one update and saves its offset, together with
-// whatever the handler queued.
-func (t *Reviewer) handleUpdate(ctx context.Context, u update) {
+// whatever the handler queued. An error means nothing was saved (a
+// webhook delivery is then refused, so MAX delivers it again).
+func (t *Reviewer) handleUpdate(ctx context.Context, u update) error {
 	var w work
 	var answer func()
 	switch {
@@ -58,10 +59,11 @@ func (t *Reviewer) handleUpdate(ctx context.Context, u update) {
 		t.onMessage(ctx, u.msg, &w)
 	}
 	w.ch.Offset = u.offset
-	t.commit(&w)
+	err := t.commit(&w)
 	if answer != nil {
 		answer()
 	}
+	return err
 }
 
 // work collects what handling an update or a timer tick writes.
@@ -80,8 +82,9 @@ type refresh struct {
 }
 
 // commit writes w in one transaction. Cards are re-read under cardMu so a
-// concurrent sender's message ID is never overwritten.
-func (t *Reviewer) commit(w *work) {
+// concurrent sender's message ID is never overwritten. The error is
+// logged here; only a webhook delivery acts on it.
+func (t *Reviewer) commit(w *work) error {
 	t.cardMu.Lock()
 	defer t.cardMu.Unlock()
 	if len(w.refresh) > 0 {
@@ -126,13 +129,14 @@ func (t *Reviewer) commit(w *work) {
 		}
 	}
 	if w.ch.Empty() {
-		return
+		return nil
 	}
 	if err := t.store.Apply(w.ch); err != nil {
 		t.log.Error("save review chat state", "err", err)
-		return
+		return err
 	}
 	if len(w.ch.Enqueue) > 0 {
 		t.poke()
 	}
+	return nil
 }

@@ -147,6 +147,10 @@ type Reviewer struct {
 	pauseUntil atomic.Int64
 	caps       func(account string) moderation.Capabilities
 
+	// receive gets taps and commands until ctx ends (nil: pollLoop); an
+	// error is fatal (a webhook address that cannot be listened on).
+	receive func(ctx context.Context) error
+
 	wake chan struct{} // pokes the sender
 	// cardMu serialises read-modify-write of cards between Submit, the
 	// sender, the update handler and the timers.
@@ -159,15 +163,9 @@ type Telegram = Reviewer
 // New checks the configuration and prepares the Telegram reviewer; it
 // does no I/O beyond reading the token from the environment or its file.
 func New(cfg Config, deps Deps) (*Reviewer, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	if deps.Moderation == nil || deps.Store == nil {
-		return nil, errors.New("review: Moderation and Store are required")
-	}
-	token, err := secret.Resolve("token", cfg.TokenEnv, cfg.TokenFile)
+	token, err := prepare(cfg.Validate(), deps, cfg.TokenEnv, cfg.TokenFile, "telegram.")
 	if err != nil {
-		return nil, fmt.Errorf("telegram.%w", err)
+		return nil, err
 	}
 	t := newReviewer(cfg, token, deps, tgLimits)
 	tr, err := newTGTransport(cfg, token, t.client, &t.tm, t.log)
@@ -176,6 +174,23 @@ func New(cfg Config, deps Deps) (*Reviewer, error) {
 	}
 	t.setTransport(tr)
 	return t, nil
+}
+
+// prepare checks what every channel's constructor checks (the config's
+// own validation result, the required deps) and reads the token; prefix
+// names the section in the error ("telegram.").
+func prepare(invalid error, deps Deps, env, file, prefix string) (string, error) {
+	if invalid != nil {
+		return "", invalid
+	}
+	if deps.Moderation == nil || deps.Store == nil {
+		return "", errors.New("review: Moderation and Store are required")
+	}
+	token, err := secret.Resolve("token", env, file)
+	if err != nil {
+		return "", fmt.Errorf("%s%w", prefix, err)
+	}
+	return token, nil
 }
 
 // newReviewer fills what every channel shares; setTransport completes it.
@@ -306,18 +321,31 @@ func (t *Reviewer) Notify(ctx context.Context, d *moderation.Decision) error {
 // Run sends the outbox, polls for taps and commands, and applies reminders,
 // time-outs and digests until ctx is done. It owns its goroutines and
 // returns after all of them stopped; the messenger being unreachable is not an
-// error (it retries with back-off), so Run returns nil when ctx ends.
+// error (it retries with back-off), so Run returns nil when ctx ends (an
+// error only when a webhook's address cannot be listened on).
 func (t *Reviewer) Run(ctx context.Context) error {
 	defer t.client.CloseIdleConnections()
 	if err := t.reconcile(); err != nil {
 		t.log.Warn("reconcile pending reviews", "err", err)
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	receive := t.receive
+	if receive == nil {
+		receive = func(ctx context.Context) error { t.pollLoop(ctx); return nil }
+	}
 	var wg sync.WaitGroup
-	for _, loop := range []func(context.Context){t.sendLoop, t.pollLoop, t.tickLoop} {
+	var failed error
+	wg.Go(func() {
+		if failed = receive(ctx); failed != nil {
+			cancel()
+		}
+	})
+	for _, loop := range []func(context.Context){t.sendLoop, t.tickLoop} {
 		wg.Go(func() { loop(ctx) })
 	}
 	wg.Wait()
-	return nil
+	return failed
 }
 
 // reconcile queues a card for every pending review that has none (a review

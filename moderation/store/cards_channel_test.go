@@ -56,8 +56,13 @@ func TestDB_ReviewCards_Separate(t *testing.T) {
 		Enqueue: []*cardstore.Outgoing{{Op: cardstore.OpSend, Card: tg.Key, ChatID: -100}}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := mx.Apply(cardstore.Change{Put: []*cardstore.Card{mc}, Offset: 40157}); err != nil {
+	reply := &cardstore.Outgoing{Op: cardstore.OpText, ChatID: -7080, Text: "⏰"}
+	reply.SetReply("mid.00000000000000ab")
+	if err := mx.Apply(cardstore.Change{Put: []*cardstore.Card{mc}, Offset: 40157, Enqueue: []*cardstore.Outgoing{reply}}); err != nil {
 		t.Fatal(err)
+	}
+	if items, _ := mx.Outbox(); len(items) != 1 || items[0].Reply() != "mid.00000000000000ab" || items[0].ReplyTo != 0 {
+		t.Errorf("MAX outbox = %+v, want the reply to the mid", items)
 	}
 	if c, err := db.CardFor(7); err != nil || c.Key != tg.Key || c.MessageID != 55 || c.MID != "" {
 		t.Errorf("Telegram CardFor(7) = %+v, %v; want its own card with message_id 55", c, err)
@@ -74,7 +79,7 @@ func TestDB_ReviewCards_Separate(t *testing.T) {
 	if off, _ := mx.Offset(); off != 40157 {
 		t.Errorf("MAX marker %d, want 40157", off)
 	}
-	if items, _ := mx.Outbox(); len(items) != 0 {
+	if items, _ := mx.Outbox(); len(items) != 1 || items[0].Card != "" {
 		t.Errorf("MAX outbox holds Telegram's entry: %+v", items)
 	}
 	if _, err := db.ReviewCards("../x"); err == nil {

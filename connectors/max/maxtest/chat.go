@@ -1,10 +1,12 @@
 package maxtest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/strazh/strazh/connectors/max/maxapi"
 )
@@ -26,8 +28,12 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
 	m := &maxapi.Message{Sender: &maxapi.User{UserID: BotID, Name: "strazh", IsBot: true},
 		Recipient: maxapi.Recipient{ChatID: chat, ChatType: "chat"}, Timestamp: s.now(),
 		Body: maxapi.Body{Mid: mid, Seq: seq, Text: body.Text, Attachments: body.Attachments}}
+	if body.Link != nil && body.Link.Type == "reply" {
+		m.Link = &maxapi.LinkedMessage{Type: "reply", ChatID: chat, Message: &maxapi.Body{Mid: body.Link.Mid}}
+	}
 	s.chats[chat] = append(s.chats[chat], m)
 	s.sentByID[mid] = m
+	s.formats[mid] = body.Format
 	writeJSON(w, map[string]any{"message": m})
 }
 
@@ -45,6 +51,8 @@ func (s *Server) editMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.Body.Text, m.Body.Attachments = body.Text, body.Attachments
+	s.edits[m.Body.Mid]++
+	s.formats[m.Body.Mid] = body.Format
 	writeJSON(w, map[string]any{"success": true})
 }
 
@@ -123,4 +131,97 @@ func (s *Server) Answers() []Answered {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Answered(nil), s.answers...)
+}
+
+// Say sends text to a chat as a user (a message_created update), as a
+// moderator typing a command. It returns the message id.
+func (s *Server) Say(chat int64, user maxapi.User, text string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mid, seq := s.nextMid()
+	u := user
+	m := maxapi.Message{Sender: &u, Recipient: maxapi.Recipient{ChatID: chat, ChatType: "chat"},
+		Timestamp: s.now(), Body: maxapi.Body{Mid: mid, Seq: seq, Text: text}}
+	s.push(maxapi.Update{Type: maxapi.UpdateMessageCreated, Message: &m})
+	return mid
+}
+
+// Forward puts a copy of the bot's message mid, with its buttons, into
+// another chat (as a moderator forwarding a card), and returns the copy's
+// id; its buttons can be pressed there.
+func (s *Server) Forward(mid string, chat int64) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.sentByID[mid]
+	if m == nil {
+		return "", fmt.Errorf("maxtest: no message %s", mid)
+	}
+	nmid, seq := s.nextMid()
+	cp := *m
+	cp.Recipient.ChatID = chat
+	cp.Body.Mid, cp.Body.Seq = nmid, seq
+	s.chats[chat] = append(s.chats[chat], &cp)
+	s.sentByID[nmid] = &cp
+	return nmid, nil
+}
+
+// Message is a copy of the bot's message mid.
+func (s *Server) Message(mid string) (maxapi.Message, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.sentByID[mid]
+	if m == nil {
+		return maxapi.Message{}, false
+	}
+	return *m, true
+}
+
+// Edits is how often the bot edited message mid.
+func (s *Server) Edits(mid string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.edits[mid]
+}
+
+// Format is the format the bot sent or last edited message mid with
+// ("" plain text, "html", "markdown").
+func (s *Server) Format(mid string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.formats[mid]
+}
+
+// Buttons lists the labels of a message's inline keyboard, row by row.
+func Buttons(m maxapi.Message) []string {
+	var out []string
+	for _, a := range m.Body.Attachments {
+		for _, row := range maxapi.KeyboardOf(a) {
+			for _, b := range row {
+				out = append(out, b.Text)
+			}
+		}
+	}
+	return out
+}
+
+// Wait returns once cond holds, checking it after every request the fake
+// serves (and every 10ms, for state that changes without one), or ctx's
+// error.
+func (s *Server) Wait(ctx context.Context, cond func() bool) error {
+	tk := time.NewTicker(10 * time.Millisecond)
+	defer tk.Stop()
+	for {
+		s.mu.Lock()
+		served := s.served
+		s.mu.Unlock()
+		if cond() {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-served:
+		case <-tk.C:
+		}
+	}
 }

@@ -17,6 +17,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.serve(rec, r)
 	s.mu.Lock()
 	s.calls = append(s.calls, Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.status, At: at})
+	close(s.served)
+	s.served = make(chan struct{})
 	s.mu.Unlock()
 }
 

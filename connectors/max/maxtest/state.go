@@ -75,6 +75,9 @@ type Server struct {
 	chats    map[int64][]*maxapi.Message // messages the bot sent, by chat
 	sentByID map[string]*maxapi.Message
 	answers  []Answered
+	edits    map[string]int
+	formats  map[string]string
+	served   chan struct{} // closed and replaced after every request
 	sub      *subscription
 	calls    []Call
 }
@@ -104,6 +107,7 @@ func New(o Options) *Server {
 	}
 	s := &Server{opts: o, token: o.Token, byMid: map[string]*comment{}, wake: make(chan struct{}),
 		deletes: map[int64][]time.Time{}, chats: map[int64][]*maxapi.Message{}, sentByID: map[string]*maxapi.Message{},
+		edits: map[string]int{}, formats: map[string]string{}, served: make(chan struct{}),
 		admins: []maxapi.User{{UserID: BotID, Name: "strazh", IsBot: true}, {UserID: 1, Name: "Администратор канала"}}}
 	s.h = s.routes()
 	return s

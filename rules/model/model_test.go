@@ -179,6 +179,8 @@ func TestTrain_BadInput(t *testing.T) {
 	bad.Bits = 40
 	badCount := toyParams()
 	badCount.MinCount = -1
+	badEpochs := toyParams()
+	badEpochs.LabelEpochs = map[string]int{"spam": 0}
 	tests := []struct {
 		name   string
 		labels []string
@@ -191,6 +193,7 @@ func TestTrain_BadInput(t *testing.T) {
 		{"no positives", []string{"threat"}, toyParams(), `"threat": no positive or no negative`},
 		{"bad params", []string{"toxic"}, bad, "bits"},
 		{"bad min_count", []string{"toxic"}, badCount, "min_count"},
+		{"bad label epochs", []string{"toxic"}, badEpochs, "label_epochs[spam]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -401,5 +404,28 @@ func TestTrain_MinCount_DropsRareNgrams(t *testing.T) {
 				t.Errorf("score of a dropped word %v, want the bias alone %v", rare, none)
 			}
 		})
+	}
+}
+
+// TestTrain_LabelEpochs_OnlyItsLabel: a label's own epochs change that
+// label's weights and leave the others' as they were.
+func TestTrain_LabelEpochs_OnlyItsLabel(t *testing.T) {
+	base := trainToy(t)
+	p := toyParams()
+	p.LabelEpochs = map[string]int{"toxic": 1}
+	m, err := Train(toyData(), []string{"toxic", "spam"}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"ты дурак и идиот", "заработок в лс", "спасибо за ремонт"} {
+		if a, b := base.Score("spam", text), m.Score("spam", text); a != b {
+			t.Errorf("%q: spam %v with toxic's own epochs, %v without: want equal", text, b, a)
+		}
+	}
+	if a, b := base.Score("toxic", "ты дурак и идиот"), m.Score("toxic", "ты дурак и идиот"); a == b {
+		t.Errorf("toxic score %v with 1 epoch and with %d: want different", a, p.Epochs)
+	}
+	if p.Hash() == toyParams().Hash() {
+		t.Error("label epochs leave the params hash unchanged")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 
@@ -38,12 +39,24 @@ type Params struct {
 	// label (its weight stays 0): a rare n-gram learns the few rows it was
 	// in, not the language (see rules/model/README.md).
 	MinCount int `json:"min_count,omitempty"`
+	// LabelEpochs overrides Epochs for the labels it names: toxic gains
+	// from more passes, spam's money talk turns overconfident with them.
+	LabelEpochs map[string]int `json:"label_epochs,omitempty"`
+}
+
+// forLabel is p with the label's own epochs.
+func (p Params) forLabel(label string) Params {
+	if e, ok := p.LabelEpochs[label]; ok {
+		p.Epochs = e
+	}
+	return p
 }
 
 // DefaultParams are the parameters of the shipped model, chosen by 5-fold
 // cross-validation on the development corpus (see rules/model/README.md).
 func DefaultParams() Params {
-	return Params{Bits: 19, CharMin: 4, CharMax: 6, WordNgrams: 1, Epochs: 10, Rate: 0.2, L2: 1e-5, Seed: 1, KFold: 0, NB: 1, MinFeatures: 100, MinCount: 5}
+	return Params{Bits: 19, CharMin: 4, CharMax: 6, WordNgrams: 1, Epochs: 10, Rate: 0.2, L2: 1e-5, Seed: 1, KFold: 0, NB: 1, MinFeatures: 100, MinCount: 5,
+		LabelEpochs: map[string]int{"toxic": 20}}
 }
 
 // Validate names the first bad knob.
@@ -73,6 +86,11 @@ func (p Params) Validate() error {
 	if p.MinFeatures < 0 || p.MinFeatures > 1000 {
 		errs = append(errs, fmt.Errorf("min_features: %d out of 0..1000", p.MinFeatures))
 	}
+	for _, l := range slices.Sorted(maps.Keys(p.LabelEpochs)) {
+		if e := p.LabelEpochs[l]; e < 1 || e > 100 {
+			errs = append(errs, fmt.Errorf("label_epochs[%s]: %d out of 1..100", l, e))
+		}
+	}
 	if p.MinCount < 0 || p.MinCount > 1000 {
 		errs = append(errs, fmt.Errorf("min_count: %d out of 0..1000", p.MinCount))
 	}
@@ -88,6 +106,9 @@ func (p Params) Hash() string {
 		p.Bits, p.CharMin, p.CharMax, p.WordNgrams, p.Epochs, p.Rate, p.L2, p.Seed, p.KFold, p.NB, p.Inner, p.MinFeatures)
 	if p.MinCount != 0 { // added later: zero keeps the older models' hashes
 		s += fmt.Sprintf(" mincount=%d", p.MinCount)
+	}
+	for _, l := range slices.Sorted(maps.Keys(p.LabelEpochs)) {
+		s += fmt.Sprintf(" epochs[%q]=%d", l, p.LabelEpochs[l])
 	}
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
@@ -231,13 +252,13 @@ func Train(ex []Example, labels []string, p Params) (*Model, error) {
 			return nil, fmt.Errorf("model: label %q: no positive or no negative example among %d in scope", label, len(ys))
 		}
 		w, b := make([]float64, nb), 0.0
-		b = fitNB(d, rows, ys, ws, p, w)
+		b = fitNB(d, rows, ys, ws, p.forLabel(label), w)
 		m.setWeights(li, w)
 		m.bias[li] = float32(b)
 		met := Metrics{Examples: len(rows), Positives: npos}
 		met.TrainLoss = logLoss(d, rows, ys, w, b)
 		if p.KFold > 1 {
-			met.KFoldPrecision, met.KFoldRecall, met.KFoldF1 = kfold(ex, d, label, p, nb)
+			met.KFoldPrecision, met.KFoldRecall, met.KFoldF1 = kfold(ex, d, label, p.forLabel(label), nb)
 		}
 		m.info.Metrics[label] = met
 	}

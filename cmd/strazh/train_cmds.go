@@ -32,6 +32,8 @@ same bytes: `+"`make model`"+` rebuilds the shipped model this way.`, s)
 	fs.IntVar(&p.Bits, "bits", p.Bits, "log2 of the hash buckets")
 	fs.IntVar(&p.Epochs, "epochs", p.Epochs, "passes over the data")
 	fs.Float64Var(&p.L2, "l2", p.L2, "L2 penalty")
+	fs.Float64Var(&p.Rate, "rate", p.Rate, "AdaGrad learning rate")
+	fs.IntVar(&p.MinCount, "min-count", p.MinCount, "drop n-grams found in fewer training rows than this (0: keep all)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

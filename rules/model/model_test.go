@@ -177,6 +177,10 @@ func TestRead_BadFiles(t *testing.T) {
 func TestTrain_BadInput(t *testing.T) {
 	bad := toyParams()
 	bad.Bits = 40
+	badCount := toyParams()
+	badCount.MinCount = -1
+	badEpochs := toyParams()
+	badEpochs.LabelEpochs = map[string]int{"spam": 0}
 	tests := []struct {
 		name   string
 		labels []string
@@ -188,6 +192,8 @@ func TestTrain_BadInput(t *testing.T) {
 		{"not in scope", []string{"obscenity_x"}, toyParams(), `"obscenity_x": no example`},
 		{"no positives", []string{"threat"}, toyParams(), `"threat": no positive or no negative`},
 		{"bad params", []string{"toxic"}, bad, "bits"},
+		{"bad min_count", []string{"toxic"}, badCount, "min_count"},
+		{"bad label epochs", []string{"toxic"}, badEpochs, "label_epochs[spam]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -366,5 +372,60 @@ func TestModel_Adapt_WeightScalesThePage(t *testing.T) {
 	}
 	if s := a.Score("toxic", text); s < 0.5 {
 		t.Errorf("weight 1000: the page's word scores %.3f", s)
+	}
+}
+
+// TestTrain_MinCount_DropsRareNgrams: an n-gram seen in fewer rows than
+// MinCount learns nothing (a word met once would otherwise carry the
+// label of its one row); without MinCount the same word scores rude.
+func TestTrain_MinCount_DropsRareNgrams(t *testing.T) {
+	ex := append(toyData(), Example{Text: "жмыхоед", Labels: []string{"toxic"}, Scope: []string{"toxic"}})
+	tests := []struct {
+		name     string
+		minCount int
+		rude     bool
+	}{
+		{"kept without min_count", 0, true},
+		{"dropped below min_count", 2, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := toyParams()
+			p.Bits, p.MinCount = 18, tt.minCount
+			m, err := Train(ex, []string{"toxic"}, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rare, none := m.Score("toxic", "жмыхоед"), m.Score("toxic", "")
+			if got := rare > none+0.01; got != tt.rude {
+				t.Errorf("score of the word met once %.3f, of no text %.3f: rude %v, want %v", rare, none, got, tt.rude)
+			}
+			if !tt.rude && rare != none {
+				t.Errorf("score of a dropped word %v, want the bias alone %v", rare, none)
+			}
+		})
+	}
+}
+
+// TestTrain_LabelEpochs_OnlyItsLabel: a label's own epochs change that
+// label's weights and leave the others' as they were.
+func TestTrain_LabelEpochs_OnlyItsLabel(t *testing.T) {
+	base := trainToy(t)
+	p := toyParams()
+	p.LabelEpochs = map[string]int{"toxic": 1}
+	m, err := Train(toyData(), []string{"toxic", "spam"}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"ты дурак и идиот", "заработок в лс", "спасибо за ремонт"} {
+		if a, b := base.Score("spam", text), m.Score("spam", text); a != b {
+			t.Errorf("%q: spam %v with toxic's own epochs, %v without: want equal", text, b, a)
+		}
+	}
+	if a, b := base.Score("toxic", "ты дурак и идиот"), m.Score("toxic", "ты дурак и идиот"); a == b {
+		t.Errorf("toxic score %v with 1 epoch and with %d: want different", a, p.Epochs)
+	}
+	if p.Hash() == toyParams().Hash() {
+		t.Error("label epochs leave the params hash unchanged")
 	}
 }

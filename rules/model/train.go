@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 
@@ -34,12 +35,28 @@ type Params struct {
 	// MinFeatures: a text with fewer features is scaled as if it had this
 	// many (see lengthScale).
 	MinFeatures int `json:"min_features"`
+	// MinCount > 0 drops every bucket seen in fewer training rows of the
+	// label (its weight stays 0): a rare n-gram learns the few rows it was
+	// in, not the language (see rules/model/README.md).
+	MinCount int `json:"min_count,omitempty"`
+	// LabelEpochs overrides Epochs for the labels it names: toxic gains
+	// from more passes, spam's money talk turns overconfident with them.
+	LabelEpochs map[string]int `json:"label_epochs,omitempty"`
+}
+
+// forLabel is p with the label's own epochs.
+func (p Params) forLabel(label string) Params {
+	if e, ok := p.LabelEpochs[label]; ok {
+		p.Epochs = e
+	}
+	return p
 }
 
 // DefaultParams are the parameters of the shipped model, chosen by 5-fold
 // cross-validation on the development corpus (see rules/model/README.md).
 func DefaultParams() Params {
-	return Params{Bits: 18, CharMin: 4, CharMax: 6, WordNgrams: 1, Epochs: 6, Rate: 0.2, L2: 1e-5, Seed: 1, KFold: 0, NB: 1, MinFeatures: 100}
+	return Params{Bits: 19, CharMin: 4, CharMax: 6, WordNgrams: 1, Epochs: 10, Rate: 0.2, L2: 1e-5, Seed: 1, KFold: 0, NB: 1, MinFeatures: 100, MinCount: 5,
+		LabelEpochs: map[string]int{"toxic": 20}}
 }
 
 // Validate names the first bad knob.
@@ -69,6 +86,14 @@ func (p Params) Validate() error {
 	if p.MinFeatures < 0 || p.MinFeatures > 1000 {
 		errs = append(errs, fmt.Errorf("min_features: %d out of 0..1000", p.MinFeatures))
 	}
+	for _, l := range slices.Sorted(maps.Keys(p.LabelEpochs)) {
+		if e := p.LabelEpochs[l]; e < 1 || e > 100 {
+			errs = append(errs, fmt.Errorf("label_epochs[%s]: %d out of 1..100", l, e))
+		}
+	}
+	if p.MinCount < 0 || p.MinCount > 1000 {
+		errs = append(errs, fmt.Errorf("min_count: %d out of 0..1000", p.MinCount))
+	}
 	if p.KFold < 0 || p.KFold == 1 || p.KFold > 20 {
 		errs = append(errs, fmt.Errorf("kfold: %d, want 0 or 2..20", p.KFold))
 	}
@@ -79,6 +104,12 @@ func (p Params) Validate() error {
 func (p Params) Hash() string {
 	s := fmt.Sprintf("bits=%d char=%d..%d word=%d epochs=%d rate=%g l2=%g seed=%d kfold=%d nb=%g inner=%v minf=%d",
 		p.Bits, p.CharMin, p.CharMax, p.WordNgrams, p.Epochs, p.Rate, p.L2, p.Seed, p.KFold, p.NB, p.Inner, p.MinFeatures)
+	if p.MinCount != 0 { // added later: zero keeps the older models' hashes
+		s += fmt.Sprintf(" mincount=%d", p.MinCount)
+	}
+	for _, l := range slices.Sorted(maps.Keys(p.LabelEpochs)) {
+		s += fmt.Sprintf(" epochs[%q]=%d", l, p.LabelEpochs[l])
+	}
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
 }
@@ -221,13 +252,13 @@ func Train(ex []Example, labels []string, p Params) (*Model, error) {
 			return nil, fmt.Errorf("model: label %q: no positive or no negative example among %d in scope", label, len(ys))
 		}
 		w, b := make([]float64, nb), 0.0
-		b = fitNB(d, rows, ys, ws, p, w)
+		b = fitNB(d, rows, ys, ws, p.forLabel(label), w)
 		m.setWeights(li, w)
 		m.bias[li] = float32(b)
 		met := Metrics{Examples: len(rows), Positives: npos}
 		met.TrainLoss = logLoss(d, rows, ys, w, b)
 		if p.KFold > 1 {
-			met.KFoldPrecision, met.KFoldRecall, met.KFoldF1 = kfold(ex, d, label, p, nb)
+			met.KFoldPrecision, met.KFoldRecall, met.KFoldF1 = kfold(ex, d, label, p.forLabel(label), nb)
 		}
 		m.info.Metrics[label] = met
 	}
@@ -270,12 +301,35 @@ func fitNB(d *dataset, rows []int, ys []bool, ws []float64, p Params, w []float6
 	var r []float64
 	if p.NB > 0 {
 		r = nbRatios(d, rows, ys, p.NB, len(w))
+		if p.MinCount > 0 {
+			dropRare(d, rows, p.MinCount, r)
+		}
 	}
 	b := fit(d, rows, ys, ws, p, w, 0, nil, r, 1, p.L2)
 	for f := range r {
 		w[f] *= r[f]
 	}
 	return b
+}
+
+// dropRare zeroes the ratio of every bucket found in fewer than least of
+// rows, so it gets no gradient and its folded weight is 0.
+func dropRare(d *dataset, rows []int, least int, r []float64) {
+	n := make([]int32, len(r))
+	last := make([]int32, len(r))
+	for k, row := range rows {
+		for _, f := range d.feat[d.off[row]:d.off[row+1]] {
+			if last[f] != int32(k+1) { // once per row
+				last[f] = int32(k + 1)
+				n[f]++
+			}
+		}
+	}
+	for f := range r {
+		if int(n[f]) < least {
+			r[f] = 0
+		}
+	}
 }
 
 // nbRatios are log((pos_f+α)/‖pos+α‖₁) − log((neg_f+α)/‖neg+α‖₁) per bucket.

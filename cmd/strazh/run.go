@@ -266,11 +266,12 @@ func buildAccounts(cfg *config.Config, epoch time.Time, log *slog.Logger, client
 	var out []pipeline.Account
 	var errs []error
 	limits := new(connectors.Limiters) // one rate per token across the daemon's pages
+	inbox, _ := tokens.(connectors.Inbox) // the store keeps webhook deliveries too
 	for i, a := range cfg.Accounts {
 		f, _ := connectors.Lookup(a.Network)
 		conn, err := f.New(a.Conn, connectors.Deps{
 			Account: a.Name, Logger: log, // each connector adds its network and account
-			HTTPClient: client, Epoch: epoch, Backfill: a.Backfill, Tokens: tokens, Limiters: limits,
+			HTTPClient: client, Epoch: epoch, Backfill: a.Backfill, Tokens: tokens, Limiters: limits, Inbox: inbox,
 		})
 		if err != nil {
 			for _, e := range config.Flatten(err) {

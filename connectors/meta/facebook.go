@@ -32,11 +32,11 @@ type fbFrom struct {
 }
 
 type fbComment struct {
-	ID        string  `json:"id"`
-	Message   string  `json:"message"`
-	Created   string  `json:"created_time"`
-	From      *fbFrom `json:"from"`
-	Parent    *struct {
+	ID      string  `json:"id"`
+	Message string  `json:"message"`
+	Created string  `json:"created_time"`
+	From    *fbFrom `json:"from"`
+	Parent  *struct {
 		ID string `json:"id"`
 	} `json:"parent"`
 	Hidden    bool   `json:"is_hidden"`

@@ -31,7 +31,9 @@ var (
 		[]string{"listen", "result"}, nil)
 )
 
-func newMetaMetrics(accounts []pipeline.Account) *metaMetrics { return &metaMetrics{accounts: accounts} }
+func newMetaMetrics(accounts []pipeline.Account) *metaMetrics {
+	return &metaMetrics{accounts: accounts}
+}
 
 func (m *metaMetrics) Describe(ch chan<- *prometheus.Desc) {
 	ch <- metaUsageDesc

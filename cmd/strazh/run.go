@@ -265,7 +265,7 @@ var _ review.DistrictModeration = (*pipeline.Pipeline)(nil)
 func buildAccounts(cfg *config.Config, epoch time.Time, log *slog.Logger, client *http.Client, tokens moderation.TokenStore) ([]pipeline.Account, error) {
 	var out []pipeline.Account
 	var errs []error
-	limits := new(connectors.Limiters) // one rate per token across the daemon's pages
+	limits := new(connectors.Limiters)    // one rate per token across the daemon's pages
 	inbox, _ := tokens.(connectors.Inbox) // the store keeps webhook deliveries too
 	for i, a := range cfg.Accounts {
 		f, _ := connectors.Lookup(a.Network)

@@ -3,6 +3,7 @@ package meta
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"time"
 
@@ -42,9 +43,8 @@ func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 		// An unreadable cursor must not wedge the account: start afresh.
 		c.log.Warn("unreadable cursor; starting from the recent posts", "err", err)
 	}
-	// The pipeline paces a Poller itself (PollInterval from the start of a
-	// Fetch that returned nothing), so a poll due within a fifth of the
-	// interval is read at once: waiting for it would add a whole interval.
+	// Fetch waits for the next poll itself, taking webhook deliveries as
+	// they come; a poll due within a fifth of the interval is read at once.
 	for {
 		ups, err := c.drain(&cur)
 		if err != nil {
@@ -82,7 +82,9 @@ func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 // was read is returned, the rest is read at the next one; with nothing
 // read the error is returned for the pipeline's back-off.
 func (c *Connector) poll(ctx context.Context, cur *cursor) ([]moderation.Update, error) {
-	c.nextPoll = time.Now().Add(c.set.pollInterval)
+	// ±10% so that pages polled by one daemon drift apart.
+	d := c.set.pollInterval
+	c.nextPoll = time.Now().Add(d - d/10 + rand.N(d/5+1))
 	latest, err := c.recentPosts(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("recent posts: %w", err)

@@ -141,8 +141,15 @@ func (c *Connector) Capabilities() moderation.Capabilities {
 	return caps
 }
 
-// PollInterval is how often the comments are read (moderation.Poller).
-func (c *Connector) PollInterval() time.Duration { return c.set.pollInterval }
+// idlePause is the pipeline's pause after an empty batch. Fetch itself
+// waits for the next poll (or a webhook delivery), so the pipeline's own
+// pause is short: were it poll_interval, a delivery arriving after an
+// empty poll would wait for the whole interval.
+const idlePause = time.Second
+
+// PollInterval is the pipeline's pause after an empty batch
+// (moderation.Poller); the comments are read every poll_interval.
+func (c *Connector) PollInterval() time.Duration { return min(idlePause, c.set.pollInterval) }
 
 // Connect checks the token by reading the page (account) itself, and
 // starts the webhook listener when one is configured.

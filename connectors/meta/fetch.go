@@ -33,6 +33,7 @@ func (c *Connector) Fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 }
 
 func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update, []byte, error) {
+	c.fetches.Add(1)
 	c.fetchMu.Lock()
 	defer c.fetchMu.Unlock()
 	if c.isClosed() {

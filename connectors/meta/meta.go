@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/strazh/strazh/config/secret"
@@ -54,6 +55,7 @@ type Connector struct {
 	nextPoll time.Time
 	pageName string
 	wake     chan struct{} // a webhook delivery was stored
+	fetches  atomic.Int64  // Fetch calls begun (tests wait on it)
 
 	life connectors.Lifetime
 }

@@ -140,7 +140,10 @@ func TestConnector_Pipeline_Webhook(t *testing.T) {
 			connect(t, c)
 			r := startPipeline(t, dir, c)
 			post := addPost(f, network, "Пост")
-			eventually(t, "the first poll", func() bool { return len(f.Calls("/comments")) > 0 || len(f.Calls("/feed"))+len(f.Calls("/media")) > 0 })
+			// The first poll found nothing; the pipeline must come back
+			// to Fetch long before poll_interval (an hour), or a delivery
+			// would wait for the next poll.
+			eventually(t, "Fetch called again after an empty poll", func() bool { return c.fetches.Load() >= 2 })
 			id := f.AddComment(post, "", "501", "Иван", "по вебхуку "+obsceneMark)
 			body := f.Delivery(id, "add")
 			if st, _ := metatest.Send(context.Background(), nil, hookURL(c), body, ""); st != 200 {

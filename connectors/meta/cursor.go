@@ -10,9 +10,11 @@ import (
 // cursorVersion is the format of the cursor below.
 const cursorVersion = 1
 
-// keepPerPost bounds the comments remembered per post: more than the page
-// a cycle reads first, so that page is always known.
-const keepPerPost = 150
+// keepPerPost bounds the comments remembered per post, and so the cursor
+// (100 posts × 50 ≈ 200 KB of JSON, written with every batch). Anything
+// older than the oldest remembered counts as read (Low), so reading still
+// stops there; an edit of an older comment is seen by the webhook only.
+const keepPerPost = 50
 
 // cursor is what the pipeline persists for a Facebook Page or an
 // Instagram account (as JSON).

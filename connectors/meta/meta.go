@@ -153,11 +153,18 @@ const idlePause = time.Second
 // (moderation.Poller); the comments are read every poll_interval.
 func (c *Connector) PollInterval() time.Duration { return min(idlePause, c.set.pollInterval) }
 
-// Connect checks the token by reading the page (account) itself, and
-// starts the webhook listener when one is configured.
+// Connect starts the webhook listener when one is configured, and checks
+// the token by reading the page (account) itself.
 func (c *Connector) Connect(ctx context.Context) error {
 	if c.isClosed() {
 		return errClosed
+	}
+	// The listener first: deliveries are stored even while the token is
+	// broken, and decided once it works again.
+	if c.hub != nil {
+		if err := c.hub.start(); err != nil {
+			return fmt.Errorf("%s: connect: webhook listener %s: %w", c.network, c.set.webhook.Listen, err)
+		}
 	}
 	var me struct {
 		ID       string `json:"id"`
@@ -177,11 +184,6 @@ func (c *Connector) Connect(ctx context.Context) error {
 		c.pageName = me.Username
 	}
 	c.fetchMu.Unlock()
-	if c.hub != nil {
-		if err := c.hub.start(); err != nil {
-			return fmt.Errorf("%s: connect: webhook listener %s: %w", c.network, c.set.webhook.Listen, err)
-		}
-	}
 	return nil
 }
 

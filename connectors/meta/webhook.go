@@ -170,6 +170,7 @@ func (h *hub) challenge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff") // the challenge is echoed
 	_, _ = io.WriteString(w, ch)
 }
 

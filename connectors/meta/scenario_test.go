@@ -224,8 +224,13 @@ func TestConnector_Pipeline_Ban(t *testing.T) {
 		post := f.AddPost("Пост")
 		id := f.AddComment(post, "", "777", "Спамер", "реклама "+banMark)
 		eventually(t, "deleted and blocked", func() bool { return f.Deleted(id) && f.Blocked("777") })
-		if _, err := r.Pipe.Unban(context.Background(), Facebook, "777", "test"); err != nil {
-			t.Fatal(err)
+		// The block is recorded as done after Meta answered.
+		eventually(t, "the ban recorded", func() bool {
+			list, err := r.DB.Blacklist("page")
+			return err == nil && len(list) == 1
+		})
+		if n, err := r.Pipe.Unban(context.Background(), Facebook, "777", "test"); err != nil || n != 1 {
+			t.Fatalf("unban: %d, %v", n, err)
 		}
 		eventually(t, "unblocked", func() bool { return !f.Blocked("777") })
 	})

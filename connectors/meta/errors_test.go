@@ -1,11 +1,14 @@
 package meta
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/strazh/strazh/connectors/meta/metatest"
 	"github.com/strazh/strazh/moderation"
 )
 
@@ -73,5 +76,25 @@ func TestDecodeAnswer(t *testing.T) {
 	}
 	if err := decodeAnswer(502, []byte(`<html>`), nil); err == nil || graphCode(err) != 0 {
 		t.Fatalf("502: %v", err)
+	}
+}
+
+// A broken token is reported with Meta's explanation, as the credentials
+// class, and the token appears in no error and in no URL sent.
+func TestConnector_Connect_BrokenTokenNeverShown(t *testing.T) {
+	f := newFake(t)
+	c := newConn(t, f, Facebook, "page", opts{})
+	f.SetToken("another")
+	err := c.Connect(context.Background())
+	if moderation.Classify(err) != moderation.ClassCredentials || !strings.Contains(err.Error(), "expired") {
+		t.Fatalf("Connect: %v", err)
+	}
+	if strings.Contains(err.Error(), metatest.Token) {
+		t.Fatalf("the token is in the error: %v", err)
+	}
+	for _, call := range f.Calls("") {
+		if strings.Contains(call.Query, metatest.Token) || strings.Contains(call.Path, metatest.Token) {
+			t.Fatalf("the token in a URL: %+v", call)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/strazh/strazh/config"
 	_ "github.com/strazh/strazh/connectors/max"
+	_ "github.com/strazh/strazh/connectors/meta"
 	_ "github.com/strazh/strazh/connectors/ok"
 	_ "github.com/strazh/strazh/connectors/sim"
 	_ "github.com/strazh/strazh/connectors/telegram"

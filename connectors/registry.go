@@ -48,6 +48,9 @@ type Deps struct {
 	// Limiters are the daemon's rate limits per credential, shared by all
 	// its connectors (nil: each connector limits its own requests).
 	Limiters *Limiters
+	// Inbox keeps pushed deliveries (webhooks) until they are decided; nil:
+	// a connector that needs one keeps them in memory only.
+	Inbox Inbox
 }
 
 // Factory builds one network's connectors.

@@ -49,6 +49,7 @@ func TestDependencies_PointTowardTheCore(t *testing.T) {
 		{"github.com/strazh/strazh/connectors/sim", connector},
 		{"github.com/strazh/strazh/connectors/max", connector},
 		{"github.com/strazh/strazh/connectors/max/maxapi", connector},
+		{"github.com/strazh/strazh/connectors/meta", connector},
 		// Telegram's own types are the network's SDK here, not the review bot.
 		{"github.com/strazh/strazh/connectors/telegram", without(connector, "github.com/go-telegram/")},
 	}

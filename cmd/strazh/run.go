@@ -149,7 +149,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	d.accounts = accounts
 	d.reg = prometheus.NewRegistry()
 	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		newTokenExpiry(accounts))
+		newTokenExpiry(accounts), newMetaMetrics(accounts))
 	opts := pipeline.Options{
 		Store:         d.db,
 		Logger:        d.log,
@@ -265,12 +265,13 @@ var _ review.DistrictModeration = (*pipeline.Pipeline)(nil)
 func buildAccounts(cfg *config.Config, epoch time.Time, log *slog.Logger, client *http.Client, tokens moderation.TokenStore) ([]pipeline.Account, error) {
 	var out []pipeline.Account
 	var errs []error
-	limits := new(connectors.Limiters) // one rate per token across the daemon's pages
+	limits := new(connectors.Limiters)    // one rate per token across the daemon's pages
+	inbox, _ := tokens.(connectors.Inbox) // the store keeps webhook deliveries too
 	for i, a := range cfg.Accounts {
 		f, _ := connectors.Lookup(a.Network)
 		conn, err := f.New(a.Conn, connectors.Deps{
 			Account: a.Name, Logger: log, // each connector adds its network and account
-			HTTPClient: client, Epoch: epoch, Backfill: a.Backfill, Tokens: tokens, Limiters: limits,
+			HTTPClient: client, Epoch: epoch, Backfill: a.Backfill, Tokens: tokens, Limiters: limits, Inbox: inbox,
 		})
 		if err != nil {
 			for _, e := range config.Flatten(err) {

@@ -1,0 +1,55 @@
+package meta
+
+// The Meta facts marked unverified in docs/platform-apis.md §3–§4 live
+// here, so that each can be corrected in one place when confirmed against
+// the real API. The fake (metatest) follows the same assumptions.
+
+import (
+	"net/http"
+	"time"
+)
+
+// authorize puts the token on a request. Graph takes access_token as a
+// parameter or an "Authorization: Bearer" header; the header keeps the
+// token out of URLs, which errors and proxies log. unverified against the
+// live API for every endpoint (the docs show the parameter).
+func authorize(req *http.Request, token string) { req.Header.Set("Authorization", "Bearer "+token) }
+
+// requestsPerSecond is the pace per token. Meta publishes no per-second
+// limit, only hourly/daily usage (the headers steer the rest).
+const requestsPerSecond = 10
+
+// graphTime is the layout of created_time / timestamp
+// ("2025-01-01T12:00:00+0000").
+const graphTime = "2006-01-02T15:04:05-0700"
+
+func parseGraphTime(s string) (time.Time, bool) {
+	t, err := time.Parse(graphTime, s)
+	return t, err == nil
+}
+
+// commentsSince: `since` on /comments is unverified (§3.1), so comments
+// are read newest first (order=reverse_chronological) and filtered on
+// created_time, stopping at the first known one.
+
+// blockParam is the form field naming the user for /{page-id}/blocked.
+// unverified: `user` (the docs also list asid, psid, uid).
+const blockParam = "user"
+
+// Webhook verbs (§3.3). hide/unhide are unverified; they are recorded, not
+// acted upon (polling sees is_hidden as it is).
+const (
+	verbAdd    = "add"
+	verbEdited = "edited"
+	verbRemove = "remove"
+)
+
+// igRepliesToTopLevel: Instagram attaches a reply to a reply to the top
+// level comment (§4), so /replies of top-level comments is all there is.
+
+// igHideParam is the field that hides an Instagram comment (`hide`, §4)
+// and fbHideParam a Facebook one (`is_hidden`, §3.2).
+const (
+	igHideParam = "hide"
+	fbHideParam = "is_hidden"
+)

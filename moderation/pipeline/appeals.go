@@ -42,7 +42,8 @@ type appeals struct {
 	opts AppealOptions
 	desk AppealDesk
 	// replyMu makes a reply from strazh one at a time, so two moderators
-	// answering at once post once.
+	// answering at once post once, and holds the page's answers seen
+	// meanwhile (the echo of the reply) until it is recorded.
 	replyMu sync.Mutex
 }
 
@@ -103,6 +104,10 @@ func (p *Pipeline) observeAppeal(a *accountRun, d *moderation.Decision) {
 // comment it replies to, or, for a private message, the dialog's oldest
 // open appeal.
 func (p *Pipeline) pageAnswered(a *accountRun, d *moderation.Decision) {
+	// A reply being posted from strazh comes back as the page's comment,
+	// maybe before ReplyAppeal records who sent it: wait for it.
+	p.appeals.replyMu.Lock()
+	defer p.appeals.replyMu.Unlock()
 	c := &d.Comment
 	st := p.appeals.opts.Store
 	var target *moderation.Appeal

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/strazh/strazh/moderation"
@@ -40,7 +41,7 @@ type AppealDesk interface {
 // appeals is the pipeline's part of appeal tracking.
 type appeals struct {
 	opts AppealOptions
-	desk AppealDesk
+	desk atomic.Pointer[deskBox] // set once the desk exists (it needs the pipeline)
 	// replyMu makes a reply from strazh one at a time, so two moderators
 	// answering at once post once, and holds the page's answers seen
 	// meanwhile (the echo of the reply) until it is recorded.
@@ -59,8 +60,18 @@ func (o *AppealOptions) setDefaults() {
 	}
 }
 
-// SetAppealDesk sets who shows appeals to humans; call it before Run.
-func (p *Pipeline) SetAppealDesk(d AppealDesk) { p.appeals.desk = d }
+type deskBox struct{ AppealDesk }
+
+// SetAppealDesk sets who shows appeals to humans (safe while running).
+func (p *Pipeline) SetAppealDesk(d AppealDesk) { p.appeals.desk.Store(&deskBox{d}) }
+
+// appealDesk is the desk, nil when none.
+func (p *Pipeline) appealDesk() AppealDesk {
+	if b := p.appeals.desk.Load(); b != nil {
+		return b.AppealDesk
+	}
+	return nil
+}
 
 // appealsOn reports whether appeals are tracked.
 func (p *Pipeline) appealsOn() bool { return p.appeals.opts.Store != nil }
@@ -93,8 +104,8 @@ func (p *Pipeline) observeAppeal(a *accountRun, d *moderation.Decision) {
 	}
 	p.log.Info("appeal opened", "account", a.Name, "comment_id", c.ID, "decision", d.ID, "topic", ap.Topic)
 	p.appealGauges()
-	if p.appeals.desk != nil {
-		if err := p.appeals.desk.AppealOpened(p.workCtx, ap); err != nil {
+	if desk := p.appealDesk(); desk != nil {
+		if err := desk.AppealOpened(p.workCtx, ap); err != nil {
 			p.log.Error("appeal desk did not take the appeal", "decision", d.ID, "err", err)
 		}
 	}
@@ -167,8 +178,8 @@ func (p *Pipeline) answered(id uint64, at time.Time, by, replyRef string) (*mode
 	p.metrics.AppealFirstAnswer.Observe(max(ap.AnsweredAt.Sub(ap.OpenedAt), 0).Seconds())
 	p.log.Info("appeal answered", "account", ap.Account, "decision", id, "by", by, "on_time", ap.OnTime())
 	p.appealGauges()
-	if p.appeals.desk != nil {
-		if err := p.appeals.desk.AppealChanged(p.workCtx, ap); err != nil {
+	if desk := p.appealDesk(); desk != nil {
+		if err := desk.AppealChanged(p.workCtx, ap); err != nil {
 			p.log.Error("appeal desk did not take the answer", "decision", id, "err", err)
 		}
 	}
@@ -265,8 +276,8 @@ func (p *Pipeline) appealTick(ctx context.Context) {
 			continue
 		}
 		p.log.Info("appeal near its deadline", "account", ap.Account, "decision", ap.DecisionID, "deadline", ap.Deadline)
-		if p.appeals.desk != nil {
-			if err := p.appeals.desk.AppealDue(p.workCtx, ap); err != nil {
+		if desk := p.appealDesk(); desk != nil {
+			if err := desk.AppealDue(p.workCtx, ap); err != nil {
 				p.log.Error("appeal desk did not take the reminder", "decision", ap.DecisionID, "err", err)
 			}
 		}

@@ -1,0 +1,241 @@
+package review_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/strazh/strazh/connectors"
+	"github.com/strazh/strazh/connectors/vk"
+	"github.com/strazh/strazh/connectors/vk/vktest"
+	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/pipeline"
+	"github.com/strazh/strazh/moderation/pipeline/pipelinetest"
+	"github.com/strazh/strazh/moderation/review"
+	"github.com/strazh/strazh/moderation/review/telegramtest"
+)
+
+const appealsChat = -1003000
+
+// appealEnv is the whole chain: the VK fake, the VK connector, the real
+// pipeline and store, the reviewer on the Telegram fake with the desk.
+type appealEnv struct {
+	*env
+	vk   *vktest.Server
+	run  *pipelinetest.Run
+	desk *review.AppealDesk
+}
+
+func newAppealEnv(t *testing.T, conn func(f *vktest.Server) moderation.Connector) *appealEnv {
+	t.Helper()
+	f := vktest.New(vktest.Options{})
+	t.Cleanup(f.Close)
+	f.AddUser(501, "Иван", "Петров")
+	var c moderation.Connector
+	if conn != nil {
+		c = conn(f)
+	} else {
+		t.Setenv("TEST_VK_COMMUNITY", f.CommunityToken())
+		t.Setenv("TEST_VK_USER", f.UserToken())
+		cfg := vk.DefaultConfig()
+		cfg.GroupID, cfg.APIURL = f.GroupID(), f.MethodURL()
+		cfg.CommunityTokenEnv, cfg.UserTokenEnv = "TEST_VK_COMMUNITY", "TEST_VK_USER"
+		vc, err := vk.New(cfg, connectors.Deps{Account: "admin-vk", HTTPClient: f.Client()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c = vc
+	}
+	run := pipelinetest.Start(t, t.TempDir(), nil, pipeline.Account{Name: "admin-vk", Network: "vk", Conn: c})
+	e := newEnv(t, nil)
+	e.reg = prometheus.NewRegistry()
+	rv, err := review.New(e.cfg, review.Deps{Moderation: e.mod, Store: e.store, Timing: e.tm, Location: time.UTC,
+		Logger: testLogger(t), Metrics: e.reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	desk, err := review.NewAppealDesk(appealsChat, run.Pipe, run.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rv.AttachAppeals(desk)
+	run.Pipe.SetAppealDesk(desk)
+	e.rv = rv
+	e.runRV()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = desk.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	if conn == nil {
+		pipelinetest.Eventually(t, "the long poll", func() bool { return len(f.Calls("a_check")) > 0 })
+	}
+	return &appealEnv{env: e, vk: f, run: run, desk: desk}
+}
+
+// appealCard waits for the bot's message in the appeals chat containing s.
+func (e *appealEnv) appealCard(s string) telegramtest.Message {
+	e.t.Helper()
+	m, err := e.tg.WaitMessage(e.ctx(), appealsChat, func(m telegramtest.Message) bool {
+		return m.From == nil && strings.Contains(m.Text, s)
+	})
+	if err != nil {
+		e.t.Fatalf("no message containing %q in the appeals chat; messages: %v", s, texts(e.tg.BotMessages(appealsChat)))
+	}
+	return m
+}
+
+func (e *appealEnv) waitAppealMsg(id int64, what string, cond func(telegramtest.Message) bool) telegramtest.Message {
+	e.t.Helper()
+	var got telegramtest.Message
+	err := e.tg.Wait(e.ctx(), func() bool {
+		m, ok := e.tg.Message(appealsChat, id)
+		got = m
+		return ok && cond(m)
+	})
+	if err != nil {
+		e.t.Fatalf("message %d: gave up waiting for %s; it is %q %q", id, what, got.Text, got.Buttons())
+	}
+	return got
+}
+
+// saved waits until the desk recorded the card's message and prompts (the
+// test answers faster than a person, before the desk saved what it sent).
+func (e *appealEnv) saved(prompts int) {
+	e.t.Helper()
+	pipelinetest.Eventually(e.t, "the card saved", func() bool {
+		c, err := e.run.DB.AppealCard(1)
+		return err == nil && c.MessageID != 0 && len(c.Prompts) >= prompts
+	})
+}
+
+func (e *appealEnv) answerTo(query string) telegramtest.Answer {
+	e.t.Helper()
+	var got telegramtest.Answer
+	if err := e.tg.Wait(e.ctx(), func() bool {
+		for _, a := range e.tg.Answers() {
+			if a.QueryID == query {
+				got = a
+				return true
+			}
+		}
+		return false
+	}); err != nil {
+		e.t.Fatalf("tap %s never answered", query)
+	}
+	return got
+}
+
+// appeal → card → «Ответить» → the answer is a community comment on the VK
+// fake → the appeal is closed, with who and when, and the card says so.
+func TestAppealDesk_ReplyFromCard_PostsOnVKAndCloses(t *testing.T) {
+	e := newAppealEnv(t, nil)
+	post := e.vk.AddPost("Ремонт дорог")
+	cid := e.vk.AddComment(post, 501, "Когда заделают яму на Садовой? [обращение:roads]")
+	card := e.appealCard("Обращение")
+	for _, want := range []string{"дороги", "Иван Петров", "Ответить до", "яму на Садовой", "Ждёт ответа"} {
+		if !strings.Contains(card.Text, want) {
+			t.Errorf("card lacks %q:\n%s", want, card.Text)
+		}
+	}
+	if b := card.Buttons(); len(b) != 1 || b[0] != "Ответить" {
+		t.Fatalf("buttons = %q, want «Ответить»", b)
+	}
+
+	q, err := e.tg.PressQuery(appealsChat, card.ID, "Ответить", eve)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := e.answerTo(q); !a.ShowAlert || !strings.Contains(a.Text, "Нет прав") {
+		t.Fatalf("a stranger's tap answered %+v", a)
+	}
+	if err := e.tg.Press(appealsChat, card.ID, "Ответить", maria); err != nil {
+		t.Fatal(err)
+	}
+	prompt := e.appealCard("✍️")
+	if prompt.ReplyTo != card.ID {
+		t.Fatalf("prompt replies to %d, want the card %d", prompt.ReplyTo, card.ID)
+	}
+	e.saved(1)
+	e.tg.SendReply(appealsChat, eve, prompt.ID, "Я тоже хочу ответить")
+	e.tg.SendReply(appealsChat, maria, prompt.ID, "Яму заделают до пятницы.")
+	e.waitAppealMsg(card.ID, "the answer on the card", func(m telegramtest.Message) bool {
+		return strings.Contains(m.Text, "Отвечено") && len(m.Buttons()) == 0
+	})
+	got, _ := e.tg.Message(appealsChat, card.ID)
+	for _, want := range []string{"Мария Иванова", "в срок", "Яму заделают до пятницы."} {
+		if !strings.Contains(got.Text, want) {
+			t.Errorf("answered card lacks %q:\n%s", want, got.Text)
+		}
+	}
+	cs := e.vk.CreatedComments()
+	if len(cs) != 1 || cs[0].ReplyTo != cid || !cs[0].FromGroup || cs[0].Text != "Яму заделают до пятницы." {
+		t.Fatalf("on the VK fake: %+v (want one community reply to %d)", cs, cid)
+	}
+	a, err := e.run.DB.AppealByComment(moderation.MakeID("vk", "admin-vk", "wall:-"+strconv.Itoa(e.vk.GroupID())+":"+strconv.Itoa(cid)))
+	if err != nil || a.Open() || a.AnsweredBy != "telegram:77" {
+		t.Fatalf("appeal = %+v, %v", a, err)
+	}
+	if n := testutil.CollectAndCount(e.run.Metrics.AppealFirstAnswer); n != 1 {
+		t.Fatalf("first-answer histogram series = %d", n)
+	}
+	e.appealCard("Нет прав") // the stranger was told, and nothing of theirs was posted
+}
+
+// A post the network refuses is said on the card and in the chat, the
+// appeal stays open, and a second answer goes through.
+func TestAppealDesk_ReplyFromCard_FailureReportedNotLost(t *testing.T) {
+	e := newAppealEnv(t, nil)
+	post := e.vk.AddPost("Отопление")
+	e.vk.AddComment(post, 501, "В доме холодно [обращение:heating]")
+	card := e.appealCard("Обращение")
+	e.vk.Fail("wall.createComment", 15, 1) // access denied: permanent for this item
+	e.saved(0)
+	e.tg.SendReply(appealsChat, maria, card.ID, "Проверим сегодня.")
+	e.appealCard("не опубликован")
+	e.waitAppealMsg(card.ID, "the failure on the card", func(m telegramtest.Message) bool {
+		return strings.Contains(m.Text, "не опубликован") && len(m.Buttons()) == 1
+	})
+	if open, _ := e.run.DB.OpenAppeals(""); len(open) != 1 {
+		t.Fatalf("open appeals after a failed post = %d, want 1", len(open))
+	}
+	e.tg.SendReply(appealsChat, oleg, card.ID, "Проверим сегодня, бригада выехала.")
+	e.waitAppealMsg(card.ID, "the answer", func(m telegramtest.Message) bool { return strings.Contains(m.Text, "Отвечено") })
+	if cs := e.vk.CreatedComments(); len(cs) != 1 || cs[0].Text != "Проверим сегодня, бригада выехала." {
+		t.Fatalf("on the VK fake: %+v", cs)
+	}
+}
+
+// simConn is a network without moderation.Replier.
+type simConn struct{ feed chan moderation.Comment }
+
+func (s *simConn) Fetch(ctx context.Context, cur []byte) ([]moderation.Update, []byte, error) {
+	select {
+	case c := <-s.feed:
+		return []moderation.Update{{Type: moderation.UpdateComment, Comment: c}}, append(cur, 1), nil
+	case <-ctx.Done():
+		return nil, nil, ctx.Err()
+	}
+}
+func (*simConn) Capabilities() moderation.Capabilities                    { return moderation.Capabilities{Delete: true} }
+func (*simConn) Delete(context.Context, string) error                     { return nil }
+func (*simConn) Restore(context.Context, string) error                    { return nil }
+func (*simConn) Ban(context.Context, string, moderation.BanRequest) error { return nil }
+func (*simConn) Unban(context.Context, string) error                      { return nil }
+func (*simConn) Connect(context.Context) error                            { return nil }
+func (*simConn) Close(context.Context) error                              { return nil }
+
+func TestAppealDesk_Card_NetworkWithoutReplierSaysByHand(t *testing.T) {
+	sc := &simConn{feed: make(chan moderation.Comment, 1)}
+	e := newAppealEnv(t, func(*vktest.Server) moderation.Connector { return sc })
+	sc.feed <- moderation.Comment{Network: "ok", ID: "ok:admin-vk:1", Ref: "1", Text: "Не горят фонари [обращение:lighting]",
+		Author: moderation.Author{ID: "9", Name: "Жительница"}, Created: time.Now()}
+	card := e.appealCard("Обращение")
+	if !strings.Contains(card.Text, "вручную") || len(card.Buttons()) != 0 {
+		t.Fatalf("card of a network without replies: %q, buttons %q", card.Text, card.Buttons())
+	}
+}

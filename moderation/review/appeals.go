@@ -291,3 +291,29 @@ func (d *AppealDesk) idle(ctx context.Context, wait time.Duration) bool {
 	}
 	return true
 }
+
+// AppealCounter counts appeals for /stats (*pipeline.Pipeline implements it).
+type AppealCounter interface {
+	AppealStats(since time.Time) (moderation.AppealStats, error)
+}
+
+// appealStatsText is the appeals line of /stats: opened since then,
+// answered, the share answered on time, still waiting; "" without a desk.
+func (t *Telegram) appealStatsText(since time.Time) string {
+	if t.appeals == nil {
+		return ""
+	}
+	ac, ok := t.appeals.mod.(AppealCounter)
+	if !ok {
+		return ""
+	}
+	s, err := ac.AppealStats(since)
+	if err != nil {
+		return "\n\n" + fmt.Sprintf(t.tx.cmdError, esc(shortErr(err)))
+	}
+	share := "—"
+	if v := s.OnTimeShare(); v >= 0 {
+		share = fmt.Sprintf("%.0f%%", 100*v)
+	}
+	return "\n\n" + fmt.Sprintf(t.appealTx().statsLine, s.Opened, s.Answered, share, s.Open, s.Overdue)
+}

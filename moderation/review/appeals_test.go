@@ -184,6 +184,12 @@ func TestAppealDesk_ReplyFromCard_PostsOnVKAndCloses(t *testing.T) {
 		t.Fatalf("first-answer histogram series = %d", n)
 	}
 	e.appealCard("Нет прав") // the stranger was told, and nothing of theirs was posted
+
+	e.tg.SendCommand(chatID, maria, "/stats")
+	stats := e.card("Статистика")
+	if !strings.Contains(stats.Text, "Обращения за 7 дней: 1, отвечено 1, в срок 100%, ждут 0 (просрочено 0)") {
+		t.Fatalf("/stats lacks the appeals line:\n%s", stats.Text)
+	}
 }
 
 // A post the network refuses is said on the card and in the chat, the

@@ -337,3 +337,27 @@ func TestPipeline_Appeals_ReminderBeforeDeadlineAndOverdue(t *testing.T) {
 		}
 	})
 }
+
+// Open appeals survive a restart: counted at once, and the page's answer
+// after the restart closes them.
+func TestPipeline_Appeals_RestartKeepsOpenAppeals(t *testing.T) {
+	dir := t.TempDir()
+	conn := newFeedConn()
+	acc := pipeline.Account{Name: "p", Network: "vk", Conn: conn, Backfill: true}
+	r := pipelinetest.Start(t, dir, nil, acc)
+	now := time.Now().Truncate(time.Second)
+	conn.Push(wallComment("1", "Когда откроют поликлинику? [обращение:clinics]", citizen, now))
+	pipelinetest.Eventually(t, "an appeal", func() bool { return len(openAppeals(t, r)) == 1 })
+	r.Stop()
+
+	conn2 := newFeedConn()
+	acc.Conn = conn2
+	r = pipelinetest.Start(t, dir, nil, acc)
+	pipelinetest.Eventually(t, "the gauge after the restart", func() bool {
+		return testutil.ToFloat64(r.Metrics.AppealsOpen.WithLabelValues("p")) == 1
+	})
+	reply := wallComment("2", "Откроют в марте.", page, now.Add(time.Hour))
+	reply.ReplyTo = moderation.MakeID("vk", "p", "wall:-1:1")
+	conn2.Push(reply)
+	pipelinetest.Eventually(t, "closed after the restart", func() bool { return len(openAppeals(t, r)) == 0 })
+}

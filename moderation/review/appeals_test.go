@@ -245,3 +245,22 @@ func TestAppealDesk_Card_NetworkWithoutReplierSaysByHand(t *testing.T) {
 		t.Fatalf("card of a network without replies: %q, buttons %q", card.Text, card.Buttons())
 	}
 }
+
+// A reminder of the deadline is a message replying to the card.
+func TestAppealDesk_AppealDue_RemindsInReplyToTheCard(t *testing.T) {
+	e := newAppealEnv(t, nil)
+	e.vk.AddComment(e.vk.AddPost("Снег"), 501, "Двор не чистят [обращение:snow]")
+	card := e.appealCard("Обращение")
+	e.saved(0)
+	a, err := e.run.DB.Appeal(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.desk.AppealDue(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	r := e.appealCard("⏰")
+	if r.ReplyTo != card.ID || !strings.Contains(r.Text, "обращение #1") {
+		t.Fatalf("reminder %q replies to %d, want the card %d", r.Text, r.ReplyTo, card.ID)
+	}
+}

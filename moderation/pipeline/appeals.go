@@ -155,6 +155,32 @@ func (p *Pipeline) pageAnswered(a *accountRun, d *moderation.Decision) {
 	p.answered(target.DecisionID, c.Created, by, c.Ref)
 }
 
+// appealDeleted marks the appeal of a comment deleted later (a moderator's
+// verdict, or on the network) as Deleted; it stays counted.
+func (p *Pipeline) appealDeleted(commentID string) {
+	if !p.appealsOn() || commentID == "" {
+		return
+	}
+	st := p.appeals.opts.Store
+	ap, err := st.AppealByComment(commentID)
+	if err != nil || ap.Deleted {
+		if err != nil && !errors.Is(err, moderation.ErrNotFound) {
+			p.log.Error("cannot look up an appeal", "comment_id", commentID, "err", err)
+		}
+		return
+	}
+	ap, err = st.UpdateAppeal(ap.DecisionID, func(a *moderation.Appeal) error { a.Deleted = true; return nil })
+	if err != nil {
+		p.log.Error("cannot mark an appeal deleted", "comment_id", commentID, "err", err)
+		return
+	}
+	if desk := p.appealDesk(); desk != nil {
+		if err := desk.AppealChanged(p.workCtx, ap); err != nil {
+			p.log.Error("appeal desk did not take the change", "decision", ap.DecisionID, "err", err)
+		}
+	}
+}
+
 // isMessage reports whether the appeal is a private message.
 func (p *Pipeline) isMessage(ap *moderation.Appeal) bool {
 	d, err := p.store.Get(ap.DecisionID)

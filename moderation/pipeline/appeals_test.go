@@ -361,3 +361,24 @@ func TestPipeline_Appeals_RestartKeepsOpenAppeals(t *testing.T) {
 	conn2.Push(reply)
 	pipelinetest.Eventually(t, "closed after the restart", func() bool { return len(openAppeals(t, r)) == 0 })
 }
+
+// An appeal a moderator deletes (it also insulted someone) stays counted,
+// marked Deleted.
+func TestPipeline_Appeals_DeletedOnReviewStaysCounted(t *testing.T) {
+	conn, desk := newFeedConn(), &deskRecorder{}
+	r := startAppeals(t, conn, desk)
+	text := "Где ремонт, бездельники? [спорно] [обращение:housing]"
+	conn.Push(wallComment("1", text, citizen, time.Now()))
+	pipelinetest.Eventually(t, "an appeal", func() bool { return len(openAppeals(t, r)) == 1 })
+	d := r.Decisions(t, text)[0]
+	if _, err := r.Pipe.Resolve(context.Background(), d.ID, moderation.Delete, 0, "telegram:7", "Мария"); err != nil {
+		t.Fatal(err)
+	}
+	a, err := r.DB.Appeal(d.ID)
+	if err != nil || !a.Deleted || !a.Open() {
+		t.Fatalf("appeal after the deletion = %+v, %v; want deleted, still open", a, err)
+	}
+	if _, c, _ := desk.counts(); c != 1 {
+		t.Fatalf("desk told of %d changes, want 1", c)
+	}
+}

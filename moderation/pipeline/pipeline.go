@@ -464,6 +464,7 @@ func (p *Pipeline) decideBatch(a *accountRun, b batch, ds []*moderation.Decision
 			p.syncBan(a, u, false)
 		case moderation.UpdateDeleted:
 			p.closeGone(a, u, ds)
+			p.appealDeleted(u.Comment.ID)
 		}
 	}
 	return ds

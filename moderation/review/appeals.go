@@ -9,8 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-telegram/bot/models"
-
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/review/cardstore"
 )
@@ -39,12 +37,12 @@ type AppealModeration interface {
 const maxReplyAttempts = 5
 
 // AppealDesk shows appeals in a Telegram chat. Make it with NewAppealDesk,
-// attach it to the reviewer (Telegram.AttachAppeals), run it with Run.
+// attach it to the reviewer (Reviewer.AttachAppeals), run it with Run.
 type AppealDesk struct {
 	mod   AppealModeration
 	store cardstore.AppealCards
 	chat  int64
-	t     *Telegram
+	t     *Reviewer
 	log   *slog.Logger
 	mu    sync.Mutex // read-modify-write of cards
 	wake  chan struct{}
@@ -60,7 +58,7 @@ func NewAppealDesk(chatID int64, mod AppealModeration, store cardstore.AppealCar
 
 // AttachAppeals makes the reviewer's bot carry the desk: its taps and
 // replies reach the desk, its moderators may answer. Call it before Run.
-func (t *Telegram) AttachAppeals(d *AppealDesk) {
+func (t *Reviewer) AttachAppeals(d *AppealDesk) {
 	t.appeals, d.t = d, t
 	if d.chat == 0 {
 		d.chat = t.cfg.ChatID
@@ -117,24 +115,24 @@ func (d *AppealDesk) AppealDue(_ context.Context, a *moderation.Appeal) error {
 
 // appealUpdate hands the desk its updates: a tap on «Ответить», a reply to
 // a card or a prompt. It reports whether the update was the desk's.
-func (t *Telegram) appealUpdate(ctx context.Context, u *models.Update, w *work, answer *func()) bool {
+func (t *Reviewer) appealUpdate(ctx context.Context, u update, w *work, answer *func()) bool {
 	d := t.appeals
 	if d == nil {
 		return false
 	}
-	if q := u.CallbackQuery; q != nil {
-		id, ok := parseAppealData(q.Data)
+	if q := u.tap; q != nil {
+		id, ok := parseAppealData(q.data)
 		if !ok {
 			return false
 		}
 		*answer = d.onTap(ctx, q, id)
 		return true
 	}
-	m := u.Message
-	if m == nil || m.ReplyToMessage == nil || m.Chat.ID != d.chat || m.From == nil || strings.HasPrefix(m.Text, "/") {
+	m := u.msg
+	if m == nil || m.replyTo == "" || m.chatID != d.chat || m.from == nil || strings.HasPrefix(m.text, "/") {
 		return false
 	}
-	c, err := d.store.AppealCardByMessage(m.Chat.ID, int64(m.ReplyToMessage.ID))
+	c, err := d.store.AppealCardByMessage(m.chatID, m.replyTo)
 	if err != nil {
 		return false
 	}
@@ -143,21 +141,22 @@ func (t *Telegram) appealUpdate(ctx context.Context, u *models.Update, w *work, 
 }
 
 // say queues a message to the desk's chat through the reviewer's outbox.
-func (d *AppealDesk) say(w *work, text string, replyTo int64) {
-	w.ch.Enqueue = append(w.ch.Enqueue, &cardstore.Outgoing{Prio: cardstore.PrioInteractive, Op: cardstore.OpText,
-		ChatID: d.chat, Text: text, ReplyTo: replyTo, Created: d.t.now()})
+func (d *AppealDesk) say(w *work, text string, replyTo string) {
+	o := &cardstore.Outgoing{Prio: cardstore.PrioInteractive, Op: cardstore.OpText, ChatID: d.chat, Text: text, Created: d.t.now()}
+	o.SetReply(replyTo)
+	w.ch.Enqueue = append(w.ch.Enqueue, o)
 }
 
 // onTap: «Ответить» asks for the prompt (a forced reply).
-func (d *AppealDesk) onTap(ctx context.Context, q *models.CallbackQuery, id uint64) func() {
+func (d *AppealDesk) onTap(ctx context.Context, q *tap, id uint64) func() {
 	t, x := d.t, d.t.appealTx()
-	answer := func(text string, alert bool) func() { return func() { t.answer(ctx, q.ID, text, alert) } }
-	log := d.log.With("telegram_user_id", q.From.ID, "telegram_user", userName(q.From), "decision_id", id)
-	if m := q.Message.Message; m == nil || m.Chat.ID != d.chat {
-		log.Info("appeal tap from another chat ignored")
+	answer := func(text string, alert bool) func() { return func() { t.answer(ctx, q.id, text, alert) } }
+	log := d.log.With(t.userKey(), q.user.id, t.tr.channel()+"_user", q.user.name, "decision_id", id)
+	if q.chatID != d.chat {
+		log.Info("appeal tap from another chat ignored", "chat_id", q.chatID)
 		return answer(t.tx.ansOtherChat, false)
 	}
-	if !t.isModerator(q.From.ID) {
+	if !t.isModerator(q.user.id) {
 		log.Warn("appeal tap by a user who is not a moderator refused")
 		return answer(x.ansNoRights, true)
 	}
@@ -182,24 +181,24 @@ func (d *AppealDesk) onTap(ctx context.Context, q *models.CallbackQuery, id uint
 }
 
 // onReply takes a moderator's answer written in reply to a card or prompt.
-func (d *AppealDesk) onReply(m *models.Message, c *cardstore.AppealCard, w *work) {
+func (d *AppealDesk) onReply(m *incoming, c *cardstore.AppealCard, w *work) {
 	t, x := d.t, d.t.appealTx()
-	u := *m.From
-	log := d.log.With("telegram_user_id", u.ID, "telegram_user", userName(u), "decision_id", c.DecisionID)
-	if !t.isModerator(u.ID) {
+	u := *m.from
+	log := d.log.With(t.userKey(), u.id, t.tr.channel()+"_user", u.name, "decision_id", c.DecisionID)
+	if !t.isModerator(u.id) {
 		log.Warn("appeal answer by a user who is not a moderator refused")
-		d.say(w, x.noRights, int64(m.ID))
+		d.say(w, x.noRights, m.id)
 		return
 	}
-	text := strings.TrimSpace(m.Text)
+	text := strings.TrimSpace(m.text)
 	if text == "" {
-		d.say(w, x.emptyReply, int64(m.ID))
+		d.say(w, x.emptyReply, m.id)
 		return
 	}
 	a, err := d.mod.Appeal(c.DecisionID)
 	if err != nil {
 		log.Error("appeal answer: read appeal", "err", err)
-		d.say(w, fmt.Sprintf(t.tx.cmdError, esc(shortErr(err))), int64(m.ID))
+		d.say(w, fmt.Sprintf(t.tx.cmdError, esc(shortErr(err))), m.id)
 		return
 	}
 	if !a.Open() || c.Reply != nil {
@@ -207,25 +206,25 @@ func (d *AppealDesk) onReply(m *models.Message, c *cardstore.AppealCard, w *work
 		if c.Reply != nil {
 			who = c.Reply.Name
 		}
-		d.say(w, fmt.Sprintf(x.notOpen, a.DecisionID, esc(who)), int64(m.ID))
+		d.say(w, fmt.Sprintf(x.notOpen, a.DecisionID, esc(who)), m.id)
 		return
 	}
 	if !d.mod.CanReply(a.Account) {
-		d.say(w, x.byHand, int64(m.ID))
+		d.say(w, x.byHand, m.id)
 		return
 	}
 	_, err = d.change(c.DecisionID, func(c *cardstore.AppealCard) {
-		c.Reply = &cardstore.AppealReply{Text: text, By: by(u.ID), Name: userName(u), At: t.now()}
+		c.Reply = &cardstore.AppealReply{Text: text, By: t.by(u.id), Name: u.name, At: t.now()}
 		c.Failed = ""
 		c.Rev++
 	})
 	if err != nil {
 		log.Error("appeal answer: save", "err", err)
-		d.say(w, fmt.Sprintf(t.tx.cmdError, esc(shortErr(err))), int64(m.ID))
+		d.say(w, fmt.Sprintf(t.tx.cmdError, esc(shortErr(err))), m.id)
 		return
 	}
 	log.Info("appeal answer taken")
-	d.say(w, fmt.Sprintf(x.gotReply, a.DecisionID), int64(m.ID))
+	d.say(w, fmt.Sprintf(x.gotReply, a.DecisionID), m.id)
 }
 
 // Run sends and edits the cards, posts the answers and sends reminders
@@ -299,7 +298,7 @@ type AppealCounter interface {
 
 // appealStatsText is the appeals line of /stats: opened since then,
 // answered, the share answered on time, still waiting; "" without a desk.
-func (t *Telegram) appealStatsText(since time.Time) string {
+func (t *Reviewer) appealStatsText(since time.Time) string {
 	if t.appeals == nil {
 		return ""
 	}

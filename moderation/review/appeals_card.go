@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-telegram/bot/models"
-
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/review/cardstore"
 )
@@ -69,7 +67,7 @@ var appealEN = &appealTexts{
 	statsLine: "Appeals in 7 days: %d, answered %d, on time %s, waiting %d (overdue %d)",
 }
 
-func (t *Telegram) appealTx() *appealTexts {
+func (t *Reviewer) appealTx() *appealTexts {
 	if t.tx == en {
 		return appealEN
 	}
@@ -114,7 +112,7 @@ func parseAppealData(s string) (uint64, bool) {
 }
 
 // renderAppeal renders the card as the appeal stands.
-func (t *Telegram) renderAppeal(a *moderation.Appeal, c *cardstore.AppealCard, canReply bool) (string, *models.InlineKeyboardMarkup) {
+func (t *Reviewer) renderAppeal(a *moderation.Appeal, c *cardstore.AppealCard, canReply bool) (string, *keyboard) {
 	x := t.appealTx()
 	var b strings.Builder
 	fmt.Fprintf(&b, "<b>%s #%d</b> · %s\n", x.title, a.DecisionID, esc(x.topicName(a.Topic)))
@@ -136,7 +134,7 @@ func (t *Telegram) renderAppeal(a *moderation.Appeal, c *cardstore.AppealCard, c
 	if a.Deleted {
 		b.WriteString("\n" + x.deleted)
 	}
-	var kb *models.InlineKeyboardMarkup
+	var kb *keyboard
 	switch {
 	case !a.Open():
 		when := x.onTime
@@ -163,13 +161,12 @@ func (t *Telegram) renderAppeal(a *moderation.Appeal, c *cardstore.AppealCard, c
 			b.WriteString("\n" + x.byHand)
 			break
 		}
-		kb = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{
-			{Text: x.btnReply, CallbackData: appealData(a.DecisionID)}}}}
+		kb = &keyboard{InlineKeyboard: [][]button{{{Text: x.btnReply, Data: appealData(a.DecisionID)}}}}
 	}
 	return b.String(), kb
 }
 
 // leftText is "2 ч" / "2h": how long until the deadline.
-func (t *Telegram) leftText(d time.Duration) string {
+func (t *Reviewer) leftText(d time.Duration) string {
 	return t.tx.ago(max(d, 0).Round(time.Minute))
 }

@@ -109,7 +109,7 @@ func (e *appealEnv) saved(prompts int) {
 	e.t.Helper()
 	pipelinetest.Eventually(e.t, "the card saved", func() bool {
 		c, err := e.run.DB.AppealCard(1)
-		return err == nil && c.MessageID != 0 && len(c.Prompts) >= prompts
+		return err == nil && c.Msg != "" && len(c.Prompts) >= prompts
 	})
 }
 

@@ -1,13 +1,11 @@
 package review
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
 
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/review/cardstore"
@@ -27,7 +25,7 @@ func (d *AppealDesk) work(ctx context.Context, lim *chatLimiter, id uint64) (tim
 		if errors.Is(err, moderation.ErrNotFound) {
 			d.log.Error("appeal card without an appeal: dropped", "decision_id", id)
 			_, err = d.change(id, func(c *cardstore.AppealCard) {
-				*c = cardstore.AppealCard{DecisionID: c.DecisionID, ChatID: c.ChatID, MessageID: max(c.MessageID, -1), Rev: c.Rev, Shown: c.Rev}
+				*c = cardstore.AppealCard{DecisionID: c.DecisionID, ChatID: c.ChatID, Msg: cmp.Or(c.Msg, "-"), Rev: c.Rev, Shown: c.Rev}
 			})
 		}
 		return time.Time{}, err
@@ -46,7 +44,7 @@ func (d *AppealDesk) work(ctx context.Context, lim *chatLimiter, id uint64) (tim
 		}
 	}
 	cl := caller{ctx: ctx, lim: lim, tm: &d.t.tm}
-	if c.MessageID == 0 || c.Shown < c.Rev {
+	if c.Msg == "" || c.Shown < c.Rev {
 		if err := d.show(cl, a, c); err != nil {
 			return retryAt, err
 		}
@@ -54,12 +52,12 @@ func (d *AppealDesk) work(ctx context.Context, lim *chatLimiter, id uint64) (tim
 	if c, err = d.store.AppealCard(id); err != nil {
 		return retryAt, err
 	}
-	if c.Prompt && c.MessageID > 0 {
+	if c.Prompt && sentMsg(c) {
 		if err := d.prompt(cl, a, c); err != nil {
 			return retryAt, err
 		}
 	}
-	if (c.Remind || c.FailNotice) && c.MessageID > 0 {
+	if (c.Remind || c.FailNotice) && sentMsg(c) {
 		return retryAt, d.notices(a, c)
 	}
 	return retryAt, nil
@@ -104,35 +102,31 @@ func (d *AppealDesk) post(ctx context.Context, a *moderation.Appeal, c *cardstor
 	})
 }
 
+// sentMsg reports whether the card is in the chat.
+func sentMsg(c *cardstore.AppealCard) bool { return c.Msg != "" && c.Msg != "-" }
+
 // show sends the card, or edits it to its current revision.
 func (d *AppealDesk) show(cl caller, a *moderation.Appeal, c *cardstore.AppealCard) error {
 	html, kb := d.t.renderAppeal(a, c, d.mod.CanReply(a.Account))
+	m := outMsg{text: html, html: true, kb: kb}
 	rev := c.Rev
-	if c.MessageID == 0 {
-		var m *models.Message
-		err := cl.call(func(ctx context.Context) (err error) {
-			m, err = d.t.bot.SendMessage(ctx, &bot.SendMessageParams{ChatID: c.ChatID, Text: html,
-				ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview, ReplyMarkup: markup(kb)})
-			return err
-		})
+	tr := d.t.tr
+	if c.Msg == "" {
+		var id string
+		err := cl.call(func(ctx context.Context) (err error) { id, err = tr.send(ctx, c.ChatID, m); return err })
 		if err != nil {
 			return fmt.Errorf("send appeal card %d: %w", a.DecisionID, err)
 		}
-		_, err = d.change(a.DecisionID, func(c *cardstore.AppealCard) { c.MessageID, c.Shown = int64(m.ID), max(c.Shown, rev) })
+		_, err = d.change(a.DecisionID, func(c *cardstore.AppealCard) { c.Msg, c.Shown = id, max(c.Shown, rev) })
 		return err
 	}
-	if c.MessageID > 0 {
-		err := cl.call(func(ctx context.Context) error {
-			_, err := d.t.bot.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: c.ChatID, MessageID: int(c.MessageID),
-				Text: html, ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview, ReplyMarkup: markup(kb)})
-			return err
-		})
-		switch {
-		case err == nil || notModified(err):
-		case errors.Is(err, bot.ErrorBadRequest):
+	if sentMsg(c) {
+		err := cl.call(func(ctx context.Context) error { return tr.edit(ctx, c.ChatID, c.Msg, m) })
+		if f := tr.failure(err); err != nil && !f.notModified {
+			if !f.drop && f.class != ClassBadRequest {
+				return fmt.Errorf("edit appeal card %d: %w", a.DecisionID, err)
+			}
 			d.log.Warn("appeal card cannot be edited (deleted in the chat?)", "decision_id", a.DecisionID, "err", err)
-		default:
-			return fmt.Errorf("edit appeal card %d: %w", a.DecisionID, err)
 		}
 	}
 	_, err := d.change(a.DecisionID, func(c *cardstore.AppealCard) { c.Shown = max(c.Shown, rev) })
@@ -146,20 +140,16 @@ func (d *AppealDesk) prompt(cl caller, a *moderation.Appeal, c *cardstore.Appeal
 		_, err := d.change(a.DecisionID, func(c *cardstore.AppealCard) { c.Prompt = false })
 		return err
 	}
-	var m *models.Message
-	err := cl.call(func(ctx context.Context) (err error) {
-		m, err = d.t.bot.SendMessage(ctx, &bot.SendMessageParams{ChatID: c.ChatID, ParseMode: models.ParseModeHTML,
-			Text:            fmt.Sprintf(x.prompt, a.DecisionID, esc(authorName(a.Author))),
-			ReplyParameters: &models.ReplyParameters{MessageID: int(c.MessageID), AllowSendingWithoutReply: true},
-			ReplyMarkup:     &models.ForceReply{ForceReply: true, InputFieldPlaceholder: x.answer}})
-		return err
-	})
+	m := outMsg{text: fmt.Sprintf(x.prompt, a.DecisionID, esc(authorName(a.Author))), html: true,
+		replyTo: c.Msg, forceReply: true}
+	var id string
+	err := cl.call(func(ctx context.Context) (err error) { id, err = d.t.tr.send(ctx, c.ChatID, m); return err })
 	if err != nil {
 		return fmt.Errorf("send appeal prompt %d: %w", a.DecisionID, err)
 	}
 	_, err = d.change(a.DecisionID, func(c *cardstore.AppealCard) {
 		c.Prompt = false
-		c.Prompts = append(c.Prompts, int64(m.ID))
+		c.Prompts = append(c.Prompts, id)
 	})
 	return err
 }
@@ -170,8 +160,9 @@ func (d *AppealDesk) notices(a *moderation.Appeal, c *cardstore.AppealCard) erro
 	x, now := d.t.appealTx(), d.t.now()
 	var ch cardstore.Change
 	msg := func(text string) {
-		ch.Enqueue = append(ch.Enqueue, &cardstore.Outgoing{Prio: cardstore.PrioReview, Op: cardstore.OpText,
-			ChatID: c.ChatID, Text: text, ReplyTo: c.MessageID, Created: now})
+		o := &cardstore.Outgoing{Prio: cardstore.PrioReview, Op: cardstore.OpText, ChatID: c.ChatID, Text: text, Created: now}
+		o.SetReply(c.Msg)
+		ch.Enqueue = append(ch.Enqueue, o)
 	}
 	if c.Remind && a.Open() {
 		msg(fmt.Sprintf(x.remind, a.DecisionID, esc(d.t.leftText(a.Deadline.Sub(now)))))

@@ -16,7 +16,7 @@ import (
 //
 //	appeal_cards       big-endian decision ID → JSON cardstore.AppealCard
 //	appeal_cards_todo  big-endian decision ID → nil, while it has work
-//	appeal_cards_msg   big-endian chat ‖ message → big-endian decision ID
+//	appeal_cards_msg   big-endian chat ‖ message ID → big-endian decision ID
 const (
 	bucketAppealCards    = "appeal_cards"
 	bucketAppealCardTodo = "appeal_cards_todo"
@@ -25,9 +25,9 @@ const (
 
 var _ cardstore.AppealCards = (*DB)(nil)
 
-func msgKey(chat, msg int64) []byte {
-	b := binary.BigEndian.AppendUint64(make([]byte, 0, 16), uint64(chat))
-	return binary.BigEndian.AppendUint64(b, uint64(msg))
+func msgKey(chat int64, msg string) []byte {
+	b := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(msg)), uint64(chat))
+	return append(b, msg...)
 }
 
 func getAppealCard(b *bbolt.Bucket, id uint64) (*cardstore.AppealCard, error) {
@@ -88,8 +88,8 @@ func (db *DB) PutAppealCard(c *cardstore.AppealCard) error {
 		if err != nil {
 			return err
 		}
-		for _, m := range append([]int64{c.MessageID}, c.Prompts...) {
-			if m == 0 {
+		for _, m := range append([]string{c.Msg}, c.Prompts...) {
+			if m == "" || m == "-" {
 				continue
 			}
 			if err := bs[2].Put(msgKey(c.ChatID, m), key); err != nil {
@@ -128,14 +128,14 @@ func (db *DB) AppealCardsTodo() ([]*cardstore.AppealCard, error) {
 }
 
 // AppealCardByMessage finds a card by its message or a prompt.
-func (db *DB) AppealCardByMessage(chatID, messageID int64) (*cardstore.AppealCard, error) {
+func (db *DB) AppealCardByMessage(chatID int64, msgID string) (*cardstore.AppealCard, error) {
 	var c *cardstore.AppealCard
 	err := db.view(func(tx *bbolt.Tx) error {
 		b := tx.Bucket([]byte(bucketAppealCardMsg))
 		if b == nil {
 			return moderation.ErrNotFound
 		}
-		k := b.Get(msgKey(chatID, messageID))
+		k := b.Get(msgKey(chatID, msgID))
 		if k == nil {
 			return moderation.ErrNotFound
 		}
@@ -144,7 +144,7 @@ func (db *DB) AppealCardByMessage(chatID, messageID int64) (*cardstore.AppealCar
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("store: appeal card of message %d/%d: %w", chatID, messageID, err)
+		return nil, fmt.Errorf("store: appeal card of message %d/%s: %w", chatID, msgID, err)
 	}
 	return c, nil
 }

@@ -9,7 +9,7 @@ import "time"
 type AppealCard struct {
 	DecisionID uint64 `json:"decision_id"` // the appeal's
 	ChatID     int64  `json:"chat_id"`
-	MessageID  int64  `json:"message_id,omitempty"` // 0 until sent
+	Msg        string `json:"msg,omitempty"` // the card's message ID, "" until sent ("-": given up)
 	// Rev is bumped by every change the card must show; Shown is the
 	// revision in the chat.
 	Rev   int `json:"rev"`
@@ -18,9 +18,9 @@ type AppealCard struct {
 	// card). Prompt: a moderator tapped «Ответить», the prompt (a forced
 	// reply) is to be sent. Prompts are the prompts sent: a reply to one
 	// of them, or to the card, is the answer.
-	Remind  bool    `json:"remind,omitempty"`
-	Prompt  bool    `json:"prompt,omitempty"`
-	Prompts []int64 `json:"prompts,omitempty"`
+	Remind  bool     `json:"remind,omitempty"`
+	Prompt  bool     `json:"prompt,omitempty"`
+	Prompts []string `json:"prompts,omitempty"`
 	// Reply is an answer written in the chat, waiting to be posted.
 	Reply *AppealReply `json:"reply,omitempty"`
 	// Answer is the text posted from the chat, for the edited card; Failed
@@ -44,7 +44,7 @@ type AppealReply struct {
 
 // Todo reports whether the card has work left.
 func (c *AppealCard) Todo() bool {
-	return c.MessageID == 0 || c.Shown < c.Rev || c.Remind || c.Prompt || c.Reply != nil || c.FailNotice
+	return c.Msg == "" || c.Shown < c.Rev || c.Remind || c.Prompt || c.Reply != nil || c.FailNotice
 }
 
 // AppealCards keeps the appeal cards (*store.DB implements it).
@@ -57,6 +57,6 @@ type AppealCards interface {
 	// AppealCardsTodo lists the cards with work left, oldest appeal first.
 	AppealCardsTodo() ([]*AppealCard, error)
 	// AppealCardByMessage finds the card whose message or prompt is
-	// messageID in chatID (moderation.ErrNotFound).
-	AppealCardByMessage(chatID, messageID int64) (*AppealCard, error)
+	// msgID in chatID (moderation.ErrNotFound).
+	AppealCardByMessage(chatID int64, msgID string) (*AppealCard, error)
 }

@@ -53,10 +53,17 @@ func AppealTopic(matches []Match) string {
 	return "other"
 }
 
-// IsAppeal reports whether a decision's labels mark it as an appeal.
-func IsAppeal(labels []string) bool {
-	for _, l := range labels {
+// IsAppeal reports whether a decision is a citizen's appeal: its labels
+// carry LabelAppeal, or one of its matches does (the rule engine lists in
+// Labels only the labels of rules that act, and an appeal rule allows).
+func IsAppeal(d *Decision) bool {
+	for _, l := range d.Labels {
 		if l == LabelAppeal {
+			return true
+		}
+	}
+	for _, m := range d.Matches {
+		if m.Label == LabelAppeal {
 			return true
 		}
 	}

@@ -48,6 +48,13 @@ func (c *Connector) Reply(ctx context.Context, ref, text string) (string, error)
 	return "", fmt.Errorf("vk: reply to %s: %w", ref, moderation.ErrUnsupported)
 }
 
+// CanReplyTo reports whether Reply takes the ref: wall comments and
+// private messages.
+func (c *Connector) CanReplyTo(ref string) bool {
+	t, err := parseRef(ref)
+	return err == nil && (t.kind == "wall" || t.kind == "msg")
+}
+
 // replyWall finds the comment's post (wall.getComment, user token: the
 // ref does not carry it) and answers in its thread.
 func (c *Connector) replyWall(ctx context.Context, ref string, t target, text string) (string, error) {

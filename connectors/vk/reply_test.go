@@ -112,3 +112,30 @@ func TestConnector_Reply_Refs(t *testing.T) {
 		t.Fatalf("a retried reply was sent %d times", len(ms))
 	}
 }
+
+// What the card may offer «Ответить» for: wall comments and messages; a
+// deleted comment has nothing to reply to.
+func TestPipeline_CanReply_ByKindAndDeletion(t *testing.T) {
+	f := newFake(t, vktest.Options{})
+	c := newConn(t, f, nil)
+	r := startPipeline(t, t.TempDir(), c, nil)
+	tests := []struct {
+		name string
+		ap   moderation.Appeal
+		want bool
+	}{
+		{"wall comment", moderation.Appeal{Account: c.account, Ref: "wall:-1:5"}, true},
+		{"private message", moderation.Appeal{Account: c.account, Ref: "msg:501:1:7"}, true},
+		{"board post: by hand", moderation.Appeal{Account: c.account, Ref: "board:3:5"}, false},
+		{"photo comment: by hand", moderation.Appeal{Account: c.account, Ref: "photo:-1:5"}, false},
+		{"deleted comment", moderation.Appeal{Account: c.account, Ref: "wall:-1:5", Deleted: true}, false},
+		{"unknown account", moderation.Appeal{Account: "other", Ref: "wall:-1:5"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := r.Pipe.CanReply(&tt.ap); got != tt.want {
+				t.Fatalf("CanReply = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

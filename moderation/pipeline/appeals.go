@@ -87,7 +87,7 @@ func (p *Pipeline) observeAppeal(a *accountRun, d *moderation.Decision) {
 		p.pageAnswered(a, d)
 		return
 	}
-	if !moderation.IsAppeal(d.Labels) {
+	if !moderation.IsAppeal(d) {
 		return
 	}
 	ap := &moderation.Appeal{DecisionID: d.ID, Network: c.Network, Account: a.Name, CommentID: c.ID, Ref: c.Ref,
@@ -212,15 +212,27 @@ func (p *Pipeline) answered(id uint64, at time.Time, by, replyRef string) (*mode
 	return ap, nil
 }
 
-// CanReply reports whether the account's network can answer an appeal
-// from strazh (its connector is a moderation.Replier).
-func (p *Pipeline) CanReply(account string) bool {
-	a := p.accounts[account]
-	if a == nil {
+// RefReplier is a Replier that answers some kinds of comments only (VK:
+// wall comments and messages, not board posts or photo comments).
+type RefReplier interface {
+	CanReplyTo(ref string) bool
+}
+
+// CanReply reports whether the appeal can be answered from strazh: its
+// network's connector is a moderation.Replier that takes its kind of
+// comment, and the comment is not deleted (there is nothing to reply to).
+func (p *Pipeline) CanReply(ap *moderation.Appeal) bool {
+	a := p.accounts[ap.Account]
+	if a == nil || ap.Deleted {
 		return false
 	}
-	_, ok := a.Conn.(moderation.Replier)
-	return ok
+	if _, ok := a.Conn.(moderation.Replier); !ok {
+		return false
+	}
+	if rr, ok := a.Conn.(RefReplier); ok {
+		return rr.CanReplyTo(ap.Ref)
+	}
+	return true
 }
 
 // Appeal returns one appeal.

@@ -242,7 +242,7 @@ func TestPipeline_ReplyAppeal_PostsAndCloses(t *testing.T) {
 	rc.Push(wallComment("1", "Когда уберут снег? [обращение:snow]", citizen, now))
 	pipelinetest.Eventually(t, "an appeal", func() bool { return len(openAppeals(t, r)) == 1 })
 	id := openAppeals(t, r)[0].DecisionID
-	if !r.Pipe.CanReply("p") {
+	if ap := openAppeals(t, r)[0]; !r.Pipe.CanReply(ap) {
 		t.Fatal("CanReply = false for a Replier")
 	}
 	rc.fail = errors.New("network down")
@@ -270,7 +270,7 @@ func TestPipeline_ReplyAppeal_NetworkWithoutReplier(t *testing.T) {
 	r := startAppeals(t, conn, &deskRecorder{})
 	conn.Push(wallComment("1", "Вопрос [обращение:water]", citizen, time.Now()))
 	pipelinetest.Eventually(t, "an appeal", func() bool { return len(openAppeals(t, r)) == 1 })
-	if r.Pipe.CanReply("p") {
+	if r.Pipe.CanReply(openAppeals(t, r)[0]) {
 		t.Fatal("CanReply = true without a Replier")
 	}
 	_, err := r.Pipe.ReplyAppeal(context.Background(), openAppeals(t, r)[0].DecisionID, "Ответ", "telegram:7")

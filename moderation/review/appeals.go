@@ -28,8 +28,8 @@ type AppealModeration interface {
 	Appeal(id uint64) (*moderation.Appeal, error)
 	// ReplyAppeal posts text as the page and closes the appeal.
 	ReplyAppeal(ctx context.Context, id uint64, text, by string) (*moderation.Appeal, error)
-	// CanReply: the account's network can be answered from strazh.
-	CanReply(account string) bool
+	// CanReply: the appeal can be answered from strazh.
+	CanReply(a *moderation.Appeal) bool
 }
 
 // maxReplyAttempts bounds the tries of posting one answer when the network
@@ -169,7 +169,7 @@ func (d *AppealDesk) onTap(ctx context.Context, q *tap, id uint64) func() {
 		_, _ = d.change(id, func(c *cardstore.AppealCard) { c.Rev++ })
 		return answer(x.ansAnswered, true)
 	}
-	if !d.mod.CanReply(a.Account) {
+	if !d.mod.CanReply(a) {
 		return answer(x.ansCannot, true)
 	}
 	if _, err := d.change(id, func(c *cardstore.AppealCard) { c.Prompt = true }); err != nil {
@@ -209,7 +209,7 @@ func (d *AppealDesk) onReply(m *incoming, c *cardstore.AppealCard, w *work) {
 		d.say(w, fmt.Sprintf(x.notOpen, a.DecisionID, esc(who)), m.id)
 		return
 	}
-	if !d.mod.CanReply(a.Account) {
+	if !d.mod.CanReply(a) {
 		d.say(w, x.byHand, m.id)
 		return
 	}

@@ -107,7 +107,7 @@ func sentMsg(c *cardstore.AppealCard) bool { return c.Msg != "" && c.Msg != "-" 
 
 // show sends the card, or edits it to its current revision.
 func (d *AppealDesk) show(cl caller, a *moderation.Appeal, c *cardstore.AppealCard) error {
-	html, kb := d.t.renderAppeal(a, c, d.mod.CanReply(a.Account))
+	html, kb := d.t.renderAppeal(a, c, d.mod.CanReply(a))
 	m := outMsg{text: html, html: true, kb: kb}
 	rev := c.Rev
 	tr := d.t.tr

@@ -14,7 +14,7 @@ import (
 type appealTexts struct {
 	title, topic, deadline, text, answer, link      string
 	waiting, overdue, posting, byHand, answered     string
-	onTime, late, failed, deleted                   string
+	onTime, late, failed, deleted, already          string
 	btnReply                                        string // a contract: «Ответить»
 	prompt, remind, failNotice, noRights, notOpen   string
 	ansPrompt, ansAnswered, ansCannot, ansNoRights  string
@@ -30,6 +30,7 @@ var appealRU = &appealTexts{
 	answered: "✅ Отвечено — %s, %s (%s)", onTime: "в срок", late: "с опозданием",
 	failed:      "⚠️ Ответ не опубликован: %s. Ответьте ещё раз или вручную на странице.",
 	deleted:     "🗑 Комментарий удалён (нарушение), обращение учтено",
+	already:     "на обращение уже ответили (%s)",
 	btnReply:    "Ответить",
 	prompt:      "✍️ Ответ на обращение #%d (%s): напишите текст ответом на это сообщение — он будет опубликован от имени страницы.",
 	remind:      "⏰ До срока ответа на обращение #%d осталось %s.",
@@ -53,6 +54,7 @@ var appealEN = &appealTexts{
 	answered: "✅ Answered — %s, %s (%s)", onTime: "on time", late: "late",
 	failed:      "⚠️ The answer was not posted: %s. Answer again or by hand on the page.",
 	deleted:     "🗑 The comment was deleted (a violation); the appeal is counted",
+	already:     "the appeal was answered already (%s)",
 	btnReply:    "Ответить", // the contract's word, in both languages
 	prompt:      "✍️ Answer to appeal #%d (%s): write it as a reply to this message — it is posted as the page.",
 	remind:      "⏰ %[2]s left to answer appeal #%[1]d.",

@@ -2,8 +2,11 @@ package review_test
 
 import (
 	"context"
+	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,7 +20,9 @@ import (
 	"github.com/strazh/strazh/moderation/pipeline"
 	"github.com/strazh/strazh/moderation/pipeline/pipelinetest"
 	"github.com/strazh/strazh/moderation/review"
+	"github.com/strazh/strazh/moderation/review/cardstore"
 	"github.com/strazh/strazh/moderation/review/telegramtest"
+	"github.com/strazh/strazh/moderation/store"
 )
 
 const appealsChat = -1003000
@@ -262,5 +267,105 @@ func TestAppealDesk_AppealDue_RemindsInReplyToTheCard(t *testing.T) {
 	r := e.appealCard("⏰")
 	if r.ReplyTo != card.ID || !strings.Contains(r.Text, "обращение #1") {
 		t.Fatalf("reminder %q replies to %d, want the card %d", r.Text, r.ReplyTo, card.ID)
+	}
+}
+
+// fakeAppeals is a pipeline stand-in for the desk alone: open appeals by
+// id; overtaken ones are answered by the page just before a reply.
+type fakeAppeals struct {
+	mu        sync.Mutex
+	base      moderation.Appeal
+	answered  map[uint64]string // id → by
+	overtaken map[uint64]bool
+	posted    []string
+}
+
+func (f *fakeAppeals) get(id uint64) *moderation.Appeal {
+	a := f.base
+	a.DecisionID = id
+	if by, ok := f.answered[id]; ok {
+		a.AnsweredAt, a.AnsweredBy = a.OpenedAt.Add(time.Minute), by
+	}
+	return &a
+}
+
+func (f *fakeAppeals) Appeal(id uint64) (*moderation.Appeal, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.get(id), nil
+}
+
+func (f *fakeAppeals) ReplyAppeal(_ context.Context, id uint64, text, by string) (*moderation.Appeal, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.overtaken[id] {
+		f.answered[id] = "page" // the page answered on the network meanwhile
+	}
+	if _, done := f.answered[id]; done {
+		return f.get(id), fmt.Errorf("appeal %d: %w", id, moderation.ErrAlreadyDecided)
+	}
+	f.posted = append(f.posted, text)
+	f.answered[id] = by
+	return f.get(id), nil
+}
+
+func (f *fakeAppeals) CanReply(*moderation.Appeal) bool { return true }
+
+func startDesk(t *testing.T, fa *fakeAppeals, db *store.DB) *appealEnv {
+	t.Helper()
+	e := newEnv(t, nil)
+	rv, err := review.New(e.cfg, review.Deps{Moderation: e.mod, Store: e.store, Timing: e.tm, Location: time.UTC, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	desk, err := review.NewAppealDesk(appealsChat, fa, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rv.AttachAppeals(desk)
+	e.rv = rv
+	e.runRV()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = desk.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return &appealEnv{env: e, desk: desk}
+}
+
+// An answer waiting to be posted when strazh stopped is posted at the next
+// start; one the page's own answer overtook is not posted, and the
+// moderator is told so.
+func TestAppealDesk_Run_PendingAnswerAfterRestartAndOvertaken(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "s.db"), &store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Now()
+	fa := &fakeAppeals{base: moderation.Appeal{Network: "vk", Account: "admin-vk", CommentID: "c", Ref: "wall:-1:1",
+		Topic: "water", Text: "Нет воды", OpenedAt: now, Deadline: now.Add(24 * time.Hour)},
+		answered: map[uint64]string{}, overtaken: map[uint64]bool{2: true}}
+	pending := func(id uint64, text string) {
+		t.Helper()
+		if err := db.PutAppealCard(&cardstore.AppealCard{DecisionID: id, ChatID: appealsChat, Rev: 1,
+			Reply: &cardstore.AppealReply{Text: text, By: "telegram:77", Name: "Мария Иванова", At: now}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pending(1, "Воду дадут к вечеру.") // as a crash left it: written in the chat, not posted
+	e := startDesk(t, fa, db)
+	card := e.appealCard("Отвечено")
+	if !strings.Contains(card.Text, "Воду дадут к вечеру.") {
+		t.Fatalf("after the restart: card %q", card.Text)
+	}
+	pending(2, "Проверим.")
+	if err := e.desk.AppealOpened(context.Background(), fa.get(2)); err != nil { // wakes the desk
+		t.Fatal(err)
+	}
+	e.appealCard("уже ответили (страница)")
+	fa.mu.Lock()
+	defer fa.mu.Unlock()
+	if len(fa.posted) != 1 || fa.posted[0] != "Воду дадут к вечеру." {
+		t.Fatalf("posted %q, want only the first answer", fa.posted)
 	}
 }

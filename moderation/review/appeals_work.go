@@ -81,8 +81,18 @@ func (d *AppealDesk) post(ctx context.Context, a *moderation.Appeal, c *cardstor
 			c.Rev++
 		})
 	case errors.Is(err, moderation.ErrAlreadyDecided):
+		// Answered meanwhile (on the network, or from another card): the
+		// moderator is told that their text was not posted.
 		log.Info("appeal answered meanwhile; the chat's answer is not posted", "err", err)
-		return d.change(a.DecisionID, func(c *cardstore.AppealCard) { c.Reply = nil; c.Rev++ })
+		now, _ := d.mod.Appeal(a.DecisionID)
+		who := a.AnsweredBy
+		if now != nil {
+			who = d.t.appealTx().answeredBy(now, c)
+		}
+		return d.change(a.DecisionID, func(c *cardstore.AppealCard) {
+			c.Reply, c.Failed, c.FailNotice = nil, fmt.Sprintf(d.t.appealTx().already, who), true
+			c.Rev++
+		})
 	case ctx.Err() != nil:
 		return c, ctx.Err() // shutting down: the answer stays, tried at the next start
 	case (class == moderation.ClassRetry || class == moderation.ClassNotConnected) && r.Attempts+1 < maxReplyAttempts:

@@ -79,12 +79,14 @@ func (p *Pipeline) appealsOn() bool { return p.appeals.opts.Store != nil }
 // observeAppeal runs after a decision is recorded: an appeal-labelled one
 // opens an appeal; a comment of the page or a manager may answer one.
 func (p *Pipeline) observeAppeal(a *accountRun, d *moderation.Decision) {
-	if !p.appealsOn() {
-		return
+	if !p.appealsOn() || IsDistrictBan(d) {
+		return // a district ban's copy on another page is no one's appeal
 	}
 	c := &d.Comment
 	if c.Author.Exempt() {
-		p.pageAnswered(a, d)
+		if c.ReplyTo != "" || c.Kind == moderation.KindMessage {
+			p.pageAnswered(a, d)
+		}
 		return
 	}
 	if !moderation.IsAppeal(d) {

@@ -22,9 +22,9 @@ type Appeals interface {
 	// OpenAppeals lists the account's open appeals (every account's when
 	// ""), oldest first.
 	OpenAppeals(account string) ([]*Appeal, error)
-	// AppealsBetween lists the appeals opened in [since, until), oldest
+	// Appeals lists the appeals opened in [since, until), oldest
 	// first (a zero until: up to now).
-	AppealsBetween(since, until time.Time) ([]*Appeal, error)
+	Appeals(since, until time.Time) ([]*Appeal, error)
 }
 
 // AnswerAppeal is an UpdateAppeal fn that records the first answer only: a

@@ -355,7 +355,7 @@ func (p *Pipeline) AppealStats(since time.Time) (moderation.AppealStats, error) 
 	if !p.appealsOn() {
 		return s, nil
 	}
-	as, err := p.appeals.opts.Store.AppealsBetween(since, time.Time{})
+	as, err := p.appeals.opts.Store.Appeals(since, time.Time{})
 	if err != nil {
 		return s, err
 	}

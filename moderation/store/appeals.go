@@ -233,8 +233,8 @@ func sortAppeals(as []*moderation.Appeal) {
 	}
 }
 
-// AppealsBetween lists the appeals opened in [since, until).
-func (db *DB) AppealsBetween(since, until time.Time) ([]*moderation.Appeal, error) {
+// Appeals lists the appeals opened in [since, until).
+func (db *DB) Appeals(since, until time.Time) ([]*moderation.Appeal, error) {
 	var out []*moderation.Appeal
 	err := db.view(func(tx *bbolt.Tx) error {
 		bt, all := tx.Bucket([]byte(bucketAppealsByTime)), tx.Bucket([]byte(bucketAppeals))

@@ -114,9 +114,9 @@ func TestDB_Appeals_SurviveRestart(t *testing.T) {
 	if len(all) != 3 || all[1].Account != "b" {
 		t.Fatalf("OpenAppeals(all) = %+v", all)
 	}
-	between, err := db.AppealsBetween(t0.Add(time.Hour), t0.Add(2*time.Hour))
+	between, err := db.Appeals(t0.Add(time.Hour), t0.Add(2*time.Hour))
 	if err != nil || len(between) != 1 || between[0].DecisionID != 2 {
-		t.Fatalf("AppealsBetween = %+v, %v", between, err)
+		t.Fatalf("Appeals = %+v, %v", between, err)
 	}
 	if a, err := db.AppealByComment("c2"); err != nil || a.DecisionID != 3 {
 		t.Fatalf("AppealByComment = %+v, %v", a, err)

@@ -263,3 +263,21 @@ func (db *DB) Appeals(since, until time.Time) ([]*moderation.Appeal, error) {
 	}
 	return out, nil
 }
+
+// CountAppeals counts the appeals opened in [since, until) as of now (the
+// report's and /stats' numbers), per account and in total.
+func (db *DB) CountAppeals(since, until, now time.Time) (map[string]moderation.AppealStats, moderation.AppealStats, error) {
+	as, err := db.Appeals(since, until)
+	if err != nil {
+		return nil, moderation.AppealStats{}, err
+	}
+	per := make(map[string]moderation.AppealStats)
+	var all moderation.AppealStats
+	for _, a := range as {
+		s := per[a.Account]
+		s.Add(a, now)
+		per[a.Account] = s
+		all.Add(a, now)
+	}
+	return per, all, nil
+}

@@ -125,3 +125,27 @@ func TestDB_Appeals_SurviveRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestDB_CountAppeals_PerAccount(t *testing.T) {
+	db := openAppealDB(t, filepath.Join(t.TempDir(), "s.db"))
+	defer db.Close()
+	t0 := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	for i, acc := range []string{"a", "a", "b"} {
+		if _, err := db.OpenAppeal(testAppeal(uint64(i+1), acc, "c"+string(rune('0'+i)), t0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.UpdateAppeal(1, moderation.AnswerAppeal(t0.Add(time.Hour), "page", "")); err != nil {
+		t.Fatal(err)
+	}
+	per, all, err := db.CountAppeals(t0, t0.Add(time.Hour), t0.Add(48*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (moderation.AppealStats{Opened: 2, Answered: 1, OnTime: 1, Open: 1, Overdue: 1}); per["a"] != want {
+		t.Errorf("a = %+v, want %+v", per["a"], want)
+	}
+	if all.Opened != 3 || all.Overdue != 2 {
+		t.Errorf("all = %+v", all)
+	}
+}

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/strazh/strazh/connectors"
 	"github.com/strazh/strazh/connectors/vk"
@@ -185,8 +184,10 @@ func TestAppealDesk_ReplyFromCard_PostsOnVKAndCloses(t *testing.T) {
 	if err != nil || a.Open() || a.AnsweredBy != "telegram:77" {
 		t.Fatalf("appeal = %+v, %v", a, err)
 	}
-	if n := testutil.CollectAndCount(e.run.Metrics.AppealFirstAnswer); n != 1 {
-		t.Fatalf("first-answer histogram series = %d", n)
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(e.run.Metrics.AppealFirstAnswer)
+	if mfs, err := reg.Gather(); err != nil || mfs[0].GetMetric()[0].GetHistogram().GetSampleCount() != 1 {
+		t.Fatalf("strazh_appeal_first_answer_seconds: %v, %v; want one observation", mfs, err)
 	}
 	e.appealCard("Нет прав") // the stranger was told, and nothing of theirs was posted
 

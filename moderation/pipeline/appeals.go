@@ -46,6 +46,7 @@ type appeals struct {
 	// answering at once post once, and holds the page's answers seen
 	// meanwhile (the echo of the reply) until it is recorded.
 	replyMu sync.Mutex
+	gaugeMu sync.Mutex // appealGauges
 }
 
 func (o *AppealOptions) setDefaults() {
@@ -322,11 +323,14 @@ func (p *Pipeline) appealTick(ctx context.Context) {
 			}
 		}
 	}
-	p.setAppealGauges(open, now)
+	p.appealGauges()
 }
 
-// appealGauges recounts the open and overdue appeals per account.
+// appealGauges recounts the open and overdue appeals per account. The
+// read and the set are one step, so a recount never overwrites a newer one.
 func (p *Pipeline) appealGauges() {
+	p.appeals.gaugeMu.Lock()
+	defer p.appeals.gaugeMu.Unlock()
 	open, err := p.appeals.opts.Store.OpenAppeals("")
 	if err != nil {
 		p.log.Error("cannot list open appeals", "err", err)

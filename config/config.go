@@ -43,7 +43,9 @@ type Config struct {
 	// Model is the learned model's policy and schedule (config/model.go).
 	Model Model `yaml:"model"`
 	// Guard is the account guard's schedule (config/guard.go).
-	Guard    Guard     `yaml:"guard"`
+	Guard Guard `yaml:"guard"`
+	// Appeals is the tracking of citizens' appeals (config/appeals.go).
+	Appeals  Appeals   `yaml:"appeals"`
 	Accounts []Account `yaml:"accounts"`
 
 	// File is the path the configuration was read from.
@@ -122,6 +124,7 @@ func Default() Config {
 		Pipeline:  Pipeline{QueueSize: 4, ShutdownGrace: 10 * time.Second, Retry: r},
 		Model:     DefaultModel(),
 		Guard:     DefaultGuard(),
+		Appeals:   DefaultAppeals(),
 	}
 }
 
@@ -308,6 +311,7 @@ func (c *Config) validate(line func(path string) int) []error {
 	}
 	c.checkModel(bad)
 	c.checkGuard(bad)
+	c.checkAppeals(bad)
 	if err := c.Rules.Validate(); err != nil {
 		errs = append(errs, c.Problems(err)...)
 	}

@@ -57,6 +57,10 @@ type Comment struct {
 	Created   time.Time `json:"created"`
 	// Edited is set when this version is an edit of an earlier one.
 	Edited time.Time `json:"edited,omitzero"`
+	// ReplyTo is the ID (as MakeID builds it) of the comment this one
+	// answers, when the network says; empty for a top-level comment and
+	// for a private message. A page's reply closes the appeal it answers.
+	ReplyTo string `json:"reply_to,omitempty"`
 	// Context is what the comment answers, for the moderator's view only
 	// (never part of Version, never read by the rules); nil when the
 	// network gives none.

@@ -189,8 +189,9 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 	}
 
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(2)
 	go func() { defer wg.Done(); moderateInDemo(ctx, tg, script, view) }()
+	go func() { defer wg.Done(); answerAppealsInDemo(ctx, tg, view) }() // demo_appeals.go
 
 	gap := *runFor / time.Duration(len(script))
 	for i, l := range script {

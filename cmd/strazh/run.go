@@ -159,6 +159,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 		Retry:         cfg.Pipeline.Retry,
 		ShutdownGrace: cfg.Pipeline.ShutdownGrace,
 		OnDecision:    h.onDecision,
+		Appeals:       appealOptions(cfg, d.db),
 	}
 	first, learner := d.setupModel(engine)
 	if learner != nil {
@@ -192,6 +193,10 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 		d.pipe.SetReviewer(d.fan)
 	}
 	grd, err := d.newGuard(cfg.Guard, accounts) // guard_wiring.go
+	if err != nil {
+		return err
+	}
+	desk, err := d.setupAppealDesk(cfg) // appeals.go
 	if err != nil {
 		return err
 	}
@@ -230,6 +235,9 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	}
 	if grd != nil {
 		sup.Go("account guard", grd.Run)
+	}
+	if desk != nil {
+		sup.Go("appeal cards", desk.Run)
 	}
 	sup.Go("admin socket", func(ctx context.Context) error { return serveAdmin(ctx, admin, d) })
 	// After the socket: `strazh model refit|rollback` talk to the learner.

@@ -50,6 +50,7 @@ func (c *Connector) noteComment(cm *moderation.Comment, owner int, vc *vkComment
 		parent = vc.ParentsStack[len(vc.ParentsStack)-1]
 	}
 	if parent != 0 {
+		cm.ReplyTo = moderation.MakeID(Network, c.account, "wall:"+o+":"+strconv.Itoa(parent))
 		if c.ctx.parents == nil {
 			c.ctx.parents = make(map[string]string)
 		}

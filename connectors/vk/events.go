@@ -159,6 +159,9 @@ func (c *Connector) event(ev lpEvent, now time.Time, cur *cursor) (moderation.Up
 		}
 		return u, true
 	}
+	if ev.Type == "message_reply" {
+		return c.pageMessage(ev, cur) // reply.go
+	}
 	kind, source, what, ok := kindOf(ev.Type)
 	if !ok || !c.cfg.has(source) {
 		return moderation.Update{}, false

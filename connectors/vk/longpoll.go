@@ -41,7 +41,7 @@ var sourceEvents = map[string][]string{
 	SourceVideo:    {"video_comment_new", "video_comment_edit", "video_comment_restore", "video_comment_delete"},
 	SourceMarket:   {"market_comment_new", "market_comment_edit", "market_comment_restore", "market_comment_delete"},
 	SourceBoard:    {"board_post_new", "board_post_edit", "board_post_restore", "board_post_delete"},
-	SourceMessages: {"message_new", "message_edit"},
+	SourceMessages: {"message_new", "message_edit", "message_reply"},
 }
 
 // refreshServer takes a new long-poll key (and server and current ts),

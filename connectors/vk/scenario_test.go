@@ -17,7 +17,7 @@ func TestConnector_Fetch_CommentDeleted(t *testing.T) {
 	f := newFake(t, vktest.Options{})
 	c := newConn(t, f, nil)
 	connect(t, c)
-	if on, evs := f.LongPollEnabled(); !on || len(evs) != 26 { // 24 of the sources, 2 of the guard
+	if on, evs := f.LongPollEnabled(); !on || len(evs) != 27 { // 24 of the sources, 2 of the guard, message_reply (appeals)
 		t.Fatalf("long poll settings: enabled %v, events %v", on, evs)
 	}
 	d := newDriver(t, c, nil)

@@ -474,6 +474,7 @@ func (p *Pipeline) resolve(ctx context.Context, id uint64, v moderation.Verdict,
 	}
 	if v >= moderation.Delete {
 		p.history.MarkViolation(a.Name, d.Comment.Author.ID, d.Comment.Created)
+		p.appealDeleted(d.Comment.ID) // appeals.go
 	}
 	if p.opts.OnDecision != nil {
 		p.opts.OnDecision(d)

@@ -30,6 +30,10 @@ type Metrics struct {
 	ActionsPending   *prometheus.GaugeVec     // decisions whose actions are not carried out yet
 	Paused           prometheus.Gauge         // 1 while automatic actions are paused
 	EvaluateDuration prometheus.Histogram     // time spent in the rule engine per comment
+	// Citizens' appeals (appeals.go).
+	AppealsOpen       *prometheus.GaugeVec // appeals waiting for the page's answer, by account
+	AppealsOverdue    *prometheus.GaugeVec // of them, past their deadline, by account
+	AppealFirstAnswer prometheus.Histogram // appeal opened → the page's first answer
 }
 
 // NewMetrics creates the collectors and registers them (nil reg: not
@@ -66,13 +70,21 @@ func NewMetrics(reg prometheus.Registerer, version string) *Metrics {
 		EvaluateDuration: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Name: "evaluate_duration_seconds",
 			Help:    "Time the rule engine takes per comment.",
 			Buckets: prometheus.ExponentialBuckets(1e-6, 4, 10)}),
+		AppealsOpen: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Name: "appeals_open",
+			Help: "Citizens' appeals waiting for the page's answer, by account."}, []string{"account"}),
+		AppealsOverdue: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Name: "appeals_overdue",
+			Help: "Citizens' appeals still unanswered past their deadline (appeals.answer_within), by account."}, []string{"account"}),
+		AppealFirstAnswer: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Name: "appeal_first_answer_seconds",
+			Help:    "Time from a citizen's appeal to the page's first public answer.",
+			Buckets: []float64{300, 900, 1800, 3600, 2 * 3600, 4 * 3600, 8 * 3600, 12 * 3600, 24 * 3600, 48 * 3600, 72 * 3600, 7 * 24 * 3600}}),
 	}
 	if reg != nil {
 		build := prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Name: "build_info",
 			Help: "Build information; always 1."}, []string{"version", "goversion"})
 		build.WithLabelValues(version, runtime.Version()).Set(1)
 		reg.MustRegister(m.Processed, m.Actions, m.RuleHits, m.ReviewBacklog, m.ReviewOldest, m.DecisionLatency,
-			m.ConnectorErrors, m.LastSuccess, m.CredentialsBad, m.QueueLength, m.ActionsPending, m.Paused, m.EvaluateDuration, build)
+			m.ConnectorErrors, m.LastSuccess, m.CredentialsBad, m.QueueLength, m.ActionsPending, m.Paused, m.EvaluateDuration,
+			m.AppealsOpen, m.AppealsOverdue, m.AppealFirstAnswer, build)
 	}
 	return m
 }

@@ -65,6 +65,8 @@ type Options struct {
 	// page's model learns from them), and every delete the page's model
 	// confirmed (model.confirm.*). It must not block for long.
 	Learner Learner
+	// Appeals tracks citizens' appeals (appeals.go); a nil Store: off.
+	Appeals AppealOptions
 }
 
 // Learner takes a moderator's decisions as examples for the page's model.
@@ -101,6 +103,8 @@ type Pipeline struct {
 	runCtx   atomic.Pointer[context.Context]
 	deciders lazyGroup
 	actors   lazyGroup
+
+	appeals appeals // citizens' appeals (appeals.go)
 }
 
 type engineBox struct{ e moderation.Evaluator }
@@ -186,6 +190,8 @@ func New(opts Options, engine moderation.Evaluator, accounts []Account) (*Pipeli
 		now:      opts.Now,
 		inflight: make(map[uint64]chan struct{}),
 	}
+	opts.Appeals.setDefaults()
+	p.appeals.opts = opts.Appeals
 	p.workCtx, p.cancelWork = context.WithCancel(context.Background())
 	p.dryRun.Store(opts.DryRun)
 	p.engine.Store(&engineBox{engine})
@@ -233,6 +239,8 @@ func (p *Pipeline) initSeries(account string) {
 	m.ReviewOldest.WithLabelValues(account).Set(0)
 	m.QueueLength.WithLabelValues(account).Set(0)
 	m.ActionsPending.WithLabelValues(account).Set(0)
+	m.AppealsOpen.WithLabelValues(account).Set(0)
+	m.AppealsOverdue.WithLabelValues(account).Set(0)
 }
 
 // SetReviewer sets the human reviewer; call it before Run (the reviewer
@@ -272,6 +280,9 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	bg.Add(2)
 	go func() { defer bg.Done(); p.maintain(ctx) }()
 	go func() { defer bg.Done(); p.rescanLoop(ctx) }()
+	if p.appealsOn() {
+		bg.Go(func() { p.appealLoop(ctx) })
+	}
 
 	<-ctx.Done()
 	p.log.Info("shutting down: finishing in-flight work", "grace", p.opts.ShutdownGrace)
@@ -453,6 +464,7 @@ func (p *Pipeline) decideBatch(a *accountRun, b batch, ds []*moderation.Decision
 			p.syncBan(a, u, false)
 		case moderation.UpdateDeleted:
 			p.closeGone(a, u, ds)
+			p.appealDeleted(u.Comment.ID)
 		}
 	}
 	return ds
@@ -493,6 +505,7 @@ func (p *Pipeline) afterRecord(a *accountRun, d *moderation.Decision) {
 	if p.opts.OnDecision != nil {
 		p.opts.OnDecision(d)
 	}
+	p.observeAppeal(a, d)
 	if d.Review == nil && !d.DryRun && moderation.ConfirmedByModel(d.Matches) {
 		// The page's model confirmed a rule's review as a delete: a
 		// positive example until a moderator restores the comment (the

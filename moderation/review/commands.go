@@ -151,6 +151,7 @@ func (t *Reviewer) statsText() string {
 		b.WriteString(pages)
 		week = s
 	}
+	b.WriteString(t.appealStatsText(now.Add(-7 * day))) // appeals.go
 	if len(week.ByRule) > 0 {
 		type kv struct {
 			rule string

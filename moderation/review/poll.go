@@ -53,6 +53,7 @@ func (t *Reviewer) handleUpdate(ctx context.Context, u update) error {
 	var w work
 	var answer func()
 	switch {
+	case t.appealUpdate(ctx, u, &w, &answer): // appeals.go
 	case u.tap != nil:
 		answer = t.onTap(ctx, u.tap, &w)
 	case u.msg != nil:

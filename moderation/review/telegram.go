@@ -155,6 +155,8 @@ type Reviewer struct {
 	// cardMu serialises read-modify-write of cards between Submit, the
 	// sender, the update handler and the timers.
 	cardMu sync.Mutex
+
+	appeals *AppealDesk // the «Обращение» cards, when attached (appeals.go)
 }
 
 // Telegram is the Telegram reviewer (the name before MAX existed).

@@ -91,6 +91,9 @@ func (tr *tgTransport) send(ctx context.Context, chatID int64, m outMsg) (string
 	if m.replyTo != "" {
 		params.ReplyParameters = &models.ReplyParameters{MessageID: tgMsgID(m.replyTo), AllowSendingWithoutReply: true}
 	}
+	if m.forceReply && m.kb == nil {
+		params.ReplyMarkup = &models.ForceReply{ForceReply: true}
+	}
 	msg, err := tr.bot.SendMessage(ctx, params)
 	if err != nil {
 		return "", err
@@ -280,6 +283,9 @@ func tgUpdate(u *models.Update) update {
 	case u.Message != nil:
 		m := u.Message
 		in := &incoming{chatID: m.Chat.ID, id: strconv.Itoa(m.ID), text: m.Text}
+		if m.ReplyToMessage != nil {
+			in.replyTo = strconv.Itoa(m.ReplyToMessage.ID)
+		}
 		if m.From != nil {
 			u := tgUser(*m.From)
 			in.from = &u

@@ -45,6 +45,9 @@ type outMsg struct {
 	html    bool
 	kb      *keyboard
 	replyTo string
+	// forceReply asks the client to answer this message (the appeal desk's
+	// prompt, appeals.go); ignored with kb or where there is none.
+	forceReply bool
 }
 
 // keyboard is an inline keyboard; each button carries callback data
@@ -84,6 +87,8 @@ type incoming struct {
 	id     string
 	from   *user // nil: a channel post or a service message
 	text   string
+	// replyTo is the message this one replies to ("": none).
+	replyTo string
 }
 
 // user is a messenger's user.

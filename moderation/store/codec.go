@@ -128,11 +128,18 @@ func appendDecision(b []byte, d *moderation.Decision) []byte {
 		b = appendString(b, x.Post)
 		b = appendString(b, x.Parent)
 	}
+	if c.ReplyTo != "" {
+		b = append(b, tagReplyTo)
+		b = appendString(b, c.ReplyTo)
+	}
 	return b
 }
 
-// tagContext starts the Comment.Context section.
-const tagContext = 1
+// Tags of the optional trailing sections, in the order they are written.
+const (
+	tagContext = 1 // Comment.Context
+	tagReplyTo = 2 // Comment.ReplyTo
+)
 
 // reader decodes from one string; the first error sticks.
 type reader struct {
@@ -327,6 +334,10 @@ func decodeDecision(v []byte) (*moderation.Decision, error) {
 	if r.err == nil && r.off < len(r.s) && r.s[r.off] == tagContext {
 		r.off++
 		c.Context = &moderation.Context{Page: r.string(), Post: r.string(), Parent: r.string()}
+	}
+	if r.err == nil && r.off < len(r.s) && r.s[r.off] == tagReplyTo {
+		r.off++
+		c.ReplyTo = r.string()
 	}
 	if r.err == nil && r.off != len(r.s) {
 		r.err = fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(r.s)-r.off)

@@ -102,6 +102,7 @@ type Server struct {
 	inner   []Call                    // calls made inside execute (InnerCalls)
 	stamps  map[TokenType][]time.Time // recent request times, for EnforceRate
 	expires map[string]time.Time      // by token: it answers 1117 from then (ExpireToken, oauth.go)
+	answers answers                   // what the community posted as itself (reply.go)
 	oauth   oauthState                // the VK ID token endpoint (oauth.go)
 	guard   guardState                // managers, rights, settings (guard.go)
 }

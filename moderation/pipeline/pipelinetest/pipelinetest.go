@@ -26,12 +26,31 @@ const (
 	BanMark    = "[бан]"
 )
 
+// AppealMark tags a comment as a citizen's appeal, as the appeals rule
+// pack does (label moderation.LabelAppeal, verdict allow): "[обращение:roads]"
+// gives the match appeals.roads; "[обращение]" no topic. It combines with
+// the other marks (an appeal with мат is still an appeal).
+const AppealMark = "[обращение"
+
 // MarkEngine sends comments carrying ReviewMark to review, bans those
-// carrying BanMark, deletes those carrying ObsceneMark and allows the rest.
+// carrying BanMark, deletes those carrying ObsceneMark and allows the rest;
+// AppealMark adds the appeal label.
 type MarkEngine struct{}
 
 // Evaluate implements moderation.Evaluator.
 func (MarkEngine) Evaluate(c *moderation.Comment, _ moderation.History, out *moderation.Result) {
+	if i := strings.Index(c.Text, AppealMark); i >= 0 {
+		rest := c.Text[i+len(AppealMark):]
+		rule := "appeals"
+		if t, ok := strings.CutPrefix(rest, ":"); ok {
+			if j := strings.IndexByte(t, ']'); j > 0 {
+				rule = "appeals." + t[:j]
+			}
+		}
+		out.Labels = append(out.Labels, moderation.LabelAppeal)
+		out.Matches = append(out.Matches, moderation.Match{Rule: rule, Label: moderation.LabelAppeal,
+			Action: moderation.Allow, Reason: "marked as an appeal"})
+	}
 	if strings.Contains(c.Text, ReviewMark) {
 		out.Verdict = moderation.Review
 		out.Matches = append(out.Matches, moderation.Match{Rule: "test.review", Action: moderation.Review, Reason: "marked doubtful"})
@@ -78,6 +97,7 @@ func Start(t testing.TB, dir string, tune func(*pipeline.Options), accs ...pipel
 		RescanEvery:        50 * time.Millisecond,
 		ShutdownGrace:      time.Second,
 	}
+	opts.Appeals.Store = db
 	if tune != nil {
 		tune(&opts)
 	}

@@ -1,0 +1,50 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/strazh/strazh/config"
+)
+
+func TestParse_Appeals(t *testing.T) {
+	cfg, err := config.Parse("c.yaml", []byte(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := cfg.Appeals; !a.Enabled || a.Chat != 0 || a.AnswerWithin != 24*time.Hour || a.RemindBefore != 2*time.Hour {
+		t.Errorf("default appeals = %+v", a)
+	}
+	cfg, err = config.Parse("c.yaml", []byte(base+"appeals: {answer_within: 12h, remind_before: 90m}\n"))
+	if err != nil || cfg.Appeals.AnswerWithin != 12*time.Hour || cfg.Appeals.RemindBefore != 90*time.Minute {
+		t.Fatalf("appeals = %+v, %v", cfg.Appeals, err)
+	}
+}
+
+func TestParse_AppealsProblems(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		want       []string
+	}{
+		{"deadline too short", "appeals: {answer_within: 10m}\n", []string{"c.yaml:7: appeals.answer_within: 10m0s: want between 1h and 30d"}},
+		{"reminder after the deadline", "appeals: {answer_within: 24h, remind_before: 25h}\n", []string{"appeals.remind_before: 25h0m0s: want more than 0 and less than appeals.answer_within"}},
+		{"no reminder", "appeals: {remind_before: 0s}\n", []string{"appeals.remind_before"}},
+		{"a chat without telegram", "appeals: {chat: -100123}\n", []string{"appeals.chat: cards go to a Telegram chat"}},
+		{"unknown key", "appeals: {sla: 24h}\n", []string{"appeals.sla: unknown key"}},
+		{"not a number", "appeals: {chat: general}\n", []string{"appeals.chat"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.Parse("c.yaml", []byte(base+tt.yaml))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error does not contain %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,107 @@
+package moderation
+
+import (
+	"strings"
+	"time"
+)
+
+// Appeals is the durable record of citizens' appeals (moderation/store
+// implements it on bbolt). Every method is one transaction.
+type Appeals interface {
+	// OpenAppeal records a new appeal. It reports false, and changes
+	// nothing, when the decision or the comment (another version of it: an
+	// edit, a redelivery) already has one.
+	OpenAppeal(a *Appeal) (bool, error)
+	// Appeal returns one appeal by its decision ID (ErrNotFound).
+	Appeal(id uint64) (*Appeal, error)
+	// AppealByComment returns the appeal of a comment ID (ErrNotFound).
+	AppealByComment(commentID string) (*Appeal, error)
+	// UpdateAppeal changes one appeal atomically (fn's error aborts and is
+	// returned as is); the open index follows AnsweredAt.
+	UpdateAppeal(id uint64, fn func(a *Appeal) error) (*Appeal, error)
+	// OpenAppeals lists the account's open appeals (every account's when
+	// ""), oldest first.
+	OpenAppeals(account string) ([]*Appeal, error)
+	// Appeals lists the appeals opened in [since, until), oldest
+	// first (a zero until: up to now).
+	Appeals(since, until time.Time) ([]*Appeal, error)
+}
+
+// AnswerAppeal is an UpdateAppeal fn that records the first answer only: a
+// later one leaves the appeal as it is.
+func AnswerAppeal(at time.Time, by, replyRef string) func(a *Appeal) error {
+	return func(a *Appeal) error {
+		if !a.Open() {
+			return nil
+		}
+		a.AnsweredAt, a.AnsweredBy, a.ReplyRef = at, by, replyRef
+		return nil
+	}
+}
+
+// AppealTopic is the topic of an appeal-labelled decision: the rule of
+// the match labelled LabelAppeal after "appeals." ("other" when none).
+func AppealTopic(matches []Match) string {
+	for _, m := range matches {
+		if m.Label != LabelAppeal {
+			continue
+		}
+		if t, ok := strings.CutPrefix(m.Rule, "appeals."); ok && t != "" {
+			return t
+		}
+	}
+	return "other"
+}
+
+// IsAppeal reports whether a decision is a citizen's appeal: its labels
+// carry LabelAppeal, or one of its matches does (the rule engine lists in
+// Labels only the labels of rules that act, and an appeal rule allows).
+func IsAppeal(d *Decision) bool {
+	for _, l := range d.Labels {
+		if l == LabelAppeal {
+			return true
+		}
+	}
+	for _, m := range d.Matches {
+		if m.Label == LabelAppeal {
+			return true
+		}
+	}
+	return false
+}
+
+// AppealStats counts appeals over a period, for /stats and the report.
+type AppealStats struct {
+	Opened   int // appeals opened in the period
+	Answered int // of them, answered (so far)
+	OnTime   int // of them, answered by the deadline
+	Open     int // of them, still waiting
+	Overdue  int // of them, still waiting past the deadline
+}
+
+// Add counts one appeal as of now.
+func (s *AppealStats) Add(a *Appeal, now time.Time) {
+	s.Opened++
+	switch {
+	case !a.Open():
+		s.Answered++
+		if a.OnTime() {
+			s.OnTime++
+		}
+	case now.After(a.Deadline):
+		s.Open++
+		s.Overdue++
+	default:
+		s.Open++
+	}
+}
+
+// OnTimeShare is the share of appeals answered on time among those whose
+// outcome is known (answered, or overdue); -1 when there are none.
+func (s *AppealStats) OnTimeShare() float64 {
+	n := s.Answered + s.Overdue
+	if n == 0 {
+		return -1
+	}
+	return float64(s.OnTime) / float64(n)
+}

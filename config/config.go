@@ -44,6 +44,10 @@ type Config struct {
 	Model Model `yaml:"model"`
 	// Guard is the account guard's schedule (config/guard.go).
 	Guard    Guard     `yaml:"guard"`
+	// Cadence and Report are the decree's publication cadence and the
+	// report for the head of the district (config/duties.go).
+	Cadence  Cadence   `yaml:"cadence"`
+	Report   Report    `yaml:"report"`
 	Accounts []Account `yaml:"accounts"`
 
 	// File is the path the configuration was read from.
@@ -92,6 +96,8 @@ type Account struct {
 	// default) or "district" (every configured page of the same network).
 	// With "page" a moderator can still ban district-wide from the card.
 	BanScope string `yaml:"ban_scope"`
+	// Registry is the page's entry in the public registry (config/duties.go).
+	Registry *Registry `yaml:"registry"`
 
 	// Conn is the connector's own configuration.
 	Conn connectors.Config `yaml:"-"`
@@ -122,6 +128,7 @@ func Default() Config {
 		Pipeline:  Pipeline{QueueSize: 4, ShutdownGrace: 10 * time.Second, Retry: r},
 		Model:     DefaultModel(),
 		Guard:     DefaultGuard(),
+		Cadence:   DefaultCadence(),
 	}
 }
 
@@ -308,6 +315,7 @@ func (c *Config) validate(line func(path string) int) []error {
 	}
 	c.checkModel(bad)
 	c.checkGuard(bad)
+	c.checkDuties(bad)
 	if err := c.Rules.Validate(); err != nil {
 		errs = append(errs, c.Problems(err)...)
 	}

@@ -195,6 +195,10 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	if err != nil {
 		return err
 	}
+	posts := d.newCadence(accounts)
+	if posts != nil && d.tg != nil {
+		d.tg.SetPostCounter(posts, cfg.Cadence.MinPerWeek)
+	}
 	if cfg.DryRun {
 		d.log.Warn("dry run: decisions are recorded, nothing is deleted or banned")
 	}
@@ -236,6 +240,9 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	sup.Go("model learner", d.runLearner)
 	sup.Go("reload", func(ctx context.Context) error { d.reloadOnHUP(ctx, h.sighup); return nil })
 	sup.Go("watchdog", func(ctx context.Context) error { d.watchdog(ctx); return nil })
+	if posts != nil {
+		sup.Go("cadence", posts.Run)
+	}
 	sup.Go("store maintenance", func(ctx context.Context) error { d.db.RunMaintenance(ctx, 6*time.Hour); return nil })
 	if metricsLn != nil {
 		sup.Go("metrics", func(ctx context.Context) error { return d.serveMetrics(ctx, metricsLn) })

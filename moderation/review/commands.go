@@ -151,6 +151,7 @@ func (t *Reviewer) statsText() string {
 		b.WriteString(pages)
 		week = s
 	}
+	b.WriteString(t.postsText(now))
 	if len(week.ByRule) > 0 {
 		type kv struct {
 			rule string

@@ -162,4 +162,9 @@ var helpRU = map[string]string{
 	"listen on this `address`":                      "слушать на этом `адресе`",
 	"one new comment every `interval` (on average)": "новый комментарий каждые `interval` (в среднем)",
 	"print a configuration for strazh run and exit": "вывести конфигурацию для strazh run и выйти",
+
+	// strazh registry
+	"render the public registry of the official accounts (HTML, JSON or CSV)": "реестр официальных страниц для сайта (HTML, JSON или CSV)",
+	"Renders the public registry of the official accounts (decree §1.3) for the\nmunicipality's website: the accounts of the configuration with what their\nnetworks report (name, link, the state \"verified\" mark, the last post).\nWhen a network cannot be reached, its accounts are rendered from the\nconfiguration alone and the page says what is left out.": "Составляет публичный реестр официальных страниц (§1.3) для сайта\nмуниципалитета: страницы из конфигурации и то, что о них сообщают соцсети\n(название, ссылка, отметка государственной организации, последняя\nпубликация). Если соцсеть недоступна, её страницы берутся только из\nконфигурации, и на странице сказано, чего не хватает.",
+	"output `format`: html, json or csv": "`формат` вывода: html, json или csv",
 }

@@ -171,7 +171,14 @@ func Lines(o Options, x []string, series []Series) string {
 		if i%every != 0 && i != len(x)-1 {
 			continue
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" fill="#4d4d4d">%s</text>`, px(i), h-bottom+16, html.EscapeString(l))
+		anchor := "middle" // the ends stay inside the chart
+		switch {
+		case len(x) > 1 && i == 0:
+			anchor = "start"
+		case len(x) > 1 && i == len(x)-1:
+			anchor = "end"
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="%s" fill="#4d4d4d">%s</text>`, px(i), h-bottom+16, anchor, html.EscapeString(l))
 	}
 	for si, s := range series {
 		col, dash := palette[si%len(palette)], dashes[si%len(dashes)]

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -21,20 +20,9 @@ import (
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/strazh/strazh/internal/chromium"
 )
-
-// binaries are the names Chromium goes by.
-var binaries = []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"}
-
-// Path is the Chromium binary, or "" when none is installed.
-func Path() string {
-	for _, b := range binaries {
-		if p, err := exec.LookPath(b); err == nil {
-			return p
-		}
-	}
-	return ""
-}
 
 // Browser is a headless Chromium for one test.
 type Browser struct {
@@ -45,22 +33,18 @@ type Browser struct {
 // when Chromium is missing (fails it under CI=true).
 func New(t *testing.T) *Browser {
 	t.Helper()
-	path := Path()
-	if path == "" {
+	if chromium.Path() == "" {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("chromium not found (CI=true): apt-get install -y chromium")
 		}
 		t.Skip("chromium not found: the browser test is skipped (apt-get install -y chromium; CI=true makes this a failure)")
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
-	if err := chromedp.Do(ctx); err != nil { // starts the browser
+	tab, cancelB, err := chromium.New(context.Background(), t.TempDir())
+	if err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
+	ctx, cancelT := context.WithTimeout(tab, 60*time.Second)
+	t.Cleanup(func() { cancelT(); cancelB() })
 	return &Browser{Ctx: ctx}
 }
 

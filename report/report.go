@@ -51,8 +51,9 @@ type Sources struct {
 
 // Period is the span a report covers, [Since, Until).
 type Period struct {
-	Kind         string // week or month
-	Since, Until time.Time
+	Kind  string    `json:"kind"` // week or month
+	Since time.Time `json:"since"`
+	Until time.Time `json:"until"`
 }
 
 // PeriodEnding is the week (7 days) or the month before the day of now
@@ -111,8 +112,9 @@ type Report struct {
 	TimedOut int `json:"timed_out"`
 	// Time from a comment's decision to the moderator's, over the reviews a
 	// moderator decided (not the timed-out ones).
-	ReviewMedian, ReviewP90 time.Duration
-	ReviewDecided           int `json:"review_decided"`
+	ReviewMedian  time.Duration `json:"review_median_ns"`
+	ReviewP90     time.Duration `json:"review_p90_ns"`
+	ReviewDecided int           `json:"review_decided"`
 
 	ByReason []Count `json:"deleted_by_reason"`
 	Days     []Day   `json:"days"`

@@ -171,6 +171,6 @@ var helpRU = map[string]string{
 	// strazh report
 	"the report for the head of the district (HTML, PDF or Markdown)": "отчёт для главы района (HTML, PDF или Markdown)",
 	"Makes the report for the head of the district over the last week (7 days) or\nmonth before today: comments, deletions by reason, bans, reviews and their\ntime to decision, citizens' appeals by topic and the share answered on time,\neach page's posts per week, security events, with charts. pdf needs headless\nChromium (Debian: chromium). Works while the daemon runs (through its admin\nsocket) and when it is stopped.": "Составляет отчёт для главы района за последнюю неделю (7 дней) или месяц до\nсегодняшнего дня: комментарии, удаления по причинам, баны, проверки и время\nдо решения, обращения граждан по темам и доля отвеченных в срок, публикации\nкаждой страницы по неделям, события безопасности, с графиками. Для pdf нужен\nChromium (Debian: chromium). Работает и при запущенном демоне (через его\nслужебный сокет), и при остановленном.",
-	"the `period`: week or month": "`период`: week (неделя) или month (месяц)",
+	"the `period`: week or month":      "`период`: week (неделя) или month (месяц)",
 	"output `format`: html, pdf or md": "`формат` вывода: html, pdf или md",
 }

@@ -144,4 +144,3 @@ func registerReportAdmin(mux *http.ServeMux, d *daemon) {
 		reply(w, rep, err)
 	})
 }
-

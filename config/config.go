@@ -43,11 +43,9 @@ type Config struct {
 	// Model is the learned model's policy and schedule (config/model.go).
 	Model Model `yaml:"model"`
 	// Guard is the account guard's schedule (config/guard.go).
-	Guard    Guard     `yaml:"guard"`
-	// Cadence and Report are the decree's publication cadence and the
-	// report for the head of the district (config/duties.go).
+	Guard Guard `yaml:"guard"`
+	// Cadence is the decree's publication cadence (config/duties.go).
 	Cadence  Cadence   `yaml:"cadence"`
-	Report   Report    `yaml:"report"`
 	Accounts []Account `yaml:"accounts"`
 
 	// File is the path the configuration was read from.

@@ -65,7 +65,6 @@ func TestParse_Problems(t *testing.T) {
 		{"registry link not https", base + "    registry: {url: http://vk.com/x}\n", []string{`c.yaml:7: accounts[0].registry.url: "http://vk.com/x" is not an https:// link`}},
 		{"unknown registry key", base + "    registry: {colour: red}\n", []string{"accounts[0].registry.colour: unknown key"}},
 		{"cadence too rare a minimum", base + "cadence: {min_per_week: 0, every: 10s}\n", []string{"cadence.min_per_week: 0: want at least 1", "cadence.every: 10s: want at least 1m"}},
-		{"report too often", base + "report: {every: 10m}\n", []string{"report.every: 10m0s: want at least 1h"}},
 		{"wrong type in connector key", base + "    poll_wait: soon\n", []string{"c.yaml:7: accounts[0].poll_wait:"}},
 		{"unknown network", "state_dir: /x\naccounts:\n  - name: a\n    network: myspace\n", []string{`c.yaml:4: accounts[0].network: unknown network "myspace"`}},
 		{"duplicate names", base + "  - name: page\n    network: sim\n    api_url: http://x:1\n    token_env: T\n", []string{`accounts[1].name: "page" is also the name of accounts[0]`}},

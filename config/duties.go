@@ -16,13 +16,6 @@ type Cadence struct {
 	Every time.Duration `yaml:"every"`
 }
 
-// Report is the report for the head of the district (keys report.*).
-type Report struct {
-	// Every sends the report to the review chat this often (168h: weekly);
-	// 0 sends nothing (`strazh report` still makes one).
-	Every time.Duration `yaml:"every"`
-}
-
 // Registry is an account's entry in the public registry of accounts
 // (decree §1.3; key accounts[].registry). What is given here is shown as
 // is; what is left out is taken from the network where it reports it.
@@ -44,9 +37,6 @@ func (c *Config) checkDuties(bad func(at int, key, format string, args ...any)) 
 	}
 	if c.Cadence.Every < time.Minute {
 		bad(0, "cadence.every", "%s: want at least 1m", c.Cadence.Every)
-	}
-	if c.Report.Every < 0 || (c.Report.Every > 0 && c.Report.Every < time.Hour) {
-		bad(0, "report.every", "%s: want at least 1h (0: not sent)", c.Report.Every)
 	}
 	for i, a := range c.Accounts {
 		if a.Registry == nil || a.Registry.URL == "" {

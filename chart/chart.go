@@ -166,9 +166,10 @@ func Lines(o Options, x []string, series []Series) string {
 		return float64(top) + plotH*(1-v/yMax)
 	}
 	// x labels: at most ~10, evenly.
-	every := max(1, (len(x)+9)/10)
+	every, last := max(1, (len(x)+9)/10), len(x)-1
 	for i, l := range x {
-		if i%every != 0 && i != len(x)-1 {
+		// Every every-th label, and the last; none too close before it.
+		if i != last && (i%every != 0 || last-i < every) {
 			continue
 		}
 		anchor := "middle" // the ends stay inside the chart

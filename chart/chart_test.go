@@ -149,3 +149,24 @@ func TestNum(t *testing.T) {
 		}
 	}
 }
+
+// Of 30 days every third is labelled, and the last; none crowds it.
+func TestLines_XLabels(t *testing.T) {
+	var x []string
+	for i := range 30 {
+		x = append(x, strconv.Itoa(i+1))
+	}
+	n := parse(t, Lines(Options{ID: "x"}, x, []Series{{"a", make([]float64, 30)}}))
+	var got []string
+	for _, tx := range n.all("text") {
+		if a := tx.attr("text-anchor"); a == "start" || a == "end" || a == "middle" {
+			if _, err := strconv.Atoi(tx.Text); err == nil && tx.attr("y") == "220" {
+				got = append(got, tx.Text)
+			}
+		}
+	}
+	want := "1,4,7,10,13,16,19,22,25,30"
+	if strings.Join(got, ",") != want {
+		t.Errorf("x labels %v, want %s", got, want)
+	}
+}

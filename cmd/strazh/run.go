@@ -381,6 +381,7 @@ func restartKeys(a, b *config.Config) []string {
 	diff("pipeline", a.Pipeline, b.Pipeline)
 	diff("telegram", a.Telegram, b.Telegram)
 	diff("guard", a.Guard, b.Guard)
+	diff("cadence", a.Cadence, b.Cadence)
 	strip := func(accs []config.Account) []config.Account {
 		out := make([]config.Account, len(accs))
 		for i, acc := range accs {

@@ -59,6 +59,11 @@ func TestCmdReport_FromDatabase(t *testing.T) {
 	if _, ok := any(&store.DB{}).(report.Appeals); !ok && !strings.Contains(out, "обращения граждан") {
 		t.Errorf("the report does not say the appeals are left out:\n%s", out)
 	}
+	// The account guard keeps its events in the store: the section is there
+	// (none happened in this store).
+	if _, ok := any(&store.DB{}).(report.SecurityEvents); ok && !strings.Contains(out, "## События безопасности\n\nСобытий не было.") {
+		t.Errorf("the report lacks the security events read from the store:\n%s", out)
+	}
 	htmlFile := filepath.Join(dir, "r.html")
 	if _, errOut, code := runCLI(context.Background(), "report", "-config", cfgPath, "-period", "month", "-o", htmlFile); code != 0 {
 		t.Fatalf("html: exit %d: %s", code, errOut)

@@ -45,7 +45,9 @@ type Config struct {
 	// Guard is the account guard's schedule (config/guard.go).
 	Guard Guard `yaml:"guard"`
 	// Appeals is the tracking of citizens' appeals (config/appeals.go).
-	Appeals  Appeals   `yaml:"appeals"`
+	Appeals Appeals `yaml:"appeals"`
+	// Cadence is the decree's publication cadence (config/duties.go).
+	Cadence  Cadence   `yaml:"cadence"`
 	Accounts []Account `yaml:"accounts"`
 
 	// File is the path the configuration was read from.
@@ -94,6 +96,8 @@ type Account struct {
 	// default) or "district" (every configured page of the same network).
 	// With "page" a moderator can still ban district-wide from the card.
 	BanScope string `yaml:"ban_scope"`
+	// Registry is the page's entry in the public registry (config/duties.go).
+	Registry *Registry `yaml:"registry"`
 
 	// Conn is the connector's own configuration.
 	Conn connectors.Config `yaml:"-"`
@@ -125,6 +129,7 @@ func Default() Config {
 		Model:     DefaultModel(),
 		Guard:     DefaultGuard(),
 		Appeals:   DefaultAppeals(),
+		Cadence:   DefaultCadence(),
 	}
 }
 
@@ -312,6 +317,7 @@ func (c *Config) validate(line func(path string) int) []error {
 	c.checkModel(bad)
 	c.checkGuard(bad)
 	c.checkAppeals(bad)
+	c.checkDuties(bad)
 	if err := c.Rules.Validate(); err != nil {
 		errs = append(errs, c.Problems(err)...)
 	}

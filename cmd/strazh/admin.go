@@ -108,6 +108,7 @@ func serveAdmin(ctx context.Context, ln net.Listener, d *daemon) error {
 	})
 	registerModelAdmin(mux, d)
 	registerDoctorAdmin(mux, d)
+	registerReportAdmin(mux, d)
 	mux.HandleFunc("GET /v1/db/backup", d.handleBackup)
 	return serveUntil(ctx, ln, mux)
 }

@@ -162,4 +162,15 @@ var helpRU = map[string]string{
 	"listen on this `address`":                      "слушать на этом `адресе`",
 	"one new comment every `interval` (on average)": "новый комментарий каждые `interval` (в среднем)",
 	"print a configuration for strazh run and exit": "вывести конфигурацию для strazh run и выйти",
+
+	// strazh registry
+	"render the public registry of the official accounts (HTML, JSON or CSV)": "реестр официальных страниц для сайта (HTML, JSON или CSV)",
+	"Renders the public registry of the official accounts (decree §1.3) for the\nmunicipality's website: the accounts of the configuration with what their\nnetworks report (name, link, the state \"verified\" mark, the last post).\nWhen a network cannot be reached, its accounts are rendered from the\nconfiguration alone and the page says what is left out.": "Составляет публичный реестр официальных страниц (§1.3) для сайта\nмуниципалитета: страницы из конфигурации и то, что о них сообщают соцсети\n(название, ссылка, отметка государственной организации, последняя\nпубликация). Если соцсеть недоступна, её страницы берутся только из\nконфигурации, и на странице сказано, чего не хватает.",
+	"output `format`: html, json or csv": "`формат` вывода: html, json или csv",
+
+	// strazh report
+	"the report for the head of the district (HTML, PDF or Markdown)": "отчёт для главы района (HTML, PDF или Markdown)",
+	"Makes the report for the head of the district over the last week (7 days) or\nmonth before today: comments, deletions by reason, bans, reviews and their\ntime to decision, citizens' appeals by topic and the share answered on time,\neach page's posts per week, security events, with charts. pdf needs headless\nChromium (Debian: chromium). Works while the daemon runs (through its admin\nsocket) and when it is stopped.": "Составляет отчёт для главы района за последнюю неделю (7 дней) или месяц до\nсегодняшнего дня: комментарии, удаления по причинам, баны, проверки и время\nдо решения, обращения граждан по темам и доля отвеченных в срок, публикации\nкаждой страницы по неделям, события безопасности, с графиками. Для pdf нужен\nChromium (Debian: chromium). Работает и при запущенном демоне (через его\nслужебный сокет), и при остановленном.",
+	"the `period`: week or month":      "`период`: week (неделя) или month (месяц)",
+	"output `format`: html, pdf or md": "`формат` вывода: html, pdf или md",
 }

@@ -53,6 +53,8 @@ func commands() []command {
 		{"review", "list pending reviews, or decide one from the shell", cmdReview},
 		{"db", "check, back up, restore or compact the database", cmdDB},
 		{"doctor", "check every account and token: state, rights, last success, security events", cmdDoctor},
+		{"report", "the report for the head of the district (HTML, PDF or Markdown)", cmdReport},
+		{"registry", "render the public registry of the official accounts (HTML, JSON or CSV)", cmdRegistry},
 		{"version", "print the version", cmdVersion},
 	}
 }

@@ -200,6 +200,10 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	if err != nil {
 		return err
 	}
+	posts := d.newCadence(accounts)
+	if posts != nil && d.tg != nil {
+		d.tg.SetPostCounter(posts, cfg.Cadence.MinPerWeek)
+	}
 	if cfg.DryRun {
 		d.log.Warn("dry run: decisions are recorded, nothing is deleted or banned")
 	}
@@ -244,6 +248,9 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	sup.Go("model learner", d.runLearner)
 	sup.Go("reload", func(ctx context.Context) error { d.reloadOnHUP(ctx, h.sighup); return nil })
 	sup.Go("watchdog", func(ctx context.Context) error { d.watchdog(ctx); return nil })
+	if posts != nil {
+		sup.Go("cadence", posts.Run)
+	}
 	sup.Go("store maintenance", func(ctx context.Context) error { d.db.RunMaintenance(ctx, 6*time.Hour); return nil })
 	if metricsLn != nil {
 		sup.Go("metrics", func(ctx context.Context) error { return d.serveMetrics(ctx, metricsLn) })
@@ -382,6 +389,7 @@ func restartKeys(a, b *config.Config) []string {
 	diff("pipeline", a.Pipeline, b.Pipeline)
 	diff("telegram", a.Telegram, b.Telegram)
 	diff("guard", a.Guard, b.Guard)
+	diff("cadence", a.Cadence, b.Cadence)
 	strip := func(accs []config.Account) []config.Account {
 		out := make([]config.Account, len(accs))
 		for i, acc := range accs {

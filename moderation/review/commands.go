@@ -152,6 +152,7 @@ func (t *Reviewer) statsText() string {
 		week = s
 	}
 	b.WriteString(t.appealStatsText(now.Add(-7 * day))) // appeals.go
+	b.WriteString(t.postsText(now))
 	if len(week.ByRule) > 0 {
 		type kv struct {
 			rule string

@@ -146,6 +146,7 @@ type Reviewer struct {
 	// pauseUntil: a timed /pause ends then (unix ns; 0: none, or untimed).
 	pauseUntil atomic.Int64
 	caps       func(account string) moderation.Capabilities
+	posts      postsHook // the pages' posts per week in /stats (cadence.go)
 
 	// receive gets taps and commands until ctx ends (nil: pollLoop); an
 	// error is fatal (a webhook address that cannot be listened on).

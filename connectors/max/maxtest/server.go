@@ -67,6 +67,7 @@ func (s *Server) routes() http.Handler {
 	m.HandleFunc("PUT /messages", s.editMessage)
 	m.HandleFunc("DELETE /messages", s.deleteMessage)
 	m.HandleFunc("POST /answers", s.answer)
+	m.HandleFunc("GET /chats/{chat}", s.getChat)
 	m.HandleFunc("GET /chats/{chat}/members/admins", func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		defer s.mu.Unlock()

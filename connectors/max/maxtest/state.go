@@ -66,6 +66,7 @@ type Server struct {
 	seq      int64
 	lastTs   int64
 	posts    []*post // oldest first
+	channel  Channel // GET /chats/{ChannelID} (page.go)
 	byMid    map[string]*comment
 	updates  []maxapi.Update // update i has marker i+1
 	wake     chan struct{}   // closed and replaced when an update arrives

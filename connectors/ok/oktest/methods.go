@@ -23,8 +23,12 @@ func (s *Server) getTopics(p url.Values, gid int64, answer func(any), fail func(
 	for i := len(s.order) - 1; i >= 0 && len(out) < count; i-- { // newest first
 		t := s.order[i]
 		if t.group == gid {
+			author := "group:" + strconv.FormatInt(gid, 10)
+			if t.author != "" {
+				author = t.author
+			}
 			out = append(out, map[string]any{"id": t.id, "created_ms": t.created.UnixMilli(),
-				"author_ref": "group:" + strconv.FormatInt(gid, 10), "owner_ref": "group:" + strconv.FormatInt(gid, 10),
+				"author_ref": author, "owner_ref": "group:" + strconv.FormatInt(gid, 10),
 				"media": []map[string]string{{"type": "text", "text": "Новость"}}})
 		}
 	}

@@ -55,6 +55,7 @@ type comment struct {
 type topic struct {
 	id       string
 	group    int64
+	author   string // author_ref; "": the group (page.go)
 	created  time.Time
 	comments []*comment // oldest first
 }
@@ -76,6 +77,7 @@ type Server struct {
 	users   map[string]string
 	topics  map[string]*topic
 	order   []*topic // oldest first
+	group   Group    // group.getInfo fields (page.go)
 	byID    map[string]*comment
 	topicOf map[string]*topic
 	bans    []Ban
@@ -297,7 +299,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			answer([]any{})
 			return
 		}
-		answer([]map[string]string{{"uid": p.Get("uids"), "name": "Администрация"}})
+		answer([]map[string]any{s.groupInfo(p)})
 	case "mediatopic.getTopics":
 		s.getTopics(p, gid, answer, fail)
 	case "discussions.getComments":

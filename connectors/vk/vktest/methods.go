@@ -157,6 +157,7 @@ func (s *Server) getLongPollSettings(_ TokenType, p url.Values) (any, *apiErr) {
 func (s *Server) getByID(_ TokenType, p url.Values) (any, *apiErr) {
 	g := map[string]any{"id": s.opts.GroupID, "name": s.opts.GroupName,
 		"screen_name": "club" + strconv.Itoa(s.opts.GroupID), "is_closed": 0, "type": "page"}
+	s.pageFields(g, p.Get("fields"))
 	// unverified: the version where groups.getById switched to
 	// {"groups":[...],"profiles":[...]}; believed 5.194 (§1.2).
 	if at199(p) {

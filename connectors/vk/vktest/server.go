@@ -58,6 +58,8 @@ type Options struct {
 	// together with the other Servers given the same Meter (communities
 	// sharing one admin's token); EnforceRate then applies to the sum.
 	Meter *Meter
+	// Page is what groups.getById reports besides the name (page.go).
+	Page PageOptions
 }
 
 // Call is one logged request.

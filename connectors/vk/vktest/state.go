@@ -29,9 +29,12 @@ const (
 const APIVersion = "5.199"
 
 type post struct {
-	id   int
-	date int64
-	text string
+	id     int
+	date   int64
+	text   string
+	from   int    // author; 0: the community (page.go)
+	kind   string // post_type; "": post
+	pinned bool
 }
 
 type topic struct {

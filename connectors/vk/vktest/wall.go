@@ -17,11 +17,7 @@ func (s *Server) wallGet(_ TokenType, p url.Values) (any, *apiErr) {
 	if p.Get("count") == "" {
 		count = 20
 	}
-	ids := make([]int, 0, len(s.posts))
-	for id := range s.posts {
-		ids = append(ids, id)
-	}
-	sort.Sort(sort.Reverse(sort.IntSlice(ids))) // newest first
+	ids := s.wallIDs(p.Get("filter")) // pinned, then newest first (page.go)
 	total := len(ids)
 	off := min(intParam(p, "offset"), len(ids))
 	ids = ids[off:]
@@ -65,11 +61,22 @@ func (s *Server) postObject(po *post) map[string]any {
 			n++
 		}
 	}
-	return map[string]any{
-		"id": po.id, "owner_id": -s.opts.GroupID, "from_id": -s.opts.GroupID,
-		"date": po.date, "text": po.text, "post_type": "post",
+	from, kind := -s.opts.GroupID, "post"
+	if po.from != 0 {
+		from = po.from
+	}
+	if po.kind != "" {
+		kind = po.kind
+	}
+	o := map[string]any{
+		"id": po.id, "owner_id": -s.opts.GroupID, "from_id": from,
+		"date": po.date, "text": po.text, "post_type": kind,
 		"comments": map[string]any{"count": n, "can_post": 1},
 	}
+	if po.pinned {
+		o["is_pinned"] = 1
+	}
+	return o
 }
 
 // wallComments lists the live wall comments of a post matching keep, by id.

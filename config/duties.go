@@ -1,0 +1,51 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"time"
+)
+
+// Cadence is the publication cadence of decree §2.1 (keys cadence.*): each
+// page's own posts are counted per rolling 7 days.
+type Cadence struct {
+	// MinPerWeek is the fewest own posts a page should publish in 7 days;
+	// the alert StrazhPostsBelowCadence fires below it.
+	MinPerWeek int `yaml:"min_per_week"`
+	// Every is how often each page's posts are read (at least 1m).
+	Every time.Duration `yaml:"every"`
+}
+
+// Registry is an account's entry in the public registry of accounts
+// (decree §1.3; key accounts[].registry). What is given here is shown as
+// is; what is left out is taken from the network where it reports it.
+type Registry struct {
+	// Name is the page's name as published (default: the network's).
+	Name string `yaml:"name"`
+	// Purpose says what the page is for ("новости администрации").
+	Purpose string `yaml:"purpose"`
+	// URL is the page's public link, https (default: the network's).
+	URL string `yaml:"url"`
+}
+
+// DefaultCadence: at least 7 posts a week, read hourly.
+func DefaultCadence() Cadence { return Cadence{MinPerWeek: 7, Every: time.Hour} }
+
+func (c *Config) checkDuties(bad func(at int, key, format string, args ...any)) {
+	if c.Cadence.MinPerWeek < 1 {
+		bad(0, "cadence.min_per_week", "%d: want at least 1", c.Cadence.MinPerWeek)
+	}
+	if c.Cadence.Every < time.Minute {
+		bad(0, "cadence.every", "%s: want at least 1m", c.Cadence.Every)
+	}
+	for i, a := range c.Accounts {
+		if a.Registry == nil || a.Registry.URL == "" {
+			continue
+		}
+		key := fmt.Sprintf("accounts[%d].registry.url", i)
+		u, err := url.Parse(a.Registry.URL)
+		if err != nil || u.Scheme != "https" || u.Host == "" {
+			bad(0, key, "%q is not an https:// link", a.Registry.URL)
+		}
+	}
+}

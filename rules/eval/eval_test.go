@@ -334,3 +334,38 @@ func TestRun_Scores_Appeal(t *testing.T) {
 		t.Errorf("actions = %+v", a)
 	}
 }
+
+// Issue 15: the appeals pack on its labelled set (rules/testdata/appeals,
+// written for strazh): precision first, recall useful, on the tuning half
+// and on the held-out half alike; and the pack changes no verdict there.
+func TestRun_AppealsSet(t *testing.T) {
+	e, err := rules.Load(rules.DefaultConfig(), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join("..", "testdata", "appeals")
+	files := []string{filepath.Join(dir, "tuning.jsonl"), filepath.Join(dir, "heldout.jsonl")}
+	rep, err := Run(e, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"tuning.jsonl", "heldout.jsonl"} {
+		s := rep.Files[f]
+		c := s.Labels[moderation.LabelAppeal]
+		if s.N < 150 || c == nil || c.TP+c.FN < 100 {
+			t.Fatalf("%s: %d rows, appeal %+v: the set is too small", f, s.N, c)
+		}
+		if c.Precision < 0.9 || c.Recall < 0.8 {
+			t.Errorf("%s: appeal %+v, want P >= 0.9 R >= 0.8", f, c)
+		}
+		topics := 0
+		for l := range s.Labels {
+			if strings.HasPrefix(l, moderation.LabelAppeal+"/") {
+				topics++
+			}
+		}
+		if topics < 12 {
+			t.Errorf("%s: %d topics scored, want every topic", f, topics)
+		}
+	}
+}

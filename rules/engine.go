@@ -25,6 +25,7 @@ type Engine struct {
 	files    []*ruleFile
 	lexicons []*lexicon
 	nEntries int
+	lexBit   []uint64 // per lexicon, its gate bit (gateBits); 0: no rule's gate reads it
 
 	tStart   *trie      // entries anchored at a word start
 	tAny     *automaton // literal entries that may start inside a word
@@ -98,9 +99,13 @@ func (e *Engine) build() {
 		if r.enabled {
 			e.rules = append(e.rules, r)
 		}
+	}
+	e.lexBit = gateBits(e.all, len(e.lexicons))
+	bit := func(l int32) uint64 { return e.lexBit[l] }
+	for _, r := range e.all {
 		if r.cond != nil {
-			r.need, r.needOK = need(r.cond)
-			r.needAll = needAll(r.cond)
+			r.need, r.needOK = need(r.cond, bit)
+			r.needAll = needAll(r.cond, bit)
 		}
 	}
 	sortRules(e.rules)
@@ -173,7 +178,7 @@ type state struct {
 	sc        scratch
 	lex       []lexState
 	masked    []lexState
-	hasLex    uint64 // bit i: lexicon i (below maxLexBits) has a hit, plain or masked
+	hasLex    uint64 // Engine.lexBit[i]: lexicon i (or one sharing its bit) has a hit, plain or masked
 	seen      []uint32
 	gen       uint32
 	f         features
@@ -326,9 +331,7 @@ func (s *state) prepare(c *moderation.Comment, h moderation.History, out *modera
 		st.count++
 		if st.count == 1 {
 			st.start, st.end = s.span(h.src, h.start, h.end)
-			if h.t.lex < maxLexBits {
-				s.hasLex |= 1 << h.t.lex
-			}
+			s.hasLex |= e.lexBit[h.t.lex]
 		}
 	}
 	if (s.text.Masked > 0 || len(s.text.T) > 0) && len(e.masked) > 0 {
@@ -472,9 +475,7 @@ func (s *state) matchMaskedIn(n []byte, src uint8) {
 					if off, ok := maskMatch(w, f); ok {
 						st := &s.masked[li]
 						st.count = 1
-						if li < maxLexBits {
-							s.hasLex |= 1 << li
-						}
+						s.hasLex |= s.e.lexBit[li]
 						st.start, st.end = s.span(src, int32(i+off), int32(i+off+len(f.form)))
 						break
 					}

@@ -58,7 +58,8 @@ func ModelLabel(ruleLabel string) string {
 // SuspectedLabels are the model labels a decision was suspected of: those
 // of its result and of every rule that fired, mapped by ModelLabel, sorted
 // and without duplicates. Rules that allow (an exempt author, a whitelist)
-// suspect nothing.
+// suspect nothing, nor does a label only such rules gave (a tag: an
+// appeal is no suspicion).
 func SuspectedLabels(d *Decision) []string {
 	var out []string
 	add := func(l string) {
@@ -67,7 +68,9 @@ func SuspectedLabels(d *Decision) []string {
 		}
 	}
 	for _, l := range d.Labels {
-		add(l)
+		if !onlyAllowed(d.Matches, l) {
+			add(l)
+		}
 	}
 	for _, m := range d.Matches {
 		if m.Action > Allow {
@@ -76,6 +79,21 @@ func SuspectedLabels(d *Decision) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// onlyAllowed: some match carries the label and none asked for more than
+// allow (the label is a tag's, action: tag).
+func onlyAllowed(ms []Match, label string) bool {
+	found := false
+	for _, m := range ms {
+		if m.Label == label {
+			if m.Action > Allow {
+				return false
+			}
+			found = true
+		}
+	}
+	return found
 }
 
 // ExampleFromDecision turns a human decision (or a delete the page's

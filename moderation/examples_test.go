@@ -18,6 +18,7 @@ func TestExampleFromDecision_Mapping(t *testing.T) {
 	spam := Match{Rule: "spam.earnings", Label: "spam", Action: Review}
 	whitelist := Match{Rule: "page.thanks", Label: "thanks", Action: Allow}
 	confirm := Match{Rule: "model.confirm.toxic", Label: "toxic", Action: Delete}
+	appeal := Match{Rule: "appeals.water", Label: LabelAppeal, Action: Allow}
 	cases := []struct {
 		name          string
 		d             *Decision
@@ -48,6 +49,18 @@ func TestExampleFromDecision_Mapping(t *testing.T) {
 			d.UndoneBy, d.UndoneAt = "telegram:2", at
 			return d
 		}(), true, nil, []string{"spam"}, Allow},
+		{"an appeal tag is no suspicion: the delete of an insulting appeal is toxic only", func() *Decision {
+			d := reviewed(Delete, "telegram:1", insult, appeal)
+			d.Labels = []string{"insult", LabelAppeal}
+			return d
+		}(), true, []string{"toxic"}, []string{"toxic"}, Delete},
+		{"a kept review that only an appeal tag labelled is clean for toxic and spam", func() *Decision {
+			d := reviewed(Allow, "telegram:1", Match{Rule: "engine.error", Action: Review}, appeal)
+			d.Labels = []string{LabelAppeal}
+			return d
+		}(), true, nil, []string{"spam", "toxic"}, Allow},
+		{"undo of a мат delete of an appeal is negative for toxic only", &Decision{ID: 7, Comment: comment, Verdict: Delete, Labels: []string{"obscenity", LabelAppeal},
+			Matches: []Match{mat, appeal}, DecidedBy: ByAuto, UndoneBy: "telegram:1", UndoneAt: at}, true, nil, []string{"toxic"}, Allow},
 		{"exempt author is not an example", &Decision{ID: 7, Comment: Comment{Text: "x", Author: Author{IsManager: true}}, Matches: []Match{insult},
 			Review: &ReviewState{Status: ReviewDecided, Verdict: Delete, By: "telegram:1"}}, false, nil, nil, 0},
 	}

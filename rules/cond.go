@@ -135,6 +135,11 @@ func (c *cond) eval(s *state) bool {
 				}
 			}
 		}
+		if s.match.ok {
+			// an earlier condition gave the match: no position needed,
+			// and MatchString allocates nothing (FindStringIndex does)
+			return c.re.MatchString(s.txt)
+		}
 		if loc := c.re.FindStringIndex(s.txt); loc != nil {
 			s.setMatch(int32(loc[0]), int32(loc[1]))
 			return true

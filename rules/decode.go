@@ -249,8 +249,21 @@ func (d *decoder) duration(n *yaml.Node, key string) (time.Duration, bool) {
 }
 
 func parseAction(s string) (moderation.Verdict, error) {
-	return moderation.ParseVerdict(s)
+	if isTag(s) {
+		return moderation.Allow, nil
+	}
+	v, err := moderation.ParseVerdict(s)
+	if err != nil {
+		return v, fmt.Errorf("unknown action %q (want allow, review, delete, ban or tag)", s)
+	}
+	return v, nil
 }
+
+// ActionTag is the rule action that only tags a comment: the match and
+// its label are recorded, the verdict is left alone (appeals).
+const ActionTag = "tag"
+
+func isTag(s string) bool { return strings.EqualFold(strings.TrimSpace(s), ActionTag) }
 
 var fileKeys = []string{"pack", "description", "lexicons", "rules", "examples"}
 var ruleKeys = []string{"id", "description", "label", "action", "ban_for", "ban_scope", "priority", "stop", "urgent",
@@ -394,7 +407,7 @@ func (d *decoder) rule(n *yaml.Node, key string) *ruleSpec {
 					esc.within, _ = d.duration(v2, s2)
 				case "action":
 					if s, ok := d.str(v2, s2); ok {
-						a, err := parseAction(s)
+						a, err := moderation.ParseVerdict(s)
 						if err != nil {
 							d.fail(v2, s2, "%v", err)
 						}
@@ -416,6 +429,17 @@ func (d *decoder) rule(n *yaml.Node, key string) *ruleSpec {
 	}
 	if r.when == nil && len(d.errs) == nerr {
 		d.fail(n, key, "rule has no when")
+	}
+	if isTag(r.action) {
+		// A tag never decides: nothing that only a verdict uses may go with it.
+		for _, bad := range []struct {
+			set  bool
+			name string
+		}{{r.stop, "stop"}, {r.urgent, "urgent"}, {r.escalate != nil, "escalate"}, {r.banFor != 0, "ban_for"}, {r.district, "ban_scope"}} {
+			if bad.set {
+				d.fail(n, join(key, bad.name), "%s has no meaning for action: tag (a tag records a label, it never decides)", bad.name)
+			}
+		}
 	}
 	if len(d.errs) > nerr {
 		return nil

@@ -25,6 +25,7 @@ type Engine struct {
 	files    []*ruleFile
 	lexicons []*lexicon
 	nEntries int
+	lexBit   []uint64 // per lexicon, its gate bit (gateBits); 0: no rule's gate reads it
 
 	tStart   *trie      // entries anchored at a word start
 	tAny     *automaton // literal entries that may start inside a word
@@ -54,7 +55,7 @@ type maskForm struct {
 type RuleInfo struct {
 	ID       string
 	Label    string
-	Action   string        // allow, review, delete or ban
+	Action   string        // allow, review, delete, ban or tag
 	BanFor   time.Duration // for ban; 0: the account's ban.duration applies
 	Priority int
 	Pack     string
@@ -69,14 +70,23 @@ func (e *Engine) Rules() []RuleInfo {
 	sortRules(rs)
 	out := make([]RuleInfo, 0, len(rs))
 	for _, r := range rs {
-		out = append(out, RuleInfo{ID: r.id, Label: r.label, Action: r.action.String(), BanFor: r.banFor,
+		action := r.action.String()
+		if r.tag {
+			action = ActionTag
+		}
+		out = append(out, RuleInfo{ID: r.id, Label: r.label, Action: action, BanFor: r.banFor,
 			Priority: r.priority, Pack: r.pack, File: r.file, Line: r.line, Enabled: r.enabled})
 	}
 	return out
 }
 
+// sortRules orders by priority, then load order; tag rules go after every
+// rule that decides, so a result's first match and label are the verdict's.
 func sortRules(rs []*rule) {
 	sort.SliceStable(rs, func(i, j int) bool {
+		if rs[i].tag != rs[j].tag {
+			return !rs[i].tag
+		}
 		if rs[i].priority != rs[j].priority {
 			return rs[i].priority > rs[j].priority
 		}
@@ -89,9 +99,13 @@ func (e *Engine) build() {
 		if r.enabled {
 			e.rules = append(e.rules, r)
 		}
+	}
+	e.lexBit = gateBits(e.all, len(e.lexicons))
+	bit := func(l int32) uint64 { return e.lexBit[l] }
+	for _, r := range e.all {
 		if r.cond != nil {
-			r.need, r.needOK = need(r.cond)
-			r.needAll = needAll(r.cond)
+			r.need, r.needOK = need(r.cond, bit)
+			r.needAll = needAll(r.cond, bit)
 		}
 	}
 	sortRules(e.rules)
@@ -164,7 +178,7 @@ type state struct {
 	sc        scratch
 	lex       []lexState
 	masked    []lexState
-	hasLex    uint64 // bit i: lexicon i (below maxLexBits) has a hit, plain or masked
+	hasLex    uint64 // Engine.lexBit[i]: lexicon i (or one sharing its bit) has a hit, plain or masked
 	seen      []uint32
 	gen       uint32
 	f         features
@@ -317,9 +331,7 @@ func (s *state) prepare(c *moderation.Comment, h moderation.History, out *modera
 		st.count++
 		if st.count == 1 {
 			st.start, st.end = s.span(h.src, h.start, h.end)
-			if h.t.lex < maxLexBits {
-				s.hasLex |= 1 << h.t.lex
-			}
+			s.hasLex |= e.lexBit[h.t.lex]
 		}
 	}
 	if (s.text.Masked > 0 || len(s.text.T) > 0) && len(e.masked) > 0 {
@@ -463,9 +475,7 @@ func (s *state) matchMaskedIn(n []byte, src uint8) {
 					if off, ok := maskMatch(w, f); ok {
 						st := &s.masked[li]
 						st.count = 1
-						if li < maxLexBits {
-							s.hasLex |= 1 << li
-						}
+						s.hasLex |= s.e.lexBit[li]
 						st.start, st.end = s.span(src, int32(i+off), int32(i+off+len(f.form)))
 						break
 					}
@@ -543,7 +553,13 @@ func (e *Engine) Evaluate(c *moderation.Comment, h moderation.History, out *mode
 			continue
 		}
 		s.fire(r)
-		if r.stop {
+		if r.stop && !r.tag {
+			// No further rule decides; the tag rules (sorted last) still
+			// record what the comment is.
+			for i < len(e.rules) && !e.rules[i].tag {
+				i++
+			}
+			s.tags(i, has, exempt)
 			break
 		}
 	}
@@ -554,9 +570,32 @@ func (e *Engine) Evaluate(c *moderation.Comment, h moderation.History, out *mode
 	e.pool.Put(s)
 }
 
+// tags runs the tag rules from e.rules[from] on (after a stop).
+func (s *state) tags(from int, has uint64, exempt bool) {
+	e := s.e
+	for i := from; i < len(e.rules); i++ {
+		g, r := &e.gates[i], e.rules[i]
+		if exempt && !g.exempt || g.skipped(has) || len(r.accounts) > 0 && !contains(r.accounts, s.c.Account) {
+			continue
+		}
+		s.match.ok = false
+		if r.cond.eval(s) {
+			s.fire(r)
+		}
+	}
+}
+
 // fire records a rule that matched.
 func (s *state) fire(r *rule) {
 	out := s.out
+	if r.tag {
+		// A tag only records: no verdict, no ban, no urgency, no escalation.
+		s.addMatch(moderation.Match{Rule: r.id, Label: r.label, Action: moderation.Allow}, &r.reason)
+		if r.label != "" && !contains(out.Labels, r.label) {
+			out.Labels = append(out.Labels, r.label)
+		}
+		return
+	}
 	action, banFor := r.action, r.banFor
 	if esc := r.escalate; esc != nil && s.h != nil {
 		since := time.Time{}

@@ -247,6 +247,7 @@ func compileWithModel(srcs []source, cfg Config, loadModel func() (*model.Model,
 			}
 			order++
 			r.action, _ = parseAction(rs.action)
+			r.tag = isTag(rs.action)
 			if prev, ok := ids[rs.id]; ok {
 				errs = append(errs, &FileError{File: fs.name, Line: rs.line, Key: rs.key + ".id",
 					Err: fmt.Errorf("duplicate rule id %q (first in %s:%d)", rs.id, prev.file, prev.line)})
@@ -295,6 +296,7 @@ func compileWithModel(srcs []source, cfg Config, loadModel func() (*model.Model,
 			continue
 		}
 		r.action, _ = parseAction(a)
+		r.tag = isTag(a)
 	}
 	for _, r := range e.all {
 		capModel(r, cfg.Model)
@@ -344,6 +346,7 @@ type rule struct {
 	priority              int
 	stop, urgent, exempt  bool
 	enabled               bool
+	tag                   bool // action: tag: records its match and label, never changes the verdict
 	district              bool // ban_scope: district: its bans apply on every page of the network
 	accounts              []string
 	escalate              *escalation

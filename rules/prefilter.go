@@ -1,8 +1,10 @@
 package rules
 
+import "slices"
+
 // A rule is skipped without evaluating its condition when the comment has
 // none of what the condition needs. need computes that at load time as a
-// bit set: bit i for a hit of lexicon i (plain or masked), bitLinks for
+// bit set: bit(i) for a hit of lexicon i (plain or masked), bitLinks for
 // anything the link, phone, e-mail and mention conditions could see, and
 // bitMixed for a disguised word. A condition has a need when it can only
 // hold if at least one of its bits is present.
@@ -12,28 +14,84 @@ const (
 	maxLexBits = 62
 )
 
+// lexBits maps a lexicon to its bit. Only the lexicons some rule's gate
+// reads get one (gateBits), in order; past maxLexBits they share bits. A
+// shared bit present only means "look", so a rule is never skipped
+// wrongly, however many lexicons the packs and the page define.
+type lexBits func(l int32) uint64
+
+// modBits is the plain mapping: lexicon l, modulo the bits.
+func modBits(l int32) uint64 { return 1 << (uint64(l) % maxLexBits) }
+
+// gateBits gives bits only to the lexicons that the rules' gates read
+// (those in some rule's need or needAll, found rule by rule with a
+// mapping of the rule's own lexicons), so that lexicons only ever read
+// after a gate passed (an exception, a second condition) take no bit
+// from the ones that gate.
+func gateBits(rs []*rule, nlex int) []uint64 {
+	used := make([]bool, nlex)
+	for _, r := range rs {
+		if r.cond == nil {
+			continue
+		}
+		var own []int32
+		walkLex(r.cond, func(l int32) {
+			if !slices.Contains(own, l) {
+				own = append(own, l)
+			}
+		})
+		if len(own) > maxLexBits {
+			for _, l := range own {
+				used[l] = true
+			}
+			continue
+		}
+		local := func(l int32) uint64 { return 1 << slices.Index(own, l) }
+		b, _ := need(r.cond, local)
+		b |= needAll(r.cond, local)
+		for i, l := range own {
+			if b&(1<<i) != 0 {
+				used[l] = true
+			}
+		}
+	}
+	out := make([]uint64, nlex)
+	next := 0
+	for l, u := range used {
+		if u {
+			out[l] = 1 << (next % maxLexBits)
+			next++
+		}
+	}
+	return out
+}
+
+// walkLex calls fn for every lexicon a condition reads.
+func walkLex(c *cond, fn func(int32)) {
+	for _, l := range c.lex {
+		fn(l)
+	}
+	for _, k := range c.kids {
+		walkLex(k, fn)
+	}
+}
+
 // need reports the bits c needs; ok is false when c may hold with none
 // (a negation, a regular expression, a history condition, …).
-func need(c *cond) (bits uint64, ok bool) {
+func need(c *cond, bit lexBits) (bits uint64, ok bool) {
 	switch c.kind {
 	case cLexicon, cMasked:
 		if c.kind == cLexicon && c.n < 1 {
 			return 0, false
 		}
 		for _, l := range c.lex {
-			if l >= maxLexBits {
-				return 0, false
-			}
-			bits |= 1 << l
+			bits |= bit(l)
 		}
 		return bits, len(c.lex) > 0
 	case cNear:
 		// every lexicon must have a hit: the last one (the most specific,
 		// by convention: the verb) will do
-		if l := c.lex[len(c.lex)-1]; l < maxLexBits {
-			return 1 << l, true
-		}
-		return 0, false
+		return bit(c.lex[len(c.lex)-1]), true
 	case cLink, cPhone, cEmail, cMentions:
 		return 1 << bitLinks, c.n >= 1
 	case cLinkDomain, cLinkOutside:
@@ -46,14 +104,14 @@ func need(c *cond) (bits uint64, ok bool) {
 		// any one kid's need will do: take the narrowest
 		best, found := uint64(0), false
 		for _, k := range c.kids {
-			if b, ok := need(k); ok && (!found || popcount(b) < popcount(best)) {
+			if b, ok := need(k, bit); ok && (!found || popcount(b) < popcount(best)) {
 				best, found = b, true
 			}
 		}
 		return best, found
 	case cAny:
 		for _, k := range c.kids {
-			b, ok := need(k)
+			b, ok := need(k, bit)
 			if !ok {
 				return 0, false
 			}
@@ -65,7 +123,7 @@ func need(c *cond) (bits uint64, ok bool) {
 		// with a need is among them
 		free := 0
 		for _, k := range c.kids {
-			b, ok := need(k)
+			b, ok := need(k, bit)
 			if !ok {
 				free++
 				continue
@@ -81,18 +139,16 @@ func need(c *cond) (bits uint64, ok bool) {
 // known). need's one-of-these is weak for a condition that needs several
 // lexicons at once (near: a modal word, a target and a verb); this skips
 // such a rule when any of them is missing.
-func needAll(c *cond) uint64 {
+func needAll(c *cond, bit lexBits) uint64 {
 	switch c.kind {
 	case cLexicon, cMasked:
-		if len(c.lex) == 1 && c.lex[0] < maxLexBits && (c.kind == cMasked || c.n >= 1) {
-			return 1 << c.lex[0]
+		if len(c.lex) == 1 && (c.kind == cMasked || c.n >= 1) {
+			return bit(c.lex[0])
 		}
 	case cNear:
 		var bits uint64
 		for _, l := range c.lex {
-			if l < maxLexBits {
-				bits |= 1 << l
-			}
+			bits |= bit(l)
 		}
 		return bits
 	case cLink, cPhone, cEmail, cMentions:
@@ -112,7 +168,7 @@ func needAll(c *cond) uint64 {
 	case cAll:
 		var bits uint64
 		for _, k := range c.kids {
-			bits |= needAll(k)
+			bits |= needAll(k, bit)
 		}
 		return bits
 	case cAny:
@@ -121,7 +177,7 @@ func needAll(c *cond) uint64 {
 		}
 		bits := ^uint64(0)
 		for _, k := range c.kids {
-			bits &= needAll(k)
+			bits &= needAll(k, bit)
 		}
 		return bits
 	}

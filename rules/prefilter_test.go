@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -81,5 +82,43 @@ func TestEngine_Evaluate_OneAllocation(t *testing.T) {
 		if allocs > 1 {
 			t.Errorf("%q: %v allocations per comment, want at most 1", text, allocs)
 		}
+	}
+}
+
+// More lexicons than gate bits: every rule keeps a gate (the shipped packs
+// have more than 62 lexicons), the ones past the bits share them, and a
+// rule still fires on its own lexicon only. A lexicon no gate reads takes
+// no bit.
+func TestEngine_Prefilter_LexiconsPastTheBits(t *testing.T) {
+	letters := []rune("абвгдежзиклнопрсуфхцчшэюя") // no т: no letter doubles (doubles collapse)
+	word := func(i int) string {
+		return "к" + string(letters[i/len(letters)]) + "т" + string(letters[i%len(letters)]) + "м"
+	}
+	yml := "lexicons:\n"
+	for i := range 72 {
+		yml += fmt.Sprintf("  l%d: [%q]\n", i, word(i))
+	}
+	yml += "rules:\n"
+	for i := range 70 {
+		// l70 is read only after the gate (a second condition), l71 by nothing
+		yml += fmt.Sprintf("  - id: r%d\n    action: review\n    when: {all: [{lexicon: l%d}, {not: {lexicon: l70}}]}\n", i, i)
+	}
+	e := compile(t, yml, Config{Builtin: "none"})
+	for _, r := range e.rules {
+		if !r.needOK || popcount(r.need) != 1 {
+			t.Errorf("rule %s: need %b ok %v, want one bit", r.id, r.need, r.needOK)
+		}
+	}
+	if e.lexBit[70] != 0 || e.lexBit[71] != 0 {
+		t.Errorf("lexicons no gate reads have bits %b %b", e.lexBit[70], e.lexBit[71])
+	}
+	for _, i := range []int{0, 7, 61, 62, 69} {
+		res := eval(e, word(i))
+		if len(res.Matches) != 1 || res.Matches[0].Rule != fmt.Sprintf("r%d", i) {
+			t.Errorf("%q: rules %+v, want r%d alone", word(i), res.Matches, i)
+		}
+	}
+	if res := eval(e, word(71)); len(res.Matches) != 0 {
+		t.Errorf("%q: rules %+v, want none", word(71), res.Matches)
 	}
 }

@@ -74,7 +74,9 @@ func cmdEval(_ context.Context, args []string, s stdio) error {
 	fs := newFlags("eval", "[-config FILE] [-rules FILE]... [-json] FILE.jsonl...",
 		`Measures the rules on labelled JSON Lines files ({"text","labels","scope"},
 or peer vectors with "expected": flag|clean): precision, recall and F1 per
-label, and the share of clean comments acted on or sent to review.`, s)
+label, and the share of clean comments acted on or sent to review. The label
+"appeal" (the appeals pack's tag) counts whatever the verdict, and rows with a
+"topic" are also scored per topic (appeal/roads, ...).`, s)
 	path, extra := rulesFlags(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
 	raw := fs.Bool("raw", false, "read anonymisation placeholders ([LINK], [PHONE], [USERNAME], ...) as plain text\ninstead of what they stand for")

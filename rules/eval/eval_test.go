@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -278,5 +279,93 @@ func TestRun_MunicipalRegression(t *testing.T) {
 	// today's level of the toxic half; raise to 0.98 with its work
 	if share := float64(tright) / float64(tn); share < 0.80 {
 		t.Errorf("toxic rows: %d of %d right (%.3f), want ≥ 0.80", tright, tn, share)
+	}
+}
+
+// tagEvaluator is wordEvaluator plus appeal tags: "вода" appeals.water,
+// "когда" appeals.other (in that order), which never change the verdict.
+type tagEvaluator struct{ wordEvaluator }
+
+func (e tagEvaluator) Evaluate(c *moderation.Comment, h moderation.History, out *moderation.Result) {
+	e.wordEvaluator.Evaluate(c, h, out)
+	for _, w := range []struct{ word, rule string }{{"вода", "appeals.water"}, {"когда", "appeals.other"}} {
+		if strings.Contains(c.Text, w.word) {
+			out.Matches = append(out.Matches, moderation.Match{Rule: w.rule, Label: moderation.LabelAppeal, Action: moderation.Allow})
+			if !slices.Contains(out.Labels, moderation.LabelAppeal) {
+				out.Labels = append(out.Labels, moderation.LabelAppeal)
+			}
+		}
+	}
+}
+
+// The appeal label is a tag: predicted whatever the verdict, scored per
+// topic by the first appeals.* rule, and never a violation.
+func TestRun_Scores_Appeal(t *testing.T) {
+	f := writeFile(t, t.TempDir(), "appeals.jsonl",
+		`{"text":"когда дадут вода","labels":["appeal"],"scope":["appeal"],"topic":"water"}`,
+		`{"text":"когда починят, мат","labels":["appeal"],"scope":["appeal"],"topic":"roads"}`,
+		`{"text":"спасибо","labels":[],"scope":["appeal"]}`,
+		`{"text":"когда же это кончится","labels":[],"scope":["appeal"]}`,
+		`{"text":"нет света","labels":["appeal"],"scope":["appeal"],"topic":"lighting"}`,
+	)
+	rep, err := Run(tagEvaluator{}, []string{f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := rep.Files["appeals.jsonl"]
+	want := map[string]Counts{
+		"appeal":          {TP: 2, FP: 1, FN: 1, TN: 1},
+		"appeal/water":    {TP: 1},
+		"appeal/roads":    {FN: 1},
+		"appeal/other":    {FP: 2},
+		"appeal/lighting": {FN: 1},
+	}
+	for l, w := range want {
+		c := s.Labels[l]
+		if c == nil || c.TP != w.TP || c.FP != w.FP || c.FN != w.FN || c.TN != w.TN {
+			t.Errorf("%s = %+v, want %+v", l, c, w)
+		}
+	}
+	if len(s.Labels) != len(want) {
+		t.Errorf("labels %v, want only %v", s.Labels, want)
+	}
+	// the мат delete is out of the appeal scope; an appeal is no violation
+	if a := s.Actions; a.FalseActionRate != 0 || a.clean != 5 || a.cleanActionsAny != 1 {
+		t.Errorf("actions = %+v", a)
+	}
+}
+
+// Issue 15: the appeals pack on its labelled set (rules/testdata/appeals,
+// written for strazh): precision first, recall useful, on the tuning half
+// and on the held-out half alike; and the pack changes no verdict there.
+func TestRun_AppealsSet(t *testing.T) {
+	e, err := rules.Load(rules.DefaultConfig(), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join("..", "testdata", "appeals")
+	files := []string{filepath.Join(dir, "tuning.jsonl"), filepath.Join(dir, "heldout.jsonl")}
+	rep, err := Run(e, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"tuning.jsonl", "heldout.jsonl"} {
+		s := rep.Files[f]
+		c := s.Labels[moderation.LabelAppeal]
+		if s.N < 150 || c == nil || c.TP+c.FN < 100 {
+			t.Fatalf("%s: %d rows, appeal %+v: the set is too small", f, s.N, c)
+		}
+		if c.Precision < 0.9 || c.Recall < 0.8 {
+			t.Errorf("%s: appeal %+v, want P >= 0.9 R >= 0.8", f, c)
+		}
+		topics := 0
+		for l := range s.Labels {
+			if strings.HasPrefix(l, moderation.LabelAppeal+"/") {
+				topics++
+			}
+		}
+		if topics < 12 {
+			t.Errorf("%s: %d topics scored, want every topic", f, topics)
+		}
 	}
 }

@@ -26,6 +26,9 @@ type record struct {
 	Expected string   `json:"expected"`
 	Expect   string   `json:"expect"` // allow, review or delete: the verdict the row must get
 	Kind     string   `json:"kind"`
+	// Topic is an appeal's topic (roads, water, …): the rule id after
+	// "appeals." that should tag it (rows labelled appeal).
+	Topic string `json:"topic"`
 }
 
 // toxicKinds are the labels the `toxic` umbrella stands for.
@@ -93,6 +96,10 @@ func Run(e moderation.Evaluator, files []string, opts ...Options) (*Report, erro
 }
 
 func predicted(res *moderation.Result, label string) bool {
+	if label == moderation.LabelAppeal {
+		// a tag (action: tag): the label is the prediction whatever the verdict
+		return slices.Contains(res.Labels, label)
+	}
 	if res.Verdict == moderation.Allow {
 		return false
 	}
@@ -150,6 +157,12 @@ func (s *Scores) add(r *record, res *moderation.Result) {
 	positive := false
 	for _, l := range r.Scope {
 		pos := slices.Contains(r.Labels, l)
+		if l == moderation.LabelAppeal {
+			// an appeal is no violation: it counts for its own scores only
+			s.count(l, pos, predicted(res, l))
+			s.topics(r, pos, res)
+			continue
+		}
 		positive = positive || pos
 		s.count(l, pos, predicted(res, l))
 		if l == "toxic" && !pos {
@@ -162,6 +175,44 @@ func (s *Scores) add(r *record, res *moderation.Result) {
 	s.action(positive, !positive, v >= moderation.Delete, v == moderation.Review)
 	if !positive && res.Verdict >= moderation.Delete {
 		s.Actions.cleanActionsAny++
+	}
+}
+
+// appealPrefix starts the ids of the appeals pack's rules; the rest is the topic.
+const appealPrefix = "appeals."
+
+// AppealTopic is the topic of an appeal: the first appeals.<topic> rule
+// that tagged it ("" when none did).
+func AppealTopic(res *moderation.Result) string {
+	for _, m := range res.Matches {
+		if m.Label == moderation.LabelAppeal && strings.HasPrefix(m.Rule, appealPrefix) {
+			return m.Rule[len(appealPrefix):]
+		}
+	}
+	return ""
+}
+
+// topics scores an appeal row per topic ("appeal/roads"): positive for
+// the row's topic, predicted for the topic AppealTopic gives. An appeal
+// tagged with the wrong topic is a miss of its topic and a false hit of
+// the other.
+func (s *Scores) topics(r *record, pos bool, res *moderation.Result) {
+	want := ""
+	if pos {
+		want = r.Topic
+	}
+	got := AppealTopic(res)
+	if want == got {
+		if want != "" {
+			s.count(moderation.LabelAppeal+"/"+want, true, true)
+		}
+		return
+	}
+	if want != "" {
+		s.count(moderation.LabelAppeal+"/"+want, true, false)
+	}
+	if got != "" {
+		s.count(moderation.LabelAppeal+"/"+got, false, true)
 	}
 }
 

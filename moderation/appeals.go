@@ -57,10 +57,19 @@ func AppealTopic(matches []Match) string {
 // carry LabelAppeal, or one of its matches does (the rule engine lists in
 // Labels only the labels of rules that act, and an appeal rule allows).
 func IsAppeal(d *Decision) bool {
+	appeal := false
 	for _, l := range d.Labels {
-		if l == LabelAppeal {
-			return true
+		switch {
+		case l == LabelAppeal:
+			appeal = true
+		case l == "spam" || strings.HasPrefix(l, "spam."):
+			// Advertising dressed as a question («где купить…?») is spam
+			// deleted, not an appeal waiting for the page's answer.
+			return false
 		}
+	}
+	if appeal {
+		return true
 	}
 	for _, m := range d.Matches {
 		if m.Label == LabelAppeal {

@@ -19,6 +19,8 @@ func TestIsAppeal_LabelsOrMatches(t *testing.T) {
 		{"with мат", Decision{Labels: []string{"obscenity"}, Matches: []Match{{Rule: "obscenity.mat", Label: "obscenity"}, appealMatch}}, true, "water"},
 		{"rule outside the pack", Decision{Matches: []Match{{Rule: "gorod.roads", Label: LabelAppeal}}}, true, "other"},
 		{"not an appeal", Decision{Labels: []string{"spam"}, Matches: []Match{{Rule: "appeals.x", Label: "spam"}}}, false, "other"},
+		// advertising that asks a question is spam, not an appeal to answer
+		{"spam asking", Decision{Labels: []string{"spam", LabelAppeal}, Matches: []Match{{Rule: "spam.links", Label: "spam"}, appealMatch}}, false, "water"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -76,11 +76,11 @@ func TestServer_Roles(t *testing.T) {
 	f := newFixture(t)
 	id := f.commit("сомнительный комментарий", 1)
 	tests := []struct {
-		user       string
-		method     string
-		path       string
-		form       url.Values
-		want       int
+		user   string
+		method string
+		path   string
+		form   url.Values
+		want   int
 	}{
 		{"view", "GET", "/queue", nil, http.StatusForbidden},
 		{"view", "POST", "/decide", url.Values{"id": {itoa(id)}, "action": {"delete"}}, http.StatusForbidden},

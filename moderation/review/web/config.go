@@ -34,21 +34,21 @@ func DefaultConfig() Config {
 	return Config{Listen: "127.0.0.1:8088", SessionTTL: 12 * time.Hour, Refresh: 30 * time.Second}
 }
 
-// Validate names each problem by its YAML key (web.listen: ...).
+// Validate names each problem by its YAML key (review.web.listen: ...).
 func (c Config) Validate() error {
 	var errs []error
 	if c.Listen == "" {
-		errs = append(errs, errors.New("web.listen: required (host:port, such as 127.0.0.1:8088)"))
+		errs = append(errs, errors.New("review.web.listen: required (host:port, such as 127.0.0.1:8088)"))
 	} else if host, _, err := net.SplitHostPort(c.Listen); err != nil {
-		errs = append(errs, fmt.Errorf("web.listen: %q is not host:port", c.Listen))
+		errs = append(errs, fmt.Errorf("review.web.listen: %q is not host:port", c.Listen))
 	} else if !c.InsecureListen && !loopback(host) {
-		errs = append(errs, fmt.Errorf("web.listen: %q is not a loopback address: the console would take passwords over plain HTTP from the network; listen on 127.0.0.1 behind a TLS proxy, or set web.insecure_listen: true to accept that risk", c.Listen))
+		errs = append(errs, fmt.Errorf("review.web.listen: %q is not a loopback address: the console would take passwords over plain HTTP from the network; listen on 127.0.0.1 behind a TLS proxy, or set review.web.insecure_listen: true to accept that risk", c.Listen))
 	}
 	if c.SessionTTL < time.Minute || c.SessionTTL > 30*24*time.Hour {
-		errs = append(errs, fmt.Errorf("web.session_ttl: %s is not between 1m and 30d", c.SessionTTL))
+		errs = append(errs, fmt.Errorf("review.web.session_ttl: %s is not between 1m and 30d", c.SessionTTL))
 	}
 	if c.Refresh < 0 || (c.Refresh > 0 && c.Refresh < 5*time.Second) {
-		errs = append(errs, fmt.Errorf("web.refresh: %s: 0 (off) or at least 5s", c.Refresh))
+		errs = append(errs, fmt.Errorf("review.web.refresh: %s: 0 (off) or at least 5s", c.Refresh))
 	}
 	return errors.Join(errs...)
 }

@@ -62,17 +62,29 @@ func (m *fakeMod) Undo(_ context.Context, id uint64, by, _ string) (*moderation.
 	m.record(fmt.Sprintf("undo %d %s", id, by))
 	return m.db.Get(id)
 }
-func (m *fakeMod) Retry(context.Context, uint64, string) (*moderation.Decision, error) { return nil, nil }
+func (m *fakeMod) Retry(context.Context, uint64, string) (*moderation.Decision, error) {
+	return nil, nil
+}
 func (m *fakeMod) Unban(_ context.Context, network, author, by string) (int, error) {
 	m.record(fmt.Sprintf("unban %s %s %s", network, author, by))
 	return 1, nil
 }
-func (m *fakeMod) Pause(by string)  { m.record("pause " + by); m.mu.Lock(); m.paused = true; m.mu.Unlock() }
-func (m *fakeMod) Resume(by string) { m.record("resume " + by); m.mu.Lock(); m.paused = false; m.mu.Unlock() }
-func (m *fakeMod) Paused() bool     { m.mu.Lock(); defer m.mu.Unlock(); return m.paused }
+func (m *fakeMod) Pause(by string) {
+	m.record("pause " + by)
+	m.mu.Lock()
+	m.paused = true
+	m.mu.Unlock()
+}
+func (m *fakeMod) Resume(by string) {
+	m.record("resume " + by)
+	m.mu.Lock()
+	m.paused = false
+	m.mu.Unlock()
+}
+func (m *fakeMod) Paused() bool                                     { m.mu.Lock(); defer m.mu.Unlock(); return m.paused }
 func (m *fakeMod) Decision(id uint64) (*moderation.Decision, error) { return m.db.Get(id) }
-func (m *fakeMod) PendingReviews() ([]*moderation.Decision, error) { return m.db.PendingReviews("") }
-func (m *fakeMod) Stats(since time.Time) (moderation.Stats, error) { return m.db.Stats("", since) }
+func (m *fakeMod) PendingReviews() ([]*moderation.Decision, error)  { return m.db.PendingReviews("") }
+func (m *fakeMod) Stats(since time.Time) (moderation.Stats, error)  { return m.db.Stats("", since) }
 
 // cheap is the hash parameters of tests: the real ones cost 19 MiB a check.
 var cheap = argonParams{memory: 64, time: 1, threads: 1}
@@ -104,7 +116,10 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f.srv, err = New(DefaultConfig(), Deps{Store: db, Moderation: f.mod, Accounts: []string{"page"},
 		WriteCSV: func(w io.Writer, each func(func(*moderation.Decision) error) error) error {
-			return each(func(d *moderation.Decision) error { _, err := fmt.Fprintf(w, "%d,%s\n", d.ID, d.Comment.Text); return err })
+			return each(func(d *moderation.Decision) error {
+				_, err := fmt.Fprintf(w, "%d,%s\n", d.ID, d.Comment.Text)
+				return err
+			})
 		},
 		Logger: slog.New(slog.NewTextHandler(tlog{t}, nil)),
 		Status: func() Status { return Status{Rules: 42, Model: "v3"} }})

@@ -92,7 +92,11 @@ func (s *Server) restorable(d *moderation.Decision) bool {
 	if d.DryRun || d.UndoneBy != "" {
 		return false
 	}
-	caps, known := s.deps.Capabilities[d.Comment.Account]
+	known := s.deps.Capabilities != nil
+	var caps moderation.Capabilities
+	if known {
+		caps = s.deps.Capabilities(d.Comment.Account)
+	}
 	for _, a := range d.Actions {
 		if a.State != moderation.ActionDone {
 			continue

@@ -61,8 +61,9 @@ type Deps struct {
 	WriteCSV func(w io.Writer, each func(func(*moderation.Decision) error) error) error
 	// Accounts are the pages, for the filters.
 	Accounts []string
-	// Capabilities per account: «Восстановить» only where it can work.
-	Capabilities map[string]moderation.Capabilities
+	// Capabilities of an account: «Восстановить» only where it can work
+	// (nil: offered wherever an action was done).
+	Capabilities func(account string) moderation.Capabilities
 }
 
 // Server is the console. It is also a moderation.Reviewer for the Fanout:

@@ -72,4 +72,3 @@ func (d *daemon) webStatus() web.Status {
 	}
 	return st
 }
-

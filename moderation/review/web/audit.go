@@ -110,6 +110,11 @@ func (f *auditFilter) pageQuery(before store.PageCursor) store.PageQuery {
 	if f.Rule != "" {
 		q.Contains = []byte(f.Rule)
 	}
+	for _, t := range []string{f.lowText, f.lowAuthor} {
+		if t != "" {
+			q.Fold = append(q.Fold, t)
+		}
+	}
 	return q
 }
 
@@ -130,15 +135,25 @@ func parseCursor(s string) (store.PageCursor, error) {
 		return store.PageCursor{}, nil
 	}
 	ns, id, ok := strings.Cut(s, ".")
+	if !ok { // an ID-order cursor (no time range)
+		i, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			return store.PageCursor{}, fmt.Errorf("before: %q is not a page cursor", s)
+		}
+		return store.PageCursor{ID: i}, nil
+	}
 	n, err1 := strconv.ParseInt(ns, 10, 64)
 	i, err2 := strconv.ParseUint(id, 10, 64)
-	if !ok || err1 != nil || err2 != nil {
+	if err1 != nil || err2 != nil {
 		return store.PageCursor{}, fmt.Errorf("before: %q is not a page cursor", s)
 	}
 	return store.PageCursor{At: time.Unix(0, n), ID: i}, nil
 }
 
 func formatCursor(c store.PageCursor) string {
+	if c.At.IsZero() {
+		return strconv.FormatUint(c.ID, 10)
+	}
 	return strconv.FormatInt(c.At.UnixNano(), 10) + "." + strconv.FormatUint(c.ID, 10)
 }
 

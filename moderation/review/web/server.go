@@ -76,7 +76,8 @@ type Server struct {
 	pages     map[string]*pageTemplate
 	auth      *limiters
 	hash      chan struct{} // bounds concurrent password checks (19 MiB each)
-	mu        sync.Mutex    // guards lastPrune
+	dayCache  dayCache
+	mu        sync.Mutex // guards lastPrune
 	lastPrune time.Time
 }
 

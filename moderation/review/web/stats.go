@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/strazh/strazh/moderation"
@@ -99,30 +100,27 @@ func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
 	now := s.deps.Now().In(time.Local)
 	y, m, dd := now.Date()
 	start := time.Date(y, m, dd-days+1, 0, 0, 0, 0, time.Local)
-	perDay := make([]dayStats, days)
-	perPage := map[string]*dayStats{}
-	rules := map[string]int{}
-	err := s.deps.Store.Query(moderation.Query{Since: start, Account: account}, func(d *moderation.Decision) error {
-		t := d.DecidedAt.In(time.Local)
-		i := dayIndex(start, t)
-		if i < 0 || i >= days {
-			return nil
-		}
-		perDay[i].add(d)
-		p := perPage[d.Comment.Account]
-		if p == nil {
-			p = &dayStats{}
-			perPage[d.Comment.Account] = p
-		}
-		p.add(d)
-		for _, mt := range d.Matches {
-			rules[mt.Rule]++
-		}
-		return nil
-	})
+	aggs, err := s.days(account, start, days, now)
 	if err != nil {
 		s.storeFailed(w, r, "stats", err)
 		return
+	}
+	perDay := make([]dayStats, days)
+	perPage := map[string]*dayStats{}
+	rules := map[string]int{}
+	for i, a := range aggs {
+		perDay[i] = a.total
+		for acc, st := range a.pages {
+			p := perPage[acc]
+			if p == nil {
+				p = &dayStats{}
+				perPage[acc] = p
+			}
+			p.merge(st)
+		}
+		for k, n := range a.rules {
+			rules[k] += n
+		}
 	}
 	data := statsData{Days: days, Choices: statsDays, Account: account, Accounts: s.deps.Accounts}
 	labels := make([]string, days)
@@ -173,4 +171,110 @@ func dayIndex(start, t time.Time) int {
 	y, m, d := t.Date()
 	day := time.Date(y, m, d, 0, 0, 0, 0, start.Location())
 	return int(day.Sub(start).Round(time.Hour) / (24 * time.Hour))
+}
+
+// dayAgg is one calendar day's counts.
+type dayAgg struct {
+	total dayStats
+	pages map[string]*dayStats
+	rules map[string]int
+	made  time.Time
+}
+
+func newDayAgg(now time.Time) *dayAgg {
+	return &dayAgg{pages: map[string]*dayStats{}, rules: map[string]int{}, made: now}
+}
+
+func (a *dayAgg) add(d *moderation.Decision) {
+	a.total.add(d)
+	p := a.pages[d.Comment.Account]
+	if p == nil {
+		p = &dayStats{}
+		a.pages[d.Comment.Account] = p
+	}
+	p.add(d)
+	for _, m := range d.Matches {
+		a.rules[m.Rule]++
+	}
+}
+
+// Days before yesterday change little (a review is decided or timed out
+// within review_timeout, 24h by default), so their counts are kept for
+// dayCacheTTL: a page over 30 days then reads two days of decisions, not 30.
+const dayCacheTTL = 10 * time.Minute
+
+type dayKey struct {
+	account string
+	day     time.Time
+}
+
+type dayCache struct {
+	mu sync.Mutex
+	m  map[dayKey]*dayAgg
+}
+
+// days returns the counts of n days from start: today and yesterday read
+// afresh, older days from the cache when it has them.
+func (s *Server) days(account string, start time.Time, n int, now time.Time) ([]*dayAgg, error) {
+	out := make([]*dayAgg, n)
+	y, m, d := now.Date()
+	closed := time.Date(y, m, d-1, 0, 0, 0, 0, start.Location()) // yesterday starts here
+	firstMissing := -1
+	s.dayCache.mu.Lock()
+	for i := range out {
+		day := start.AddDate(0, 0, i)
+		if !day.Before(closed) {
+			break
+		}
+		if a := s.dayCache.m[dayKey{account, day}]; a != nil && now.Sub(a.made) < dayCacheTTL {
+			out[i] = a
+		} else if firstMissing < 0 {
+			firstMissing = i
+		}
+	}
+	s.dayCache.mu.Unlock()
+	from := closed
+	if firstMissing >= 0 {
+		from = start.AddDate(0, 0, firstMissing)
+	}
+	if from.Before(start) {
+		from = start
+	}
+	fresh := map[int]*dayAgg{}
+	err := s.deps.Store.Query(moderation.Query{Since: from, Account: account}, func(dec *moderation.Decision) error {
+		i := dayIndex(start, dec.DecidedAt.In(start.Location()))
+		if i < 0 || i >= n {
+			return nil
+		}
+		a := fresh[i]
+		if a == nil {
+			a = newDayAgg(now)
+			fresh[i] = a
+		}
+		a.add(dec)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.dayCache.mu.Lock()
+	defer s.dayCache.mu.Unlock()
+	if s.dayCache.m == nil || len(s.dayCache.m) > 10000 {
+		s.dayCache.m = map[dayKey]*dayAgg{}
+	}
+	for i := range out {
+		day := start.AddDate(0, 0, i)
+		if day.Before(from) {
+			continue
+		}
+		a := fresh[i]
+		if a == nil {
+			a = newDayAgg(now)
+		}
+		out[i] = a
+		if day.Before(closed) {
+			s.dayCache.m[dayKey{account, day}] = a
+		}
+	}
+	return out, nil
 }

@@ -68,6 +68,8 @@ type daemonHooks struct {
 	// component, when set, runs supervised beside the others (tests make
 	// it fail to see the daemon stop in order).
 	component func(ctx context.Context) error
+	// onWebListen gets the review console's address once it listens.
+	onWebListen func(net.Addr)
 	// engine is the rules validate built and self-tested (nil: runDaemon
 	// loads and self-tests them); warnings are validate's, logged at start.
 	engine   *rules.Engine
@@ -227,6 +229,9 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 			metricsLn.Close()
 		}
 		return err
+	}
+	if webLn != nil && h.onWebListen != nil {
+		h.onWebListen(webLn.Addr())
 	}
 	admin, err := listenAdmin(cfg.SocketPath())
 	if err != nil {

@@ -194,4 +194,5 @@ var helpRU = map[string]string{
 	"password of %s changed\n":                  "пароль %s изменён\n",
 	"user %s removed\n":                         "пользователь %s удалён\n",
 	"NAME\tROLE\tLANG\tADDED\tPASSWORD CHANGED": "ИМЯ\tРОЛЬ\tЯЗЫК\tДОБАВЛЕН\tПАРОЛЬ ИЗМЕНЁН",
+	"the review console's `address` (port 0: any free one; \"\": no console)": "`адрес` консоли проверки (порт 0: любой свободный; \"\": без консоли)",
 }

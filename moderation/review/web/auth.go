@@ -176,15 +176,21 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	name, pw := strings.TrimSpace(r.PostFormValue("user")), r.PostFormValue("password")
 	ip := s.clientIP(r)
 	if !s.auth.allow(ip, name, s.deps.Now()) {
-		s.log.Warn("web sign-in rate limited", "user", name, "ip", ip)
+		s.log.Warn("web sign-in rate limited", "ip", ip)
 		w.Header().Set("Retry-After", "60")
 		s.fail(w, r, http.StatusTooManyRequests, "Слишком много попыток входа: подождите минуту.")
 		return
 	}
-	u, ok := s.checkPassword(r.Context(), name, pw)
+	u, known, ok := s.checkPassword(r.Context(), name, pw)
 	next := safeNext(r.PostFormValue("next"))
 	if !ok {
-		s.log.Warn("web sign-in failed", "user", name, "ip", ip)
+		// An unknown name may be a password typed in the wrong field:
+		// only a known user's name is logged.
+		logged := "(unknown)"
+		if known {
+			logged = name
+		}
+		s.log.Warn("web sign-in failed", "user", logged, "ip", ip)
 		http.Redirect(w, r, "/login?failed=1&next="+url.QueryEscape(next), http.StatusSeeOther)
 		return
 	}
@@ -203,19 +209,19 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 }
 
 // checkPassword verifies a sign-in; an unknown user costs a hash too.
-func (s *Server) checkPassword(ctx context.Context, name, pw string) (store.WebUser, bool) {
+func (s *Server) checkPassword(ctx context.Context, name, pw string) (u store.WebUser, known, ok bool) {
 	select {
 	case s.hash <- struct{}{}:
 		defer func() { <-s.hash }()
 	case <-ctx.Done():
-		return store.WebUser{}, false
+		return store.WebUser{}, false, false
 	}
 	u, err := s.deps.Store.WebUser(name)
 	if err != nil || name == "" {
 		VerifyPassword(dummyHash(), pw)
-		return store.WebUser{}, false
+		return store.WebUser{}, false, false
 	}
-	return u, VerifyPassword(u.Hash, pw) && ValidRole(u.Role)
+	return u, true, VerifyPassword(u.Hash, pw) && ValidRole(u.Role)
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
@@ -281,19 +287,29 @@ func newLimiters(burst int, every time.Duration) *limiters {
 func (l *limiters) allow(ip, user string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	a := l.limiterFor(l.byIP, ip)
-	b := l.limiterFor(l.byUser, strings.ToLower(user))
+	a := l.limiterFor(l.byIP, ip, now)
+	b := l.limiterFor(l.byUser, strings.ToLower(user), now)
 	// Both must allow; take from both so neither can be probed alone.
 	okA, okB := a.AllowN(now, 1), b.AllowN(now, 1)
 	return okA && okB
 }
 
-func (l *limiters) limiterFor(m map[string]*rate.Limiter, k string) *rate.Limiter {
+func (l *limiters) limiterFor(m map[string]*rate.Limiter, k string, now time.Time) *rate.Limiter {
 	if lim, ok := m[k]; ok {
 		return lim
 	}
 	if len(m) >= maxTracked {
-		clear(m) // a flood of names: start over rather than grow
+		// A limiter back at its full burst is the same as a new one:
+		// forget those first; a flood of fresh names still cannot grow
+		// the map beyond maxTracked.
+		for k, lim := range m {
+			if lim.TokensAt(now) >= float64(l.burst) {
+				delete(m, k)
+			}
+		}
+		if len(m) >= maxTracked {
+			clear(m)
+		}
 	}
 	lim := rate.NewLimiter(rate.Every(l.every), l.burst)
 	m[k] = lim

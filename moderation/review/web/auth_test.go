@@ -1,10 +1,14 @@
 package web
 
 import (
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func TestServer_Login_Cookie(t *testing.T) {
@@ -158,3 +162,51 @@ func TestSafeNext(t *testing.T) {
 		}
 	}
 }
+
+func TestLimiters_Allow_ForgetsOnlyRecovered(t *testing.T) {
+	l := newLimiters(2, time.Minute)
+	now := time.Unix(10000, 0)
+	// An hour ago, a table nearly full of names; they have recovered since.
+	for i := range maxTracked - 1 {
+		l.allow(fmt.Sprint("ip", i), fmt.Sprint("u", i), now.Add(-time.Hour))
+	}
+	if !l.allow("1.1.1.1", "anna", now) || !l.allow("1.1.1.1", "anna", now) || l.allow("1.1.1.1", "anna", now) {
+		t.Fatal("burst of 2 not enforced")
+	}
+	// The table is full: a new name makes room by forgetting the recovered.
+	if !l.allow("2.2.2.2", "boris", now) {
+		t.Fatal("a new name refused")
+	}
+	if len(l.byUser) > 3 {
+		t.Errorf("%d user limiters kept, want the recovered ones forgotten", len(l.byUser))
+	}
+	if l.allow("1.1.1.1", "anna", now) {
+		t.Error("making room reset anna's limit")
+	}
+}
+
+func TestServer_Login_UnknownNameNotLogged(t *testing.T) {
+	f := newFixture(t)
+	var logs strings.Builder
+	var mu sync.Mutex
+	f.srv.log = slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return logs.Write(p)
+	}), nil))
+	c := f.client()
+	c.login("password-mod", "password-mod") // the password typed into the name field
+	c.login("mod", "wrong-password-1")
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Contains(logs.String(), "password-mod") || strings.Contains(logs.String(), "wrong-password") {
+		t.Errorf("the log shows what was typed:\n%s", logs.String())
+	}
+	if !strings.Contains(logs.String(), "user=mod") {
+		t.Errorf("a known user's failed sign-in is not logged with the name:\n%s", logs.String())
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

@@ -92,6 +92,8 @@ func TestServer_Roles(t *testing.T) {
 		{"view", "GET", "/stats", nil, http.StatusOK},
 		{"mod", "GET", "/queue", nil, http.StatusOK},
 		{"mod", "POST", "/pause", url.Values{}, http.StatusForbidden},
+		{"mod", "GET", "/users", nil, http.StatusForbidden},
+		{"view", "POST", "/users/remove", url.Values{"name": {"mod"}}, http.StatusForbidden},
 		{"mod", "POST", "/unban", url.Values{"network": {"vk"}, "author": {"77"}}, http.StatusForbidden},
 		{"boss", "POST", "/pause", url.Values{}, http.StatusSeeOther},
 	}

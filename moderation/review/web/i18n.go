@@ -116,7 +116,17 @@ var english = map[string]string{
 	"Такого решения нет.":                                  "No such decision.",
 	"Форма входа устарела: откройте страницу входа снова.": "The sign-in form expired: open the sign-in page again.",
 	"Форма устарела: обновите страницу и повторите.":       "The form expired: reload the page and try again.",
-	"Недостаточно прав для этой страницы.":                 "Your role does not allow this page.",
+	"Пользователи":                                         "Users",
+	"Пользователи консоли":                                 "Console users",
+	"Роль":           "Role",
+	"Язык":           "Language",
+	"Добавлен":       "Added",
+	"Пароль изменён": "Password changed",
+	"Пользователь %s удалён, его сеансы завершены.":                                 "User %s removed, their sessions ended.",
+	"Добавить пользователя или сменить пароль: strazh users add|passwd на сервере.": "To add a user or change a password: strazh users add|passwd on the server.",
+	"Себя удалить нельзя; укажите другого пользователя.":                            "You cannot remove yourself; name another user.",
+	"Нет такого пользователя.":                                                      "No such user.",
+	"Недостаточно прав для этой страницы.":                                          "Your role does not allow this page.",
 }
 
 // roleWords names the roles in Russian (translated by T).

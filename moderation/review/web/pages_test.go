@@ -169,3 +169,27 @@ func TestServer_StatsAndStatus(t *testing.T) {
 		t.Errorf("calls %v", got)
 	}
 }
+
+func TestServer_Users_AdminRemoves(t *testing.T) {
+	f := newFixture(t)
+	mod := f.client()
+	mod.login("mod", "password-mod")
+	c := f.client()
+	_, csrf := c.login("boss", "password-boss")
+	_, page, _ := c.do("GET", "/users", nil)
+	if !strings.Contains(page, "mod") || !strings.Contains(page, "наблюдатель") || strings.Contains(page, "argon2") {
+		t.Fatalf("users page:\n%s", page)
+	}
+	if code, _, _ := c.do("POST", "/users/remove", url.Values{"csrf": {csrf}, "name": {"boss"}}); code != http.StatusBadRequest {
+		t.Errorf("removing oneself: %d, want 400", code)
+	}
+	if code, _, _ := c.do("POST", "/users/remove", url.Values{"csrf": {csrf}, "name": {"mod"}}); code != http.StatusSeeOther {
+		t.Fatalf("remove mod: %d", code)
+	}
+	if code, _, _ := mod.do("GET", "/queue", nil); code != http.StatusSeeOther {
+		t.Errorf("the removed moderator's session still works: %d", code)
+	}
+	if code, _, _ := mod.do("GET", "/users", nil); code != http.StatusSeeOther {
+		t.Errorf("GET /users without a valid session: %d", code)
+	}
+}

@@ -16,7 +16,7 @@ import (
 // escapes every value (no template.HTML anywhere: citizens write the texts).
 type pageTemplate = template.Template
 
-var pageNames = []string{"login", "error", "queue", "audit", "author", "blacklist", "stats", "status"}
+var pageNames = []string{"login", "error", "queue", "audit", "author", "blacklist", "stats", "status", "users"}
 
 func parsePages() (map[string]*pageTemplate, error) {
 	out := make(map[string]*pageTemplate, len(pageNames))

@@ -39,6 +39,8 @@ type Store interface {
 	DecisionPage(q store.PageQuery) (store.Page, error)
 	Query(q moderation.Query, fn func(*moderation.Decision) error) error
 	Blacklist(account string) ([]moderation.BlacklistEntry, error)
+	WebUsers() ([]store.WebUser, error)
+	RemoveWebUser(name string) error
 }
 
 // Status is what the status page shows about the daemon.
@@ -133,6 +135,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /status", s.with(roleAny, s.status))
 	mux.HandleFunc("POST /pause", s.with(roleAdmin, s.pause))
 	mux.HandleFunc("POST /resume", s.with(roleAdmin, s.resume))
+	mux.HandleFunc("GET /users", s.with(roleAdmin, s.users))
+	mux.HandleFunc("POST /users/remove", s.with(roleAdmin, s.removeUser))
 	return secureHeaders(http.MaxBytesHandler(mux, maxBody))
 }
 

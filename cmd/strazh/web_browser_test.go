@@ -45,6 +45,8 @@ func TestWebConsole_Browser(t *testing.T) {
 	}
 	c.net.Post("p1", "u80", "Светлана", "Спасибо за новую остановку у школы!")
 	c.net.Post("p2", "u81", "Игорь", "Когда отремонтируют дорогу на Садовой?")
+	ids["spam"] = c.net.Post("p2", "u82", "Заработок", "Раздаю 3000 рублей первым пятерым, пишите + в личку")
+	waitFor(t, "the spam deleted automatically", func() bool { return c.net.Deleted(ids["spam"]) })
 	waitFor(t, "the threat in review", func() bool {
 		p, _ := c.pipe.PendingReviews()
 		return len(p) == 1
@@ -79,7 +81,12 @@ func TestWebConsole_Browser(t *testing.T) {
 		run(t, ctx, chromedp.Navigate(base+"/queue"), chromedp.WaitVisible(chromedp.ID("user")),
 			chromedp.SendKeys(chromedp.ID("user"), "anna"), chromedp.SendKeys(chromedp.ID("password"), "anna-password-1"),
 			chromedp.Click(chromedp.ID("signin")), chromedp.WaitVisible(chromedp.CSS(card)))
+		if n := browse(t, ctx, chromedp.Text(chromedp.CSS("article.notice"))); !strings.Contains(n, "Раздаю") || !strings.Contains(n, "Восстановить") {
+			t.Errorf("the automatic deletion is not listed with «Восстановить»: %q", n)
+		}
 		if *screenshots {
+			// The ban lengths open, as after a tap on «Удалить и забанить».
+			run(t, ctx, chromedp.Click(chromedp.CSS(card+" details.ban summary")), chromedp.WaitVisible(chromedp.CSS(card+` button[value="ban-week"]`)))
 			shot(t, ctx, "console-queue.png")
 		}
 		run(t, ctx, chromedp.Click(chromedp.CSS(card+" button.delete")), chromedp.WaitVisible(chromedp.ID("outcome")))

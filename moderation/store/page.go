@@ -62,10 +62,7 @@ func (db *DB) DecisionPage(q PageQuery) (Page, error) {
 		limit = 50
 	}
 	m := newMatcher(q.Query)
-	folds := make([]foldNeedle, len(q.Fold))
-	for i, f := range q.Fold {
-		folds[i] = newFoldNeedle(f)
-	}
+	folds := newFolder(q.Fold)
 	var author []byte // the author's ID as the record encodes it
 	if q.Author != "" {
 		author = appendString(nil, q.Author)
@@ -82,7 +79,7 @@ func (db *DB) DecisionPage(q PageQuery) (Page, error) {
 			return fmt.Errorf("decision %d: %w", id, moderation.ErrNotFound)
 		}
 		if q.Contains != nil && !bytes.Contains(raw, q.Contains) || author != nil && !bytes.Contains(raw, author) ||
-			account != nil && !bytes.Contains(raw, account) || !allIn(folds, raw) {
+			account != nil && !bytes.Contains(raw, account) || !folds.all(raw) {
 			return nil
 		}
 		d, err := decodeDecision(raw)
@@ -190,13 +187,4 @@ func cursorOf(k []byte) PageCursor {
 	}
 	ns := int64(binary.BigEndian.Uint64(k[:8]) ^ (1 << 63))
 	return PageCursor{At: time.Unix(0, ns), ID: keyID(k)}
-}
-
-func allIn(ns []foldNeedle, raw []byte) bool {
-	for _, n := range ns {
-		if !n.in(raw) {
-			return false
-		}
-	}
-	return true
 }

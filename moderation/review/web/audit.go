@@ -33,7 +33,7 @@ type auditFilter struct {
 // offers to go on).
 const (
 	auditPage = 50
-	auditScan = 20000
+	auditScan = 10000
 )
 
 func parseDate(s string, loc *time.Location) (time.Time, error) {

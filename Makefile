@@ -7,7 +7,7 @@ GO      ?= go
 BIN     := bin/strazh
 CORPUS  ?= ../shared/corpus
 
-.PHONY: all build test test-short vet lint fuzz demo demo-vk bench eval model generate deploy-check crash-test clean man deb deb-check
+.PHONY: all build test test-short vet lint fuzz demo demo-vk screenshots bench eval model generate deploy-check crash-test clean man deb deb-check
 
 all: build
 
@@ -46,6 +46,10 @@ demo: build
 
 demo-vk: build
 	./$(BIN) demo -network vk
+
+## screenshots: docs/console-queue.png and docs/console-stats.png from the review console in headless Chromium
+screenshots:
+	$(GO) test -count=1 -run TestWebConsole_Browser ./cmd/strazh -args -screenshots
 
 ## bench: pipeline, store, rules and connector benchmarks with allocations
 bench:

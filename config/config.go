@@ -19,6 +19,7 @@ import (
 	"github.com/strazh/strazh/connectors"
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/review"
+	"github.com/strazh/strazh/moderation/review/web"
 	"github.com/strazh/strazh/rules"
 )
 
@@ -39,7 +40,10 @@ type Config struct {
 	// ReviewMAX is review.max, the review chat in MAX (nil: none). It has
 	// no top-level spelling, so the decoder fills it from review: itself.
 	ReviewMAX *review.MAXConfig `yaml:"-"`
-	Pipeline  Pipeline          `yaml:"pipeline"`
+	// ReviewWeb is review.web, the review console in a browser (nil: none),
+	// decoded from review: as ReviewMAX is.
+	ReviewWeb *web.Config `yaml:"-"`
+	Pipeline  Pipeline    `yaml:"pipeline"`
 	// Model is the learned model's policy and schedule (config/model.go).
 	Model Model `yaml:"model"`
 	// Guard is the account guard's schedule (config/guard.go).
@@ -187,13 +191,17 @@ func Parse(path string, data []byte) (*Config, error) {
 	var accountsNode *yaml.Node
 	accountsLine := 0
 	rest := &yaml.Node{Kind: yaml.MappingNode, Line: root.Line}
-	var maxNode *yaml.Node
+	var maxNode, webNode *yaml.Node
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		if root.Content[i].Value == "review" {
 			d.note("review", root.Content[i].Line)
-			ch, mx := d.reviewChannels(root, root.Content[i+1])
+			ch, mx, wb := d.reviewChannels(root, root.Content[i+1])
 			rest.Content = append(rest.Content, ch...)
-			maxNode = mx
+			maxNode, webNode = mx, wb
+			continue
+		}
+		if root.Content[i].Value == "web" {
+			d.add(root.Content[i].Line, "web", "the review console is configured as review.web, not at the top level")
 			continue
 		}
 		if root.Content[i].Value == "accounts" {
@@ -215,6 +223,7 @@ func Parse(path string, data []byte) (*Config, error) {
 		cfg.Telegram.TokenEnv = "" // the default gives way to the file named
 	}
 	d.decodeReviewMAX(&cfg, maxNode)
+	d.decodeReviewWeb(&cfg, webNode)
 	if accountsNode != nil {
 		d.note("accounts", accountsLine)
 		cfg.Accounts = d.accounts(accountsNode)
@@ -327,6 +336,11 @@ func (c *Config) validate(line func(path string) int) []error {
 		}
 	}
 	errs = append(errs, c.checkReviewMAX()...)
+	if c.ReviewWeb != nil {
+		if err := c.ReviewWeb.Validate(); err != nil {
+			errs = append(errs, c.Problems(err)...)
+		}
+	}
 	if len(c.Accounts) == 0 {
 		bad(0, "accounts", "at least one account is required")
 	}

@@ -39,9 +39,14 @@ func (c *Config) Dump() ([]byte, error) {
 		}
 		add(root, f.name, node(f.name, f.v))
 	}
-	if c.ReviewMAX != nil {
+	if c.ReviewMAX != nil || c.ReviewWeb != nil {
 		rv := mapping()
-		add(rv, "max", node("max", reflect.ValueOf(c.ReviewMAX).Elem()))
+		if c.ReviewMAX != nil {
+			add(rv, "max", node("max", reflect.ValueOf(c.ReviewMAX).Elem()))
+		}
+		if c.ReviewWeb != nil {
+			add(rv, "web", node("web", reflect.ValueOf(c.ReviewWeb).Elem()))
+		}
 		add(root, "review", rv)
 	}
 	accs := &yaml.Node{Kind: yaml.SequenceNode}

@@ -8,6 +8,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/strazh/strazh/moderation/review"
+	"github.com/strazh/strazh/moderation/review/web"
 )
 
 // reviewChannels reads the review section: `review: {telegram: ...}` is
@@ -16,13 +17,13 @@ import (
 // given at the top level (the lines of their keys stay where they were)
 // and the value of review.max, decoded under its own path. Both spellings
 // of telegram at once are an error naming both lines.
-func (d *decoder) reviewChannels(root, n *yaml.Node) (out []*yaml.Node, maxNode *yaml.Node) {
+func (d *decoder) reviewChannels(root, n *yaml.Node) (out []*yaml.Node, maxNode, webNode *yaml.Node) {
 	if n.Tag == "!!null" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if n.Kind != yaml.MappingNode {
-		d.add(n.Line, "review", "must be a mapping of review channels (telegram, max), not %s", kindName(n))
-		return nil, nil
+		d.add(n.Line, "review", "must be a mapping of review channels (telegram, max, web), not %s", kindName(n))
+		return nil, nil, nil
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := n.Content[i]
@@ -40,11 +41,29 @@ func (d *decoder) reviewChannels(root, n *yaml.Node) (out []*yaml.Node, maxNode 
 			}
 			d.note("review.max", k.Line)
 			maxNode = n.Content[i+1]
+		case "web":
+			if webNode != nil {
+				d.add(k.Line, "review.web", "given twice")
+				continue
+			}
+			d.note("review.web", k.Line)
+			webNode = n.Content[i+1]
 		default:
-			d.add(k.Line, "review."+k.Value, "unknown review channel (known: telegram, max)")
+			d.add(k.Line, "review."+k.Value, "unknown review channel (known: telegram, max, web)")
 		}
 	}
-	return out, maxNode
+	return out, maxNode, webNode
+}
+
+// decodeReviewWeb fills c.ReviewWeb from review.web (nil node or null: no
+// console).
+func (d *decoder) decodeReviewWeb(c *Config, n *yaml.Node) {
+	if n == nil || n.Tag == "!!null" {
+		return
+	}
+	def := web.DefaultConfig()
+	c.ReviewWeb = &def
+	d.decode(n, "review.web", c.ReviewWeb)
 }
 
 // decodeReviewMAX fills c.ReviewMAX from review.max (nil node or null:

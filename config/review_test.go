@@ -139,3 +139,41 @@ func TestParse_ReviewMAX_Webhook(t *testing.T) {
 		t.Errorf("error = %v", err)
 	}
 }
+
+func TestParse_ReviewWeb(t *testing.T) {
+	cfg, err := config.Parse("c.yaml", []byte(base+"review:\n  web: {listen: \"127.0.0.1:9000\"}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.ReviewWeb == nil || cfg.ReviewWeb.Listen != "127.0.0.1:9000" || cfg.ReviewWeb.SessionTTL == 0 {
+		t.Fatalf("review.web = %+v, want the listen given and the defaults", cfg.ReviewWeb)
+	}
+	out, err := cfg.Dump()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := config.Parse("dump.yaml", out); err != nil {
+		t.Errorf("the dump does not load again: %v\n%s", err, out)
+	}
+}
+
+func TestParse_ReviewWeb_Problems(t *testing.T) {
+	tests := []struct{ name, yaml, want string }{
+		{"not loopback", base + "review:\n  web:\n    listen: \"0.0.0.0:8088\"\n", "c.yaml:9: review.web.listen: \"0.0.0.0:8088\" is not a loopback address"},
+		{"every interface", base + "review:\n  web:\n    listen: \":8088\"\n", "review.web.listen: \":8088\" is not a loopback address"},
+		{"top level", base + "web: {listen: \"127.0.0.1:1\"}\n", "c.yaml:7: web: the review console is configured as review.web"},
+		{"bad ttl", base + "review:\n  web:\n    session_ttl: 10s\n", "review.web.session_ttl: 10s is not between"},
+		{"unknown key", base + "review:\n  web:\n    port: 1\n", "c.yaml:9: review.web.port"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.Parse("c.yaml", []byte(tt.yaml))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want %q", err, tt.want)
+			}
+		})
+	}
+	if _, err := config.Parse("c.yaml", []byte(base+"review:\n  web: {listen: \"10.0.0.5:8088\", insecure_listen: true}\n")); err != nil {
+		t.Errorf("insecure_listen given: %v", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/strazh/strazh/connectors"
 	"github.com/strazh/strazh/duration"
 	"github.com/strazh/strazh/moderation/review"
+	"github.com/strazh/strazh/moderation/review/web"
 )
 
 func defaultTelegram() *review.Config { c := review.DefaultConfig(); return &c }
@@ -36,7 +37,8 @@ func Schema() map[string]any {
 	props["review"] = map[string]any{"type": "object", "additionalProperties": false,
 		"description": "the review channels; every card goes to each (review.telegram is the top-level telegram under its new name: give one of them)",
 		"properties": map[string]any{"telegram": valueSchema(reflect.ValueOf(defaultTelegram()).Elem()),
-			"max": valueSchema(reflect.ValueOf(defaultMAX()).Elem())}}
+			"max": valueSchema(reflect.ValueOf(defaultMAX()).Elem()),
+			"web": valueSchema(reflect.ValueOf(web.DefaultConfig()))}}
 	props["accounts"] = map[string]any{"type": "array", "minItems": 1, "items": accountSchema()}
 	root["required"] = []any{"accounts"}
 	root["$schema"] = "https://json-schema.org/draft/2020-12/schema"

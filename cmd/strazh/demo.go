@@ -114,6 +114,7 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 	dir := fs.String("dir", "", "state directory to use (default: a new temporary one)")
 	metrics := fs.String("metrics", "", "serve /metrics on this `address` during the demo (e.g. 127.0.0.1:9464)")
 	language := fs.String("language", "ru", "language of the review chat and of this output: ru or en")
+	webListen := fs.String("web", "127.0.0.1:0", "the review console's `address` (port 0: any free one; \"\": no console)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -140,7 +141,7 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 	if *dir, err = demoDir(*dir); err != nil {
 		return err
 	}
-	cfgPath, err := writeDemoConfig(*dir, pages, tg, demoSettings{metrics: *metrics, language: *language, review: mx.section(*language)})
+	cfgPath, err := writeDemoConfig(*dir, pages, tg, demoSettings{metrics: *metrics, language: *language, review: mx.section(*language), web: *webListen})
 	if err != nil {
 		return err
 	}
@@ -159,6 +160,12 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 	}
 	defer logFile.Close()
 
+	var webPassword string
+	if cfg.ReviewWeb != nil {
+		if webPassword, err = addDemoUser(cfg); err != nil {
+			return fmt.Errorf("demo console user: %w", err)
+		}
+	}
 	view := newDemoView(s.out, cfg.Telegram.Language)
 	view.pages = len(pages) > 1
 	fmt.Fprintf(s.out, view.tx.intro+"\n", len(script), *runFor, *network)
@@ -172,11 +179,13 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 	defer cancel()
 	ready := make(chan *pipeline.Pipeline, 1)
 	done := make(chan error, 1)
+	webAddr := make(chan string, 1)
 	go func() {
 		done <- runDaemon(ctx, cfg, daemonHooks{
-			logOut:     logFile,
-			onDecision: view.decision,
-			onReady:    func(p *pipeline.Pipeline) { ready <- p },
+			onWebListen: func(a netAddr) { webAddr <- "http://" + a.String() },
+			logOut:      logFile,
+			onDecision:  view.decision,
+			onReady:     func(p *pipeline.Pipeline) { ready <- p },
 			timing: review.Timing{PollTimeout: 2 * time.Second, Tick: time.Second, MinGap: 50 * time.Millisecond,
 				PerMinute: 600, Retry: moderation.RetryPolicy{InitialInterval: 100 * time.Millisecond, MaxInterval: time.Second}},
 		})
@@ -188,9 +197,20 @@ func cmdDemo(ctx context.Context, args []string, s stdio) error {
 		return fmt.Errorf("daemon did not start: %w (see %s)", err, logFile.Name())
 	}
 
+	var console *demoConsole
+	if cfg.ReviewWeb != nil {
+		base := <-webAddr
+		tx := demoConsoleTexts[*language]
+		fmt.Fprintf(s.out, tx.address+"\n\n", base, demoWebUser, webPassword)
+		if console, err = newDemoConsole(ctx, base, webPassword); err != nil {
+			fmt.Fprintf(s.err, "strazh demo: %v\n", err)
+		} else {
+			console.pipe, console.view, console.tx = pipe, view, tx
+		}
+	}
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); moderateInDemo(ctx, tg, script, view) }()
+	go func() { defer wg.Done(); moderateInDemo(ctx, tg, script, view, console) }()
 	go func() { defer wg.Done(); answerAppealsInDemo(ctx, tg, view) }() // demo_appeals.go
 
 	gap := *runFor / time.Duration(len(script))
@@ -254,6 +274,7 @@ type demoSettings struct {
 	metrics  string         // metrics.listen; "": off
 	language string         // telegram.language
 	review   map[string]any // review: (the MAX chat); nil: none
+	web      string         // review.web.listen; "": no console
 }
 
 func writeDemoConfig(dir string, pages []demoPage, tg *telegramtest.Server, set demoSettings) (string, error) {
@@ -275,8 +296,15 @@ func writeDemoConfig(dir string, pages []demoPage, tg *telegramtest.Server, set 
 			"chat_id": demoChatID, "moderators": []int64{demoModeratorID}, "language": set.language, "notify_auto": "each"},
 		"accounts": accounts,
 	}
-	if set.review != nil {
-		cfg["review"] = set.review
+	if set.review != nil || set.web != "" {
+		rv := map[string]any{}
+		for k, v := range set.review {
+			rv[k] = v
+		}
+		if set.web != "" {
+			rv["web"] = map[string]any{"listen": set.web, "refresh": "5s"}
+		}
+		cfg["review"] = rv
 	}
 	b, err := yaml.Marshal(cfg)
 	if err != nil {
@@ -289,7 +317,7 @@ func writeDemoConfig(dir string, pages []demoPage, tg *telegramtest.Server, set 
 
 // moderateInDemo plays the press secretary: it watches the chat for review
 // cards and taps what the script says (a second tap for the ban length).
-func moderateInDemo(ctx context.Context, tg *telegramtest.Server, script []demoLine, view *demoView) {
+func moderateInDemo(ctx context.Context, tg *telegramtest.Server, script []demoLine, view *demoView, console *demoConsole) {
 	taps := make(map[string]string, len(script))
 	for _, l := range script {
 		if l.tap != "" && l.tap != "-" {
@@ -315,6 +343,9 @@ func moderateInDemo(ctx context.Context, tg *telegramtest.Server, script []demoL
 			}
 			handled[m.ID] = true
 			time.Sleep(700 * time.Millisecond) // a human takes a moment
+			if console != nil && console.decide(ctx, m.Text, tap) {
+				continue
+			}
 			first, second, _ := strings.Cut(tap, "/")
 			if err := tg.Press(demoChatID, m.ID, first, user); err != nil {
 				view.note(view.tx.noTap, first, err)

@@ -65,7 +65,7 @@ func TestHelp_OperatorCommandsTranslated(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"run", "demo", "audit", "blacklist", "review", "version", "sim", "check", "doctor",
-		"db check", "db backup", "db restore", "db compact", "registry", "report"} {
+		"db check", "db backup", "db restore", "db compact", "registry", "report", "users add", "users passwd", "users remove", "users list"} {
 		_, errOut, _ := runCLI(context.Background(), append(strings.Fields(name), "-h")...)
 		for _, line := range strings.Split(errOut, "\n") {
 			if strings.HasPrefix(strings.TrimSpace(line), "-") || strings.TrimSpace(line) == "" {

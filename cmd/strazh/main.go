@@ -55,6 +55,7 @@ func commands() []command {
 		{"doctor", "check every account and token: state, rights, last success, security events", cmdDoctor},
 		{"report", "the report for the head of the district (HTML, PDF or Markdown)", cmdReport},
 		{"registry", "render the public registry of the official accounts (HTML, JSON or CSV)", cmdRegistry},
+		{"users", "add, change or remove users of the web review console", cmdUsers},
 		{"version", "print the version", cmdVersion},
 	}
 }

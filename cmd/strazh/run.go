@@ -25,6 +25,7 @@ import (
 	"github.com/strazh/strazh/moderation/learn"
 	"github.com/strazh/strazh/moderation/pipeline"
 	"github.com/strazh/strazh/moderation/review"
+	"github.com/strazh/strazh/moderation/review/web"
 	"github.com/strazh/strazh/moderation/store"
 	"github.com/strazh/strazh/rules"
 )
@@ -67,6 +68,8 @@ type daemonHooks struct {
 	// component, when set, runs supervised beside the others (tests make
 	// it fail to see the daemon stop in order).
 	component func(ctx context.Context) error
+	// onWebListen gets the review console's address once it listens.
+	onWebListen func(net.Addr)
 	// engine is the rules validate built and self-tested (nil: runDaemon
 	// loads and self-tests them); warnings are validate's, logged at start.
 	engine   *rules.Engine
@@ -83,6 +86,7 @@ type daemon struct {
 	tg    *review.Telegram
 	mx    *review.Reviewer // the MAX review chat; nil: none (review_max.go)
 	fan   *review.Fanout   // every review channel; nil: none configured
+	web   *web.Server      // the review console; nil: not configured
 	reg   *prometheus.Registry
 	ready chan struct{}
 
@@ -189,6 +193,9 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	if err := d.wireMAX(cfg, h, accounts); err != nil {
 		return err
 	}
+	if err := d.setupWeb(accounts); err != nil {
+		return err
+	}
 	if d.fan != nil {
 		d.pipe.SetReviewer(d.fan)
 	}
@@ -216,10 +223,23 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 			return fmt.Errorf("metrics.listen: %w", err)
 		}
 	}
+	webLn, err := d.listenWeb()
+	if err != nil {
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
+		return err
+	}
+	if webLn != nil && h.onWebListen != nil {
+		h.onWebListen(webLn.Addr())
+	}
 	admin, err := listenAdmin(cfg.SocketPath())
 	if err != nil {
 		if metricsLn != nil {
 			metricsLn.Close()
+		}
+		if webLn != nil {
+			webLn.Close()
 		}
 		return err
 	}
@@ -242,6 +262,9 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	}
 	if desk != nil {
 		sup.Go("appeal cards", desk.Run)
+	}
+	if webLn != nil {
+		sup.Go("web console", func(ctx context.Context) error { return d.serveWeb(ctx, webLn) })
 	}
 	sup.Go("admin socket", func(ctx context.Context) error { return serveAdmin(ctx, admin, d) })
 	// After the socket: `strazh model refit|rollback` talk to the learner.

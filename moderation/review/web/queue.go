@@ -1,0 +1,172 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/store"
+)
+
+// The ban lengths of «Удалить и забанить», as in Telegram.
+const (
+	day   = 24 * time.Hour
+	week  = 7 * day
+	month = 30 * day
+)
+
+// banChoices are the form values and button words of the ban lengths.
+var banChoices = []struct {
+	Value, Word string
+	For         time.Duration
+}{
+	{"day", "1 день", day}, {"week", "1 неделя", week}, {"month", "1 месяц", month}, {"forever", "Навсегда", 0},
+}
+
+type card struct {
+	D          *moderation.Decision
+	Waiting    time.Duration
+	Restorable bool
+}
+
+// Wait says how long the card has waited, in minutes or hours.
+func (c card) Wait() string {
+	switch {
+	case c.Waiting < time.Hour:
+		return strconv.Itoa(int(c.Waiting/time.Minute)) + " мин"
+	case c.Waiting < 2*day:
+		return strconv.Itoa(int(c.Waiting/time.Hour)) + " ч"
+	}
+	return strconv.Itoa(int(c.Waiting/day)) + " дн"
+}
+
+type queueData struct {
+	Pending []card
+	Recent  []card // automatic actions of the last day, newest first
+	Bans    any
+	Outcome *moderation.Decision // the decision just made (or found made)
+	Already bool                 // it had been decided elsewhere
+}
+
+// recentAuto is how many automatic actions the queue page lists.
+const recentAuto = 20
+
+func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
+	pending, err := s.deps.Moderation.PendingReviews()
+	if err != nil {
+		s.storeFailed(w, r, "pending reviews", err)
+		return
+	}
+	now := s.deps.Now()
+	data := queueData{Bans: banChoices}
+	for _, d := range pending {
+		data.Pending = append(data.Pending, card{D: d, Waiting: now.Sub(d.DecidedAt)})
+	}
+	p, err := s.deps.Store.DecisionPage(store.PageQuery{
+		Query:   moderation.Query{Since: now.Add(-day), Verdicts: []moderation.Verdict{moderation.Delete, moderation.Ban}, Limit: recentAuto},
+		Keep:    func(d *moderation.Decision) bool { return d.Review == nil },
+		MaxScan: 5000,
+	})
+	if err != nil {
+		s.storeFailed(w, r, "recent actions", err)
+		return
+	}
+	for _, d := range p.Decisions {
+		data.Recent = append(data.Recent, card{D: d, Waiting: now.Sub(d.DecidedAt), Restorable: s.restorable(d)})
+	}
+	if id, err := strconv.ParseUint(r.URL.Query().Get("done"), 10, 64); err == nil {
+		if d, err := s.deps.Moderation.Decision(id); err == nil {
+			data.Outcome, data.Already = d, r.URL.Query().Get("already") != ""
+		}
+	}
+	s.render(w, r, http.StatusOK, "queue", data)
+}
+
+// restorable says whether «Восстановить» can work: an action was done and
+// the network can undo it.
+func (s *Server) restorable(d *moderation.Decision) bool {
+	if d.DryRun || d.UndoneBy != "" {
+		return false
+	}
+	known := s.deps.Capabilities != nil
+	var caps moderation.Capabilities
+	if known {
+		caps = s.deps.Capabilities(d.Comment.Account)
+	}
+	for _, a := range d.Actions {
+		if a.State != moderation.ActionDone {
+			continue
+		}
+		if !known || (a.Type == moderation.ActDelete && caps.Restore) || (a.Type == moderation.ActBan && caps.Unban) {
+			return true
+		}
+	}
+	return false
+}
+
+// decide carries out a tap: keep, delete, ban (with its length) or
+// restore. The decision is recorded with by = "web:<user>".
+func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
+	sess := sessionOf(r)
+	id, err := strconv.ParseUint(r.PostFormValue("id"), 10, 64)
+	if err != nil || id == 0 {
+		s.fail(w, r, http.StatusBadRequest, "Неверный номер решения.")
+		return
+	}
+	by, name := "web:"+sess.user.Name, sess.user.Name
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)
+	defer cancel()
+	act := r.PostFormValue("action")
+	banWord, isBan := strings.CutPrefix(act, "ban-")
+	if isBan {
+		act = "ban"
+	}
+	switch act {
+	case "keep":
+		_, err = s.deps.Moderation.Resolve(ctx, id, moderation.Allow, 0, by, name)
+	case "delete":
+		_, err = s.deps.Moderation.Resolve(ctx, id, moderation.Delete, 0, by, name)
+	case "ban":
+		banFor, ok := time.Duration(-1), false
+		for _, c := range banChoices {
+			if c.Value == banWord {
+				banFor, ok = c.For, true
+			}
+		}
+		if !ok {
+			s.fail(w, r, http.StatusBadRequest, "Выберите срок бана.")
+			return
+		}
+		_, err = s.deps.Moderation.Resolve(ctx, id, moderation.Ban, banFor, by, name)
+	case "restore":
+		_, err = s.deps.Moderation.Undo(ctx, id, by, name)
+	default:
+		s.fail(w, r, http.StatusBadRequest, "Неизвестное действие.")
+		return
+	}
+	already := errors.Is(err, moderation.ErrAlreadyDecided)
+	switch {
+	case errors.Is(err, moderation.ErrNotFound):
+		s.fail(w, r, http.StatusNotFound, "Такого решения нет.")
+		return
+	case err != nil && !already:
+		s.log.Error("web decision", "decision_id", id, "by", by, "err", err)
+		s.fail(w, r, http.StatusInternalServerError, "Решение не выполнено: см. журнал службы.")
+		return
+	}
+	s.log.Info("web decision", "decision_id", id, "by", by, "action", r.PostFormValue("action"), "already_decided", already)
+	u := "/queue?done=" + strconv.FormatUint(id, 10)
+	if already {
+		u += "&already=1"
+	}
+	http.Redirect(w, r, u, http.StatusSeeOther)
+}
+
+func (s *Server) storeFailed(w http.ResponseWriter, r *http.Request, what string, err error) {
+	s.log.Error("web: read "+what, "err", err)
+	s.fail(w, r, http.StatusInternalServerError, "Ошибка чтения базы: см. журнал службы.")
+}

@@ -89,7 +89,10 @@ func TestPipeline_Run_GoroutinesPerIdleAccount(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}
-		if per > 1 {
+		// NumGoroutine counts the whole process: allow two goroutines that
+		// are not the pipeline's (a loaded machine's leftovers of other
+		// tests); a second goroutine per account still gives 2.
+		if per > 1+2.0/n {
 			t.Errorf("%.2f goroutines per idle account, want 1 (the reader)", per)
 		}
 	})

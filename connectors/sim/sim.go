@@ -140,6 +140,7 @@ type event struct {
 		Text       string `json:"text"`
 		Created    int64  `json:"created"`
 		Edited     int64  `json:"edited"`
+		ReplyTo    string `json:"reply_to"`
 	} `json:"comment"`
 	AuthorID string `json:"author_id"`
 	Until    int64  `json:"until"`
@@ -181,6 +182,9 @@ func (c *Conn) Fetch(ctx context.Context, cursor []byte) ([]moderation.Update, [
 					IsPage: cm.AuthorID == page, IsManager: managers[cm.AuthorID]},
 				Text: cm.Text, Created: time.UnixMilli(cm.Created),
 			}}
+			if cm.ReplyTo != "" {
+				u.Comment.ReplyTo = moderation.MakeID(Network, c.deps.Account, cm.ReplyTo)
+			}
 			if e.Type == "edit" {
 				u.Comment.Edited = time.UnixMilli(cm.Edited)
 			}
@@ -225,6 +229,18 @@ func (c *Conn) Ban(ctx context.Context, author string, b moderation.BanRequest) 
 		body["until"] = b.Until.Unix()
 	}
 	return wrap("ban", author, c.do(ctx, http.MethodPost, "/api/bans", body, nil))
+}
+
+// Reply implements moderation.Replier: the page answers the comment in its
+// thread.
+func (c *Conn) Reply(ctx context.Context, ref, text string) (string, error) {
+	var out struct {
+		ID string `json:"id"`
+	}
+	if err := c.do(ctx, http.MethodPost, "/api/comments/reply", map[string]any{"id": ref, "text": text}, &out); err != nil {
+		return "", wrap("reply to", ref, err)
+	}
+	return out.ID, nil
 }
 
 // Unban implements moderation.Actor.

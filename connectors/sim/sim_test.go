@@ -104,3 +104,33 @@ func TestConfig_Validate(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// The page's answer from strazh is a comment by the page in the thread: it
+// comes back marked as the page's, replying to the citizen's comment.
+func TestConn_Reply_PageAnswersInTheThread(t *testing.T) {
+	srv := simtest.New()
+	defer srv.Close()
+	c := newConn(t, srv, simtest.Token)
+	ctx := context.Background()
+	if err := c.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	id := srv.Post("p1", "u1", "Анна", "Когда починят фонарь у дома 3?")
+	ref, err := c.Reply(ctx, id, "Заявка передана, починим до пятницы.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.Replies(id); len(got) != 1 || got[0] != "Заявка передана, починим до пятницы." {
+		t.Fatalf("replies on the network = %q", got)
+	}
+	ups, _, err := c.Fetch(ctx, nil)
+	if err != nil || len(ups) != 2 {
+		t.Fatalf("fetch: %d updates, %v", len(ups), err)
+	}
+	if a := ups[1].Comment; a.Ref != ref || !a.Author.IsPage || a.ReplyTo != ups[0].Comment.ID {
+		t.Errorf("answer as fetched: ref %q (want %q), page %v, reply to %q (want %q)", a.Ref, ref, a.Author.IsPage, a.ReplyTo, ups[0].Comment.ID)
+	}
+	if _, err := c.Reply(ctx, "c404", "ответ"); !errors.Is(err, moderation.ErrItem) {
+		t.Errorf("reply to a missing comment: %v, want an item error", err)
+	}
+}

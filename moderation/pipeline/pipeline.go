@@ -557,7 +557,7 @@ func (p *Pipeline) decideComment(a *accountRun, c *moderation.Comment, res *mode
 	d := &moderation.Decision{Comment: *c, Version: version, DecidedBy: moderation.ByAuto, DecidedAt: now, DryRun: p.dryRun.Load()}
 	if c.Author.Exempt() {
 		d.Verdict = moderation.Allow
-		d.Matches = []moderation.Match{{Rule: "author.exempt", Action: moderation.Allow, Reason: "author is the page or one of its managers"}}
+		d.Matches = []moderation.Match{{Rule: "author.exempt", Action: moderation.Allow, Reason: "автор — сама страница или её руководитель"}}
 		return d
 	}
 	if p.blacklisted(a, c.Author.ID, now) {
@@ -572,7 +572,7 @@ func (p *Pipeline) decideComment(a *accountRun, c *moderation.Comment, res *mode
 		p.log.Error("rule engine failed on a comment; sent to review", "account", a.Name, "comment_id", c.ID, "err", err)
 		res.Reset()
 		res.Verdict = moderation.Review
-		res.Matches = append(res.Matches, moderation.Match{Rule: "engine.error", Action: moderation.Review, Reason: "the rule engine failed on this comment"})
+		res.Matches = append(res.Matches, moderation.Match{Rule: "engine.error", Action: moderation.Review, Reason: "ошибка движка правил на этом комментарии"})
 	}
 	p.metrics.EvaluateDuration.Observe(time.Since(start).Seconds())
 	d.Verdict, d.BanFor, d.Urgent = res.Verdict, res.BanFor, res.Urgent

@@ -12,6 +12,7 @@
 //	POST /api/comments/restore  {"id":"c1"}      → {"ok":true}
 //	POST /api/bans              {"author_id":"u1","until":0,"reason":"spam","comment":"..."} → {"ok":true}
 //	POST /api/bans/delete       {"author_id":"u1"} → {"ok":true}
+//	POST /api/comments/reply    {"id":"c1","text":"..."} → {"id":"c7"} (a comment by the page answering c1)
 //
 // Errors: {"error":{"code":"not_found|unauthorized|rate_limited|internal","message":"..."}}
 // with HTTP 404, 401, 429 (and a Retry-After header) or 500.
@@ -57,6 +58,7 @@ type Comment struct {
 	Text       string `json:"text"`
 	Created    int64  `json:"created"` // unix milliseconds
 	Edited     int64  `json:"edited,omitempty"`
+	ReplyTo    string `json:"reply_to,omitempty"` // the comment this one answers
 }
 
 // Ban as the fake keeps it.
@@ -114,6 +116,7 @@ func New() *Server {
 	mux.HandleFunc("POST /api/comments/restore", s.auth(s.handleRestore))
 	mux.HandleFunc("POST /api/bans", s.auth(s.handleBan))
 	mux.HandleFunc("POST /api/bans/delete", s.auth(s.handleUnban))
+	mux.HandleFunc("POST /api/comments/reply", s.auth(s.handleReply))
 	s.Server = httptest.NewServer(mux)
 	return s
 }
@@ -350,6 +353,7 @@ func (s *Server) handleManagers(w http.ResponseWriter, _ *http.Request) {
 
 type idBody struct {
 	ID       string `json:"id"`
+	Text     string `json:"text"`
 	AuthorID string `json:"author_id"`
 	Until    int64  `json:"until"`
 	Reason   string `json:"reason"`
@@ -363,6 +367,45 @@ func decode(w http.ResponseWriter, r *http.Request) (idBody, bool) {
 		return b, false
 	}
 	return b, true
+}
+
+// handleReply publishes the page's answer to a comment in its thread.
+func (s *Server) handleReply(w http.ResponseWriter, r *http.Request) {
+	b, ok := decode(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	parent, ok := s.comments[b.ID]
+	switch {
+	case !ok:
+		writeError(w, http.StatusNotFound, "not_found", "no comment "+b.ID, 0)
+		return
+	case b.Text == "":
+		writeError(w, http.StatusBadRequest, "bad_request", "text is empty", 0)
+		return
+	}
+	s.calls["reply:"+b.ID]++
+	s.nextID++
+	c := Comment{ID: "c" + strconv.Itoa(s.nextID), PostID: parent.PostID, AuthorID: PageID, AuthorName: "Администрация",
+		Text: b.Text, Created: s.now().UnixMilli(), ReplyTo: b.ID}
+	s.comments[c.ID] = &state{Comment: c}
+	s.emit(Event{Type: "new", Comment: c})
+	writeJSON(w, http.StatusOK, map[string]string{"id": c.ID})
+}
+
+// Replies lists the texts of the page's answers to a comment.
+func (s *Server) Replies(id string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, c := range s.comments {
+		if c.ReplyTo == id && c.AuthorID == PageID {
+			out = append(out, c.Text)
+		}
+	}
+	return out
 }
 
 func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {

@@ -63,6 +63,11 @@ func newReviewRigConfig(t *testing.T, tmpl string) *reviewRig {
 	return newReviewRigBefore(t, tmpl, nil)
 }
 
+// e2eTiming makes the review chats quick for the end-to-end tests: short
+// long polls (a fake records a poll when it returns), ticks and retries.
+var e2eTiming = review.Timing{PollTimeout: time.Second, Tick: 100 * time.Millisecond, MinGap: time.Millisecond,
+	PerMinute: 1000, Retry: moderation.RetryPolicy{InitialInterval: 20 * time.Millisecond, MaxInterval: 200 * time.Millisecond}}
+
 // newReviewRigBefore is newReviewRigConfig calling before (when set) just
 // before the daemon starts (to take the Telegram fake down for the run).
 func newReviewRigBefore(t *testing.T, tmpl string, before func(*reviewRig)) *reviewRig {
@@ -98,8 +103,7 @@ func (r *reviewRig) start(t *testing.T) {
 	r.logs = logs
 	go func() {
 		done <- runDaemon(ctx, cfg, daemonHooks{logOut: logs, onReady: func(p *pipeline.Pipeline) { ready <- p },
-			timing: review.Timing{PollTimeout: time.Second, Tick: 100 * time.Millisecond, MinGap: time.Millisecond,
-				PerMinute: 1000, Retry: moderation.RetryPolicy{InitialInterval: 20 * time.Millisecond, MaxInterval: 200 * time.Millisecond}}})
+			timing: e2eTiming})
 	}()
 	select {
 	case r.pipe = <-ready:

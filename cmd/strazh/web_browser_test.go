@@ -210,7 +210,7 @@ func newConsoleRig(t *testing.T, extra string) *consoleRig {
 	addr := make(chan string, 1)
 	go func() {
 		done <- runDaemon(ctx, cfg, daemonHooks{logOut: c.logs, onReady: func(p *pipeline.Pipeline) { ready <- p },
-			onWebListen: func(a net.Addr) { addr <- a.String() }})
+			onWebListen: func(a net.Addr) { addr <- a.String() }, timing: e2eTiming})
 	}()
 	select {
 	case c.pipe = <-ready:

@@ -16,10 +16,12 @@ targets=(
 	./moderation/review:FuzzUpdates
 	./moderation/review:FuzzRender
 	./moderation/store:FuzzDecodeDecision
+	./moderation/store:FuzzFolder_NoFalseNegative
 	./cmd/strazh:FuzzAdminRequest
 	./connectors/vk:FuzzLongPollAnswer
 	./connectors/vk:FuzzDecodeCursor
 	./connectors/max:FuzzDecodeCursor
+	./connectors/meta:FuzzHub_Deliver
 	./duration:FuzzParse
 )
 

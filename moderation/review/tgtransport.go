@@ -1,6 +1,7 @@
 package review
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -95,6 +96,18 @@ func (tr *tgTransport) send(ctx context.Context, chatID int64, m outMsg) (string
 		params.ReplyMarkup = &models.ForceReply{ForceReply: true}
 	}
 	msg, err := tr.bot.SendMessage(ctx, params)
+	if err != nil {
+		return "", err
+	}
+	return strconv.Itoa(msg.ID), nil
+}
+
+// sendDocument uploads data as the file name (multipart sendDocument)
+// with an HTML caption.
+func (tr *tgTransport) sendDocument(ctx context.Context, chatID int64, name string, data []byte, caption string) (string, error) {
+	msg, err := tr.bot.SendDocument(ctx, &bot.SendDocumentParams{ChatID: chatID,
+		Document: &models.InputFileUpload{Filename: name, Data: bytes.NewReader(data)},
+		Caption:  caption, ParseMode: models.ParseModeHTML})
 	if err != nil {
 		return "", err
 	}

@@ -23,7 +23,11 @@ type memStamps struct {
 	t  time.Time
 }
 
-func (m *memStamps) ReportSent() (time.Time, error) { m.mu.Lock(); defer m.mu.Unlock(); return m.t, nil }
+func (m *memStamps) ReportSent() (time.Time, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.t, nil
+}
 func (m *memStamps) SetReportSent(t time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

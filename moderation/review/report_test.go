@@ -40,3 +40,23 @@ func TestTelegram_SendReport_SummaryAndDocument(t *testing.T) {
 		t.Errorf("documents = %d, want 1", n)
 	}
 }
+
+// MAX's file upload is not in our platform notes: the MAX chat gets the
+// summary and no file, and nothing waits in its outbox for a send it
+// cannot make.
+func TestMAX_SendReport_SummaryOnly(t *testing.T) {
+	e := newMAXEnv(t, nil)
+	e.start()
+	if err := e.rv.SendReport(context.Background(), review.Report{Summary: "📊 Отчёт за неделю\nКомментариев: 3",
+		Name: "r.html", Doc: []byte("<html>")}); err != nil {
+		t.Fatal(err)
+	}
+	m := e.card("Комментариев: 3")
+	if len(m.Body.Attachments) != 0 {
+		t.Errorf("summary has attachments %v", m.Body.Attachments)
+	}
+	if err := e.mx.Wait(e.ctx(), func() bool { o, _ := e.store.Outbox(); return len(o) == 0 }); err != nil {
+		o, _ := e.store.Outbox()
+		t.Errorf("outbox keeps %d entries", len(o))
+	}
+}

@@ -50,6 +50,9 @@ func newTGTransport(cfg Config, token string, client *http.Client, tm *Timing, l
 
 func (tr *tgTransport) channel() string { return ChannelTelegram }
 
+// forcesReply: Telegram's force_reply opens the reply field at once.
+func (tr *tgTransport) forcesReply() bool { return true }
+
 // Telegram allows 4096 UTF-16 units per message, 20 messages a minute to a
 // group and about one a second.
 var tgLimits = limits{maxVisible: 3900, perWindow: 18, window: time.Minute, minGap: time.Second}

@@ -46,6 +46,17 @@ type docSender interface {
 	sendDocument(ctx context.Context, chatID int64, name string, data []byte, caption string) (string, error)
 }
 
+// forceReplier is a transport whose messenger can ask the client to
+// answer a message (Telegram's force_reply). MAX has no such markup: there
+// the appeal card itself says to answer it by replying to it.
+type forceReplier interface{ forcesReply() bool }
+
+// forcesReply reports whether the reviewer's messenger can ask for a reply.
+func (t *Reviewer) forcesReply() bool {
+	f, ok := t.tr.(forceReplier)
+	return ok && f.forcesReply()
+}
+
 // outMsg is a message to send or an edit: HTML text (or plain when !html),
 // buttons and the message it replies to.
 type outMsg struct {

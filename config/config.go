@@ -51,7 +51,9 @@ type Config struct {
 	// Appeals is the tracking of citizens' appeals (config/appeals.go).
 	Appeals Appeals `yaml:"appeals"`
 	// Cadence is the decree's publication cadence (config/duties.go).
-	Cadence  Cadence   `yaml:"cadence"`
+	Cadence Cadence `yaml:"cadence"`
+	// Report is the report for the head sent on a schedule (config/duties.go).
+	Report   Report    `yaml:"report"`
 	Accounts []Account `yaml:"accounts"`
 
 	// File is the path the configuration was read from.
@@ -134,6 +136,7 @@ func Default() Config {
 		Guard:     DefaultGuard(),
 		Appeals:   DefaultAppeals(),
 		Cadence:   DefaultCadence(),
+		Report:    DefaultReport(),
 	}
 }
 

@@ -28,6 +28,21 @@ type Registry struct {
 	URL string `yaml:"url"`
 }
 
+// Report is the report for the head of the district sent to the review
+// chats on a schedule (keys report.*): a short summary and the report as a
+// file where the messenger takes files (Telegram).
+type Report struct {
+	// Every is how often the report is sent (at least 1h); 0: never.
+	Every time.Duration `yaml:"every"`
+	// Period is what it covers: week (7 days) or month, ending today.
+	Period string `yaml:"period"`
+	// Format is the file's format: html or md.
+	Format string `yaml:"format"`
+}
+
+// DefaultReport: not sent; when sent, the week as HTML.
+func DefaultReport() Report { return Report{Period: "week", Format: "html"} }
+
 // DefaultCadence: at least 7 posts a week, read hourly.
 func DefaultCadence() Cadence { return Cadence{MinPerWeek: 7, Every: time.Hour} }
 
@@ -37,6 +52,20 @@ func (c *Config) checkDuties(bad func(at int, key, format string, args ...any)) 
 	}
 	if c.Cadence.Every < time.Minute {
 		bad(0, "cadence.every", "%s: want at least 1m", c.Cadence.Every)
+	}
+	if r := c.Report; r.Every != 0 {
+		if r.Every < time.Hour {
+			bad(0, "report.every", "%s: want at least 1h, or 0 for no scheduled report", r.Every)
+		}
+		if c.Telegram == nil && c.ReviewMAX == nil {
+			bad(0, "report.every", "the report goes to the review chat: configure telegram or review.max too, or leave report.every out")
+		}
+	}
+	if p := c.Report.Period; p != "week" && p != "month" {
+		bad(0, "report.period", "%q: want week or month", p)
+	}
+	if f := c.Report.Format; f != "html" && f != "md" {
+		bad(0, "report.format", "%q: want html or md", f)
 	}
 	for i, a := range c.Accounts {
 		if a.Registry == nil || a.Registry.URL == "" {

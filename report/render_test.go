@@ -41,3 +41,24 @@ func TestReport_Markdown(t *testing.T) {
 		}
 	}
 }
+
+func TestReport_Brief(t *testing.T) {
+	r := monthReport(t)
+	got := r.Brief(msk, 7)
+	a := r.Appeals
+	for _, want := range []string{
+		"📊 Отчёт за месяц: 1 ноября 2026 г. — 30 ноября 2026 г.\n",
+		"Комментариев: " + strconv.Itoa(r.Comments) + ", удалено: " + strconv.Itoa(r.Deleted) + " (с баном автора: " + strconv.Itoa(r.Banned) + ")",
+		"На проверку: " + strconv.Itoa(r.Reviewed) + ", решено модераторами: " + strconv.Itoa(r.ReviewDecided),
+		"Обращений: " + strconv.Itoa(a.Total) + ", отвечено: " + strconv.Itoa(a.Answered) + ", в срок: ",
+		"Публикации admin-vk по неделям: 4, 14, 14, 14, 14 (норма — 7)",
+		"Публикации glava-vk по неделям: 1, 4 ⚠, 3 ⚠, 4 ⚠, 3 ⚠ (норма — 7)",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("brief lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "<") {
+		t.Errorf("brief is plain text, has markup:\n%s", got)
+	}
+}

@@ -18,16 +18,21 @@ func appealOptions(cfg *config.Config, db *store.DB) pipeline.AppealOptions {
 }
 
 // setupAppealDesk puts the «Обращение» cards on the reviewer's bot, in
-// appeals.chat (else the review chat); nil without Telegram or appeals.
+// appeals.chat (else the review chat): the Telegram one, else the MAX one;
+// nil without a review chat or appeals.
 func (d *daemon) setupAppealDesk(cfg *config.Config) (*review.AppealDesk, error) {
-	if !cfg.Appeals.Enabled || d.tg == nil {
+	rv := d.tg
+	if rv == nil {
+		rv = d.mx // appeals.chat needs Telegram (config): here the MAX review chat
+	}
+	if !cfg.Appeals.Enabled || rv == nil {
 		return nil, nil
 	}
 	desk, err := review.NewAppealDesk(cfg.Appeals.Chat, d.pipe, d.db)
 	if err != nil {
 		return nil, fmt.Errorf("appeals: %w", err)
 	}
-	d.tg.AttachAppeals(desk)
+	rv.AttachAppeals(desk)
 	d.pipe.SetAppealDesk(desk)
 	return desk, nil
 }

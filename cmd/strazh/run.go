@@ -208,6 +208,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 		return err
 	}
 	posts := d.newCadence(accounts)
+	reports := d.newReportSchedule(cfg) // report_sched.go
 	if posts != nil && d.tg != nil {
 		d.tg.SetPostCounter(posts, cfg.Cadence.MinPerWeek)
 	}
@@ -273,6 +274,9 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	sup.Go("watchdog", func(ctx context.Context) error { d.watchdog(ctx); return nil })
 	if posts != nil {
 		sup.Go("cadence", posts.Run)
+	}
+	if reports != nil {
+		sup.Go("scheduled report", reports.Run)
 	}
 	sup.Go("store maintenance", func(ctx context.Context) error { d.db.RunMaintenance(ctx, 6*time.Hour); return nil })
 	if metricsLn != nil {
@@ -413,6 +417,7 @@ func restartKeys(a, b *config.Config) []string {
 	diff("telegram", a.Telegram, b.Telegram)
 	diff("guard", a.Guard, b.Guard)
 	diff("cadence", a.Cadence, b.Cadence)
+	diff("report", a.Report, b.Report)
 	strip := func(accs []config.Account) []config.Account {
 		out := make([]config.Account, len(accs))
 		for i, acc := range accs {

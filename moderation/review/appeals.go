@@ -177,6 +177,9 @@ func (d *AppealDesk) onTap(ctx context.Context, q *tap, id uint64) func() {
 		return answer(fmt.Sprintf(t.tx.ansError, shortErr(err)), true)
 	}
 	log.Info("appeal answer asked for")
+	if !t.forcesReply() {
+		return answer(x.ansReplyCard, false)
+	}
 	return answer(x.ansPrompt, false)
 }
 

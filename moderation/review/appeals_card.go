@@ -17,6 +17,7 @@ type appealTexts struct {
 	onTime, late, failed, deleted, already          string
 	btnReply                                        string // a contract: «Ответить»
 	prompt, remind, failNotice, noRights, notOpen   string
+	replyHint, ansReplyCard                         string // where a reply cannot be forced (MAX)
 	ansPrompt, ansAnswered, ansCannot, ansNoRights  string
 	gotReply, emptyReply, byPage, byManager, byName string
 	topics                                          map[string]string
@@ -28,17 +29,19 @@ var appealRU = &appealTexts{
 	waiting: "⏳ Ждёт ответа страницы", overdue: "🔴 Срок ответа прошёл", posting: "⏳ Публикуется ответ — %s",
 	byHand:   "✋ Эта сеть не даёт ответить из strazh: ответьте на странице вручную",
 	answered: "✅ Отвечено — %s, %s (%s)", onTime: "в срок", late: "с опозданием",
-	failed:      "⚠️ Ответ не опубликован: %s. Ответьте ещё раз или вручную на странице.",
-	deleted:     "🗑 Комментарий удалён (нарушение), обращение учтено",
-	already:     "на обращение уже ответили (%s)",
-	btnReply:    "Ответить",
-	prompt:      "✍️ Ответ на обращение #%d (%s): напишите текст ответом на это сообщение — он будет опубликован от имени страницы.",
-	remind:      "⏰ До срока ответа на обращение #%d осталось %s.",
-	failNotice:  "⚠️ Ответ на обращение #%d не опубликован: %s. Ответьте ещё раз или вручную на странице.",
-	noRights:    "Нет прав: отвечать могут только модераторы.",
-	notOpen:     "На обращение #%d уже ответили: %s.",
-	ansPrompt:   "Напишите ответ ответом на сообщение бота",
-	ansAnswered: "Уже отвечено", ansCannot: "Эта сеть не даёт ответить из strazh", ansNoRights: "Нет прав",
+	failed:       "⚠️ Ответ не опубликован: %s. Ответьте ещё раз или вручную на странице.",
+	deleted:      "🗑 Комментарий удалён (нарушение), обращение учтено",
+	already:      "на обращение уже ответили (%s)",
+	btnReply:     "Ответить",
+	prompt:       "✍️ Ответ на обращение #%d (%s): напишите текст ответом на это сообщение — он будет опубликован от имени страницы.",
+	remind:       "⏰ До срока ответа на обращение #%d осталось %s.",
+	failNotice:   "⚠️ Ответ на обращение #%d не опубликован: %s. Ответьте ещё раз или вручную на странице.",
+	noRights:     "Нет прав: отвечать могут только модераторы.",
+	notOpen:      "На обращение #%d уже ответили: %s.",
+	ansPrompt:    "Напишите ответ ответом на сообщение бота",
+	replyHint:    "✍️ Чтобы ответить, ответьте на это сообщение (или на сообщение бота после «Ответить»): текст будет опубликован от имени страницы.",
+	ansReplyCard: "Ответьте на карточку обращения или на сообщение бота",
+	ansAnswered:  "Уже отвечено", ansCannot: "Эта сеть не даёт ответить из strazh", ansNoRights: "Нет прав",
 	gotReply: "Ответ на обращение #%d принят, публикуется.", emptyReply: "Пустой ответ не публикуется: напишите текст.",
 	byPage: "страница", byManager: "менеджер %s", byName: "%s",
 	topics: map[string]string{"roads": "дороги", "water": "вода", "heating": "отопление", "rubbish": "мусор",
@@ -52,17 +55,19 @@ var appealEN = &appealTexts{
 	waiting: "⏳ Waiting for the page's answer", overdue: "🔴 Past the deadline", posting: "⏳ Posting the answer — %s",
 	byHand:   "✋ This network cannot be answered from strazh: answer on the page by hand",
 	answered: "✅ Answered — %s, %s (%s)", onTime: "on time", late: "late",
-	failed:      "⚠️ The answer was not posted: %s. Answer again or by hand on the page.",
-	deleted:     "🗑 The comment was deleted (a violation); the appeal is counted",
-	already:     "the appeal was answered already (%s)",
-	btnReply:    "Ответить", // the contract's word, in both languages
-	prompt:      "✍️ Answer to appeal #%d (%s): write it as a reply to this message — it is posted as the page.",
-	remind:      "⏰ %[2]s left to answer appeal #%[1]d.",
-	failNotice:  "⚠️ The answer to appeal #%d was not posted: %s. Answer again or by hand on the page.",
-	noRights:    "No rights: only moderators may answer.",
-	notOpen:     "Appeal #%d is answered already: %s.",
-	ansPrompt:   "Write the answer as a reply to the bot's message",
-	ansAnswered: "Answered already", ansCannot: "This network cannot be answered from strazh", ansNoRights: "No rights",
+	failed:       "⚠️ The answer was not posted: %s. Answer again or by hand on the page.",
+	deleted:      "🗑 The comment was deleted (a violation); the appeal is counted",
+	already:      "the appeal was answered already (%s)",
+	btnReply:     "Ответить", // the contract's word, in both languages
+	prompt:       "✍️ Answer to appeal #%d (%s): write it as a reply to this message — it is posted as the page.",
+	remind:       "⏰ %[2]s left to answer appeal #%[1]d.",
+	failNotice:   "⚠️ The answer to appeal #%d was not posted: %s. Answer again or by hand on the page.",
+	noRights:     "No rights: only moderators may answer.",
+	notOpen:      "Appeal #%d is answered already: %s.",
+	ansPrompt:    "Write the answer as a reply to the bot's message",
+	replyHint:    "✍️ To answer, reply to this message (or to the bot's message after «Ответить»): the text is posted as the page.",
+	ansReplyCard: "Reply to the appeal card or to the bot's message",
+	ansAnswered:  "Answered already", ansCannot: "This network cannot be answered from strazh", ansNoRights: "No rights",
 	gotReply: "The answer to appeal #%d is taken and being posted.", emptyReply: "An empty answer is not posted: write a text.",
 	byPage: "the page", byManager: "manager %s", byName: "%s",
 	topics:    map[string]string{},
@@ -164,6 +169,10 @@ func (t *Reviewer) renderAppeal(a *moderation.Appeal, c *cardstore.AppealCard, c
 			break
 		}
 		kb = &keyboard{InlineKeyboard: [][]button{{{Text: x.btnReply, Data: appealData(a.DecisionID)}}}}
+		if !t.forcesReply() {
+			// No forced reply here: the moderator replies to the card.
+			b.WriteString("\n" + x.replyHint)
+		}
 	}
 	return b.String(), kb
 }

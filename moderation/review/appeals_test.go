@@ -341,7 +341,9 @@ func TestAppealDesk_Run_PendingAnswerAfterRestartAndOvertaken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	// Closed after the desk and the reviewer stop (cleanups run last first):
+	// a deferred Close raced their last reads.
+	t.Cleanup(func() { db.Close() })
 	now := time.Now()
 	fa := &fakeAppeals{base: moderation.Appeal{Network: "vk", Account: "admin-vk", CommentID: "c", Ref: "wall:-1:1",
 		Topic: "water", Text: "Нет воды", OpenedAt: now, Deadline: now.Add(24 * time.Hour)},

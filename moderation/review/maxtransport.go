@@ -159,6 +159,11 @@ func maxUpdate(u *maxapi.Update) (update, bool) {
 	case u.Type == maxapi.UpdateMessageCreated && u.Message != nil:
 		m := u.Message
 		in := &incoming{chatID: m.Recipient.ChatID, id: m.Body.Mid, text: m.Body.Text}
+		if l := m.Link; l != nil && l.Type == "reply" && l.Message != nil {
+			// A reply carries the replied message in link (platform-apis
+			// §6.2): how a moderator's answer finds its appeal card.
+			in.replyTo = l.Message.Mid
+		}
 		if m.Sender != nil && !m.Sender.IsBot {
 			usr := maxUser(*m.Sender)
 			in.from = &usr

@@ -238,6 +238,19 @@ func (t *Reviewer) deliver(ctx context.Context, lim *chatLimiter, it *cardstore.
 		}
 		return t.store.Apply(done)
 	}
+	if it.Op == cardstore.OpDocument {
+		ds, ok := t.tr.(docSender)
+		if !ok {
+			return fmt.Errorf("document %s: %s sends no files: %w", it.DocName, t.tr.channel(), errDrop)
+		}
+		if err := c.call(func(ctx context.Context) error {
+			_, err := ds.sendDocument(ctx, it.ChatID, it.DocName, it.Doc, it.Text)
+			return err
+		}); err != nil {
+			return t.classify(err)
+		}
+		return t.store.Apply(done)
+	}
 	card, err := t.store.Card(it.Card)
 	if errors.Is(err, moderation.ErrNotFound) {
 		return fmt.Errorf("card %s: %w", it.Card, errDrop)

@@ -1,6 +1,7 @@
 package review
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -49,6 +50,9 @@ func newTGTransport(cfg Config, token string, client *http.Client, tm *Timing, l
 
 func (tr *tgTransport) channel() string { return ChannelTelegram }
 
+// forcesReply: Telegram's force_reply opens the reply field at once.
+func (tr *tgTransport) forcesReply() bool { return true }
+
 // Telegram allows 4096 UTF-16 units per message, 20 messages a minute to a
 // group and about one a second.
 var tgLimits = limits{maxVisible: 3900, perWindow: 18, window: time.Minute, minGap: time.Second}
@@ -95,6 +99,18 @@ func (tr *tgTransport) send(ctx context.Context, chatID int64, m outMsg) (string
 		params.ReplyMarkup = &models.ForceReply{ForceReply: true}
 	}
 	msg, err := tr.bot.SendMessage(ctx, params)
+	if err != nil {
+		return "", err
+	}
+	return strconv.Itoa(msg.ID), nil
+}
+
+// sendDocument uploads data as the file name (multipart sendDocument)
+// with an HTML caption.
+func (tr *tgTransport) sendDocument(ctx context.Context, chatID int64, name string, data []byte, caption string) (string, error) {
+	msg, err := tr.bot.SendDocument(ctx, &bot.SendDocumentParams{ChatID: chatID,
+		Document: &models.InputFileUpload{Filename: name, Data: bytes.NewReader(data)},
+		Caption:  caption, ParseMode: models.ParseModeHTML})
 	if err != nil {
 		return "", err
 	}

@@ -38,6 +38,25 @@ type transport interface {
 	limits() limits
 }
 
+// docSender is a transport that can upload a file to a chat (Telegram's
+// sendDocument). MAX's upload API is not documented in our platform notes
+// (platform-apis §6), so the MAX transport has none and the scheduled
+// report goes there as its summary only.
+type docSender interface {
+	sendDocument(ctx context.Context, chatID int64, name string, data []byte, caption string) (string, error)
+}
+
+// forceReplier is a transport whose messenger can ask the client to
+// answer a message (Telegram's force_reply). MAX has no such markup: there
+// the appeal card itself says to answer it by replying to it.
+type forceReplier interface{ forcesReply() bool }
+
+// forcesReply reports whether the reviewer's messenger can ask for a reply.
+func (t *Reviewer) forcesReply() bool {
+	f, ok := t.tr.(forceReplier)
+	return ok && f.forcesReply()
+}
+
 // outMsg is a message to send or an edit: HTML text (or plain when !html),
 // buttons and the message it replies to.
 type outMsg struct {

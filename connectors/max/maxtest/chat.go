@@ -146,6 +146,24 @@ func (s *Server) Say(chat int64, user maxapi.User, text string) string {
 	return mid
 }
 
+// SayReply is Say as a reply to the message replyTo (a link of type
+// reply, as MAX sends it), as a moderator answering a card.
+func (s *Server) SayReply(chat int64, user maxapi.User, replyTo, text string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mid, seq := s.nextMid()
+	u := user
+	m := maxapi.Message{Sender: &u, Recipient: maxapi.Recipient{ChatID: chat, ChatType: "chat"},
+		Timestamp: s.now(), Body: maxapi.Body{Mid: mid, Seq: seq, Text: text},
+		Link: &maxapi.LinkedMessage{Type: "reply", ChatID: chat, Message: &maxapi.Body{Mid: replyTo}}}
+	if orig := s.sentByID[replyTo]; orig != nil {
+		m.Link.Sender = orig.Sender
+		m.Link.Message = &maxapi.Body{Mid: replyTo, Seq: orig.Body.Seq, Text: orig.Body.Text}
+	}
+	s.push(maxapi.Update{Type: maxapi.UpdateMessageCreated, Message: &m})
+	return mid
+}
+
 // Forward puts a copy of the bot's message mid, with its buttons, into
 // another chat (as a moderator forwarding a card), and returns the copy's
 // id; its buttons can be pressed there.

@@ -49,6 +49,7 @@ const (
 	OpEdit     Op = "edit"     // re-render Card's message (after a decision)
 	OpKeyboard Op = "keyboard" // switch Card's buttons to Step
 	OpText     Op = "text"     // send Text (a command reply, a reminder)
+	OpDocument Op = "document" // send Doc as the file DocName, Text its caption
 )
 
 // Priorities: lower goes first. Edits and replies answer a human who is
@@ -73,6 +74,10 @@ type Outgoing struct {
 	// ReplyMID is ReplyTo for a message ID that is not a number (MAX).
 	ReplyMID string    `json:"reply_mid,omitempty"`
 	Created  time.Time `json:"created"`
+	// DocName and Doc are the file of an OpDocument (the scheduled
+	// report); kept in the outbox so a failed upload is retried.
+	DocName string `json:"doc_name,omitempty"`
+	Doc     []byte `json:"doc,omitempty"`
 }
 
 // Change is one atomic write: everything in it is applied in one

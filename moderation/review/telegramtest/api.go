@@ -95,7 +95,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.getUpdates(w, r, req)
 		return
 	}
-	if aerr == nil {
+	if aerr == nil && method == "sendDocument" {
+		result, aerr = s.sendDocument(p, r)
+	} else if aerr == nil {
 		result, aerr = s.call(method, p)
 	}
 	req.Status = http.StatusOK

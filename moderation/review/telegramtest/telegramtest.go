@@ -50,6 +50,9 @@ type Message struct {
 	Date      time.Time
 	Edits     int
 	Deleted   bool
+	// Document is the file a sendDocument call carried (nil: a text
+	// message); Text is then its caption.
+	Document *Document
 }
 
 // Buttons lists the labels of the keyboard, row by row.

@@ -294,12 +294,20 @@ func TestMAX_Pacing_DefaultGap(t *testing.T) {
 		e.submit(e.mod.review("x"))
 	}
 	e.card("#5")
+	// The fake records a call once its answer is written, which may be
+	// after the card shows: wait for the fifth record.
 	var sends []time.Time
-	for _, c := range e.mx.Calls("/messages") {
-		if c.Method == "POST" && c.Status == 200 {
-			sends = append(sends, c.At)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = e.mx.Wait(ctx, func() bool {
+		sends = sends[:0]
+		for _, c := range e.mx.Calls("/messages") {
+			if c.Method == "POST" && c.Status == 200 {
+				sends = append(sends, c.At)
+			}
 		}
-	}
+		return len(sends) >= 5
+	})
 	// Each gap is 200 ms from the limiter's point of view; a request may
 	// reach the fake late (the first opens the connection, a loaded
 	// machine delays one) and the next on time, so the span after the

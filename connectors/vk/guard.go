@@ -31,9 +31,13 @@ import (
 // guardEvents are the long-poll events that make the guard check at once
 // (switched on in refreshServer). group_change_settings is not in §1.3's
 // list: unverified that VK sends it to a Bots Long Poll (it is a Callback
-// API event); an unknown event key is ignored by setLongPollSettings
-// (also unverified), so asking for it costs nothing.
-var guardEvents = []string{"group_officers_edit", "group_change_settings"}
+// API event); if setLongPollSettings refuses the key (error 100) the
+// long poll is enabled without it (refreshServer).
+var guardEvents = []string{"group_officers_edit", unverifiedGuardEvent}
+
+// unverifiedGuardEvent is the guard's event that platform-apis does not list.
+const unverifiedGuardEvent = "group_change_settings"
+
 
 // GuardChanged fires when VK reported that the managers or the settings
 // changed (moderation.GuardNotifier).

@@ -270,3 +270,20 @@ func TestConnector_Access_NoRenewNeverRefreshes(t *testing.T) {
 		t.Errorf("%d tokens issued: the refresh token was spent", n)
 	}
 }
+
+// group_change_settings is not in platform-apis' list: if VK refuses it,
+// the long poll is enabled without it and moderation goes on.
+func TestConnector_Connect_LongPollWithoutRefusedGuardEvent(t *testing.T) {
+	f := newFake(t, vktest.Options{})
+	f.RefuseLongPollParam("group_change_settings")
+	c := newConn(t, f, nil)
+	connect(t, c)
+	on, evs := f.LongPollEnabled()
+	if !on || slices.Contains(evs, "group_change_settings") || !slices.Contains(evs, "group_officers_edit") {
+		t.Fatalf("long poll: enabled %v, events %v", on, evs)
+	}
+	d := newDriver(t, c, nil)
+	post := f.AddPost("Ремонт дорог")
+	f.AddComment(post, 501, "Когда отремонтируют дорогу?")
+	d.Until("the comment after the refused event", d.Has("Когда отремонтируют дорогу?"))
+}

@@ -61,7 +61,16 @@ func (c *Connector) refreshServer(ctx context.Context, settings bool) error {
 				p[ev] = 1
 			}
 		}
-		if err := c.api.call(ctx, community, "groups.setLongPollSettings", p, nil); err != nil {
+		err := c.api.call(ctx, community, "groups.setLongPollSettings", p, nil)
+		if apiCode(err) == 100 && p[unverifiedGuardEvent] != nil {
+			// VK refused a parameter: the only one platform-apis does not
+			// list is the guard's settings event. Moderation must not wait
+			// on it; the guard's hourly check still sees setting changes.
+			c.log.Warn("VK refused the group_change_settings long-poll event; settings are checked hourly", "err", err)
+			delete(p, unverifiedGuardEvent)
+			err = c.api.call(ctx, community, "groups.setLongPollSettings", p, nil)
+		}
+		if err != nil {
 			return fmt.Errorf("enable long poll: %w", err)
 		}
 		c.lp.ready = true

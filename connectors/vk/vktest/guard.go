@@ -189,3 +189,14 @@ func (s *Server) managerItems(p url.Values) []any {
 	}
 	return items
 }
+
+// RefuseLongPollParam makes setLongPollSettings answer error 100 when it
+// is given the parameter (an event key VK might not know).
+func (s *Server) RefuseLongPollParam(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lpRefuse == nil {
+		s.lpRefuse = map[string]bool{}
+	}
+	s.lpRefuse[name] = true
+}

@@ -126,6 +126,11 @@ func (s *Server) setLongPollSettings(_ TokenType, p url.Values) (any, *apiErr) {
 	if e := s.checkGroup(p, "group_id"); e != nil {
 		return nil, e
 	}
+	for name := range s.lpRefuse {
+		if p.Has(name) {
+			return nil, errf(100, "%s is not a valid parameter", name)
+		}
+	}
 	if v := p.Get("enabled"); v != "" {
 		s.lp.enabled = v == "1"
 	}

@@ -83,30 +83,31 @@ type Server struct {
 	closed   chan struct{}
 	closeOne sync.Once
 
-	tokens  map[string]TokenType
-	revoked map[TokenType]bool
-	users   map[int]string // id -> "First Last"
-	seq     map[Kind]int   // last id per kind
-	posts   map[int]*post
-	topics  map[int]*topic
-	objects map[Kind]int              // the photo/video/market item comments go to
-	media   map[key]*mediaItem        // photos, videos, market items (media.go); nil until one is added
-	items   map[key]*item             // comments and board posts
-	msgs    map[int]*item             // private messages by message id
-	cmids   map[int]int               // last conversation_message_id per peer
-	bans    map[int]Ban               // by user id
-	lp      longPoll                  // long poll state
-	faults  map[string][]fault        // method ("*" any) -> queued faults
-	lpFail  []int                     // queued failed codes for a_check
-	lpRaw   []string                  // queued raw a_check answers (LongPollAnswer)
-	lpMute  bool                      // events are lost, not queued (LoseEvents)
-	calls   []Call                    // request log
-	inner   []Call                    // calls made inside execute (InnerCalls)
-	stamps  map[TokenType][]time.Time // recent request times, for EnforceRate
-	expires map[string]time.Time      // by token: it answers 1117 from then (ExpireToken, oauth.go)
-	answers answers                   // what the community posted as itself (reply.go)
-	oauth   oauthState                // the VK ID token endpoint (oauth.go)
-	guard   guardState                // managers, rights, settings (guard.go)
+	tokens   map[string]TokenType
+	revoked  map[TokenType]bool
+	users    map[int]string // id -> "First Last"
+	seq      map[Kind]int   // last id per kind
+	posts    map[int]*post
+	topics   map[int]*topic
+	objects  map[Kind]int              // the photo/video/market item comments go to
+	media    map[key]*mediaItem        // photos, videos, market items (media.go); nil until one is added
+	items    map[key]*item             // comments and board posts
+	msgs     map[int]*item             // private messages by message id
+	cmids    map[int]int               // last conversation_message_id per peer
+	bans     map[int]Ban               // by user id
+	lp       longPoll                  // long poll state
+	faults   map[string][]fault        // method ("*" any) -> queued faults
+	lpFail   []int                     // queued failed codes for a_check
+	lpRaw    []string                  // queued raw a_check answers (LongPollAnswer)
+	lpMute   bool                      // events are lost, not queued (LoseEvents)
+	calls    []Call                    // request log
+	inner    []Call                    // calls made inside execute (InnerCalls)
+	stamps   map[TokenType][]time.Time // recent request times, for EnforceRate
+	expires  map[string]time.Time      // by token: it answers 1117 from then (ExpireToken, oauth.go)
+	answers  answers                   // what the community posted as itself (reply.go)
+	oauth    oauthState                // the VK ID token endpoint (oauth.go)
+	guard    guardState                // managers, rights, settings (guard.go)
+	lpRefuse map[string]bool           // setLongPollSettings parameters answered with error 100 (RefuseLongPollParam)
 }
 
 // New starts a fake VK server on a loopback port.

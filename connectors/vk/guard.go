@@ -38,7 +38,6 @@ var guardEvents = []string{"group_officers_edit", unverifiedGuardEvent}
 // unverifiedGuardEvent is the guard's event that platform-apis does not list.
 const unverifiedGuardEvent = "group_change_settings"
 
-
 // GuardChanged fires when VK reported that the managers or the settings
 // changed (moderation.GuardNotifier).
 func (c *Connector) GuardChanged() <-chan struct{} { return c.guardCh }

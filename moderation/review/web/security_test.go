@@ -1,0 +1,61 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// browserResolve resolves a Location the way a browser does (WHATWG URL):
+// tabs and newlines are removed first, a backslash is a slash.
+func browserResolve(base, loc string) (*url.URL, error) {
+	loc = strings.NewReplacer("\t", "", "\n", "", "\r", "", "\\", "/").Replace(loc)
+	u, err := url.Parse(loc)
+	if err != nil {
+		return nil, err
+	}
+	return mustURL(base).ResolveReference(u), nil
+}
+
+func TestServer_Login_NextStaysOnSite(t *testing.T) {
+	f := newFixture(t)
+	for _, next := range []string{"/\t/evil.example", "/\n/evil.example", "/\r/evil.example", "/\t\\evil.example",
+		"/%09/evil.example", "\t//evil.example", "/ /evil.example"} {
+		t.Run(fmt.Sprintf("%q", next), func(t *testing.T) {
+			// Straight to the handler: Go's client refuses such a Location, a browser follows it.
+			h := f.srv.Handler()
+			get := httptest.NewRecorder()
+			h.ServeHTTP(get, httptest.NewRequest("GET", "/login", nil))
+			form := url.Values{"csrf": {csrfIn(t, get.Body.String())}, "user": {"mod"}, "password": {"password-mod"}, "next": {next}}
+			req := httptest.NewRequest("POST", "/login", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			for _, ck := range get.Result().Cookies() {
+				req.AddCookie(ck)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusSeeOther {
+				t.Fatalf("sign-in: %d, want 303", rec.Code)
+			}
+			loc := rec.Header().Get("Location")
+			u, err := browserResolve(f.ts.URL, loc)
+			if err != nil {
+				return // a browser cannot follow it either
+			}
+			if u.Host != mustURL(f.ts.URL).Host {
+				t.Errorf("Location %q takes the browser to %s", loc, u.Host)
+			}
+		})
+	}
+}
+
+func TestSafeNext_ControlCharacters(t *testing.T) {
+	for in, want := range map[string]string{"/\t/evil.example": "/", "/\n/evil": "/", "/audit?q=%D0%BC": "/audit?q=%D0%BC", "/\x7f/x": "/"} {
+		if got := safeNext(in); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

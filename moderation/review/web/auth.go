@@ -290,11 +290,13 @@ func newLimiters(burst int, every time.Duration) *limiters {
 func (l *limiters) allow(ip, user string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	a := l.limiterFor(l.byIP, ip, now)
-	b := l.limiterFor(l.byUser, strings.ToLower(user), now)
-	// Both must allow; take from both so neither can be probed alone.
-	okA, okB := a.AllowN(now, 1), b.AllowN(now, 1)
-	return okA && okB
+	// The address first: an attempt it refuses is not tracked by name, so a
+	// flood of made-up names from one address cannot fill the name table
+	// (a full table forgets limits) and reset a real name's limit.
+	if !l.limiterFor(l.byIP, ip, now).AllowN(now, 1) {
+		return false
+	}
+	return l.limiterFor(l.byUser, strings.ToLower(user), now).AllowN(now, 1)
 }
 
 func (l *limiters) limiterFor(m map[string]*rate.Limiter, k string, now time.Time) *rate.Limiter {

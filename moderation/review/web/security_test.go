@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // browserResolve resolves a Location the way a browser does (WHATWG URL):
@@ -57,5 +58,29 @@ func TestSafeNext_ControlCharacters(t *testing.T) {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A flood of made-up names from one address, refused by that address's
+// limit, must not make the table forget the limit of a real name.
+func TestLimiters_Allow_FloodKeepsNameLimit(t *testing.T) {
+	l := newLimiters(2, time.Minute)
+	now := time.Unix(10000, 0)
+	for i := range 2 {
+		if !l.allow(fmt.Sprint("10.0.0.", i), "admin", now) {
+			t.Fatalf("attempt %d on admin refused inside the burst", i)
+		}
+	}
+	if l.allow("10.0.0.9", "admin", now) {
+		t.Fatal("admin's limit not reached after the burst")
+	}
+	for i := range maxTracked + 10 {
+		l.allow("6.6.6.6", fmt.Sprint("junk", i), now)
+	}
+	if l.allow("10.0.0.10", "admin", now) {
+		t.Error("a flood of junk names from one address reset admin's limit")
+	}
+	if len(l.byUser) > 3+2 {
+		t.Errorf("%d name limiters after a refused flood, want the refused attempts not tracked", len(l.byUser))
 	}
 }

@@ -84,3 +84,51 @@ func TestLimiters_Allow_FloodKeepsNameLimit(t *testing.T) {
 		t.Errorf("%d name limiters after a refused flood, want the refused attempts not tracked", len(l.byUser))
 	}
 }
+
+// Every state-changing route refuses a form without the session's token
+// or with a wrong one, even for an admin, and nothing reaches the
+// moderation or the store.
+func TestServer_Post_NeedsCSRF(t *testing.T) {
+	f := newFixture(t)
+	id := f.commit("сомнительный комментарий", 1)
+	routes := []struct {
+		path string
+		form url.Values
+	}{
+		{"/decide", url.Values{"id": {itoa(id)}, "action": {"delete"}}},
+		{"/unban", url.Values{"network": {"vk"}, "author": {"77"}}},
+		{"/pause", url.Values{}},
+		{"/resume", url.Values{}},
+		{"/users/remove", url.Values{"name": {"mod"}}},
+		{"/logout", url.Values{}},
+	}
+	for _, rt := range routes {
+		for _, tok := range []string{"", "wrong-token"} {
+			t.Run(rt.path+" "+tok, func(t *testing.T) {
+				c := f.client()
+				if _, csrf := c.login("boss", "password-boss"); csrf == "" {
+					t.Fatal("admin did not sign in")
+				}
+				form := url.Values{}
+				for k, v := range rt.form {
+					form[k] = v
+				}
+				if tok != "" {
+					form.Set("csrf", tok)
+				}
+				if code, _, _ := c.do("POST", rt.path, form); code != http.StatusForbidden {
+					t.Errorf("POST %s with csrf %q: %d, want 403", rt.path, tok, code)
+				}
+				if code, _, _ := c.do("GET", "/status", nil); code != http.StatusOK {
+					t.Errorf("the session did not survive a refused %s: GET /status %d", rt.path, code)
+				}
+			})
+		}
+	}
+	if calls := f.mod.Calls(); len(calls) != 0 {
+		t.Errorf("refused forms reached the moderation: %v", calls)
+	}
+	if _, err := f.db.WebUser("mod"); err != nil {
+		t.Errorf("a refused /users/remove removed the user: %v", err)
+	}
+}

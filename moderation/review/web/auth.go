@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -293,10 +294,22 @@ func (l *limiters) allow(ip, user string, now time.Time) bool {
 	// The address first: an attempt it refuses is not tracked by name, so a
 	// flood of made-up names from one address cannot fill the name table
 	// (a full table forgets limits) and reset a real name's limit.
-	if !l.limiterFor(l.byIP, ip, now).AllowN(now, 1) {
+	if !l.limiterFor(l.byIP, addrKey(ip), now).AllowN(now, 1) {
 		return false
 	}
 	return l.limiterFor(l.byUser, strings.ToLower(user), now).AllowN(now, 1)
+}
+
+// addrKey is what the limit counts per: an IPv4 address, or the /64 of an
+// IPv6 one (one client usually holds a whole /64 and can change addresses
+// inside it at will).
+func addrKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || a.Unmap().Is4() {
+		return ip
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
 }
 
 func (l *limiters) limiterFor(m map[string]*rate.Limiter, k string, now time.Time) *rate.Limiter {

@@ -132,3 +132,29 @@ func TestServer_Post_NeedsCSRF(t *testing.T) {
 		t.Errorf("a refused /users/remove removed the user: %v", err)
 	}
 }
+
+// One IPv6 client holds a /64: moving inside it is the same address.
+func TestLimiters_Allow_IPv6Prefix(t *testing.T) {
+	tests := []struct {
+		name    string
+		addrs   []string
+		refused bool // the last attempt
+	}{
+		{"same /64", []string{"2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff::9"}, true},
+		{"other /64s", []string{"2001:db8:1:2::1", "2001:db8:1:3::1", "2001:db8:1:4::1"}, false},
+		{"IPv4", []string{"192.0.2.1", "192.0.2.2", "192.0.2.3"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newLimiters(2, time.Minute)
+			now := time.Unix(10000, 0)
+			var ok bool
+			for i, a := range tt.addrs {
+				ok = l.allow(a, fmt.Sprint("name", i), now)
+			}
+			if ok == tt.refused {
+				t.Errorf("third attempt allowed=%v, want %v", ok, !tt.refused)
+			}
+		})
+	}
+}

@@ -231,7 +231,11 @@ func (s *Server) checkPassword(ctx context.Context, name, pw string) (u store.We
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	sess := sessionOf(r)
 	if err := s.deps.Store.DeleteWebSession(sess.key); err != nil {
+		// The session still signs in: say so and keep the cookie, so that
+		// signing out can be tried again.
 		s.log.Error("delete web session", "user", sess.user.Name, "err", err)
+		s.fail(w, r, http.StatusInternalServerError, "Не удалось выйти: ошибка базы, см. журнал службы.")
+		return
 	}
 	s.log.Info("web sign-out", "user", sess.user.Name)
 	s.setCookie(w, cookieSession, "", -1)

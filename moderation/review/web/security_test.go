@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -156,5 +157,26 @@ func TestLimiters_Allow_IPv6Prefix(t *testing.T) {
 				t.Errorf("third attempt allowed=%v, want %v", ok, !tt.refused)
 			}
 		})
+	}
+}
+
+// failingDelete is the store with DeleteWebSession failing.
+type failingDelete struct{ Store }
+
+func (failingDelete) DeleteWebSession([]byte) error { return errors.New("disk full") }
+
+// Signing out when the session cannot be deleted must not say it worked:
+// the old cookie would still sign in.
+func TestServer_Logout_StoreFails(t *testing.T) {
+	f := newFixture(t)
+	f.srv.deps.Store = failingDelete{f.db}
+	c := f.client()
+	_, csrf := c.login("mod", "password-mod")
+	code, _, h := c.do("POST", "/logout", url.Values{"csrf": {csrf}})
+	if code != http.StatusInternalServerError {
+		t.Errorf("sign-out with a failing store: %d → %q, want 500", code, h.Get("Location"))
+	}
+	if code, _, _ := c.do("GET", "/status", nil); code != http.StatusOK {
+		t.Errorf("the cookie was dropped though the session lives: GET /status %d", code)
 	}
 }

@@ -19,10 +19,20 @@ func TestCSVCell_Formulas(t *testing.T) {
 		{"-1e2", "-1e2"},
 		{"@SUM(A1:A9)", "'@SUM(A1:A9)"},
 		{"\t=1+1", "'\t=1+1"},
-		{"\r=1+1", "'\r=1+1"},
+		{"\r=1+1", "'\r'=1+1"}, // the part after the CR starts a row in Excel's Russian locale
 		{"", ""},
 		{"Когда починят дорогу? 2+2=4", "Когда починят дорогу? 2+2=4"},
 		{"'уже с кавычкой", "'уже с кавычкой"},
+		// Excel in a Russian locale splits at ';' and ends the row at a line break.
+		{"ок;=cmd|' /C calc'!A0", "ок;'=cmd|' /C calc'!A0"},
+		{"ок;;@SUM(A1)", "ок;;'@SUM(A1)"},
+		{"строка, вторая\n=HYPERLINK(1)", "строка, вторая\n'=HYPERLINK(1)"},
+		{"а\r\n+7 900", "а\r\n'+7 900"},
+		{"=1;=2", "'=1;'=2"},
+		{"-5;-6", "-5;-6"},
+		{"да;\t=1", "да;'\t=1"},
+		{"; - список", "; - список"},
+		{"а;-", "а;'-"},
 	}
 	for _, tt := range tests {
 		if got := csvCell(tt.in); got != tt.want {

@@ -255,6 +255,7 @@ func (h *hub) deliver(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				h.failed.Add(1)
 				h.log.Error("cannot store a webhook delivery; Meta will deliver it again", "account", c.account, "err", err)
+				wake(woken) // the changes stored before are due now, not at the next poll
 				http.Error(w, "try again", http.StatusInternalServerError)
 				return
 			}
@@ -266,10 +267,14 @@ func (h *hub) deliver(w http.ResponseWriter, r *http.Request) {
 			woken[c] = true
 		}
 	}
-	for c := range woken {
+	wake(woken)
+	w.WriteHeader(http.StatusOK)
+}
+
+func wake(cs map[*Connector]bool) {
+	for c := range cs {
 		c.wakeUp()
 	}
-	w.WriteHeader(http.StatusOK)
 }
 
 // deliveryKey names a change: Meta's retries carry the same bytes.

@@ -69,14 +69,13 @@ func (t *Reviewer) serveWebhook(ctx context.Context, tr *maxTransport, h *MAXWeb
 	if err != nil {
 		return fmt.Errorf("review.max.webhook.listen: %w", err)
 	}
-	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second,
-		Handler: maxapi.WebhookHandler(sec, func(ctx context.Context, u maxapi.Update) error {
-			up, ok := maxUpdate(&u)
-			if !ok {
-				return nil
-			}
-			return t.handleUpdate(ctx, up)
-		})}
+	srv := webhookServer(maxapi.WebhookHandler(sec, func(ctx context.Context, u maxapi.Update) error {
+		up, ok := maxUpdate(&u)
+		if !ok {
+			return nil
+		}
+		return t.handleUpdate(ctx, up)
+	}))
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	t.subscribe(ctx, tr, h.URL, sec)
@@ -88,6 +87,16 @@ func (t *Reviewer) serveWebhook(ctx context.Context, tr *maxTransport, h *MAXWeb
 		return fmt.Errorf("review.max.webhook: %w", err)
 	}
 	return nil
+}
+
+// webhookServer bounds every phase of a connection: whoever reaches the
+// listener, secret or not, cannot hold connections open (idle, or sending
+// a body slowly) until the daemon runs out of file descriptors. The write
+// timeout outlasts one action (ActionTimeout, 2m by default) handled
+// before the answer.
+func webhookServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 3 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10}
 }
 
 // subscribe points MAX at the webhook, retrying with back-off until it

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -159,9 +160,12 @@ type loginData struct {
 	Failed bool
 }
 
-// safeNext keeps a redirect after sign-in on this site.
+// safeNext keeps a redirect after sign-in on this site. Control
+// characters are refused: browsers drop tabs and newlines from a Location,
+// so "/\t/evil.example" would become "//evil.example".
 func safeNext(n string) string {
-	if !strings.HasPrefix(n, "/") || strings.HasPrefix(n, "//") || strings.HasPrefix(n, "/\\") || strings.HasPrefix(n, "/login") {
+	if !strings.HasPrefix(n, "/") || strings.HasPrefix(n, "//") || strings.HasPrefix(n, "/\\") || strings.HasPrefix(n, "/login") ||
+		strings.ContainsFunc(n, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return "/"
 	}
 	return n
@@ -227,7 +231,11 @@ func (s *Server) checkPassword(ctx context.Context, name, pw string) (u store.We
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	sess := sessionOf(r)
 	if err := s.deps.Store.DeleteWebSession(sess.key); err != nil {
+		// The session still signs in: say so and keep the cookie, so that
+		// signing out can be tried again.
 		s.log.Error("delete web session", "user", sess.user.Name, "err", err)
+		s.fail(w, r, http.StatusInternalServerError, "Не удалось выйти: ошибка базы, см. журнал службы.")
+		return
 	}
 	s.log.Info("web sign-out", "user", sess.user.Name)
 	s.setCookie(w, cookieSession, "", -1)
@@ -287,11 +295,25 @@ func newLimiters(burst int, every time.Duration) *limiters {
 func (l *limiters) allow(ip, user string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	a := l.limiterFor(l.byIP, ip, now)
-	b := l.limiterFor(l.byUser, strings.ToLower(user), now)
-	// Both must allow; take from both so neither can be probed alone.
-	okA, okB := a.AllowN(now, 1), b.AllowN(now, 1)
-	return okA && okB
+	// The address first: an attempt it refuses is not tracked by name, so a
+	// flood of made-up names from one address cannot fill the name table
+	// (a full table forgets limits) and reset a real name's limit.
+	if !l.limiterFor(l.byIP, addrKey(ip), now).AllowN(now, 1) {
+		return false
+	}
+	return l.limiterFor(l.byUser, strings.ToLower(user), now).AllowN(now, 1)
+}
+
+// addrKey is what the limit counts per: an IPv4 address, or the /64 of an
+// IPv6 one (one client usually holds a whole /64 and can change addresses
+// inside it at will).
+func addrKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || a.Unmap().Is4() {
+		return ip
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
 }
 
 func (l *limiters) limiterFor(m map[string]*rate.Limiter, k string, now time.Time) *rate.Limiter {

@@ -3,13 +3,15 @@ package web
 // english translates the pages' Russian texts (the keys); a text missing
 // here shows in Russian (TestEnglish_Complete lists the ones in use).
 var english = map[string]string{
-	"%d дн.":           "%d days",
-	"Автор":            "Author",
-	"Баны":             "Bans",
-	"Вердикт":          "Verdict",
-	"Возобновить":      "Resume",
-	"Войти":            "Sign in",
-	"Восстановить":     "Restore",
+	"%d дн.":       "%d days",
+	"Автор":        "Author",
+	"Баны":         "Bans",
+	"Вердикт":      "Verdict",
+	"Возобновить":  "Resume",
+	"Войти":        "Sign in",
+	"Восстановить": "Restore",
+	"Повторить":    "Retry",
+	"Не выполнено в соцсети": "Not done on the network",
 	"Время":            "Time",
 	"Время до решения": "Time to decision",
 	"Вход":             "Sign in",

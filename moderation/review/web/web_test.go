@@ -97,7 +97,11 @@ type fixture struct {
 	ts  *httptest.Server
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T) *fixture { t.Helper(); return newFixtureWith(t, nil) }
+
+// newFixtureWith lets tune change the console's collaborators (a real
+// pipeline over the same store, say) before the server is made.
+func newFixtureWith(t *testing.T, tune func(db *store.DB, d *Deps)) *fixture {
 	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "strazh.db"), &store.Options{NoSync: true})
 	if err != nil {
@@ -114,7 +118,7 @@ func newFixture(t *testing.T) *fixture {
 			t.Fatal(err)
 		}
 	}
-	f.srv, err = New(DefaultConfig(), Deps{Store: db, Moderation: f.mod, Accounts: []string{"page"},
+	deps := Deps{Store: db, Moderation: f.mod, Accounts: []string{"page"},
 		WriteCSV: func(w io.Writer, each func(func(*moderation.Decision) error) error) error {
 			return each(func(d *moderation.Decision) error {
 				_, err := fmt.Fprintf(w, "%d,%s\n", d.ID, d.Comment.Text)
@@ -122,7 +126,11 @@ func newFixture(t *testing.T) *fixture {
 			})
 		},
 		Logger: slog.New(slog.NewTextHandler(tlog{t}, nil)),
-		Status: func() Status { return Status{Rules: 42, Model: "v3"} }})
+		Status: func() Status { return Status{Rules: 42, Model: "v3"} }}
+	if tune != nil {
+		tune(db, &deps)
+	}
+	f.srv, err = New(DefaultConfig(), deps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,15 +44,18 @@ func newSimFixture(t *testing.T) *simFixture {
 		}
 		sf.pipe, err = pipeline.New(pipeline.Options{Store: db, Appeals: pipeline.AppealOptions{Store: db},
 			Retry: moderation.RetryPolicy{InitialInterval: time.Millisecond, MaxInterval: time.Millisecond, MaxRetries: 1}},
-			allowAll{}, []pipeline.Account{{Name: "page", Network: "sim", Conn: conn}})
+			allowAll{}, []pipeline.Account{{Name: "page", Network: "sim", Conn: conn}, {Name: "board", Network: "sim", Conn: noReply{conn}}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		d.Moderation = sf.pipe
-		// APPEALS
+		d.Appeals = webAppeals{Pipeline: sf.pipe, db: db}
 	})
 	return sf
 }
+
+// noReply is a connector of a network that cannot answer from strazh.
+type noReply struct{ moderation.Connector }
 
 // webAppeals is the daemon's wiring of the appeals (cmd/strazh).
 type webAppeals struct {

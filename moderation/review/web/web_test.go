@@ -1,10 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -181,6 +183,28 @@ func (c *client) do(method, path string, form url.Values) (int, string, http.Hea
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
+	resp, err := c.c.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp.Header
+}
+
+// multipart posts form as multipart/form-data, as the answer form does.
+func (c *client) multipart(path string, form url.Values) (int, string, http.Header) {
+	c.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, vs := range form {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.f.ts.URL+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
 	resp, err := c.c.Do(req)
 	if err != nil {
 		c.t.Fatal(err)

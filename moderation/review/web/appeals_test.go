@@ -69,6 +69,20 @@ func TestServer_Appeals_AnswerPostsAndCloses(t *testing.T) {
 	}
 }
 
+func TestServer_Appeals_English(t *testing.T) {
+	sf := newSimFixture(t)
+	sf.openAppeal(101, "page", "Когда засыплют яму у дома 5?", time.Now().Add(-time.Hour))
+	sf.openAppeal(102, "board", "Почему не вывозят мусор?", time.Now().Add(time.Hour))
+	c := sf.client()
+	c.login("mod", "password-mod")
+	_, page, _ := c.do("GET", "/appeals?lang=en", nil)
+	for _, w := range []string{"Appeals waiting for an answer (2)", "Answer by", "overdue", ">Reply</button>", "answer on the page by hand"} {
+		if !strings.Contains(page, w) {
+			t.Errorf("the English appeals page lacks %q:\n%s", w, page)
+		}
+	}
+}
+
 func TestServer_Appeals_Refused(t *testing.T) {
 	sf := newSimFixture(t)
 	cid, id := sf.openAppeal(101, "page", "Когда засыплют яму у дома 5?", time.Now().Add(time.Hour))

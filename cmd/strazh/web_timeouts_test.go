@@ -36,7 +36,11 @@ func (m *pendingMod) Resolve(_ context.Context, id uint64, v moderation.Verdict,
 	return nil, nil
 }
 
-func (m *pendingMod) got() []string { m.mu.Lock(); defer m.mu.Unlock(); return slices.Clone(m.resolved) }
+func (m *pendingMod) got() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.resolved)
+}
 
 func TestRunConsoleTimeouts_AppliesPolicy(t *testing.T) {
 	tests := []struct {

@@ -267,6 +267,13 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	if webLn != nil {
 		sup.Go("web console", func(ctx context.Context) error { return d.serveWeb(ctx, webLn) })
 	}
+	if d.consoleOnly() { // web_timeouts.go: no chat reviewer's timer runs
+		mod := d.fan.Moderation(review.ChannelWeb, d.pipe)
+		sup.Go("review time-outs", func(ctx context.Context) error {
+			runConsoleTimeouts(ctx, mod, review.DefaultConfig(), consoleTimeoutTick, d.log.With("component", "review"))
+			return nil
+		})
+	}
 	sup.Go("admin socket", func(ctx context.Context) error { return serveAdmin(ctx, admin, d) })
 	// After the socket: `strazh model refit|rollback` talk to the learner.
 	sup.Go("model learner", d.runLearner)

@@ -132,3 +132,30 @@ func TestWebConsole_OneTapClosesEverywhere(t *testing.T) {
 		}
 	})
 }
+
+// The console alone, with appeals: «Ответить» on /appeals posts the answer
+// on the network as the page and closes the appeal (issue 15).
+func TestWebConsole_AnswersAppeal(t *testing.T) {
+	c := newConsoleRig(t, "appeals: {enabled: true}\n")
+	c.addUser(t, "anna", "moderator", "anna-password-1")
+	id := c.net.Post("p1", "u81", "Нина", "Когда наконец засыплют яму на дороге у дома 12 по улице Лесной?")
+	cc := signIn(t, "http://"+c.addr, "anna", "anna-password-1")
+	var appealID uint64
+	waitFor(t, "the appeal on the console's page", func() bool {
+		m := regexp.MustCompile(`id="appeal-(\d+)"`).FindStringSubmatch(cc.get("/appeals"))
+		if m != nil {
+			fmt.Sscan(m[1], &appealID)
+		}
+		return m != nil
+	})
+	answer := "Заявка передана в дорожную службу, яму засыплют на этой неделе."
+	if page := cc.post("/appeals/reply", url.Values{"id": {fmt.Sprint(appealID)}, "text": {answer}}); !strings.Contains(page, `id="answered"`) {
+		t.Errorf("the page does not say the answer was posted:\n%s", page)
+	}
+	if got := c.net.Replies(id); len(got) != 1 || got[0] != answer {
+		t.Errorf("replies on the network %q", got)
+	}
+	if a, err := c.pipe.Appeal(appealID); err != nil || a.Open() || a.AnsweredBy != "web:anna" {
+		t.Errorf("the appeal after the answer: %+v %v", a, err)
+	}
+}

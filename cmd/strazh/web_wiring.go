@@ -10,6 +10,7 @@ import (
 	"github.com/strazh/strazh/moderation/pipeline"
 	"github.com/strazh/strazh/moderation/review"
 	"github.com/strazh/strazh/moderation/review/web"
+	"github.com/strazh/strazh/moderation/store"
 )
 
 // setupWeb makes the review console when review.web is configured: one
@@ -26,8 +27,12 @@ func (d *daemon) setupWeb(accounts []pipeline.Account) error {
 	for i, a := range accounts {
 		names[i] = a.Name
 	}
+	var appeals web.Appeals
+	if d.cfg.Appeals.Enabled {
+		appeals = webAppeals{Pipeline: d.pipe, db: d.db}
+	}
 	var err error
-	d.web, err = web.New(*d.cfg.ReviewWeb, web.Deps{
+	d.web, err = web.New(*d.cfg.ReviewWeb, web.Deps{Appeals: appeals,
 		Store: d.db, Moderation: d.fan.Moderation(review.ChannelWeb, d.pipe), Logger: d.log,
 		Status: d.webStatus, Accounts: names, Capabilities: accountCapabilities(accounts),
 		WriteCSV: func(w io.Writer, each func(func(*moderation.Decision) error) error) error {
@@ -38,6 +43,17 @@ func (d *daemon) setupWeb(accounts []pipeline.Account) error {
 		return fmt.Errorf("web: %w", err)
 	}
 	return d.fan.Add(review.ChannelWeb, d.web)
+}
+
+// webAppeals answers appeals from the console through the pipeline, the
+// path the chat desk posts through; the store lists the open ones.
+type webAppeals struct {
+	*pipeline.Pipeline
+	db *store.DB
+}
+
+func (a webAppeals) OpenAppeals(account string) ([]*moderation.Appeal, error) {
+	return a.db.OpenAppeals(account)
 }
 
 // listenWeb opens the console's port (nil when there is no console).

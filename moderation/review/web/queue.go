@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -31,6 +32,7 @@ type card struct {
 	D          *moderation.Decision
 	Waiting    time.Duration
 	Restorable bool
+	Failure    string // why an action failed on the network ("": none failed)
 }
 
 // Wait says how long the card has waited, in minutes or hours.
@@ -47,13 +49,19 @@ func (c card) Wait() string {
 type queueData struct {
 	Pending []card
 	Recent  []card // automatic actions of the last day, newest first
+	Failed  []card // decisions of the last week whose action failed on the network
 	Bans    any
 	Outcome *moderation.Decision // the decision just made (or found made)
 	Already bool                 // it had been decided elsewhere
 }
 
-// recentAuto is how many automatic actions the queue page lists.
-const recentAuto = 20
+// recentAuto is how many automatic actions the queue page lists;
+// failedMax how many decisions with a failed action, of the last failedFor.
+const (
+	recentAuto = 20
+	failedMax  = 50
+	failedFor  = week
+)
 
 func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 	pending, err := s.deps.Moderation.PendingReviews()
@@ -66,9 +74,27 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 	for _, d := range pending {
 		data.Pending = append(data.Pending, card{D: d, Waiting: now.Sub(d.DecidedAt)})
 	}
+	// Read in ID order (no time index: a look-up per record costs 4x) and
+	// skipped undecoded unless the record holds the word "failed"; the
+	// last auditScan decisions at most.
+	since := now.Add(-failedFor)
 	p, err := s.deps.Store.DecisionPage(store.PageQuery{
-		Query:   moderation.Query{Since: now.Add(-day), Verdicts: []moderation.Verdict{moderation.Delete, moderation.Ban}, Limit: recentAuto},
-		Keep:    func(d *moderation.Decision) bool { return d.Review == nil },
+		Query:    moderation.Query{Limit: failedMax},
+		Contains: []byte(moderation.ActionFailed),
+		Keep:     func(d *moderation.Decision) bool { return retryable(d) && !d.DecidedAt.Before(since) },
+		MaxScan:  auditScan,
+	})
+	if err != nil {
+		s.storeFailed(w, r, "failed actions", err)
+		return
+	}
+	for _, d := range p.Decisions {
+		data.Failed = append(data.Failed, card{D: d, Waiting: now.Sub(d.DecidedAt), Restorable: s.restorable(d), Failure: failure(d)})
+	}
+	p, err = s.deps.Store.DecisionPage(store.PageQuery{
+		Query: moderation.Query{Since: now.Add(-day), Verdicts: []moderation.Verdict{moderation.Delete, moderation.Ban}, Limit: recentAuto},
+		// The failed ones are listed above, with «Повторить».
+		Keep:    func(d *moderation.Decision) bool { return d.Review == nil && !retryable(d) },
 		MaxScan: 5000,
 	})
 	if err != nil {
@@ -108,8 +134,30 @@ func (s *Server) restorable(d *moderation.Decision) bool {
 	return false
 }
 
-// decide carries out a tap: keep, delete, ban (with its length) or
-// restore. The decision is recorded with by = "web:<user>".
+// retryable reports whether «Повторить» can work: an action failed on the
+// network and the decision is not undone (the pipeline refuses those).
+func retryable(d *moderation.Decision) bool {
+	return d.UndoneBy == "" && failure(d) != ""
+}
+
+// failure is the error of the decision's first failed action, cut to 200
+// characters ("": none failed).
+func failure(d *moderation.Decision) string {
+	for _, a := range d.Actions {
+		if a.State != moderation.ActionFailed {
+			continue
+		}
+		msg := cmp.Or(a.Error, "error")
+		if r := []rune(msg); len(r) > 200 {
+			msg = string(r[:200]) + "…"
+		}
+		return string(a.Type) + ": " + msg
+	}
+	return ""
+}
+
+// decide carries out a tap: keep, delete, ban (with its length), restore
+// or retry. The decision is recorded with by = "web:<user>".
 func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 	sess := sessionOf(r)
 	id, err := strconv.ParseUint(r.PostFormValue("id"), 10, 64)
@@ -144,6 +192,8 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 		_, err = s.deps.Moderation.Resolve(ctx, id, moderation.Ban, banFor, by, name)
 	case "restore":
 		_, err = s.deps.Moderation.Undo(ctx, id, by, name)
+	case "retry":
+		err = s.retry(ctx, id, by)
 	default:
 		s.fail(w, r, http.StatusBadRequest, "Неизвестное действие.")
 		return
@@ -166,7 +216,28 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, u, http.StatusSeeOther)
 }
 
+// retry runs a decision's failed actions again. One that has none left
+// (retried meanwhile in another channel, or undone) is ErrAlreadyDecided,
+// so the moderator sees its state instead of an error.
+func (s *Server) retry(ctx context.Context, id uint64, by string) error {
+	d, err := s.deps.Moderation.Decision(id)
+	if err != nil {
+		return err
+	}
+	if !retryable(d) {
+		return moderation.ErrAlreadyDecided
+	}
+	_, err = s.deps.Moderation.Retry(ctx, id, by)
+	return err
+}
+
 func (s *Server) storeFailed(w http.ResponseWriter, r *http.Request, what string, err error) {
 	s.log.Error("web: read "+what, "err", err)
 	s.fail(w, r, http.StatusInternalServerError, "Ошибка чтения базы: см. журнал службы.")
 }
+
+// Failure is the error of the decision's failed action, for the pages.
+func (v *view) Failure(d *moderation.Decision) string { return failure(d) }
+
+// Retryable says whether the page offers «Повторить» for d.
+func (v *view) Retryable(d *moderation.Decision) bool { return retryable(d) && v.Can("decide") }

@@ -16,7 +16,7 @@ import (
 // escapes every value (no template.HTML anywhere: citizens write the texts).
 type pageTemplate = template.Template
 
-var pageNames = []string{"login", "error", "queue", "audit", "author", "blacklist", "stats", "status", "users"}
+var pageNames = []string{"login", "error", "queue", "audit", "author", "blacklist", "stats", "status", "users", "appeals"}
 
 func parsePages() (map[string]*pageTemplate, error) {
 	out := make(map[string]*pageTemplate, len(pageNames))
@@ -38,7 +38,8 @@ type view struct {
 	User    *store.WebUser
 	CSRF    string
 	Paused  bool
-	Refresh int // seconds; 0: no reload
+	Refresh int  // seconds; 0: no reload
+	Appeals bool // appeals are tracked: the menu shows their page
 	Data    any
 	loc     *time.Location
 }
@@ -134,7 +135,7 @@ func (s *Server) lang(w http.ResponseWriter, r *http.Request, u *store.WebUser) 
 // render executes a page into a buffer first, so a template error is a
 // clean 500, not half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, page string, data any) {
-	v := &view{Page: page, Data: data, loc: time.Local, Paused: s.deps.Moderation.Paused()}
+	v := &view{Page: page, Data: data, loc: time.Local, Paused: s.deps.Moderation.Paused(), Appeals: s.deps.Appeals != nil}
 	if sess := sessionOf(r); sess != nil {
 		v.User, v.CSRF = &sess.user, sess.csrf
 	}

@@ -97,6 +97,8 @@ func TestServer_Post_NeedsCSRF(t *testing.T) {
 		form url.Values
 	}{
 		{"/decide", url.Values{"id": {itoa(id)}, "action": {"delete"}}},
+		{"/decide", url.Values{"id": {itoa(id)}, "action": {"retry"}}},
+		{"/appeals/reply", url.Values{"id": {"1"}, "text": {"ответ"}}},
 		{"/unban", url.Values{"network": {"vk"}, "author": {"77"}}},
 		{"/pause", url.Values{}},
 		{"/resume", url.Values{}},

@@ -66,6 +66,8 @@ type Deps struct {
 	// Capabilities of an account: «Восстановить» only where it can work
 	// (nil: offered wherever an action was done).
 	Capabilities func(account string) moderation.Capabilities
+	// Appeals lists and answers citizens' appeals (nil: not tracked).
+	Appeals Appeals
 }
 
 // Server is the console. It is also a moderation.Reviewer for the Fanout:
@@ -131,6 +133,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /author", s.with(roleAny, s.author))
 	mux.HandleFunc("GET /blacklist", s.with(roleAny, s.blacklist))
 	mux.HandleFunc("POST /unban", s.with(roleAdmin, s.unban))
+	mux.HandleFunc("GET /appeals", s.with(roleAny, s.appeals))
+	mux.HandleFunc("POST /appeals/reply", s.with(roleDecide, s.replyAppeal))
 	mux.HandleFunc("GET /stats", s.with(roleAny, s.stats))
 	mux.HandleFunc("GET /status", s.with(roleAny, s.status))
 	mux.HandleFunc("POST /pause", s.with(roleAdmin, s.pause))

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -97,7 +99,11 @@ type fixture struct {
 	ts  *httptest.Server
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T) *fixture { t.Helper(); return newFixtureWith(t, nil) }
+
+// newFixtureWith lets tune change the console's collaborators (a real
+// pipeline over the same store, say) before the server is made.
+func newFixtureWith(t *testing.T, tune func(db *store.DB, d *Deps)) *fixture {
 	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "strazh.db"), &store.Options{NoSync: true})
 	if err != nil {
@@ -114,7 +120,7 @@ func newFixture(t *testing.T) *fixture {
 			t.Fatal(err)
 		}
 	}
-	f.srv, err = New(DefaultConfig(), Deps{Store: db, Moderation: f.mod, Accounts: []string{"page"},
+	deps := Deps{Store: db, Moderation: f.mod, Accounts: []string{"page"},
 		WriteCSV: func(w io.Writer, each func(func(*moderation.Decision) error) error) error {
 			return each(func(d *moderation.Decision) error {
 				_, err := fmt.Fprintf(w, "%d,%s\n", d.ID, d.Comment.Text)
@@ -122,7 +128,11 @@ func newFixture(t *testing.T) *fixture {
 			})
 		},
 		Logger: slog.New(slog.NewTextHandler(tlog{t}, nil)),
-		Status: func() Status { return Status{Rules: 42, Model: "v3"} }})
+		Status: func() Status { return Status{Rules: 42, Model: "v3"} }}
+	if tune != nil {
+		tune(db, &deps)
+	}
+	f.srv, err = New(DefaultConfig(), deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,6 +183,28 @@ func (c *client) do(method, path string, form url.Values) (int, string, http.Hea
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
+	resp, err := c.c.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp.Header
+}
+
+// multipart posts form as multipart/form-data, as the answer form does.
+func (c *client) multipart(path string, form url.Values) (int, string, http.Header) {
+	c.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, vs := range form {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.f.ts.URL+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
 	resp, err := c.c.Do(req)
 	if err != nil {
 		c.t.Fatal(err)

@@ -1,0 +1,159 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/strazh/strazh/moderation"
+)
+
+// Appeals is what the appeals page needs (issue 15, «Ответить» in the web
+// console): the store's open appeals and the pipeline's reply, the same
+// path the chat desk posts through (review.AppealModeration).
+type Appeals interface {
+	OpenAppeals(account string) ([]*moderation.Appeal, error) // oldest first
+	Appeal(id uint64) (*moderation.Appeal, error)
+	// ReplyAppeal posts text as the page and closes the appeal (answered
+	// by by); ErrAlreadyDecided when it was answered meanwhile.
+	ReplyAppeal(ctx context.Context, id uint64, text, by string) (*moderation.Appeal, error)
+	CanReply(a *moderation.Appeal) bool // the network takes a reply from strazh
+}
+
+// maxAnswer bounds an answer, in characters: what a chat moderator can
+// send in one Telegram message. The form is multipart: URL-encoded, 4096
+// Cyrillic letters take 24 KiB, over the console's 16 KiB body limit.
+const maxAnswer = 4096
+
+type appealCard struct {
+	A        *moderation.Appeal
+	Overdue  bool
+	CanReply bool
+	Text     string // the answer typed, kept when posting it failed
+	Problem  string // why it was not posted (Russian, translated by T)
+	Detail   string // the network's error, as it said it
+}
+
+type appealsData struct {
+	Account  string
+	Accounts []string
+	Open     []appealCard
+	Done     *moderation.Appeal // the appeal just answered (or found answered)
+	Already  bool               // it had been answered elsewhere
+}
+
+// appeals lists the open appeals, oldest first, with «Ответить» for
+// moderators.
+func (s *Server) appeals(w http.ResponseWriter, r *http.Request) {
+	s.appealsPage(w, r, http.StatusOK, 0, "", "", "")
+}
+
+// appealsPage renders the page; failed (an appeal's ID) keeps the text
+// typed for it and says the problem.
+func (s *Server) appealsPage(w http.ResponseWriter, r *http.Request, code int, failed uint64, text, problem, detail string) {
+	if s.deps.Appeals == nil {
+		s.fail(w, r, http.StatusNotFound, "Обращения не отслеживаются (appeals.enabled).")
+		return
+	}
+	account := r.URL.Query().Get("account")
+	open, err := s.deps.Appeals.OpenAppeals(account)
+	if err != nil {
+		s.storeFailed(w, r, "open appeals", err)
+		return
+	}
+	now := s.deps.Now()
+	data := appealsData{Account: account, Accounts: s.deps.Accounts}
+	for _, a := range open {
+		c := appealCard{A: a, Overdue: now.After(a.Deadline), CanReply: s.deps.Appeals.CanReply(a)}
+		if a.DecisionID == failed {
+			c.Text, c.Problem, c.Detail = text, problem, detail
+		}
+		data.Open = append(data.Open, c)
+	}
+	if id, err := strconv.ParseUint(r.URL.Query().Get("done"), 10, 64); err == nil {
+		if a, err := s.deps.Appeals.Appeal(id); err == nil {
+			data.Done, data.Already = a, r.URL.Query().Get("already") != ""
+		}
+	}
+	s.render(w, r, code, "appeals", data)
+}
+
+// replyAppeal posts a moderator's answer as the page and closes the
+// appeal, answered by "web:<user>".
+func (s *Server) replyAppeal(w http.ResponseWriter, r *http.Request) {
+	if s.deps.Appeals == nil {
+		s.fail(w, r, http.StatusNotFound, "Обращения не отслеживаются (appeals.enabled).")
+		return
+	}
+	id, err := strconv.ParseUint(r.PostFormValue("id"), 10, 64)
+	if err != nil || id == 0 {
+		s.fail(w, r, http.StatusBadRequest, "Неверный номер обращения.")
+		return
+	}
+	text := strings.TrimSpace(r.PostFormValue("text"))
+	switch {
+	case text == "":
+		s.appealsPage(w, r, http.StatusBadRequest, id, text, "Напишите ответ.", "")
+		return
+	case utf8.RuneCountInString(text) > maxAnswer:
+		s.appealsPage(w, r, http.StatusBadRequest, id, text, "Ответ длиннее 4096 символов.", "")
+		return
+	}
+	a, err := s.deps.Appeals.Appeal(id)
+	switch {
+	case errors.Is(err, moderation.ErrNotFound):
+		s.fail(w, r, http.StatusNotFound, "Такого обращения нет.")
+		return
+	case err != nil:
+		s.storeFailed(w, r, "appeal", err)
+		return
+	case a.Open() && !s.deps.Appeals.CanReply(a):
+		s.appealsPage(w, r, http.StatusBadRequest, id, text, "Эта сеть не даёт ответить из strazh: ответьте на странице вручную.", "")
+		return
+	}
+	by := "web:" + sessionOf(r).user.Name
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)
+	defer cancel()
+	_, err = s.deps.Appeals.ReplyAppeal(ctx, id, text, by)
+	already := errors.Is(err, moderation.ErrAlreadyDecided)
+	switch {
+	case errors.Is(err, moderation.ErrUnsupported): // the network, or a dry run
+		s.log.Warn("web appeal answer not posted", "decision_id", id, "by", by, "err", err)
+		s.appealsPage(w, r, http.StatusBadRequest, id, text, "Ответ не опубликован: ответьте на странице вручную.", shortErr(err))
+		return
+	case err != nil && !already:
+		s.log.Error("web appeal answer not posted", "decision_id", id, "by", by, "err", err)
+		s.appealsPage(w, r, http.StatusBadGateway, id, text, "Ответ не опубликован: повторите или ответьте на странице вручную.", shortErr(err))
+		return
+	}
+	s.log.Info("web appeal answer", "decision_id", id, "by", by, "already_answered", already)
+	u := "/appeals?done=" + strconv.FormatUint(id, 10)
+	if already {
+		u += "&already=1"
+	}
+	http.Redirect(w, r, u, http.StatusSeeOther)
+}
+
+// shortErr keeps an error readable on the page.
+func shortErr(err error) string {
+	s := err.Error()
+	if r := []rune(s); len(r) > 200 {
+		return string(r[:200]) + "…"
+	}
+	return s
+}
+
+// AnsweredBy names who answered an appeal for people.
+func (v *view) AnsweredBy(a *moderation.Appeal) string {
+	switch {
+	case a.AnsweredBy == "page":
+		return v.T("страница")
+	case strings.HasPrefix(a.AnsweredBy, "manager:"):
+		return v.T("администратор страницы") + " " + strings.TrimPrefix(a.AnsweredBy, "manager:")
+	}
+	return a.AnsweredBy
+}

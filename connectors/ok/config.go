@@ -35,6 +35,11 @@ type Config struct {
 	// CatchupTopics is how many of the group's newest topics are watched,
 	// every cycle and after a restart (default 20, at most 100).
 	CatchupTopics int `yaml:"catchup_topics"`
+	// Managers are the OK user ids (ok.ru/profile/<id>) of the group's
+	// administrators and moderators. OK documents no method that lists a
+	// group's managers (platform-apis §2), so the operator names them:
+	// their comments are never moderated and their replies answer appeals.
+	Managers []string `yaml:"managers"`
 }
 
 // DefaultConfig returns a Config holding the defaults.
@@ -74,5 +79,28 @@ func (c *Config) Validate() error {
 	if c.CatchupTopics < 1 || c.CatchupTopics > maxTopics {
 		bad("catchup_topics", "must be 1..%d, got %d", maxTopics, c.CatchupTopics)
 	}
+	seen := map[string]bool{}
+	for i, id := range c.Managers {
+		switch {
+		case !isOKUserID(id):
+			bad(fmt.Sprintf("managers[%d]", i), "want a numeric OK user id (as in ok.ru/profile/<id>), got %q", id)
+		case seen[id]:
+			bad(fmt.Sprintf("managers[%d]", i), "%s is listed twice", id)
+		}
+		seen[id] = true
+	}
 	return errors.Join(errs...)
+}
+
+// isOKUserID reports whether id is a positive decimal number.
+func isOKUserID(id string) bool {
+	if id == "" || len(id) > 20 || id[0] == '0' {
+		return false
+	}
+	for _, r := range id {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -211,6 +211,7 @@ func (c *Connector) keep(date time.Time) bool {
 func (c *Connector) comment(topic string, oc *okComment, date time.Time, names map[string]string) moderation.Comment {
 	local := topic + ":" + oc.ID
 	a := moderation.Author{ID: oc.AuthorID, Name: names[oc.AuthorID], IsPage: pageAuthor(oc, c.gid)}
+	a.IsManager = !a.IsPage && c.manager[a.ID]
 	if a.ID != "" && !a.IsPage {
 		a.ProfileURL = "https://ok.ru/profile/" + a.ID
 	}

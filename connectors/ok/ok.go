@@ -35,6 +35,7 @@ type Connector struct {
 	cfg     Config
 	gid     string
 	account string
+	manager map[string]bool // cfg.Managers
 	log     *slog.Logger
 	api     *client
 	epoch   time.Time
@@ -73,6 +74,10 @@ func newConnector(cfg *Config, deps connectors.Deps, appSecret, token string, rp
 		epoch:   deps.Epoch,
 		backfil: deps.Backfill,
 		refs:    map[string]string{},
+		manager: map[string]bool{},
+	}
+	for _, id := range cfg.Managers {
+		c.manager[id] = true
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)

@@ -2,6 +2,7 @@ package ok
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -116,4 +117,44 @@ func TestScenario_EditReModerated(t *testing.T) {
 	}
 	f.EditComment(id, "исправил на "+obsceneMark)
 	eventually(t, "the edit deleted", func() bool { return f.Deleted(id) })
+}
+
+// TestScenario_ManagersExempt: OK lists no group managers, so the
+// operator names them; a named manager's comment is never moderated
+// (allowed as author.exempt) while the same text from a citizen is deleted.
+func TestScenario_ManagersExempt(t *testing.T) {
+	f, tok := newFake(t)
+	c := newConn(t, f, "ok-a", tok, func(cfg *Config) { cfg.Managers = []string{"5810"} })
+	r := startPipeline(t, t.TempDir(), c)
+	topic := f.AddTopic(testGID)
+	byManager := f.AddComment(topic, "5810", "разбор жалобы: "+obsceneMark)
+	byCitizen := f.AddComment(topic, "5811", "жалоба: "+obsceneMark)
+	eventually(t, "the citizen's comment deleted", func() bool { return f.Deleted(byCitizen) })
+	eventually(t, "the manager's decided", func() bool { return r.decisions(t, "разбор жалобы: "+obsceneMark) == 1 })
+	d := r.Decisions(t, "разбор жалобы: "+obsceneMark)[0]
+	if f.Deleted(byManager) || d.Verdict != moderation.Allow || !d.Comment.Author.IsManager ||
+		len(d.Matches) == 0 || d.Matches[0].Rule != "author.exempt" {
+		t.Fatalf("manager's comment: deleted %v, decision %+v", f.Deleted(byManager), d)
+	}
+}
+
+func TestConfig_Validate_Managers(t *testing.T) {
+	for _, tc := range []struct {
+		ids  []string
+		want string
+	}{
+		{[]string{"5810", "5811"}, ""},
+		{[]string{"ok5810"}, "managers[0]: want a numeric OK user id"},
+		{[]string{"5810", "0123"}, "managers[1]"},
+		{[]string{"5810", "5810"}, "managers[1]: 5810 is listed twice"},
+	} {
+		cfg := DefaultConfig()
+		cfg.GroupID, cfg.ApplicationKey = testGID, "k"
+		cfg.ApplicationSecretKeyEnv, cfg.AccessTokenEnv = "X", "X"
+		cfg.Managers = tc.ids
+		err := cfg.Validate()
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("managers %q: %v, want %q", tc.ids, err, tc.want)
+		}
+	}
 }

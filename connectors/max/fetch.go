@@ -309,6 +309,13 @@ func (c *Connector) pollPost(ctx context.Context, p *postPos) ([]moderation.Upda
 	return ups, nil
 }
 
+// restartEditWindow is how old a comment read before a restart may be for
+// the first cycle after it to hand it to the pipeline again, to notice an
+// edit made while strazh was down (MAX gives no edit time). It stays well
+// inside the pipeline's history window (30 days), in which a redelivered
+// unchanged version is never decided twice.
+const restartEditWindow = 7 * 24 * time.Hour
+
 // How a comment was seen.
 type seenAs int
 
@@ -332,7 +339,12 @@ func (c *Connector) observe(ctx context.Context, p *postPos, m *maxapi.Message, 
 	}
 	p.see(m.Timestamp, m.Body.Mid)
 	edited := seen && old != v
-	if how == seenKnown && !edited {
+	// A known comment this process never saw was read before a restart:
+	// deliver it once, and the pipeline, which remembers every version it
+	// decided in its history window, re-decides it only if it was edited
+	// while strazh was down. Older ones may have left that window.
+	unseenRecent := !seen && time.Since(cm.Created) < restartEditWindow
+	if how == seenKnown && !edited && !unseenRecent {
 		return moderation.Update{}, false
 	}
 	if edited || how == seenEdited {

@@ -174,3 +174,35 @@ func TestConnector_Pipeline_BanBlacklist(t *testing.T) {
 		t.Fatal("blacklist hit the wrong comment, or the deletion on sight is not a decision")
 	}
 }
+
+// TestConnector_Pipeline_EditWhileDown: MAX gives no edit time, so an edit
+// made while strazh was stopped, to a comment decided before, is found by
+// the first cycle after the restart (the comment is handed over again and
+// the pipeline sees a new version); the unchanged comments are not decided
+// twice.
+func TestConnector_Pipeline_EditWhileDown(t *testing.T) {
+	f := newFake(t, maxtest.Options{})
+	dir := t.TempDir()
+	post := f.AddPost("Отключение воды")
+	r := startPipeline(t, dir, connected(t, f, "max-admin"))
+	edited := f.AddComment(post, 501, "Иван", "когда дадут воду?")
+	f.AddComment(post, 502, "Мария", "спасибо за новости")
+	eventually(t, "both decided", func() bool {
+		n := r.decisions(t)
+		return n["когда дадут воду?"] == 1 && n["спасибо за новости"] == 1
+	})
+	r.stop()
+
+	if err := f.EditComment(edited, "исправил на "+obsceneMark); err != nil {
+		t.Fatal(err)
+	}
+	r = startPipeline(t, dir, connected(t, f, "max-admin"))
+	eventually(t, "the edit made while down deleted", func() bool { return f.Deleted(edited) })
+	polls := len(f.Calls("/messages/" + post + "/comments"))
+	eventually(t, "more polls", func() bool { return len(f.Calls("/messages/"+post+"/comments")) > polls+3 })
+	for text, n := range r.decisions(t) {
+		if n != 1 {
+			t.Errorf("%q decided %d times", text, n)
+		}
+	}
+}

@@ -334,7 +334,8 @@ func (c *Connector) observe(ctx context.Context, p *postPos, m *maxapi.Message, 
 	cm := c.comment(p, m)
 	v := cm.Version()
 	old, seen := c.versions[m.Body.Mid]
-	if len(c.versions) < maxVersions || seen {
+	kept := len(c.versions) < maxVersions || seen
+	if kept {
 		c.versions[m.Body.Mid] = v
 	}
 	p.see(m.Timestamp, m.Body.Mid)
@@ -342,8 +343,9 @@ func (c *Connector) observe(ctx context.Context, p *postPos, m *maxapi.Message, 
 	// A known comment this process never saw was read before a restart:
 	// deliver it once, and the pipeline, which remembers every version it
 	// decided in its history window, re-decides it only if it was edited
-	// while strazh was down. Older ones may have left that window.
-	unseenRecent := !seen && time.Since(cm.Created) < restartEditWindow
+	// while strazh was down. Older ones may have left that window; and
+	// with the version map full it would come again every cycle.
+	unseenRecent := !seen && kept && time.Since(cm.Created) < restartEditWindow
 	if how == seenKnown && !edited && !unseenRecent {
 		return moderation.Update{}, false
 	}

@@ -454,6 +454,7 @@ func (p *Pipeline) resolve(ctx context.Context, id uint64, v moderation.Verdict,
 		}
 		x.Review.Status, x.Review.Verdict, x.Review.BanFor = moderation.ReviewDecided, v, banFor
 		x.Review.By, x.Review.ByName, x.Review.At = by, byName, now
+		x.Review.District = district && v == moderation.Ban
 		x.Actions = append(x.Actions, p.plan(a, v, banFor, now)...)
 		return nil
 	})
@@ -467,7 +468,8 @@ func (p *Pipeline) resolve(ctx context.Context, id uint64, v moderation.Verdict,
 	p.log.Info("review decided", "decision", id, "verdict", v, "by", by, "account", a.Name, "district", district || a.BanDistrict)
 	if v == moderation.Ban && (district || a.BanDistrict) {
 		// Recorded before the own page's actions run, so a slow or failing
-		// ban here does not hold the other pages back.
+		// ban here does not hold the other pages back. A crash before this
+		// is mended at the next start (carryCutOff).
 		if err := p.carryResolved(d, by); err != nil {
 			p.log.Error("district ban not recorded on every page", "decision", id, "err", err)
 		}

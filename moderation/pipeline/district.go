@@ -162,6 +162,26 @@ func (p *Pipeline) carryResolved(d *moderation.Decision, by string) error {
 	return errors.Join(errs...)
 }
 
+// carryCutOff carries again the district bans of the moderators' bans of
+// the history window: resolve records the page's decision first and the
+// other pages' bans after it, so a crash in between would lose them. The
+// carried decisions' keys derive from the original, so those recorded
+// before are not recorded twice.
+func (p *Pipeline) carryCutOff() {
+	ids := p.toCarry
+	p.toCarry = nil
+	for _, id := range ids {
+		d, err := p.store.Get(id)
+		if err != nil {
+			p.log.Error("cannot read a moderator's ban to carry to the district", "decision", id, "err", err)
+			continue
+		}
+		if err := p.carryResolved(d, d.Review.By); err != nil {
+			p.log.Error("district ban not recorded on every page", "decision", id, "err", err)
+		}
+	}
+}
+
 // DistrictStats counts decisions made since a time on each page and in
 // total (a carried-over ban counts on the page it bans on).
 func (p *Pipeline) DistrictStats(since time.Time) (map[string]moderation.Stats, moderation.Stats, error) {

@@ -130,3 +130,73 @@ func TestMemoryHistory_DistrictViolations(t *testing.T) {
 		t.Errorf("district vk: %d violations, want 2 (pages a and b, not the ok page)", n)
 	}
 }
+
+// TestPipeline_Run_DistrictBanCutOffByCrash: a moderator's «Забанить везде»
+// is recorded on its own page first and carried to the other pages after;
+// a crash in between left only the first. The next start carries it, and
+// the start after that does not carry it twice.
+func TestPipeline_Run_DistrictBanCutOffByCrash(t *testing.T) {
+	for _, tt := range []struct {
+		name               string
+		aDistrict, pressed bool
+		wantB              []string
+	}{
+		{name: "«Забанить везде» on a page-scope page", pressed: true, wantB: []string{"ban u1"}},
+		{name: "a ban on a district-scope page", aDistrict: true, wantB: []string{"ban u1"}},
+		{name: "a ban on the page alone stays there"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				db, err := store.Open(filepath.Join(t.TempDir(), "strazh.db"), &store.Options{NoSync: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer db.Close()
+				now := time.Now()
+				d := &moderation.Decision{Comment: comment("vk:a:1", "REVIEW")[0].Comment, Verdict: moderation.Review,
+					DecidedBy: moderation.ByAuto, DecidedAt: now,
+					Review: &moderation.ReviewState{Status: moderation.ReviewDecided, Verdict: moderation.Ban,
+						By: "telegram:1", ByName: "Мария", At: now, District: tt.pressed},
+					Actions: []moderation.ActionRecord{{Type: moderation.ActDelete, State: moderation.ActionDone, At: now},
+						{Type: moderation.ActBan, State: moderation.ActionDone, At: now}}}
+				d.Comment.Account, d.Comment.Network = "a", "vk"
+				if _, err := db.Commit("a", []*moderation.Decision{d}, nil); err != nil {
+					t.Fatal(err)
+				}
+				for run := 1; run <= 2; run++ {
+					a, b, c := &lifeConn{}, &lifeConn{}, &lifeConn{}
+					p, err := pipeline.New(pipeline.Options{Store: db}, keywordEngine{}, []pipeline.Account{
+						{Name: "a", Network: "vk", Conn: a, Backfill: true, BanDistrict: tt.aDistrict},
+						{Name: "b", Network: "vk", Conn: b, Backfill: true},
+						{Name: "c", Network: "ok", Conn: c, Backfill: true},
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+					ctx, cancel := context.WithCancel(context.Background())
+					done := make(chan error, 1)
+					go func() { done <- p.Run(ctx) }()
+					synctest.Wait()
+					time.Sleep(time.Second)
+					cancel()
+					if err := <-done; err != nil {
+						t.Fatal(err)
+					}
+					want := tt.wantB
+					if run == 2 {
+						want = nil // carried once already
+					}
+					if got := bans(b); !slices.Equal(got, want) {
+						t.Errorf("run %d, page b: %q, want %q", run, got, want)
+					}
+					if got := bans(a); len(got) != 0 {
+						t.Errorf("run %d, page a acted again: %q", run, got)
+					}
+					if got := bans(c); len(got) != 0 {
+						t.Errorf("run %d, page c (another network): %q", run, got)
+					}
+				}
+			})
+		})
+	}
+}

@@ -83,6 +83,7 @@ type Pipeline struct {
 	metrics  *Metrics
 	engine   atomic.Pointer[engineBox]
 	history  *MemoryHistory
+	toCarry  []uint64 // moderators' district bans seen by loadHistory
 	accounts map[string]*accountRun
 	order    []string
 	paused   atomic.Bool
@@ -269,6 +270,7 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	p.runCtx.Store(&ctx)
 	p.deciders.openUp()
 	p.actors.openUp()
+	p.carryCutOff()
 	var readers sync.WaitGroup
 	for _, name := range p.order {
 		a := p.accounts[name]
@@ -296,12 +298,19 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	return nil
 }
 
-// loadHistory rebuilds the in-memory history from recent decisions.
+// loadHistory rebuilds the in-memory history from recent decisions, and
+// notes the moderators' bans to carry to the district (carryCutOff).
 func (p *Pipeline) loadHistory() error {
 	since := p.now().Add(-p.opts.HistoryWindow)
+	p.toCarry = nil
 	return p.store.Query(moderation.Query{Since: since}, func(d *moderation.Decision) error {
 		if IsDistrictBan(d) {
 			return nil // the author did nothing on that page
+		}
+		if r := d.Review; r != nil && r.Status == moderation.ReviewDecided && r.Verdict == moderation.Ban {
+			if a := p.accounts[d.Comment.Account]; a != nil && (r.District || a.BanDistrict) {
+				p.toCarry = append(p.toCarry, d.ID)
+			}
 		}
 		f := d.Final()
 		p.history.Record(&d.Comment, moderation.Fingerprint{}, f == moderation.Delete || f == moderation.Ban)

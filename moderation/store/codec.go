@@ -132,6 +132,9 @@ func appendDecision(b []byte, d *moderation.Decision) []byte {
 		b = append(b, tagReplyTo)
 		b = appendString(b, c.ReplyTo)
 	}
+	if d.Review != nil && d.Review.District {
+		b = append(b, tagReviewDistrict)
+	}
 	return b
 }
 
@@ -139,6 +142,8 @@ func appendDecision(b []byte, d *moderation.Decision) []byte {
 const (
 	tagContext = 1 // Comment.Context
 	tagReplyTo = 2 // Comment.ReplyTo
+	// tagReviewDistrict alone says Review.District is true.
+	tagReviewDistrict = 3
 )
 
 // reader decodes from one string; the first error sticks.
@@ -338,6 +343,10 @@ func decodeDecision(v []byte) (*moderation.Decision, error) {
 	if r.err == nil && r.off < len(r.s) && r.s[r.off] == tagReplyTo {
 		r.off++
 		c.ReplyTo = r.string()
+	}
+	if r.err == nil && r.off < len(r.s) && r.s[r.off] == tagReviewDistrict && d.Review != nil {
+		r.off++
+		d.Review.District = true
 	}
 	if r.err == nil && r.off != len(r.s) {
 		r.err = fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(r.s)-r.off)

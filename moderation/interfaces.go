@@ -14,6 +14,9 @@ type Capabilities struct {
 	// BanLocal: the network cannot block an author; a ban is strazh's own
 	// blacklist (the author's next comments are deleted on sight).
 	BanLocal bool
+	// BanNoEnd: the network's block has no end date (Facebook's Page
+	// block), so strazh lifts a timed ban itself when it runs out.
+	BanNoEnd bool
 }
 
 // Has reports whether the action is supported.

@@ -134,11 +134,14 @@ var sharedClient = sync.OnceValue(func() *http.Client {
 // Capabilities: a moderation "delete" deletes or hides (action_mode); a
 // hidden comment can be restored (unhidden), a deleted one cannot.
 // Facebook blocks authors from the Page; Instagram cannot block, so a
-// ban is strazh's own blacklist (BanLocal).
+// ban is strazh's own blacklist (BanLocal). A Page block has no end date
+// (BanNoEnd): the pipeline unblocks when a timed ban runs out.
 func (c *Connector) Capabilities() moderation.Capabilities {
 	caps := moderation.Capabilities{Delete: true, Ban: true, Unban: true, Restore: c.set.actionMode == ModeHide}
 	if c.network == Instagram {
 		caps.BanLocal = true
+	} else {
+		caps.BanNoEnd = true
 	}
 	return caps
 }

@@ -3,11 +3,13 @@ package meta
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/strazh/strazh/connectors/meta/metatest"
 	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/store"
 )
 
 // The scenarios of issue 16 through the real pipeline and bbolt store,
@@ -233,6 +235,43 @@ func TestConnector_Pipeline_Ban(t *testing.T) {
 			t.Fatalf("unban: %d, %v", n, err)
 		}
 		eventually(t, "unblocked", func() bool { return !f.Blocked("777") })
+	})
+	// A Page block has no end: when a timed ban has run out, strazh unblocks.
+	t.Run(Facebook+" timed ban ran out", func(t *testing.T) {
+		f := newFake(t)
+		c := newConn(t, f, Facebook, "page", opts{})
+		connect(t, c)
+		if !c.Capabilities().BanNoEnd {
+			t.Fatal("Facebook must declare BanNoEnd")
+		}
+		for _, who := range []string{"777", "888"} {
+			if err := c.Ban(context.Background(), who, moderation.BanRequest{}); err != nil || !f.Blocked(who) {
+				t.Fatalf("block %s: %v", who, err)
+			}
+		}
+		dir := t.TempDir()
+		db, err := store.Open(filepath.Join(dir, "strazh.db"), &store.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		for _, e := range []moderation.BlacklistEntry{
+			{Account: "page", Network: Facebook, Author: moderation.Author{ID: "777"}, Until: now.Add(-time.Minute), At: now.Add(-7 * 24 * time.Hour)},
+			{Account: "page", Network: Facebook, Author: moderation.Author{ID: "888"}, At: now},
+		} {
+			if err := db.PutBan(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db.Close()
+		r := startPipeline(t, dir, c)
+		eventually(t, "the ran-out ban lifted on the Page", func() bool {
+			list, err := r.DB.Blacklist("page")
+			return !f.Blocked("777") && err == nil && len(list) == 1
+		})
+		if !f.Blocked("888") {
+			t.Fatal("a ban for good was lifted")
+		}
 	})
 	t.Run(Instagram, func(t *testing.T) {
 		f := newFake(t)

@@ -354,7 +354,7 @@ func (p *Pipeline) maintain(ctx context.Context) {
 		p.refreshActionGauges()
 		if now := p.now(); now.Sub(lastExpiry) >= time.Hour {
 			lastExpiry = now
-			p.expireBans(now)
+			p.expireBans(ctx, now)
 		}
 		select {
 		case <-ctx.Done():
@@ -364,10 +364,13 @@ func (p *Pipeline) maintain(ctx context.Context) {
 	}
 }
 
-// expireBans drops blacklist entries whose ban has run out (the network
-// lifts those by itself).
-func (p *Pipeline) expireBans(now time.Time) {
+// expireBans drops blacklist entries whose ban has run out. Most networks
+// lift those by themselves; where a block has no end (BanNoEnd) it is
+// lifted here first, and an entry whose unban failed stays to be tried
+// again at the next expiry round, so a timed ban never turns permanent.
+func (p *Pipeline) expireBans(ctx context.Context, now time.Time) {
 	for _, name := range p.order {
+		a := p.accounts[name]
 		list, err := p.store.Blacklist(name)
 		if err != nil {
 			p.log.Error("cannot read the blacklist", "account", name, "err", err)
@@ -375,6 +378,16 @@ func (p *Pipeline) expireBans(now time.Time) {
 		}
 		for _, e := range list {
 			if !e.Until.IsZero() && e.Until.Before(now) {
+				if caps := a.Conn.Capabilities(); caps.BanNoEnd && !caps.BanLocal {
+					if err := a.Conn.Unban(ctx, e.Author.ID); err != nil {
+						p.metrics.Actions.WithLabelValues(name, string(moderation.ActUnban), OutcomeFailed).Inc()
+						p.log.Error("a ban that ran out could not be lifted on the network; trying again later", "account", name, "author", e.Author.ID, "err", err)
+						continue
+					}
+					a.forgetBans()
+					p.metrics.Actions.WithLabelValues(name, string(moderation.ActUnban), OutcomeDone).Inc()
+					p.log.Info("ban ran out: author unbanned", "account", name, "author", e.Author.ID, "until", e.Until)
+				}
 				if err := p.store.RemoveBan(name, e.Author.ID); err != nil {
 					p.log.Error("cannot drop an expired ban", "account", name, "author", e.Author.ID, "err", err)
 				}

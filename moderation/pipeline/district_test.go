@@ -2,6 +2,7 @@ package pipeline_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -199,4 +200,73 @@ func TestPipeline_Run_DistrictBanCutOffByCrash(t *testing.T) {
 			})
 		})
 	}
+}
+
+// noEndConn is a network whose block has no end date (Facebook's): its
+// Unban fails the first failUnbans times.
+type noEndConn struct {
+	lifeConn
+	failUnbans int
+	unbans     []string
+}
+
+func (c *noEndConn) Capabilities() moderation.Capabilities {
+	return moderation.Capabilities{Delete: true, Ban: true, Unban: true, BanNoEnd: true}
+}
+
+func (c *noEndConn) Unban(_ context.Context, author string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.unbans = append(c.unbans, author)
+	if c.failUnbans > 0 {
+		c.failUnbans--
+		return errors.New("network down")
+	}
+	return nil
+}
+
+// TestPipeline_Run_BanNoEndLiftedWhenItRunsOut: on a network whose block
+// has no end, a timed ban is lifted by strazh when it runs out (an unban
+// that fails is tried again), and a ban for good is never lifted.
+func TestPipeline_Run_BanNoEndLiftedWhenItRunsOut(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		db, err := store.Open(filepath.Join(t.TempDir(), "strazh.db"), &store.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		now := time.Now()
+		for _, e := range []moderation.BlacklistEntry{
+			{Account: "fb", Network: "facebook", Author: moderation.Author{ID: "ran-out"}, Until: now.Add(-time.Minute), At: now.Add(-24 * time.Hour)},
+			{Account: "fb", Network: "facebook", Author: moderation.Author{ID: "forever"}, At: now},
+			{Account: "fb", Network: "facebook", Author: moderation.Author{ID: "later"}, Until: now.Add(3 * time.Hour), At: now},
+		} {
+			if err := db.PutBan(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c := &noEndConn{failUnbans: 1}
+		p, err := pipeline.New(pipeline.Options{Store: db}, keywordEngine{}, []pipeline.Account{{Name: "fb", Network: "facebook", Conn: c}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- p.Run(ctx) }()
+		synctest.Wait()
+		if l, _ := db.Blacklist("fb"); len(l) != 3 {
+			t.Errorf("after a failed unban the blacklist has %d entries, want 3 (kept to try again)", len(l))
+		}
+		time.Sleep(5 * time.Hour)
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"ran-out", "ran-out", "later"}; !slices.Equal(c.unbans, want) {
+			t.Errorf("unbans %q, want %q", c.unbans, want)
+		}
+		if l, _ := db.Blacklist("fb"); len(l) != 1 || l[0].Author.ID != "forever" {
+			t.Errorf("blacklist %+v, want the ban for good alone", l)
+		}
+	})
 }

@@ -72,7 +72,7 @@ func (c *Connector) setHidden(ctx context.Context, ref string, hidden bool) erro
 }
 
 // Ban blocks the author from the Page (POST /{page-id}/blocked; Facebook's
-// block has no end: a timed ban stays until unbanned). Instagram cannot
+// block has no end: the pipeline unblocks when a timed ban runs out, BanNoEnd). Instagram cannot
 // block: the ban is strazh's own blacklist (Capabilities.BanLocal), kept in
 // the store, and the pipeline removes the author's next comments on sight.
 func (c *Connector) Ban(ctx context.Context, author string, _ moderation.BanRequest) error {

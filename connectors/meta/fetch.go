@@ -122,8 +122,8 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) ([]moderation.Update,
 	return ups, nil
 }
 
-func cloneSeen(m map[string]seen) map[string]seen {
-	out := make(map[string]seen, len(m))
+func cloneSeen(m map[uint32]seen) map[uint32]seen {
+	out := make(map[uint32]seen, len(m))
 	for k, v := range m {
 		out[k] = v
 	}

@@ -1,0 +1,188 @@
+package telegram
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/cadence"
+)
+
+// The channel's own posts, for the publication cadence (§2.1). The Bot
+// API lists no channel history, so they are counted as they arrive, two
+// ways: as channel_post / edited_channel_post (to a bot that is an admin
+// of the channel) and as the automatic forward of every post into the
+// discussion group (to the group's admin bot, which this connector always
+// is). Both name the post by its id in the channel and its date, so the
+// store's key (account, date, id) is the same whichever way, and however
+// often, a post arrives. They are stored before their updates are handed
+// on, so a confirmed update never holds a post not yet stored.
+
+// postStore is where the posts go (the daemon's store, given by the
+// cadence: RecordPosts).
+type postStore = cadence.Store
+
+// ownPost is a channel post an update carries.
+type ownPost struct {
+	id    string
+	at    time.Time
+	url   string
+	album bool // one item of an album (a media group): one post in all
+	// approx: dated by the group's forward, not the post (see forwarded).
+	approx bool
+}
+
+// sameMoment is how close two posts' dates are to be one post when one of
+// them is an album item or approximately dated: an album's items share
+// one date, and the forward's own date may lag the post's.
+const sameMoment = 2 * time.Second
+
+// RecordPosts makes the connector store the channel's posts as they
+// arrive (cadence.Arriving); without it they are not counted.
+func (c *Connector) RecordPosts(st cadence.Store) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sink = st
+}
+
+// CountingSince is when this account's posts started being counted (the
+// first start of a connector that records them, kept in the cursor); ok
+// is false before the first Fetch has read the cursor.
+func (c *Connector) CountingSince() (time.Time, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.since, c.started && !c.since.IsZero()
+}
+
+var _ cadence.Arriving = (*Connector)(nil)
+
+// channelPost is the channel post u carries, if any.
+func (c *Connector) channelPost(u *models.Update) (ownPost, bool) {
+	if m := cmpOr(u.ChannelPost, u.EditedChannelPost); m != nil {
+		if m.Chat.ID != c.cfg.ChannelID || isService(m) {
+			return ownPost{}, false
+		}
+		return ownPost{id: strconv.Itoa(m.ID), at: time.Unix(int64(m.Date), 0), url: permalink(m.Chat, m.ID, 0),
+			album: m.MediaGroupID != ""}, true
+	}
+	m := cmpOr(u.Message, u.EditedMessage)
+	if m == nil || m.Chat.ID != c.cfg.ChatID || !m.IsAutomaticForward {
+		return ownPost{}, false
+	}
+	return c.forwarded(m)
+}
+
+// forwarded reads the channel post an automatic forward in the group
+// carries. This is the seam for what platform-apis.md does not record:
+// that the forward's forward_origin (type "channel", Bot API 7.0) names
+// the channel, the post's id in it and the post's own date. Without it the
+// post is named by the forward's id in the group and dated by the forward
+// (approx): it is then one post with any other within sameMoment.
+func (c *Connector) forwarded(m *models.Message) (ownPost, bool) {
+	if isService(m) {
+		return ownPost{}, false
+	}
+	if o := m.ForwardOrigin; o != nil && o.MessageOriginChannel != nil {
+		oc := o.MessageOriginChannel
+		if oc.Chat.ID != c.cfg.ChannelID {
+			return ownPost{}, false // another channel's post forwarded by hand
+		}
+		return ownPost{id: strconv.Itoa(oc.MessageID), at: time.Unix(int64(oc.Date), 0),
+			url: permalink(oc.Chat, oc.MessageID, 0), album: m.MediaGroupID != ""}, true
+	}
+	if m.SenderChat == nil || m.SenderChat.ID != c.cfg.ChannelID {
+		return ownPost{}, false
+	}
+	return ownPost{id: "group:" + strconv.Itoa(m.ID), at: time.Unix(int64(m.Date), 0),
+		url: permalink(m.Chat, m.ID, 0), album: m.MediaGroupID != "", approx: true}, true
+}
+
+// isService: a message that is no publication: one with no text, caption
+// or content of a post (a pin, a new title or photo, a video chat — which
+// go-telegram/bot v1.19 decodes under its old voice_chat names only — the
+// channel's creation).
+func isService(m *models.Message) bool {
+	return m.Text == "" && m.Caption == "" && len(m.Photo) == 0 && m.Video == nil && m.Animation == nil &&
+		m.Document == nil && m.Audio == nil && m.Voice == nil && m.VideoNote == nil && m.Sticker == nil &&
+		m.Poll == nil && m.Location == nil && m.Venue == nil && m.Contact == nil && m.Dice == nil &&
+		m.Story == nil && m.PaidMedia == nil
+}
+
+func cmpOr(a, b *models.Message) *models.Message {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// recordPosts stores the channel posts the updates carry that the store
+// does not hold yet. An error leaves the updates to be read again.
+func (c *Connector) recordPosts(ups []*models.Update) error {
+	c.mu.Lock()
+	sink := c.sink
+	c.mu.Unlock()
+	if sink == nil {
+		return nil
+	}
+	var fresh []moderation.Post
+	var kinds []ownPost
+	for _, u := range ups {
+		p, ok := c.channelPost(u)
+		if !ok {
+			continue
+		}
+		dup, err := c.known(sink, p, fresh, kinds)
+		if err != nil {
+			return err
+		}
+		if dup {
+			continue
+		}
+		fresh = append(fresh, moderation.Post{Network: Network, Account: c.account, ID: p.id, URL: p.url, At: p.at})
+		kinds = append(kinds, p)
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	if err := sink.PutPosts(fresh); err != nil {
+		return &moderation.BackOffError{Err: fmt.Errorf("telegram: record channel posts: %w", err)}
+	}
+	c.log.Debug("channel posts recorded", "n", len(fresh))
+	return nil
+}
+
+// known reports whether p is a post already stored or in this batch: the
+// same id near its date, or, for an album item or an approximately dated
+// post, any post within sameMoment.
+func (c *Connector) known(sink postStore, p ownPost, batch []moderation.Post, kinds []ownPost) (bool, error) {
+	same := func(q moderation.Post, qAlbumOrApprox bool) bool {
+		if q.ID == p.id {
+			return true
+		}
+		loose := p.album || p.approx || qAlbumOrApprox
+		d := q.At.Sub(p.at)
+		return loose && d > -sameMoment && d < sameMoment
+	}
+	for i, q := range batch {
+		if same(q, kinds[i].album || kinds[i].approx) {
+			return true, nil
+		}
+	}
+	// What is stored: the id keeps its date (both ways date the post
+	// alike), so a minute either side finds it.
+	stored, err := sink.Posts(c.account, p.at.Add(-time.Minute), p.at.Add(time.Minute))
+	if err != nil {
+		return false, &moderation.BackOffError{Err: fmt.Errorf("telegram: record channel posts: %w", err)}
+	}
+	for _, q := range stored {
+		// A stored post's kind is not kept: an id from the group is an
+		// approximate one, any other may be an album's.
+		if same(q, len(q.ID) > 6 && q.ID[:6] == "group:") {
+			return true, nil
+		}
+	}
+	return false, nil
+}

@@ -2,7 +2,9 @@ package telegram
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -27,18 +29,31 @@ type postStore = cadence.Store
 
 // ownPost is a channel post an update carries.
 type ownPost struct {
-	id    string
-	at    time.Time
-	url   string
-	album bool // one item of an album (a media group): one post in all
-	// approx: dated by the group's forward, not the post (see forwarded).
+	id  string
+	at  time.Time
+	url string
+	// approx: named and dated by the group's forward, not the post (see
+	// forwarded); its id starts with approxPrefix.
 	approx bool
 }
 
-// sameMoment is how close two posts' dates are to be one post when one of
-// them is an album item or approximately dated: an album's items share
-// one date, and the forward's own date may lag the post's.
+// approxPrefix starts the id of a post known only from its forward
+// without forward_origin.
+const approxPrefix = "group:"
+
+// sameMoment is how close an approximately dated post is to another to
+// be the same one: the forward's own date may lag the post's.
 const sameMoment = 2 * time.Second
+
+// postID names a post: its id in the channel; an album (the items of one
+// media group, which share one date, each its own message) is one post,
+// named by that date, whichever item or way came first.
+func postID(id int, date int, album bool) string {
+	if album {
+		return "album:" + strconv.Itoa(date)
+	}
+	return strconv.Itoa(id)
+}
 
 // RecordPosts makes the connector store the channel's posts as they
 // arrive (cadence.Arriving); without it they are not counted.
@@ -65,8 +80,8 @@ func (c *Connector) channelPost(u *models.Update) (ownPost, bool) {
 		if m.Chat.ID != c.cfg.ChannelID || isService(m) {
 			return ownPost{}, false
 		}
-		return ownPost{id: strconv.Itoa(m.ID), at: time.Unix(int64(m.Date), 0), url: permalink(m.Chat, m.ID, 0),
-			album: m.MediaGroupID != ""}, true
+		return ownPost{id: postID(m.ID, m.Date, m.MediaGroupID != ""), at: time.Unix(int64(m.Date), 0),
+			url: permalink(m.Chat, m.ID, 0)}, true
 	}
 	m := cmpOr(u.Message, u.EditedMessage)
 	if m == nil || m.Chat.ID != c.cfg.ChatID || !m.IsAutomaticForward {
@@ -80,7 +95,9 @@ func (c *Connector) channelPost(u *models.Update) (ownPost, bool) {
 // that the forward's forward_origin (type "channel", Bot API 7.0) names
 // the channel, the post's id in it and the post's own date. Without it the
 // post is named by the forward's id in the group and dated by the forward
-// (approx): it is then one post with any other within sameMoment.
+// (approx): it is then one post with any other within sameMoment. An
+// album's items are told by media_group_id, which the group's copies carry
+// too (their own value: only its presence is read).
 func (c *Connector) forwarded(m *models.Message) (ownPost, bool) {
 	if isService(m) {
 		return ownPost{}, false
@@ -90,14 +107,14 @@ func (c *Connector) forwarded(m *models.Message) (ownPost, bool) {
 		if oc.Chat.ID != c.cfg.ChannelID {
 			return ownPost{}, false // another channel's post forwarded by hand
 		}
-		return ownPost{id: strconv.Itoa(oc.MessageID), at: time.Unix(int64(oc.Date), 0),
-			url: permalink(oc.Chat, oc.MessageID, 0), album: m.MediaGroupID != ""}, true
+		return ownPost{id: postID(oc.MessageID, oc.Date, m.MediaGroupID != ""), at: time.Unix(int64(oc.Date), 0),
+			url: permalink(oc.Chat, oc.MessageID, 0)}, true
 	}
 	if m.SenderChat == nil || m.SenderChat.ID != c.cfg.ChannelID {
 		return ownPost{}, false
 	}
-	return ownPost{id: "group:" + strconv.Itoa(m.ID), at: time.Unix(int64(m.Date), 0),
-		url: permalink(m.Chat, m.ID, 0), album: m.MediaGroupID != "", approx: true}, true
+	return ownPost{id: approxPrefix + postID(m.ID, m.Date, m.MediaGroupID != ""), at: time.Unix(int64(m.Date), 0),
+		url: permalink(m.Chat, m.ID, 0), approx: true}, true
 }
 
 // isService: a message that is no publication: one with no text, caption
@@ -128,21 +145,18 @@ func (c *Connector) recordPosts(ups []*models.Update) error {
 		return nil
 	}
 	var fresh []moderation.Post
-	var kinds []ownPost
 	for _, u := range ups {
 		p, ok := c.channelPost(u)
 		if !ok {
 			continue
 		}
-		dup, err := c.known(sink, p, fresh, kinds)
+		dup, err := c.known(sink, p, fresh)
 		if err != nil {
 			return err
 		}
-		if dup {
-			continue
+		if !dup {
+			fresh = append(fresh, moderation.Post{Network: Network, Account: c.account, ID: p.id, URL: p.url, At: p.at})
 		}
-		fresh = append(fresh, moderation.Post{Network: Network, Account: c.account, ID: p.id, URL: p.url, At: p.at})
-		kinds = append(kinds, p)
 	}
 	if len(fresh) == 0 {
 		return nil
@@ -155,34 +169,23 @@ func (c *Connector) recordPosts(ups []*models.Update) error {
 }
 
 // known reports whether p is a post already stored or in this batch: the
-// same id near its date, or, for an album item or an approximately dated
-// post, any post within sameMoment.
-func (c *Connector) known(sink postStore, p ownPost, batch []moderation.Post, kinds []ownPost) (bool, error) {
-	same := func(q moderation.Post, qAlbumOrApprox bool) bool {
+// same id, or, when either is approximately dated, any post within
+// sameMoment.
+func (c *Connector) known(sink postStore, p ownPost, batch []moderation.Post) (bool, error) {
+	same := func(q moderation.Post) bool {
 		if q.ID == p.id {
 			return true
 		}
-		loose := p.album || p.approx || qAlbumOrApprox
 		d := q.At.Sub(p.at)
-		return loose && d > -sameMoment && d < sameMoment
+		return (p.approx || strings.HasPrefix(q.ID, approxPrefix)) && d > -sameMoment && d < sameMoment
 	}
-	for i, q := range batch {
-		if same(q, kinds[i].album || kinds[i].approx) {
-			return true, nil
-		}
+	if slices.ContainsFunc(batch, same) {
+		return true, nil
 	}
-	// What is stored: the id keeps its date (both ways date the post
-	// alike), so a minute either side finds it.
+	// Both ways date a post alike, so a minute either side finds it.
 	stored, err := sink.Posts(c.account, p.at.Add(-time.Minute), p.at.Add(time.Minute))
 	if err != nil {
 		return false, &moderation.BackOffError{Err: fmt.Errorf("telegram: record channel posts: %w", err)}
 	}
-	for _, q := range stored {
-		// A stored post's kind is not kept: an id from the group is an
-		// approximate one, any other may be an album's.
-		if same(q, len(q.ID) > 6 && q.ID[:6] == "group:") {
-			return true, nil
-		}
-	}
-	return false, nil
+	return slices.ContainsFunc(stored, same), nil
 }

@@ -45,7 +45,7 @@ func (c *Connector) Fetch(ctx context.Context, cur []byte) ([]moderation.Update,
 		c.posts.load(in.Posts)
 		c.since = time.Unix(in.Since, 0)
 		if in.Since == 0 {
-			c.since = c.now()
+			c.since = c.now().Truncate(time.Second) // as the cursor keeps it
 			if c.sink != nil {
 				c.log.Info("counting the channel's posts from now: the Bot API lists no past posts, so the first 7 days read low (strazh_posts_week_partial)")
 			}

@@ -24,6 +24,9 @@ type ChannelInfo struct {
 // channelState is a channel's side of its group.
 type channelState struct {
 	admin bool // the bot is an admin of the channel: it gets channel_post
+	// noForward: posts are not forwarded into the group (a test knob, for
+	// the channel_post path alone).
+	noForward bool
 	info  ChannelInfo
 	posts map[int64]*channelPost // channel message id → post
 }
@@ -41,6 +44,16 @@ func (s *Server) SetChannelAdmin(chatID int64, admin bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.channelOf(chatID).admin = admin
+}
+
+// SetForwardPosts turns the automatic forwards of the channel's posts
+// into the group off (false) or on (default). Telegram forwards every post
+// of a channel with a linked group; this knob lets a test see the
+// channel_post path alone.
+func (s *Server) SetForwardPosts(chatID int64, on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.channelOf(chatID).noForward = !on
 }
 
 // SetChannelInfo sets the group's channel's description and subscribers.
@@ -119,6 +132,10 @@ func (s *Server) publish(chatID int64, texts []string, album string) [][2]int64 
 		st.posts[id] = p
 		if st.admin {
 			s.pushUpdate(map[string]any{"channel_post": s.channelPostJSON(chatID, id, p)})
+		}
+		if st.noForward {
+			out = append(out, [2]int64{id, 0})
+			continue
 		}
 		ch := g.channel
 		p.forward = s.groupMessage(chatID, &User{ID: TelegramUserID, FirstName: "Telegram"},

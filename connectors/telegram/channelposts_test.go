@@ -115,7 +115,9 @@ func TestConnector_RecordPosts_Redelivered(t *testing.T) {
 	d2 := newDriver(t, again, nil)
 	f.EditPost(groupID, postID, "Новость (исправлено)")
 	f.Comment(groupID, maria, fwd, "второй комментарий")
-	d2.Until("the comments again", func() bool { return d2.Has("первый комментарий")() && d2.Has("второй комментарий")() })
+	d2.Until("the comments again", func() bool {
+		return d2.Has("первый комментарий")() && d2.Has("второй комментарий")()
+	})
 	ps := stored(t, db, "tg")
 	if len(ps) != 1 || ps[0].ID != strconv.FormatInt(postID, 10) {
 		t.Fatalf("after redelivery and an edit: %+v, want the one post %d", ps, postID)

@@ -27,8 +27,8 @@ type channelState struct {
 	// noForward: posts are not forwarded into the group (a test knob, for
 	// the channel_post path alone).
 	noForward bool
-	info  ChannelInfo
-	posts map[int64]*channelPost // channel message id → post
+	info      ChannelInfo
+	posts     map[int64]*channelPost // channel message id → post
 }
 
 type channelPost struct {

@@ -10,7 +10,6 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/strazh/strazh/moderation"
-	"github.com/strazh/strazh/moderation/cadence"
 )
 
 // The channel's own posts, for the publication cadence (§2.1). The Bot
@@ -24,8 +23,13 @@ import (
 // on, so a confirmed update never holds a post not yet stored.
 
 // postStore is where the posts go (the daemon's store, given by the
-// cadence: RecordPosts).
-type postStore = cadence.Store
+// cadence: RecordPosts). It is the same type as cadence.Store (both alias
+// this interface), so the connector is a cadence.Arriving without
+// importing the cadence and its metrics.
+type postStore = interface {
+	PutPosts(posts []moderation.Post) error
+	Posts(account string, since, until time.Time) ([]moderation.Post, error)
+}
 
 // ownPost is a channel post an update carries.
 type ownPost struct {
@@ -57,7 +61,7 @@ func postID(id int, date int, album bool) string {
 
 // RecordPosts makes the connector store the channel's posts as they
 // arrive (cadence.Arriving); without it they are not counted.
-func (c *Connector) RecordPosts(st cadence.Store) {
+func (c *Connector) RecordPosts(st postStore) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.sink = st
@@ -71,8 +75,6 @@ func (c *Connector) CountingSince() (time.Time, bool) {
 	defer c.mu.Unlock()
 	return c.since, c.started && !c.since.IsZero()
 }
-
-var _ cadence.Arriving = (*Connector)(nil)
 
 // channelPost is the channel post u carries, if any.
 func (c *Connector) channelPost(u *models.Update) (ownPost, bool) {

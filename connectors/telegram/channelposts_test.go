@@ -14,6 +14,9 @@ import (
 	"github.com/strazh/strazh/moderation/store"
 )
 
+// The connector is a page the cadence gives its store to.
+var _ cadence.Arriving = (*Connector)(nil)
+
 // openStore opens a bbolt store in dir (closed at the end of the test, or
 // by the caller for a restart).
 func openStore(t testing.TB, dir string) *store.DB {

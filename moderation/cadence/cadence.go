@@ -22,8 +22,10 @@ import (
 // Week is the rolling window the decree counts in.
 const Week = 7 * 24 * time.Hour
 
-// Store keeps the posts (*store.DB implements it).
-type Store interface {
+// Store keeps the posts (*store.DB implements it). It is an alias of an
+// unnamed interface so that a connector can take one (Arriving) by the
+// same type without importing this package and its metrics.
+type Store = interface {
 	PutPosts(posts []moderation.Post) error
 	// Posts lists an account's posts in [since, until), oldest first;
 	// zero until: no end.

@@ -138,16 +138,21 @@ func cmpOr(a, b *models.Message) *models.Message {
 }
 
 // recordPosts stores the channel posts the updates carry that the store
-// does not hold yet. An error leaves the updates to be read again.
+// does not hold yet. Updates handed out before (read again while their
+// commit is awaited) were recorded then. An error leaves the updates to be
+// read again.
 func (c *Connector) recordPosts(ups []*models.Update) error {
 	c.mu.Lock()
-	sink := c.sink
+	sink, handed := c.sink, c.handed
 	c.mu.Unlock()
 	if sink == nil {
 		return nil
 	}
 	var fresh []moderation.Post
 	for _, u := range ups {
+		if u.ID < handed {
+			continue
+		}
 		p, ok := c.channelPost(u)
 		if !ok {
 			continue

@@ -11,6 +11,7 @@ import (
 
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/cadence"
+	"github.com/strazh/strazh/moderation/pipeline"
 	"github.com/strazh/strazh/moderation/store"
 )
 
@@ -192,12 +193,10 @@ func TestConnector_RecordPosts_Restart(t *testing.T) {
 }
 
 // startPipelineRecording runs the pipeline over c, recording c's posts in
-// its store, as the daemon's cadence makes it.
+// its store from before the first Fetch, as the daemon's cadence does.
 func startPipelineRecording(t testing.TB, dir string, c *Connector) *pipeRun {
 	t.Helper()
-	r := startPipeline(t, dir, c)
-	c.RecordPosts(r.DB)
-	return r
+	return startPipelineWith(t, dir, func(o *pipeline.Options) { c.RecordPosts(o.Store.(postStore)) }, c)
 }
 
 // TestPoller_Telegram: the cadence counts the recorded posts of the last

@@ -107,21 +107,22 @@ func TestConnector_RecordPosts_Approx(t *testing.T) {
 	fwd := func(id, date int) *models.Update {
 		return up(fmt.Sprintf(`{"update_id":2,"message":{"message_id":%d,"date":%d,"chat":{"id":%d,"type":"supergroup"},"sender_chat":{"id":%d,"type":"channel"},"is_automatic_forward":true,"text":"п"}}`, id, date, groupID, channelID))
 	}
-	if err := c.recordPosts([]*models.Update{post(41, 1764590000), fwd(7, 1764590001)}); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.recordPosts([]*models.Update{fwd(7, 1764590001), fwd(8, 1764590060)}); err != nil {
-		t.Fatal(err)
-	}
+	c.recordPosts([]*models.Update{post(41, 1764590000), fwd(7, 1764590001)})
+	c.recordPosts([]*models.Update{fwd(7, 1764590001), fwd(8, 1764590060)})
 	if len(st.ps) != 2 || st.ps[0].ID != "41" || st.ps[1].ID != "group:8" {
 		t.Fatalf("stored %+v, want 41 and group:8", st.ps)
 	}
-	// A store that fails: the error is a back-off (the updates are read
-	// again), nothing is half stored.
-	st.err = fmt.Errorf("disk full")
-	err := c.recordPosts([]*models.Update{post(50, 1764600000)})
-	var bo *moderation.BackOffError
-	if !errors.As(err, &bo) {
-		t.Fatalf("error %v, want a back-off", err)
-	}
+}
+
+// TestConnector_Fetch_PostStoreFails: a store that cannot record posts
+// never holds up the comments (the cadence must not hold up moderation).
+func TestConnector_Fetch_PostStoreFails(t *testing.T) {
+	f := newFake(t)
+	c := newConn(t, f, "tg", nil)
+	c.RecordPosts(&memPosts{err: errors.New("disk full")})
+	connect(t, c)
+	d := newDriver(t, c, nil)
+	fwd := f.Post(groupID, "Новость")
+	f.Comment(groupID, ivan, fwd, "комментарий")
+	d.Until("the comment", d.Has("комментарий"))
 }

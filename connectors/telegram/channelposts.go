@@ -1,7 +1,6 @@
 package telegram
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,7 +19,8 @@ import (
 // is). Both name the post by its id in the channel and its date, so the
 // store's key (account, date, id) is the same whichever way, and however
 // often, a post arrives. They are stored before their updates are handed
-// on, so a confirmed update never holds a post not yet stored.
+// on, so a confirmed update never holds a post not yet stored (but for a
+// store that fails: see recordPosts).
 
 // postStore is where the posts go (the daemon's store, given by the
 // cadence: RecordPosts). It is the same type as cadence.Store (both alias
@@ -139,14 +139,15 @@ func cmpOr(a, b *models.Message) *models.Message {
 
 // recordPosts stores the channel posts the updates carry that the store
 // does not hold yet. Updates handed out before (read again while their
-// commit is awaited) were recorded then. An error leaves the updates to be
-// read again.
-func (c *Connector) recordPosts(ups []*models.Update) error {
+// commit is awaited) were recorded then. A store that fails is logged and
+// moderation goes on (the cadence must never hold it up): the posts of
+// this batch are then missed unless read again after a restart.
+func (c *Connector) recordPosts(ups []*models.Update) {
 	c.mu.Lock()
 	sink, handed := c.sink, c.handed
 	c.mu.Unlock()
 	if sink == nil {
-		return nil
+		return
 	}
 	var fresh []moderation.Post
 	for _, u := range ups {
@@ -154,31 +155,30 @@ func (c *Connector) recordPosts(ups []*models.Update) error {
 			continue
 		}
 		p, ok := c.channelPost(u)
-		if !ok {
+		if !ok || c.known(sink, p, fresh) {
 			continue
 		}
-		dup, err := c.known(sink, p, fresh)
-		if err != nil {
-			return err
-		}
-		if !dup {
-			fresh = append(fresh, moderation.Post{Network: Network, Account: c.account, ID: p.id, URL: p.url, At: p.at})
-		}
+		fresh = append(fresh, moderation.Post{Network: Network, Account: c.account, ID: p.id, URL: p.url, At: p.at})
 	}
 	if len(fresh) == 0 {
-		return nil
+		return
 	}
 	if err := sink.PutPosts(fresh); err != nil {
-		return &moderation.BackOffError{Err: fmt.Errorf("telegram: record channel posts: %w", err)}
+		ids := make([]string, len(fresh))
+		for i := range fresh {
+			ids[i] = fresh[i].ID
+		}
+		c.log.Error("channel posts not recorded: the publication cadence misses them", "post_ids", ids, "err", err)
+		return
 	}
 	c.log.Debug("channel posts recorded", "n", len(fresh))
-	return nil
 }
 
 // known reports whether p is a post already stored or in this batch: the
 // same id, or, when either is approximately dated, any post within
-// sameMoment.
-func (c *Connector) known(sink postStore, p ownPost, batch []moderation.Post) (bool, error) {
+// sameMoment. A store that cannot be read knows none: writing the same
+// post again is harmless (same key) but for an approximate one.
+func (c *Connector) known(sink postStore, p ownPost, batch []moderation.Post) bool {
 	same := func(q moderation.Post) bool {
 		if q.ID == p.id {
 			return true
@@ -187,12 +187,13 @@ func (c *Connector) known(sink postStore, p ownPost, batch []moderation.Post) (b
 		return (p.approx || strings.HasPrefix(q.ID, approxPrefix)) && d > -sameMoment && d < sameMoment
 	}
 	if slices.ContainsFunc(batch, same) {
-		return true, nil
+		return true
 	}
 	// Both ways date a post alike, so a minute either side finds it.
 	stored, err := sink.Posts(c.account, p.at.Add(-time.Minute), p.at.Add(time.Minute))
 	if err != nil {
-		return false, &moderation.BackOffError{Err: fmt.Errorf("telegram: record channel posts: %w", err)}
+		c.log.Warn("recorded channel posts unreadable; recording this one anyway", "post_id", p.id, "err", err)
+		return false
 	}
-	return slices.ContainsFunc(stored, same), nil
+	return slices.ContainsFunc(stored, same)
 }

@@ -72,9 +72,7 @@ func (c *Connector) Fetch(ctx context.Context, cur []byte) ([]moderation.Update,
 		// The channel's posts are stored before their updates are handed
 		// on (and so confirmed): a crash then reads them again, and the
 		// store keeps one of each.
-		if err := c.recordPosts(ups); err != nil {
-			return nil, nil, err
-		}
+		c.recordPosts(ups)
 		c.mu.Lock()
 		var out []moderation.Update
 		fresh := false

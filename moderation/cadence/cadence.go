@@ -151,16 +151,14 @@ func (p *Poller) sayPartial(ctx context.Context, pg Page) {
 		}
 		p.opts.Metrics.Partial.WithLabelValues(pg.Account).Set(v)
 	}
-	if was, seen := p.partial[pg.Account]; seen && was == short {
-		return
+	if was, seen := p.partial[pg.Account]; !known || seen && was == short {
+		return // not known yet: said once it is
 	}
 	p.partial[pg.Account] = short
 	switch {
-	case short && known:
+	case short:
 		p.opts.Logger.Info("cadence: the network lists no past posts; this page's week is counted only from when strazh started reading it, so it reads low until a full week has passed",
 			"account", pg.Account, "counting_since", since.UTC().Format(time.RFC3339), "full_week_at", since.Add(Week).UTC().Format(time.RFC3339))
-	case short:
-		p.opts.Logger.Info("cadence: the network lists no past posts and this page's reading has not started yet; its week is counted short", "account", pg.Account)
 	default:
 		p.opts.Logger.Info("cadence: this page has been counted for a full week now", "account", pg.Account, "counting_since", since.UTC().Format(time.RFC3339))
 	}

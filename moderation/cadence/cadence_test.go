@@ -1,9 +1,12 @@
 package cadence
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -201,5 +204,28 @@ func TestPoller_Poll_Partial(t *testing.T) {
 				t.Errorf("%d partial series, want only the Arriving page's", n)
 			}
 		})
+	}
+}
+
+// The short week is logged once, when known, and again when the full
+// week is reached; not at every poll.
+func TestPoller_Poll_PartialLoggedOnce(t *testing.T) {
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	var buf bytes.Buffer
+	a := &arriving{}
+	p := New(Options{Logger: slog.New(slog.NewTextHandler(&buf, nil)), Now: func() time.Time { return now }},
+		&memStore{}, []Page{{"tg", a}})
+	p.Poll(context.Background()) // not known yet: nothing said
+	a.since, a.known = now.Add(-time.Hour), true
+	p.Poll(context.Background())
+	p.Poll(context.Background())
+	now = now.Add(Week)
+	p.Poll(context.Background())
+	p.Poll(context.Background())
+	if n := strings.Count(buf.String(), "reads low until a full week"); n != 1 {
+		t.Errorf("short week said %d times, want 1:\n%s", n, &buf)
+	}
+	if n := strings.Count(buf.String(), "counted for a full week now"); n != 1 {
+		t.Errorf("full week said %d times, want 1:\n%s", n, &buf)
 	}
 }

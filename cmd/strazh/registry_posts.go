@@ -28,7 +28,7 @@ func registryPosts(cfg *config.Config, errw io.Writer) (cadence.Store, func()) {
 	sock := cfg.SocketPath()
 	if c, err := net.DialTimeout("unix", sock, time.Second); err == nil {
 		c.Close()
-		return readOnlyPosts{socketPosts{newSocketBackend(sock)}}, func() {}
+		return readOnlyPosts{socketPosts{newSocketBackend(sock)}, errw}, func() {}
 	}
 	if _, err := os.Stat(cfg.DBPath()); err != nil {
 		return nil, func() {}
@@ -38,7 +38,7 @@ func registryPosts(cfg *config.Config, errw io.Writer) (cadence.Store, func()) {
 		fmt.Fprintf(errw, "strazh registry: the recorded posts are not read: %v\n", damagedHint(err, cfg))
 		return nil, func() {}
 	}
-	return readOnlyPosts{db}, func() { _ = db.Close() }
+	return readOnlyPosts{db, errw}, func() { _ = db.Close() }
 }
 
 // postLister is the read half of cadence.Store.
@@ -46,13 +46,25 @@ type postLister interface {
 	Posts(account string, since, until time.Time) ([]moderation.Post, error)
 }
 
-// readOnlyPosts gives a page its recorded posts to read; the registry
-// never records any.
-type readOnlyPosts struct{ postLister }
+// readOnlyPosts gives a page its recorded posts to read, saying on errw
+// when they cannot be read (the page then leaves the last post out); the
+// registry never records any.
+type readOnlyPosts struct {
+	l    postLister
+	errw io.Writer
+}
 
 var errReadOnlyPosts = errors.New("strazh registry: posts are read only here")
 
 func (readOnlyPosts) PutPosts([]moderation.Post) error { return errReadOnlyPosts }
+
+func (r readOnlyPosts) Posts(account string, since, until time.Time) ([]moderation.Post, error) {
+	ps, err := r.l.Posts(account, since, until)
+	if err != nil {
+		fmt.Fprintf(r.errw, "strazh registry: %s: the recorded posts are not read: %v\n", account, err)
+	}
+	return ps, err
+}
 
 // socketPosts reads the posts through the daemon's admin socket.
 type socketPosts struct{ s *socketBackend }

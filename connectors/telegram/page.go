@@ -55,11 +55,13 @@ func (c *Connector) PageInfo(ctx context.Context) (moderation.PageInfo, error) {
 		info.URL = ch.InviteLink
 	}
 	if sink := c.postSink(); sink != nil {
+		// The recorded posts are strazh's, not the network's: unreadable,
+		// they leave the last post out, not the channel's data.
 		ps, err := sink.Posts(c.account, c.now().Add(-lastPostWindow), time.Time{})
-		if err != nil {
-			return moderation.PageInfo{}, fmt.Errorf("telegram: page info: %w", err)
-		}
-		if len(ps) > 0 {
+		switch {
+		case err != nil:
+			c.log.Warn("recorded channel posts unreadable: the last post is left out", "err", err)
+		case len(ps) > 0:
 			info.LastPost = ps[len(ps)-1].At
 		}
 	}

@@ -44,6 +44,14 @@ func TestConnector_PageInfo(t *testing.T) {
 			t.Errorf("PageInfo = %+v, want the last post at %v and no mark", info, last)
 		}
 	})
+	t.Run("recorded posts unreadable", func(t *testing.T) {
+		c := newConn(t, f, "tg", nil)
+		c.RecordPosts(&memPosts{err: errors.New("admin socket: 404 page not found")})
+		info, err := c.PageInfo(context.Background())
+		if err != nil || info.Name != "Администрация района" || info.Followers != 1234 || !info.LastPost.IsZero() {
+			t.Errorf("PageInfo = %+v, %v: want the channel's data without the last post", info, err)
+		}
+	})
 }
 
 // TestConnector_PageInfo_Fails: getChat or getChatMemberCount failing is

@@ -109,6 +109,7 @@ func serveAdmin(ctx context.Context, ln net.Listener, d *daemon) error {
 	registerModelAdmin(mux, d)
 	registerDoctorAdmin(mux, d)
 	registerReportAdmin(mux, d)
+	registerPostsAdmin(mux, d) // registry_posts.go
 	registerUsersAdmin(mux, d)
 	mux.HandleFunc("GET /v1/db/backup", d.handleBackup)
 	return serveUntil(ctx, ln, mux)

@@ -7,7 +7,10 @@ import (
 )
 
 // newCadence is the poller of the pages whose connector can list its own
-// posts (moderation.PageReader; decree §2.1), nil when none can.
+// posts (moderation.PageReader; decree §2.1), nil when none can. A page
+// whose network lists no history (Telegram: cadence.Arriving) is given the
+// store by cadence.New to record its posts as they arrive, so this must
+// run before the pipeline starts fetching.
 func (d *daemon) newCadence(accounts []pipeline.Account) *cadence.Poller {
 	var pages []cadence.Page
 	for _, a := range accounts {

@@ -26,6 +26,11 @@ type telegramDemo struct {
 func newTelegramDemo() (demoNet, error) {
 	srv := telegramtest.New(demoTGToken)
 	srv.AddGroup(demoTGGroup, telegramtest.Chat{ID: demoTGChannel, Title: "Администрация города", Username: "adm_goroda"}, 90_000_000)
+	// The bot is the channel's admin too: the channel's posts reach it both
+	// as channel_post and as their forwards, and are counted once.
+	srv.SetChannelAdmin(demoTGGroup, true)
+	srv.SetChannelInfo(demoTGGroup, telegramtest.ChannelInfo{Members: 12_400})
+	srv.Post(demoTGGroup, "График вывоза снега с улиц на неделю")
 	return &telegramDemo{srv: srv, post: srv.Post(demoTGGroup, "План ремонта дорог на лето: обсуждаем")}, nil
 }
 

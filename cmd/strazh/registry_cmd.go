@@ -12,6 +12,7 @@ import (
 	"github.com/strazh/strazh/config"
 	"github.com/strazh/strazh/connectors"
 	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/cadence"
 	"github.com/strazh/strazh/registry"
 )
 
@@ -58,6 +59,8 @@ func cmdRegistry(ctx context.Context, args []string, s stdio) error {
 func registrySources(ctx context.Context, cfg *config.Config, errw io.Writer) ([]registry.Source, func()) {
 	var sources []registry.Source
 	var conns []moderation.Connector
+	var posts cadence.Store // the daemon's recorded posts, read when a page needs them
+	postsTried, closePosts := false, func() {}
 	for _, a := range cfg.Accounts {
 		src := registry.Source{Account: a.Name, Network: a.Network}
 		if r := a.Registry; r != nil {
@@ -73,6 +76,17 @@ func registrySources(ctx context.Context, cfg *config.Config, errw io.Writer) ([
 			conns = append(conns, conn)
 			if pr, ok := conn.(moderation.PageReader); ok {
 				src.Reader = pr
+				if a, ok := conn.(cadence.Arriving); ok {
+					// No history on the network: the last post is the
+					// last one the daemon recorded.
+					if !postsTried {
+						postsTried = true
+						posts, closePosts = registryPosts(cfg, errw)
+					}
+					if posts != nil {
+						a.RecordPosts(posts)
+					}
+				}
 			} else {
 				src.Unavailable = "сеть не сообщает данные страницы"
 			}
@@ -83,6 +97,7 @@ func registrySources(ctx context.Context, cfg *config.Config, errw io.Writer) ([
 		for _, c := range conns {
 			_ = c.Close(context.WithoutCancel(ctx))
 		}
+		closePosts()
 	}
 }
 

@@ -21,6 +21,10 @@ type cursor struct {
 	// threads, so replies in a thread opened before a restart are still
 	// known as comments. Oldest first.
 	Posts []int64 `json:"posts,omitempty"`
+	// Since is when the channel's own posts began to be counted (unix
+	// seconds; 0 in a cursor from before they were): the Bot API lists no
+	// history, so a week starting earlier is counted short.
+	Since int64 `json:"since,omitempty"`
 }
 
 func decodeCursor(b []byte) (cursor, error) {

@@ -12,8 +12,10 @@ import (
 	"github.com/strazh/strazh/moderation"
 )
 
-// allowedUpdates is what getUpdates asks for (§5.5: edits must be listed).
-const allowedUpdates = `["message","edited_message"]`
+// allowedUpdates is what getUpdates asks for (§5.5: edits must be listed;
+// the channel's posts, to a bot that is also the channel's admin, for the
+// publication cadence).
+const allowedUpdates = `["message","edited_message","channel_post","edited_channel_post"]`
 
 // Fetch long-polls getUpdates from the cursor and returns the comments of
 // the discussion group. Delivery is at-least-once: an offset is confirmed
@@ -41,6 +43,13 @@ func (c *Connector) Fetch(ctx context.Context, cur []byte) ([]moderation.Update,
 		c.confirmed = max(c.confirmed, in.Offset)
 		c.pending = c.pending[:0]
 		c.posts.load(in.Posts)
+		c.since = time.Unix(in.Since, 0)
+		if in.Since == 0 {
+			c.since = c.now().Truncate(time.Second) // as the cursor keeps it
+			if c.sink != nil {
+				c.log.Info("counting the channel's posts from now: the Bot API lists no past posts, so the first 7 days read low (strazh_posts_week_partial)")
+			}
+		}
 	}
 	// The pipeline is back for more: the batches handed out before are in
 	// its queue now, and their margin starts.
@@ -60,6 +69,10 @@ func (c *Connector) Fetch(ctx context.Context, cur []byte) ([]moderation.Update,
 		if err != nil {
 			return nil, nil, err
 		}
+		// The channel's posts are stored before their updates are handed
+		// on (and so confirmed): a crash then reads them again, and the
+		// store keeps one of each.
+		c.recordPosts(ups)
 		c.mu.Lock()
 		var out []moderation.Update
 		fresh := false
@@ -88,7 +101,7 @@ func (c *Connector) Fetch(ctx context.Context, cur []byte) ([]moderation.Update,
 		// without updates, which would hold up the comments right behind.
 		// Their offset is confirmed after the margin like any other.
 		if len(out) > 0 || len(ups) == 0 {
-			next := cursor{V: cursorVersion, Offset: c.handed, Posts: c.posts.list()}
+			next := cursor{V: cursorVersion, Offset: c.handed, Posts: c.posts.list(), Since: c.since.Unix()}
 			c.mu.Unlock()
 			return out, next.encode(), nil
 		}

@@ -1,7 +1,8 @@
 // Package telegram is the Telegram connector: it moderates the comments of
 // a channel, which live in the channel's linked discussion supergroup,
 // through a bot that is an admin of that group (docs/platform-apis.md §5.5).
-// It reads message and edited_message updates with getUpdates, deletes with
+// It reads message and edited_message updates with getUpdates (and the
+// channel's own posts, for the publication cadence), deletes with
 // deleteMessage and bans with banChatMember, restrictChatMember or
 // banChatSenderChat. Telegram keeps no history for bots and cannot restore
 // a deleted message. See README.md.
@@ -61,6 +62,11 @@ type Connector struct {
 	committed bool
 	posts     posts // thread roots: forwards of the channel's posts
 	botID     int64
+	// sink stores the channel's own posts as they arrive (RecordPosts; nil:
+	// not counted); since is when this account began to be counted
+	// (cursor), set by the first Fetch.
+	sink  postStore
+	since time.Time
 
 	life connectors.Lifetime // Close
 }

@@ -22,12 +22,25 @@ import (
 // Week is the rolling window the decree counts in.
 const Week = 7 * 24 * time.Hour
 
-// Store keeps the posts (*store.DB implements it).
-type Store interface {
+// Store keeps the posts (*store.DB implements it). It is an alias of an
+// unnamed interface so that a connector can take one (Arriving) by the
+// same type without importing this package and its metrics.
+type Store = interface {
 	PutPosts(posts []moderation.Post) error
 	// Posts lists an account's posts in [since, until), oldest first;
 	// zero until: no end.
 	Posts(account string, since, until time.Time) ([]moderation.Post, error)
+}
+
+// Arriving is a reader that cannot list a page's history (Telegram): it
+// records the posts as they arrive, into the store New gives it
+// (RecordPosts), and counts only from CountingSince; ok
+// is false while it does not know yet (it has not started reading). A
+// week that starts before then is counted short, and said so
+// (strazh_posts_week_partial).
+type Arriving interface {
+	RecordPosts(st Store)
+	CountingSince() (since time.Time, ok bool)
 }
 
 // Page is one account whose posts are counted.
@@ -50,9 +63,13 @@ type Poller struct {
 	opts  Options
 	store Store
 	pages []Page
+	// partial: the pages said to be counted short, by account (only Poll's
+	// goroutine touches it), so the log says it once per change.
+	partial map[string]bool
 }
 
-// New makes a poller of the pages; it does no I/O.
+// New makes a poller of the pages; it does no I/O. Arriving pages are
+// given the store to record their posts in.
 func New(opts Options, st Store, pages []Page) *Poller {
 	if opts.Every <= 0 {
 		opts.Every = time.Hour
@@ -69,7 +86,12 @@ func New(opts Options, st Store, pages []Page) *Poller {
 	if opts.Metrics != nil {
 		opts.Metrics.MinPerWeek.Set(float64(opts.MinPerWeek))
 	}
-	return &Poller{opts: opts, store: st, pages: pages}
+	for _, pg := range pages {
+		if a, ok := pg.Reader.(Arriving); ok {
+			a.RecordPosts(st)
+		}
+	}
+	return &Poller{opts: opts, store: st, pages: pages, partial: make(map[string]bool)}
 }
 
 // Run reads every page at once, then every opts.Every, until ctx ends.
@@ -108,6 +130,37 @@ func (p *Poller) Poll(ctx context.Context) {
 		if p.opts.Metrics != nil {
 			p.opts.Metrics.Week.WithLabelValues(pg.Account).Set(float64(n))
 		}
+		p.sayPartial(ctx, pg)
+	}
+}
+
+// sayPartial exports and logs (once per change) whether an Arriving page's
+// week is counted short: it started counting less than a week ago, or
+// does not know yet since when (then it is said short, to be safe).
+func (p *Poller) sayPartial(ctx context.Context, pg Page) {
+	a, ok := pg.Reader.(Arriving)
+	if !ok {
+		return
+	}
+	since, known := a.CountingSince()
+	short := !known || since.After(p.opts.Now().Add(-Week))
+	if p.opts.Metrics != nil {
+		v := 0.0
+		if short {
+			v = 1
+		}
+		p.opts.Metrics.Partial.WithLabelValues(pg.Account).Set(v)
+	}
+	if was, seen := p.partial[pg.Account]; !known || seen && was == short {
+		return // not known yet: said once it is
+	}
+	p.partial[pg.Account] = short
+	switch {
+	case short:
+		p.opts.Logger.Info("cadence: the network lists no past posts; this page's week is counted only from when strazh started reading it, so it reads low until a full week has passed",
+			"account", pg.Account, "counting_since", since.UTC().Format(time.RFC3339), "full_week_at", since.Add(Week).UTC().Format(time.RFC3339))
+	default:
+		p.opts.Logger.Info("cadence: this page has been counted for a full week now", "account", pg.Account, "counting_since", since.UTC().Format(time.RFC3339))
 	}
 }
 

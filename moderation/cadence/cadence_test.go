@@ -1,9 +1,12 @@
 package cadence
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -153,4 +156,76 @@ func TestPoller_Run(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// arriving is a reader without history: it counts from since.
+type arriving struct {
+	reader
+	since time.Time
+	known bool
+	given Store
+}
+
+func (a *arriving) RecordPosts(st Store)             { a.given = st }
+func (a *arriving) CountingSince() (time.Time, bool) { return a.since, a.known }
+
+// An Arriving page is given the store, and its week is said short
+// (strazh_posts_week_partial 1) until it has counted for 7 days, or while
+// it does not know since when; a page with history never is.
+func TestPoller_Poll_Partial(t *testing.T) {
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name  string
+		since time.Duration // before now
+		known bool
+		want  float64
+	}{
+		{"not started yet", 0, false, 1},
+		{"counting for a day", 24 * time.Hour, true, 1},
+		{"counting for 6 days 23 hours", Week - time.Hour, true, 1},
+		{"counting for a full week", Week, true, 0},
+		{"counting for a month", 30 * 24 * time.Hour, true, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := &arriving{since: now.Add(-tc.since), known: tc.known}
+			st := &memStore{}
+			m := NewMetrics(prometheus.NewRegistry())
+			p := New(Options{Metrics: m, Now: func() time.Time { return now }}, st,
+				[]Page{{"tg", a}, {"vk", &reader{}}})
+			if a.given != Store(st) {
+				t.Fatal("the Arriving page was not given the store")
+			}
+			p.Poll(context.Background())
+			if got := testutil.ToFloat64(m.Partial.WithLabelValues("tg")); got != tc.want {
+				t.Errorf("strazh_posts_week_partial{tg} = %v, want %v", got, tc.want)
+			}
+			if n := testutil.CollectAndCount(m.Partial); n != 1 {
+				t.Errorf("%d partial series, want only the Arriving page's", n)
+			}
+		})
+	}
+}
+
+// The short week is logged once, when known, and again when the full
+// week is reached; not at every poll.
+func TestPoller_Poll_PartialLoggedOnce(t *testing.T) {
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	var buf bytes.Buffer
+	a := &arriving{}
+	p := New(Options{Logger: slog.New(slog.NewTextHandler(&buf, nil)), Now: func() time.Time { return now }},
+		&memStore{}, []Page{{"tg", a}})
+	p.Poll(context.Background()) // not known yet: nothing said
+	a.since, a.known = now.Add(-time.Hour), true
+	p.Poll(context.Background())
+	p.Poll(context.Background())
+	now = now.Add(Week)
+	p.Poll(context.Background())
+	p.Poll(context.Background())
+	if n := strings.Count(buf.String(), "reads low until a full week"); n != 1 {
+		t.Errorf("short week said %d times, want 1:\n%s", n, &buf)
+	}
+	if n := strings.Count(buf.String(), "counted for a full week now"); n != 1 {
+		t.Errorf("full week said %d times, want 1:\n%s", n, &buf)
+	}
 }

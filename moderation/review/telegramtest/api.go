@@ -175,6 +175,7 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, req Request)
 			return
 		}
 		if first {
+			s.dropUnwanted(req.Params["allowed_updates"])
 			// An offset confirms every update before it.
 			if offset > 0 {
 				i := 0
@@ -239,6 +240,9 @@ func int64Param(p map[string]string, key string) (int64, *apiError) {
 
 // call runs a method other than getUpdates; call with mu held.
 func (s *Server) call(method string, p map[string]string) (any, *apiError) {
+	if res, aerr, ok := s.channelCall(method, p); ok {
+		return res, aerr
+	}
 	if res, aerr, ok := s.groupCall(method, p); ok {
 		return res, aerr
 	}

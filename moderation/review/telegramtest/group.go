@@ -34,12 +34,18 @@ type group struct {
 	meta    map[int64]*groupMsg
 	// botRights: the bot's rights (member.go); nil: an admin with both.
 	botRights *BotRights
+	ch        *channelState // the channel's side (channel.go); nil until used
 }
 
 type groupMsg struct {
 	sender  *Chat
 	forward bool
 	thread  int64
+	// An automatic forward's channel post (channel.go): its id in the
+	// channel, its date and album.
+	origin     int64
+	originDate time.Time
+	album      string
 }
 
 // AddGroup makes chatID a discussion supergroup linked to channel, with
@@ -54,14 +60,12 @@ func (s *Server) AddGroup(chatID int64, channel Chat, admins ...int64) {
 }
 
 // Post publishes a channel post: it arrives in the group as an automatic
-// forward (from the channel, is_automatic_forward). It returns the
+// forward (from the channel, is_automatic_forward), and as channel_post to
+// a bot that is an admin of the channel (channel.go). It returns the
 // forward's message id, the root of the post's comment thread.
 func (s *Server) Post(chatID int64, text string) int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g := s.groups[chatID]
-	ch := g.channel
-	return s.groupMessage(chatID, &User{ID: TelegramUserID, FirstName: "Telegram"}, &groupMsg{sender: &ch, forward: true}, 0, text)
+	_, fwd := s.PublishPost(chatID, text)
+	return fwd
 }
 
 // Comment posts text in the group as user, replying to replyTo (the
@@ -157,6 +161,7 @@ func (s *Server) groupJSON(m *Message, withParent bool) map[string]any {
 	}
 	if meta.forward {
 		out["is_automatic_forward"] = true
+		forwardOrigin(out, g.channel, meta)
 	}
 	if meta.thread != 0 {
 		out["message_thread_id"] = meta.thread

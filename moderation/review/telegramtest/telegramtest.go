@@ -134,6 +134,7 @@ type Server struct {
 	sends      map[int64][]time.Time
 	polling    int              // long polls waiting for an update
 	groups     map[int64]*group // discussion groups (group.go)
+	nextAlbum  int              // media_group_id of PublishAlbum (channel.go)
 	changed    chan struct{}
 	closed     chan struct{}
 	closeOnce  sync.Once

@@ -345,6 +345,7 @@ func (c *Config) validate(line func(path string) int) []error {
 		if err := c.ReviewWeb.Validate(); err != nil {
 			errs = append(errs, c.Problems(err)...)
 		}
+		errs = append(errs, c.checkReviewWebTimeouts()...)
 	}
 	if len(c.Accounts) == 0 {
 		bad(0, "accounts", "at least one account is required")

@@ -91,20 +91,23 @@ func (db *DB) pruneChunk(from, to []byte) (n int, next []byte, err error) {
 
 // Maintenance is what one round of Maintain deleted.
 type Maintenance struct {
-	Decisions int
-	History   HistoryPruned
+	Decisions, ReviewCards int
+	History                HistoryPruned
 }
 
 // Maintain prunes once: the decisions older than the retention (Prune),
-// then the duties' history older than HistoryRetention (PruneHistory).
-// Both run even when the other fails; the errors are joined.
+// the closed review cards of the decisions gone (PruneReviewCards), then
+// the duties' history older than HistoryRetention (PruneHistory). Each
+// runs even when another fails; the errors are joined.
 func (db *DB) Maintain() (Maintenance, error) {
 	var m Maintenance
 	now := db.now()
-	var errDec, errHist error
-	m.Decisions, errDec = db.Prune(now.Add(-db.opts.Retention))
+	cut := now.Add(-db.opts.Retention)
+	var errDec, errCards, errHist error
+	m.Decisions, errDec = db.Prune(cut)
+	m.ReviewCards, errCards = db.PruneReviewCards(cut)
 	m.History, errHist = db.PruneHistory(now.Add(-db.HistoryRetention()))
-	return m, errors.Join(errDec, errHist)
+	return m, errors.Join(errDec, errCards, errHist)
 }
 
 // RunMaintenance runs Maintain now and then every interval, until ctx
@@ -120,8 +123,8 @@ func (db *DB) RunMaintenance(ctx context.Context, every time.Duration) {
 		if err != nil {
 			db.opts.Logger.Error("store maintenance failed", "error", err)
 		}
-		if m.Decisions > 0 {
-			db.opts.Logger.Info("store pruned old decisions", "count", m.Decisions, "retention", db.opts.Retention)
+		if m.Decisions > 0 || m.ReviewCards > 0 {
+			db.opts.Logger.Info("store pruned old decisions", "count", m.Decisions, "review_cards", m.ReviewCards, "retention", db.opts.Retention)
 		}
 		if h := m.History; h.Total() > 0 {
 			db.opts.Logger.Info("store pruned old history", "posts", h.Posts, "security_events", h.SecurityEvents,

@@ -362,7 +362,8 @@ func TestAppealDesk_Run_PendingAnswerAfterRestartAndOvertaken(t *testing.T) {
 		t.Fatalf("after the restart: card %q", card.Text)
 	}
 	pending(2, "Проверим.")
-	a2, _ := fa.Appeal(2) // under fa.mu: the desk's ReplyAppeal writes fa.answered
+	// Read under fa.mu: the desk's ReplyAppeal writes fa.answered.
+	a2, _ := fa.Appeal(2)
 	if err := e.desk.AppealOpened(context.Background(), a2); err != nil { // wakes the desk
 		t.Fatal(err)
 	}

@@ -29,7 +29,9 @@ type Config struct {
 	StateDir string `yaml:"state_dir"`
 	// DryRun decides and records but acts on nothing ("shadow mode").
 	DryRun bool `yaml:"dry_run"`
-	// Retention is how long decisions are kept (default 1y = 365 days).
+	// Retention is how long decisions are kept (default 1y = 365 days). The
+	// pages' posts, security events and answered appeals are kept as long,
+	// but at least 62 days, so the month report can always be made.
 	// Every duration takes package duration's syntax: 90s, 12h, 30d, 2w, 1y.
 	Retention time.Duration `yaml:"retention"`
 	Metrics   Metrics       `yaml:"metrics"`
@@ -343,6 +345,7 @@ func (c *Config) validate(line func(path string) int) []error {
 		if err := c.ReviewWeb.Validate(); err != nil {
 			errs = append(errs, c.Problems(err)...)
 		}
+		errs = append(errs, c.checkReviewWebTimeouts()...)
 	}
 	if len(c.Accounts) == 0 {
 		bad(0, "accounts", "at least one account is required")

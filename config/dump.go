@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -45,7 +46,11 @@ func (c *Config) Dump() ([]byte, error) {
 			add(rv, "max", node("max", reflect.ValueOf(c.ReviewMAX).Elem()))
 		}
 		if c.ReviewWeb != nil {
-			add(rv, "web", node("web", reflect.ValueOf(c.ReviewWeb).Elem()))
+			wn := node("web", reflect.ValueOf(c.ReviewWeb).Elem())
+			if c.Telegram != nil || c.ReviewMAX != nil {
+				dropKeys(wn, reviewWebTimeoutKeys) // the chat's apply (checkReviewWebTimeouts)
+			}
+			add(rv, "web", wn)
 		}
 		add(root, "review", rv)
 	}
@@ -78,6 +83,17 @@ func (c *Config) Dump() ([]byte, error) {
 }
 
 func mapping() *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode} }
+
+// dropKeys removes keys from mapping m.
+func dropKeys(m *yaml.Node, keys []string) {
+	out := m.Content[:0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if !slices.Contains(keys, m.Content[i].Value) {
+			out = append(out, m.Content[i], m.Content[i+1])
+		}
+	}
+	m.Content = out
+}
 
 func add(m *yaml.Node, key string, v *yaml.Node) {
 	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, v)

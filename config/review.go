@@ -112,6 +112,32 @@ func (c *Config) checkReviewMAX() []error {
 	return errs
 }
 
+// reviewWebTimeoutKeys are review.web's keys of the chats' time-outs.
+var reviewWebTimeoutKeys = []string{"remind_after", "review_timeout", "on_timeout"}
+
+// checkReviewWebTimeouts refuses review.web's time-out keys beside a
+// review chat: the chat's timers then remind and time out (telegram:'s
+// keys, which review.max follows too), so the console's would be ignored.
+func (c *Config) checkReviewWebTimeouts() []error {
+	if c.Telegram == nil && c.ReviewMAX == nil {
+		return nil
+	}
+	var errs []error
+	for _, k := range reviewWebTimeoutKeys {
+		key := "review.web." + k
+		line := c.lines[key]
+		if line == 0 {
+			continue
+		}
+		msg := fmt.Sprintf("applies only when the console is the only review channel; with the telegram review chat its timer decides: set telegram.%s instead", k)
+		if c.Telegram == nil {
+			msg = "applies only when the console is the only review channel; the review.max chat's timer decides, with telegram:'s keys when given, else the defaults (remind_after 2h, review_timeout 24h, on_timeout keep)"
+		}
+		errs = append(errs, Problem{File: c.File, Line: line, Key: key, Msg: msg})
+	}
+	return errs
+}
+
 // accountIndex reads i from "accounts[i].…".
 func accountIndex(key string) (int, bool) {
 	rest, ok := strings.CutPrefix(key, "accounts[")

@@ -3,6 +3,7 @@ package config_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/strazh/strazh/config"
 )
@@ -175,5 +176,71 @@ func TestParse_ReviewWeb_Problems(t *testing.T) {
 	}
 	if _, err := config.Parse("c.yaml", []byte(base+"review:\n  web: {listen: \"10.0.0.5:8088\", insecure_listen: true}\n")); err != nil {
 		t.Errorf("insecure_listen given: %v", err)
+	}
+}
+
+// review.web has the chats' time-out keys, with the chats' defaults.
+func TestParse_ReviewWeb_Timeouts(t *testing.T) {
+	tests := []struct {
+		name, web      string
+		remind, review time.Duration
+		on             string
+	}{
+		{"defaults", `{listen: "127.0.0.1:9000"}`, 2 * time.Hour, 24 * time.Hour, "keep"},
+		{"given", `{remind_after: 30m, review_timeout: 6h, on_timeout: delete}`, 30 * time.Minute, 6 * time.Hour, "delete"},
+		{"off", `{remind_after: 0, review_timeout: 0}`, 0, 0, "keep"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := config.Parse("c.yaml", []byte(base+"review:\n  web: "+tt.web+"\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := cfg.ReviewWeb
+			if w.RemindAfter != tt.remind || w.ReviewTimeout != tt.review || w.OnTimeout != tt.on {
+				t.Errorf("remind_after %s, review_timeout %s, on_timeout %q; want %s, %s, %q",
+					w.RemindAfter, w.ReviewTimeout, w.OnTimeout, tt.remind, tt.review, tt.on)
+			}
+		})
+	}
+}
+
+func TestParse_ReviewWeb_TimeoutProblems(t *testing.T) {
+	const tg = "telegram: {token_env: X, chat_id: -5, moderators: [1]}\n"
+	const mx = "  max: {token_env: M, chat_id: -7, moderators: [1]}\n"
+	tests := []struct{ name, yaml, want string }{
+		{"negative timeout", base + "review:\n  web:\n    review_timeout: -1h\n", "c.yaml:9: review.web.review_timeout: ожидается длительность"},
+		{"negative remind", base + "review:\n  web:\n    remind_after: -5m\n", "c.yaml:9: review.web.remind_after: ожидается длительность"},
+		{"remind after the timeout", base + "review:\n  web: {remind_after: 6h, review_timeout: 6h}\n",
+			"review.web.remind_after: 6h0m0s must be shorter than review_timeout (6h0m0s)"},
+		{"bad verdict", base + "review:\n  web:\n    on_timeout: ban\n", `c.yaml:9: review.web.on_timeout: must be keep or delete, got "ban"`},
+		{"not a duration", base + "review:\n  web:\n    review_timeout: soon\n", "c.yaml:9: review.web.review_timeout"},
+		{"beside telegram", base + tg + "review:\n  web:\n    review_timeout: 6h\n",
+			"c.yaml:10: review.web.review_timeout: applies only when the console is the only review channel; with the telegram review chat its timer decides: set telegram.review_timeout instead"},
+		{"beside max", base + "review:\n" + mx + "  web:\n    on_timeout: delete\n",
+			"c.yaml:10: review.web.on_timeout: applies only when the console is the only review channel; the review.max chat's timer decides"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.Parse("c.yaml", []byte(tt.yaml))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want %q", err, tt.want)
+			}
+		})
+	}
+	// Beside a chat, the console without these keys is fine, and so is
+	// its dump (which leaves out the keys that do not apply).
+	for _, chats := range []string{base + tg + "review:\n", base + "review:\n" + mx} {
+		cfg, err := config.Parse("c.yaml", []byte(chats+"  web: {listen: \"127.0.0.1:9000\"}\n"))
+		if err != nil {
+			t.Fatalf("console beside a chat: %v", err)
+		}
+		out, err := cfg.Dump()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := config.Parse("dump.yaml", out); err != nil {
+			t.Errorf("the dump does not load again: %v\n%s", err, out)
+		}
 	}
 }

@@ -59,9 +59,12 @@ type Replier interface {
 // PageInfo is what a network reports about an account's page, for the
 // public registry.
 type PageInfo struct {
-	Name      string    `json:"name,omitempty"`
-	URL       string    `json:"url,omitempty"`
-	Verified  bool      `json:"verified,omitempty"` // the network's state "verified" mark
+	Name string `json:"name,omitempty"`
+	URL  string `json:"url,omitempty"`
+	// Verified is the network's state "verified" mark: true or false where
+	// the network reports one (VK), nil where it documents none (OK, MAX,
+	// Telegram), which the registry shows as «не известно», never «нет».
+	Verified  *bool     `json:"verified,omitempty"`
 	Followers int       `json:"followers,omitempty"`
 	LastPost  time.Time `json:"last_post,omitzero"`
 }

@@ -3,6 +3,7 @@ package registry
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,6 +30,7 @@ func TestRegistry_Render_HTMLInBrowser(t *testing.T) {
 		RowHeads []string   `json:"rowHeads"`
 		Cells    [][]string `json:"cells"`
 		Note     string     `json:"note"`
+		Unknown  string     `json:"unknown"`
 	}
 	f := browsertest.Eval[facts](t, br, `({
 		lang: document.documentElement.lang,
@@ -38,19 +40,21 @@ func TestRegistry_Render_HTMLInBrowser(t *testing.T) {
 		rowHeads: Array.from(document.querySelectorAll('tbody th[scope=row]')).map(e => e.textContent),
 		cells: Array.from(document.querySelectorAll('tbody tr')).map(tr => Array.from(tr.querySelectorAll('td')).map(td => td.textContent)),
 		note: document.querySelector('[role=note]')?.textContent ?? '',
+		unknown: document.querySelector('#mark-unknown')?.textContent ?? '',
 	})`)
-	if f.Lang != "ru" || f.Title != DefaultTitle || f.Caption != "Официальные страницы: 4" {
+	if f.Lang != "ru" || f.Title != DefaultTitle || f.Caption != "Официальные страницы: 5" {
 		t.Errorf("lang %q, title %q, caption %q", f.Lang, f.Title, f.Caption)
 	}
 	if len(f.ColHeads) != 5 {
 		t.Errorf("column headers %q, want 5", f.ColHeads)
 	}
-	wantRows := []string{"Администрация города", "Глава города", "Администрация в ОК", "Канал в MAX"}
+	wantRows := []string{"Администрация города", "Глава города", "Администрация в ОК", "Канал в MAX", "Новости города"}
 	wantCells := [][]string{
 		{"ВКонтакте", "Новости администрации", "есть", "30 ноября 2026 г."},
 		{"ВКонтакте", "Страница главы", "нет", "нет данных"},
 		{"Одноклассники", "—", "нет данных", "нет данных"},
 		{"MAX", "—", "нет данных", "нет данных"},
+		{"Одноклассники", "—", "не известно", "30 ноября 2026 г."},
 	}
 	if len(f.RowHeads) != len(wantRows) || len(f.Cells) != len(wantCells) {
 		t.Fatalf("rows %q, cells %q", f.RowHeads, f.Cells)
@@ -68,12 +72,16 @@ func TestRegistry_Render_HTMLInBrowser(t *testing.T) {
 	if f.Note == "" {
 		t.Error("no note on what is left out, with one network unreachable")
 	}
+	if !strings.Contains(f.Unknown, "«Не известно»: соцсеть не сообщает") {
+		t.Errorf("explanation of «не известно» = %q, want it under the table", f.Unknown)
+	}
 	links := br.Links(t)
 	wantLinks := []browsertest.Link{
 		{Href: "https://vk.com/adm_gorod", Text: "Администрация города"},
 		{Href: "https://vk.com/glava", Text: "Глава города"},
 		{Href: "https://ok.ru/adm", Text: "Администрация в ОК"},
 		{Href: "https://max.ru/adm", Text: "Канал в MAX"},
+		{Href: "https://ok.ru/news", Text: "Новости города"},
 	}
 	if len(links) != len(wantLinks) {
 		t.Fatalf("links %v, want %v", links, wantLinks)

@@ -32,15 +32,21 @@ type Source struct {
 
 // Entry is one account as the registry shows it.
 type Entry struct {
-	Account     string     `json:"account"`
-	Network     string     `json:"network"`
-	NetworkName string     `json:"network_name"`
-	Name        string     `json:"name"`
-	URL         string     `json:"url,omitempty"`
-	Purpose     string     `json:"purpose,omitempty"`
-	Verified    *bool      `json:"verified"`  // the state mark; null: not known (the network was not reached)
-	LastPost    *time.Time `json:"last_post"` // null: not known
-	Followers   int        `json:"followers,omitempty"`
+	Account     string `json:"account"`
+	Network     string `json:"network"`
+	NetworkName string `json:"network_name"`
+	Name        string `json:"name"`
+	URL         string `json:"url,omitempty"`
+	Purpose     string `json:"purpose,omitempty"`
+	// Verified is the state mark; null: not known (the network was not
+	// reached, or it documents no such mark: see NetworkData).
+	Verified *bool `json:"verified"`
+	// VerifiedText says it in Russian, as the page does: «есть», «нет»,
+	// «не известно» (the network has no such mark) or «нет данных» (the
+	// network was not reached).
+	VerifiedText string     `json:"verified_text"`
+	LastPost     *time.Time `json:"last_post"` // null: not known
+	Followers    int        `json:"followers,omitempty"`
 	// NetworkData: the network was reached and its data is included.
 	NetworkData bool `json:"network_data"`
 	// Missing says, in Russian, what is left out and why ("" when nothing).
@@ -66,6 +72,26 @@ const DefaultTitle = "Официальные страницы в социаль�
 var networkNames = map[string]string{
 	"vk": "ВКонтакте", "ok": "Одноклассники", "max": "MAX", "telegram": "Telegram",
 	"facebook": "Facebook", "instagram": "Instagram", "sim": "Симулятор",
+}
+
+// The state mark's words (Entry.VerifiedText).
+const (
+	MarkYes     = "есть"
+	MarkNo      = "нет"
+	MarkUnknown = "не известно" // the network documents no such mark
+	MarkNoData  = "нет данных"  // the network was not reached
+)
+
+func verifiedText(e Entry) string {
+	switch {
+	case e.Verified != nil && *e.Verified:
+		return MarkYes
+	case e.Verified != nil:
+		return MarkNo
+	case e.NetworkData:
+		return MarkUnknown
+	}
+	return MarkNoData
 }
 
 // NetworkName is a network's name for people.
@@ -96,8 +122,9 @@ func Build(ctx context.Context, sources []Source, now time.Time, timeout time.Du
 		if s.Reader != nil && err == nil {
 			e.NetworkData = true
 			e.Name, e.URL = cmp.Or(e.Name, info.Name), cmp.Or(e.URL, info.URL)
-			v := info.Verified
-			e.Verified = &v
+			if info.Verified != nil {
+				e.Verified = new(*info.Verified)
+			}
 			e.Followers = info.Followers
 			if !info.LastPost.IsZero() {
 				t := info.LastPost
@@ -109,6 +136,7 @@ func Build(ctx context.Context, sources []Source, now time.Time, timeout time.Du
 			r.Complete = false
 		}
 		e.Name = cmp.Or(e.Name, s.Account)
+		e.VerifiedText = verifiedText(e)
 		r.Accounts = append(r.Accounts, e)
 	}
 	return r

@@ -29,16 +29,19 @@ var (
 )
 
 // sources: a page the network describes, one whose config names it, one
-// whose network fails, one the network is not asked about.
+// whose network fails, one the network is not asked about, and one whose
+// network has no state mark.
 func sources() []Source {
 	return []Source{
 		{Account: "admin-vk", Network: "vk", Purpose: "Новости администрации",
-			Reader: fakePage{info: moderation.PageInfo{Name: "Администрация города", URL: "https://vk.com/adm_gorod", Verified: true, Followers: 5400, LastPost: last}}},
+			Reader: fakePage{info: moderation.PageInfo{Name: "Администрация города", URL: "https://vk.com/adm_gorod", Verified: new(true), Followers: 5400, LastPost: last}}},
 		{Account: "glava-vk", Network: "vk", Name: "Глава города", URL: "https://vk.com/glava", Purpose: "Страница главы",
-			Reader: fakePage{info: moderation.PageInfo{Name: "Глава (из сети)", URL: "https://vk.com/club2"}}},
+			Reader: fakePage{info: moderation.PageInfo{Name: "Глава (из сети)", URL: "https://vk.com/club2", Verified: new(false)}}},
 		{Account: "adm-ok", Network: "ok", Name: "Администрация в ОК", URL: "https://ok.ru/adm",
 			Reader: fakePage{err: errors.New("ok: page info: connection refused")}},
 		{Account: "adm-max", Network: "max", Name: "Канал в MAX", URL: "https://max.ru/adm", Unavailable: "коннектор не сообщает данные страницы"},
+		{Account: "news-ok", Network: "ok",
+			Reader: fakePage{info: moderation.PageInfo{Name: "Новости города", URL: "https://ok.ru/news", Followers: 300, LastPost: last}}},
 	}
 }
 
@@ -53,12 +56,17 @@ func TestBuild(t *testing.T) {
 	tru, fls := true, false
 	want := []Entry{
 		{Account: "admin-vk", Network: "vk", NetworkName: "ВКонтакте", Name: "Администрация города", URL: "https://vk.com/adm_gorod",
-			Purpose: "Новости администрации", Verified: &tru, LastPost: &last, Followers: 5400, NetworkData: true},
+			Purpose: "Новости администрации", Verified: &tru, VerifiedText: "есть", LastPost: &last, Followers: 5400, NetworkData: true},
 		// The configuration wins over the network.
 		{Account: "glava-vk", Network: "vk", NetworkName: "ВКонтакте", Name: "Глава города", URL: "https://vk.com/glava",
-			Purpose: "Страница главы", Verified: &fls, NetworkData: true, Missing: "дата последней публикации недоступна"},
-		{Account: "adm-ok", Network: "ok", NetworkName: "Одноклассники", Name: "Администрация в ОК", URL: "https://ok.ru/adm", Missing: "сеть не ответила"},
-		{Account: "adm-max", Network: "max", NetworkName: "MAX", Name: "Канал в MAX", URL: "https://max.ru/adm", Missing: "коннектор не сообщает данные страницы"},
+			Purpose: "Страница главы", Verified: &fls, VerifiedText: "нет", NetworkData: true, Missing: "дата последней публикации недоступна"},
+		{Account: "adm-ok", Network: "ok", NetworkName: "Одноклассники", Name: "Администрация в ОК", URL: "https://ok.ru/adm",
+			VerifiedText: "нет данных", Missing: "сеть не ответила"},
+		{Account: "adm-max", Network: "max", NetworkName: "MAX", Name: "Канал в MAX", URL: "https://max.ru/adm",
+			VerifiedText: "нет данных", Missing: "коннектор не сообщает данные страницы"},
+		// Reached, but OK documents no state mark: unknown, never «нет».
+		{Account: "news-ok", Network: "ok", NetworkName: "Одноклассники", Name: "Новости города", URL: "https://ok.ru/news",
+			VerifiedText: "не известно", LastPost: &last, Followers: 300, NetworkData: true},
 	}
 	if len(r.Accounts) != len(want) {
 		t.Fatalf("%d accounts, want %d", len(r.Accounts), len(want))
@@ -92,6 +100,7 @@ func TestRegistry_Render_JSON(t *testing.T) {
       "url": "https://vk.com/adm_gorod",
       "purpose": "Новости администрации",
       "verified": true,
+      "verified_text": "есть",
       "last_post": "2026-11-30T18:30:00Z",
       "followers": 5400,
       "network_data": true
@@ -116,10 +125,11 @@ func TestRegistry_Render_CSV(t *testing.T) {
 	}
 	want := [][]string{
 		csvHeader,
-		{"admin-vk", "vk", "ВКонтакте", "Администрация города", "https://vk.com/adm_gorod", "Новости администрации", "true", "5400", "2026-11-30T18:30:00Z", "true", ""},
-		{"glava-vk", "vk", "ВКонтакте", "Глава города", "https://vk.com/glava", "Страница главы", "false", "0", "", "true", "дата последней публикации недоступна"},
-		{"adm-ok", "ok", "Одноклассники", "Администрация в ОК", "https://ok.ru/adm", "", "", "", "", "false", "сеть не ответила"},
-		{"adm-max", "max", "MAX", "Канал в MAX", "https://max.ru/adm", "", "", "", "", "false", "коннектор не сообщает данные страницы"},
+		{"admin-vk", "vk", "ВКонтакте", "Администрация города", "https://vk.com/adm_gorod", "Новости администрации", "true", "5400", "2026-11-30T18:30:00Z", "true", "", "есть"},
+		{"glava-vk", "vk", "ВКонтакте", "Глава города", "https://vk.com/glava", "Страница главы", "false", "0", "", "true", "дата последней публикации недоступна", "нет"},
+		{"adm-ok", "ok", "Одноклассники", "Администрация в ОК", "https://ok.ru/adm", "", "", "", "", "false", "сеть не ответила", "нет данных"},
+		{"adm-max", "max", "MAX", "Канал в MAX", "https://max.ru/adm", "", "", "", "", "false", "коннектор не сообщает данные страницы", "нет данных"},
+		{"news-ok", "ok", "Одноклассники", "Новости города", "https://ok.ru/news", "", "", "300", "2026-11-30T18:30:00Z", "true", "", "не известно"},
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("%d rows, want %d: %v", len(rows), len(want), rows)

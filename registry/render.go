@@ -15,8 +15,7 @@ import (
 var files embed.FS
 
 var page = template.Must(template.New("registry.html").Funcs(template.FuncMap{
-	"date":  RussianDate,
-	"deref": func(b *bool) bool { return b != nil && *b },
+	"date": RussianDate,
 }).ParseFS(files, "registry.html"))
 
 // Format is an output format of the registry.
@@ -55,7 +54,8 @@ func (r *Registry) Render(w io.Writer, f Format, loc *time.Location) error {
 }
 
 // csvHeader is the CSV's first line (README: «Реестр страниц»).
-var csvHeader = []string{"account", "network", "network_name", "name", "url", "purpose", "verified", "followers", "last_post", "network_data", "missing"}
+// verified_text came later, so it is last: readers by position still work.
+var csvHeader = []string{"account", "network", "network_name", "name", "url", "purpose", "verified", "followers", "last_post", "network_data", "missing", "verified_text"}
 
 func (r *Registry) renderCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
@@ -74,7 +74,7 @@ func (r *Registry) renderCSV(w io.Writer) error {
 			followers = strconv.Itoa(e.Followers)
 		}
 		if err := cw.Write([]string{e.Account, e.Network, e.NetworkName, e.Name, e.URL, e.Purpose,
-			verified, followers, last, strconv.FormatBool(e.NetworkData), e.Missing}); err != nil {
+			verified, followers, last, strconv.FormatBool(e.NetworkData), e.Missing, e.VerifiedText}); err != nil {
 			return err
 		}
 	}
@@ -94,8 +94,10 @@ func (r *Registry) renderHTML(w io.Writer, loc *time.Location) error {
 		*Registry
 		Generated string
 		Rows      []row
+		Unknown   bool // some network documents no state mark
 	}{Registry: r, Generated: RussianDate(r.GeneratedAt.In(loc))}
 	for _, e := range r.Accounts {
+		data.Unknown = data.Unknown || e.VerifiedText == MarkUnknown
 		rw := row{Entry: e}
 		if e.LastPost != nil {
 			rw.LastPost = RussianDate(e.LastPost.In(loc))

@@ -268,9 +268,9 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 		sup.Go("web console", func(ctx context.Context) error { return d.serveWeb(ctx, webLn) })
 	}
 	if d.consoleOnly() { // web_timeouts.go: no chat reviewer's timer runs
-		mod := d.fan.Moderation(review.ChannelWeb, d.pipe)
+		mod, pol := d.fan.Moderation(review.ChannelWeb, d.pipe), consolePolicy(*d.cfg.ReviewWeb)
 		sup.Go("review time-outs", func(ctx context.Context) error {
-			runConsoleTimeouts(ctx, mod, review.DefaultConfig(), consoleTimeoutTick, d.log.With("component", "review"))
+			runConsoleTimeouts(ctx, mod, pol, consoleTimeoutTick, d.log.With("component", "review"))
 			return nil
 		})
 	}
@@ -422,6 +422,7 @@ func restartKeys(a, b *config.Config) []string {
 	diff("metrics", a.Metrics, b.Metrics)
 	diff("pipeline", a.Pipeline, b.Pipeline)
 	diff("telegram", a.Telegram, b.Telegram)
+	diff("review.web", a.ReviewWeb, b.ReviewWeb) // its time-outs are read at start
 	diff("guard", a.Guard, b.Guard)
 	diff("cadence", a.Cadence, b.Cadence)
 	diff("report", a.Report, b.Report)

@@ -24,8 +24,10 @@ var screenshots = flag.Bool("screenshots", false, "TestWebConsole_Browser: write
 
 // The review console in a real browser: headless Chromium (Debian's
 // chromium package) driven by chromedp signs in, decides a card and the
-// deletion reaches the network fake, searches the audit, and is refused
-// without a session and with the wrong role. Skipped only when there is no
+// deletion reaches the network fake, searches the audit, presses
+// «Повторить» on a deletion the network refused and «Ответить» on an
+// appeal (web_browser_more_test.go), and is refused without a session and
+// with the wrong role. Skipped only when there is no
 // Chromium and CI is not set (CI=true: a missing browser fails).
 //
 //	go test ./cmd/strazh -run TestWebConsole_Browser -args -screenshots
@@ -37,14 +39,14 @@ func TestWebConsole_Browser(t *testing.T) {
 		}
 		t.Skip("no chromium binary (apt-get install chromium) and not under CI: skipping the browser test")
 	}
-	c := newConsoleRig(t, "")
+	c := newConsoleRig(t, "appeals: {enabled: true}\n")
 	c.addUser(t, "anna", "moderator", "anna-password-1")
 	c.addUser(t, "olga", "viewer", "olga-password-1")
 	ids := map[string]string{
 		"threat": c.net.Post("p1", "u79", "Пётр", threat),
 	}
 	c.net.Post("p1", "u80", "Светлана", "Спасибо за новую остановку у школы!")
-	c.net.Post("p2", "u81", "Игорь", "Когда отремонтируют дорогу на Садовой?")
+	ids["appeal"] = c.net.Post("p2", "u81", "Игорь", "Когда отремонтируют дорогу на Садовой?")
 	ids["spam"] = c.net.Post("p2", "u82", "Заработок", "Раздаю 3000 рублей первым пятерым, пишите + в личку")
 	waitFor(t, "the spam deleted automatically", func() bool { return c.net.Deleted(ids["spam"]) })
 	waitFor(t, "the threat in review", func() bool {
@@ -107,6 +109,26 @@ func TestWebConsole_Browser(t *testing.T) {
 			run(t, ctx, chromedp.Navigate(base+"/stats"), chromedp.WaitVisible(chromedp.ID("chart-comments")))
 			shot(t, ctx, "console-stats.png")
 		}
+	})
+
+	signIn := func(t *testing.T, ctx context.Context, next string) {
+		t.Helper()
+		run(t, ctx, chromedp.Navigate(base+next), chromedp.WaitVisible(chromedp.ID("user")),
+			chromedp.SendKeys(chromedp.ID("user"), "anna"), chromedp.SendKeys(chromedp.ID("password"), "anna-password-1"),
+			chromedp.Click(chromedp.ID("signin")), chromedp.WaitNotPresent(chromedp.ID("signin")),
+			chromedp.WaitVisible(chromedp.CSS("main h1")))
+	}
+	t.Run("«Повторить» redoes a deletion the network refused", func(t *testing.T) {
+		ctx, cancel := newTab()
+		defer cancel()
+		signIn(t, ctx, "/queue")
+		browserRetry(t, ctx, c, base)
+	})
+	t.Run("«Ответить» answers an appeal on the network", func(t *testing.T) {
+		ctx, cancel := newTab()
+		defer cancel()
+		signIn(t, ctx, "/appeals")
+		browserAnswer(t, ctx, c, base, ids["appeal"])
 	})
 
 	t.Run("viewer is refused the queue", func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/review"
+	"github.com/strazh/strazh/moderation/review/web"
 )
 
 // consoleTimeoutTick is how often the console-only time-outs are checked
@@ -19,12 +20,20 @@ const consoleTimeoutTick = 30 * time.Second
 // does (runConsoleTimeouts).
 func (d *daemon) consoleOnly() bool { return d.web != nil && d.tg == nil && d.mx == nil }
 
-// runConsoleTimeouts applies the chat's review time-out policy when the
-// console is the only review channel: a review pending longer than
+// consolePolicy is the review chats' policy with review.web's own keys
+// (review_timeout, on_timeout, remind_after; defaults 24h, keep, 2h). The
+// console shows remind_after in its queue itself.
+func consolePolicy(c web.Config) review.Config {
+	pol := review.DefaultConfig()
+	pol.RemindAfter, pol.ReviewTimeout, pol.OnTimeout = c.RemindAfter, c.ReviewTimeout, c.OnTimeout
+	return pol
+}
+
+// runConsoleTimeouts applies the review time-out policy when the console
+// is the only review channel: a review pending longer than
 // pol.ReviewTimeout gets pol.OnTimeout, decided by moderation.ByTimeout, as
 // the Telegram and MAX reviewers do (moderation/review/timers.go). The
-// console has no section of its own for it, so the policy is
-// review.DefaultConfig's (24h, keep), as for the MAX chat alone.
+// policy is review.web's (consolePolicy).
 func runConsoleTimeouts(ctx context.Context, mod review.Moderation, pol review.Config, tick time.Duration, log *slog.Logger) {
 	if pol.ReviewTimeout <= 0 {
 		return

@@ -9,6 +9,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/strazh/strazh/config"
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/review"
 	"github.com/strazh/strazh/moderation/review/web"
@@ -78,6 +79,52 @@ func TestRunConsoleTimeouts_AppliesPolicy(t *testing.T) {
 			})
 		})
 	}
+}
+
+// review.web's own keys reach the console-only timer: 6h and delete,
+// not the chats' 24h and keep.
+func TestConsolePolicy_ReviewWebKeys(t *testing.T) {
+	const yml = `state_dir: /tmp/strazh
+accounts:
+  - name: page
+    network: sim
+    api_url: http://127.0.0.1:1
+    token_env: T
+review:
+  web: {review_timeout: 6h, on_timeout: delete, remind_after: 1h}
+`
+	cfg, err := config.Parse("c.yaml", []byte(yml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol := consolePolicy(*cfg.ReviewWeb)
+	if pol.ReviewTimeout != 6*time.Hour || pol.OnTimeout != review.TimeoutDelete || pol.RemindAfter != time.Hour {
+		t.Fatalf("policy = %s %s %s, want 6h delete 1h", pol.ReviewTimeout, pol.OnTimeout, pol.RemindAfter)
+	}
+	if def := consolePolicy(web.DefaultConfig()); def.ReviewTimeout != 24*time.Hour || def.OnTimeout != review.TimeoutKeep {
+		t.Errorf("default policy = %s %s, want 24h keep as before", def.ReviewTimeout, def.OnTimeout)
+	}
+	synctest.Test(t, func(t *testing.T) {
+		mod := &pendingMod{pending: []*moderation.Decision{{ID: 1, DecidedAt: time.Now()}}}
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			runConsoleTimeouts(ctx, mod, pol, consoleTimeoutTick, slog.New(slog.DiscardHandler))
+		}()
+		time.Sleep(6*time.Hour - time.Minute)
+		synctest.Wait()
+		if got := mod.got(); len(got) != 0 {
+			t.Fatalf("resolved before review.web.review_timeout: %v", got)
+		}
+		time.Sleep(time.Minute + consoleTimeoutTick)
+		synctest.Wait()
+		if got := mod.got(); !slices.Equal(got, []string{"delete timeout"}) {
+			t.Errorf("after review.web.review_timeout: %v, want [delete timeout]", got)
+		}
+		cancel()
+		<-done
+	})
 }
 
 func TestDaemon_ConsoleOnly(t *testing.T) {

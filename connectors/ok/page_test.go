@@ -32,7 +32,7 @@ func TestConnector_PageInfoAndPosts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if info.Name != tc.group.Name || info.URL != tc.wantURL || info.Followers != 321 || info.Verified ||
+			if info.Name != tc.group.Name || info.URL != tc.wantURL || info.Followers != 321 || info.Verified != nil ||
 				!info.LastPost.Equal(now.Add(-2*time.Hour)) {
 				t.Errorf("PageInfo = %+v", info)
 			}

@@ -88,7 +88,7 @@ func (c *Connector) PageInfo(ctx context.Context) (moderation.PageInfo, error) {
 	}
 	g := &gs[0]
 	info := moderation.PageInfo{Name: g.Name, URL: pageURL(c.cfg.GroupID, g.ScreenName),
-		Verified: stateMarked(g), Followers: g.Members}
+		Verified: new(stateMarked(g)), Followers: g.Members}
 	posts, err := c.ownPosts(ctx, time.Time{}, 1)
 	switch {
 	case errors.Is(err, moderation.ErrUnsupported):

@@ -20,10 +20,10 @@ func TestConnector_PageInfo(t *testing.T) {
 		want moderation.PageInfo
 	}{
 		{"state mark and short name", vktest.PageOptions{ScreenName: "adm_gorod", Members: 12345, StateMark: true},
-			moderation.PageInfo{Name: "Администрация", URL: "https://vk.com/adm_gorod", Verified: true, Followers: 12345, LastPost: now.Add(-time.Hour)}},
+			moderation.PageInfo{Name: "Администрация", URL: "https://vk.com/adm_gorod", Verified: new(true), Followers: 12345, LastPost: now.Add(-time.Hour)}},
 		// VK's general check is not the state's mark.
 		{"general check only", vktest.PageOptions{Verified: true, Members: 7},
-			moderation.PageInfo{Name: "Администрация", URL: "https://vk.com/club1", Followers: 7, LastPost: now.Add(-time.Hour)}},
+			moderation.PageInfo{Name: "Администрация", URL: "https://vk.com/club1", Verified: new(false), Followers: 7, LastPost: now.Add(-time.Hour)}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -40,7 +40,12 @@ func TestConnector_PageInfo(t *testing.T) {
 			if !got.LastPost.Equal(tc.want.LastPost) {
 				t.Errorf("LastPost = %v, want %v", got.LastPost, tc.want.LastPost)
 			}
+			// VK has the mark, so it is always known: true or false, never nil.
+			if got.Verified == nil || *got.Verified != *tc.want.Verified {
+				t.Errorf("Verified = %v, want %v", got.Verified, *tc.want.Verified)
+			}
 			got.LastPost, tc.want.LastPost = time.Time{}, time.Time{}
+			got.Verified, tc.want.Verified = nil, nil
 			if got != tc.want {
 				t.Errorf("PageInfo = %+v, want %+v", got, tc.want)
 			}

@@ -362,7 +362,9 @@ func TestAppealDesk_Run_PendingAnswerAfterRestartAndOvertaken(t *testing.T) {
 		t.Fatalf("after the restart: card %q", card.Text)
 	}
 	pending(2, "Проверим.")
-	if err := e.desk.AppealOpened(context.Background(), fa.get(2)); err != nil { // wakes the desk
+	// Read under fa.mu: the desk's ReplyAppeal writes fa.answered.
+	a2, _ := fa.Appeal(2)
+	if err := e.desk.AppealOpened(context.Background(), a2); err != nil { // wakes the desk
 		t.Fatal(err)
 	}
 	e.appealCard("уже ответили (страница)")

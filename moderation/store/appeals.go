@@ -21,6 +21,7 @@ import (
 //	appeals_by_time     opened-at ‖ decision ID → nil
 //
 // Appeals are not pruned with their decisions: the report counts them.
+// PruneHistory deletes answered ones after HistoryRetention.
 const (
 	bucketAppeals          = "appeals"
 	bucketAppealsOpen      = "appeals_open"

@@ -89,9 +89,29 @@ func (db *DB) pruneChunk(from, to []byte) (n int, next []byte, err error) {
 	return n, next, nil
 }
 
-// RunMaintenance prunes decisions older than the retention now and then
-// every interval, until ctx ends. The caller owns the goroutine; problems
-// are logged, not returned.
+// Maintenance is what one round of Maintain deleted.
+type Maintenance struct {
+	Decisions, ReviewCards int
+	History                HistoryPruned
+}
+
+// Maintain prunes once: the decisions older than the retention (Prune),
+// the closed review cards of the decisions gone (PruneReviewCards), then
+// the duties' history older than HistoryRetention (PruneHistory). Each
+// runs even when another fails; the errors are joined.
+func (db *DB) Maintain() (Maintenance, error) {
+	var m Maintenance
+	now := db.now()
+	cut := now.Add(-db.opts.Retention)
+	var errDec, errCards, errHist error
+	m.Decisions, errDec = db.Prune(cut)
+	m.ReviewCards, errCards = db.PruneReviewCards(cut)
+	m.History, errHist = db.PruneHistory(now.Add(-db.HistoryRetention()))
+	return m, errors.Join(errDec, errCards, errHist)
+}
+
+// RunMaintenance runs Maintain now and then every interval, until ctx
+// ends. The caller owns the goroutine; problems are logged, not returned.
 func (db *DB) RunMaintenance(ctx context.Context, every time.Duration) {
 	if every <= 0 {
 		every = time.Hour
@@ -99,13 +119,16 @@ func (db *DB) RunMaintenance(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		before := db.now().Add(-db.opts.Retention)
-		n, err := db.Prune(before)
-		switch {
-		case err != nil:
+		m, err := db.Maintain()
+		if err != nil {
 			db.opts.Logger.Error("store maintenance failed", "error", err)
-		case n > 0:
-			db.opts.Logger.Info("store pruned old decisions", "count", n, "before", before)
+		}
+		if m.Decisions > 0 || m.ReviewCards > 0 {
+			db.opts.Logger.Info("store pruned old decisions", "count", m.Decisions, "review_cards", m.ReviewCards, "retention", db.opts.Retention)
+		}
+		if h := m.History; h.Total() > 0 {
+			db.opts.Logger.Info("store pruned old history", "posts", h.Posts, "security_events", h.SecurityEvents,
+				"appeals", h.Appeals, "retention", db.HistoryRetention())
 		}
 		select {
 		case <-ctx.Done():

@@ -57,6 +57,8 @@ type Options struct {
 	ReadOnly bool
 	// Retention is how long decisions are kept (default 365 days); Prune via
 	// RunMaintenance deletes older ones unless they still have work pending.
+	// The duties' history (posts, security events, answered appeals) is kept
+	// as long, but at least MinHistoryRetention (see PruneHistory).
 	Retention time.Duration
 	// NoSync skips fsync on commit. Danger: a crash can lose or corrupt
 	// data. For tests and benchmarks only.

@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/netip"
 	"time"
+
+	"github.com/strazh/strazh/moderation/review"
 )
 
 // Config is `review: {web: ...}`. The key names are a contract.
@@ -27,11 +29,24 @@ type Config struct {
 	// Refresh reloads the queue page this often so decisions made in other
 	// channels show (0: never).
 	Refresh time.Duration `yaml:"refresh"`
+	// RemindAfter, ReviewTimeout and OnTimeout are the review chats' keys
+	// of the same names (telegram:), for when the console is the only
+	// review channel (with a chat, the chat's apply). RemindAfter: the queue
+	// marks a review still pending after this long (0: never).
+	RemindAfter time.Duration `yaml:"remind_after"`
+	// ReviewTimeout: after this long the OnTimeout decision applies,
+	// recorded as decided by "timeout" (0 disables time-outs).
+	ReviewTimeout time.Duration `yaml:"review_timeout"`
+	// OnTimeout is the decision applied at ReviewTimeout: keep or delete
+	// (review.TimeoutKeep, review.TimeoutDelete).
+	OnTimeout string `yaml:"on_timeout"`
 }
 
-// DefaultConfig is the console's defaults.
+// DefaultConfig is the console's defaults; the time-outs are the review
+// chats' (2h, 24h, keep).
 func DefaultConfig() Config {
-	return Config{Listen: "127.0.0.1:8088", SessionTTL: 12 * time.Hour, Refresh: 30 * time.Second}
+	return Config{Listen: "127.0.0.1:8088", SessionTTL: 12 * time.Hour, Refresh: 30 * time.Second,
+		RemindAfter: 2 * time.Hour, ReviewTimeout: 24 * time.Hour, OnTimeout: review.TimeoutKeep}
 }
 
 // Validate names each problem by its YAML key (review.web.listen: ...).
@@ -49,6 +64,18 @@ func (c Config) Validate() error {
 	}
 	if c.Refresh < 0 || (c.Refresh > 0 && c.Refresh < 5*time.Second) {
 		errs = append(errs, fmt.Errorf("review.web.refresh: %s: 0 (off) or at least 5s", c.Refresh))
+	}
+	if c.RemindAfter < 0 {
+		errs = append(errs, fmt.Errorf("review.web.remind_after: %s: must not be negative (0: no reminders)", c.RemindAfter))
+	}
+	if c.ReviewTimeout < 0 {
+		errs = append(errs, fmt.Errorf("review.web.review_timeout: %s: must not be negative (0: no time-out)", c.ReviewTimeout))
+	}
+	if c.RemindAfter > 0 && c.ReviewTimeout > 0 && c.RemindAfter >= c.ReviewTimeout {
+		errs = append(errs, fmt.Errorf("review.web.remind_after: %s must be shorter than review_timeout (%s)", c.RemindAfter, c.ReviewTimeout))
+	}
+	if c.OnTimeout != review.TimeoutKeep && c.OnTimeout != review.TimeoutDelete {
+		errs = append(errs, fmt.Errorf("review.web.on_timeout: must be keep or delete, got %q", c.OnTimeout))
 	}
 	return errors.Join(errs...)
 }

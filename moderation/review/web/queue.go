@@ -33,17 +33,25 @@ type card struct {
 	Waiting    time.Duration
 	Restorable bool
 	Failure    string // why an action failed on the network ("": none failed)
+	// RemindAfter is review.web.remind_after when the review has waited
+	// that long (0: not yet, or no reminders).
+	RemindAfter time.Duration
 }
 
 // Wait says how long the card has waited, in minutes or hours.
-func (c card) Wait() string {
+func (c card) Wait() string { return durationWords(c.Waiting) }
+
+// Remind is remind_after in words, for the reminder mark.
+func (c card) Remind() string { return durationWords(c.RemindAfter) }
+
+func durationWords(d time.Duration) string {
 	switch {
-	case c.Waiting < time.Hour:
-		return strconv.Itoa(int(c.Waiting/time.Minute)) + " мин"
-	case c.Waiting < 2*day:
-		return strconv.Itoa(int(c.Waiting/time.Hour)) + " ч"
+	case d < time.Hour:
+		return strconv.Itoa(int(d/time.Minute)) + " мин"
+	case d < 2*day:
+		return strconv.Itoa(int(d/time.Hour)) + " ч"
 	}
-	return strconv.Itoa(int(c.Waiting/day)) + " дн"
+	return strconv.Itoa(int(d/day)) + " дн"
 }
 
 type queueData struct {
@@ -72,7 +80,11 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 	now := s.deps.Now()
 	data := queueData{Bans: banChoices}
 	for _, d := range pending {
-		data.Pending = append(data.Pending, card{D: d, Waiting: now.Sub(d.DecidedAt)})
+		c := card{D: d, Waiting: now.Sub(d.DecidedAt)}
+		if s.cfg.RemindAfter > 0 && c.Waiting >= s.cfg.RemindAfter {
+			c.RemindAfter = s.cfg.RemindAfter // the chats remind once; here the card says so while it waits
+		}
+		data.Pending = append(data.Pending, c)
 	}
 	// Read in ID order (no time index: a look-up per record costs 4x) and
 	// skipped undecoded unless the record holds the word "failed"; the

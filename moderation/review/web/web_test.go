@@ -105,6 +105,12 @@ func newFixture(t *testing.T) *fixture { t.Helper(); return newFixtureWith(t, ni
 // pipeline over the same store, say) before the server is made.
 func newFixtureWith(t *testing.T, tune func(db *store.DB, d *Deps)) *fixture {
 	t.Helper()
+	return newFixtureConfig(t, DefaultConfig(), tune)
+}
+
+// newFixtureConfig is newFixtureWith with the console's configuration.
+func newFixtureConfig(t *testing.T, cfg Config, tune func(db *store.DB, d *Deps)) *fixture {
+	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "strazh.db"), &store.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +138,7 @@ func newFixtureWith(t *testing.T, tune func(db *store.DB, d *Deps)) *fixture {
 	if tune != nil {
 		tune(db, &deps)
 	}
-	f.srv, err = New(DefaultConfig(), deps)
+	f.srv, err = New(cfg, deps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,7 +81,9 @@ label, and the share of clean comments acted on or sent to review. The label
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
 	raw := fs.Bool("raw", false, "read anonymisation placeholders ([LINK], [PHONE], [USERNAME], ...) as plain text\ninstead of what they stand for")
 	kfold := fs.Int("kfold", 0, "`N`>1: measure rules + model out of fold: train the model on N-1 folds of the\nfiles, judge the last with the rules, N times")
-	labels := fs.String("labels", "toxic,spam", "with -kfold: the model's labels")
+	labels := fs.String("labels", "toxic,spam", "with -kfold or -by-source: the model's labels")
+	bySource := fs.Bool("by-source", false, "measure rules + model on sources the model never saw: each file is judged\nby a model trained on the other files only")
+	errs := fs.String("errors", "", "with -kfold or -by-source: write the rows judged wrong to this `file` (JSON Lines:\nfile, text, labels, verdict, rules)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -89,12 +91,15 @@ label, and the share of clean comments acted on or sent to review. The label
 		fs.Usage()
 		return errUsage
 	}
+	if *errs != "" && *kfold == 0 && !*bySource {
+		return fmt.Errorf("eval: -errors needs -kfold or -by-source")
+	}
 	engine, err := loadEngine(*path, *extra)
 	if err != nil {
 		return err
 	}
-	if *kfold != 0 {
-		return evalKFold(s, engine, fs.Args(), *kfold, *labels, *asJSON, eval.Options{RawPlaceholders: *raw})
+	if *kfold != 0 || *bySource {
+		return evalKFold(s, engine, fs.Args(), kfoldRun{k: *kfold, bySource: *bySource, labels: *labels, errors: *errs}, *asJSON, eval.Options{RawPlaceholders: *raw})
 	}
 	rep, err := eval.Run(engine, fs.Args(), eval.Options{RawPlaceholders: *raw})
 	if err != nil {

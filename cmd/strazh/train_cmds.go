@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -110,19 +111,43 @@ func writeModelReport(s stdio, m *model.Model) {
 	tw.Flush()
 }
 
-// evalKFold is `strazh eval -kfold N`: rules + a model trained out of fold.
-func evalKFold(s stdio, engine *rules.Engine, files []string, k int, labels string, asJSON bool, o eval.Options) error {
+// kfoldRun is how `strazh eval` measures rules + a model out of fold.
+type kfoldRun struct {
+	k        int
+	bySource bool
+	labels   string
+	errors   string // file for the rows judged wrong, or ""
+}
+
+// evalKFold is `strazh eval -kfold N` (or -by-source): rules + a model
+// trained out of fold.
+func evalKFold(s stdio, engine *rules.Engine, files []string, run kfoldRun, asJSON bool, o eval.Options) error {
 	var ls []string
-	for _, l := range strings.Split(labels, ",") {
+	for _, l := range strings.Split(run.labels, ",") {
 		if l = strings.TrimSpace(l); l != "" {
 			ls = append(ls, l)
 		}
 	}
-	kf := eval.KFold{K: k, Labels: ls, Params: model.DefaultParams(),
+	kf := eval.KFold{K: run.k, BySource: run.bySource, Labels: ls, Params: model.DefaultParams(),
 		Engine: func(m *model.Model) (moderation.Evaluator, error) { return engine.WithModel(m) }}
+	var ew *errorWriter
+	if run.errors != "" {
+		f, err := os.Create(run.errors)
+		if err != nil {
+			return fmt.Errorf("eval: -errors: %w", err)
+		}
+		defer f.Close()
+		ew = &errorWriter{w: bufio.NewWriter(f)}
+		kf.Row = ew.row
+	}
 	rep, apart, err := eval.RunKFold(files, kf, o)
 	if err != nil {
 		return err
+	}
+	if ew != nil {
+		if err := ew.flush(); err != nil {
+			return fmt.Errorf("eval: -errors: %w", err)
+		}
 	}
 	if asJSON {
 		b, err := json.Marshal(struct {

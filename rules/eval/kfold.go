@@ -24,6 +24,19 @@ type KFold struct {
 	Params model.Params
 	// Engine returns the evaluator (the rules) asking m.
 	Engine func(m *model.Model) (moderation.Evaluator, error)
+	// BySource makes each file a fold (K is ignored): a file's rows are
+	// judged by a model trained on the other files only — how the model
+	// does on a source it never saw, the nearest DEV gets to unseen pages.
+	BySource bool
+	// Row, when set, is called with every judged row (for error lists).
+	Row func(file string, r Row, res *moderation.Result)
+}
+
+// Row is one judged corpus row as the Row hook sees it.
+type Row struct {
+	Text   string
+	Labels []string
+	Scope  []string
 }
 
 // Apart counts, per file, what the toxic score looks like when the rows
@@ -53,42 +66,53 @@ func RunKFold(files []string, kf KFold, opts ...Options) (*Report, map[string]*A
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	if kf.K < 2 {
-		return nil, nil, fmt.Errorf("eval: kfold: %d folds, want at least 2", kf.K)
+	k := kf.K
+	if kf.BySource {
+		k = len(files)
+		if k < 2 {
+			return nil, nil, fmt.Errorf("eval: by source: %d files, want at least 2", k)
+		}
+	}
+	if k < 2 {
+		return nil, nil, fmt.Errorf("eval: kfold: %d folds, want at least 2", k)
 	}
 	var rows []krow
-	for _, path := range files {
+	for fi, path := range files {
 		rs, err := readRecords(path)
 		if err != nil {
 			return nil, nil, err
 		}
 		name := filepath.Base(path)
 		for _, r := range rs {
-			rows = append(rows, krow{file: name, r: r, fold: model.Fold(r.Text, kf.K)})
+			fold := fi
+			if !kf.BySource {
+				fold = model.Fold(r.Text, k)
+			}
+			rows = append(rows, krow{file: name, r: r, fold: fold})
 		}
 	}
 	rep := &Report{Files: map[string]*Scores{}, Total: newScores()}
 	apart := map[string]*Apart{}
 	var c moderation.Comment
 	var res moderation.Result
-	for k := 0; k < kf.K; k++ {
+	for f := 0; f < k; f++ {
 		var train []model.Example
 		for _, x := range rows {
-			if x.fold != k && x.r.Expected == "" && len(x.r.Scope) > 0 {
+			if x.fold != f && x.r.Expected == "" && len(x.r.Scope) > 0 {
 				train = append(train, model.Example{Text: x.r.Text, Labels: x.r.Labels, Scope: x.r.Scope})
 			}
 		}
 		m, err := model.Train(train, kf.Labels, kf.Params)
 		if err != nil {
-			return nil, nil, fmt.Errorf("eval: kfold %d: %w", k, err)
+			return nil, nil, fmt.Errorf("eval: %s: %w", kf.foldName(files, f), err)
 		}
 		ev, err := kf.Engine(m)
 		if err != nil {
-			return nil, nil, fmt.Errorf("eval: kfold %d: %w", k, err)
+			return nil, nil, fmt.Errorf("eval: %s: %w", kf.foldName(files, f), err)
 		}
 		for i := range rows {
 			x := &rows[i]
-			if x.fold != k {
+			if x.fold != f {
 				continue
 			}
 			c.Text = x.r.Text
@@ -110,6 +134,9 @@ func RunKFold(files []string, kf KFold, opts ...Options) (*Report, map[string]*A
 				apart[x.file] = a
 			}
 			a.add(&x.r, &res)
+			if kf.Row != nil {
+				kf.Row(x.file, Row{Text: x.r.Text, Labels: x.r.Labels, Scope: x.r.Scope}, &res)
+			}
 		}
 	}
 	rep.finish()
@@ -117,6 +144,13 @@ func RunKFold(files []string, kf KFold, opts ...Options) (*Report, map[string]*A
 		a.ToxicWithout.finish()
 	}
 	return rep, apart, nil
+}
+
+func (kf KFold) foldName(files []string, f int) string {
+	if kf.BySource {
+		return "without " + filepath.Base(files[f])
+	}
+	return fmt.Sprintf("kfold %d", f)
 }
 
 func (a *Apart) add(r *record, res *moderation.Result) {

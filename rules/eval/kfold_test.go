@@ -132,3 +132,56 @@ func TestExplain_ShowsRulesAndModel(t *testing.T) {
 		t.Errorf("the strongest features of the first comment do not show «дурак»:\n%s", s)
 	}
 }
+
+func TestRunKFold_BySource_FileNeverInItsModel(t *testing.T) {
+	// Two made-up pages: a row of either is judged by a model trained on
+	// the other alone, so the second page's own rude word ("болван") is
+	// unknown to the model that judges it.
+	dir := t.TempDir()
+	write := func(name, rude string) string {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		for i := 0; i < 40; i++ {
+			enc.Encode(record{Text: fmt.Sprintf("ты %s номер %d", rude, i), Labels: []string{"toxic"}, Scope: []string{"toxic"}})
+			enc.Encode(record{Text: fmt.Sprintf("спасибо за дорогу номер %d", i), Labels: []string{}, Scope: []string{"toxic"}})
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a, b := write("a.jsonl", "дурак"), write("b.jsonl", "болван")
+	p := model.DefaultParams()
+	p.Bits, p.MinFeatures = 12, 0
+	judged := 0
+	var sizes []int
+	kf := KFold{K: 5, BySource: true, Labels: []string{"toxic"}, Params: p, Engine: func(m *model.Model) (moderation.Evaluator, error) {
+		sizes = append(sizes, m.Info().Examples)
+		return modelEvaluator{m: m, judged: &judged}, nil
+	}}
+	seen := map[string]int{}
+	kf.Row = func(file string, r Row, res *moderation.Result) { seen[file]++ }
+	rep, _, err := RunKFold([]string{a, b}, kf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sizes) != 2 || sizes[0] != 80 || sizes[1] != 80 || judged != 160 {
+		t.Fatalf("models trained on %v rows, %d judged; want two models of the other file's 80, 160 judged", sizes, judged)
+	}
+	if seen["a.jsonl"] != 80 || seen["b.jsonl"] != 80 {
+		t.Errorf("Row hook saw %v, want every row of both files", seen)
+	}
+	// «ты … номер» is shared, so the other page's model still finds some;
+	// but every row of a file was judged by the other's model: the clean
+	// rows (shared words only) stay clean.
+	for _, f := range []string{"a.jsonl", "b.jsonl"} {
+		if c := rep.Files[f].Labels["toxic"]; c.FP != 0 {
+			t.Errorf("%s: %+v, want no clean row flagged", f, c)
+		}
+	}
+	kf.Row = nil
+	if _, _, err := RunKFold([]string{a}, kf); err == nil || !strings.Contains(err.Error(), "by source") {
+		t.Errorf("one file by source: %v, want an error", err)
+	}
+}

@@ -181,6 +181,8 @@ func TestTrain_BadInput(t *testing.T) {
 	badCount.MinCount = -1
 	badEpochs := toyParams()
 	badEpochs.LabelEpochs = map[string]int{"spam": 0}
+	badStop := toyParams()
+	badStop.Stop = map[string][]string{"toxic": {"ты", " "}}
 	tests := []struct {
 		name   string
 		labels []string
@@ -194,6 +196,7 @@ func TestTrain_BadInput(t *testing.T) {
 		{"bad params", []string{"toxic"}, bad, "bits"},
 		{"bad min_count", []string{"toxic"}, badCount, "min_count"},
 		{"bad label epochs", []string{"toxic"}, badEpochs, "label_epochs[spam]"},
+		{"empty stop word", []string{"toxic"}, badStop, "stop[toxic][1]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -427,5 +430,50 @@ func TestTrain_LabelEpochs_OnlyItsLabel(t *testing.T) {
 	}
 	if p.Hash() == toyParams().Hash() {
 		t.Error("label epochs leave the params hash unchanged")
+	}
+}
+
+// TestTrain_Stop_AddressGetsNoWeight: in the toy data, as on 2ch, the
+// rude rows address someone (ты, вы); a stop word's own features learn
+// nothing for its label, so «ты» alone scores as no text does, while
+// without the stop list it scores rude. Other labels keep their weights.
+func TestTrain_Stop_AddressGetsNoWeight(t *testing.T) {
+	ex := append(toyData(),
+		Example{Text: "ты сам идиот", Labels: []string{"toxic"}, Scope: []string{"toxic"}},
+		Example{Text: "ты дурачок", Labels: []string{"toxic"}, Scope: []string{"toxic"}},
+		Example{Text: "вы идиоты", Labels: []string{"toxic"}, Scope: []string{"toxic"}})
+	for _, tt := range []struct {
+		name string
+		stop map[string][]string
+		rude bool
+	}{
+		{"learned without a stop list", nil, true},
+		{"nothing with ты as a stop word", map[string][]string{"toxic": SecondPerson}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := toyParams()
+			p.Bits, p.Stop, p.MinCount = 18, tt.stop, 0
+			m, err := Train(ex, []string{"toxic", "spam"}, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range []string{"ты", "вы"} {
+				got, none := m.Score("toxic", w), m.Score("toxic", "")
+				if rude := got > none+0.01; rude != tt.rude {
+					t.Errorf("toxic of %q %.3f, of no text %.3f: rude %v, want %v", w, got, none, rude, tt.rude)
+				}
+				if !tt.rude && got != none {
+					t.Errorf("toxic of the stop word %q %v, want the bias alone %v", w, got, none)
+				}
+			}
+			if m.Score("toxic", "ты дурак и идиот") < 0.5 {
+				t.Errorf("a rude comment with ты scores %.3f: the stop list took the insult's weight too", m.Score("toxic", "ты дурак и идиот"))
+			}
+		})
+	}
+	a, b := toyParams(), toyParams()
+	b.Stop = nil
+	if a.Hash() == b.Hash() {
+		t.Error("a stop list leaves the params hash unchanged")
 	}
 }

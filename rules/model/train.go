@@ -9,6 +9,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/strazh/strazh/rules/normalize"
 )
@@ -42,6 +43,12 @@ type Params struct {
 	// LabelEpochs overrides Epochs for the labels it names: toxic gains
 	// from more passes, spam's money talk turns overconfident with them.
 	LabelEpochs map[string]int `json:"label_epochs,omitempty"`
+	// Stop names, per label, words whose own features (the word, its
+	// stems and endings) get no weight (with NB > 0). A second-person
+	// address is how one corpus insults and how every resident speaks to
+	// the administration: learned, it follows its corpus onto every page
+	// (rules/model/README.md, part 4).
+	Stop map[string][]string `json:"stop,omitempty"`
 }
 
 // forLabel is p with the label's own epochs.
@@ -56,8 +63,13 @@ func (p Params) forLabel(label string) Params {
 // cross-validation on the development corpus (see rules/model/README.md).
 func DefaultParams() Params {
 	return Params{Bits: 19, CharMin: 4, CharMax: 6, WordNgrams: 1, Epochs: 10, Rate: 0.2, L2: 1e-5, Seed: 1, KFold: 0, NB: 1, MinFeatures: 100, MinCount: 5,
-		LabelEpochs: map[string]int{"toxic": 20}}
+		LabelEpochs: map[string]int{"toxic": 20}, Stop: map[string][]string{"toxic": SecondPerson}}
 }
+
+// SecondPerson are the forms of ты, вы, твой and ваш.
+var SecondPerson = []string{"ты", "тебя", "тебе", "тобой", "тобою", "вы", "вас", "вам", "вами",
+	"твой", "твоя", "твое", "твои", "твоего", "твоей", "твоим", "твоих", "твою", "твоему", "твоими",
+	"ваш", "ваша", "ваше", "ваши", "вашего", "вашей", "вашим", "ваших", "вашу", "вашему", "вашими"}
 
 // Validate names the first bad knob.
 func (p Params) Validate() error {
@@ -91,6 +103,13 @@ func (p Params) Validate() error {
 			errs = append(errs, fmt.Errorf("label_epochs[%s]: %d out of 1..100", l, e))
 		}
 	}
+	for _, l := range slices.Sorted(maps.Keys(p.Stop)) {
+		for i, w := range p.Stop[l] {
+			if strings.TrimSpace(w) == "" {
+				errs = append(errs, fmt.Errorf("stop[%s][%d]: empty word", l, i))
+			}
+		}
+	}
 	if p.MinCount < 0 || p.MinCount > 1000 {
 		errs = append(errs, fmt.Errorf("min_count: %d out of 0..1000", p.MinCount))
 	}
@@ -109,6 +128,9 @@ func (p Params) Hash() string {
 	}
 	for _, l := range slices.Sorted(maps.Keys(p.LabelEpochs)) {
 		s += fmt.Sprintf(" epochs[%q]=%d", l, p.LabelEpochs[l])
+	}
+	for _, l := range slices.Sorted(maps.Keys(p.Stop)) { // added later, as mincount
+		s += fmt.Sprintf(" stop[%q]=%q", l, p.Stop[l])
 	}
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
@@ -252,13 +274,14 @@ func Train(ex []Example, labels []string, p Params) (*Model, error) {
 			return nil, fmt.Errorf("model: label %q: no positive or no negative example among %d in scope", label, len(ys))
 		}
 		w, b := make([]float64, nb), 0.0
-		b = fitNB(d, rows, ys, ws, p.forLabel(label), w)
+		stop := m.f.stopBuckets(p.Stop[label])
+		b = fitNB(d, rows, ys, ws, p.forLabel(label), w, stop)
 		m.setWeights(li, w)
 		m.bias[li] = float32(b)
 		met := Metrics{Examples: len(rows), Positives: npos}
 		met.TrainLoss = logLoss(d, rows, ys, w, b)
 		if p.KFold > 1 {
-			met.KFoldPrecision, met.KFoldRecall, met.KFoldF1 = kfold(ex, d, label, p.forLabel(label), nb)
+			met.KFoldPrecision, met.KFoldRecall, met.KFoldF1 = kfold(ex, d, label, p.forLabel(label), nb, stop)
 		}
 		m.info.Metrics[label] = met
 	}
@@ -297,12 +320,15 @@ func rowsFor(ex []Example, idx []int, label string) (rows []int, ys []bool, ws [
 
 // fitNB trains a label from zero weights: plain logistic regression, or
 // NB-LR when p.NB > 0 (the ratios end up folded into w).
-func fitNB(d *dataset, rows []int, ys []bool, ws []float64, p Params, w []float64) float64 {
+func fitNB(d *dataset, rows []int, ys []bool, ws []float64, p Params, w []float64, stop []uint32) float64 {
 	var r []float64
 	if p.NB > 0 {
 		r = nbRatios(d, rows, ys, p.NB, len(w))
 		if p.MinCount > 0 {
 			dropRare(d, rows, p.MinCount, r)
+		}
+		for _, f := range stop { // no gradient, folded weight 0
+			r[f] = 0
 		}
 	}
 	b := fit(d, rows, ys, ws, p, w, 0, nil, r, 1, p.L2)
@@ -310,6 +336,17 @@ func fitNB(d *dataset, rows []int, ys []bool, ws []float64, p Params, w []float6
 		w[f] *= r[f]
 	}
 	return b
+}
+
+// stopBuckets are the buckets of the words' own features.
+func (f *featurizer) stopBuckets(words []string) []uint32 {
+	var out []uint32
+	var t normalize.Text
+	for _, w := range words {
+		t.Normalize(w)
+		out = f.appendBuckets(out, t.N)
+	}
+	return out
 }
 
 // dropRare zeroes the ratio of every bucket found in fewer than least of
@@ -457,7 +494,7 @@ func Fold(text string, k int) int {
 
 // kfold trains on k-1 folds and scores the rest, k times; it returns
 // precision, recall and F1 at 0.5 over all out-of-fold rows.
-func kfold(ex []Example, d *dataset, label string, p Params, nb int) (prec, rec, f1 float64) {
+func kfold(ex []Example, d *dataset, label string, p Params, nb int, stop []uint32) (prec, rec, f1 float64) {
 	tp, fp, fn := 0, 0, 0
 	folds := make([]int, len(ex))
 	for i := range ex {
@@ -474,7 +511,7 @@ func kfold(ex []Example, d *dataset, label string, p Params, nb int) (prec, rec,
 		}
 		rows, ys, ws := rowsFor(ex, tr, label)
 		w := make([]float64, nb)
-		b := fitNB(d, rows, ys, ws, p, w)
+		b := fitNB(d, rows, ys, ws, p, w, stop)
 		trows, tys, _ := rowsFor(ex, te, label)
 		for j, r := range trows {
 			pred := score(d, r, w, b) >= 0.5

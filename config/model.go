@@ -22,13 +22,18 @@ type ModelLearn struct {
 	MinExamples int `yaml:"min_examples"`
 	// Weight: how many shipped rows one moderator decision counts as.
 	Weight float64 `yaml:"weight"`
+	// Budget: the labels whose reviews the learned model alone asks for
+	// come out of what the page's model took off the moderator (its
+	// confirmed deletes, rules.model.delete: auto), so learning never
+	// raises the review load above the rules alone ([] : no budget).
+	Budget []string `yaml:"budget"`
 }
 
 // DefaultModel: learn every 6 h or every 200 decisions from 50 on. What
 // the model's score does is the rules' business (rules.model and the
 // model: condition), not this section's.
 func DefaultModel() Model {
-	return Model{Learn: ModelLearn{Enabled: true, Every: 6 * time.Hour, After: 200, MinExamples: 50, Weight: 4}}
+	return Model{Learn: ModelLearn{Enabled: true, Every: 6 * time.Hour, After: 200, MinExamples: 50, Weight: 4, Budget: []string{"toxic"}}}
 }
 
 func (m Model) validate(bad func(at int, key, format string, args ...any)) {

@@ -41,6 +41,8 @@ type Engine struct {
 	pageDelete  []float64    // per model label: the page's auto delete threshold (2: none)
 	pageKeep    []float64    // per model label: the page's auto keep threshold (0: none)
 	pageConfirm []float64    // per model label: the page's review-to-delete threshold (2: none)
+	pageReview  []float64    // per model label: the review budget's threshold for the model alone (0: none)
+	pageBudget  ReviewBudget // the page's review budget (nil: the threshold alone)
 	pageLearned bool         // the model learned the page: keep may act
 
 	pool sync.Pool

@@ -54,11 +54,20 @@ const maxKeep = 0.5
 // reviews were removed (99.5 %): with rules.model.delete set to auto, a
 // review the label's rules asked for is a delete from there. It fills in
 // the thresholds set to auto; 0 means not known (the entry does nothing).
+// Review is the review budget (model.learn.budget): a review only the
+// model's rules asked for on that label is sent from this score, while
+// Budget has one left, and allowed otherwise (above 1: never sent).
 type Page struct {
 	Delete  map[string]float64
 	Keep    map[string]float64
 	Confirm map[string]float64
+	Review  map[string]float64
+	Budget  ReviewBudget
 }
+
+// ReviewBudget is the page's review budget (moderation/learn.Budget):
+// Take takes one review the model alone asks for, if any is left.
+type ReviewBudget interface{ Take() bool }
 
 // keepRule is one entry of rules.model.keep, or (confirm) one label of
 // rules.model.delete set to auto: the page's model decides the reviews
@@ -113,8 +122,12 @@ func (e *Engine) setPage(m *model.Model, p Page) {
 	e.pageDelete = make([]float64, len(e.modelLabels))
 	e.pageKeep = make([]float64, len(e.modelLabels))
 	e.pageConfirm = make([]float64, len(e.modelLabels))
+	e.pageReview = make([]float64, len(e.modelLabels))
 	for i, l := range e.modelLabels {
 		e.pageDelete[i], e.pageKeep[i], e.pageConfirm[i] = 2, 0, 2
+		if t, ok := p.Review[l]; ok && t > 0 && t <= 2 {
+			e.pageReview[i] = t
+		}
 		if t, ok := p.Confirm[l]; ok && t >= minDelete && t <= 1 {
 			e.pageConfirm[i] = t
 		}
@@ -125,6 +138,7 @@ func (e *Engine) setPage(m *model.Model, p Page) {
 			e.pageKeep[i] = t
 		}
 	}
+	e.pageBudget = p.Budget
 	e.pageLearned = m != nil && m.Info().Adapted > 0
 }
 
@@ -145,7 +159,7 @@ func (e *Engine) autoMin(n int) float64 {
 // learned the page.
 func (s *state) pageModel() {
 	e, out := s.e, s.out
-	if len(e.keep) == 0 || !e.pageLearned || out.Verdict != moderation.Review || out.Urgent {
+	if (len(e.keep) == 0 && e.pageReview == nil) || !e.pageLearned || out.Verdict != moderation.Review || out.Urgent {
 		return
 	}
 	label, byRule := "", false
@@ -159,6 +173,9 @@ func (s *state) pageModel() {
 		}
 		label = l
 		byRule = byRule || !strings.HasPrefix(m.Rule, "model.")
+	}
+	if !byRule && s.overBudget(label) {
+		return
 	}
 	for _, k := range e.keep {
 		if k.label != label || (k.confirm && !byRule) {
@@ -189,4 +206,27 @@ func (s *state) pageModel() {
 			Reason: "модель страницы: " + scoreMatch(label, v) + " — такое здесь оставляют", Matched: scoreMatch(label, v)})
 		return
 	}
+}
+
+// overBudget allows a review only the model's rules asked for on label
+// when the model scores it below the page's review budget threshold
+// (Page.Review) or the page's budget has none left, and says whether it
+// did. It is the last step of pageModel: a review it lets through has
+// taken one from the budget.
+func (s *state) overBudget(label string) bool {
+	e, out := s.e, s.out
+	for i, l := range e.modelLabels {
+		if l != label || i >= len(e.pageReview) || e.pageReview[i] == 0 {
+			continue
+		}
+		v := s.modelScore(i)
+		if v < 0 || (v >= e.pageReview[i] && (e.pageBudget == nil || e.pageBudget.Take())) {
+			return false
+		}
+		out.Verdict = moderation.Allow
+		out.Matches = append(out.Matches, moderation.Match{Rule: "model.budget." + label, Label: label, Action: moderation.Allow,
+			Reason: "модель страницы: " + scoreMatch(label, v) + " — модель одна не отправляет на проверку: ниже порога страницы или бюджет проверок исчерпан", Matched: scoreMatch(label, v)})
+		return true
+	}
+	return false
 }

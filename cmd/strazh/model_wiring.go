@@ -22,24 +22,30 @@ type modelSetup struct {
 func modelSetupFrom(m config.Model) modelSetup {
 	s := modelSetup{Enabled: m.Learn.Enabled, Weight: m.Learn.Weight, Learn: learn.DefaultConfig()}
 	s.Learn.Every, s.Learn.After, s.Learn.MinExamples = m.Learn.Every, m.Learn.After, m.Learn.MinExamples
+	s.Learn.Budget = m.Learn.Budget
 	return s
 }
 
 // pageEngine is the engine for a model the learner made live: the same
 // rules asking the page's model, with the thresholds the learner measured
-// for rules.model.delete and rules.model.keep set to auto. The daemon and
+// for rules.model.delete and rules.model.keep set to auto and the page's
+// review budget b (model.learn.budget; shared with the learner). The daemon and
 // `strazh replay` both bind through it.
-func pageEngine(e *rules.Engine, m learn.Model, v moderation.ModelVersion) (*rules.Engine, error) {
+func pageEngine(e *rules.Engine, m learn.Model, v moderation.ModelVersion, b *learn.Budget) (*rules.Engine, error) {
 	mm, ok := m.(*model.Model)
 	if !ok {
 		return nil, fmt.Errorf("model version %d: not a strazh model (%T)", v.Version, m)
 	}
-	return e.WithPage(mm, pageOf(v))
+	p := pageOf(v)
+	if b != nil {
+		p.Budget = b
+	}
+	return e.WithPage(mm, p)
 }
 
 // pageOf is what version v measured on the page's held-out decisions.
 func pageOf(v moderation.ModelVersion) rules.Page {
-	p := rules.Page{Delete: map[string]float64{}, Keep: map[string]float64{}, Confirm: map[string]float64{}}
+	p := rules.Page{Delete: map[string]float64{}, Keep: map[string]float64{}, Confirm: map[string]float64{}, Review: map[string]float64{}}
 	for l, lm := range v.Metrics {
 		if lm.DeleteFrom > 0 {
 			p.Delete[l] = lm.DeleteFrom
@@ -49,6 +55,9 @@ func pageOf(v moderation.ModelVersion) rules.Page {
 		}
 		if lm.ConfirmFrom > 0 {
 			p.Confirm[l] = lm.ConfirmFrom
+		}
+		if lm.ReviewFrom > 0 {
+			p.Review[l] = lm.ReviewFrom
 		}
 	}
 	return p

@@ -50,12 +50,17 @@ type Config struct {
 	MaxExamples int
 	// Labels are measured for the go-live rule (toxic, spam).
 	Labels []string
+	// Budget are the labels whose reviews only the model asks for are
+	// held to the reviews the page's model took off the moderator (see
+	// Budget and ReviewFrom): for them, learning never raises the review
+	// load above the rules alone.
+	Budget []string
 }
 
 // DefaultConfig is what the daemon uses without model.learn keys.
 func DefaultConfig() Config {
 	return Config{Every: 6 * time.Hour, After: 200, MinExamples: 50, MaxExamples: 50_000,
-		Labels: []string{moderation.LabelToxic, moderation.LabelSpam}}
+		Labels: []string{moderation.LabelToxic, moderation.LabelSpam}, Budget: []string{moderation.LabelToxic}}
 }
 
 // Errors of Refit and Rollback.
@@ -87,6 +92,7 @@ type Learner struct {
 	lastErr   string
 	running   bool
 	learned   atomic.Int64
+	budget    *Budget
 }
 
 // Deps are what a Learner works with. Swap is called with every model
@@ -99,6 +105,9 @@ type Deps struct {
 	Swap     func(Model, moderation.ModelVersion)
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// Budget, when set, is the page's review budget: Load fills it from
+	// the examples and Record adds each confirmed delete (Config.Budget).
+	Budget *Budget
 }
 
 // New builds a learner; it does no I/O (Load reads the live version).
@@ -125,7 +134,7 @@ func New(cfg Config, d Deps) (*Learner, error) {
 		d.Swap = func(Model, moderation.ModelVersion) {}
 	}
 	return &Learner{cfg: cfg, ex: d.Examples, vs: d.Versions, tr: d.Trainer, swap: d.Swap,
-		log: d.Logger, now: d.Now, kick: make(chan struct{}, 1)}, nil
+		log: d.Logger, now: d.Now, kick: make(chan struct{}, 1), budget: d.Budget}, nil
 }
 
 // Load makes the stored live version live (the shipped model when there is
@@ -156,6 +165,13 @@ func (l *Learner) Load() error {
 		return nil
 	})
 	l.learned.Store(int64(n))
+	if l.budget != nil && err == nil {
+		b, berr := budgetOf(l.ex)
+		if berr != nil {
+			err = berr
+		}
+		l.budget.n.Store(b)
+	}
 	l.mu.Lock()
 	l.newSince = fresh
 	l.lastRefit = v.Created // the shipped model: never
@@ -200,6 +216,9 @@ func (l *Learner) Record(d *moderation.Decision) error {
 		return err
 	}
 	l.learned.Add(1)
+	if l.budget != nil && ex.By == moderation.ByAuto {
+		l.budget.add(1)
+	}
 	l.mu.Lock()
 	l.newSince++
 	l.mu.Unlock()

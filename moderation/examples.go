@@ -24,9 +24,6 @@ type Example struct {
 	// than allow. The learner measures the thresholds of what the rules
 	// asked and of what the model alone asked apart.
 	ByModel bool `json:"by_model,omitempty"`
-	// Restore: a «Восстановить» of an automatic delete (not a review): the
-	// review budget counts the rules' reviews apart from it.
-	Restore bool `json:"restore,omitempty"`
 }
 
 // Examples keeps the labelled examples (implemented by moderation/store).
@@ -134,7 +131,6 @@ func ExampleFromDecision(d *Decision) (Example, bool) {
 			return ex, false
 		}
 		ex.Scope, ex.Verdict, ex.By, ex.At = suspected, Allow, d.UndoneBy, d.UndoneAt
-		ex.Restore = d.Review == nil
 	case d.Review == nil && d.Verdict >= Delete && ConfirmedByModel(d.Matches):
 		// The page's model confirmed a rule's review as a delete, from a
 		// threshold its moderator's removals set; an undo replaces this.
@@ -228,12 +224,6 @@ type LabelMetrics struct {
 	DeleteFrom  float64 `json:"delete_from,omitempty"`
 	KeepBelow   float64 `json:"keep_below,omitempty"`
 	ConfirmFrom float64 `json:"confirm_from,omitempty"`
-	// ReviewFrom is the review budget's threshold: a review only the
-	// model asked for is sent from this score (0: no limit; above 1: none
-	// is), so that on the page's examples the model alone asks no more
-	// reviews than the page's auto keep and confirm take off the rules'
-	// (moderation/learn/thresholds.go).
-	ReviewFrom float64 `json:"review_from,omitempty"`
 }
 
 // ModelVersions keeps the model's versions (implemented by

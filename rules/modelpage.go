@@ -54,20 +54,25 @@ const maxKeep = 0.5
 // reviews were removed (99.5 %): with rules.model.delete set to auto, a
 // review the label's rules asked for is a delete from there. It fills in
 // the thresholds set to auto; 0 means not known (the entry does nothing).
-// Review is the review budget (model.learn.budget): a review only the
-// model's rules asked for on that label is sent from this score, while
-// Budget has one left, and allowed otherwise (above 1: never sent).
+// Budget holds the page's review budgets (model.learn.budget): a review
+// only the model's rules asked for on such a label is sent when its
+// budget says so, and allowed otherwise.
 type Page struct {
 	Delete  map[string]float64
 	Keep    map[string]float64
 	Confirm map[string]float64
-	Review  map[string]float64
-	Budget  ReviewBudget
+	Budget  map[string]ReviewBudget
 }
 
-// ReviewBudget is the page's review budget (moderation/learn.Budget):
-// Take takes one review the model alone asks for, if any is left.
-type ReviewBudget interface{ Take() bool }
+// ReviewBudget is a label's review budget on the page
+// (moderation/learn.Budget): Ask says whether a review the model alone
+// asks for at this score is sent, and takes one from the budget if so;
+// Free adds one, a review of the rules' the page's model decided (kept or
+// confirmed) instead of the moderator.
+type ReviewBudget interface {
+	Ask(score float64) bool
+	Free()
+}
 
 // keepRule is one entry of rules.model.keep, or (confirm) one label of
 // rules.model.delete set to auto: the page's model decides the reviews
@@ -122,11 +127,14 @@ func (e *Engine) setPage(m *model.Model, p Page) {
 	e.pageDelete = make([]float64, len(e.modelLabels))
 	e.pageKeep = make([]float64, len(e.modelLabels))
 	e.pageConfirm = make([]float64, len(e.modelLabels))
-	e.pageReview = make([]float64, len(e.modelLabels))
+	e.pageBudget = nil
 	for i, l := range e.modelLabels {
 		e.pageDelete[i], e.pageKeep[i], e.pageConfirm[i] = 2, 0, 2
-		if t, ok := p.Review[l]; ok && t > 0 && t <= 2 {
-			e.pageReview[i] = t
+		if b := p.Budget[l]; b != nil {
+			if e.pageBudget == nil {
+				e.pageBudget = make([]ReviewBudget, len(e.modelLabels))
+			}
+			e.pageBudget[i] = b
 		}
 		if t, ok := p.Confirm[l]; ok && t >= minDelete && t <= 1 {
 			e.pageConfirm[i] = t
@@ -138,7 +146,6 @@ func (e *Engine) setPage(m *model.Model, p Page) {
 			e.pageKeep[i] = t
 		}
 	}
-	e.pageBudget = p.Budget
 	e.pageLearned = m != nil && m.Info().Adapted > 0
 }
 
@@ -159,7 +166,7 @@ func (e *Engine) autoMin(n int) float64 {
 // learned the page.
 func (s *state) pageModel() {
 	e, out := s.e, s.out
-	if (len(e.keep) == 0 && e.pageReview == nil) || !e.pageLearned || out.Verdict != moderation.Review || out.Urgent {
+	if (len(e.keep) == 0 && e.pageBudget == nil) || !e.pageLearned || out.Verdict != moderation.Review || out.Urgent {
 		return
 	}
 	label, byRule := "", false
@@ -188,6 +195,7 @@ func (s *state) pageModel() {
 		if k.confirm {
 			if t := e.pageConfirm[k.n]; v >= t {
 				out.Verdict = moderation.Delete
+				s.freed(k.n)
 				out.Matches = append(out.Matches, moderation.Match{Rule: "model.confirm." + label, Label: label, Action: moderation.Delete,
 					Reason: "модель страницы: " + scoreMatch(label, v) + " — такое здесь удаляют", Matched: scoreMatch(label, v)})
 				return
@@ -202,6 +210,7 @@ func (s *state) pageModel() {
 			continue
 		}
 		out.Verdict = moderation.Allow
+		s.freed(k.n)
 		out.Matches = append(out.Matches, moderation.Match{Rule: "model.keep." + label, Label: label, Action: moderation.Allow,
 			Reason: "модель страницы: " + scoreMatch(label, v) + " — такое здесь оставляют", Matched: scoreMatch(label, v)})
 		return
@@ -209,24 +218,31 @@ func (s *state) pageModel() {
 }
 
 // overBudget allows a review only the model's rules asked for on label
-// when the model scores it below the page's review budget threshold
-// (Page.Review) or the page's budget has none left, and says whether it
-// did. It is the last step of pageModel: a review it lets through has
-// taken one from the budget.
+// when the page's review budget for it (Page.Budget) does not send it,
+// and says whether it did. A review it lets through has taken one from
+// the budget.
 func (s *state) overBudget(label string) bool {
 	e, out := s.e, s.out
 	for i, l := range e.modelLabels {
-		if l != label || i >= len(e.pageReview) || e.pageReview[i] == 0 {
+		if l != label || i >= len(e.pageBudget) || e.pageBudget[i] == nil {
 			continue
 		}
 		v := s.modelScore(i)
-		if v < 0 || (v >= e.pageReview[i] && (e.pageBudget == nil || e.pageBudget.Take())) {
+		if v < 0 || e.pageBudget[i].Ask(v) {
 			return false
 		}
 		out.Verdict = moderation.Allow
 		out.Matches = append(out.Matches, moderation.Match{Rule: "model.budget." + label, Label: label, Action: moderation.Allow,
-			Reason: "модель страницы: " + scoreMatch(label, v) + " — модель одна не отправляет на проверку: ниже порога страницы или бюджет проверок исчерпан", Matched: scoreMatch(label, v)})
+			Reason: "модель страницы: " + scoreMatch(label, v) + " — модель одна на проверку не отправляет: бюджет проверок страницы (её подтверждённые удаления) на это не хватает", Matched: scoreMatch(label, v)})
 		return true
 	}
 	return false
+}
+
+// freed tells the page's review budget of model label n that the page's
+// model decided one of the rules' reviews.
+func (s *state) freed(n int) {
+	if n < len(s.e.pageBudget) && s.e.pageBudget[n] != nil {
+		s.e.pageBudget[n].Free()
+	}
 }

@@ -203,8 +203,8 @@ func openModelControl(cfg *config.Config, write bool) (modelControl, func(), err
 	return learnerModel{l, db}, func() { db.Close() }, nil
 }
 
-func newLearner(cfg *config.Config, db *store.DB, tr learn.Trainer, b *learn.Budget, swap func(learn.Model, moderation.ModelVersion)) (*learn.Learner, error) {
-	return learn.New(modelSetupFrom(cfg.Model).Learn, learn.Deps{Examples: db, Versions: db, Trainer: tr, Swap: swap, Budget: b})
+func newLearner(cfg *config.Config, db *store.DB, tr learn.Trainer, b map[string]*learn.Budget, swap func(learn.Model, moderation.ModelVersion)) (*learn.Learner, error) {
+	return learn.New(modelSetupFrom(cfg.Model).Learn, learn.Deps{Examples: db, Versions: db, Trainer: tr, Swap: swap, Budgets: b})
 }
 
 // learnerModel works on a learner directly (a stopped daemon's database,

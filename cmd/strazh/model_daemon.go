@@ -18,9 +18,9 @@ type modelState struct {
 	rules *rules.Engine
 	model learn.Model             // nil: the rules' own model (rules.model.file)
 	v     moderation.ModelVersion // the live version (0: the base model)
-	// budget is the page's review budget, shared by the learner (which
+	// budget are the page's review budget, shared by the learner (which
 	// fills it) and every engine bound (which takes from it).
-	budget *learn.Budget
+	budget map[string]*learn.Budget
 }
 
 // engine binds the live model into the rules; the rules as loaded while
@@ -37,7 +37,7 @@ func (s *modelState) engine() (moderation.Evaluator, error) {
 // returns the first engine and the pipeline's learner (nil when off).
 func (d *daemon) setupModel(engine *rules.Engine) (moderation.Evaluator, *learn.Learner) {
 	ms := modelSetupFrom(d.cfg.Model)
-	d.models = &modelState{rules: engine, budget: &learn.Budget{}}
+	d.models = &modelState{rules: engine, budget: newBudgets(ms)}
 	if !ms.Enabled {
 		return engine, nil
 	}

@@ -29,23 +29,26 @@ func modelSetupFrom(m config.Model) modelSetup {
 // pageEngine is the engine for a model the learner made live: the same
 // rules asking the page's model, with the thresholds the learner measured
 // for rules.model.delete and rules.model.keep set to auto and the page's
-// review budget b (model.learn.budget; shared with the learner). The daemon and
+// review budgets b (model.learn.budget; shared with the learner). The daemon and
 // `strazh replay` both bind through it.
-func pageEngine(e *rules.Engine, m learn.Model, v moderation.ModelVersion, b *learn.Budget) (*rules.Engine, error) {
+func pageEngine(e *rules.Engine, m learn.Model, v moderation.ModelVersion, b map[string]*learn.Budget) (*rules.Engine, error) {
 	mm, ok := m.(*model.Model)
 	if !ok {
 		return nil, fmt.Errorf("model version %d: not a strazh model (%T)", v.Version, m)
 	}
 	p := pageOf(v)
-	if b != nil {
-		p.Budget = b
+	if len(b) > 0 {
+		p.Budget = map[string]rules.ReviewBudget{}
+		for l, lb := range b {
+			p.Budget[l] = lb
+		}
 	}
 	return e.WithPage(mm, p)
 }
 
 // pageOf is what version v measured on the page's held-out decisions.
 func pageOf(v moderation.ModelVersion) rules.Page {
-	p := rules.Page{Delete: map[string]float64{}, Keep: map[string]float64{}, Confirm: map[string]float64{}, Review: map[string]float64{}}
+	p := rules.Page{Delete: map[string]float64{}, Keep: map[string]float64{}, Confirm: map[string]float64{}}
 	for l, lm := range v.Metrics {
 		if lm.DeleteFrom > 0 {
 			p.Delete[l] = lm.DeleteFrom
@@ -56,9 +59,17 @@ func pageOf(v moderation.ModelVersion) rules.Page {
 		if lm.ConfirmFrom > 0 {
 			p.Confirm[l] = lm.ConfirmFrom
 		}
-		if lm.ReviewFrom > 0 {
-			p.Review[l] = lm.ReviewFrom
-		}
+
 	}
 	return p
+}
+
+// newBudgets are the page's review budgets of model.learn.budget, one
+// per label, shared by the learner and the engines it binds.
+func newBudgets(s modelSetup) map[string]*learn.Budget {
+	b := map[string]*learn.Budget{}
+	for _, l := range s.Learn.Budget {
+		b[moderation.ModelLabel(l)] = &learn.Budget{}
+	}
+	return b
 }

@@ -80,8 +80,8 @@ deleted, decisions learned.`, s)
 		return err
 	}
 	ms := modelSetupFrom(cfg.Model)
-	budget := &learn.Budget{}
-	o := learn.ReplayOptions{Engine: engine, Learn: *learnOn, Config: ms.Learn, Window: *window, Budget: budget,
+	budget := newBudgets(ms)
+	o := learn.ReplayOptions{Engine: engine, Learn: *learnOn, Config: ms.Learn, Window: *window, Budgets: budget,
 		Bind: func(m learn.Model, v moderation.ModelVersion) (moderation.Evaluator, error) {
 			return pageEngine(engine, m, v, budget)
 		}}

@@ -92,7 +92,7 @@ type Learner struct {
 	lastErr   string
 	running   bool
 	learned   atomic.Int64
-	budget    *Budget
+	budgets   map[string]*Budget
 }
 
 // Deps are what a Learner works with. Swap is called with every model
@@ -105,9 +105,10 @@ type Deps struct {
 	Swap     func(Model, moderation.ModelVersion)
 	Logger   *slog.Logger
 	Now      func() time.Time
-	// Budget, when set, is the page's review budget: Load fills it from
-	// the examples and Record adds each confirmed delete (Config.Budget).
-	Budget *Budget
+	// Budgets, when set, are the page's review budgets by label
+	// (Config.Budget): Load fills them from the examples; the rule engine
+	// adds to them and takes from them as it decides.
+	Budgets map[string]*Budget
 }
 
 // New builds a learner; it does no I/O (Load reads the live version).
@@ -134,7 +135,7 @@ func New(cfg Config, d Deps) (*Learner, error) {
 		d.Swap = func(Model, moderation.ModelVersion) {}
 	}
 	return &Learner{cfg: cfg, ex: d.Examples, vs: d.Versions, tr: d.Trainer, swap: d.Swap,
-		log: d.Logger, now: d.Now, kick: make(chan struct{}, 1), budget: d.Budget}, nil
+		log: d.Logger, now: d.Now, kick: make(chan struct{}, 1), budgets: d.Budgets}, nil
 }
 
 // Load makes the stored live version live (the shipped model when there is
@@ -165,12 +166,8 @@ func (l *Learner) Load() error {
 		return nil
 	})
 	l.learned.Store(int64(n))
-	if l.budget != nil && err == nil {
-		b, berr := budgetOf(l.ex)
-		if berr != nil {
-			err = berr
-		}
-		l.budget.n.Store(b)
+	if err == nil {
+		err = l.loadBudgets()
 	}
 	l.mu.Lock()
 	l.newSince = fresh
@@ -181,6 +178,28 @@ func (l *Learner) Load() error {
 		return errors.Join(rerr, fmt.Errorf("learn: examples: %w", err))
 	}
 	return rerr
+}
+
+// loadBudgets fills the review budgets from the examples decided since
+// the page's first version (none yet: nothing to take from).
+func (l *Learner) loadBudgets() error {
+	if len(l.budgets) == 0 {
+		return nil
+	}
+	vs, err := l.vs.ModelVersions()
+	if err != nil {
+		return err
+	}
+	for label, b := range l.budgets {
+		n := int64(0)
+		if len(vs) > 0 {
+			if n, err = budgetOf(l.ex, label, vs[0].Seen); err != nil {
+				return err
+			}
+		}
+		b.set(n)
+	}
+	return nil
 }
 
 func (l *Learner) read(version uint64) (Model, moderation.ModelVersion, error) {
@@ -216,9 +235,6 @@ func (l *Learner) Record(d *moderation.Decision) error {
 		return err
 	}
 	l.learned.Add(1)
-	if l.budget != nil && ex.By == moderation.ByAuto {
-		l.budget.add(1)
-	}
 	l.mu.Lock()
 	l.newSince++
 	l.mu.Unlock()

@@ -3,7 +3,6 @@ package learn
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
 
 	"github.com/strazh/strazh/moderation"
@@ -35,7 +34,6 @@ type scored struct {
 	s       float64
 	pos     bool
 	byModel bool // only the model's rules asked (moderation.Example.ByModel)
-	freed   bool // a review of the rules' the page's model decided (a confirmed delete)
 }
 
 // thresholdFolds: the auto thresholds are read off every example, each
@@ -55,7 +53,7 @@ func (l *Learner) pageThresholds(ctx context.Context, all []moderation.Example, 
 		for _, label := range l.cfg.Labels {
 			for i := range ex {
 				if inScope(ex[i].Scope, label) {
-					xs[label] = append(xs[label], scored{m.Score(label, ex[i].Text), positive(ex[i].Labels, label), ex[i].ByModel, ex[i].By == moderation.ByAuto})
+					xs[label] = append(xs[label], scored{m.Score(label, ex[i].Text), positive(ex[i].Labels, label), ex[i].ByModel})
 				}
 			}
 		}
@@ -86,56 +84,10 @@ func (l *Learner) pageThresholds(ctx context.Context, all []moderation.Example, 
 		// A confirm acts on what the rules asked; the model alone asks
 		// for much that is kept, which says nothing of that.
 		lm.ConfirmFrom = removedFrom(slices.DeleteFunc(slices.Clone(xs[label]), func(x scored) bool { return x.byModel }), confirmMin, confirmPurity)
-		if slices.Contains(l.cfg.Budget, label) {
-			lm.ReviewFrom = reviewFrom(xs[label])
-		}
 		out[label] = lm
 	}
 	return nil
 }
-
-// reviewFrom is the review budget: the lowest score t such that the
-// examples only the model asked for that score t or more are no more than
-// the rules' reviews the page's model took off the moderator (confirmed
-// deletes): so many reviews the model alone may ask, and it asks for the
-// ones it is surest of. It is anyScore when the budget covers every
-// review the model asked, and above 1 when it covers none. Both are what happened
-// on the page (the examples kept), so a page whose model asked too much
-// pays it back, and one that asked less may ask more.
-func reviewFrom(xs []scored) float64 {
-	budget := 0
-	var asked []float64
-	for _, x := range xs {
-		switch {
-		case x.byModel:
-			asked = append(asked, x.s)
-		case x.freed:
-			budget++
-		}
-	}
-	if budget >= len(asked) {
-		return anyScore
-	}
-	if budget == 0 {
-		return noReview
-	}
-	slices.Sort(asked)
-	slices.Reverse(asked)
-	// The budget-th highest is the last one in; ties with the next act
-	// together, so they are out.
-	t := asked[budget-1]
-	if asked[budget] == t {
-		t = math.Nextafter(t, 2)
-	}
-	return t
-}
-
-// noReview is the ReviewFrom that sends no review the model alone asks;
-// anyScore the one that sends them at any score (while Budget lasts).
-const (
-	noReview = 1.5
-	anyScore = 1e-6
-)
 
 // removedFrom is the lowest score t (at least autoFloor) such that the
 // examples scoring t or more are at least least and purity positive; 0

@@ -1,6 +1,10 @@
 package config
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Model configures how the learned model learns the page (keys model.*;
 // see README.md). Which model the rules ask, and what its score may do, is
@@ -48,6 +52,11 @@ func (m Model) validate(bad func(at int, key, format string, args ...any)) {
 	}
 	if m.Learn.MinExamples < 1 {
 		bad(0, "model.learn.min_examples", "must be at least 1")
+	}
+	for i, l := range m.Learn.Budget {
+		if strings.TrimSpace(l) == "" {
+			bad(0, fmt.Sprintf("model.learn.budget[%d]", i), "an empty label")
+		}
 	}
 	if !(m.Learn.Weight > 0 && m.Learn.Weight <= 1000) {
 		bad(0, "model.learn.weight", "%g: want more than 0, at most 1000", m.Learn.Weight)

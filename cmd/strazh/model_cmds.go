@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -69,6 +71,9 @@ the daemon's admin socket while it runs, on the database when it is stopped.`, s
 			live, st.Examples, st.NewSince, st.Due, st.Running)
 		if st.LastError != "" {
 			fmt.Fprintf(s.out, "last refit failed: %s\n", st.LastError)
+		}
+		for _, l := range slices.Sorted(maps.Keys(st.Budget)) {
+			fmt.Fprintf(s.out, "review budget %s: %d (reviews the model alone may still send)\n", l, st.Budget[l])
 		}
 		return nil
 	case "list":

@@ -86,4 +86,7 @@ func TestLearner_Load_Budget(t *testing.T) {
 	if got := b.Left(); got != 3 {
 		t.Errorf("budget after a restart %d, want 3 (4 confirmed less 1 asked since version 1)", got)
 	}
+	if st, err := restarted.Status(); err != nil || st.Budget["toxic"] != 3 {
+		t.Errorf("status shows the budget %v (%v), want toxic 3", st.Budget, err)
+	}
 }

@@ -52,8 +52,8 @@ type Config struct {
 	Labels []string
 	// Budget are the labels whose reviews only the model asks for are
 	// held to the reviews the page's model took off the moderator (see
-	// Budget and ReviewFrom): for them, learning never raises the review
-	// load above the rules alone.
+	// Budget): for them, learning never raises the review load above the
+	// rules alone. The wiring makes one Budget per label (Deps.Budgets).
 	Budget []string
 }
 

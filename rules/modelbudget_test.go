@@ -39,6 +39,10 @@ func TestEngine_WithPage_Budget(t *testing.T) {
 		{"a model that never learned the page: not asked", ModelConfig{}, base, Page{}, false, "заткнись, урод", moderation.Review, 0, 0, false},
 		{"a confirmed review frees one", ModelConfig{Delete: map[string]Threshold{"toxic": Auto}}, page,
 			Page{Confirm: map[string]float64{"toxic": 0.6}}, false, "ты дурак и урод", moderation.Delete, 0, 1, false},
+		{"an auto delete of a review the rules asked frees one", ModelConfig{Delete: map[string]Threshold{"toxic": Auto}}, page,
+			Page{Delete: map[string]float64{"toxic": 0.6}, Confirm: map[string]float64{"toxic": 0.6}}, false, "ты дурак и урод", moderation.Delete, 0, 1, false},
+		{"an auto delete nobody else asked for frees nothing", ModelConfig{Delete: map[string]Threshold{"toxic": Auto}}, page,
+			Page{Delete: map[string]float64{"toxic": 0.6}}, false, "заткнись, урод", moderation.Delete, 0, 0, false},
 		{"a kept review frees one", ModelConfig{Keep: map[string]Threshold{"toxic": 0.5}}, page, Page{}, false, "дурак колючка у дома разрослась", moderation.Allow, 0, 1, false},
 	}
 	for _, c := range cases {

@@ -166,6 +166,10 @@ func (e *Engine) autoMin(n int) float64 {
 // learned the page.
 func (s *state) pageModel() {
 	e, out := s.e, s.out
+	if e.pageBudget != nil && e.pageLearned && out.Verdict >= moderation.Delete {
+		s.freedByDelete()
+		return
+	}
 	if (len(e.keep) == 0 && e.pageBudget == nil) || !e.pageLearned || out.Verdict != moderation.Review || out.Urgent {
 		return
 	}
@@ -244,5 +248,33 @@ func (s *state) overBudget(label string) bool {
 func (s *state) freed(n int) {
 	if n < len(s.e.pageBudget) && s.e.pageBudget[n] != nil {
 		s.e.pageBudget[n].Free()
+	}
+}
+
+// freedByDelete frees one review of a label's budget when the page's
+// auto delete (model.delete.<label>, rules.model.delete: auto or a
+// number) deleted a comment the rules alone would have sent to review: a
+// rule other than the model's asked for review and none for more.
+func (s *state) freedByDelete() {
+	label, byRule := "", false
+	for _, m := range s.out.Matches {
+		switch {
+		case m.Action == moderation.Allow:
+		case m.Action >= moderation.Delete && strings.HasPrefix(m.Rule, "model.delete."):
+			label = moderation.ModelLabel(m.Label)
+		case m.Action >= moderation.Delete:
+			return // the rules alone delete it too
+		case !strings.HasPrefix(m.Rule, "model."):
+			byRule = true
+		}
+	}
+	if label == "" || !byRule {
+		return
+	}
+	for i, l := range s.e.modelLabels {
+		if l == label {
+			s.freed(i)
+			return
+		}
 	}
 }

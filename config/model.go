@@ -27,8 +27,8 @@ type ModelLearn struct {
 	// Weight: how many shipped rows one moderator decision counts as.
 	Weight float64 `yaml:"weight"`
 	// Budget: the labels whose reviews the learned model alone asks for
-	// come out of what the page's model took off the moderator (its
-	// confirmed deletes, rules.model.delete: auto), so learning never
+	// come out of what the page's model took off the moderator (its auto
+	// keeps and deletes, rules.model.keep and delete), so learning never
 	// raises the review load above the rules alone ([] : no budget).
 	Budget []string `yaml:"budget"`
 }

@@ -33,7 +33,7 @@ func TestConfig_Dump_RoundTrip(t *testing.T) {
 		if err != nil || string(again) != string(out) {
 			t.Errorf("the dump reads back differently (%v):\n%s\n---\n%s", err, out, again)
 		}
-		if back.Retention != cfg.Retention || back.Pipeline != cfg.Pipeline || back.Model != cfg.Model || !reflect.DeepEqual(back.Accounts[0].Conn, cfg.Accounts[0].Conn) {
+		if back.Retention != cfg.Retention || back.Pipeline != cfg.Pipeline || !reflect.DeepEqual(back.Model, cfg.Model) || !reflect.DeepEqual(back.Accounts[0].Conn, cfg.Accounts[0].Conn) {
 			t.Errorf("values changed on the way:\n%s", out)
 		}
 	}

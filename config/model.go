@@ -1,6 +1,10 @@
 package config
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Model configures how the learned model learns the page (keys model.*;
 // see README.md). Which model the rules ask, and what its score may do, is
@@ -22,13 +26,18 @@ type ModelLearn struct {
 	MinExamples int `yaml:"min_examples"`
 	// Weight: how many shipped rows one moderator decision counts as.
 	Weight float64 `yaml:"weight"`
+	// Budget: the labels whose reviews the learned model alone asks for
+	// come out of what the page's model took off the moderator (its auto
+	// keeps and deletes, rules.model.keep and delete), so learning never
+	// raises the review load above the rules alone ([] : no budget).
+	Budget []string `yaml:"budget"`
 }
 
 // DefaultModel: learn every 6 h or every 200 decisions from 50 on. What
 // the model's score does is the rules' business (rules.model and the
 // model: condition), not this section's.
 func DefaultModel() Model {
-	return Model{Learn: ModelLearn{Enabled: true, Every: 6 * time.Hour, After: 200, MinExamples: 50, Weight: 4}}
+	return Model{Learn: ModelLearn{Enabled: true, Every: 6 * time.Hour, After: 200, MinExamples: 50, Weight: 4, Budget: []string{"toxic"}}}
 }
 
 func (m Model) validate(bad func(at int, key, format string, args ...any)) {
@@ -43,6 +52,11 @@ func (m Model) validate(bad func(at int, key, format string, args ...any)) {
 	}
 	if m.Learn.MinExamples < 1 {
 		bad(0, "model.learn.min_examples", "must be at least 1")
+	}
+	for i, l := range m.Learn.Budget {
+		if strings.TrimSpace(l) == "" {
+			bad(0, fmt.Sprintf("model.learn.budget[%d]", i), "an empty label")
+		}
 	}
 	if !(m.Learn.Weight > 0 && m.Learn.Weight <= 1000) {
 		bad(0, "model.learn.weight", "%g: want more than 0, at most 1000", m.Learn.Weight)

@@ -34,14 +34,15 @@ type Engine struct {
 	forms    [][]maskForm  // per lexicon, for masked matching
 	trusted  []trustedSite // links to these are not counted by link:/links:
 
-	modelLabels []string     // labels the model conditions ask for
-	model       *model.Model // nil: model conditions never hold
-	modelIdx    []int        // modelLabels[i] is the model's label modelIdx[i] (-1: none)
-	keep        []keepRule   // rules.model.keep
-	pageDelete  []float64    // per model label: the page's auto delete threshold (2: none)
-	pageKeep    []float64    // per model label: the page's auto keep threshold (0: none)
-	pageConfirm []float64    // per model label: the page's review-to-delete threshold (2: none)
-	pageLearned bool         // the model learned the page: keep may act
+	modelLabels []string       // labels the model conditions ask for
+	model       *model.Model   // nil: model conditions never hold
+	modelIdx    []int          // modelLabels[i] is the model's label modelIdx[i] (-1: none)
+	keep        []keepRule     // rules.model.keep
+	pageDelete  []float64      // per model label: the page's auto delete threshold (2: none)
+	pageKeep    []float64      // per model label: the page's auto keep threshold (0: none)
+	pageConfirm []float64      // per model label: the page's review-to-delete threshold (2: none)
+	pageBudget  []ReviewBudget // per model label: the page's review budget for the model alone (nil: none)
+	pageLearned bool           // the model learned the page: keep may act
 
 	pool sync.Pool
 }

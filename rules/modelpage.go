@@ -54,10 +54,24 @@ const maxKeep = 0.5
 // reviews were removed (99.5 %): with rules.model.delete set to auto, a
 // review the label's rules asked for is a delete from there. It fills in
 // the thresholds set to auto; 0 means not known (the entry does nothing).
+// Budget holds the page's review budgets (model.learn.budget): a review
+// only the model's rules asked for on such a label is sent when its
+// budget says so, and allowed otherwise.
 type Page struct {
 	Delete  map[string]float64
 	Keep    map[string]float64
 	Confirm map[string]float64
+	Budget  map[string]ReviewBudget
+}
+
+// ReviewBudget is a label's review budget on the page
+// (moderation/learn.Budget): Ask says whether a review the model alone
+// asks for at this score is sent, and takes one from the budget if so;
+// Free adds one, a review of the rules' the page's model decided (kept or
+// confirmed) instead of the moderator.
+type ReviewBudget interface {
+	Ask(score float64) bool
+	Free()
 }
 
 // keepRule is one entry of rules.model.keep, or (confirm) one label of
@@ -113,8 +127,15 @@ func (e *Engine) setPage(m *model.Model, p Page) {
 	e.pageDelete = make([]float64, len(e.modelLabels))
 	e.pageKeep = make([]float64, len(e.modelLabels))
 	e.pageConfirm = make([]float64, len(e.modelLabels))
+	e.pageBudget = nil
 	for i, l := range e.modelLabels {
 		e.pageDelete[i], e.pageKeep[i], e.pageConfirm[i] = 2, 0, 2
+		if b := p.Budget[l]; b != nil {
+			if e.pageBudget == nil {
+				e.pageBudget = make([]ReviewBudget, len(e.modelLabels))
+			}
+			e.pageBudget[i] = b
+		}
 		if t, ok := p.Confirm[l]; ok && t >= minDelete && t <= 1 {
 			e.pageConfirm[i] = t
 		}
@@ -145,7 +166,11 @@ func (e *Engine) autoMin(n int) float64 {
 // learned the page.
 func (s *state) pageModel() {
 	e, out := s.e, s.out
-	if len(e.keep) == 0 || !e.pageLearned || out.Verdict != moderation.Review || out.Urgent {
+	if e.pageBudget != nil && e.pageLearned && out.Verdict >= moderation.Delete {
+		s.freedByDelete()
+		return
+	}
+	if (len(e.keep) == 0 && e.pageBudget == nil) || !e.pageLearned || out.Verdict != moderation.Review || out.Urgent {
 		return
 	}
 	label, byRule := "", false
@@ -160,6 +185,9 @@ func (s *state) pageModel() {
 		label = l
 		byRule = byRule || !strings.HasPrefix(m.Rule, "model.")
 	}
+	if !byRule && s.overBudget(label) {
+		return
+	}
 	for _, k := range e.keep {
 		if k.label != label || (k.confirm && !byRule) {
 			continue
@@ -171,6 +199,7 @@ func (s *state) pageModel() {
 		if k.confirm {
 			if t := e.pageConfirm[k.n]; v >= t {
 				out.Verdict = moderation.Delete
+				s.freed(k.n)
 				out.Matches = append(out.Matches, moderation.Match{Rule: "model.confirm." + label, Label: label, Action: moderation.Delete,
 					Reason: "модель страницы: " + scoreMatch(label, v) + " — такое здесь удаляют", Matched: scoreMatch(label, v)})
 				return
@@ -185,8 +214,67 @@ func (s *state) pageModel() {
 			continue
 		}
 		out.Verdict = moderation.Allow
+		s.freed(k.n)
 		out.Matches = append(out.Matches, moderation.Match{Rule: "model.keep." + label, Label: label, Action: moderation.Allow,
 			Reason: "модель страницы: " + scoreMatch(label, v) + " — такое здесь оставляют", Matched: scoreMatch(label, v)})
 		return
+	}
+}
+
+// overBudget allows a review only the model's rules asked for on label
+// when the page's review budget for it (Page.Budget) does not send it,
+// and says whether it did. A review it lets through has taken one from
+// the budget.
+func (s *state) overBudget(label string) bool {
+	e, out := s.e, s.out
+	for i, l := range e.modelLabels {
+		if l != label || i >= len(e.pageBudget) || e.pageBudget[i] == nil {
+			continue
+		}
+		v := s.modelScore(i)
+		if v < 0 || e.pageBudget[i].Ask(v) {
+			return false
+		}
+		out.Verdict = moderation.Allow
+		out.Matches = append(out.Matches, moderation.Match{Rule: "model.budget." + label, Label: label, Action: moderation.Allow,
+			Reason: "модель страницы: " + scoreMatch(label, v) + " — одна модель на проверку не отправляет: не хватает бюджета проверок (проверок, которые модель страницы сняла с модератора)", Matched: scoreMatch(label, v)})
+		return true
+	}
+	return false
+}
+
+// freed tells the page's review budget of model label n that the page's
+// model decided one of the rules' reviews.
+func (s *state) freed(n int) {
+	if n < len(s.e.pageBudget) && s.e.pageBudget[n] != nil {
+		s.e.pageBudget[n].Free()
+	}
+}
+
+// freedByDelete frees one review of a label's budget when the page's
+// auto delete (model.delete.<label>, rules.model.delete: auto or a
+// number) deleted a comment the rules alone would have sent to review: a
+// rule other than the model's asked for review and none for more.
+func (s *state) freedByDelete() {
+	label, byRule := "", false
+	for _, m := range s.out.Matches {
+		switch {
+		case m.Action == moderation.Allow:
+		case m.Action >= moderation.Delete && strings.HasPrefix(m.Rule, "model.delete."):
+			label = moderation.ModelLabel(m.Label)
+		case m.Action >= moderation.Delete:
+			return // the rules alone delete it too
+		case !strings.HasPrefix(m.Rule, "model."):
+			byRule = true
+		}
+	}
+	if label == "" || !byRule {
+		return
+	}
+	for i, l := range s.e.modelLabels {
+		if l == label {
+			s.freed(i)
+			return
+		}
 	}
 }

@@ -47,7 +47,7 @@ func pageSetup(tb testing.TB, n int) (*rules.Engine, []moderation.Comment) {
 		tb.Fatal(err)
 	}
 	v := moderation.ModelVersion{Version: 1, Metrics: map[string]moderation.LabelMetrics{"toxic": {DeleteFrom: 0.97, KeepBelow: 0.05}}}
-	pe, err := pageEngine(engine, m, v)
+	pe, err := pageEngine(engine, m, v, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

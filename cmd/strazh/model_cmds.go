@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -69,6 +71,9 @@ the daemon's admin socket while it runs, on the database when it is stopped.`, s
 			live, st.Examples, st.NewSince, st.Due, st.Running)
 		if st.LastError != "" {
 			fmt.Fprintf(s.out, "last refit failed: %s\n", st.LastError)
+		}
+		for _, l := range slices.Sorted(maps.Keys(st.Budget)) {
+			fmt.Fprintf(s.out, "review budget %s: %d (reviews the model alone may still send)\n", l, st.Budget[l])
 		}
 		return nil
 	case "list":
@@ -191,7 +196,7 @@ func openModelControl(cfg *config.Config, write bool) (modelControl, func(), err
 		db.Close()
 		return nil, nil, err
 	}
-	l, err := newLearner(cfg, db, tr, nil)
+	l, err := newLearner(cfg, db, tr, nil, nil)
 	if err != nil {
 		db.Close()
 		return nil, nil, err
@@ -203,8 +208,8 @@ func openModelControl(cfg *config.Config, write bool) (modelControl, func(), err
 	return learnerModel{l, db}, func() { db.Close() }, nil
 }
 
-func newLearner(cfg *config.Config, db *store.DB, tr learn.Trainer, swap func(learn.Model, moderation.ModelVersion)) (*learn.Learner, error) {
-	return learn.New(modelSetupFrom(cfg.Model).Learn, learn.Deps{Examples: db, Versions: db, Trainer: tr, Swap: swap})
+func newLearner(cfg *config.Config, db *store.DB, tr learn.Trainer, b map[string]*learn.Budget, swap func(learn.Model, moderation.ModelVersion)) (*learn.Learner, error) {
+	return learn.New(modelSetupFrom(cfg.Model).Learn, learn.Deps{Examples: db, Versions: db, Trainer: tr, Swap: swap, Budgets: b})
 }
 
 // learnerModel works on a learner directly (a stopped daemon's database,

@@ -18,6 +18,9 @@ type modelState struct {
 	rules *rules.Engine
 	model learn.Model             // nil: the rules' own model (rules.model.file)
 	v     moderation.ModelVersion // the live version (0: the base model)
+	// budget are the page's review budget, shared by the learner (which
+	// fills it) and every engine bound (which takes from it).
+	budget map[string]*learn.Budget
 }
 
 // engine binds the live model into the rules; the rules as loaded while
@@ -26,7 +29,7 @@ func (s *modelState) engine() (moderation.Evaluator, error) {
 	if s.model == nil || s.v.Version == 0 {
 		return s.rules, nil
 	}
-	return pageEngine(s.rules, s.model, s.v)
+	return pageEngine(s.rules, s.model, s.v, s.budget)
 }
 
 // setupModel makes the daemon's learner when model.learn is enabled and the
@@ -34,7 +37,7 @@ func (s *modelState) engine() (moderation.Evaluator, error) {
 // returns the first engine and the pipeline's learner (nil when off).
 func (d *daemon) setupModel(engine *rules.Engine) (moderation.Evaluator, *learn.Learner) {
 	ms := modelSetupFrom(d.cfg.Model)
-	d.models = &modelState{rules: engine}
+	d.models = &modelState{rules: engine, budget: newBudgets(ms)}
 	if !ms.Enabled {
 		return engine, nil
 	}
@@ -43,7 +46,7 @@ func (d *daemon) setupModel(engine *rules.Engine) (moderation.Evaluator, *learn.
 		d.log.Warn("the model does not learn the page", "err", err)
 		return engine, nil
 	}
-	l, err := newLearner(d.cfg, d.db, tr, func(m learn.Model, v moderation.ModelVersion) {
+	l, err := newLearner(d.cfg, d.db, tr, d.models.budget, func(m learn.Model, v moderation.ModelVersion) {
 		d.models.mu.Lock()
 		prev, prevV := d.models.model, d.models.v
 		d.models.model, d.models.v = m, v

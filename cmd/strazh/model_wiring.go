@@ -22,19 +22,28 @@ type modelSetup struct {
 func modelSetupFrom(m config.Model) modelSetup {
 	s := modelSetup{Enabled: m.Learn.Enabled, Weight: m.Learn.Weight, Learn: learn.DefaultConfig()}
 	s.Learn.Every, s.Learn.After, s.Learn.MinExamples = m.Learn.Every, m.Learn.After, m.Learn.MinExamples
+	s.Learn.Budget = m.Learn.Budget
 	return s
 }
 
 // pageEngine is the engine for a model the learner made live: the same
 // rules asking the page's model, with the thresholds the learner measured
-// for rules.model.delete and rules.model.keep set to auto. The daemon and
+// for rules.model.delete and rules.model.keep set to auto and the page's
+// review budgets b (model.learn.budget; shared with the learner). The daemon and
 // `strazh replay` both bind through it.
-func pageEngine(e *rules.Engine, m learn.Model, v moderation.ModelVersion) (*rules.Engine, error) {
+func pageEngine(e *rules.Engine, m learn.Model, v moderation.ModelVersion, b map[string]*learn.Budget) (*rules.Engine, error) {
 	mm, ok := m.(*model.Model)
 	if !ok {
 		return nil, fmt.Errorf("model version %d: not a strazh model (%T)", v.Version, m)
 	}
-	return e.WithPage(mm, pageOf(v))
+	p := pageOf(v)
+	if len(b) > 0 {
+		p.Budget = map[string]rules.ReviewBudget{}
+		for l, lb := range b {
+			p.Budget[l] = lb
+		}
+	}
+	return e.WithPage(mm, p)
 }
 
 // pageOf is what version v measured on the page's held-out decisions.
@@ -50,6 +59,17 @@ func pageOf(v moderation.ModelVersion) rules.Page {
 		if lm.ConfirmFrom > 0 {
 			p.Confirm[l] = lm.ConfirmFrom
 		}
+
 	}
 	return p
+}
+
+// newBudgets are the page's review budgets of model.learn.budget, one
+// per label, shared by the learner and the engines it binds.
+func newBudgets(s modelSetup) map[string]*learn.Budget {
+	b := map[string]*learn.Budget{}
+	for _, l := range s.Learn.Budget {
+		b[moderation.ModelLabel(l)] = &learn.Budget{}
+	}
+	return b
 }

@@ -80,9 +80,10 @@ deleted, decisions learned.`, s)
 		return err
 	}
 	ms := modelSetupFrom(cfg.Model)
-	o := learn.ReplayOptions{Engine: engine, Learn: *learnOn, Config: ms.Learn, Window: *window,
+	budget := newBudgets(ms)
+	o := learn.ReplayOptions{Engine: engine, Learn: *learnOn, Config: ms.Learn, Window: *window, Budgets: budget,
 		Bind: func(m learn.Model, v moderation.ModelVersion) (moderation.Evaluator, error) {
-			return pageEngine(engine, m, v)
+			return pageEngine(engine, m, v, budget)
 		}}
 	if *learnOn {
 		if o.Trainer, err = newTrainer(engine.Model(), ms); err != nil {

@@ -50,12 +50,17 @@ type Config struct {
 	MaxExamples int
 	// Labels are measured for the go-live rule (toxic, spam).
 	Labels []string
+	// Budget are the labels whose reviews only the model asks for are
+	// held to the reviews the page's model took off the moderator (see
+	// Budget): for them, learning never raises the review load above the
+	// rules alone. The wiring makes one Budget per label (Deps.Budgets).
+	Budget []string
 }
 
 // DefaultConfig is what the daemon uses without model.learn keys.
 func DefaultConfig() Config {
 	return Config{Every: 6 * time.Hour, After: 200, MinExamples: 50, MaxExamples: 50_000,
-		Labels: []string{moderation.LabelToxic, moderation.LabelSpam}}
+		Labels: []string{moderation.LabelToxic, moderation.LabelSpam}, Budget: []string{moderation.LabelToxic}}
 }
 
 // Errors of Refit and Rollback.
@@ -87,6 +92,7 @@ type Learner struct {
 	lastErr   string
 	running   bool
 	learned   atomic.Int64
+	budgets   map[string]*Budget
 }
 
 // Deps are what a Learner works with. Swap is called with every model
@@ -99,6 +105,10 @@ type Deps struct {
 	Swap     func(Model, moderation.ModelVersion)
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// Budgets, when set, are the page's review budgets by label
+	// (Config.Budget): Load fills them from the examples; the rule engine
+	// adds to them and takes from them as it decides.
+	Budgets map[string]*Budget
 }
 
 // New builds a learner; it does no I/O (Load reads the live version).
@@ -125,7 +135,7 @@ func New(cfg Config, d Deps) (*Learner, error) {
 		d.Swap = func(Model, moderation.ModelVersion) {}
 	}
 	return &Learner{cfg: cfg, ex: d.Examples, vs: d.Versions, tr: d.Trainer, swap: d.Swap,
-		log: d.Logger, now: d.Now, kick: make(chan struct{}, 1)}, nil
+		log: d.Logger, now: d.Now, kick: make(chan struct{}, 1), budgets: d.Budgets}, nil
 }
 
 // Load makes the stored live version live (the shipped model when there is
@@ -156,6 +166,9 @@ func (l *Learner) Load() error {
 		return nil
 	})
 	l.learned.Store(int64(n))
+	if err == nil {
+		err = l.loadBudgets()
+	}
 	l.mu.Lock()
 	l.newSince = fresh
 	l.lastRefit = v.Created // the shipped model: never
@@ -165,6 +178,28 @@ func (l *Learner) Load() error {
 		return errors.Join(rerr, fmt.Errorf("learn: examples: %w", err))
 	}
 	return rerr
+}
+
+// loadBudgets fills the review budgets from the examples decided since
+// the page's first version (none yet: nothing to take from).
+func (l *Learner) loadBudgets() error {
+	if len(l.budgets) == 0 {
+		return nil
+	}
+	vs, err := l.vs.ModelVersions()
+	if err != nil {
+		return err
+	}
+	for label, b := range l.budgets {
+		n := int64(0)
+		if len(vs) > 0 {
+			if n, err = budgetOf(l.ex, label, vs[0].Seen); err != nil {
+				return err
+			}
+		}
+		b.set(n)
+	}
+	return nil
 }
 
 func (l *Learner) read(version uint64) (Model, moderation.ModelVersion, error) {

@@ -282,6 +282,9 @@ type Status struct {
 	Running   bool                    `json:"refit_running"`
 	LastRefit string                  `json:"last_refit,omitempty"` // RFC 3339, since the start
 	LastError string                  `json:"last_error,omitempty"`
+	// Budget: the reviews the model alone may still send, per budgeted
+	// label (model.learn.budget; only a running daemon's learner has it).
+	Budget map[string]int64 `json:"review_budget,omitempty"`
 }
 
 // Status reports the live version and the schedule's state.
@@ -296,6 +299,12 @@ func (l *Learner) Status() (Status, error) {
 	s := Status{Live: l.live, Examples: n, NewSince: l.newSince, Due: due, Running: l.running, LastError: l.lastErr}
 	if !l.lastRefit.IsZero() {
 		s.LastRefit = l.lastRefit.Format("2006-01-02T15:04:05Z07:00")
+	}
+	for label, b := range l.budgets {
+		if s.Budget == nil {
+			s.Budget = map[string]int64{}
+		}
+		s.Budget[label] = b.Left()
 	}
 	return s, nil
 }

@@ -32,6 +32,9 @@ type ReplayOptions struct {
 	Learn  bool
 	Config Config
 	Window int // comments per window (default 1000)
+	// Budgets are the page's review budgets Bind's engines take from;
+	// the learner fills them, as in the daemon.
+	Budgets map[string]*Budget
 }
 
 // Missed counts positives that ended allowed.
@@ -103,7 +106,7 @@ func Replay(rows []Row, o ReplayOptions) (*ReplayReport, error) {
 				}
 				ev = e
 			},
-			Now: func() time.Time { return time.Unix(0, 0) }})
+			Now: func() time.Time { return time.Unix(0, 0) }, Budgets: o.Budgets})
 		if err != nil {
 			return nil, err
 		}

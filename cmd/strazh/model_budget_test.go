@@ -22,7 +22,7 @@ func TestModelState_Engine_ReviewBudget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const rude = "Какое же ты убожество, смотреть противно на твои комментарии тут" // only the model's rule asks
+	const rude = "Кто эту чушь пишет вообще, мозгов совсем нет у людей, позор какой-то" // only the model's rule asks
 	verdict := func(e moderation.Evaluator) (moderation.Verdict, []moderation.Match) {
 		var res moderation.Result
 		e.Evaluate(&moderation.Comment{Text: rude}, nil, &res)
@@ -34,12 +34,14 @@ func TestModelState_Engine_ReviewBudget(t *testing.T) {
 	cases := []struct {
 		name   string
 		budget []string
+		kept   bool // the moderator kept the model's own reviews so far
 		frees  int
 		want   moderation.Verdict
 	}{
-		{"default: nothing taken off the moderator, nothing sent", config.DefaultModel().Learn.Budget, 0, moderation.Allow},
-		{"one review freed: sent", config.DefaultModel().Learn.Budget, 1, moderation.Review},
-		{"budget off: sent", nil, 0, moderation.Review},
+		{"default, its own reviews not yet judged: sent", config.DefaultModel().Learn.Budget, false, 0, moderation.Review},
+		{"default, its own reviews kept: nothing taken off the moderator, nothing sent", config.DefaultModel().Learn.Budget, true, 0, moderation.Allow},
+		{"its own reviews kept, one review freed: sent", config.DefaultModel().Learn.Budget, true, 1, moderation.Review},
+		{"budget off: sent", nil, true, 0, moderation.Review},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -48,6 +50,11 @@ func TestModelState_Engine_ReviewBudget(t *testing.T) {
 			s := &modelState{rules: engine, model: page, v: moderation.ModelVersion{Version: 1}, budget: newBudgets(modelSetupFrom(m))}
 			for range c.frees {
 				s.budget["toxic"].Free()
+			}
+			if b := s.budget["toxic"]; b != nil && c.kept {
+				for range 40 {
+					b.Outcome(false)
+				}
 			}
 			e, err := s.engine()
 			if err != nil {

@@ -25,6 +25,9 @@ func TestBudget_Ask(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var b Budget
+			for range minOutcomes { // its own reviews were kept: held to the budget
+				b.Outcome(false)
+			}
 			var got []bool
 			for _, s := range c.steps {
 				if s < 0 {
@@ -88,5 +91,78 @@ func TestLearner_Load_Budget(t *testing.T) {
 	}
 	if st, err := restarted.Status(); err != nil || st.Budget["toxic"] != 3 {
 		t.Errorf("status shows the budget %v (%v), want toxic 3", st.Budget, err)
+	}
+}
+
+// TestBudget_PaysOff: until its own reviews were judged, and while the
+// moderator removes at least half of them, the model alone sends without a
+// budget; once they are kept more often than removed, the budget holds
+// them, and removals bring them back.
+func TestBudget_PaysOff(t *testing.T) {
+	var b Budget
+	if !b.PaysOff() || !b.Ask(0.9) {
+		t.Fatal("not yet judged: held back")
+	}
+	for i := range minOutcomes {
+		b.Outcome(i%3 == 0) // one in three removed
+	}
+	if b.PaysOff() || b.Ask(0.9) {
+		t.Fatal("one in three removed, nothing freed: sent")
+	}
+	for range 40 {
+		b.Outcome(true)
+	}
+	if !b.PaysOff() || !b.Ask(0.9) || !b.Ask(0.61) || b.Left() != 0 {
+		t.Fatalf("mostly removed lately: pays off %v, left %d", b.PaysOff(), b.Left())
+	}
+	for range 100 {
+		b.Outcome(false)
+	}
+	if b.PaysOff() || b.Ask(0.9) {
+		t.Fatal("kept far more than removed, still unbudgeted")
+	}
+}
+
+// TestLearner_Record_Outcome: the learner tells the budget how each review
+// only the model asked for was decided, and a restart reads it back from
+// the examples.
+func TestLearner_Record_Outcome(t *testing.T) {
+	st := NewMemStore()
+	tr := &wordTrainer{base: map[string][]string{"toxic": {"дурак"}}}
+	b := &Budget{}
+	l, err := New(Config{After: 1000, MinExamples: 10}, Deps{Examples: st, Versions: st, Trainer: tr,
+		Budgets: map[string]*Budget{"toxic": b}, Now: func() time.Time { return time.Unix(1_700_000_000, 0) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := uint64(1); i <= minOutcomes; i++ {
+		v := moderation.Allow // two in three kept
+		if i%3 == 0 {
+			v = moderation.Delete
+		}
+		d := decided(i, fmt.Sprint("модель спросила ", i), v, "toxic")
+		d.Matches[0].Rule = "model.toxic"
+		if err := l.Record(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if b.PaysOff() {
+		t.Fatal("two in three of the model's own reviews kept: they should not pay off")
+	}
+	page(t, l, 100, 20) // the rules' reviews say nothing of the model's own
+	if _, err := l.Refit(context.Background(), "x"); err != nil {
+		t.Fatal(err)
+	}
+	again := &Budget{}
+	restarted, err := New(Config{After: 1000, MinExamples: 10}, Deps{Examples: st, Versions: st, Trainer: tr,
+		Budgets: map[string]*Budget{"toxic": again}, Now: func() time.Time { return time.Unix(1_700_000_000, 0) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := restarted.Load(); err != nil {
+		t.Fatal(err)
+	}
+	if again.PaysOff() {
+		t.Error("after a restart the outcomes are forgotten")
 	}
 }

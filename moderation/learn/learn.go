@@ -193,7 +193,7 @@ func (l *Learner) loadBudgets() error {
 	for label, b := range l.budgets {
 		n := int64(0)
 		if len(vs) > 0 {
-			if n, err = budgetOf(l.ex, label, vs[0].Seen); err != nil {
+			if n, err = budgetOf(l.ex, label, vs[0].Seen, b); err != nil {
 				return err
 			}
 		}
@@ -235,6 +235,13 @@ func (l *Learner) Record(d *moderation.Decision) error {
 		return err
 	}
 	l.learned.Add(1)
+	if ex.ByModel {
+		for label, b := range l.budgets {
+			if inScope(ex.Scope, label) {
+				b.Outcome(removedFor(ex, label))
+			}
+		}
+	}
 	l.mu.Lock()
 	l.newSince++
 	l.mu.Unlock()

@@ -146,8 +146,8 @@ func TestAppealDesk_ReplyFromCard_PostsOnVKAndCloses(t *testing.T) {
 			t.Errorf("card lacks %q:\n%s", want, card.Text)
 		}
 	}
-	if b := card.Buttons(); len(b) != 1 || b[0] != "Ответить" {
-		t.Fatalf("buttons = %q, want «Ответить»", b)
+	if b := card.Buttons(); len(b) != 2 || b[0] != "Ответить" || b[1] != "Закрыть" {
+		t.Fatalf("buttons = %q, want «Ответить», «Закрыть»", b)
 	}
 
 	q, err := e.tg.PressQuery(appealsChat, card.ID, "Ответить", eve)
@@ -210,7 +210,7 @@ func TestAppealDesk_ReplyFromCard_FailureReportedNotLost(t *testing.T) {
 	e.tg.SendReply(appealsChat, maria, card.ID, "Проверим сегодня.")
 	e.appealCard("не опубликован")
 	e.waitAppealMsg(card.ID, "the failure on the card", func(m telegramtest.Message) bool {
-		return strings.Contains(m.Text, "не опубликован") && len(m.Buttons()) == 1
+		return strings.Contains(m.Text, "не опубликован") && len(m.Buttons()) == 2
 	})
 	if open, _ := e.run.DB.OpenAppeals(""); len(open) != 1 {
 		t.Fatalf("open appeals after a failed post = %d, want 1", len(open))
@@ -247,7 +247,7 @@ func TestAppealDesk_Card_NetworkWithoutReplierSaysByHand(t *testing.T) {
 	sc.feed <- moderation.Comment{Network: "ok", ID: "ok:admin-vk:1", Ref: "1", Text: "Не горят фонари [обращение:lighting]",
 		Author: moderation.Author{ID: "9", Name: "Жительница"}, Created: time.Now()}
 	card := e.appealCard("Обращение")
-	if !strings.Contains(card.Text, "вручную") || len(card.Buttons()) != 0 {
+	if b := card.Buttons(); !strings.Contains(card.Text, "вручную") || len(b) != 1 || b[0] != "Закрыть" {
 		t.Fatalf("card of a network without replies: %q, buttons %q", card.Text, card.Buttons())
 	}
 }
@@ -311,6 +311,16 @@ func (f *fakeAppeals) ReplyAppeal(_ context.Context, id uint64, text, by string)
 }
 
 func (f *fakeAppeals) CanReply(*moderation.Appeal) bool { return true }
+
+func (f *fakeAppeals) CloseAppeal(id uint64, _, by string) (*moderation.Appeal, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, done := f.answered[id]; done {
+		return f.get(id), fmt.Errorf("appeal %d: %w", id, moderation.ErrAlreadyDecided)
+	}
+	f.answered[id] = by
+	return f.get(id), nil
+}
 
 func startDesk(t *testing.T, fa *fakeAppeals, db *store.DB) *appealEnv {
 	t.Helper()

@@ -30,6 +30,9 @@ type AppealCard struct {
 	AnswerName string `json:"answer_name,omitempty"`
 	Failed     string `json:"failed,omitempty"`
 	FailNotice bool   `json:"fail_notice,omitempty"`
+	// Step "close": a moderator tapped «Закрыть», the card shows the
+	// second step («Ответили вне соцсети», «Не обращение», «« Назад»).
+	Step string `json:"step,omitempty"`
 }
 
 // AppealReply is a moderator's answer to post as the page.

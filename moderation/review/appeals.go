@@ -219,7 +219,12 @@ func (d *AppealDesk) closeTap(q *tap, a *moderation.Appeal, act string, log *slo
 	case apNotAppeal:
 		how, done = moderation.ClosedNotAppeal, x.ansDoneNotAppeal
 	}
-	now, err := d.mod.CloseAppeal(id, how, t.by(q.user.id))
+	by := t.by(q.user.id)
+	if _, err := d.change(id, func(c *cardstore.AppealCard) { c.CloserBy, c.CloserName = by, q.user.name }); err != nil {
+		log.Error("appeal tap: save", "err", err)
+		return answer(fmt.Sprintf(t.tx.ansError, shortErr(err)), true)
+	}
+	now, err := d.mod.CloseAppeal(id, how, by)
 	if errors.Is(err, moderation.ErrAlreadyDecided) && now != nil {
 		log.Info("appeal closed or answered meanwhile", "by", now.Closer())
 		c, _ := d.change(id, func(c *cardstore.AppealCard) { c.Step = ""; c.Rev++ })
@@ -232,8 +237,8 @@ func (d *AppealDesk) closeTap(q *tap, a *moderation.Appeal, act string, log *slo
 		log.Error("appeal close", "err", err)
 		return answer(fmt.Sprintf(t.tx.ansError, shortErr(err)), true)
 	}
-	// The pipeline has queued the edit; the card names who closed it.
-	if _, err := d.change(id, func(c *cardstore.AppealCard) { c.Step, c.AnswerName = "", q.user.name; c.Rev++ }); err != nil {
+	// The pipeline has queued the edit (AppealChanged).
+	if _, err := d.change(id, func(c *cardstore.AppealCard) { c.Step = "" }); err != nil {
 		log.Error("appeal close: save card", "err", err)
 	}
 	log.Info("appeal closed from the card", "as", how)

@@ -112,6 +112,10 @@ func (x *appealTexts) topicName(topic string) string {
 // moderator.
 func (x *appealTexts) answeredBy(a *moderation.Appeal, c *cardstore.AppealCard) string {
 	switch {
+	case a.Closed != "" && c.CloserName != "" && c.CloserBy == a.ClosedBy:
+		return fmt.Sprintf(x.byName, c.CloserName)
+	case a.Closed != "":
+		return a.ClosedBy
 	case a.AnsweredBy == "page":
 		return x.byPage
 	case strings.HasPrefix(a.AnsweredBy, "manager:"):

@@ -35,7 +35,7 @@ type appealEnv struct {
 	desk *review.AppealDesk
 }
 
-func newAppealEnv(t *testing.T, conn func(f *vktest.Server) moderation.Connector) *appealEnv {
+func newAppealEnv(t *testing.T, conn func(f *vktest.Server) moderation.Connector, tune ...func(*pipeline.Account)) *appealEnv {
 	t.Helper()
 	f := vktest.New(vktest.Options{})
 	t.Cleanup(f.Close)
@@ -55,7 +55,11 @@ func newAppealEnv(t *testing.T, conn func(f *vktest.Server) moderation.Connector
 		}
 		c = vc
 	}
-	run := pipelinetest.Start(t, t.TempDir(), nil, pipeline.Account{Name: "admin-vk", Network: "vk", Conn: c})
+	acc := pipeline.Account{Name: "admin-vk", Network: "vk", Conn: c}
+	for _, f := range tune {
+		f(&acc)
+	}
+	run := pipelinetest.Start(t, t.TempDir(), nil, acc)
 	e := newEnv(t, nil)
 	e.reg = prometheus.NewRegistry()
 	rv, err := review.New(e.cfg, review.Deps{Moderation: e.mod, Store: e.store, Timing: e.tm, Location: time.UTC,

@@ -118,3 +118,45 @@ func openAppeals2(t *testing.T, db *store.DB) []*moderation.Appeal {
 	}
 	return as
 }
+
+// A closed appeal stays closed over a restart: not counted in the gauges
+// at the start, and the page's later reply changes nothing.
+func TestPipeline_CloseAppeal_RestartKeepsClosed(t *testing.T) {
+	dir := t.TempDir()
+	conn := newFeedConn()
+	acc := pipeline.Account{Name: "p", Network: "vk", Conn: conn, Backfill: true}
+	r := pipelinetest.Start(t, dir, nil, acc)
+	conn.Push(wallComment("1", "Когда откроют поликлинику? [обращение:clinics]", citizen, time.Now().Add(-30*time.Hour)),
+		wallComment("2", "Когда починят лифт? [обращение:housing]", citizen, time.Now().Add(-30*time.Hour)))
+	pipelinetest.Eventually(t, "two appeals", func() bool { return len(openAppeals(t, r)) == 2 })
+	var first uint64
+	for _, a := range openAppeals(t, r) {
+		if a.Topic == "clinics" {
+			first = a.DecisionID
+		}
+	}
+	if _, err := r.Pipe.CloseAppeal(first, moderation.ClosedNotAppeal, "telegram:7"); err != nil {
+		t.Fatal(err)
+	}
+	r.Stop()
+
+	conn2 := newFeedConn()
+	acc.Conn = conn2
+	r = pipelinetest.Start(t, dir, nil, acc)
+	pipelinetest.Eventually(t, "the gauges after the restart", func() bool {
+		return testutil.ToFloat64(r.Metrics.AppealsOpen.WithLabelValues("p")) == 1 &&
+			testutil.ToFloat64(r.Metrics.AppealsOverdue.WithLabelValues("p")) == 1
+	})
+	reply := wallComment("3", "Откроют в марте.", page, time.Now())
+	reply.ReplyTo = moderation.MakeID("vk", "p", "wall:-1:1")
+	conn2.Push(reply)
+	pipelinetest.Eventually(t, "the page's reply recorded", func() bool { return len(r.Decisions(t, "Откроют в марте.")) == 1 })
+	a, err := r.DB.Appeal(first)
+	if err != nil || !a.NotAppeal() || a.ClosedBy != "telegram:7" || !a.AnsweredAt.IsZero() {
+		t.Fatalf("after the restart and the page's reply: %+v, %v", a, err)
+	}
+	s, err := r.Pipe.AppealStats(time.Now().Add(-7 * 24 * time.Hour))
+	if err != nil || s != (moderation.AppealStats{Opened: 1, Open: 1, Overdue: 1}) {
+		t.Fatalf("AppealStats = %+v, %v", s, err)
+	}
+}

@@ -271,6 +271,10 @@ func (d *AppealDesk) onReply(m *incoming, c *cardstore.AppealCard, w *work) {
 		if c.Reply != nil {
 			who = c.Reply.Name
 		}
+		if a.Closed != "" && c.Reply == nil {
+			d.say(w, esc(fmt.Sprintf(x.ansClosed, who)), m.id)
+			return
+		}
 		d.say(w, fmt.Sprintf(x.notOpen, a.DecisionID, esc(who)), m.id)
 		return
 	}

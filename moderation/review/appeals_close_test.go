@@ -1,6 +1,7 @@
 package review_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -11,16 +12,22 @@ import (
 	"github.com/strazh/strazh/connectors/vk/vktest"
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/pipeline"
+	"github.com/strazh/strazh/moderation/pipeline/pipelinetest"
+	"github.com/strazh/strazh/moderation/review"
 	"github.com/strazh/strazh/moderation/review/telegramtest"
 )
 
 // overdueAppeal feeds an appeal on a network strazh cannot answer from,
 // made 30 hours ago (past its 24h deadline), and returns its card.
-func overdueAppeal(t *testing.T) *appealEnv {
+func overdueAppeal(t *testing.T, edit ...func(*review.Config)) *appealEnv {
 	t.Helper()
+	var ed func(*review.Config)
+	if len(edit) > 0 {
+		ed = edit[0]
+	}
 	sc := &simConn{feed: make(chan moderation.Comment, 1)}
 	// Backfill: a comment from before the start is still read.
-	e := newAppealEnv(t, func(*vktest.Server) moderation.Connector { return sc }, func(a *pipeline.Account) { a.Backfill = true })
+	e := newAppealEnvCfg(t, func(*vktest.Server) moderation.Connector { return sc }, ed, func(a *pipeline.Account) { a.Backfill = true })
 	sc.feed <- moderation.Comment{Network: "ok", ID: "ok:admin-vk:1", Ref: "1", Text: "Во дворе не вывозят мусор [обращение:rubbish]",
 		Author: moderation.Author{ID: "9", Name: "Жительница"}, Created: time.Now().Add(-30 * time.Hour)}
 	return e
@@ -141,6 +148,15 @@ func TestAppealDesk_CloseTap_ElsewhereAndLateTap(t *testing.T) {
 	if open, late := e.gauges(); open != 0 || late != 0 {
 		t.Fatalf("gauges: open %v overdue %v, want 0 and 0", open, late)
 	}
+	// The failed edit may have taken the outcome's revision: once the desk
+	// has caught up, one more change edits the card.
+	pipelinetest.Eventually(t, "the desk caught up", func() bool {
+		c, err := e.run.DB.AppealCard(1)
+		return err == nil && c.Shown == c.Rev
+	})
+	if err := e.desk.AppealChanged(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
 	e.waitAppealMsg(card.ID, "the outcome on the card", func(m telegramtest.Message) bool {
 		return strings.Contains(m.Text, "Отвечено вне соцсети — web:anna") && strings.Contains(m.Text, "с опозданием") &&
 			len(m.Buttons()) == 0
@@ -177,4 +193,26 @@ func TestMAXAppealDesk_CloseTap_AnsweredElsewhere(t *testing.T) {
 	if cs := f.CreatedComments(); len(cs) != 0 {
 		t.Fatalf("closing posted on VK: %+v", cs)
 	}
+}
+
+// In English the card and the answers are English (review.language: en).
+func TestAppealDesk_CloseTap_English(t *testing.T) {
+	e := overdueAppeal(t, func(c *review.Config) { c.Language = review.LangEN })
+	card := e.appealCard("Appeal")
+	if b := card.Buttons(); len(b) != 1 || b[0] != "Close" {
+		t.Fatalf("buttons = %q, want «Close»", b)
+	}
+	e.saved(0)
+	if a := e.tap(card, "Close", maria); !strings.Contains(a.Text, "How to close") {
+		t.Fatalf("tap answered %+v", a)
+	}
+	e.waitAppealMsg(card.ID, "the second step", func(m telegramtest.Message) bool {
+		return strings.Join(m.Buttons(), "|") == "Answered elsewhere|Not an appeal|« Back"
+	})
+	if a := e.tap(card, "Answered elsewhere", maria); a.Text != "Closed: answered elsewhere" {
+		t.Fatalf("tap answered %+v", a)
+	}
+	e.waitAppealMsg(card.ID, "the outcome", func(m telegramtest.Message) bool {
+		return strings.Contains(m.Text, "Answered elsewhere — Мария Иванова") && strings.Contains(m.Text, "late")
+	})
 }

@@ -37,6 +37,13 @@ type appealEnv struct {
 
 func newAppealEnv(t *testing.T, conn func(f *vktest.Server) moderation.Connector, tune ...func(*pipeline.Account)) *appealEnv {
 	t.Helper()
+	return newAppealEnvCfg(t, conn, nil, tune...)
+}
+
+// newAppealEnvCfg is newAppealEnv with the reviewer's configuration edited.
+func newAppealEnvCfg(t *testing.T, conn func(f *vktest.Server) moderation.Connector, edit func(*review.Config),
+	tune ...func(*pipeline.Account)) *appealEnv {
+	t.Helper()
 	f := vktest.New(vktest.Options{})
 	t.Cleanup(f.Close)
 	f.AddUser(501, "Иван", "Петров")
@@ -60,7 +67,7 @@ func newAppealEnv(t *testing.T, conn func(f *vktest.Server) moderation.Connector
 		f(&acc)
 	}
 	run := pipelinetest.Start(t, t.TempDir(), nil, acc)
-	e := newEnv(t, nil)
+	e := newEnv(t, edit)
 	e.reg = prometheus.NewRegistry()
 	rv, err := review.New(e.cfg, review.Deps{Moderation: e.mod, Store: e.store, Timing: e.tm, Location: time.UTC,
 		Logger: testLogger(t), Metrics: e.reg})

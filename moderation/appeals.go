@@ -1,6 +1,7 @@
 package moderation
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -37,6 +38,34 @@ func AnswerAppeal(at time.Time, by, replyRef string) func(a *Appeal) error {
 		a.AnsweredAt, a.AnsweredBy, a.ReplyRef = at, by, replyRef
 		return nil
 	}
+}
+
+// CloseAppeal is an UpdateAppeal fn closing an open appeal without a
+// reply from strazh, how (ClosedElsewhere or ClosedNotAppeal), by by at
+// at. An appeal answered or closed already is an error wrapping
+// ErrAlreadyDecided, and is left as it is.
+func CloseAppeal(how string, at time.Time, by string) func(a *Appeal) error {
+	return func(a *Appeal) error {
+		if how != ClosedElsewhere && how != ClosedNotAppeal {
+			return fmt.Errorf("appeal %d: close as %q: want %s or %s", a.DecisionID, how, ClosedElsewhere, ClosedNotAppeal)
+		}
+		if !a.Open() {
+			return fmt.Errorf("appeal %d: closed already by %s: %w", a.DecisionID, a.Closer(), ErrAlreadyDecided)
+		}
+		a.Closed, a.ClosedAt, a.ClosedBy = how, at, by
+		if how == ClosedElsewhere {
+			a.AnsweredAt, a.AnsweredBy = at, by
+		}
+		return nil
+	}
+}
+
+// Closer is who answered or closed the appeal ("" while open).
+func (a *Appeal) Closer() string {
+	if a.Closed != "" {
+		return a.ClosedBy
+	}
+	return a.AnsweredBy
 }
 
 // AppealTopic is the topic of an appeal-labelled decision: the rule of
@@ -88,8 +117,12 @@ type AppealStats struct {
 	Overdue  int // of them, still waiting past the deadline
 }
 
-// Add counts one appeal as of now.
+// Add counts one appeal as of now; one a moderator said is not an appeal
+// is not counted.
 func (s *AppealStats) Add(a *Appeal, now time.Time) {
+	if a.NotAppeal() {
+		return
+	}
 	s.Opened++
 	switch {
 	case !a.Open():

@@ -41,10 +41,28 @@ type Appeal struct {
 	// Deleted: the comment was removed (by its мат, say); the appeal is
 	// still counted.
 	Deleted bool `json:"deleted,omitempty"`
+	// Closed: a moderator closed the appeal without a reply from strazh
+	// (ClosedElsewhere: answered off the network, AnsweredAt/By set too;
+	// ClosedNotAppeal: tagged wrongly, out of the counts); "" otherwise.
+	// Records before it load as not closed.
+	Closed   string    `json:"closed,omitempty"`
+	ClosedAt time.Time `json:"closed_at,omitzero"`
+	ClosedBy string    `json:"closed_by,omitempty"` // "telegram:123", "web:anna", "cli"
 }
 
+// How a moderator closes an appeal without posting (Appeal.Closed; the
+// CLI's -as values).
+const (
+	ClosedElsewhere = "elsewhere"  // answered by phone, in person, on a network strazh cannot post on
+	ClosedNotAppeal = "not-appeal" // the appeals pack tagged it wrongly
+)
+
 // Open reports whether the appeal still waits for the page's answer.
-func (a *Appeal) Open() bool { return a.AnsweredAt.IsZero() }
+func (a *Appeal) Open() bool { return a.AnsweredAt.IsZero() && a.Closed == "" }
+
+// NotAppeal reports whether a moderator said it is not an appeal: it stays
+// recorded but is out of every appeal count.
+func (a *Appeal) NotAppeal() bool { return a.Closed == ClosedNotAppeal }
 
 // OnTime reports whether the appeal was answered before its deadline.
 func (a *Appeal) OnTime() bool { return !a.AnsweredAt.IsZero() && !a.AnsweredAt.After(a.Deadline) }

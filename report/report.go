@@ -294,6 +294,9 @@ func (r *Report) readAppeals(as Appeals, now time.Time) error {
 	st := &AppealStats{}
 	topics := map[string]int{}
 	for _, a := range list {
+		if a.NotAppeal() {
+			continue // a moderator said it was tagged wrongly
+		}
 		st.Total++
 		topics[cmp.Or(a.Topic, "other")]++
 		switch {

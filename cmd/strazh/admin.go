@@ -111,6 +111,7 @@ func serveAdmin(ctx context.Context, ln net.Listener, d *daemon) error {
 	registerReportAdmin(mux, d)
 	registerPostsAdmin(mux, d) // registry_posts.go
 	registerUsersAdmin(mux, d)
+	registerAppealsAdmin(mux, d) // appeals_cmd.go
 	mux.HandleFunc("GET /v1/db/backup", d.handleBackup)
 	return serveUntil(ctx, ln, mux)
 }

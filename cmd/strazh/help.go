@@ -195,4 +195,15 @@ var helpRU = map[string]string{
 	"user %s removed\n":                         "пользователь %s удалён\n",
 	"NAME\tROLE\tLANG\tADDED\tPASSWORD CHANGED": "ИМЯ\tРОЛЬ\tЯЗЫК\tДОБАВЛЕН\tПАРОЛЬ ИЗМЕНЁН",
 	"the review console's `address` (port 0: any free one; \"\": no console)": "`адрес` консоли проверки (порт 0: любой свободный; \"\": без консоли)",
+
+	// appeals
+	"list citizens' appeals, or close one answered elsewhere or not an appeal": "обращения граждан: список или закрытие (ответили вне соцсети, не обращение)",
+	"Lists the citizens' appeals still waiting for the page's answer (every one with\n-all): ID, account, topic, author, deadline and state (open, overdue,\nanswered, elsewhere, not-appeal). `strazh appeals close` closes one without\nposting. Works while the daemon runs (through its admin socket) and when it\nis stopped.": "Перечисляет обращения граждан, ждущие ответа страницы (все — с -all): номер,\nаккаунт, тему, автора, срок и состояние (open — ждёт, overdue — просрочено,\nanswered — отвечено, elsewhere — ответили вне соцсети, not-appeal — не\nобращение). `strazh appeals close` закрывает обращение без публикации.\nРаботает и при запущенном демоне (через его служебный сокет), и при остановленном.",
+	"every appeal, answered and closed ones too": "все обращения, и отвеченные, и закрытые",
+	"print a JSON array for machines":            "вывести массив JSON для программ",
+	"Closes an open appeal without posting: -as elsewhere (answered by phone, in\nperson, on a network strazh cannot post on: counted answered now, on time if\nbefore the deadline) or -as not-appeal (tagged wrongly: left out of the appeal\ncounts, kept as dismissed). Recorded as cli:<user>. Works while the daemon\nruns (through its admin socket) and when it is stopped.": "Закрывает открытое обращение без публикации: -as elsewhere («Ответили вне\nсоцсети»: по телефону, лично, в соцсети, где strazh не может ответить; считается\nотвеченным сейчас, в срок, если до срока) или -as not-appeal («Не обращение»:\nпомечено ошибочно; не входит в учёт обращений, хранится как отклонённое).\nЗаписывается как cli:<пользователь>. Работает и при запущенном демоне (через\nего служебный сокет), и при остановленном.",
+	"how it was closed: elsewhere or not-appeal":                                        "как закрыто: elsewhere (ответили вне соцсети) или not-appeal (не обращение)",
+	"strazh appeals close: give one appeal ID (a number, as `strazh appeals` lists it)": "strazh appeals close: укажите один номер обращения (число, как в списке `strazh appeals`)",
+	"ID\tACCOUNT\tTOPIC\tAUTHOR\tDEADLINE\tSTATE":                                       "НОМЕР\tАККАУНТ\tТЕМА\tАВТОР\tСРОК\tСОСТОЯНИЕ",
+	"appeal %d closed as %s by %s\n":                                                    "обращение %d закрыто как %s, закрыл %s\n",
 }

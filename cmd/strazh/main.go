@@ -56,6 +56,7 @@ func commands() []command {
 		{"report", "the report for the head of the district (HTML, PDF or Markdown)", cmdReport},
 		{"registry", "render the public registry of the official accounts (HTML, JSON or CSV)", cmdRegistry},
 		{"users", "add, change or remove users of the web review console", cmdUsers},
+		{"appeals", "list citizens' appeals, or close one answered elsewhere or not an appeal", cmdAppeals},
 		{"version", "print the version", cmdVersion},
 	}
 }

@@ -259,7 +259,7 @@ func (p *Pipeline) ReplyAppeal(ctx context.Context, id uint64, text, by string) 
 		return nil, err
 	}
 	if !ap.Open() {
-		return ap, fmt.Errorf("appeal %d: answered by %s: %w", id, ap.AnsweredBy, moderation.ErrAlreadyDecided)
+		return ap, fmt.Errorf("appeal %d: answered by %s: %w", id, ap.Closer(), moderation.ErrAlreadyDecided)
 	}
 	a := p.accounts[ap.Account]
 	if a == nil {
@@ -278,6 +278,42 @@ func (p *Pipeline) ReplyAppeal(ctx context.Context, id uint64, text, by string) 
 		return ap, fmt.Errorf("appeal %d: reply: %w", id, err)
 	}
 	return p.answered(id, p.now(), by, ref)
+}
+
+// CloseAppeal closes an open appeal without posting, how
+// (moderation.ClosedElsewhere: answered off the network, counted answered
+// now; moderation.ClosedNotAppeal: tagged wrongly, out of the counts), by
+// by. An appeal answered or closed already is an error wrapping
+// moderation.ErrAlreadyDecided, with the appeal. The gauges follow at once
+// and the desk edits the card.
+func (p *Pipeline) CloseAppeal(id uint64, how, by string) (*moderation.Appeal, error) {
+	// One at a time with ReplyAppeal: a reply being posted is not closed
+	// under it, and a closed appeal gets no reply.
+	p.appeals.replyMu.Lock()
+	defer p.appeals.replyMu.Unlock()
+	if !p.appealsOn() {
+		return nil, fmt.Errorf("appeal %d: appeals are not tracked: %w", id, moderation.ErrNotFound)
+	}
+	st := p.appeals.opts.Store
+	ap, err := st.UpdateAppeal(id, moderation.CloseAppeal(how, p.now(), by))
+	if errors.Is(err, moderation.ErrAlreadyDecided) {
+		now, _ := st.Appeal(id)
+		return now, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	if how == moderation.ClosedElsewhere {
+		p.metrics.AppealFirstAnswer.Observe(max(ap.AnsweredAt.Sub(ap.OpenedAt), 0).Seconds())
+	}
+	p.log.Info("appeal closed without a reply", "account", ap.Account, "decision", id, "as", how, "by", by, "on_time", ap.OnTime())
+	p.appealGauges()
+	if desk := p.appealDesk(); desk != nil {
+		if err := desk.AppealChanged(p.workCtx, ap); err != nil {
+			p.log.Error("appeal desk did not take the closing", "decision", id, "err", err)
+		}
+	}
+	return ap, nil
 }
 
 // appealLoop reminds of appeals near their deadline and keeps the gauges

@@ -30,7 +30,13 @@ type AppealModeration interface {
 	ReplyAppeal(ctx context.Context, id uint64, text, by string) (*moderation.Appeal, error)
 	// CanReply: the appeal can be answered from strazh.
 	CanReply(a *moderation.Appeal) bool
+	// CloseAppeal closes it without posting (moderation.ClosedElsewhere
+	// or ClosedNotAppeal); ErrAlreadyDecided when answered or closed.
+	CloseAppeal(id uint64, how, by string) (*moderation.Appeal, error)
 }
+
+// stepClose is the appeal card's second step after «Закрыть».
+const stepClose = "close"
 
 // maxReplyAttempts bounds the tries of posting one answer when the network
 // fails for a while; then the moderator is told.
@@ -121,11 +127,11 @@ func (t *Reviewer) appealUpdate(ctx context.Context, u update, w *work, answer *
 		return false
 	}
 	if q := u.tap; q != nil {
-		id, ok := parseAppealData(q.data)
+		id, act, ok := parseAppealData(q.data)
 		if !ok {
 			return false
 		}
-		*answer = d.onTap(ctx, q, id)
+		*answer = d.onTap(ctx, q, id, act)
 		return true
 	}
 	m := u.msg
@@ -147,8 +153,9 @@ func (d *AppealDesk) say(w *work, text string, replyTo string) {
 	w.ch.Enqueue = append(w.ch.Enqueue, o)
 }
 
-// onTap: «Ответить» asks for the prompt (a forced reply).
-func (d *AppealDesk) onTap(ctx context.Context, q *tap, id uint64) func() {
+// onTap: «Ответить» asks for the prompt (a forced reply); «Закрыть» and
+// its second step close the appeal without posting.
+func (d *AppealDesk) onTap(ctx context.Context, q *tap, id uint64, act string) func() {
 	t, x := d.t, d.t.appealTx()
 	answer := func(text string, alert bool) func() { return func() { t.answer(ctx, q.id, text, alert) } }
 	log := d.log.With(t.userKey(), q.user.id, t.tr.channel()+"_user", q.user.name, "decision_id", id)
@@ -166,8 +173,17 @@ func (d *AppealDesk) onTap(ctx context.Context, q *tap, id uint64) func() {
 		return answer(fmt.Sprintf(t.tx.ansError, shortErr(err)), true)
 	}
 	if !a.Open() {
-		_, _ = d.change(id, func(c *cardstore.AppealCard) { c.Rev++ })
+		c, _ := d.change(id, func(c *cardstore.AppealCard) { c.Step = ""; c.Rev++ })
+		if act != apReply || a.Closed != "" {
+			if c == nil {
+				c = &cardstore.AppealCard{}
+			}
+			return answer(fmt.Sprintf(x.ansClosed, x.answeredBy(a, c)), true)
+		}
 		return answer(x.ansAnswered, true)
+	}
+	if act != apReply {
+		return d.closeTap(q, a, act, log, answer)
 	}
 	if !d.mod.CanReply(a) {
 		return answer(x.ansCannot, true)
@@ -181,6 +197,52 @@ func (d *AppealDesk) onTap(ctx context.Context, q *tap, id uint64) func() {
 		return answer(x.ansReplyCard, false)
 	}
 	return answer(x.ansPrompt, false)
+}
+
+// closeTap handles «Закрыть» (the second step), «« Назад» and the two
+// ways to close an open appeal.
+func (d *AppealDesk) closeTap(q *tap, a *moderation.Appeal, act string, log *slog.Logger, answer func(string, bool) func()) func() {
+	t, x, id := d.t, d.t.appealTx(), a.DecisionID
+	step := func(s, say string) func() {
+		if _, err := d.change(id, func(c *cardstore.AppealCard) { c.Step = s; c.Rev++ }); err != nil {
+			log.Error("appeal tap: save", "err", err)
+			return answer(fmt.Sprintf(t.tx.ansError, shortErr(err)), true)
+		}
+		return answer(say, false)
+	}
+	how, done := moderation.ClosedElsewhere, x.ansDoneElsewhere
+	switch act {
+	case apClose:
+		return step(stepClose, x.ansChooseClose)
+	case apBack:
+		return step("", x.ansBack)
+	case apNotAppeal:
+		how, done = moderation.ClosedNotAppeal, x.ansDoneNotAppeal
+	}
+	by := t.by(q.user.id)
+	if _, err := d.change(id, func(c *cardstore.AppealCard) { c.CloserBy, c.CloserName = by, q.user.name }); err != nil {
+		log.Error("appeal tap: save", "err", err)
+		return answer(fmt.Sprintf(t.tx.ansError, shortErr(err)), true)
+	}
+	now, err := d.mod.CloseAppeal(id, how, by)
+	if errors.Is(err, moderation.ErrAlreadyDecided) && now != nil {
+		log.Info("appeal closed or answered meanwhile", "by", now.Closer())
+		c, _ := d.change(id, func(c *cardstore.AppealCard) { c.Step = ""; c.Rev++ })
+		if c == nil {
+			c = &cardstore.AppealCard{}
+		}
+		return answer(fmt.Sprintf(x.ansClosed, x.answeredBy(now, c)), true)
+	}
+	if err != nil {
+		log.Error("appeal close", "err", err)
+		return answer(fmt.Sprintf(t.tx.ansError, shortErr(err)), true)
+	}
+	// The pipeline has queued the edit (AppealChanged).
+	if _, err := d.change(id, func(c *cardstore.AppealCard) { c.Step = "" }); err != nil {
+		log.Error("appeal close: save card", "err", err)
+	}
+	log.Info("appeal closed from the card", "as", how)
+	return answer(done, false)
 }
 
 // onReply takes a moderator's answer written in reply to a card or prompt.
@@ -208,6 +270,10 @@ func (d *AppealDesk) onReply(m *incoming, c *cardstore.AppealCard, w *work) {
 		who := x.answeredBy(a, c)
 		if c.Reply != nil {
 			who = c.Reply.Name
+		}
+		if a.Closed != "" && c.Reply == nil {
+			d.say(w, esc(fmt.Sprintf(x.ansClosed, who)), m.id)
+			return
 		}
 		d.say(w, fmt.Sprintf(x.notOpen, a.DecisionID, esc(who)), m.id)
 		return

@@ -58,7 +58,7 @@ func TestMAXAppealDesk_ReplyToCard_PostsOnVKAndCloses(t *testing.T) {
 	post := f.AddPost("Освещение")
 	cid := f.AddComment(post, 501, "Не горят фонари во дворе на Лесной [обращение:lighting]")
 	card := e.card("Обращение")
-	if !strings.Contains(card.Body.Text, "ответьте на это сообщение") || buttons(card) != "Ответить" {
+	if !strings.Contains(card.Body.Text, "ответьте на это сообщение") || buttons(card) != "Ответить|Закрыть" {
 		t.Fatalf("card %q buttons %q: want the reply instruction and «Ответить»", card.Body.Text, buttons(card))
 	}
 	pipelinetest.Eventually(t, "the card saved", func() bool {

@@ -35,7 +35,14 @@ type appealEnv struct {
 	desk *review.AppealDesk
 }
 
-func newAppealEnv(t *testing.T, conn func(f *vktest.Server) moderation.Connector) *appealEnv {
+func newAppealEnv(t *testing.T, conn func(f *vktest.Server) moderation.Connector, tune ...func(*pipeline.Account)) *appealEnv {
+	t.Helper()
+	return newAppealEnvCfg(t, conn, nil, tune...)
+}
+
+// newAppealEnvCfg is newAppealEnv with the reviewer's configuration edited.
+func newAppealEnvCfg(t *testing.T, conn func(f *vktest.Server) moderation.Connector, edit func(*review.Config),
+	tune ...func(*pipeline.Account)) *appealEnv {
 	t.Helper()
 	f := vktest.New(vktest.Options{})
 	t.Cleanup(f.Close)
@@ -55,8 +62,12 @@ func newAppealEnv(t *testing.T, conn func(f *vktest.Server) moderation.Connector
 		}
 		c = vc
 	}
-	run := pipelinetest.Start(t, t.TempDir(), nil, pipeline.Account{Name: "admin-vk", Network: "vk", Conn: c})
-	e := newEnv(t, nil)
+	acc := pipeline.Account{Name: "admin-vk", Network: "vk", Conn: c}
+	for _, f := range tune {
+		f(&acc)
+	}
+	run := pipelinetest.Start(t, t.TempDir(), nil, acc)
+	e := newEnv(t, edit)
 	e.reg = prometheus.NewRegistry()
 	rv, err := review.New(e.cfg, review.Deps{Moderation: e.mod, Store: e.store, Timing: e.tm, Location: time.UTC,
 		Logger: testLogger(t), Metrics: e.reg})
@@ -146,8 +157,8 @@ func TestAppealDesk_ReplyFromCard_PostsOnVKAndCloses(t *testing.T) {
 			t.Errorf("card lacks %q:\n%s", want, card.Text)
 		}
 	}
-	if b := card.Buttons(); len(b) != 1 || b[0] != "Ответить" {
-		t.Fatalf("buttons = %q, want «Ответить»", b)
+	if b := card.Buttons(); len(b) != 2 || b[0] != "Ответить" || b[1] != "Закрыть" {
+		t.Fatalf("buttons = %q, want «Ответить», «Закрыть»", b)
 	}
 
 	q, err := e.tg.PressQuery(appealsChat, card.ID, "Ответить", eve)
@@ -210,7 +221,7 @@ func TestAppealDesk_ReplyFromCard_FailureReportedNotLost(t *testing.T) {
 	e.tg.SendReply(appealsChat, maria, card.ID, "Проверим сегодня.")
 	e.appealCard("не опубликован")
 	e.waitAppealMsg(card.ID, "the failure on the card", func(m telegramtest.Message) bool {
-		return strings.Contains(m.Text, "не опубликован") && len(m.Buttons()) == 1
+		return strings.Contains(m.Text, "не опубликован") && len(m.Buttons()) == 2
 	})
 	if open, _ := e.run.DB.OpenAppeals(""); len(open) != 1 {
 		t.Fatalf("open appeals after a failed post = %d, want 1", len(open))
@@ -247,7 +258,7 @@ func TestAppealDesk_Card_NetworkWithoutReplierSaysByHand(t *testing.T) {
 	sc.feed <- moderation.Comment{Network: "ok", ID: "ok:admin-vk:1", Ref: "1", Text: "Не горят фонари [обращение:lighting]",
 		Author: moderation.Author{ID: "9", Name: "Жительница"}, Created: time.Now()}
 	card := e.appealCard("Обращение")
-	if !strings.Contains(card.Text, "вручную") || len(card.Buttons()) != 0 {
+	if b := card.Buttons(); !strings.Contains(card.Text, "вручную") || len(b) != 1 || b[0] != "Закрыть" {
 		t.Fatalf("card of a network without replies: %q, buttons %q", card.Text, card.Buttons())
 	}
 }
@@ -311,6 +322,16 @@ func (f *fakeAppeals) ReplyAppeal(_ context.Context, id uint64, text, by string)
 }
 
 func (f *fakeAppeals) CanReply(*moderation.Appeal) bool { return true }
+
+func (f *fakeAppeals) CloseAppeal(id uint64, _, by string) (*moderation.Appeal, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, done := f.answered[id]; done {
+		return f.get(id), fmt.Errorf("appeal %d: %w", id, moderation.ErrAlreadyDecided)
+	}
+	f.answered[id] = by
+	return f.get(id), nil
+}
 
 func startDesk(t *testing.T, fa *fakeAppeals, db *store.DB) *appealEnv {
 	t.Helper()

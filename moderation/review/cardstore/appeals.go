@@ -30,6 +30,14 @@ type AppealCard struct {
 	AnswerName string `json:"answer_name,omitempty"`
 	Failed     string `json:"failed,omitempty"`
 	FailNotice bool   `json:"fail_notice,omitempty"`
+	// Step "close": a moderator tapped «Закрыть», the card shows the
+	// second step («Ответили вне соцсети», «Не обращение», «« Назад»).
+	Step string `json:"step,omitempty"`
+	// CloserBy and CloserName: the moderator tapping a way to close it,
+	// saved before the closing, so the card names them when the appeal's
+	// ClosedBy is theirs.
+	CloserBy   string `json:"closer_by,omitempty"`
+	CloserName string `json:"closer_name,omitempty"`
 }
 
 // AppealReply is a moderator's answer to post as the page.

@@ -22,6 +22,9 @@ type Appeals interface {
 	// by by); ErrAlreadyDecided when it was answered meanwhile.
 	ReplyAppeal(ctx context.Context, id uint64, text, by string) (*moderation.Appeal, error)
 	CanReply(a *moderation.Appeal) bool // the network takes a reply from strazh
+	// CloseAppeal closes it without posting (moderation.ClosedElsewhere or
+	// ClosedNotAppeal); ErrAlreadyDecided when answered or closed already.
+	CloseAppeal(id uint64, how, by string) (*moderation.Appeal, error)
 }
 
 // maxAnswer bounds an answer, in characters: what a chat moderator can
@@ -138,6 +141,42 @@ func (s *Server) replyAppeal(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, u, http.StatusSeeOther)
 }
 
+// closeAppeal closes an appeal without posting, as «Ответили вне соцсети»
+// (as=elsewhere) or «Не обращение» (as=not-appeal), by "web:<user>".
+func (s *Server) closeAppeal(w http.ResponseWriter, r *http.Request) {
+	if s.deps.Appeals == nil {
+		s.fail(w, r, http.StatusNotFound, "Обращения не отслеживаются (appeals.enabled).")
+		return
+	}
+	id, err := strconv.ParseUint(r.PostFormValue("id"), 10, 64)
+	if err != nil || id == 0 {
+		s.fail(w, r, http.StatusBadRequest, "Неверный номер обращения.")
+		return
+	}
+	how := r.PostFormValue("as")
+	if how != moderation.ClosedElsewhere && how != moderation.ClosedNotAppeal {
+		s.fail(w, r, http.StatusBadRequest, "Неверный способ закрыть обращение.")
+		return
+	}
+	by := "web:" + sessionOf(r).user.Name
+	_, err = s.deps.Appeals.CloseAppeal(id, how, by)
+	already := errors.Is(err, moderation.ErrAlreadyDecided)
+	switch {
+	case errors.Is(err, moderation.ErrNotFound):
+		s.fail(w, r, http.StatusNotFound, "Такого обращения нет.")
+		return
+	case err != nil && !already:
+		s.storeFailed(w, r, "close appeal", err)
+		return
+	}
+	s.log.Info("web appeal closed", "decision_id", id, "by", by, "as", how, "already_closed", already)
+	u := "/appeals?done=" + strconv.FormatUint(id, 10)
+	if already {
+		u += "&already=1"
+	}
+	http.Redirect(w, r, u, http.StatusSeeOther)
+}
+
 // shortErr keeps an error readable on the page.
 func shortErr(err error) string {
 	s := err.Error()
@@ -147,9 +186,11 @@ func shortErr(err error) string {
 	return s
 }
 
-// AnsweredBy names who answered an appeal for people.
+// AnsweredBy names who answered or closed an appeal for people.
 func (v *view) AnsweredBy(a *moderation.Appeal) string {
 	switch {
+	case a.Closed != "":
+		return a.ClosedBy
 	case a.AnsweredBy == "page":
 		return v.T("страница")
 	case strings.HasPrefix(a.AnsweredBy, "manager:"):

@@ -135,6 +135,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /unban", s.with(roleAdmin, s.unban))
 	mux.HandleFunc("GET /appeals", s.with(roleAny, s.appeals))
 	mux.HandleFunc("POST /appeals/reply", s.with(roleDecide, s.replyAppeal))
+	mux.HandleFunc("POST /appeals/close", s.with(roleDecide, s.closeAppeal))
 	mux.HandleFunc("GET /stats", s.with(roleAny, s.stats))
 	mux.HandleFunc("GET /status", s.with(roleAny, s.status))
 	mux.HandleFunc("POST /pause", s.with(roleAdmin, s.pause))

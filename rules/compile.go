@@ -218,6 +218,7 @@ func (c *compiler) leaf(k string, v *yaml.Node, key string, mods map[string]*yam
 		cd.re = re
 		if !cd.norm {
 			cd.needs = regexNeeds(s)
+			cd.lit = newLitStart(s)
 		}
 	case cLink, cPhone, cEmail, cMentions, cEmoji, cMixed:
 		intOr(1)

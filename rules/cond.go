@@ -57,6 +57,7 @@ type cond struct {
 	re    *regexp.Regexp
 	norm  bool      // regex on the normalised text
 	needs []byteSet // regex: the text must have a byte of each (regexNeeds)
+	lit   *litStart // regex: where its matches can start, if known
 	strs  []string
 	want  bool // for boolean leaves: the value that makes it true
 	// district: violations counted on every page of the network
@@ -138,9 +139,18 @@ func (c *cond) eval(s *state) bool {
 		if s.match.ok {
 			// an earlier condition gave the match: no position needed,
 			// and MatchString allocates nothing (FindStringIndex does)
+			if c.lit != nil {
+				return c.lit.match(s.txt)
+			}
 			return c.re.MatchString(s.txt)
 		}
-		if loc := c.re.FindStringIndex(s.txt); loc != nil {
+		var loc []int
+		if c.lit != nil {
+			loc = c.lit.find(s.txt)
+		} else {
+			loc = c.re.FindStringIndex(s.txt)
+		}
+		if loc != nil {
 			s.setMatch(int32(loc[0]), int32(loc[1]))
 			return true
 		}

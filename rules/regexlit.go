@@ -3,6 +3,7 @@ package rules
 import (
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -21,8 +22,13 @@ import (
 // unanchored one does. That holds when nothing in the regex looks before
 // its start (^, \A, \b, \B), which newLitStart checks.
 type litStart struct {
-	lits []string // sorted; a match starts with one of them
-	anch *regexp.Regexp
+	litSet // a match starts with one of these
+	anch   *regexp.Regexp
+}
+
+// litSet finds the occurrences of a few literal strings.
+type litSet struct {
+	lits []string // sorted
 	// one: bytes that are a literal of one byte; two: the first two bytes
 	// of the longer literals (a 65536-bit set).
 	one [4]uint64
@@ -30,6 +36,10 @@ type litStart struct {
 	// first is the first byte of every literal when they share it (the
 	// scan jumps with IndexByte), else -1.
 	first int
+	// rare, for a few literals, is the offset in each of its rarest byte
+	// (byteRank): IndexByte on it skips most of a text, where a lead
+	// byte of Cyrillic (every other byte) would not.
+	rare []int
 }
 
 // Bounds of the literal set: more strings would make the scan slower than
@@ -38,6 +48,7 @@ const (
 	maxLits    = 128
 	maxLitLen  = 8 // bytes kept of each literal: a prefix of a prefix is a prefix
 	maxClassRn = 16
+	fewLits    = 16 // up to this many, next searches each by its rarest byte
 )
 
 // newLitStart returns the accelerator of expr, or nil when it has none.
@@ -51,16 +62,27 @@ func newLitStart(expr string) *litStart {
 		return nil
 	}
 	lits, _, ok := prefixes(t)
-	if !ok || len(lits) == 0 {
+	if !ok || len(lits) == 0 || lits[0] == "" && len(lits) == 1 {
 		return nil
 	}
 	anch, err := regexp.Compile(`^(?:` + expr + `)`)
 	if err != nil {
 		return nil
 	}
-	sort.Strings(lits)
+	set := newLitSet(lits)
+	if set == nil {
+		return nil
+	}
+	return &litStart{litSet: *set, anch: anch}
+}
+
+// newLitSet returns the scanner of lits, or nil when one is empty.
+func newLitSet(lits []string) *litSet {
 	lits = dedupe(lits)
-	l := &litStart{lits: lits, anch: anch, two: make([]uint64, 1<<16/64), first: int(lits[0][0])}
+	if len(lits) == 0 {
+		return nil
+	}
+	l := &litSet{lits: lits, two: make([]uint64, 1<<16/64), first: int(lits[0][0])}
 	for _, s := range lits {
 		if len(s) == 0 {
 			return nil
@@ -75,7 +97,63 @@ func newLitStart(expr string) *litStart {
 			l.two[k>>6] |= 1 << (k & 63)
 		}
 	}
+	if len(lits) <= fewLits {
+		for _, w := range lits {
+			best := 0
+			for i := 1; i < len(w); i++ {
+				if byteRank(w[i]) < byteRank(w[best]) {
+					best = i
+				}
+			}
+			l.rare = append(l.rare, best)
+		}
+	}
 	return l
+}
+
+// byteRank says how common a byte is in Russian comments, roughly: the
+// lead bytes of Cyrillic, then the second bytes of lower-case letters,
+// then spaces and lower-case Latin, then capitals and digits, then the
+// rest (capital Cyrillic letters' second bytes, emoji, signs).
+func byteRank(b byte) int {
+	switch {
+	case b == 0xD0 || b == 0xD1:
+		return 4
+	case b >= 0x80 && b <= 0x8F || b >= 0xB0 && b <= 0xBF:
+		return 3
+	case b == ' ' || b >= 'a' && b <= 'z' || b == ',' || b == '.':
+		return 2
+	case b >= 'A' && b <= 'Z' || b >= '0' && b <= '9':
+		return 1
+	}
+	return 0
+}
+
+// nextRare is next for a few literals: each found by its rarest byte.
+func (l *litSet) nextRare(s string, from int) int {
+	at := -1
+	for i, w := range l.lits {
+		off := l.rare[i]
+		end := len(s)
+		for p := from + off; ; p++ {
+			if at >= 0 {
+				end = min(end, at+off) // only an earlier start matters
+			}
+			if p >= end {
+				break
+			}
+			k := strings.IndexByte(s[p:end], w[off])
+			if k < 0 {
+				break
+			}
+			p += k
+			if strings.HasPrefix(s[p-off:], w) {
+				at = p - off
+				break
+			}
+		}
+	}
+	return at
 }
 
 // looksBehind reports an assertion about the text before a position.
@@ -217,6 +295,7 @@ func cutRunes(s string, n int) string {
 }
 
 func dedupe(s []string) []string {
+	s = slices.Clone(s)
 	sort.Strings(s)
 	out := s[:0]
 	for i, x := range s {
@@ -250,7 +329,10 @@ func foldOrbit(r rune) []rune {
 }
 
 // next returns the first i >= from where a literal starts, or -1.
-func (l *litStart) next(s string, from int) int {
+func (l *litSet) next(s string, from int) int {
+	if l.rare != nil {
+		return l.nextRare(s, from)
+	}
 	for i := from; i < len(s); i++ {
 		if l.first >= 0 {
 			k := strings.IndexByte(s[i:], byte(l.first))
@@ -302,4 +384,107 @@ func (l *litStart) find(s string) []int {
 		}
 	}
 	return nil
+}
+
+// altSplit runs a regex anchored at the text's start whose body is an
+// alternation, \A(?:A|B), one branch at a time, each only when the text
+// has a literal the branch cannot match without. The shipped spam.task
+// is one: whole, its program is too large for Go's backtracker and runs
+// on the slower NFA (2.1 µs a comment); apart, its first branch fits the
+// backtracker and its second needs a word («Пишите», «Звоните», …) that
+// few texts have. Both branches start at the text's start, so the first
+// that matches gives the match the whole regex prefers.
+type altSplit struct {
+	branches []*regexp.Regexp
+	needs    []*litSet // per branch: the text has one of these, or nil
+}
+
+// newAltSplit returns the split form of expr, or nil when it is not of
+// that shape.
+func newAltSplit(expr string) *altSplit {
+	t, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	t = t.Simplify()
+	if t.Op != syntax.OpConcat || len(t.Sub) != 2 || t.Sub[0].Op != syntax.OpBeginText || t.Sub[1].Op != syntax.OpAlternate {
+		return nil
+	}
+	a := &altSplit{}
+	for _, b := range t.Sub[1].Sub {
+		re, err := regexp.Compile(`\A(?:` + b.String() + `)`)
+		if err != nil {
+			return nil
+		}
+		var need *litSet
+		if lits := required(b); lits != nil {
+			need = newLitSet(lits)
+		}
+		a.branches = append(a.branches, re)
+		a.needs = append(a.needs, need)
+	}
+	return a
+}
+
+// required returns strings one of which is in every text t matches (nil:
+// none known): the literal starts of t itself or of one of its parts.
+func required(t *syntax.Regexp) []string {
+	if l, _, ok := prefixes(t); ok && !(len(l) == 1 && l[0] == "") {
+		return l
+	}
+	switch t.Op {
+	case syntax.OpCapture, syntax.OpPlus:
+		return required(t.Sub[0])
+	case syntax.OpRepeat:
+		if t.Min >= 1 {
+			return required(t.Sub[0])
+		}
+	case syntax.OpConcat:
+		var best []string
+		for _, s := range t.Sub {
+			if l := required(s); l != nil && (best == nil || minLen(l) > minLen(best) || minLen(l) == minLen(best) && len(l) < len(best)) {
+				best = l
+			}
+		}
+		return best
+	case syntax.OpAlternate:
+		var out []string
+		for _, s := range t.Sub {
+			l := required(s)
+			if l == nil || len(out)+len(l) > maxLits {
+				return nil
+			}
+			out = append(out, l...)
+		}
+		return out
+	}
+	return nil
+}
+
+func minLen(l []string) int {
+	m := len(l[0])
+	for _, s := range l[1:] {
+		m = min(m, len(s))
+	}
+	return m
+}
+
+// find is regexp.FindStringIndex of the regex; with loc false it only
+// reports whether it matches (allocating nothing).
+func (a *altSplit) find(s string, loc bool) ([]int, bool) {
+	for i, re := range a.branches {
+		if a.needs[i] != nil && a.needs[i].next(s, 0) < 0 {
+			continue
+		}
+		if !loc {
+			if re.MatchString(s) {
+				return nil, true
+			}
+			continue
+		}
+		if l := re.FindStringIndex(s); l != nil {
+			return l, true
+		}
+	}
+	return nil, false
 }

@@ -32,6 +32,12 @@ var litExprs = []string{
 	"\uFFFD",                 // matches bytes that are not UTF-8
 	`[\x{FFFD}a]b`,
 	`оченьдлинноеслово|короткое`, // literals longer than maxLitLen
+	// anchored alternations (altSplit)
+	`^(?:ab|a)`,
+	`^(a|ab)(c|bcd)`,
+	`^(?:\s*\p{Lu}\p{Ll}+\s\d+$|\s*(Пиши|Звоните)[^\n]{0,5}\d$)`,
+	`^(?:(?i)кот\d|пёс|\p{Lu}+)`,
+	`^(?:x*|y)`,
 }
 
 func litTexts(tb testing.TB) []string {
@@ -44,11 +50,11 @@ func litTexts(tb testing.TB) []string {
 	}
 	// random mixes of the pieces above
 	r := rand.New(rand.NewPCG(1, 2))
-	pieces := []string{"а", "Когда", "ПОЧЕМУ", "?", ")", "😂", "\xff", "\xf0\x9f", "пиш", "ите", " ", "+", "плюс", "k", "K",
+	pieces := []string{"а", "Когда", "Пиши", "Звоните", "Кот", "пёс", "КОТ", "Покрасить забор", " - ", "12.000", "4000 ₽", "руб", "₽", "ПОЧЕМУ", "?", ")", "😂", "\xff", "\xf0\x9f", "пиш", "ите", " ", "+", "плюс", "k", "K",
 		"ss", "ß", "a", "b", "c", "d", "e", "x", "y", "кот", "\n", "5", "к", "-", "тыс", "项目", "\uFFFD"}
 	for range 3000 {
 		var b strings.Builder
-		for range r.IntN(12) {
+		for range r.IntN(14) {
 			b.WriteString(pieces[r.IntN(len(pieces))])
 		}
 		texts = append(texts, b.String())
@@ -88,6 +94,20 @@ func TestLitStart_Find_AgreesWithRegexp(t *testing.T) {
 	texts := litTexts(t)
 	accel := 0
 	for _, x := range exprs {
+		if a := newAltSplit(x); a != nil {
+			accel++
+			re := regexp.MustCompile(x)
+			for _, s := range texts {
+				want := re.FindStringIndex(s)
+				got, ok := a.find(s, true)
+				if !slices.Equal(want, got) || ok != (want != nil) {
+					t.Fatalf("%s on %q: split find %v, regexp %v", x, s, got, want)
+				}
+				if _, m := a.find(s, false); m != (want != nil) {
+					t.Fatalf("%s on %q: split match %v, regexp %v", x, s, m, want != nil)
+				}
+			}
+		}
 		l := newLitStart(x)
 		if l == nil {
 			continue
@@ -135,6 +155,34 @@ func TestNewLitStart_Literals(t *testing.T) {
 		}
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("%s: literals %q, want %q", tc.expr, got, tc.want)
+		}
+	}
+}
+
+func TestNewAltSplit_Branches(t *testing.T) {
+	for _, tc := range []struct {
+		expr  string
+		needs [][]string // per branch; nil: not split
+	}{
+		{`^(?:ab|cd)`, [][]string{{"ab"}, {"cd"}}},
+		{`^(?:\s*\p{Lu}+\d|\s*\p{Lu}+ (Пиши|Звоните))`, [][]string{{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}, {"Звон", "Пиши"}}},
+		{`^(?:x*|y)`, [][]string{nil, {"y"}}},
+		{`ab|cd`, nil},    // not anchored
+		{`^ab(c|d)`, nil}, // no alternation at the top
+	} {
+		a := newAltSplit(tc.expr)
+		var got [][]string
+		if a != nil {
+			for _, n := range a.needs {
+				if n == nil {
+					got = append(got, nil)
+				} else {
+					got = append(got, n.lits)
+				}
+			}
+		}
+		if !slices.EqualFunc(got, tc.needs, slices.Equal[[]string]) || (a == nil) != (tc.needs == nil) {
+			t.Errorf("%s: needs %q, want %q", tc.expr, got, tc.needs)
 		}
 	}
 }

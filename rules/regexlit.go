@@ -129,31 +129,45 @@ func byteRank(b byte) int {
 	return 0
 }
 
+// cursor is litSet.next's memory of one text: per literal, 1 + where it
+// occurs next (0: not searched yet, -1: nowhere further), so that calls
+// with a growing from stay linear in the text all together.
+type cursor [fewLits]int
+
 // nextRare is next for a few literals: each found by its rarest byte.
-func (l *litSet) nextRare(s string, from int) int {
+func (l *litSet) nextRare(s string, from int, cur *cursor) int {
 	at := -1
-	for i, w := range l.lits {
-		off := l.rare[i]
-		end := len(s)
-		for p := from + off; ; p++ {
-			if at >= 0 {
-				end = min(end, at+off) // only an earlier start matters
+	for i := range l.lits {
+		if cur[i] < 0 {
+			continue // no further occurrence
+		}
+		if cur[i] == 0 || cur[i]-1 < from {
+			if cur[i] = l.find(s, from, i) + 1; cur[i] == 0 {
+				cur[i] = -1
+				continue
 			}
-			if p >= end {
-				break
-			}
-			k := strings.IndexByte(s[p:end], w[off])
-			if k < 0 {
-				break
-			}
-			p += k
-			if strings.HasPrefix(s[p-off:], w) {
-				at = p - off
-				break
-			}
+		}
+		if p := cur[i] - 1; at < 0 || p < at {
+			at = p
 		}
 	}
 	return at
+}
+
+// find returns the first start >= from of literal i, or -1.
+func (l *litSet) find(s string, from, i int) int {
+	w, off := l.lits[i], l.rare[i]
+	for p := from + off; p < len(s); p++ {
+		k := strings.IndexByte(s[p:], w[off])
+		if k < 0 {
+			return -1
+		}
+		p += k
+		if strings.HasPrefix(s[p-off:], w) {
+			return p - off
+		}
+	}
+	return -1
 }
 
 // looksBehind reports an assertion about the text before a position.
@@ -329,9 +343,10 @@ func foldOrbit(r rune) []rune {
 }
 
 // next returns the first i >= from where a literal starts, or -1.
-func (l *litSet) next(s string, from int) int {
+// A search starts with a zero cursor and passes it to every call.
+func (l *litSet) next(s string, from int, cur *cursor) int {
 	if l.rare != nil {
-		return l.nextRare(s, from)
+		return l.nextRare(s, from, cur)
 	}
 	for i := from; i < len(s); i++ {
 		if l.first >= 0 {
@@ -366,7 +381,8 @@ func (l *litSet) next(s string, from int) int {
 
 // match reports whether the regex matches s.
 func (l *litStart) match(s string) bool {
-	for i := l.next(s, 0); i >= 0; i = l.next(s, i+1) {
+	var cur cursor
+	for i := l.next(s, 0, &cur); i >= 0; i = l.next(s, i+1, &cur) {
 		if l.anch.MatchString(s[i:]) {
 			return true
 		}
@@ -376,7 +392,8 @@ func (l *litStart) match(s string) bool {
 
 // find is regexp.FindStringIndex of the regex.
 func (l *litStart) find(s string) []int {
-	for i := l.next(s, 0); i >= 0; i = l.next(s, i+1) {
+	var cur cursor
+	for i := l.next(s, 0, &cur); i >= 0; i = l.next(s, i+1, &cur) {
 		if loc := l.anch.FindStringIndex(s[i:]); loc != nil {
 			loc[0] += i
 			loc[1] += i
@@ -410,9 +427,21 @@ func newAltSplit(expr string) *altSplit {
 	if t.Op != syntax.OpConcat || len(t.Sub) != 2 || t.Sub[0].Op != syntax.OpBeginText || t.Sub[1].Op != syntax.OpAlternate {
 		return nil
 	}
+	// the branches' own source: syntax.Regexp.String would do, but it
+	// computes flags over every rune of a class like \p{Lu} (0.8 s of
+	// start-up for spam.task)
+	alts := t.Sub[1].Sub
+	src, ok := topBranches(expr)
+	if !ok || len(src) != len(alts) {
+		return nil
+	}
 	a := &altSplit{}
-	for _, b := range t.Sub[1].Sub {
-		re, err := regexp.Compile(`\A(?:` + b.String() + `)`)
+	for i, b := range alts {
+		bt, err := syntax.Parse(src[i], syntax.Perl)
+		if err != nil || !uncapture(bt.Simplify()).Equal(uncapture(b)) {
+			return nil // not the branch the whole regex has
+		}
+		re, err := regexp.Compile(`\A(?:` + src[i] + `)`)
 		if err != nil {
 			return nil
 		}
@@ -424,6 +453,56 @@ func newAltSplit(expr string) *altSplit {
 		a.needs = append(a.needs, need)
 	}
 	return a
+}
+
+// uncapture numbers no group of t (a branch alone numbers its groups from
+// 1; only the match's bounds are used, not its groups).
+func uncapture(t *syntax.Regexp) *syntax.Regexp {
+	t.Cap, t.Name = 0, ""
+	for _, s := range t.Sub {
+		uncapture(s)
+	}
+	return t
+}
+
+// topBranches splits ^(?:A|B|…) into the sources of A, B, …; false when
+// expr is not written so.
+func topBranches(expr string) ([]string, bool) {
+	if !strings.HasPrefix(expr, "^(?:") || !strings.HasSuffix(expr, ")") {
+		return nil, false
+	}
+	body := expr[len("^(?:") : len(expr)-1]
+	var out []string
+	depth, start, inClass := 0, 0, false
+	for i := 0; i < len(body); i++ {
+		switch c := body[i]; {
+		case c == '\\':
+			i++
+		case inClass:
+			inClass = c != ']'
+		case c == '[':
+			inClass = true
+			if i+1 < len(body) && body[i+1] == '^' {
+				i++
+			}
+			if i+1 < len(body) && body[i+1] == ']' {
+				i++ // a ] first in a class is itself
+			}
+		case c == '(':
+			depth++
+		case c == ')':
+			if depth--; depth < 0 {
+				return nil, false // the group closed before the end
+			}
+		case c == '|' && depth == 0:
+			out = append(out, body[start:i])
+			start = i + 1
+		}
+	}
+	if depth != 0 || inClass {
+		return nil, false
+	}
+	return append(out, body[start:]), true
 }
 
 // required returns strings one of which is in every text t matches (nil:
@@ -473,7 +552,7 @@ func minLen(l []string) int {
 // reports whether it matches (allocating nothing).
 func (a *altSplit) find(s string, loc bool) ([]int, bool) {
 	for i, re := range a.branches {
-		if a.needs[i] != nil && a.needs[i].next(s, 0) < 0 {
+		if a.needs[i] != nil && a.needs[i].next(s, 0, new(cursor)) < 0 {
 			continue
 		}
 		if !loc {

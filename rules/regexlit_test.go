@@ -186,3 +186,30 @@ func TestNewAltSplit_Branches(t *testing.T) {
 		}
 	}
 }
+
+func TestNewAltSplit_ShippedSpamTask(t *testing.T) {
+	e, err := Load(DefaultConfig(), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range e.all {
+		if r.id == "spam.task" {
+			found := false
+			var walk func(c *cond)
+			walk = func(c *cond) {
+				if c.kind == cRegex && c.alt != nil && len(c.alt.branches) == 2 && c.alt.needs[1] != nil {
+					found = true
+				}
+				for _, k := range c.kids {
+					walk(k)
+				}
+			}
+			walk(r.cond)
+			if !found {
+				t.Error("spam.task's regex is not split (its second branch alone needs a word)")
+			}
+			return
+		}
+	}
+	t.Skip("no spam.task in the shipped packs")
+}

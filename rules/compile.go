@@ -218,6 +218,9 @@ func (c *compiler) leaf(k string, v *yaml.Node, key string, mods map[string]*yam
 		cd.re = re
 		if !cd.norm {
 			cd.needs = regexNeeds(s)
+			if cd.lit = newLitStart(s); cd.lit == nil {
+				cd.alt = newAltSplit(s)
+			}
 		}
 	case cLink, cPhone, cEmail, cMentions, cEmoji, cMixed:
 		intOr(1)

@@ -57,6 +57,8 @@ type cond struct {
 	re    *regexp.Regexp
 	norm  bool      // regex on the normalised text
 	needs []byteSet // regex: the text must have a byte of each (regexNeeds)
+	lit   *litStart // regex: where its matches can start, if known
+	alt   *altSplit // regex: \A(?:A|B) run branch by branch
 	strs  []string
 	want  bool // for boolean leaves: the value that makes it true
 	// district: violations counted on every page of the network
@@ -138,9 +140,25 @@ func (c *cond) eval(s *state) bool {
 		if s.match.ok {
 			// an earlier condition gave the match: no position needed,
 			// and MatchString allocates nothing (FindStringIndex does)
+			switch {
+			case c.lit != nil:
+				return c.lit.match(s.txt)
+			case c.alt != nil:
+				_, ok := c.alt.find(s.txt, false)
+				return ok
+			}
 			return c.re.MatchString(s.txt)
 		}
-		if loc := c.re.FindStringIndex(s.txt); loc != nil {
+		var loc []int
+		switch {
+		case c.lit != nil:
+			loc = c.lit.find(s.txt)
+		case c.alt != nil:
+			loc, _ = c.alt.find(s.txt, true)
+		default:
+			loc = c.re.FindStringIndex(s.txt)
+		}
+		if loc != nil {
 			s.setMatch(int32(loc[0]), int32(loc[1]))
 			return true
 		}

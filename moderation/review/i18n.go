@@ -101,7 +101,8 @@ var ru = &texts{
 	cmdUnban: "снять бан: /unban <сеть> <автор>", cmdPause: "остановить автоматические действия",
 	cmdResume: "возобновить автоматические действия", cmdHelp: "справка",
 	help: "<b>strazh</b> присылает сюда комментарии на проверку и отчёты об автоматических действиях.\n" +
-		"На карточке: «Оставить», «Удалить» или «Удалить и забанить» (затем срок). На отчёте: «Восстановить».\n\n" +
+		"На карточке: «Оставить», «Удалить» или «Удалить и забанить» (затем срок). На отчёте: «Восстановить».\n" +
+		"На обращении: «Ответить» (ответом на карточку) или «Закрыть» — «Ответили вне соцсети» или «Не обращение».\n\n" +
 		"/pending — очередь на проверку\n/stats — статистика за сегодня и неделю\n" +
 		"/unban &lt;сеть&gt; &lt;автор&gt; — снять бан (например: /unban vk 12345)\n" +
 		"/author &lt;сеть&gt; &lt;автор&gt; — последние решения об авторе на всех страницах\n" +
@@ -181,7 +182,8 @@ var en = &texts{
 	cmdUnban: "lift a ban: /unban <network> <author>", cmdPause: "stop automatic actions",
 	cmdResume: "resume automatic actions", cmdHelp: "help",
 	help: "<b>strazh</b> posts comments to review here, and reports of automatic actions.\n" +
-		"On a card: Keep, Delete or Delete and ban (then the length). On a report: Restore.\n\n" +
+		"On a card: Keep, Delete or Delete and ban (then the length). On a report: Restore.\n" +
+		"On an appeal: «Ответить» (then reply to the card) or Close — Answered elsewhere or Not an appeal.\n\n" +
 		"/pending — the review queue\n/stats — statistics for today and the week\n" +
 		"/unban &lt;network&gt; &lt;author&gt; — lift a ban (e.g. /unban vk 12345)\n" +
 		"/author &lt;network&gt; &lt;author&gt; — last decisions about an author on every page\n" +

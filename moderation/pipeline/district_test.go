@@ -108,6 +108,22 @@ func TestPipeline_Run_BanScope(t *testing.T) {
 				if (len(list) == 1) != (tt.wantB != nil) {
 					t.Errorf("blacklist of b: %+v", list)
 				}
+				if tt.act != nil {
+					// The moderator's decision records whether it was carried,
+					// so a restart carries it again only then (carryCutOff).
+					var got *moderation.ReviewState
+					if err := db.Query(moderation.Query{}, func(d *moderation.Decision) error {
+						if d.Comment.Account == "a" && d.Review != nil {
+							got = d.Review
+						}
+						return nil
+					}); err != nil || got == nil {
+						t.Fatalf("the moderator's decision on a: %v", err)
+					}
+					if got.District != (tt.wantB != nil) {
+						t.Errorf("Review.District = %v, want %v", got.District, tt.wantB != nil)
+					}
+				}
 			})
 		})
 	}
@@ -143,8 +159,11 @@ func TestPipeline_Run_DistrictBanCutOffByCrash(t *testing.T) {
 		wantB              []string
 	}{
 		{name: "«Забанить везде» on a page-scope page", pressed: true, wantB: []string{"ban u1"}},
-		{name: "a ban on a district-scope page", aDistrict: true, wantB: []string{"ban u1"}},
+		{name: "a ban on a district-scope page", aDistrict: true, pressed: true, wantB: []string{"ban u1"}},
 		{name: "a ban on the page alone stays there"},
+		// ban_scope changed to district after the moderator's page ban:
+		// the restart must not carry what the moderator kept to the page.
+		{name: "a page ban, the page made district-scope later", aDistrict: true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -286,6 +287,50 @@ func TestPipeline_Run_BanNoEndLiftedWhenItRunsOut(t *testing.T) {
 		}
 		if l, _ := db.Blacklist("fb"); len(l) != 1 || l[0].Author.ID != "forever" {
 			t.Errorf("blacklist %+v, want the ban for good alone", l)
+		}
+	})
+}
+
+// TestPipeline_Run_BanNoEndKeepsABanForGood: an author banned for good,
+// then for an hour by a later decision (a second review, a district ban
+// carried here), stays banned when the hour runs out: strazh does not
+// lift the Facebook block.
+func TestPipeline_Run_BanNoEndKeepsABanForGood(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		db, err := store.Open(filepath.Join(t.TempDir(), "strazh.db"), &store.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		now := time.Now()
+		for i, until := range []time.Time{{}, now.Add(time.Hour)} {
+			d := &moderation.Decision{Comment: moderation.Comment{Network: "facebook", Account: "fb", ID: moderation.MakeID("facebook", "fb", strconv.Itoa(i)),
+				Text: "x" + strconv.Itoa(i), Author: moderation.Author{ID: "x"}, Created: now}, Verdict: moderation.Ban, DecidedBy: moderation.ByAuto, DecidedAt: now,
+				Actions: []moderation.ActionRecord{{Type: moderation.ActDelete, State: moderation.ActionDone, At: now},
+					{Type: moderation.ActBan, State: moderation.ActionDone, Until: until, At: now}}}
+			d.Version = d.Comment.Version()
+			if _, err := db.Commit("fb", []*moderation.Decision{d}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c := &noEndConn{}
+		p, err := pipeline.New(pipeline.Options{Store: db}, keywordEngine{}, []pipeline.Account{{Name: "fb", Network: "facebook", Conn: c}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- p.Run(ctx) }()
+		time.Sleep(3 * time.Hour)
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if len(c.unbans) != 0 {
+			t.Errorf("unbans %q, want none: the ban for good holds", c.unbans)
+		}
+		if l, _ := db.Blacklist("fb"); len(l) != 1 || !l[0].Until.IsZero() {
+			t.Errorf("blacklist %+v, want the ban for good", l)
 		}
 	})
 }

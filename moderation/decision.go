@@ -183,8 +183,9 @@ type ReviewState struct {
 	By      string        `json:"by,omitempty"`      // "telegram:123", "cli:<user>", ByTimeout
 	ByName  string        `json:"by_name,omitempty"` // display name of the moderator
 	At      time.Time     `json:"at,omitzero"`
-	// District: the moderator banned on every page of the network
-	// («Забанить везде»); kept so a restart can carry a ban a crash cut off.
+	// District: the moderator's ban went to every page of the network
+	// («Забанить везде», or the page's ban_scope: district); kept so a
+	// restart can carry a ban a crash cut off.
 	District bool `json:"district,omitempty"`
 }
 

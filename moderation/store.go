@@ -76,7 +76,8 @@ type Audit interface {
 
 // Bans is the blacklist: one entry per (account, author). It is kept in
 // step with decisions: a ban action recorded as done (by Commit or Update)
-// adds or refreshes the author's entry, a done unban removes it. PutBan and
+// adds or refreshes the author's entry (never shortening a longer ban), a
+// done unban removes it. PutBan and
 // RemoveBan record bans made by hand in the network or from the CLI.
 type Bans interface {
 	// PutBan adds or replaces the author's entry (Account and Author.ID

@@ -108,7 +108,21 @@ func (b dbAppeals) close(_ context.Context, id uint64, how, by string) (*moderat
 	if errors.Is(err, moderation.ErrAlreadyDecided) {
 		a, _ = b.db.Appeal(id)
 	}
-	return a, err
+	if err != nil {
+		return a, err
+	}
+	// The daemon's desk (AppealChanged) is not here to edit the card: queue
+	// the edit, which the desk sends at the next start.
+	c, cerr := b.db.AppealCard(id)
+	if cerr == nil {
+		c.Rev++
+		c.Step = ""
+		cerr = b.db.PutAppealCard(c)
+	}
+	if cerr != nil && !errors.Is(cerr, moderation.ErrNotFound) {
+		return a, fmt.Errorf("appeal %d closed, but its card in the review chat is not queued for an edit: %w", id, cerr)
+	}
+	return a, nil
 }
 
 func (b dbAppeals) Close() error { return b.db.Close() }

@@ -1,12 +1,19 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/strazh/strazh/connectors/sim/simtest"
+	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/review/cardstore"
+	"github.com/strazh/strazh/moderation/store"
 )
 
 // `strazh appeals` while the daemon runs goes through its socket: the list
@@ -98,5 +105,50 @@ func TestCmdAppeals_ThroughDaemonThenStopped(t *testing.T) {
 	}
 	if out, _, _ := td.cli(t, "appeals", "-config", td.cfgPath); strings.Contains(out, "rubbish") || strings.Contains(out, "roads") {
 		t.Errorf("closed appeals listed as open:\n%s", out)
+	}
+}
+
+// Closed with the daemon stopped, the appeal's card in the review chat is
+// queued for an edit, so the next start shows it closed instead of
+// «Ждёт ответа» with its buttons.
+func TestDBAppeals_Close_QueuesTheCardsEdit(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "s.db"), &store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Now()
+	if _, err := db.OpenAppeal(&moderation.Appeal{DecisionID: 7, Account: "page", CommentID: "vk:page:1", Topic: "roads",
+		OpenedAt: now.Add(-time.Hour), Deadline: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	shown := &cardstore.AppealCard{DecisionID: 7, ChatID: -100, Msg: "55", Rev: 2, Shown: 2, Step: "close"}
+	if err := db.PutAppealCard(shown); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (dbAppeals{db}).close(context.Background(), 7, moderation.ClosedElsewhere, "cli:anna"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.AppealCard(7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Todo() || c.Shown >= c.Rev || c.Step != "" {
+		t.Errorf("card after closing with the daemon stopped: %+v, want an edit queued (Shown < Rev) and no second step", c)
+	}
+	todo, err := db.AppealCardsTodo()
+	if err != nil || len(todo) != 1 {
+		t.Errorf("cards to work on: %d, %v", len(todo), err)
+	}
+	// No card (no review chat): none is made.
+	if _, err := db.OpenAppeal(&moderation.Appeal{DecisionID: 8, Account: "page", CommentID: "vk:page:2", Topic: "roads",
+		OpenedAt: now, Deadline: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (dbAppeals{db}).close(context.Background(), 8, moderation.ClosedNotAppeal, "cli:anna"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AppealCard(8); !errors.Is(err, moderation.ErrNotFound) {
+		t.Errorf("a card was made for an appeal without one: %v", err)
 	}
 }

@@ -467,7 +467,7 @@ func (p *Pipeline) resolve(ctx context.Context, id uint64, v moderation.Verdict,
 		}
 		x.Review.Status, x.Review.Verdict, x.Review.BanFor = moderation.ReviewDecided, v, banFor
 		x.Review.By, x.Review.ByName, x.Review.At = by, byName, now
-		x.Review.District = district && v == moderation.Ban
+		x.Review.District = (district || a.BanDistrict) && v == moderation.Ban // carried: carryCutOff
 		x.Actions = append(x.Actions, p.plan(a, v, banFor, now)...)
 		return nil
 	})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -108,6 +109,22 @@ func TestPipeline_Run_BanScope(t *testing.T) {
 				if (len(list) == 1) != (tt.wantB != nil) {
 					t.Errorf("blacklist of b: %+v", list)
 				}
+				if tt.act != nil {
+					// The moderator's decision records whether it was carried,
+					// so a restart carries it again only then (carryCutOff).
+					var got *moderation.ReviewState
+					if err := db.Query(moderation.Query{}, func(d *moderation.Decision) error {
+						if d.Comment.Account == "a" && d.Review != nil {
+							got = d.Review
+						}
+						return nil
+					}); err != nil || got == nil {
+						t.Fatalf("the moderator's decision on a: %v", err)
+					}
+					if got.District != (tt.wantB != nil) {
+						t.Errorf("Review.District = %v, want %v", got.District, tt.wantB != nil)
+					}
+				}
 			})
 		})
 	}
@@ -143,8 +160,11 @@ func TestPipeline_Run_DistrictBanCutOffByCrash(t *testing.T) {
 		wantB              []string
 	}{
 		{name: "«Забанить везде» on a page-scope page", pressed: true, wantB: []string{"ban u1"}},
-		{name: "a ban on a district-scope page", aDistrict: true, wantB: []string{"ban u1"}},
+		{name: "a ban on a district-scope page", aDistrict: true, pressed: true, wantB: []string{"ban u1"}},
 		{name: "a ban on the page alone stays there"},
+		// ban_scope changed to district after the moderator's page ban:
+		// the restart must not carry what the moderator kept to the page.
+		{name: "a page ban, the page made district-scope later", aDistrict: true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -267,6 +287,50 @@ func TestPipeline_Run_BanNoEndLiftedWhenItRunsOut(t *testing.T) {
 		}
 		if l, _ := db.Blacklist("fb"); len(l) != 1 || l[0].Author.ID != "forever" {
 			t.Errorf("blacklist %+v, want the ban for good alone", l)
+		}
+	})
+}
+
+// TestPipeline_Run_BanNoEndKeepsABanForGood: an author banned for good,
+// then for an hour by a later decision (a second review, a district ban
+// carried here), stays banned when the hour runs out: strazh does not
+// lift the Facebook block.
+func TestPipeline_Run_BanNoEndKeepsABanForGood(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		db, err := store.Open(filepath.Join(t.TempDir(), "strazh.db"), &store.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		now := time.Now()
+		for i, until := range []time.Time{{}, now.Add(time.Hour)} {
+			d := &moderation.Decision{Comment: moderation.Comment{Network: "facebook", Account: "fb", ID: moderation.MakeID("facebook", "fb", strconv.Itoa(i)),
+				Text: "x" + strconv.Itoa(i), Author: moderation.Author{ID: "x"}, Created: now}, Verdict: moderation.Ban, DecidedBy: moderation.ByAuto, DecidedAt: now,
+				Actions: []moderation.ActionRecord{{Type: moderation.ActDelete, State: moderation.ActionDone, At: now},
+					{Type: moderation.ActBan, State: moderation.ActionDone, Until: until, At: now}}}
+			d.Version = d.Comment.Version()
+			if _, err := db.Commit("fb", []*moderation.Decision{d}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c := &noEndConn{}
+		p, err := pipeline.New(pipeline.Options{Store: db}, keywordEngine{}, []pipeline.Account{{Name: "fb", Network: "facebook", Conn: c}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- p.Run(ctx) }()
+		time.Sleep(3 * time.Hour)
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if len(c.unbans) != 0 {
+			t.Errorf("unbans %q, want none: the ban for good holds", c.unbans)
+		}
+		if l, _ := db.Blacklist("fb"); len(l) != 1 || !l[0].Until.IsZero() {
+			t.Errorf("blacklist %+v, want the ban for good", l)
 		}
 	})
 }

@@ -308,7 +308,9 @@ func (p *Pipeline) loadHistory() error {
 			return nil // the author did nothing on that page
 		}
 		if r := d.Review; r != nil && r.Status == moderation.ReviewDecided && r.Verdict == moderation.Ban {
-			if a := p.accounts[d.Comment.Account]; a != nil && (r.District || a.BanDistrict) {
+			// As decided, not as configured now: a page made district-scope
+			// later does not carry the bans its moderators kept to it.
+			if r.District && p.accounts[d.Comment.Account] != nil {
 				p.toCarry = append(p.toCarry, d.ID)
 			}
 		}

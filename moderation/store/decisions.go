@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -125,6 +126,9 @@ func (w *writer) index(p *prior, d *moderation.Decision) error {
 			}
 			continue
 		}
+		if outlasted(w.bs.blacklist, d, a.Until) {
+			continue
+		}
 		at := a.At
 		if at.IsZero() {
 			at = w.now
@@ -147,6 +151,23 @@ func (w *writer) index(p *prior, d *moderation.Decision) error {
 		}
 	}
 	return nil
+}
+
+// outlasted reports whether the author's entry on d's account holds a
+// longer ban than one until until (zero: for good): a shorter ban done
+// later (a carried district ban, a second review) must not shorten it, or
+// strazh would lift a ban for good where the network's block has no end
+// (Capabilities.BanNoEnd) and forget it where the blacklist is the ban.
+func outlasted(b *bbolt.Bucket, d *moderation.Decision, until time.Time) bool {
+	if until.IsZero() {
+		return false
+	}
+	v := b.Get(appendPairKey(nil, d.Comment.Account, d.Comment.Author.ID))
+	var old moderation.BlacklistEntry
+	if v == nil || json.Unmarshal(v, &old) != nil {
+		return false
+	}
+	return old.Until.IsZero() || old.Until.After(until)
 }
 
 // appendFill is the fill percent of buckets whose keys grow (IDs, times).

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -323,4 +324,48 @@ func mustUpdate(t *testing.T, db *DB, id uint64, fn func(d *moderation.Decision)
 func equalBan(a, b moderation.BlacklistEntry) bool {
 	return a.Account == b.Account && a.Network == b.Network && a.Author == b.Author && a.Until.Equal(b.Until) &&
 		a.Reason == b.Reason && a.DecisionID == b.DecisionID && a.By == b.By && a.At.Equal(b.At)
+}
+
+// A ban done after a longer one of the same author (a district ban carried
+// here, a second review decided later) does not shorten it: on a network
+// whose block has no end the pipeline would lift a ban for good when the
+// shorter one runs out, and a local blacklist would stop removing the
+// author's comments.
+func TestDB_Commit_BanDoneKeepsTheLongerBan(t *testing.T) {
+	forever, day, week := time.Time{}, time.Unix(1_800_000_000, 0), time.Unix(1_800_000_000, 0).Add(7*24*time.Hour)
+	tests := []struct {
+		name   string
+		untils []time.Time // the author's bans, done in this order
+		want   time.Time
+		wantD  int // which decision the entry names (index in untils)
+	}{
+		{name: "for good, then a day", untils: []time.Time{forever, day}, want: forever, wantD: 0},
+		{name: "a week, then a day", untils: []time.Time{week, day}, want: week, wantD: 0},
+		{name: "a day, then a week", untils: []time.Time{day, week}, want: week, wantD: 1},
+		{name: "a day, then for good", untils: []time.Time{day, forever}, want: forever, wantD: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, _ := mustOpen(t)
+			var ds []*moderation.Decision
+			for i, until := range tt.untils {
+				d := dec("a", strconv.Itoa(i+1), "u1", "x"+strconv.Itoa(i), moderation.Ban)
+				for j := range d.Actions {
+					d.Actions[j].State = moderation.ActionDone
+					if d.Actions[j].Type == moderation.ActBan {
+						d.Actions[j].Until = until
+					}
+				}
+				mustCommit(t, db, "a", nil, d)
+				ds = append(ds, d)
+			}
+			bl, err := db.Blacklist("a")
+			if err != nil || len(bl) != 1 {
+				t.Fatalf("Blacklist = %+v, %v", bl, err)
+			}
+			if !bl[0].Until.Equal(tt.want) || bl[0].DecisionID != ds[tt.wantD].ID {
+				t.Errorf("entry until %v of decision %d, want until %v of decision %d", bl[0].Until, bl[0].DecisionID, tt.want, ds[tt.wantD].ID)
+			}
+		})
+	}
 }

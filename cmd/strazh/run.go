@@ -422,7 +422,10 @@ func restartKeys(a, b *config.Config) []string {
 	diff("metrics", a.Metrics, b.Metrics)
 	diff("pipeline", a.Pipeline, b.Pipeline)
 	diff("telegram", a.Telegram, b.Telegram)
+	diff("review.max", a.ReviewMAX, b.ReviewMAX)
 	diff("review.web", a.ReviewWeb, b.ReviewWeb) // its time-outs are read at start
+	diff("model", a.Model, b.Model)             // the learner and its budgets are built at start
+	diff("appeals", a.Appeals, b.Appeals)
 	diff("guard", a.Guard, b.Guard)
 	diff("cadence", a.Cadence, b.Cadence)
 	diff("report", a.Report, b.Report)

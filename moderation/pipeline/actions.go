@@ -379,14 +379,20 @@ func (p *Pipeline) expireBans(ctx context.Context, now time.Time) {
 		for _, e := range list {
 			if !e.Until.IsZero() && e.Until.Before(now) {
 				if caps := a.Conn.Capabilities(); caps.BanNoEnd && !caps.BanLocal {
-					if err := a.Conn.Unban(ctx, e.Author.ID); err != nil {
+					if err := a.Conn.Unban(ctx, e.Author.ID); errors.Is(err, moderation.ErrItem) {
+						// The network says this unblock can never be done (say, an
+						// author id it does not know): trying every hour helps nobody.
+						p.metrics.Actions.WithLabelValues(name, string(moderation.ActUnban), OutcomeFailed).Inc()
+						p.log.Warn("a ban that ran out cannot be lifted on the network; dropped from the blacklist", "account", name, "author", e.Author.ID, "err", err)
+					} else if err != nil {
 						p.metrics.Actions.WithLabelValues(name, string(moderation.ActUnban), OutcomeFailed).Inc()
 						p.log.Error("a ban that ran out could not be lifted on the network; trying again later", "account", name, "author", e.Author.ID, "err", err)
 						continue
+					} else {
+						a.forgetBans()
+						p.metrics.Actions.WithLabelValues(name, string(moderation.ActUnban), OutcomeDone).Inc()
+						p.log.Info("ban ran out: author unbanned", "account", name, "author", e.Author.ID, "until", e.Until)
 					}
-					a.forgetBans()
-					p.metrics.Actions.WithLabelValues(name, string(moderation.ActUnban), OutcomeDone).Inc()
-					p.log.Info("ban ran out: author unbanned", "account", name, "author", e.Author.ID, "until", e.Until)
 				}
 				if err := p.store.RemoveBan(name, e.Author.ID); err != nil {
 					p.log.Error("cannot drop an expired ban", "account", name, "author", e.Author.ID, "err", err)

@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -238,6 +239,9 @@ func (c *noEndConn) Unban(_ context.Context, author string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.unbans = append(c.unbans, author)
+	if author == "unknown-to-the-network" {
+		return fmt.Errorf("no such user: %w", moderation.ErrItem)
+	}
 	if c.failUnbans > 0 {
 		c.failUnbans--
 		return errors.New("network down")
@@ -260,6 +264,7 @@ func TestPipeline_Run_BanNoEndLiftedWhenItRunsOut(t *testing.T) {
 			{Account: "fb", Network: "facebook", Author: moderation.Author{ID: "ran-out"}, Until: now.Add(-time.Minute), At: now.Add(-24 * time.Hour)},
 			{Account: "fb", Network: "facebook", Author: moderation.Author{ID: "forever"}, At: now},
 			{Account: "fb", Network: "facebook", Author: moderation.Author{ID: "later"}, Until: now.Add(3 * time.Hour), At: now},
+			{Account: "fb", Network: "facebook", Author: moderation.Author{ID: "unknown-to-the-network"}, Until: now.Add(-time.Minute), At: now.Add(-24 * time.Hour)},
 		} {
 			if err := db.PutBan(e); err != nil {
 				t.Fatal(err)
@@ -275,14 +280,14 @@ func TestPipeline_Run_BanNoEndLiftedWhenItRunsOut(t *testing.T) {
 		go func() { done <- p.Run(ctx) }()
 		synctest.Wait()
 		if l, _ := db.Blacklist("fb"); len(l) != 3 {
-			t.Errorf("after a failed unban the blacklist has %d entries, want 3 (kept to try again)", len(l))
+			t.Errorf("after a failed unban the blacklist has %d entries, want 3 (kept to try again; the one the network can never lift dropped)", len(l))
 		}
 		time.Sleep(5 * time.Hour)
 		cancel()
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}
-		if want := []string{"ran-out", "ran-out", "later"}; !slices.Equal(c.unbans, want) {
+		if want := []string{"ran-out", "unknown-to-the-network", "ran-out", "later"}; !slices.Equal(c.unbans, want) {
 			t.Errorf("unbans %q, want %q", c.unbans, want)
 		}
 		if l, _ := db.Blacklist("fb"); len(l) != 1 || l[0].Author.ID != "forever" {

@@ -424,7 +424,7 @@ func restartKeys(a, b *config.Config) []string {
 	diff("telegram", a.Telegram, b.Telegram)
 	diff("review.max", a.ReviewMAX, b.ReviewMAX)
 	diff("review.web", a.ReviewWeb, b.ReviewWeb) // its time-outs are read at start
-	diff("model", a.Model, b.Model)             // the learner and its budgets are built at start
+	diff("model", a.Model, b.Model)              // the learner and its budgets are built at start
 	diff("appeals", a.Appeals, b.Appeals)
 	diff("guard", a.Guard, b.Guard)
 	diff("cadence", a.Cadence, b.Cadence)

@@ -311,10 +311,11 @@ func (c *Connector) pollPost(ctx context.Context, p *postPos) ([]moderation.Upda
 
 // restartEditWindow is how old a comment read before a restart may be for
 // the first cycle after it to hand it to the pipeline again, to notice an
-// edit made while strazh was down (MAX gives no edit time). It stays well
-// inside the pipeline's history window (30 days), in which a redelivered
-// unchanged version is never decided twice.
-const restartEditWindow = 7 * 24 * time.Hour
+// edit made while strazh was down (MAX gives no edit time). It stays
+// inside the shortest retention (a day) and the pipeline's history window
+// (30 days), in which a redelivered unchanged version is never decided
+// twice.
+const restartEditWindow = 24 * time.Hour
 
 // How a comment was seen.
 type seenAs int

@@ -228,27 +228,9 @@ func (t *Text) plainRun(s string, i int) int {
 			break
 		}
 		a, start := j, k
-		last := nb[k-1]
-		up, ok := 0, true
-		for j+1 < len(s) {
-			c := s[j]
-			if c&0xFE != 0xD0 {
-				break
-			}
-			v := plainLetter[(int(c&1)<<8|int(s[j+1]))&511]
-			if v == 0 {
-				ok = false
-				break
-			}
-			up += int(v >> 8)
-			if x := byte(v); x != last {
-				nb[k] = x
-				pb[k] = int32(j)
-				k++
-				last = x
-			}
-			j += 2
-		}
+		var up int
+		var ok bool
+		j, k, up, ok = plainLetters(s, j, nb, pb, k)
 		b := j
 		for j < len(s) && fusedClass[s[j]] == fPunct {
 			j++
@@ -293,6 +275,36 @@ func (t *Text) plainRun(s string, i int) int {
 	t.Hints += hints
 	t.singles, t.join = singles, join
 	return i
+}
+
+// plainLetters writes the plain Cyrillic letters (а..я, А..Я, ё, Ё) at
+// s[j:] to nb and pb from k on, a repeated letter once; it returns where
+// they end, the new k, how many were upper-case, and false when it stopped
+// at a two-byte Cyrillic pair that is not plain. Apart from plainRun so that
+// its few variables live in registers: this is the hottest loop of the
+// normaliser.
+func plainLetters(s string, j int, nb []byte, pb []int32, k int) (int, int, int, bool) {
+	last, up := nb[k-1], uint(0)
+	u := uint(j)
+	for u+1 < uint(len(s)) {
+		c := s[u]
+		if c&0xFE != 0xD0 {
+			break
+		}
+		v := uint(plainLetter[(uint(c&1)<<8|uint(s[u+1]))&511])
+		if v == 0 {
+			return int(u), k, int(up), false
+		}
+		up += v >> 8
+		if x := byte(v); x != last {
+			nb[k] = x
+			pb[k] = int32(u)
+			k++
+			last = x
+		}
+		u += 2
+	}
+	return int(u), k, int(up), true
 }
 
 // plainToken writes the token at s[i:] when it is Cyrillic letters with

@@ -232,10 +232,16 @@ func (t *Text) plainRun(s string, i int) int {
 		var ok bool
 		j, k, up, ok = plainLetters(s, j, nb, pb, k)
 		b := j
-		for j < len(s) && fusedClass[s[j]] == fPunct {
-			j++
-		}
-		if !ok || !t.separated(s, j) {
+		// mostly white space or the end follows: separated at once
+		if j < len(s) && fusedClass[s[j]] != fSpace {
+			for j < len(s) && fusedClass[s[j]] == fPunct {
+				j++
+			}
+			if !ok || !t.separated(s, j) {
+				k = start
+				break
+			}
+		} else if !ok {
 			k = start
 			break
 		}

@@ -206,7 +206,8 @@ func (t *Text) plainRun(s string, i int) int {
 	runes, letters, upper, words, hints, singles := 0, 0, 0, 0, 0, t.singles
 	join := t.join
 	for i < len(s) {
-		switch fusedClass[s[i]] {
+		cls := fusedClass[s[i]]
+		switch cls {
 		case fSpace, fBreak:
 			if c := s[i]; c != '}' && c != ')' || !xPair(s, i) { // the check inline: this loop is hot
 				runes++
@@ -221,11 +222,13 @@ func (t *Text) plainRun(s string, i int) int {
 			}
 		}
 		j := i
-		for j < len(s) && fusedClass[s[j]] == fPunct {
-			j++
-		}
-		if j < len(s) && s[j] >= '0' && s[j] <= '9' {
-			break
+		if cls != fLead { // mostly a letter starts the token
+			for j < len(s) && fusedClass[s[j]] == fPunct {
+				j++
+			}
+			if j < len(s) && s[j] >= '0' && s[j] <= '9' {
+				break
+			}
 		}
 		a, start := j, k
 		var up int

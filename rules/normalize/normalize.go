@@ -247,6 +247,8 @@ func (t *Text) plainRun(s string, i int) int {
 		} else if !ok {
 			k = start
 			break
+		} else if j < len(s) && s[j] == ' ' {
+			j++ // the space after the word: counted as a rune below, as the loop would
 		}
 		l := (b - a) / 2
 		if l >= 2 && isS(s, a) && isS(s, a+2) && !isS(s, a+4) {

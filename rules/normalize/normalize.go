@@ -203,20 +203,21 @@ func (t *Text) plainRun(s string, i int) int {
 	k := len(n)
 	nb, pb := n[:cap(n)], pos[:cap(pos)]
 	pb = pb[:len(nb)]
-	runes, letters, upper, words, hints, singles := 0, 0, 0, 0, 0, t.singles
+	// every byte passed is an ASCII rune or half of a letter: the runes
+	// are counted once at the end
+	i0 := i
+	letters, upper, words, hints, singles := 0, 0, 0, 0, t.singles
 	join := t.join
 	for i < len(s) {
 		cls := fusedClass[s[i]]
 		switch cls {
 		case fSpace, fBreak:
 			if c := s[i]; c != '}' && c != ')' || !xPair(s, i) { // the check inline: this loop is hot
-				runes++
 				i++
 				continue
 			}
 		case fColon:
 			if !(i+2 < len(s) && s[i+1] == '/' && s[i+2] == '/') {
-				runes++
 				i++
 				continue
 			}
@@ -258,7 +259,6 @@ func (t *Text) plainRun(s string, i int) int {
 		if a > i && s[a-1] == '.' && l > 0 {
 			hints++
 		}
-		runes += j - i - l
 		letters += l
 		upper += up
 		if k > start {
@@ -278,7 +278,7 @@ func (t *Text) plainRun(s string, i int) int {
 		i = j
 	}
 	t.N, t.NPos = nb[:k], pb[:k]
-	t.Runes += runes
+	t.Runes += i - i0 - letters
 	t.Letters += letters
 	t.Cyr += letters
 	t.Upper += upper

@@ -298,11 +298,13 @@ func plainLetters(s string, j int, nb []byte, pb []int32, k int) (int, int, int,
 	last, up := nb[k-1], uint(0)
 	u := uint(j)
 	for u+1 < uint(len(s)) {
-		c := s[u]
-		if c&0xFE != 0xD0 {
+		// the pair less 0xD000 is plainLetter's index when the first byte
+		// is 0xD0 or 0xD1, and 512 or more otherwise
+		x := (uint(s[u])<<8 | uint(s[u+1])) - 0xD000
+		if x >= uint(len(plainLetter)) {
 			break
 		}
-		v := uint(plainLetter[(uint(c&1)<<8|uint(s[u+1]))&511])
+		v := uint(plainLetter[x])
 		if v == 0 {
 			return int(u), k, int(up), false
 		}
@@ -346,11 +348,11 @@ func (t *Text) plainToken(s string, i int) (int, bool) {
 	k, upper := uint(start), uint(0)
 	u := uint(j)
 	for u+1 < uint(len(s)) {
-		c := s[u]
-		if c&0xFE != 0xD0 {
+		x := (uint(s[u])<<8 | uint(s[u+1])) - 0xD000 // as in plainLetters
+		if x >= uint(len(plainLetter)) {
 			break
 		}
-		v := uint(plainLetter[(uint(c&1)<<8|uint(s[u+1]))&511])
+		v := uint(plainLetter[x])
 		if v == 0 {
 			return 0, false // nothing of t.N[:start] was touched
 		}

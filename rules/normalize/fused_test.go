@@ -95,3 +95,35 @@ func TestText_Normalize_FusedMatchesTwoPassCorpus(t *testing.T) {
 		fh.Close()
 	}
 }
+
+// TestText_Normalize_FusedMatchesTwoPassWords aims random texts at the
+// fused pass's plain-token path (plainRun, plainLetters): words of Cyrillic
+// letters, mostly plain, now and then with a look-alike Latin letter or
+// digit, a combining mark, an invisible or broken byte, ё/Ё or upper case
+// inside, between white space and punctuation.
+func TestText_Normalize_FusedMatchesTwoPassWords(t *testing.T) {
+	var letters []string
+	for r := 'а'; r <= 'я'; r++ {
+		letters = append(letters, string(r))
+	}
+	intruders := []string{"ё", "Ё", "А", "Ж", "С", "сс", "o", "a", "x", "H", "M", "0", "3", "6", "1", "\u0301",
+		"\u200b", "\xd1", "\xd0", "\xd1\x9f", "і", "ο", "α", "}{", ")(", "*", "@", "-", ".", "ь"}
+	seps := []string{" ", " ", " ", "  ", "\t", "\n", ", ", ". ", "! ", "? ", " - ", "-", "...", ":", "://", "(", ")", "«", "» ", "—"}
+	r := rand.New(rand.NewPCG(7, 9))
+	var got Text
+	for range 20000 {
+		var b []byte
+		for w := r.IntN(8); w >= 0; w-- {
+			for n := 1 + r.IntN(12); n > 0; n-- {
+				if r.IntN(25) == 0 {
+					b = append(b, intruders[r.IntN(len(intruders))]...)
+				} else {
+					b = append(b, letters[r.IntN(len(letters))]...)
+				}
+			}
+			b = append(b, seps[r.IntN(len(seps))]...)
+		}
+		got.Normalize(string(b))
+		sameText(t, string(b), &got)
+	}
+}

@@ -203,59 +203,53 @@ func (t *Text) plainRun(s string, i int) int {
 	k := len(n)
 	nb, pb := n[:cap(n)], pos[:cap(pos)]
 	pb = pb[:len(nb)]
-	runes, letters, upper, words, hints, singles := 0, 0, 0, 0, 0, t.singles
+	// every byte passed is an ASCII rune or half of a letter: the runes
+	// are counted once at the end
+	i0 := i
+	letters, upper, words, hints, singles := 0, 0, 0, 0, t.singles
 	join := t.join
 	for i < len(s) {
-		switch fusedClass[s[i]] {
+		cls := fusedClass[s[i]]
+		switch cls {
 		case fSpace, fBreak:
 			if c := s[i]; c != '}' && c != ')' || !xPair(s, i) { // the check inline: this loop is hot
-				runes++
 				i++
 				continue
 			}
 		case fColon:
 			if !(i+2 < len(s) && s[i+1] == '/' && s[i+2] == '/') {
-				runes++
 				i++
 				continue
 			}
 		}
 		j := i
-		for j < len(s) && fusedClass[s[j]] == fPunct {
-			j++
-		}
-		if j < len(s) && s[j] >= '0' && s[j] <= '9' {
-			break
+		if cls != fLead { // mostly a letter starts the token
+			for j < len(s) && fusedClass[s[j]] == fPunct {
+				j++
+			}
+			if j < len(s) && s[j] >= '0' && s[j] <= '9' {
+				break
+			}
 		}
 		a, start := j, k
-		last := nb[k-1]
-		up, ok := 0, true
-		for j+1 < len(s) {
-			c := s[j]
-			if c&0xFE != 0xD0 {
-				break
-			}
-			v := plainLetter[(int(c&1)<<8|int(s[j+1]))&511]
-			if v == 0 {
-				ok = false
-				break
-			}
-			up += int(v >> 8)
-			if x := byte(v); x != last {
-				nb[k] = x
-				pb[k] = int32(j)
-				k++
-				last = x
-			}
-			j += 2
-		}
+		var up int
+		var ok bool
+		j, k, up, ok = plainLetters(s, j, nb, pb, k)
 		b := j
-		for j < len(s) && fusedClass[s[j]] == fPunct {
-			j++
-		}
-		if !ok || !t.separated(s, j) {
+		// mostly white space or the end follows: separated at once
+		if j < len(s) && fusedClass[s[j]] != fSpace {
+			for j < len(s) && fusedClass[s[j]] == fPunct {
+				j++
+			}
+			if !ok || !t.separated(s, j) {
+				k = start
+				break
+			}
+		} else if !ok {
 			k = start
 			break
+		} else if j < len(s) && s[j] == ' ' {
+			j++ // the space after the word: counted as a rune below, as the loop would
 		}
 		l := (b - a) / 2
 		if l >= 2 && isS(s, a) && isS(s, a+2) && !isS(s, a+4) {
@@ -265,7 +259,6 @@ func (t *Text) plainRun(s string, i int) int {
 		if a > i && s[a-1] == '.' && l > 0 {
 			hints++
 		}
-		runes += j - i - l
 		letters += l
 		upper += up
 		if k > start {
@@ -285,7 +278,7 @@ func (t *Text) plainRun(s string, i int) int {
 		i = j
 	}
 	t.N, t.NPos = nb[:k], pb[:k]
-	t.Runes += runes
+	t.Runes += i - i0 - letters
 	t.Letters += letters
 	t.Cyr += letters
 	t.Upper += upper
@@ -293,6 +286,38 @@ func (t *Text) plainRun(s string, i int) int {
 	t.Hints += hints
 	t.singles, t.join = singles, join
 	return i
+}
+
+// plainLetters writes the plain Cyrillic letters (а..я, А..Я, ё, Ё) at
+// s[j:] to nb and pb from k on, a repeated letter once; it returns where
+// they end, the new k, how many were upper-case, and false when it stopped
+// at a two-byte Cyrillic pair that is not plain. Apart from plainRun so that
+// its few variables live in registers: this is the hottest loop of the
+// normaliser.
+func plainLetters(s string, j int, nb []byte, pb []int32, k int) (int, int, int, bool) {
+	last, up := nb[k-1], uint(0)
+	u := uint(j)
+	for u+1 < uint(len(s)) {
+		// the pair less 0xD000 is plainLetter's index when the first byte
+		// is 0xD0 or 0xD1, and 512 or more otherwise
+		x := (uint(s[u])<<8 | uint(s[u+1])) - 0xD000
+		if x >= uint(len(plainLetter)) {
+			break
+		}
+		v := uint(plainLetter[x])
+		if v == 0 {
+			return int(u), k, int(up), false
+		}
+		up += v >> 8
+		if x := byte(v); x != last {
+			nb[k] = x
+			pb[k] = int32(u)
+			k++
+			last = x
+		}
+		u += 2
+	}
+	return int(u), k, int(up), true
 }
 
 // plainToken writes the token at s[i:] when it is Cyrillic letters with
@@ -323,11 +348,11 @@ func (t *Text) plainToken(s string, i int) (int, bool) {
 	k, upper := uint(start), uint(0)
 	u := uint(j)
 	for u+1 < uint(len(s)) {
-		c := s[u]
-		if c&0xFE != 0xD0 {
+		x := (uint(s[u])<<8 | uint(s[u+1])) - 0xD000 // as in plainLetters
+		if x >= uint(len(plainLetter)) {
 			break
 		}
-		v := uint(plainLetter[(uint(c&1)<<8|uint(s[u+1]))&511])
+		v := uint(plainLetter[x])
 		if v == 0 {
 			return 0, false // nothing of t.N[:start] was touched
 		}

@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -78,14 +79,14 @@ func (c *Connector) CountingSince() (time.Time, bool) {
 
 // channelPost is the channel post u carries, if any.
 func (c *Connector) channelPost(u *models.Update) (ownPost, bool) {
-	if m := cmpOr(u.ChannelPost, u.EditedChannelPost); m != nil {
+	if m := cmp.Or(u.ChannelPost, u.EditedChannelPost); m != nil {
 		if m.Chat.ID != c.cfg.ChannelID || isService(m) {
 			return ownPost{}, false
 		}
 		return ownPost{id: postID(m.ID, m.Date, m.MediaGroupID != ""), at: time.Unix(int64(m.Date), 0),
 			url: permalink(m.Chat, m.ID, 0)}, true
 	}
-	m := cmpOr(u.Message, u.EditedMessage)
+	m := cmp.Or(u.Message, u.EditedMessage)
 	if m == nil || m.Chat.ID != c.cfg.ChatID || !m.IsAutomaticForward {
 		return ownPost{}, false
 	}
@@ -128,13 +129,6 @@ func isService(m *models.Message) bool {
 		m.Document == nil && m.Audio == nil && m.Voice == nil && m.VideoNote == nil && m.Sticker == nil &&
 		m.Poll == nil && m.Location == nil && m.Venue == nil && m.Contact == nil && m.Dice == nil &&
 		m.Story == nil && m.PaidMedia == nil
-}
-
-func cmpOr(a, b *models.Message) *models.Message {
-	if a != nil {
-		return a
-	}
-	return b
 }
 
 // recordPosts stores the channel posts the updates carry that the store

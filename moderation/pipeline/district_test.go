@@ -31,6 +31,15 @@ func district(t *testing.T, aDistrict bool, text string, act func(p *pipeline.Pi
 	}
 	t.Cleanup(func() { db.Close() })
 	a, b, c = &lifeConn{deliver: comment("vk:a:1", text)}, &lifeConn{}, &lifeConn{}
+	runPages(t, db, aDistrict, a, b, c, act)
+	return a, b, c, db
+}
+
+// runPages runs pages a and b of network vk and c of network ok over db
+// for a second of the bubble's time; act, when set, runs then and is given
+// another second. Then it stops the pipeline.
+func runPages(t *testing.T, db *store.DB, aDistrict bool, a, b, c moderation.Connector, act func(p *pipeline.Pipeline, db *store.DB)) {
+	t.Helper()
 	p, err := pipeline.New(pipeline.Options{Store: db}, keywordEngine{}, []pipeline.Account{
 		{Name: "a", Network: "vk", Conn: a, Backfill: true, BanDistrict: aDistrict},
 		{Name: "b", Network: "vk", Conn: b, Backfill: true},
@@ -51,7 +60,6 @@ func district(t *testing.T, aDistrict bool, text string, act func(p *pipeline.Pi
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	return a, b, c, db
 }
 
 func bans(c *lifeConn) []string {
@@ -187,23 +195,7 @@ func TestPipeline_Run_DistrictBanCutOffByCrash(t *testing.T) {
 				}
 				for run := 1; run <= 2; run++ {
 					a, b, c := &lifeConn{}, &lifeConn{}, &lifeConn{}
-					p, err := pipeline.New(pipeline.Options{Store: db}, keywordEngine{}, []pipeline.Account{
-						{Name: "a", Network: "vk", Conn: a, Backfill: true, BanDistrict: tt.aDistrict},
-						{Name: "b", Network: "vk", Conn: b, Backfill: true},
-						{Name: "c", Network: "ok", Conn: c, Backfill: true},
-					})
-					if err != nil {
-						t.Fatal(err)
-					}
-					ctx, cancel := context.WithCancel(context.Background())
-					done := make(chan error, 1)
-					go func() { done <- p.Run(ctx) }()
-					synctest.Wait()
-					time.Sleep(time.Second)
-					cancel()
-					if err := <-done; err != nil {
-						t.Fatal(err)
-					}
+					runPages(t, db, tt.aDistrict, a, b, c, nil)
 					want := tt.wantB
 					if run == 2 {
 						want = nil // carried once already

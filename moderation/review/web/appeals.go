@@ -85,16 +85,26 @@ func (s *Server) appealsPage(w http.ResponseWriter, r *http.Request, code int, f
 	s.render(w, r, code, "appeals", data)
 }
 
-// replyAppeal posts a moderator's answer as the page and closes the
-// appeal, answered by "web:<user>".
-func (s *Server) replyAppeal(w http.ResponseWriter, r *http.Request) {
+// appealID reads the form's appeal number, answering the request itself
+// when appeals are not tracked or the number is not one.
+func (s *Server) appealID(w http.ResponseWriter, r *http.Request) (uint64, bool) {
 	if s.deps.Appeals == nil {
 		s.fail(w, r, http.StatusNotFound, "Обращения не отслеживаются (appeals.enabled).")
-		return
+		return 0, false
 	}
 	id, err := strconv.ParseUint(r.PostFormValue("id"), 10, 64)
 	if err != nil || id == 0 {
 		s.fail(w, r, http.StatusBadRequest, "Неверный номер обращения.")
+		return 0, false
+	}
+	return id, true
+}
+
+// replyAppeal posts a moderator's answer as the page and closes the
+// appeal, answered by "web:<user>".
+func (s *Server) replyAppeal(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.appealID(w, r)
+	if !ok {
 		return
 	}
 	text := strings.TrimSpace(r.PostFormValue("text"))
@@ -144,13 +154,8 @@ func (s *Server) replyAppeal(w http.ResponseWriter, r *http.Request) {
 // closeAppeal closes an appeal without posting, as «Ответили вне соцсети»
 // (as=elsewhere) or «Не обращение» (as=not-appeal), by "web:<user>".
 func (s *Server) closeAppeal(w http.ResponseWriter, r *http.Request) {
-	if s.deps.Appeals == nil {
-		s.fail(w, r, http.StatusNotFound, "Обращения не отслеживаются (appeals.enabled).")
-		return
-	}
-	id, err := strconv.ParseUint(r.PostFormValue("id"), 10, 64)
-	if err != nil || id == 0 {
-		s.fail(w, r, http.StatusBadRequest, "Неверный номер обращения.")
+	id, ok := s.appealID(w, r)
+	if !ok {
 		return
 	}
 	how := r.PostFormValue("as")
@@ -159,7 +164,7 @@ func (s *Server) closeAppeal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	by := "web:" + sessionOf(r).user.Name
-	_, err = s.deps.Appeals.CloseAppeal(id, how, by)
+	_, err := s.deps.Appeals.CloseAppeal(id, how, by)
 	already := errors.Is(err, moderation.ErrAlreadyDecided)
 	switch {
 	case errors.Is(err, moderation.ErrNotFound):

@@ -237,7 +237,7 @@ func (s *state) overBudget(label string) bool {
 		}
 		out.Verdict = moderation.Allow
 		out.Matches = append(out.Matches, moderation.Match{Rule: "model.budget." + label, Label: label, Action: moderation.Allow,
-			Reason: "модель страницы: " + scoreMatch(label, v) + " — одна модель на проверку не отправляет: не хватает бюджета проверок (проверок, которые модель страницы сняла с модератора)", Matched: scoreMatch(label, v)})
+			Reason: "модель страницы: " + scoreMatch(label, v) + " — на проверку не отправлено: здесь модератор оставляет бо́льшую часть того, что присылает одна модель, а снятых с него проверок не осталось", Matched: scoreMatch(label, v)})
 		return true
 	}
 	return false

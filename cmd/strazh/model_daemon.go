@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"github.com/strazh/strazh/moderation"
@@ -38,6 +39,10 @@ func (s *modelState) engine() (moderation.Evaluator, error) {
 func (d *daemon) setupModel(engine *rules.Engine) (moderation.Evaluator, *learn.Learner) {
 	ms := modelSetupFrom(d.cfg.Model)
 	d.models = &modelState{rules: engine, budget: newBudgets(ms)}
+	if bad := unknownBudgetLabels(ms, engine.Model()); ms.Enabled && len(bad) > 0 && engine.Model() != nil {
+		d.log.Warn("model.learn.budget names labels the model has no score for; they budget nothing",
+			"labels", strings.Join(bad, ", "), "model_labels", strings.Join(engine.Model().Labels(), ", "))
+	}
 	if !ms.Enabled {
 		return engine, nil
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/strazh/strazh/config"
 	"github.com/strazh/strazh/moderation"
@@ -62,6 +63,18 @@ func pageOf(v moderation.ModelVersion) rules.Page {
 
 	}
 	return p
+}
+
+// unknownBudgetLabels are the labels of model.learn.budget that the
+// model m has no score for: a typo there would budget nothing, silently.
+func unknownBudgetLabels(s modelSetup, m *model.Model) []string {
+	var out []string
+	for _, l := range s.Learn.Budget {
+		if m == nil || !slices.Contains(m.Labels(), moderation.ModelLabel(l)) {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // newBudgets are the page's review budgets of model.learn.budget, one

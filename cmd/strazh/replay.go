@@ -80,6 +80,9 @@ deleted, decisions learned.`, s)
 		return err
 	}
 	ms := modelSetupFrom(cfg.Model)
+	if bad := unknownBudgetLabels(ms, engine.Model()); *learnOn && len(bad) > 0 && engine.Model() != nil {
+		return fmt.Errorf("model.learn.budget: %s: not a label of the model (%s)", strings.Join(bad, ", "), strings.Join(engine.Model().Labels(), ", "))
+	}
 	budget := newBudgets(ms)
 	o := learn.ReplayOptions{Engine: engine, Learn: *learnOn, Config: ms.Learn, Window: *window, Budgets: budget,
 		Bind: func(m learn.Model, v moderation.ModelVersion) (moderation.Evaluator, error) {

@@ -133,7 +133,7 @@ type AppealStats struct {
 	Total    int     `json:"total"`
 	Answered int     `json:"answered"`
 	OnTime   int     `json:"on_time"`
-	Late     int     `json:"late"`    // answered late, or open past the deadline
+	Late     int     `json:"late"`    // answered late, open past the deadline, or closed unanswered as expired
 	Waiting  int     `json:"waiting"` // open, the deadline not reached
 	ByTopic  []Count `json:"by_topic"`
 }
@@ -303,6 +303,8 @@ func (r *Report) readAppeals(as Appeals, now time.Time) error {
 		case a.OnTime():
 			st.Answered++
 			st.OnTime++
+		case a.Expired():
+			st.Late++ // never answered: the store closed it at the history horizon
 		case !a.Open():
 			st.Answered++
 			st.Late++

@@ -18,6 +18,7 @@ type appealTexts struct {
 	btnReply                                        string // a contract: «Ответить»
 	btnClose, btnElsewhere, btnNotAppeal, btnBack   string // contracts: «Закрыть», «Ответили вне соцсети», «Не обращение», «« Назад»
 	closedElsewhere, closedNotAppeal, ansClosed     string
+	closedExpired                                   string
 	ansChooseClose, ansBack, ansDoneElsewhere       string
 	ansDoneNotAppeal                                string
 	prompt, remind, failNotice, noRights, notOpen   string
@@ -40,6 +41,7 @@ var appealRU = &appealTexts{
 	btnClose: "Закрыть", btnElsewhere: "Ответили вне соцсети", btnNotAppeal: "Не обращение", btnBack: "« Назад",
 	closedElsewhere:  "✅ Отвечено вне соцсети — %s, %s (%s)",
 	closedNotAppeal:  "🚫 Не обращение — %s, %s. Не входит в учёт обращений.",
+	closedExpired:    "⌛ Осталось без ответа — закрыто автоматически %s: срок учёта обращений истёк. Считается неотвеченным в срок.",
 	ansClosed:        "Уже закрыто: %s",
 	ansChooseClose:   "Как закрыть обращение?",
 	ansBack:          "Назад",
@@ -74,6 +76,7 @@ var appealEN = &appealTexts{
 	btnClose: "Close", btnElsewhere: "Answered elsewhere", btnNotAppeal: "Not an appeal", btnBack: "« Back",
 	closedElsewhere:  "✅ Answered elsewhere — %s, %s (%s)",
 	closedNotAppeal:  "🚫 Not an appeal — %s, %s. Out of the appeal counts.",
+	closedExpired:    "⌛ Never answered — closed automatically %s: past the appeals' history horizon. Counted as not answered in time.",
 	ansClosed:        "Closed already: %s",
 	ansChooseClose:   "How to close the appeal?",
 	ansBack:          "Back",
@@ -185,6 +188,8 @@ func (t *Reviewer) renderAppeal(a *moderation.Appeal, c *cardstore.AppealCard, c
 	switch {
 	case a.NotAppeal():
 		b.WriteString("\n" + fmt.Sprintf(x.closedNotAppeal, esc(x.answeredBy(a, c)), esc(t.fmtTime(a.ClosedAt))))
+	case a.Expired():
+		b.WriteString("\n" + fmt.Sprintf(x.closedExpired, esc(t.fmtTime(a.ClosedAt))))
 	case !a.Open():
 		when := x.onTime
 		if !a.OnTime() {

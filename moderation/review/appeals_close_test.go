@@ -216,3 +216,22 @@ func TestAppealDesk_CloseTap_English(t *testing.T) {
 		return strings.Contains(m.Text, "Answered elsewhere — Мария Иванова") && strings.Contains(m.Text, "late")
 	})
 }
+
+// An appeal the store's maintenance closes as expired (never answered by
+// the history horizon) is shown so on its card, with no buttons left,
+// without anything poking the desk.
+func TestAppealDesk_StoreExpiry_EditsTheCard(t *testing.T) {
+	e := overdueAppeal(t)
+	card := e.appealCard("Обращение")
+	e.saved(0)
+	h, err := e.run.DB.PruneHistory(time.Now().Add(time.Hour)) // the appeal is older than this horizon
+	if err != nil || h.ExpiredAppeals != 1 {
+		t.Fatalf("PruneHistory = %+v, %v; want the appeal expired", h, err)
+	}
+	e.waitAppealMsg(card.ID, "the expiry on the card", func(m telegramtest.Message) bool {
+		return strings.Contains(m.Text, "Осталось без ответа — закрыто автоматически") && len(m.Buttons()) == 0
+	})
+	if a, err := e.run.DB.Appeal(1); err != nil || !a.Expired() || a.Closer() != moderation.ExpiredBy {
+		t.Fatalf("appeal = %+v, %v", a, err)
+	}
+}

@@ -15,7 +15,7 @@ type appealTexts struct {
 	title, topic, deadline, text, answer, link      string
 	waiting, overdue, posting, byHand, answered     string
 	onTime, late, failed, deleted, already          string
-	btnReply                                        string // a contract: «Ответить»
+	btnReply                                        string // a contract: «Ответить» (English: Reply)
 	btnClose, btnElsewhere, btnNotAppeal, btnBack   string // contracts: «Закрыть», «Ответили вне соцсети», «Не обращение», «« Назад»
 	closedElsewhere, closedNotAppeal, ansClosed     string
 	closedExpired                                   string
@@ -72,7 +72,7 @@ var appealEN = &appealTexts{
 	failed:   "⚠️ The answer was not posted: %s. Answer again or by hand on the page.",
 	deleted:  "🗑 The comment was deleted (a violation); the appeal is counted",
 	already:  "the appeal was answered already (%s)",
-	btnReply: "Ответить", // the contract's word, in both languages
+	btnReply: "Reply", // «Ответить» in English; the callback (ap.<id>.r) is the same
 	btnClose: "Close", btnElsewhere: "Answered elsewhere", btnNotAppeal: "Not an appeal", btnBack: "« Back",
 	closedElsewhere:  "✅ Answered elsewhere — %s, %s (%s)",
 	closedNotAppeal:  "🚫 Not an appeal — %s, %s. Out of the appeal counts.",
@@ -88,7 +88,7 @@ var appealEN = &appealTexts{
 	noRights:         "No rights: only moderators may answer.",
 	notOpen:          "Appeal #%d is answered already: %s.",
 	ansPrompt:        "Write the answer as a reply to the bot's message",
-	replyHint:        "✍️ To answer, reply to this message (or to the bot's message after «Ответить»): the text is posted as the page.",
+	replyHint:        "✍️ To answer, reply to this message (or to the bot's message after Reply): the text is posted as the page.",
 	ansReplyCard:     "Reply to the appeal card or to the bot's message",
 	ansAnswered:      "Answered already", ansCannot: "This network cannot be answered from strazh", ansNoRights: "No rights",
 	gotReply: "The answer to appeal #%d is taken and being posted.", emptyReply: "An empty answer is not posted: write a text.",

@@ -2,8 +2,11 @@ package store_test
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"go.etcd.io/bbolt"
 
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/review/cardstore"
@@ -111,5 +114,44 @@ func TestDB_Maintain_OpenAppealExpires(t *testing.T) {
 	}
 	if ids := appealIDs(t, db); len(ids) != 2 || ids[0] != 2 || ids[1] != 3 {
 		t.Fatalf("appeals = %v, want 2 and 3", ids)
+	}
+}
+
+// An unreadable open appeal is kept and named; the others are expired and
+// the rest of the history is pruned all the same.
+func TestDB_PruneHistory_UnreadableOpenAppealNamed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	t0 := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+	db := openAppealDB(t, path)
+	for id := uint64(1); id <= 2; id++ {
+		putAppeal(t, db, id, t0, time.Time{})
+	}
+	putPost(t, db, "admin-vk", "old", t0)
+	db.Close()
+	bdb, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bdb.Update(func(tx *bbolt.Tx) error {
+		return tx.Bucket([]byte("appeals")).Put([]byte{0, 0, 0, 0, 0, 0, 0, 1}, []byte("{not json"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	bdb.Close()
+	now := t0.Add(store.MinHistoryRetention + day)
+	db, err = store.Open(path, &store.Options{NoSync: true, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	h, err := db.PruneHistory(now.Add(-store.MinHistoryRetention))
+	if err == nil || !strings.Contains(err.Error(), "appeal 1") {
+		t.Fatalf("PruneHistory error %v, want appeal 1 named", err)
+	}
+	if h.ExpiredAppeals != 1 || h.Posts != 1 {
+		t.Fatalf("PruneHistory = %+v, want appeal 2 expired and the old post pruned", h)
+	}
+	if a, err := db.Appeal(2); err != nil || !a.Expired() {
+		t.Fatalf("appeal 2 = %+v, %v", a, err)
 	}
 }

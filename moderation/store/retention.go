@@ -43,9 +43,10 @@ func (db *DB) PruneHistory(before time.Time) (HistoryPruned, error) {
 	var h HistoryPruned
 	cut := appendTime8(nil, before)
 	var err error
-	h.ExpiredAppeals, err = db.expireAppeals(before, db.now())
-	if err != nil {
-		return h, fmt.Errorf("store: expire appeals: %w", err)
+	// An unreadable open appeal is named, and the pruning goes on.
+	var errExpire error
+	if h.ExpiredAppeals, err = db.expireAppeals(before, db.now()); err != nil {
+		errExpire = fmt.Errorf("store: expire appeals: %w", err)
 	}
 	h.Posts, err = db.pruneBucket(bucketPosts, func(k []byte) (bool, bool) {
 		// account \x00 time(8) post ID; a key of another shape is kept.
@@ -53,7 +54,7 @@ func (db *DB) PruneHistory(before time.Time) (HistoryPruned, error) {
 		return i >= 0 && len(k) >= i+9 && bytes.Compare(k[i+1:i+9], cut) < 0, false
 	})
 	if err != nil {
-		return h, fmt.Errorf("store: prune posts: %w", err)
+		return h, errors.Join(errExpire, fmt.Errorf("store: prune posts: %w", err))
 	}
 	h.SecurityEvents, err = db.pruneBucket(bucketSecurityEvents, func(k []byte) (bool, bool) {
 		// at(8) ‖ sequence, in time order: stop at the first kept one.
@@ -61,13 +62,13 @@ func (db *DB) PruneHistory(before time.Time) (HistoryPruned, error) {
 		return old, !old
 	})
 	if err != nil {
-		return h, fmt.Errorf("store: prune security events: %w", err)
+		return h, errors.Join(errExpire, fmt.Errorf("store: prune security events: %w", err))
 	}
 	h.Appeals, err = db.pruneAppeals(cut, before)
 	if err != nil {
-		return h, fmt.Errorf("store: prune appeals: %w", err)
+		return h, errors.Join(errExpire, fmt.Errorf("store: prune appeals: %w", err))
 	}
-	return h, nil
+	return h, errExpire
 }
 
 // pruneBucket deletes the keys of bucket name that old says to delete,
@@ -119,11 +120,11 @@ func (db *DB) pruneBucket(name string, old func(k []byte) (del, stop bool)) (int
 	}
 }
 
-// pruneAppeals deletes the answered appeals opened before cut (a sortable
-// before) whose card has no work left, and the expired ones closed before
-// before too, pruneChunk per transaction. An
-// unreadable appeal or card is kept and named in the error, after the
-// others are pruned.
+// pruneAppeals deletes the answered appeals opened before cut (before,
+// sortable) whose card has no work left, an expired one only once it was
+// closed before before too, pruneChunk per transaction. An unreadable
+// appeal or card is kept and named in the error, after the others are
+// pruned.
 func (db *DB) pruneAppeals(cut []byte, before time.Time) (int, error) {
 	total := 0
 	var from []byte

@@ -60,6 +60,19 @@ func CloseAppeal(how string, at time.Time, by string) func(a *Appeal) error {
 	}
 }
 
+// ExpireAppeal is an UpdateAppeal fn closing an appeal nobody answered
+// by the history horizon, at at (ClosedExpired, by ExpiredBy). An appeal
+// answered or closed already is an error wrapping ErrAlreadyDecided.
+func ExpireAppeal(at time.Time) func(a *Appeal) error {
+	return func(a *Appeal) error {
+		if !a.Open() {
+			return fmt.Errorf("appeal %d: closed already by %s: %w", a.DecisionID, a.Closer(), ErrAlreadyDecided)
+		}
+		a.Closed, a.ClosedAt, a.ClosedBy = ClosedExpired, at, ExpiredBy
+		return nil
+	}
+}
+
 // Closer is who answered or closed the appeal ("" while open).
 func (a *Appeal) Closer() string {
 	if a.Closed != "" {
@@ -115,6 +128,7 @@ type AppealStats struct {
 	OnTime   int // of them, answered by the deadline
 	Open     int // of them, still waiting
 	Overdue  int // of them, still waiting past the deadline
+	Expired  int // of them, closed unanswered at the history horizon (late for good)
 }
 
 // Add counts one appeal as of now; one a moderator said is not an appeal
@@ -125,6 +139,8 @@ func (s *AppealStats) Add(a *Appeal, now time.Time) {
 	}
 	s.Opened++
 	switch {
+	case a.Expired():
+		s.Expired++
 	case !a.Open():
 		s.Answered++
 		if a.OnTime() {
@@ -139,9 +155,9 @@ func (s *AppealStats) Add(a *Appeal, now time.Time) {
 }
 
 // OnTimeShare is the share of appeals answered on time among those whose
-// outcome is known (answered, or overdue); -1 when there are none.
+// outcome is known (answered, overdue, or expired); -1 when there are none.
 func (s *AppealStats) OnTimeShare() float64 {
-	n := s.Answered + s.Overdue
+	n := s.Answered + s.Overdue + s.Expired
 	if n == 0 {
 		return -1
 	}

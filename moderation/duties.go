@@ -43,8 +43,9 @@ type Appeal struct {
 	Deleted bool `json:"deleted,omitempty"`
 	// Closed: a moderator closed the appeal without a reply from strazh
 	// (ClosedElsewhere: answered off the network, AnsweredAt/By set too;
-	// ClosedNotAppeal: tagged wrongly, out of the counts); "" otherwise.
-	// Records before it load as not closed.
+	// ClosedNotAppeal: tagged wrongly, out of the counts), or the store did
+	// (ClosedExpired: never answered by the history horizon, counted late);
+	// "" otherwise. Records before it load as not closed.
 	Closed   string    `json:"closed,omitempty"`
 	ClosedAt time.Time `json:"closed_at,omitzero"`
 	ClosedBy string    `json:"closed_by,omitempty"` // "telegram:123", "web:anna", "cli"
@@ -55,7 +56,13 @@ type Appeal struct {
 const (
 	ClosedElsewhere = "elsewhere"  // answered by phone, in person, on a network strazh cannot post on
 	ClosedNotAppeal = "not-appeal" // the appeals pack tagged it wrongly
+	// ClosedExpired: still unanswered when it left the history the reports
+	// read (store.HistoryRetention after it opened); closed by ExpiredBy.
+	ClosedExpired = "expired"
 )
+
+// ExpiredBy is the ClosedBy of an expired appeal: strazh itself.
+const ExpiredBy = "strazh"
 
 // Open reports whether the appeal still waits for the page's answer.
 func (a *Appeal) Open() bool { return a.AnsweredAt.IsZero() && a.Closed == "" }
@@ -63,6 +70,10 @@ func (a *Appeal) Open() bool { return a.AnsweredAt.IsZero() && a.Closed == "" }
 // NotAppeal reports whether a moderator said it is not an appeal: it stays
 // recorded but is out of every appeal count.
 func (a *Appeal) NotAppeal() bool { return a.Closed == ClosedNotAppeal }
+
+// Expired reports whether the appeal was closed unanswered at the history
+// horizon: it waits no more, and counts as not answered in time.
+func (a *Appeal) Expired() bool { return a.Closed == ClosedExpired }
 
 // OnTime reports whether the appeal was answered before its deadline.
 func (a *Appeal) OnTime() bool { return !a.AnsweredAt.IsZero() && !a.AnsweredAt.After(a.Deadline) }

@@ -22,13 +22,19 @@ func (r *Report) Brief(loc *time.Location, minPerWeek int) string {
 		cells := make([]string, len(row.Cells))
 		for i, c := range row.Cells {
 			cells[i] = fmt.Sprint(c.N)
-			if c.Low {
+			switch {
+			case c.Low:
 				cells[i] += " ⚠"
+			case c.Partial:
+				cells[i] += " (неполная)"
 			}
 		}
 		fmt.Fprintf(&b, "Публикации %s по неделям: %s", row.Account, strings.Join(cells, ", "))
 		if minPerWeek > 0 {
 			fmt.Fprintf(&b, " (норма — %d)", minPerWeek)
+		}
+		if row.Since != "" {
+			fmt.Fprintf(&b, "; считаются с %s: сеть не отдаёт прошлые публикации", row.Since)
 		}
 		b.WriteString("\n")
 	}

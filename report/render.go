@@ -15,11 +15,12 @@ import (
 var files embed.FS
 
 var page = template.Must(template.New("report.html").Funcs(template.FuncMap{
-	"date": ruDate,
-	"dur":  ruDuration,
-	"pct":  pct,
-	"ru":   func(t time.Time) string { return t.Format("02.01.2006 15:04") },
-	"kind": kindName,
+	"date":        ruDate,
+	"dur":         ruDuration,
+	"pct":         pct,
+	"ru":          func(t time.Time) string { return t.Format("02.01.2006 15:04") },
+	"kind":        kindName,
+	"partialNote": func(day string) string { return fmt.Sprintf(partialNote, day) },
 }).ParseFS(files, "report.html"))
 
 // Title is the report's heading.
@@ -39,13 +40,15 @@ type view struct {
 type postRow struct {
 	Account string
 	Cells   []postCell
+	Since   string // the day counting began, when some span is partial
 }
 
 // postCell is a page's posts in one span; Low: a whole 7 days with fewer
-// than the norm (a shorter first span is not judged).
+// than the norm (a shorter first span is not judged, nor a partial one);
+// Partial: the span began before strazh counted the page's posts.
 type postCell struct {
-	N   int
-	Low bool
+	N            int
+	Low, Partial bool
 }
 
 func (r *Report) view(loc *time.Location, minPerWeek int) *view {
@@ -77,7 +80,12 @@ func (r *Report) view(loc *time.Location, minPerWeek int) *view {
 				end = r.WeekStarts[i+1]
 			}
 			whole := !r.WeekStarts[i].AddDate(0, 0, 7).After(end)
-			row.Cells = append(row.Cells, postCell{N: n, Low: whole && minPerWeek > 0 && n < minPerWeek})
+			partial := r.WeekStarts[i].Before(pg.PostsSince)
+			row.Cells = append(row.Cells, postCell{N: n, Partial: partial,
+				Low: whole && !partial && minPerWeek > 0 && n < minPerWeek})
+		}
+		if !pg.PostsSince.IsZero() {
+			row.Since = ruDate(pg.PostsSince.In(loc))
 		}
 		v.PostRows = append(v.PostRows, row)
 	}
@@ -106,6 +114,9 @@ func (r *Report) view(loc *time.Location, minPerWeek int) *view {
 	}
 	return v
 }
+
+// partialNote says why a page's first spans are partial (%s: the day).
+const partialNote = "сеть не отдаёт прошлые публикации, strazh считает их с %s; недели, начатые раньше, посчитаны не полностью (неполная) и не оцениваются."
 
 func bars(cs []Count) []chart.Bar {
 	out := make([]chart.Bar, len(cs))
@@ -154,12 +165,20 @@ func (r *Report) Markdown(w io.Writer, loc *time.Location, minPerWeek int) error
 			fmt.Fprintf(&b, "| %s |", mdEsc(row.Account))
 			for _, c := range row.Cells {
 				mark := ""
-				if c.Low {
+				switch {
+				case c.Low:
 					mark = " ⚠"
+				case c.Partial:
+					mark = " (неполная)"
 				}
 				fmt.Fprintf(&b, " %d%s |", c.N, mark)
 			}
 			b.WriteString("\n")
+		}
+		for _, row := range v.PostRows {
+			if row.Since != "" {
+				fmt.Fprintf(&b, "\n%s: %s\n", mdEsc(row.Account), fmt.Sprintf(partialNote, row.Since))
+			}
 		}
 	}
 	if a := r.Appeals; a != nil {

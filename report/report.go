@@ -45,8 +45,18 @@ type Sources struct {
 	Posts     Posts
 	Appeals   Appeals
 	Security  SecurityEvents
+	// Counted says since when a page whose network lists no past posts
+	// (Telegram) has been counted (the daemon's cadence poller); nil, or
+	// false for a page: counted from its history.
+	Counted PostsCounted
 	// Accounts are the configured pages, in the configuration's order.
 	Accounts []string
+}
+
+// PostsCounted is when strazh started counting an account's posts, for a
+// page counted only as its posts arrive (ok false otherwise).
+type PostsCounted interface {
+	CountedSince(account string) (since time.Time, ok bool)
 }
 
 // Period is the span a report covers, [Since, Until).
@@ -95,6 +105,10 @@ type Page struct {
 	// Weeks are the page's own posts per 7 days, oldest first (the first
 	// may be shorter when the period is not whole weeks); nil: not known.
 	Weeks []int `json:"posts_per_week"`
+	// PostsSince is set when the page's posts were counted only from then
+	// on (its network lists no past posts) and that falls after the first
+	// span began: the spans begun before it read low, and are said partial.
+	PostsSince time.Time `json:"posts_counted_since,omitzero"`
 }
 
 // Report is what the report shows.
@@ -133,7 +147,7 @@ type AppealStats struct {
 	Total    int     `json:"total"`
 	Answered int     `json:"answered"`
 	OnTime   int     `json:"on_time"`
-	Late     int     `json:"late"`    // answered late, or open past the deadline
+	Late     int     `json:"late"`    // answered late, open past the deadline, or closed unanswered as expired
 	Waiting  int     `json:"waiting"` // open, the deadline not reached
 	ByTopic  []Count `json:"by_topic"`
 }
@@ -238,7 +252,7 @@ func Build(src Sources, p Period, now time.Time, loc *time.Location) (*Report, e
 	for _, a := range slices.Sorted(maps.Keys(pages)) {
 		r.Pages = append(r.Pages, *pages[a])
 	}
-	if err := r.readPosts(src.Posts); err != nil {
+	if err := r.readPosts(src.Posts, src.Counted); err != nil {
 		return nil, err
 	}
 	if err := r.readAppeals(src.Appeals, now); err != nil {
@@ -250,7 +264,7 @@ func Build(src Sources, p Period, now time.Time, loc *time.Location) (*Report, e
 	return r, nil
 }
 
-func (r *Report) readPosts(ps Posts) error {
+func (r *Report) readPosts(ps Posts, counted PostsCounted) error {
 	if ps == nil {
 		r.Missing = append(r.Missing, "публикации страниц: хранилище их не ведёт")
 		return nil
@@ -270,6 +284,11 @@ func (r *Report) readPosts(ps Posts) error {
 			return fmt.Errorf("report: posts of %s: %w", pg.Account, err)
 		}
 		pg.Weeks = make([]int, len(starts))
+		if counted != nil && len(starts) > 0 {
+			if since, ok := counted.CountedSince(pg.Account); ok && since.After(starts[0]) {
+				pg.PostsSince = since
+			}
+		}
 		for _, po := range posts {
 			for w := len(starts) - 1; w >= 0; w-- {
 				if !po.At.Before(starts[w]) {
@@ -303,6 +322,8 @@ func (r *Report) readAppeals(as Appeals, now time.Time) error {
 		case a.OnTime():
 			st.Answered++
 			st.OnTime++
+		case a.Expired():
+			st.Late++ // never answered: the store closed it at the history horizon
 		case !a.Open():
 			st.Answered++
 			st.Late++

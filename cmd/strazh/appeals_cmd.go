@@ -42,7 +42,8 @@ type appealRow struct {
 	Opened   time.Time `json:"opened_at"`
 	Deadline time.Time `json:"deadline"`
 	// State: open, overdue, answered, elsewhere (answered off the network),
-	// not-appeal (closed as tagged wrongly).
+	// not-appeal (closed as tagged wrongly), expired (never answered, closed
+	// by strazh at the history horizon; on_time false).
 	State    string    `json:"state"`
 	OnTime   *bool     `json:"on_time,omitempty"` // answered ones
 	ClosedBy string    `json:"closed_by,omitempty"`
@@ -55,6 +56,9 @@ func appealRowOf(a *moderation.Appeal, now time.Time) appealRow {
 	switch {
 	case a.NotAppeal():
 		r.State, r.ClosedAt = moderation.ClosedNotAppeal, a.ClosedAt
+	case a.Expired():
+		late := false
+		r.State, r.ClosedAt, r.OnTime = moderation.ClosedExpired, a.ClosedAt, &late
 	case !a.Open():
 		r.State, r.ClosedAt = appealAnswered, a.AnsweredAt
 		if a.Closed == moderation.ClosedElsewhere {
@@ -186,7 +190,7 @@ func cmdAppeals(ctx context.Context, args []string, s stdio) error {
 		return cmdAppealsClose(ctx, args[1:], s)
 	}
 	fs := newFlags("appeals", "[-config FILE] [-all] [-json]\n       strazh appeals close -as elsewhere|not-appeal [-config FILE] ID",
-		"Lists the citizens' appeals still waiting for the page's answer (every one with\n-all): ID, account, topic, author, deadline and state (open, overdue,\nanswered, elsewhere, not-appeal). `strazh appeals close` closes one without\nposting. Works while the daemon runs (through its admin socket) and when it\nis stopped.", s)
+		"Lists the citizens' appeals still waiting for the page's answer (every one with\n-all): ID, account, topic, author, deadline and state (open, overdue,\nanswered, elsewhere, not-appeal, expired: never answered, closed by strazh\nwhen it left the reports' history). `strazh appeals close` closes one without\nposting. Works while the daemon runs (through its admin socket) and when it\nis stopped.", s)
 	path := configFlag(fs)
 	all := fs.Bool("all", false, "every appeal, answered and closed ones too")
 	asJSON := fs.Bool("json", false, "print a JSON array for machines")

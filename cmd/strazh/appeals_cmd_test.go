@@ -152,3 +152,36 @@ func TestDBAppeals_Close_QueuesTheCardsEdit(t *testing.T) {
 		t.Errorf("a card was made for an appeal without one: %v", err)
 	}
 }
+
+// An appeal nobody answered is closed by the store's maintenance at the
+// history horizon: `strazh appeals` no longer lists it, `-all` shows it as
+// expired, not on time, closed by strazh.
+func TestCmdAppeals_ExpiredListedWithAll(t *testing.T) {
+	opened := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+	now := opened.Add(store.MinHistoryRetention + time.Hour)
+	db, err := store.Open(filepath.Join(t.TempDir(), "s.db"), &store.Options{NoSync: true, Retention: 30 * 24 * time.Hour,
+		Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.OpenAppeal(&moderation.Appeal{DecisionID: 7, Account: "page", CommentID: "vk:page:1", Topic: "roads",
+		OpenedAt: opened, Deadline: opened.Add(24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Maintain(); err != nil {
+		t.Fatal(err)
+	}
+	b := dbAppeals{db}
+	if open, err := b.list(context.Background(), false); err != nil || len(open) != 0 {
+		t.Fatalf("open appeals = %v, %v; want none", open, err)
+	}
+	all, err := b.list(context.Background(), true)
+	if err != nil || len(all) != 1 {
+		t.Fatalf("-all = %v, %v", all, err)
+	}
+	r := appealRowOf(all[0], now)
+	if r.State != "expired" || r.OnTime == nil || *r.OnTime || r.ClosedBy != "strazh" || !r.ClosedAt.Equal(now) {
+		t.Fatalf("row = %+v, want expired, not on time, closed by strazh at %s", r, now)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +18,7 @@ import (
 	"github.com/strazh/strazh/moderation/pipeline"
 	"github.com/strazh/strazh/moderation/review/telegramtest"
 	"github.com/strazh/strazh/moderation/store"
+	"github.com/strazh/strazh/report"
 )
 
 const registryTGConfig = `state_dir: %s
@@ -170,5 +173,15 @@ func TestDaemon_TelegramPosts(t *testing.T) {
 	_, body := get(t, "http://"+metrics+"/metrics")
 	if !strings.Contains(body, `strazh_posts_week_partial{account="rayon-telegram"} 1`) {
 		t.Errorf("/metrics does not say the first week is counted short")
+	}
+	// The report the daemon builds says it too: the week began before the
+	// channel was counted.
+	q := url.Values{"kind": {"week"}, "since": {time.Now().Add(-7 * 24 * time.Hour).Format(time.RFC3339)}, "until": {time.Now().Add(time.Hour).Format(time.RFC3339)}}
+	var r report.Report
+	if err := newSocketBackend(cfg.SocketPath()).call(context.Background(), http.MethodGet, "/v1/report?"+q.Encode(), nil, &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Pages) != 1 || r.Pages[0].PostsSince.IsZero() || r.Pages[0].PostsSince.After(before.Add(time.Second)) {
+		t.Errorf("report pages %+v: want rayon-telegram counted since the start", r.Pages)
 	}
 }

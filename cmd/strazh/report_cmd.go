@@ -104,6 +104,17 @@ func reportSources(cfg *config.Config, db *store.DB) report.Sources {
 	return src
 }
 
+// daemonReportSources are reportSources plus what only the running daemon
+// knows: since when a page whose network lists no past posts (Telegram)
+// has been counted, so that its first weeks are said partial.
+func (d *daemon) reportSources() report.Sources {
+	src := reportSources(d.cfg, d.db)
+	if d.posts != nil {
+		src.Counted = d.posts
+	}
+	return src
+}
+
 // registerReportAdmin serves the report to `strazh report` while the
 // daemon holds the database: GET /v1/report?kind=&since=&until= (RFC 3339).
 func registerReportAdmin(mux *http.ServeMux, d *daemon) {
@@ -118,7 +129,7 @@ func registerReportAdmin(mux *http.ServeMux, d *daemon) {
 			badRequest(w, "query: since and until must be RFC 3339 times, since before until")
 			return
 		}
-		rep, err := report.Build(reportSources(d.cfg, d.db), report.Period{Kind: q.Get("kind"), Since: since, Until: until}, time.Now(), time.Local)
+		rep, err := report.Build(d.reportSources(), report.Period{Kind: q.Get("kind"), Since: since, Until: until}, time.Now(), time.Local)
 		reply(w, rep, err)
 	})
 }

@@ -112,7 +112,7 @@ func (d *daemon) newReportSchedule(cfg *config.Config) *reportSchedule {
 	return &reportSchedule{every: rc.Every, retry: 10 * time.Minute, stamps: d.db, send: d.fan, now: time.Now,
 		log: d.log.With("component", "report"),
 		make: func(ctx context.Context, now time.Time) (review.Report, error) {
-			return buildScheduledReport(ctx, reportSources(cfg, d.db), rc, cfg.Cadence.MinPerWeek, now, time.Local)
+			return buildScheduledReport(ctx, d.reportSources(), rc, cfg.Cadence.MinPerWeek, now, time.Local)
 		}}
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/strazh/strazh/config"
 	"github.com/strazh/strazh/connectors"
 	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/cadence"
 	"github.com/strazh/strazh/moderation/learn"
 	"github.com/strazh/strazh/moderation/pipeline"
 	"github.com/strazh/strazh/moderation/review"
@@ -92,8 +93,9 @@ type daemon struct {
 
 	accounts []pipeline.Account // for strazh doctor (doctor.go)
 
-	models  *modelState    // rules + live model (model_daemon.go)
-	learner *learn.Learner // nil: the model does not learn
+	models  *modelState     // rules + live model (model_daemon.go)
+	learner *learn.Learner  // nil: the model does not learn
+	posts   *cadence.Poller // the pages' posts; nil: none counted (cadence_wiring.go)
 }
 
 func newLogger(cfg *config.Config, w io.Writer, level *slog.LevelVar) *slog.Logger {
@@ -208,6 +210,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 		return err
 	}
 	posts := d.newCadence(accounts)
+	d.posts = posts                     // before the admin socket and the report schedule read it
 	reports := d.newReportSchedule(cfg) // report_sched.go
 	if posts != nil && d.tg != nil {
 		d.tg.SetPostCounter(posts, cfg.Cadence.MinPerWeek)

@@ -63,8 +63,8 @@ func browserRetry(t *testing.T, ctx context.Context, c *consoleRig, base string)
 
 // browserAnswer (TestWebConsole_Browser): on /appeals a moderator types
 // the page's answer and presses «Ответить»; the answer is in the comment's
-// thread on the network fake, the appeal is closed as web:anna and leaves
-// the list.
+// thread on the network fake, the appeal is closed as web:anna, leaves
+// the open list and shows in the closed one.
 func browserAnswer(t *testing.T, ctx context.Context, c *consoleRig, base, commentID string) {
 	t.Helper()
 	var art string // the appeal's card, once the pipeline opened it
@@ -95,5 +95,9 @@ func browserAnswer(t *testing.T, ctx context.Context, c *consoleRig, base, comme
 	}
 	if still := browse(t, ctx, chromedp.Evaluate[bool](fmt.Sprintf("document.querySelector(%q) !== null", art))); still {
 		t.Error("the answered appeal is still listed")
+	}
+	// It is under «Закрытые обращения» now: how, by whom.
+	if row := browse(t, ctx, chromedp.Evaluate[string](fmt.Sprintf("document.querySelector('#closed-%d')?.innerText ?? ''", id))); !strings.Contains(row, "Ответили в соцсети") || !strings.Contains(row, "web:anna") {
+		t.Errorf("the closed list's row of the appeal reads %q", row)
 	}
 }

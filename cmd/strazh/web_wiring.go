@@ -56,6 +56,10 @@ func (a webAppeals) OpenAppeals(account string) ([]*moderation.Appeal, error) {
 	return a.db.OpenAppeals(account)
 }
 
+func (a webAppeals) ClosedAppeals(account string, after uint64, limit int) ([]*moderation.Appeal, uint64, error) {
+	return a.db.ClosedAppeals(account, after, limit)
+}
+
 // listenWeb opens the console's port (nil when there is no console).
 func (d *daemon) listenWeb() (net.Listener, error) {
 	if d.web == nil {

@@ -45,6 +45,7 @@ type settings struct {
 	actionMode   string
 	usageBackoff int
 	webhook      WebhookConfig
+	managers     []string
 }
 
 // WebhookConfig is the listener Meta delivers to (optional: without listen
@@ -96,6 +97,10 @@ type FacebookConfig struct {
 	UsageBackoffPercent int `yaml:"usage_backoff_percent"`
 	// Webhook is the optional listener for Meta's deliveries.
 	Webhook WebhookConfig `yaml:"webhook"`
+	// Managers are the Facebook user ids of the people who run the Page
+	// (as `from.id` shows them in its comments): never moderated, and
+	// their replies answer appeals. The Page itself always is exempt.
+	Managers []string `yaml:"managers"`
 }
 
 // InstagramConfig is the `network: instagram` part (a professional
@@ -116,6 +121,9 @@ type InstagramConfig struct {
 	ActionMode          string        `yaml:"action_mode"`
 	UsageBackoffPercent int           `yaml:"usage_backoff_percent"`
 	Webhook             WebhookConfig `yaml:"webhook"`
+	// Managers are the Instagram user ids (`from.id`) of the people who
+	// run the account: never moderated, their replies answer appeals.
+	Managers []string `yaml:"managers"`
 }
 
 // DefaultFacebookConfig returns a FacebookConfig holding the defaults.
@@ -139,12 +147,12 @@ const (
 
 func (c *FacebookConfig) settings() settings {
 	return settings{c.PageID, "page_id", c.GraphURL, c.GraphVersion, c.TokenEnv, c.TokenFile,
-		c.PollInterval, c.RecentPosts, c.ActionMode, c.UsageBackoffPercent, c.Webhook}
+		c.PollInterval, c.RecentPosts, c.ActionMode, c.UsageBackoffPercent, c.Webhook, c.Managers}
 }
 
 func (c *InstagramConfig) settings() settings {
 	return settings{c.IGUserID, "ig_user_id", c.GraphURL, c.GraphVersion, c.TokenEnv, c.TokenFile,
-		c.PollInterval, c.RecentPosts, c.ActionMode, c.UsageBackoffPercent, c.Webhook}
+		c.PollInterval, c.RecentPosts, c.ActionMode, c.UsageBackoffPercent, c.Webhook, c.Managers}
 }
 
 // Validate checks the values; problems name the key. Secrets are not read.
@@ -186,6 +194,19 @@ func (s settings) validate() error {
 	}
 	if s.usageBackoff < 10 || s.usageBackoff > 100 {
 		bad("usage_backoff_percent", "must be 10..100, got %d", s.usageBackoff)
+	}
+	seen := map[string]bool{}
+	for i, id := range s.managers {
+		key := fmt.Sprintf("managers[%d]", i)
+		switch {
+		case !numericRE.MatchString(id):
+			bad(key, "want a numeric user id (as `from.id` shows it in the page's comments), got %q", id)
+		case id == s.id:
+			bad(key, "%s is the page itself (%s), which is never moderated anyway", id, s.idKey)
+		case seen[id]:
+			bad(key, "%s is listed twice", id)
+		}
+		seen[id] = true
 	}
 	w := s.webhook
 	if w.Listen != "" {

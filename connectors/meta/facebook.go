@@ -125,6 +125,12 @@ func (c *Connector) fbComment(p *postState, fc *fbComment, parentText string) (m
 		Author:  c.fbAuthor(fc.From),
 		Context: c.context(p, parentText),
 	}
+	// A reply names its parent comment (a top-level comment's parent, in
+	// a webhook, is the post): the page's or a manager's reply answers
+	// the appeal it is under.
+	if fc.Parent != nil && fc.Parent.ID != "" && fc.Parent.ID != p.ID {
+		cm.ReplyTo = moderation.MakeID(Facebook, c.account, fc.Parent.ID)
+	}
 	if cm.Permalink == "" {
 		cm.Permalink = p.URL
 	}
@@ -132,12 +138,13 @@ func (c *Connector) fbComment(p *postState, fc *fbComment, parentText string) (m
 }
 
 // fbAuthor: `from` comes only with a Page token (§3.1); the Page itself
-// is never moderated.
+// and the managers named in the config are never moderated.
 func (c *Connector) fbAuthor(f *fbFrom) moderation.Author {
 	if f == nil {
 		return moderation.Author{}
 	}
 	a := moderation.Author{ID: f.ID, Name: f.Name, IsPage: f.ID == c.set.id}
+	a.IsManager = !a.IsPage && c.manager[f.ID]
 	if f.ID != "" {
 		a.ProfileURL = "https://www.facebook.com/" + f.ID
 	}

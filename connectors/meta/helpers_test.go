@@ -47,10 +47,11 @@ func testLogger() *slog.Logger {
 
 // opts tune a test connector.
 type opts struct {
-	mode    string
-	webhook bool             // listen on 127.0.0.1:0
-	inbox   connectors.Inbox // nil: its own in memory
-	poll    time.Duration
+	mode     string
+	webhook  bool             // listen on 127.0.0.1:0
+	inbox    connectors.Inbox // nil: its own in memory
+	poll     time.Duration
+	managers []string // settings.managers
 }
 
 // newConn builds a connector of network against f.
@@ -71,6 +72,7 @@ func newConn(t testing.TB, f *fake, network, account string, o opts) *Connector 
 		s.pollInterval = o.poll
 	}
 	s.actionMode = ModeDelete
+	s.managers = o.managers
 	if o.mode != "" {
 		s.actionMode = o.mode
 	}

@@ -82,6 +82,11 @@ func (c *Connector) fromDelivery(cur *cursor, d *delivery) (moderation.Update, b
 		}
 		fc := fbComment{ID: v.CommentID, Message: v.Message, From: v.From,
 			Created: time.Unix(v.Created, 0).UTC().Format(graphTime)}
+		if v.ParentID != "" {
+			fc.Parent = &struct {
+				ID string `json:"id"`
+			}{v.ParentID}
+		}
 		post := p
 		if post == nil {
 			post = &postState{ID: v.PostID}
@@ -101,7 +106,8 @@ func (c *Connector) fromDelivery(cur *cursor, d *delivery) (moderation.Update, b
 			p = cur.post(v.Media.ID)
 		}
 		// The change carries no timestamp: the entry's time stands in.
-		ic := igComment{ID: v.ID, Text: v.Text, From: v.From, Timestamp: time.Unix(d.Time, 0).UTC().Format(graphTime)}
+		ic := igComment{ID: v.ID, Text: v.Text, From: v.From, ParentID: v.ParentID,
+			Timestamp: time.Unix(d.Time, 0).UTC().Format(graphTime)}
 		post := p
 		if post == nil && v.Media != nil {
 			post = &postState{ID: v.Media.ID}

@@ -100,7 +100,11 @@ func (c *Connector) igComments(ctx context.Context, p *postState) ([]moderation.
 				continue
 			}
 			for j := range top.Replies.Data {
-				cm, date := c.igComment(p, &top.Replies.Data[j], top.Text)
+				r := &top.Replies.Data[j]
+				if r.ParentID == "" {
+					r.ParentID = top.ID // replies attach to the top level (§4)
+				}
+				cm, date := c.igComment(p, r, top.Text)
 				if up, ok, _ := c.observe(p, cm, date); ok {
 					ups = append(ups, up)
 				}
@@ -129,10 +133,14 @@ func (c *Connector) igComment(p *postState, ic *igComment, parentText string) (m
 		cm.PostID, cm.Permalink = p.ID, p.URL
 	}
 	cm.Context = c.context(p, parentText)
+	if ic.ParentID != "" {
+		cm.ReplyTo = moderation.MakeID(Instagram, c.account, ic.ParentID)
+	}
 	return cm, t.Unix()
 }
 
-// igAuthor: the account itself is never moderated.
+// igAuthor: the account itself and the managers named in the config
+// (matched on from.id only) are never moderated.
 func (c *Connector) igAuthor(f *igFrom, username string) moderation.Author {
 	a := moderation.Author{Name: username}
 	if f != nil {
@@ -140,6 +148,7 @@ func (c *Connector) igAuthor(f *igFrom, username string) moderation.Author {
 		if f.Username != "" {
 			a.Name = f.Username
 		}
+		a.IsManager = f.ID != c.set.id && c.manager[f.ID]
 	}
 	if a.ID == "" {
 		a.ID = username // no id without from{}: the username still names the author

@@ -46,6 +46,7 @@ type Connector struct {
 	network string
 	set     settings
 	account string
+	manager map[string]bool // settings.managers: exempt authors
 	log     *slog.Logger
 	api     *graph
 	inbox   connectors.Inbox
@@ -103,7 +104,10 @@ func newConnector(network string, s settings, deps connectors.Deps, token string
 	c := &Connector{
 		network: network, set: s, account: deps.Account, log: deps.Logger,
 		api:   newGraph(s.graphURL, s.version, hc, token, lim, usage, s.usageBackoff),
-		inbox: deps.Inbox, wake: make(chan struct{}, 1),
+		inbox: deps.Inbox, wake: make(chan struct{}, 1), manager: map[string]bool{},
+	}
+	for _, id := range s.managers {
+		c.manager[id] = true
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)

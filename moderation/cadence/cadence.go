@@ -188,6 +188,23 @@ func Count(st Store, account string, now time.Time) (int, error) {
 	return len(ps), nil
 }
 
+// CountedSince is when strazh started counting an account's posts, for a
+// page whose network lists no past posts (cadence.Arriving) once it knows;
+// ok is false for any other page (counted from its history) and while
+// not known. A 7-day span that begins before since reads low.
+func (p *Poller) CountedSince(account string) (since time.Time, ok bool) {
+	for _, pg := range p.pages {
+		if pg.Account != account {
+			continue
+		}
+		if a, arriving := pg.Reader.(Arriving); arriving {
+			return a.CountingSince()
+		}
+		return time.Time{}, false
+	}
+	return time.Time{}, false
+}
+
 // Weeks counts every page's posts in the 7 days up to now, by account
 // (for /stats).
 func (p *Poller) Weeks(now time.Time) (map[string]int, error) {

@@ -229,3 +229,19 @@ func TestPoller_Poll_PartialLoggedOnce(t *testing.T) {
 		t.Errorf("full week said %d times, want 1:\n%s", n, &buf)
 	}
 }
+
+// CountedSince answers for an Arriving page once it knows, and never for
+// a page counted from its history or one not polled.
+func TestPoller_CountedSince(t *testing.T) {
+	since := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	p := New(Options{}, &memStore{}, []Page{{"tg", &arriving{since: since, known: true}}, {"tg-new", &arriving{}}, {"vk", &reader{}}})
+	for _, tc := range []struct {
+		account string
+		want    time.Time
+		ok      bool
+	}{{"tg", since, true}, {"tg-new", time.Time{}, false}, {"vk", time.Time{}, false}, {"other", time.Time{}, false}} {
+		if got, ok := p.CountedSince(tc.account); ok != tc.ok || !got.Equal(tc.want) {
+			t.Errorf("CountedSince(%s) = %v, %v; want %v, %v", tc.account, got, ok, tc.want, tc.ok)
+		}
+	}
+}

@@ -325,7 +325,10 @@ func (d *AppealDesk) Run(ctx context.Context) error {
 				next = at
 			}
 		}
-		wait := time.Duration(-1)
+		// Look again every Tick even unpoked: the store queues card edits
+		// too (an appeal its maintenance closed as expired, one closed
+		// from the shell while the daemon was stopped).
+		wait := d.t.tm.Tick
 		if failed != nil {
 			attempt++
 			wait = d.t.tm.Retry.Wait(attempt, 0)
@@ -333,7 +336,7 @@ func (d *AppealDesk) Run(ctx context.Context) error {
 		} else {
 			attempt = 0
 			if !next.IsZero() {
-				wait = max(next.Sub(d.t.now()), time.Millisecond)
+				wait = min(wait, max(next.Sub(d.t.now()), time.Millisecond))
 			}
 		}
 		if !d.idle(ctx, wait) {

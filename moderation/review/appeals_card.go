@@ -15,9 +15,10 @@ type appealTexts struct {
 	title, topic, deadline, text, answer, link      string
 	waiting, overdue, posting, byHand, answered     string
 	onTime, late, failed, deleted, already          string
-	btnReply                                        string // a contract: «Ответить»
+	btnReply                                        string // a contract: «Ответить» (English: Reply)
 	btnClose, btnElsewhere, btnNotAppeal, btnBack   string // contracts: «Закрыть», «Ответили вне соцсети», «Не обращение», «« Назад»
 	closedElsewhere, closedNotAppeal, ansClosed     string
+	closedExpired                                   string
 	ansChooseClose, ansBack, ansDoneElsewhere       string
 	ansDoneNotAppeal                                string
 	prompt, remind, failNotice, noRights, notOpen   string
@@ -40,6 +41,7 @@ var appealRU = &appealTexts{
 	btnClose: "Закрыть", btnElsewhere: "Ответили вне соцсети", btnNotAppeal: "Не обращение", btnBack: "« Назад",
 	closedElsewhere:  "✅ Отвечено вне соцсети — %s, %s (%s)",
 	closedNotAppeal:  "🚫 Не обращение — %s, %s. Не входит в учёт обращений.",
+	closedExpired:    "⌛ Осталось без ответа — закрыто автоматически %s: срок учёта обращений истёк. Считается неотвеченным в срок.",
 	ansClosed:        "Уже закрыто: %s",
 	ansChooseClose:   "Как закрыть обращение?",
 	ansBack:          "Назад",
@@ -70,10 +72,11 @@ var appealEN = &appealTexts{
 	failed:   "⚠️ The answer was not posted: %s. Answer again or by hand on the page.",
 	deleted:  "🗑 The comment was deleted (a violation); the appeal is counted",
 	already:  "the appeal was answered already (%s)",
-	btnReply: "Ответить", // the contract's word, in both languages
+	btnReply: "Reply", // «Ответить» in English; the callback (ap.<id>.r) is the same
 	btnClose: "Close", btnElsewhere: "Answered elsewhere", btnNotAppeal: "Not an appeal", btnBack: "« Back",
 	closedElsewhere:  "✅ Answered elsewhere — %s, %s (%s)",
 	closedNotAppeal:  "🚫 Not an appeal — %s, %s. Out of the appeal counts.",
+	closedExpired:    "⌛ Never answered — closed automatically %s: past the appeals' history horizon. Counted as not answered in time.",
 	ansClosed:        "Closed already: %s",
 	ansChooseClose:   "How to close the appeal?",
 	ansBack:          "Back",
@@ -85,7 +88,7 @@ var appealEN = &appealTexts{
 	noRights:         "No rights: only moderators may answer.",
 	notOpen:          "Appeal #%d is answered already: %s.",
 	ansPrompt:        "Write the answer as a reply to the bot's message",
-	replyHint:        "✍️ To answer, reply to this message (or to the bot's message after «Ответить»): the text is posted as the page.",
+	replyHint:        "✍️ To answer, reply to this message (or to the bot's message after Reply): the text is posted as the page.",
 	ansReplyCard:     "Reply to the appeal card or to the bot's message",
 	ansAnswered:      "Answered already", ansCannot: "This network cannot be answered from strazh", ansNoRights: "No rights",
 	gotReply: "The answer to appeal #%d is taken and being posted.", emptyReply: "An empty answer is not posted: write a text.",
@@ -185,6 +188,8 @@ func (t *Reviewer) renderAppeal(a *moderation.Appeal, c *cardstore.AppealCard, c
 	switch {
 	case a.NotAppeal():
 		b.WriteString("\n" + fmt.Sprintf(x.closedNotAppeal, esc(x.answeredBy(a, c)), esc(t.fmtTime(a.ClosedAt))))
+	case a.Expired():
+		b.WriteString("\n" + fmt.Sprintf(x.closedExpired, esc(t.fmtTime(a.ClosedAt))))
 	case !a.Open():
 		when := x.onTime
 		if !a.OnTime() {

@@ -216,3 +216,44 @@ func TestAppealDesk_CloseTap_English(t *testing.T) {
 		return strings.Contains(m.Text, "Answered elsewhere — Мария Иванова") && strings.Contains(m.Text, "late")
 	})
 }
+
+// An appeal the store's maintenance closes as expired (never answered by
+// the history horizon) is shown so on its card, with no buttons left,
+// without anything poking the desk.
+func TestAppealDesk_StoreExpiry_EditsTheCard(t *testing.T) {
+	e := overdueAppeal(t)
+	card := e.appealCard("Обращение")
+	e.saved(0)
+	h, err := e.run.DB.PruneHistory(time.Now().Add(time.Hour)) // the appeal is older than this horizon
+	if err != nil || h.ExpiredAppeals != 1 {
+		t.Fatalf("PruneHistory = %+v, %v; want the appeal expired", h, err)
+	}
+	e.waitAppealMsg(card.ID, "the expiry on the card", func(m telegramtest.Message) bool {
+		return strings.Contains(m.Text, "Осталось без ответа — закрыто автоматически") && len(m.Buttons()) == 0
+	})
+	if a, err := e.run.DB.Appeal(1); err != nil || !a.Expired() || a.Closer() != moderation.ExpiredBy {
+		t.Fatalf("appeal = %+v, %v", a, err)
+	}
+}
+
+// In English every button of the appeal card is English: «Ответить» is
+// Reply there, with the same callback as the Russian card's, so a card
+// sent before the language changed is still answered.
+func TestAppealDesk_ReplyButton_English(t *testing.T) {
+	e := newAppealEnvCfg(t, nil, func(c *review.Config) { c.Language = review.LangEN })
+	e.vk.AddComment(e.vk.AddPost("Roads"), 501, "Когда заделают яму на Садовой? [обращение:roads]")
+	card := e.appealCard("Appeal")
+	if b := card.Buttons(); strings.Join(b, "|") != "Reply|Close" {
+		t.Fatalf("buttons = %q, want Reply|Close", b)
+	}
+	if d := card.Keyboard[0][0].Data + " " + card.Keyboard[0][1].Data; d != "ap.1.r ap.1.c" {
+		t.Fatalf("callbacks %q, want the Russian card's ap.1.r ap.1.c", d)
+	}
+	e.saved(0)
+	if err := e.tg.Press(appealsChat, card.ID, "Reply", maria); err != nil {
+		t.Fatal(err)
+	}
+	if p := e.appealCard("✍️"); !strings.Contains(p.Text, "Answer to appeal #1") || p.ReplyTo != card.ID {
+		t.Fatalf("prompt %q replies to %d", p.Text, p.ReplyTo)
+	}
+}

@@ -183,7 +183,7 @@ var en = &texts{
 	cmdResume: "resume automatic actions", cmdHelp: "help",
 	help: "<b>strazh</b> posts comments to review here, and reports of automatic actions.\n" +
 		"On a card: Keep, Delete or Delete and ban (then the length). On a report: Restore.\n" +
-		"On an appeal: «Ответить» (then reply to the card) or Close — Answered elsewhere or Not an appeal.\n\n" +
+		"On an appeal: Reply (then reply to the card) or Close — Answered elsewhere or Not an appeal.\n\n" +
 		"/pending — the review queue\n/stats — statistics for today and the week\n" +
 		"/unban &lt;network&gt; &lt;author&gt; — lift a ban (e.g. /unban vk 12345)\n" +
 		"/author &lt;network&gt; &lt;author&gt; — last decisions about an author on every page\n" +

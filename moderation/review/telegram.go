@@ -66,7 +66,7 @@ type ViolationCounter interface {
 // the defaults. Tests shorten them.
 type Timing struct {
 	PollTimeout time.Duration // getUpdates long poll; default 50s
-	Tick        time.Duration // how often reminders, time-outs and digests are checked; default 30s
+	Tick        time.Duration // how often reminders, time-outs, digests and the appeal cards the store queued are checked; default 30s
 	PerMinute   int           // messages per Window to the chat; default the messenger's (Telegram: 18, it allows 20 a minute)
 	Window      time.Duration // the pacing window; default the messenger's (1m)
 	MinGap      time.Duration // between two messages; default the messenger's (Telegram: 1s)

@@ -130,6 +130,9 @@ func (db *DB) RunMaintenance(ctx context.Context, every time.Duration) {
 			db.opts.Logger.Info("store pruned old history", "posts", h.Posts, "security_events", h.SecurityEvents,
 				"appeals", h.Appeals, "retention", db.HistoryRetention())
 		}
+		if n := m.History.ExpiredAppeals; n > 0 {
+			db.opts.Logger.Warn("appeals never answered closed as expired", "count", n, "retention", db.HistoryRetention())
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -20,9 +20,11 @@ const MinHistoryRetention = 62 * 24 * time.Hour
 // retention, but never less than MinHistoryRetention.
 func (db *DB) HistoryRetention() time.Duration { return max(db.opts.Retention, MinHistoryRetention) }
 
-// HistoryPruned counts what PruneHistory deleted.
+// HistoryPruned counts what PruneHistory deleted, and the open appeals it
+// closed as expired (kept: they are pruned a horizon later).
 type HistoryPruned struct {
 	Posts, SecurityEvents, Appeals int
+	ExpiredAppeals                 int
 }
 
 // Total is the number of records deleted.
@@ -31,19 +33,28 @@ func (h HistoryPruned) Total() int { return h.Posts + h.SecurityEvents + h.Appea
 // PruneHistory deletes the duties' records from before before: the pages'
 // posts, the guard's security events, and the appeals opened before it
 // that are answered and whose card has no work left, with their indexes
-// and cards. Open appeals stay (the page still owes an answer), as do the
-// guard's current state, the report marker and the blacklist.
+// and cards. An appeal opened before it and still open is closed as
+// expired (moderation.ClosedExpired, now) and its card queued for an
+// edit: no report reads it any more, and the gauges stop counting it. An
+// expired appeal is deleted once its closing is before before too, so
+// `strazh appeals -all` shows it for a horizon. The guard's current state,
+// the report marker and the blacklist stay.
 func (db *DB) PruneHistory(before time.Time) (HistoryPruned, error) {
 	var h HistoryPruned
 	cut := appendTime8(nil, before)
 	var err error
+	// An unreadable open appeal is named, and the pruning goes on.
+	var errExpire error
+	if h.ExpiredAppeals, err = db.expireAppeals(before, db.now()); err != nil {
+		errExpire = fmt.Errorf("store: expire appeals: %w", err)
+	}
 	h.Posts, err = db.pruneBucket(bucketPosts, func(k []byte) (bool, bool) {
 		// account \x00 time(8) post ID; a key of another shape is kept.
 		i := bytes.IndexByte(k, 0)
 		return i >= 0 && len(k) >= i+9 && bytes.Compare(k[i+1:i+9], cut) < 0, false
 	})
 	if err != nil {
-		return h, fmt.Errorf("store: prune posts: %w", err)
+		return h, errors.Join(errExpire, fmt.Errorf("store: prune posts: %w", err))
 	}
 	h.SecurityEvents, err = db.pruneBucket(bucketSecurityEvents, func(k []byte) (bool, bool) {
 		// at(8) ‖ sequence, in time order: stop at the first kept one.
@@ -51,13 +62,13 @@ func (db *DB) PruneHistory(before time.Time) (HistoryPruned, error) {
 		return old, !old
 	})
 	if err != nil {
-		return h, fmt.Errorf("store: prune security events: %w", err)
+		return h, errors.Join(errExpire, fmt.Errorf("store: prune security events: %w", err))
 	}
-	h.Appeals, err = db.pruneAppeals(cut)
+	h.Appeals, err = db.pruneAppeals(cut, before)
 	if err != nil {
-		return h, fmt.Errorf("store: prune appeals: %w", err)
+		return h, errors.Join(errExpire, fmt.Errorf("store: prune appeals: %w", err))
 	}
-	return h, nil
+	return h, errExpire
 }
 
 // pruneBucket deletes the keys of bucket name that old says to delete,
@@ -109,11 +120,12 @@ func (db *DB) pruneBucket(name string, old func(k []byte) (del, stop bool)) (int
 	}
 }
 
-// pruneAppeals deletes the answered appeals opened before cut (a sortable
-// time) whose card has no work left, pruneChunk per transaction. An
-// unreadable appeal or card is kept and named in the error, after the
-// others are pruned.
-func (db *DB) pruneAppeals(cut []byte) (int, error) {
+// pruneAppeals deletes the answered appeals opened before cut (before,
+// sortable) whose card has no work left, an expired one only once it was
+// closed before before too, pruneChunk per transaction. An unreadable
+// appeal or card is kept and named in the error, after the others are
+// pruned.
+func (db *DB) pruneAppeals(cut []byte, before time.Time) (int, error) {
 	total := 0
 	var from []byte
 	var bad []error
@@ -148,7 +160,7 @@ func (db *DB) pruneAppeals(cut []byte) (int, error) {
 					chunkBad = append(chunkBad, fmt.Errorf("appeal %d: %w", id, err))
 					continue
 				}
-				if err == nil && a.Open() {
+				if err == nil && (a.Open() || a.Expired() && !a.ClosedAt.Before(before)) {
 					continue
 				}
 				card, err := getAppealCard(cards[0], id)

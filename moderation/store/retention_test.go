@@ -107,7 +107,7 @@ func TestDB_PruneHistory_OldGoneRecentAndOpenStay(t *testing.T) {
 	putEvent(t, db, "admin-vk", "old-ev", old)
 	putEvent(t, db, "admin-vk", "recent-ev", recent)
 	putAppeal(t, db, 1, old, old.Add(time.Hour))       // answered long ago: pruned with its card
-	putAppeal(t, db, 2, old, time.Time{})              // still open: kept
+	putAppeal(t, db, 2, old, time.Time{})              // never answered: closed as expired, kept
 	putAppeal(t, db, 3, old, old.Add(time.Hour))       // answered, but its card has work left: kept
 	putAppeal(t, db, 4, recent, recent.Add(time.Hour)) // recent: kept
 	done := &cardstore.AppealCard{DecisionID: 1, ChatID: 5, Msg: "10", Prompts: []string{"11"}, Rev: 2, Shown: 2}
@@ -122,7 +122,7 @@ func TestDB_PruneHistory_OldGoneRecentAndOpenStay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (store.HistoryPruned{Posts: 2, SecurityEvents: 1, Appeals: 1}); h != want {
+	if want := (store.HistoryPruned{Posts: 2, SecurityEvents: 1, Appeals: 1, ExpiredAppeals: 1}); h != want {
 		t.Errorf("PruneHistory = %+v, want %+v", h, want)
 	}
 	if got := postIDs(t, db, "admin-vk"); !slices.Equal(got, []string{"recent"}) {
@@ -148,8 +148,11 @@ func TestDB_PruneHistory_OldGoneRecentAndOpenStay(t *testing.T) {
 			t.Errorf("%s after prune: %v, want ErrNotFound", name, err)
 		}
 	}
-	if open, err := db.OpenAppeals(""); err != nil || len(open) != 1 || open[0].DecisionID != 2 {
-		t.Errorf("OpenAppeals = %v, %v; want appeal 2", open, err)
+	if open, err := db.OpenAppeals(""); err != nil || len(open) != 0 {
+		t.Errorf("OpenAppeals = %v, %v; want none (appeal 2 expired)", open, err)
+	}
+	if a, err := db.Appeal(2); err != nil || !a.Expired() || !a.ClosedAt.Equal(now) {
+		t.Errorf("Appeal(2) = %+v, %v; want expired now", a, err)
 	}
 	if c, err := db.AppealCardByMessage(5, "20"); err != nil || c.DecisionID != 3 {
 		t.Errorf("busy card by message = %v, %v", c, err)
@@ -157,7 +160,7 @@ func TestDB_PruneHistory_OldGoneRecentAndOpenStay(t *testing.T) {
 	if todo, err := db.AppealCardsTodo(); err != nil || len(todo) != 1 || todo[0].DecisionID != 3 {
 		t.Errorf("AppealCardsTodo = %v, %v; want card 3", todo, err)
 	}
-	if h, err := db.PruneHistory(cut); err != nil || h.Total() != 0 {
+	if h, err := db.PruneHistory(cut); err != nil || h != (store.HistoryPruned{}) {
 		t.Errorf("second PruneHistory = %+v, %v; want nothing", h, err)
 	}
 }

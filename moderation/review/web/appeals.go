@@ -17,6 +17,10 @@ import (
 // path the chat desk posts through (review.AppealModeration).
 type Appeals interface {
 	OpenAppeals(account string) ([]*moderation.Appeal, error) // oldest first
+	// ClosedAppeals lists up to limit answered or closed appeals of
+	// account ("": all), the latest opened first, below the appeal after
+	// (0: the newest); next continues the list (0: no more).
+	ClosedAppeals(account string, after uint64, limit int) (list []*moderation.Appeal, next uint64, err error)
 	Appeal(id uint64) (*moderation.Appeal, error)
 	// ReplyAppeal posts text as the page and closes the appeal (answered
 	// by by); ErrAlreadyDecided when it was answered meanwhile.
@@ -47,6 +51,7 @@ type appealsData struct {
 	Open     []appealCard
 	Done     *moderation.Appeal // the appeal just answered (or found answered)
 	Already  bool               // it had been answered elsewhere
+	closedList
 }
 
 // appeals lists the open appeals, oldest first, with «Ответить» for
@@ -77,6 +82,21 @@ func (s *Server) appealsPage(w http.ResponseWriter, r *http.Request, code int, f
 		}
 		data.Open = append(data.Open, c)
 	}
+	after, err := closedAfter(r)
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, "Неверный параметр closed_after: нужен номер обращения.")
+		return
+	}
+	closed, next, err := s.deps.Appeals.ClosedAppeals(account, after, closedPage)
+	if errors.Is(err, moderation.ErrNotFound) {
+		s.fail(w, r, http.StatusNotFound, "Такого обращения нет.")
+		return
+	}
+	if err != nil {
+		s.storeFailed(w, r, "closed appeals", err)
+		return
+	}
+	data.closedList = closedRows(closed, account, next, after != 0)
 	if id, err := strconv.ParseUint(r.URL.Query().Get("done"), 10, 64); err == nil {
 		if a, err := s.deps.Appeals.Appeal(id); err == nil {
 			data.Done, data.Already = a, r.URL.Query().Get("already") != ""

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -36,8 +37,10 @@ func BenchmarkPages(b *testing.B) {
 	}
 	defer db.Close()
 	fillBench(b, db, n, now)
+	fillBenchAppeals(b, db, 10_000, now)
 	mod := &fakeMod{db: db}
-	srv, err := New(DefaultConfig(), Deps{Store: db, Moderation: mod, Accounts: benchPages, Now: func() time.Time { return now }})
+	srv, err := New(DefaultConfig(), Deps{Store: db, Moderation: mod, Accounts: benchPages, Now: func() time.Time { return now },
+		Appeals: benchAppeals{db}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -63,6 +66,7 @@ func BenchmarkPages(b *testing.B) {
 		{"stats-30d", "/stats?days=30"},
 		{"stats-30d-cold", "/stats?days=30&account=admin-vk"}, // the day cache emptied before each
 		{"status", "/status"},
+		{"appeals-10k", "/appeals"}, // 10,000 appeals: a year of a busy district
 	}
 	for _, p := range pages {
 		b.Run(p.name, func(b *testing.B) {
@@ -144,6 +148,37 @@ func fillBench(b testing.TB, db *store.DB, n int, now time.Time) {
 		batches[account] = append(batches[account], d)
 		if len(batches[account]) == 1000 || i >= n-len(benchPages) {
 			flush(account)
+		}
+	}
+}
+
+// benchAppeals serves the appeals page from the store; nothing is posted.
+type benchAppeals struct{ *store.DB }
+
+func (benchAppeals) ReplyAppeal(context.Context, uint64, string, string) (*moderation.Appeal, error) {
+	return nil, moderation.ErrUnsupported
+}
+func (benchAppeals) CanReply(*moderation.Appeal) bool { return true }
+func (benchAppeals) CloseAppeal(uint64, string, string) (*moderation.Appeal, error) {
+	return nil, moderation.ErrUnsupported
+}
+
+// fillBenchAppeals opens n appeals over the last year, all but 20 of them
+// answered or closed.
+func fillBenchAppeals(b testing.TB, db *store.DB, n int, now time.Time) {
+	b.Helper()
+	span := 365 * 24 * time.Hour
+	for i := range n {
+		opened := now.Add(-span + span/time.Duration(n)*time.Duration(i))
+		a := &moderation.Appeal{DecisionID: uint64(1_000_000 + i), Network: "vk", Account: benchPages[i%len(benchPages)],
+			CommentID: "vk:appeal:" + strconv.Itoa(i), Ref: strconv.Itoa(i), Topic: "roads",
+			Author: moderation.Author{ID: strconv.Itoa(i % 5000), Name: "Житель " + strconv.Itoa(i%5000)},
+			Text:   "Когда отремонтируют дорогу у дома " + strconv.Itoa(i) + "?", OpenedAt: opened, Deadline: opened.Add(24 * time.Hour)}
+		if i < n-20 {
+			a.AnsweredAt, a.AnsweredBy = opened.Add(time.Duration(i%48)*time.Hour), "page"
+		}
+		if _, err := db.OpenAppeal(a); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

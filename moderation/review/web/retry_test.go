@@ -67,6 +67,10 @@ func (a webAppeals) OpenAppeals(account string) ([]*moderation.Appeal, error) {
 	return a.db.OpenAppeals(account)
 }
 
+func (a webAppeals) ClosedAppeals(account string, after uint64, limit int) ([]*moderation.Appeal, uint64, error) {
+	return a.db.ClosedAppeals(account, after, limit)
+}
+
 // post puts a citizen's comment on the network and returns its network ID
 // and the decision's comment.
 func (sf *simFixture) post(text string) (string, moderation.Comment) {

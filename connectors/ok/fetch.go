@@ -2,6 +2,7 @@ package ok
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/url"
@@ -16,11 +17,12 @@ const maxPages = 10
 
 // okComment is one comment of discussions.getComments (§2.3).
 type okComment struct {
-	ID         string `json:"id"`
-	Text       string `json:"text"`
-	Date       string `json:"date"`
-	AuthorID   string `json:"author_id"`
-	AuthorType string `json:"author_type"`
+	ID         string          `json:"id"`
+	Text       string          `json:"text"`
+	Date       string          `json:"date"`
+	AuthorID   string          `json:"author_id"`
+	AuthorType string          `json:"author_type"`
+	ReplyTo    json.RawMessage `json:"reply_to_comment_id"` // see replyToComment
 }
 
 type commentsAnswer struct {
@@ -215,10 +217,14 @@ func (c *Connector) comment(topic string, oc *okComment, date time.Time, names m
 	if a.ID != "" && !a.IsPage {
 		a.ProfileURL = "https://ok.ru/profile/" + a.ID
 	}
-	return moderation.Comment{
+	cm := moderation.Comment{
 		Network: Network, Account: c.account, Kind: moderation.KindWallComment,
 		ID: moderation.MakeID(Network, c.account, local), Ref: local, PostID: topic,
 		Permalink: "https://ok.ru/group/" + c.gid + "/topic/" + topic,
 		Author:    a, Text: oc.Text, Created: date,
 	}
+	if parent := replyToComment(oc.ReplyTo); parent != "" {
+		cm.ReplyTo = moderation.MakeID(Network, c.account, topic+":"+parent)
+	}
+	return cm
 }

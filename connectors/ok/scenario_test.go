@@ -2,12 +2,15 @@ package ok
 
 import (
 	"context"
+	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/pipeline/pipelinetest"
 )
 
 // The scenarios of issue 13 through the real pipeline and bbolt store.
@@ -136,6 +139,53 @@ func TestScenario_ManagersExempt(t *testing.T) {
 		len(d.Matches) == 0 || d.Matches[0].Rule != "author.exempt" {
 		t.Fatalf("manager's comment: deleted %v, decision %+v", f.Deleted(byManager), d)
 	}
+}
+
+// TestScenario_RepliesAnswerAppeals: a manager's or the group's reply
+// under an appeal (reply_to_comment_id) answers it; a manager's comment
+// that replies to nothing, or a citizen's reply, answers none.
+func TestScenario_RepliesAnswerAppeals(t *testing.T) {
+	f, tok := newFake(t)
+	c := newConn(t, f, "ok-a", tok, func(cfg *Config) { cfg.Managers = []string{"5810"} })
+	r := startPipeline(t, t.TempDir(), c)
+	topic := f.AddTopic(testGID)
+	group := strconv.FormatInt(testGID, 10)
+	byManager := f.AddComment(topic, "5811", "Яма у школы "+pipelinetest.AppealMark+":roads]")
+	byGroup := f.AddComment(topic, "5812", "Нет света на улице "+pipelinetest.AppealMark+"]")
+	eventually(t, "both appeals opened", func() bool { return len(openAppeals(t, r)) == 2 })
+
+	f.AddReply(topic, byGroup, "5813", "У нас тоже нет света")
+	f.AddComment(topic, "5810", "Общая информация по району")
+	f.AddReply(topic, byManager, "5810", "Заделаем до пятницы.")
+	eventually(t, "the manager's reply answers its appeal", func() bool { return len(openAppeals(t, r)) == 1 })
+	f.AddReply(topic, byGroup, group, "Бригада выехала.")
+	eventually(t, "the group's reply answers the other", func() bool { return len(openAppeals(t, r)) == 0 })
+
+	for id, by := range map[string]string{byManager: "manager:5810", byGroup: "page"} {
+		a, err := r.DB.AppealByComment(moderation.MakeID(Network, "ok-a", topic+":"+id))
+		if err != nil || a.AnsweredBy != by {
+			t.Fatalf("appeal of %s = %+v, %v; want answered by %s", id, a, err, by)
+		}
+	}
+}
+
+func TestReplyToComment(t *testing.T) {
+	for raw, want := range map[string]string{
+		`"MTcz"`: "MTcz", `173`: "173", `null`: "", ``: "", `0`: "", `""`: "", `{"id":"x"}`: "", `true`: "",
+	} {
+		if got := replyToComment(json.RawMessage(raw)); got != want {
+			t.Errorf("replyToComment(%s) = %q, want %q", raw, got, want)
+		}
+	}
+}
+
+func openAppeals(t *testing.T, r *pipeRun) []*moderation.Appeal {
+	t.Helper()
+	as, err := r.DB.OpenAppeals("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return as
 }
 
 func TestConfig_Validate_Managers(t *testing.T) {

@@ -94,3 +94,21 @@ func pageAuthor(c *okComment, groupID string) bool {
 func topicsParams(gid string, count int) map[string]string {
 	return map[string]string{"gid": gid, "count": itoa(count)}
 }
+
+// replyToComment reads a comment's reply_to_comment_id: the id of the
+// comment it answers, so that the page's or a manager's reply answers an
+// appeal. unverified: the field is not in docs/platform-apis.md §2.3 (it is
+// in OK's comment objects as third-party clients read them); a string id
+// like the comments' own, a number, or null / absent for a top-level
+// comment. Anything else reads as no reply.
+func replyToComment(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return strings.TrimSpace(s)
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil && n.String() != "0" {
+		return n.String()
+	}
+	return ""
+}

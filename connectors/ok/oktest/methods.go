@@ -121,8 +121,12 @@ func (s *Server) getComments(p url.Values, gid int64, answer func(any), fail fun
 	users := map[string]bool{}
 	var ents []map[string]string
 	for _, c := range page {
+		var replyTo any // null for a top-level comment (unverified, as connectors/ok/seams.go replyToComment)
+		if c.replyTo != "" {
+			replyTo = c.replyTo
+		}
 		out = append(out, map[string]any{"id": c.id, "text": c.text, "date": c.date.In(Zone).Format(dateLayout),
-			"author_id": c.author, "author_type": authorType(c.author, gid), "reply_to_comment_id": nil})
+			"author_id": c.author, "author_type": authorType(c.author, gid), "reply_to_comment_id": replyTo})
 		if name, ok := s.users[c.author]; ok && !users[c.author] {
 			users[c.author] = true
 			first, last, _ := strings.Cut(name, " ")

@@ -48,6 +48,7 @@ type Ban struct {
 
 type comment struct {
 	id, author, text string
+	replyTo          string // the id of the comment it answers ("": none)
 	date, deletedAt  time.Time
 	deleted          bool
 }
@@ -138,6 +139,15 @@ func (s *Server) AddTopic(gid int64) string {
 // (OK's ids are opaque strings).
 func (s *Server) AddComment(topicID, author, text string) string {
 	return s.AddCommentAt(topicID, author, text, s.now())
+}
+
+// AddReply adds a comment answering the comment parentID, dated now.
+func (s *Server) AddReply(topicID, parentID, author, text string) string {
+	id := s.AddCommentAt(topicID, author, text, s.now())
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.byID[id].replyTo = parentID
+	return id
 }
 
 // AddCommentAt adds a comment with a given date (kept in date order).

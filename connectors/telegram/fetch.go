@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -186,11 +187,11 @@ func (c *Connector) getUpdates(ctx context.Context, offset int64) ([]*models.Upd
 	if offset > 0 {
 		form.Set("offset", strconv.FormatInt(offset, 10))
 	}
-	var ups []*models.Update
-	if err := c.api.call(ctx, "getUpdates", form, &ups, c.cfg.PollTimeout); err != nil {
+	var raws []json.RawMessage
+	if err := c.api.call(ctx, "getUpdates", form, &raws, c.cfg.PollTimeout); err != nil {
 		return nil, err
 	}
-	return ups, nil
+	return c.readUpdates(raws), nil
 }
 
 // convert turns an update into a comment; ok is false for what is not

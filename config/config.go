@@ -5,6 +5,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -174,6 +175,28 @@ func readLimited(path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
+// secondDocument returns the line of the "---" that starts a second YAML
+// document with content in data, or 0. (yaml.Unmarshal reads the first
+// document and ignores the rest silently.)
+func secondDocument(data []byte) int {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var first, second yaml.Node
+	if dec.Decode(&first) != nil || dec.Decode(&second) != nil || len(second.Content) == 0 {
+		return 0
+	}
+	if n := second.Content[0]; n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == "" {
+		return 0 // a trailing "---" with nothing after it
+	}
+	// The marker is the last "---" line before the second document's content.
+	lines := strings.Split(string(data), "\n")
+	for i := min(second.Content[0].Line, len(lines)) - 1; i >= 0; i-- {
+		if strings.HasPrefix(lines[i], "---") {
+			return i + 1
+		}
+	}
+	return second.Content[0].Line
+}
+
 // Parse is Load on bytes already read; path is used in messages and to
 // resolve relative rule files.
 func Parse(path string, data []byte) (*Config, error) {
@@ -187,6 +210,9 @@ func Parse(path string, data []byte) (*Config, error) {
 	d := &decoder{file: path}
 	if len(doc.Content) == 0 {
 		return nil, Problem{File: path, Msg: "empty configuration"}
+	}
+	if line := secondDocument(data); line > 0 {
+		return nil, Problem{File: path, Line: line, Msg: "a second YAML document (---): strazh reads one document, and the keys after this line would be ignored; remove the ---"}
 	}
 	root := doc.Content[0]
 	cfg.root = max(root.Line, 1)

@@ -337,7 +337,7 @@ func (p *Pipeline) call(a *accountRun, d *moderation.Decision, rec moderation.Ac
 			label = d.Labels[0]
 		}
 		return a.Conn.Ban(ctx, d.Comment.Author.ID, moderation.BanRequest{
-			Until: rec.Until, Label: label, Comment: a.Ban.Comment, Visible: a.Ban.Visible})
+			Until: rec.Until, Label: label, Comment: a.Ban.Comment, Visible: a.Ban.Visible, Ref: d.Comment.Ref})
 	case moderation.ActUnban:
 		return a.Conn.Unban(ctx, d.Comment.Author.ID)
 	}

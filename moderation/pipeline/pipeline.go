@@ -577,6 +577,7 @@ func (p *Pipeline) decideComment(a *accountRun, c *moderation.Comment, res *mode
 		return d
 	}
 	res.Reset()
+	p.history.Supersede(c) // an edit is judged as the one comment it is
 	start := time.Now()
 	if err := p.evaluate(c, res); err != nil {
 		// One strange comment must not stop the account: a human looks.

@@ -377,6 +377,7 @@ func (c *Config) validate(line func(path string) int) []error {
 		bad(0, "accounts", "at least one account is required")
 	}
 	names := map[string]int{}
+	pages := map[string]int{} // network and page → first account
 	for i, a := range c.Accounts {
 		path := fmt.Sprintf("accounts[%d]", i)
 		if a.Name == "" {
@@ -393,6 +394,17 @@ func (c *Config) validate(line func(path string) int) []error {
 		case "", "page", "district":
 		default:
 			bad(0, path+".ban_scope", "%q is not page or district", a.BanScope)
+		}
+		if pg, ok := a.Conn.(connectors.Paged); ok {
+			if key, id := pg.Page(); id != "" {
+				k := a.Network + "\x00" + id
+				if prev, dup := pages[k]; dup {
+					bad(0, path+"."+key, "the same page as accounts[%d] (%s): each would decide every comment of it, twice; configure a page once",
+						prev, c.Accounts[prev].Name)
+				} else {
+					pages[k] = i
+				}
+			}
 		}
 		if a.Conn != nil {
 			if err := a.Conn.Validate(); err != nil {

@@ -5,6 +5,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -174,6 +175,28 @@ func readLimited(path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
+// secondDocument returns the line of the "---" that starts a second YAML
+// document with content in data, or 0. (yaml.Unmarshal reads the first
+// document and ignores the rest silently.)
+func secondDocument(data []byte) int {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var first, second yaml.Node
+	if dec.Decode(&first) != nil || dec.Decode(&second) != nil || len(second.Content) == 0 {
+		return 0
+	}
+	if n := second.Content[0]; n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == "" {
+		return 0 // a trailing "---" with nothing after it
+	}
+	// The marker is the last "---" line before the second document's content.
+	lines := strings.Split(string(data), "\n")
+	for i := min(second.Content[0].Line, len(lines)) - 1; i >= 0; i-- {
+		if strings.HasPrefix(lines[i], "---") {
+			return i + 1
+		}
+	}
+	return second.Content[0].Line
+}
+
 // Parse is Load on bytes already read; path is used in messages and to
 // resolve relative rule files.
 func Parse(path string, data []byte) (*Config, error) {
@@ -187,6 +210,9 @@ func Parse(path string, data []byte) (*Config, error) {
 	d := &decoder{file: path}
 	if len(doc.Content) == 0 {
 		return nil, Problem{File: path, Msg: "empty configuration"}
+	}
+	if line := secondDocument(data); line > 0 {
+		return nil, Problem{File: path, Line: line, Msg: "a second YAML document (---): strazh reads one document, and the keys after this line would be ignored; remove the ---"}
 	}
 	root := doc.Content[0]
 	cfg.root = max(root.Line, 1)
@@ -351,6 +377,7 @@ func (c *Config) validate(line func(path string) int) []error {
 		bad(0, "accounts", "at least one account is required")
 	}
 	names := map[string]int{}
+	pages := map[string]int{} // network and page → first account
 	for i, a := range c.Accounts {
 		path := fmt.Sprintf("accounts[%d]", i)
 		if a.Name == "" {
@@ -367,6 +394,17 @@ func (c *Config) validate(line func(path string) int) []error {
 		case "", "page", "district":
 		default:
 			bad(0, path+".ban_scope", "%q is not page or district", a.BanScope)
+		}
+		if pg, ok := a.Conn.(connectors.Paged); ok {
+			if key, id := pg.Page(); id != "" {
+				k := a.Network + "\x00" + id
+				if prev, dup := pages[k]; dup {
+					bad(0, path+"."+key, "the same page as accounts[%d] (%s): each would decide every comment of it, twice; configure a page once",
+						prev, c.Accounts[prev].Name)
+				} else {
+					pages[k] = i
+				}
+			}
 		}
 		if a.Conn != nil {
 			if err := a.Conn.Validate(); err != nil {

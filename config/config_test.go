@@ -76,6 +76,9 @@ func TestParse_Problems(t *testing.T) {
 		{"several problems at once", base + "colour: red\nlog: {format: xml}\n", []string{"colour: unknown key", "log.format"}},
 		{"duplicate key", base + "dry_run: true\ndry_run: false\n", []string{"dry_run: given twice"}},
 		{"no accounts", "state_dir: /x\n", []string{"accounts: at least one account is required"}},
+		// A second document's keys were ignored without a word (here the
+		// dry run: the daemon would act for real).
+		{"second document", base + "---\ndry_run: true\n", []string{"c.yaml:7: a second YAML document (---)"}},
 		{"telegram problems", base + "telegram: {token_env: X, chat_id: 0}\n", []string{"telegram."}},
 		{"not yaml", "state_dir: [\n", []string{"c.yaml"}},
 		{"the old model.policy is gone", base + "model: {policy: {toxic: {review: 0.9}}}\n", []string{"model.policy: unknown key"}},

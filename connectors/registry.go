@@ -25,6 +25,14 @@ type Config interface {
 	Validate() error
 }
 
+// Paged is a Config that says which page it moderates: the YAML key that
+// names it and its value ("group_id", "123"; "" when not set). The loader
+// refuses one page configured twice on a network, under two names: every
+// comment would be decided twice.
+type Paged interface {
+	Page() (key, id string)
+}
+
 // Deps is what the wiring gives a connector.
 type Deps struct {
 	Account string // the account's configured name

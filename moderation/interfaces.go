@@ -40,6 +40,10 @@ type BanRequest struct {
 	Label   string    // why, as a rule label (obscenity, spam, insult, ...), for the network's reason code
 	Comment string    // text shown to the user where the network allows it
 	Visible bool      // show Comment to the banned user
+	// Ref is the Ref of the comment the ban was decided on ("": a ban
+	// carried from another page), for a network that bans only through a
+	// comment of the author (OK) when it knows none newer.
+	Ref string
 }
 
 // Source delivers new and edited comments of one account. Fetch blocks

@@ -5,6 +5,7 @@ package secret
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,6 +40,9 @@ func Resolve(key, env, file string) (string, error) {
 		if !ok || v == "" {
 			return "", unavailable{fmt.Errorf("%s_env: environment variable %s is empty or not set", key, env)}
 		}
+		if what := inside(v); what != "" {
+			return "", fmt.Errorf("%s_env: environment variable %s holds %s: one secret, on one line", key, env, what)
+		}
 		return v, nil
 	case file != "":
 		path := file
@@ -49,7 +53,10 @@ func Resolve(key, env, file string) (string, error) {
 			}
 			path = filepath.Join(dir, path)
 		}
-		b, err := os.ReadFile(path)
+		b, err := readSmall(path)
+		if errors.Is(err, errTooLarge) {
+			return "", fmt.Errorf("%s_file: %s is larger than %d KiB: not a secret's file", key, path, maxFile>>10)
+		}
 		if err != nil {
 			return "", unavailable{fmt.Errorf("%s_file: %w", key, err)}
 		}
@@ -57,9 +64,50 @@ func Resolve(key, env, file string) (string, error) {
 		if v == "" {
 			return "", unavailable{fmt.Errorf("%s_file: %s is empty", key, path)}
 		}
+		if what := inside(v); what != "" {
+			return "", fmt.Errorf("%s_file: %s holds %s: one secret, on one line", key, path, what)
+		}
 		return v, nil
 	}
 	return "", fmt.Errorf("%s_env or %s_file: %w", key, key, ErrMissing)
+}
+
+// maxFile bounds a secret's file: tokens are a few hundred bytes, and a
+// file named by mistake (/dev/zero, a log) must not be read to its end.
+const maxFile = 64 << 10
+
+var errTooLarge = errors.New("too large")
+
+// readSmall reads a file of at most maxFile bytes.
+func readSmall(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxFile {
+		return nil, errTooLarge
+	}
+	return b, nil
+}
+
+// inside names what a secret must not hold between its ends (a line
+// break: a comment line above the token, two tokens in one file; another
+// control character), or "". The secret itself is never named.
+func inside(v string) string {
+	for _, r := range v {
+		switch {
+		case r == '\n' || r == '\r':
+			return "a line break"
+		case r < 0x20 || r == 0x7f:
+			return "a control character"
+		}
+	}
+	return ""
 }
 
 // FileWarning says when a secret file is readable by its group or by

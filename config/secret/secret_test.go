@@ -95,3 +95,39 @@ func TestFileWarning(t *testing.T) {
 		t.Error("relative 0644 file under $CREDENTIALS_DIRECTORY: no warning")
 	}
 }
+
+// TestResolve_NotATokenFile: a *_file that names something other than a
+// token file is refused with its key, and the file is not read whole:
+// before, /dev/zero or a log file named by mistake was read to its end
+// (strazh check hung, the daemon grew without bound) and a second line
+// (a comment above the token) was sent inside the token, which the
+// network refused as broken credentials with nothing saying why.
+func TestResolve_NotATokenFile(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big")
+	if err := os.WriteFile(big, []byte(strings.Repeat("a", 1<<20)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	twoLines := filepath.Join(dir, "two")
+	if err := os.WriteFile(twoLines, []byte("# токен ВКонтакте\nvk1.a.abc\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("STRAZH_TEST_TWO_LINES", "abc\ndef")
+	for _, tt := range []struct {
+		name, env, file, want string
+	}{
+		{"a large file", "", big, "token_file: " + big + " is larger than"},
+		{"two lines in a file", "", twoLines, "token_file: " + twoLines + " holds a line break"},
+		{"two lines in a variable", "STRAZH_TEST_TWO_LINES", "", "token_env: environment variable STRAZH_TEST_TWO_LINES holds a line break"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Resolve("token", tt.env, tt.file)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %d bytes, err %v; want %q", len(got), err, tt.want)
+			}
+			if strings.Contains(err.Error(), "vk1.a.abc") || strings.Contains(err.Error(), "def") {
+				t.Errorf("the error shows the secret: %v", err)
+			}
+		})
+	}
+}

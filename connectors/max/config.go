@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/strazh/strazh/connectors/max/maxapi"
@@ -64,4 +66,13 @@ func (c *Config) Validate() error {
 		bad("recent_posts", "must be 1..%d, got %d", maxRecentPosts, c.RecentPosts)
 	}
 	return errors.Join(errs...)
+}
+
+// Page is connectors.Paged: the channel_id moderated, at the API it is read
+// from (a fake or a proxy serves pages of its own).
+func (c *Config) Page() (key, id string) {
+	if c.ChannelID == 0 {
+		return "channel_id", ""
+	}
+	return "channel_id", strings.TrimRight(c.APIURL, "/") + " " + strconv.FormatInt(c.ChannelID, 10)
 }

@@ -26,6 +26,26 @@ type postPos struct {
 	URL   string   `json:"url,omitempty"`
 	After int64    `json:"after,omitempty"`
 	AtMid []string `json:"at,omitempty"`
+	// Back is what is left of a burst of new comments larger than a cycle
+	// reads (nil: nothing).
+	Back *backlog `json:"back,omitempty"`
+}
+
+// backlog is the part of a burst not read yet: the comments older than
+// Before (Unix ms, exclusive: the next page's before) down to the post's
+// position before the burst (After, AtMid).
+type backlog struct {
+	Before int64    `json:"before"`
+	After  int64    `json:"after,omitempty"`
+	AtMid  []string `json:"at,omitempty"`
+	// Read are the comments of Before's millisecond (Before-1) delivered
+	// already: the next page asks for that millisecond again.
+	Read []string `json:"read,omitempty"`
+}
+
+// known reports whether a comment at ts with mid was read before the burst.
+func (b *backlog) known(ts int64, mid string) bool {
+	return ts < b.After || (ts == b.After && slices.Contains(b.AtMid, mid))
 }
 
 // known reports whether a comment at ts with mid was read before.
@@ -58,6 +78,11 @@ func decodeCursor(raw []byte) (cursor, error) {
 	cur.Posts = slices.Clone(cur.Posts)
 	for i := range cur.Posts {
 		cur.Posts[i].AtMid = slices.Clone(cur.Posts[i].AtMid)
+		if b := cur.Posts[i].Back; b != nil {
+			cp := *b
+			cp.AtMid, cp.Read = slices.Clone(b.AtMid), slices.Clone(b.Read)
+			cur.Posts[i].Back = &cp
+		}
 	}
 	return cur, nil
 }

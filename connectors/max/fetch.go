@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/strazh/strazh/connectors/max/maxapi"
@@ -260,21 +261,80 @@ func (c *Connector) pollComments(ctx context.Context, cur *cursor) ([]moderation
 }
 
 // pollPost reads a post's new comments, newest first, page after page
-// until a known one (or pagesPerPost pages). It moves p only when every
-// new comment was read, so an error leaves the post to read again.
+// until a known one. A burst larger than a cycle reads (pagesPerPost
+// pages) is read on from where the cycle stopped in the next cycles
+// (postPos.Back), down to where the post was before it. It moves p only
+// when the pages were read, so an error leaves the post to read again.
 func (c *Connector) pollPost(ctx context.Context, p *postPos) ([]moderation.Update, error) {
 	var ups []moderation.Update
 	next := *p
-	before := int64(0)
 	read := make(map[string]bool)
-	for page := 0; ; page++ {
-		if page == pagesPerPost {
-			c.log.Warn("more new comments under a post than a cycle reads; older ones skipped", "post_id", p.Mid, "read", len(ups))
-			break
+	stop, atStop, err := c.pages(ctx, p.Mid, 0, read, func(m *maxapi.Message) bool {
+		if p.known(m.Timestamp, m.Body.Mid) {
+			if up, ok := c.observe(ctx, &next, m, seenKnown); ok { // an edit shows as new text
+				ups = append(ups, up)
+			}
+			return true
 		}
-		list, err := c.api.Comments(ctx, maxapi.CommentsRequest{PostID: p.Mid, Count: maxapi.MaxComments, Before: before})
+		if up, ok := c.observe(ctx, &next, m, seenNew); ok {
+			ups = append(ups, up)
+		}
+		return false
+	})
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case stop > 0:
+		// The floor is where the post was before this burst, or before an
+		// earlier one not read through yet (the part between is read
+		// again; the pipeline drops what it decided).
+		floor := backlog{After: p.After, AtMid: p.AtMid}
+		if p.Back != nil {
+			floor = *p.Back
+		}
+		floor.Before, floor.Read = stop, atStop
+		next.Back = &floor
+		c.log.Warn("more new comments under a post than a cycle reads; the older ones are read in the next cycles", "post_id", p.Mid, "read", len(ups))
+	case p.Back != nil:
+		b := *p.Back
+		stop, atStop, err := c.pages(ctx, p.Mid, b.Before, read, func(m *maxapi.Message) bool {
+			if b.known(m.Timestamp, m.Body.Mid) {
+				return true
+			}
+			if slices.Contains(b.Read, m.Body.Mid) {
+				return false // delivered at the end of the last cycle's pages
+			}
+			if up, ok := c.observe(ctx, &next, m, seenNew); ok {
+				ups = append(ups, up)
+			}
+			return false
+		})
 		if err != nil {
 			return nil, err
+		}
+		next.Back = nil
+		if stop > 0 {
+			b.Before, b.Read = stop, atStop
+			next.Back = &b
+		}
+	}
+	*p = next
+	return ups, nil
+}
+
+// pages reads a post's comments newest first from before (0: the newest),
+// at most pagesPerPost pages, handing each comment not read in this cycle
+// to each until each returns true for one (the rest of that page is still
+// handed). It returns 0 when that happened or the oldest comment was
+// read; else the before of the next page to read, and the comments of
+// its millisecond already handed (the next page asks for it again).
+func (c *Connector) pages(ctx context.Context, post string, before int64, read map[string]bool, each func(*maxapi.Message) bool) (int64, []string, error) {
+	var at []string
+	for range pagesPerPost {
+		list, err := c.api.Comments(ctx, maxapi.CommentsRequest{PostID: post, Count: maxapi.MaxComments, Before: before})
+		if err != nil {
+			return 0, nil, err
 		}
 		reached := false
 		for i := range list {
@@ -283,30 +343,26 @@ func (c *Connector) pollPost(ctx context.Context, p *postPos) ([]moderation.Upda
 				continue // the page before ended in this millisecond
 			}
 			read[m.Body.Mid] = true
-			if p.known(m.Timestamp, m.Body.Mid) {
+			if each(m) {
 				reached = true
-				if up, ok := c.observe(ctx, &next, m, seenKnown); ok { // an edit shows as new text
-					ups = append(ups, up)
-				}
-				continue
-			}
-			if up, ok := c.observe(ctx, &next, m, seenNew); ok {
-				ups = append(ups, up)
 			}
 		}
 		if reached || len(list) < maxapi.MaxComments {
-			break
+			return 0, nil, nil
 		}
 		// Comments share milliseconds: ask from the oldest one's
 		// millisecond inclusive; those seen already are dropped by version.
 		oldest := list[len(list)-1].Timestamp
 		if oldest+1 == before {
-			break // a whole page in one millisecond: no way further back
+			return 0, nil, nil // a whole page in one millisecond: no way further back
 		}
 		before = oldest + 1
+		at = at[:0]
+		for i := len(list) - 1; i >= 0 && list[i].Timestamp == oldest; i-- {
+			at = append(at, list[i].Body.Mid)
+		}
 	}
-	*p = next
-	return ups, nil
+	return before, at, nil
 }
 
 // restartEditWindow is how old a comment read before a restart may be for

@@ -55,8 +55,9 @@ func (c *Connector) deleteComment(ctx context.Context, ref string, block bool) e
 // before it bans, and deleting a deleted comment is harmless). OK's block
 // has no end and cannot be lifted through the API, so a ban with an end
 // is not placed (moderation.ErrUnsupported): a timed ban must not become a
-// permanent one. An author with no comment read since the connector
-// started and in the cursor cannot be blocked (moderation.ErrItem).
+// permanent one. The newest comment of the author read (this process, or
+// the cursor) is used, else the decision's own (b.Ref); with neither the
+// author cannot be blocked (moderation.ErrItem).
 func (c *Connector) Ban(ctx context.Context, author string, b moderation.BanRequest) error {
 	if c.isClosed() {
 		return errClosed
@@ -68,6 +69,11 @@ func (c *Connector) Ban(ctx context.Context, author string, b moderation.BanRequ
 	c.refMu.Lock()
 	ref := c.refs[author]
 	c.refMu.Unlock()
+	if ref == "" {
+		// The decision's own comment: before the first Fetch after a
+		// restart the cursor's authors are not read yet.
+		ref = b.Ref
+	}
 	if ref == "" {
 		return fmt.Errorf("ok: ban %s: no comment of this author known, and OK blocks only through one: %w", author, moderation.ErrItem)
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -103,4 +105,13 @@ func isOKUserID(id string) bool {
 		}
 	}
 	return true
+}
+
+// Page is connectors.Paged: the group_id moderated, at the API it is read
+// from (a fake or a proxy serves pages of its own).
+func (c *Config) Page() (key, id string) {
+	if c.GroupID == 0 {
+		return "group_id", ""
+	}
+	return "group_id", strings.TrimRight(c.APIURL, "/") + " " + strconv.FormatInt(c.GroupID, 10)
 }

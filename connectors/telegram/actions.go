@@ -53,7 +53,8 @@ func (c *Connector) Restore(ctx context.Context, ref string) error {
 
 // Ban bans an author from the group: a user with banChatMember (or, with
 // ban_mode restrict, restrictChatMember: read-only), a chat posting as
-// itself with banChatSenderChat (always forever: Telegram has no term).
+// itself with banChatSenderChat (for good: Telegram has no term; the pipeline
+// lifts a timed one when it runs out, Capabilities.BanNoEnd).
 func (c *Connector) Ban(ctx context.Context, author string, ban moderation.BanRequest) error {
 	id, err := strconv.ParseInt(author, 10, 64)
 	if err != nil || id == 0 {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -110,4 +112,13 @@ func (c *Config) Validate() error {
 		bad("request_timeout", "must be > 0")
 	}
 	return errors.Join(errs...)
+}
+
+// Page is connectors.Paged: the chat_id moderated, at the API it is read
+// from (a fake or a proxy serves pages of its own).
+func (c *Config) Page() (key, id string) {
+	if c.ChatID == 0 {
+		return "chat_id", ""
+	}
+	return "chat_id", strings.TrimRight(c.APIURL, "/") + " " + strconv.FormatInt(c.ChatID, 10)
 }

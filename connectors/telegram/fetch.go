@@ -2,9 +2,11 @@ package telegram
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -186,11 +188,11 @@ func (c *Connector) getUpdates(ctx context.Context, offset int64) ([]*models.Upd
 	if offset > 0 {
 		form.Set("offset", strconv.FormatInt(offset, 10))
 	}
-	var ups []*models.Update
-	if err := c.api.call(ctx, "getUpdates", form, &ups, c.cfg.PollTimeout); err != nil {
+	var raws []json.RawMessage
+	if err := c.api.call(ctx, "getUpdates", form, &raws, c.cfg.PollTimeout); err != nil {
 		return nil, err
 	}
-	return ups, nil
+	return c.readUpdates(raws), nil
 }
 
 // convert turns an update into a comment; ok is false for what is not
@@ -317,6 +319,10 @@ func (c *Connector) context(m *models.Message, root int) *moderation.Context {
 
 // content is a message's text (or caption), attachment kinds and the
 // targets of its hidden links (text_link; visible URLs are in the text).
+// A message of another kind than text (a poll, a contact card, a place)
+// is a comment too: its kind is the attachment, and the words it shows
+// (a poll's question and options, a contact's name and number, a
+// place's name and address) its text, so the rules read them.
 func content(m *models.Message) (string, []string, []string) {
 	text := m.Text
 	ents := m.Entities
@@ -337,6 +343,46 @@ func content(m *models.Message) (string, []string, []string) {
 		attach = append(attach, "sticker")
 	case m.Voice != nil:
 		attach = append(attach, "voice")
+	case m.Audio != nil:
+		attach = append(attach, "audio")
+	case m.VideoNote != nil:
+		attach = append(attach, "video_note")
+	case m.Contact != nil:
+		// A contact card is its text: the name and the number.
+		attach = append(attach, "contact")
+		if text == "" {
+			text = strings.TrimSpace(strings.Join([]string{m.Contact.FirstName, m.Contact.LastName, m.Contact.PhoneNumber}, " "))
+		}
+	case m.Poll != nil:
+		attach = append(attach, "poll")
+		if text == "" {
+			parts := []string{m.Poll.Question}
+			for _, o := range m.Poll.Options {
+				parts = append(parts, o.Text)
+			}
+			text = strings.Join(parts, "\n")
+		}
+	case m.Venue != nil:
+		attach = append(attach, "venue")
+		if text == "" {
+			text = strings.TrimSpace(m.Venue.Title + "\n" + m.Venue.Address)
+		}
+	case m.Location != nil:
+		attach = append(attach, "location")
+	case m.Story != nil:
+		attach = append(attach, "story")
+	case m.PaidMedia != nil:
+		attach = append(attach, "paid_media")
+	case m.Dice != nil:
+		attach = append(attach, "dice")
+	case m.Game != nil:
+		attach = append(attach, "game")
+	case m.Checklist != nil:
+		attach = append(attach, "checklist")
+	case m.Invoice != nil:
+		attach = append(attach, "invoice")
+	case m.Giveaway != nil:
+		attach = append(attach, "giveaway")
 	}
 	for _, e := range ents {
 		if e.Type == models.MessageEntityTypeTextLink && e.URL != "" {

@@ -121,9 +121,12 @@ var sharedClient = sync.OnceValue(func() *http.Client {
 })
 
 // Capabilities: Telegram deletes, bans and unbans; a deleted message
-// cannot come back.
+// cannot come back. A chat posting as itself is banned only for good
+// (banChatSenderChat has no term), so strazh lifts a timed ban when it
+// runs out (BanNoEnd); for a user, whose ban Telegram ends by itself, that
+// unban finds nothing to do.
 func (c *Connector) Capabilities() moderation.Capabilities {
-	return moderation.Capabilities{Delete: true, Ban: true, Unban: true}
+	return moderation.Capabilities{Delete: true, Ban: true, Unban: true, BanNoEnd: true}
 }
 
 // Connect checks the token (getMe) and loads the admins of the group (and

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/strazh/strazh/moderation"
@@ -239,3 +241,12 @@ func (c *Config) Validate() error {
 }
 
 func (c *Config) has(source string) bool { return slices.Contains(c.Sources, source) }
+
+// Page is connectors.Paged: the group_id moderated, at the API it is read
+// from (a fake or a proxy serves pages of its own).
+func (c *Config) Page() (key, id string) {
+	if c.GroupID == 0 {
+		return "group_id", ""
+	}
+	return "group_id", strings.TrimRight(c.APIURL, "/") + " " + strconv.Itoa(c.GroupID)
+}

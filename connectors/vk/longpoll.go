@@ -128,6 +128,12 @@ func (c *Connector) check(ctx context.Context, ts string) (lpAnswer, error) {
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			// net/http quotes the whole URL, and its key lets anyone read
+			// the community's events: name the server only.
+			err = fmt.Errorf("%s %s: %w", ue.Op, c.lp.server, ue.Err)
+		}
 		return lpAnswer{}, classify("long poll", err)
 	}
 	defer resp.Body.Close()

@@ -337,7 +337,7 @@ func (p *Pipeline) call(a *accountRun, d *moderation.Decision, rec moderation.Ac
 			label = d.Labels[0]
 		}
 		return a.Conn.Ban(ctx, d.Comment.Author.ID, moderation.BanRequest{
-			Until: rec.Until, Label: label, Comment: a.Ban.Comment, Visible: a.Ban.Visible})
+			Until: rec.Until, Label: label, Comment: a.Ban.Comment, Visible: a.Ban.Visible, Ref: d.Comment.Ref})
 	case moderation.ActUnban:
 		return a.Conn.Unban(ctx, d.Comment.Author.ID)
 	}
@@ -373,8 +373,8 @@ func (p *Pipeline) expireBans(ctx context.Context, now time.Time) {
 		a := p.accounts[name]
 		list, err := p.store.Blacklist(name)
 		if err != nil {
-			p.log.Error("cannot read the blacklist", "account", name, "err", err)
-			return
+			p.log.Error("cannot read the blacklist; its expired bans wait for the next round", "account", name, "err", err)
+			continue // the other pages' bans still run out
 		}
 		for _, e := range list {
 			if !e.Until.IsZero() && e.Until.Before(now) {
@@ -407,7 +407,7 @@ func (p *Pipeline) refreshActionGauges() {
 		ds, err := p.store.PendingActions(name)
 		if err != nil {
 			p.log.Error("cannot list pending actions", "account", name, "err", err)
-			return
+			continue
 		}
 		p.metrics.ActionsPending.WithLabelValues(name).Set(float64(len(ds)))
 	}

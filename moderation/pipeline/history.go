@@ -20,12 +20,29 @@ type MemoryHistory struct {
 type authorEvent struct {
 	at        time.Time
 	violation bool
+	comment   uint64 // commentKey of the comment (0: none given)
+	slot      int32  // its fingerprint's ring slot, -1 for none
 }
 
 type fpEntry struct {
-	at     time.Time
-	fp     moderation.Fingerprint
-	author string
+	at      time.Time
+	fp      moderation.Fingerprint
+	author  string
+	comment uint64 // commentKey
+	gone    bool   // superseded by a newer version of the same comment
+}
+
+// commentKey stands for a comment ID in the history (a hash: the ID
+// strings are not kept alive); 0 for none.
+func commentKey(id string) uint64 {
+	if id == "" {
+		return 0
+	}
+	h := uint64(14695981039346656037) // FNV-1a, inline: no allocation
+	for i := 0; i < len(id); i++ {
+		h = (h ^ uint64(id[i])) * 1099511628211
+	}
+	return h | 1
 }
 
 type accountHistory struct {
@@ -59,7 +76,8 @@ func (h *MemoryHistory) account(name string) *accountHistory {
 	return a
 }
 
-// Record adds a decided comment. violation marks a delete or ban.
+// Record adds a decided comment. violation marks a delete or ban. A new
+// version of a comment recorded before replaces it (see Supersede).
 func (h *MemoryHistory) Record(c *moderation.Comment, fp moderation.Fingerprint, violation bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -71,6 +89,12 @@ func (h *MemoryHistory) Record(c *moderation.Comment, fp moderation.Fingerprint,
 	if !c.Edited.IsZero() {
 		at = c.Edited
 	}
+	key := commentKey(c.ID)
+	a.supersede(c.Author.ID, key)
+	slot := int32(-1)
+	if fp != (moderation.Fingerprint{}) {
+		slot = a.addFingerprint(at, fp, c.Author.ID, key)
+	}
 	if c.Author.ID != "" {
 		a.known[c.Author.ID] = struct{}{}
 		evs := a.authors[c.Author.ID]
@@ -79,12 +103,50 @@ func (h *MemoryHistory) Record(c *moderation.Comment, fp moderation.Fingerprint,
 		for cut < len(evs) && at.Sub(evs[cut].at) > h.window {
 			cut++
 		}
-		evs = append(evs[cut:], authorEvent{at: at, violation: violation})
+		evs = append(evs[cut:], authorEvent{at: at, violation: violation, comment: key, slot: slot})
 		a.authors[c.Author.ID] = evs
 	}
-	if fp != (moderation.Fingerprint{}) {
-		a.addFingerprint(at, fp, c.Author.ID)
+}
+
+// Supersede forgets the recorded versions of c (an edit is about to be
+// judged): the author wrote one comment, so its earlier texts count
+// neither as the author's other comments nor as copies, or a comment
+// edited twice would be a flood of itself. A version that was a violation
+// stays one.
+func (h *MemoryHistory) Supersede(c *moderation.Comment) {
+	key := commentKey(c.ID)
+	if key == 0 || c.Author.ID == "" {
+		return
 	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if a := h.accounts[c.Account]; a != nil {
+		a.supersede(c.Author.ID, key)
+	}
+}
+
+// supersede is Supersede for the author's events; call with mu held.
+func (a *accountHistory) supersede(author string, key uint64) {
+	if key == 0 || author == "" {
+		return
+	}
+	evs := a.authors[author]
+	kept := evs[:0]
+	for _, e := range evs {
+		if e.comment != key {
+			kept = append(kept, e)
+			continue
+		}
+		if e.slot >= 0 && int(e.slot) < len(a.fps) && a.fps[e.slot].comment == key {
+			a.fps[e.slot].gone = true
+		}
+		if e.violation {
+			e.slot = -1
+			kept = append(kept, e)
+		}
+	}
+	clear(evs[len(kept):])
+	a.authors[author] = kept
 }
 
 // MarkViolation records that a human later judged the author's comment a
@@ -105,7 +167,8 @@ func (h *MemoryHistory) MarkViolation(account, author string, at time.Time) {
 
 func fpKey(pos int, v uint32) uint64 { return uint64(pos)<<32 | uint64(v) }
 
-func (a *accountHistory) addFingerprint(at time.Time, fp moderation.Fingerprint, author string) {
+// addFingerprint puts fp in the ring and returns its slot.
+func (a *accountHistory) addFingerprint(at time.Time, fp moderation.Fingerprint, author string, comment uint64) int32 {
 	slot := a.fpNext
 	if len(a.fps) < maxFingerprints {
 		a.fps = append(a.fps, fpEntry{})
@@ -129,12 +192,13 @@ func (a *accountHistory) addFingerprint(at time.Time, fp moderation.Fingerprint,
 			}
 		}
 	}
-	a.fps[slot] = fpEntry{at: at, fp: fp, author: author}
+	a.fps[slot] = fpEntry{at: at, fp: fp, author: author, comment: comment}
 	for i, v := range fp {
 		k := fpKey(i, v)
 		a.fpIndex[k] = append(a.fpIndex[k], int32(slot))
 	}
 	a.fpNext = (slot + 1) % maxFingerprints
+	return int32(slot)
 }
 
 // Violations implements History.
@@ -223,7 +287,7 @@ func (h *MemoryHistory) similar(account, author string, fp moderation.Fingerprin
 		for j := len(slots) - 1; j >= 0 && j >= len(slots)-4*MaxSimilar; j-- {
 			s := slots[j]
 			e := a.fps[s]
-			if e.at.Before(since) || counted[s] || (author != "" && e.author != author) || e.fp.Similarity(fp) < minSimilarity {
+			if e.gone || e.at.Before(since) || counted[s] || (author != "" && e.author != author) || e.fp.Similarity(fp) < minSimilarity {
 				continue
 			}
 			if counted == nil {

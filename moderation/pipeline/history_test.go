@@ -76,3 +76,43 @@ func BenchmarkMemoryHistory_SimilarFlood(b *testing.B) {
 		h.Similar("page", fp, 0.8, t0.Add(-time.Hour))
 	}
 }
+
+// TestMemoryHistory_Record_NewVersionReplacesOld: the versions of one
+// comment are one comment of its author and no copies of each other; a
+// version that was a violation stays counted as one.
+func TestMemoryHistory_Record_NewVersionReplacesOld(t *testing.T) {
+	h := NewMemoryHistory(24 * time.Hour)
+	t0 := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	fp := moderation.Fingerprint{1, 2, 3, 4, 5, 6, 7, 8}
+	version := func(id string, at time.Time, violation bool) {
+		h.Record(&moderation.Comment{Account: "page", ID: id, Author: moderation.Author{ID: "u1"}, Created: t0, Edited: at}, fp, violation)
+	}
+	version("c1", t0, false)
+	version("c1", t0.Add(time.Minute), true) // an edit deleted
+	version("c1", t0.Add(2*time.Minute), false)
+	since := t0.Add(-time.Hour)
+	if n := h.SimilarByAuthor("page", "u1", fp, 0.8, since); n != 1 {
+		t.Errorf("SimilarByAuthor = %d, want 1 (the latest version only)", n)
+	}
+	if n := h.Similar("page", fp, 0.8, since); n != 1 {
+		t.Errorf("Similar = %d, want 1", n)
+	}
+	if n := h.Violations("page", "u1", since); n != 1 {
+		t.Errorf("Violations = %d, want 1 (the deleted version)", n)
+	}
+	// Judging the next edit, the comment's own versions count as nothing
+	// but the violation.
+	next := &moderation.Comment{Account: "page", ID: "c1", Author: moderation.Author{ID: "u1"}, Created: t0, Edited: t0.Add(3 * time.Minute)}
+	h.Supersede(next)
+	if n := h.SimilarByAuthor("page", "u1", fp, 0.8, since); n != 0 {
+		t.Errorf("after Supersede SimilarByAuthor = %d, want 0", n)
+	}
+	if n := h.Comments("page", "u1", since); n != 1 {
+		t.Errorf("after Supersede Comments = %d, want 1 (the violation)", n)
+	}
+	// Another comment of the author with the same text is a copy.
+	h.Record(&moderation.Comment{Account: "page", ID: "c2", Author: moderation.Author{ID: "u1"}, Created: t0.Add(4 * time.Minute)}, fp, false)
+	if n := h.SimilarByAuthor("page", "u1", fp, 0.8, since); n != 1 {
+		t.Errorf("with a second comment SimilarByAuthor = %d, want 1", n)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/strazh/strazh/moderation"
 )
@@ -560,6 +561,13 @@ func (p *Pipeline) decideComment(a *accountRun, c *moderation.Comment, res *mode
 	if !a.Backfill && changed.Before(p.store.Epoch().Truncate(time.Second)) {
 		return nil // from before strazh started here
 	}
+	if len(c.ID) > maxIDBytes || len(c.Author.ID) > maxIDBytes {
+		// No database key can hold it: recorded, it would fail the whole
+		// batch's commit, retried for ever.
+		p.log.Error("comment refused: its id or its author's is too long to record; the network answered something strange",
+			"account", a.Name, "comment_id", cut(c.ID, 200), "id_bytes", len(c.ID), "author_bytes", len(c.Author.ID))
+		return nil
+	}
 	version := c.Version()
 	if a.recent.has(c.ID, version) {
 		return nil
@@ -577,6 +585,7 @@ func (p *Pipeline) decideComment(a *accountRun, c *moderation.Comment, res *mode
 		return d
 	}
 	res.Reset()
+	p.history.Supersede(c) // an edit is judged as the one comment it is
 	start := time.Now()
 	if err := p.evaluate(c, res); err != nil {
 		// One strange comment must not stop the account: a human looks.
@@ -610,6 +619,22 @@ func (p *Pipeline) decideComment(a *accountRun, c *moderation.Comment, res *mode
 	}
 	p.history.Record(c, res.Fingerprint, d.Final() >= moderation.Delete)
 	return d
+}
+
+// maxIDBytes bounds a comment's and an author's id: both are parts of
+// database keys (bbolt takes at most 32 KiB), with room for the district
+// and pair keys built from them. Real ids are tens of bytes.
+const maxIDBytes = 4 << 10
+
+// cut is s's first n bytes, for a log line.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // evaluate runs the rule engine, turning a panic into an error.

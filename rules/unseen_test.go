@@ -51,7 +51,24 @@ func TestEngine_Evaluate_UnseenCategories(t *testing.T) {
 		{"На кол этого мэра", "threats.call", moderation.Review},
 		{"Гореть ему в аду за такой ремонт", "threats.idiom", moderation.Review},
 
+		// the second round: names, a metaphor in the instrumental, a
+		// softened бля, vulgar verbs, an idiom with a particle
+		{"Хамло в автобусе нахамило пенсионерке", "insults.personal", moderation.Review},
+		{"Кто это падло поджёг мусорку?", "insults.personal", moderation.Review},
+		{"Какая мразина разбила остановку", "insults.personal", moderation.Review},
+		{"С этими паразитами из управляющей компании говорить бесполезно", "insults.aimed", moderation.Review},
+		{"Ты и вправду осёл, если веришь обещаниям", "insults.aimed", moderation.Review},
+		{"Млять, опять отключили воду", "insults.rude", moderation.Review},
+		{"Опять эти порнодрочеры пишут в комментариях", "insults.rude", moderation.Review},
+		{"Разхреначили всю детскую площадку за ночь", "insults.rude", moderation.Review},
+		{"Вот кому руки то отрубить надо за такую работу", "threats.idiom", moderation.Review},
+
 		// traps: a goat, pigs, a surname, places and words sharing a stem
+		{"Сосед держит свиней, с этими свиньями запах на всю улицу", "", 0},
+		{"Участковый Хамлов принимает по средам", "", 0},
+		{"Пляж на Заречной закрыт, когда откроют?", "", 0},
+		{"Насосная станция опять не работает, нет воды", "", 0},
+		{"Кафе «Ватан» на Садовой открылось после ремонта", "", 0},
 		{"Уберите этого козла с детской площадки, он чей-то, сорвался с привязи", "", 0},
 		{"У вас свиней во дворе держат? Запах на весь квартал", "", 0},
 		{"Приём ведёт депутат Дурочкин П. И. по вторникам", "", 0},

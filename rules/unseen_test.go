@@ -63,7 +63,14 @@ func TestEngine_Evaluate_UnseenCategories(t *testing.T) {
 		{"Разхреначили всю детскую площадку за ночь", "insults.rude", moderation.Review},
 		{"Вот кому руки то отрубить надо за такую работу", "threats.idiom", moderation.Review},
 
+		{"Этот сучонок опять разрисовал подъезд", "insults.personal", moderation.Review},
+		{"Бросьте эту проститутку из совета, пусть уходит", "insults.person", moderation.Review},
+		{"Это тупое стадо опять голосует за тех же", "insults.aimed", moderation.Review},
+		{"Иди сосать, умник", "insults.rude", moderation.Review},
+
 		// traps: a goat, pigs, a surname, places and words sharing a stem
+		{"Стадо коров опять ходит по дороге у остановки", "", 0},
+		{"Ребёнок плохо берёт грудь, стал сосать соску — к кому обратиться?", "", 0},
 		{"Сосед держит свиней, с этими свиньями запах на всю улицу", "", 0},
 		{"Участковый Хамлов принимает по средам", "", 0},
 		{"Пляж на Заречной закрыт, когда откроют?", "", 0},

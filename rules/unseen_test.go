@@ -68,7 +68,23 @@ func TestEngine_Evaluate_UnseenCategories(t *testing.T) {
 		{"Это тупое стадо опять голосует за тех же", "insults.aimed", moderation.Review},
 		{"Иди сосать, умник", "insults.rude", moderation.Review},
 
+		// the fourth round
+		{"Я атеист ибаный, но храм красивый", "obscenity.mat", moderation.Delete},
+		{"Блдь, опять автобус не пришёл", "obscenity.mat", moderation.Delete},
+		{"Опять ведут себя по-пидорски на парковке", "obscenity.mat", moderation.Delete},
+		{"Эта хамка в регистратуре даже не поздоровалась", "insults.personal", moderation.Review},
+		{"Какой-то паршивец поджёг почтовый ящик", "insults.personal", moderation.Review},
+		{"Набить ему морду за такую парковку", "threats.idiom", moderation.Review},
+		{"Я бы ему по морде дала за такие слова", "threats.idiom", moderation.Review},
+		{"Как поймают поджигателя — на кол посадить!", "threats.call", moderation.Review},
+		{"Обосру вашу работу в отзывах", "insults.rude", moderation.Review},
+
 		// traps: a goat, pigs, a surname, places and words sharing a stem
+		{"Скипидаром отмыли краску с лавочки", "", 0},
+		{"Лапидарный ответ администрации: денег нет", "", 0},
+		{"Влад Цепеш сажал врагов на кол, рассказали на экскурсии", "", 0},
+		{"Соседский пёс получил по морде от кошки", "", 0},
+		{"Паршивая погода, но субботник проведём", "", 0},
 		{"Стадо коров опять ходит по дороге у остановки", "", 0},
 		{"Ребёнок плохо берёт грудь, стал сосать соску — к кому обратиться?", "", 0},
 		{"Сосед держит свиней, с этими свиньями запах на всю улицу", "", 0},

@@ -79,7 +79,15 @@ func TestEngine_Evaluate_UnseenCategories(t *testing.T) {
 		{"Как поймают поджигателя — на кол посадить!", "threats.call", moderation.Review},
 		{"Обосру вашу работу в отзывах", "insults.rude", moderation.Review},
 
+		{"Поджигателей казнить на месте!", "threats.call", moderation.Review},
+		{"Убить его мало за такую стройку", "threats.idiom", moderation.Review},
+		{"Пусть тебя так же зарежут, как ты мою собаку", "threats.idiom", moderation.Review},
+		{"Желаю тебе сдохнуть в этой пробке", "threats.idiom", moderation.Review},
+
 		// traps: a goat, pigs, a surname, places and words sharing a stem
+		{"Пусть его посадят за такое, суд разберётся", "", 0},
+		{"Желаю вам здоровья и терпения, спасибо за работу", "", 0},
+		{"Казнить нельзя помиловать — где поставить запятую?", "", 0},
 		{"Скипидаром отмыли краску с лавочки", "", 0},
 		{"Лапидарный ответ администрации: денег нет", "", 0},
 		{"Влад Цепеш сажал врагов на кол, рассказали на экскурсии", "", 0},

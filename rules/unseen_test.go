@@ -84,7 +84,13 @@ func TestEngine_Evaluate_UnseenCategories(t *testing.T) {
 		{"Пусть тебя так же зарежут, как ты мою собаку", "threats.idiom", moderation.Review},
 		{"Желаю тебе сдохнуть в этой пробке", "threats.idiom", moderation.Review},
 
+		// an insult or a rude word with stars for letters
+		{"Ах ты с*ка, опять машину поцарапал", "insults.masked", moderation.Review},
+		{"Какое г**но, а не дорога", "insults.masked", moderation.Review},
+
 		// traps: a goat, pigs, a surname, places and words sharing a stem
+		{"Цена* указана без учёта доставки", "", 0},
+		{"В с*ду сообщили, что заседание перенесли", "", 0},
 		{"Пусть его посадят за такое, суд разберётся", "", 0},
 		{"Желаю вам здоровья и терпения, спасибо за работу", "", 0},
 		{"Казнить нельзя помиловать — где поставить запятую?", "", 0},

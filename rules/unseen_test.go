@@ -84,6 +84,10 @@ func TestEngine_Evaluate_UnseenCategories(t *testing.T) {
 		{"Пусть тебя так же зарежут, как ты мою собаку", "threats.idiom", moderation.Review},
 		{"Желаю тебе сдохнуть в этой пробке", "threats.idiom", moderation.Review},
 
+		// мат with stars the masked lexicon lacked
+		{"Работать начинайте, а не пи*дите в интернете", "obscenity.masked", moderation.Delete},
+		{"Какой-то ху*ло снова сломал шлагбаум", "obscenity.masked", moderation.Delete},
+		{"Пи*ца с доставкой в Заречный: есть такое?", "", 0},
 		// an insult or a rude word with stars for letters
 		{"Ах ты с*ка, опять машину поцарапал", "insults.masked", moderation.Review},
 		{"Какое г**но, а не дорога", "insults.masked", moderation.Review},

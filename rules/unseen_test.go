@@ -92,7 +92,19 @@ func TestEngine_Evaluate_UnseenCategories(t *testing.T) {
 		{"Ах ты с*ка, опять машину поцарапал", "insults.masked", moderation.Review},
 		{"Какое г**но, а не дорога", "insults.masked", moderation.Review},
 
+		// comments written as a resident would under a post
+		{"Всех этих ворюг к стенке", "threats.call", moderation.Review},
+		{"Я вам устрою весёлую жизнь, подожгу всё", "threats.personal", moderation.Review},
+		{"Чтоб у вас руки отсохли за такой ремонт", "threats.idiom", moderation.Review},
+		{"Пошёл ты к чёрту со своими отписками", "insults.rude", moderation.Review},
+		{"Шакальё в мэрии делит бюджет", "insults.personal", moderation.Review},
+		{"Глава района — обычный трепач", "insults.person", moderation.Review},
+		{"Псы режима опять разгоняют людей", "insults.aimed", moderation.Review},
+
 		// traps: a goat, pigs, a surname, places and words sharing a stem
+		{"Всех этих детей к школе возит один автобус", "", 0},
+		{"Псы бегают стаей у школы, примите меры", "", 0},
+		{"Сожгу старые листья на участке — это разрешено?", "", 0},
 		{"Цена* указана без учёта доставки", "", 0},
 		{"В с*ду сообщили, что заседание перенесли", "", 0},
 		{"Пусть его посадят за такое, суд разберётся", "", 0},

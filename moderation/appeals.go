@@ -29,11 +29,16 @@ type Appeals interface {
 }
 
 // AnswerAppeal is an UpdateAppeal fn that records the first answer only: a
-// later one leaves the appeal as it is.
+// later one leaves the appeal as it is. An expired appeal answered after
+// all (the page replied late, or an answer was being posted as it expired)
+// becomes answered, late: the answer is on the network.
 func AnswerAppeal(at time.Time, by, replyRef string) func(a *Appeal) error {
 	return func(a *Appeal) error {
-		if !a.Open() {
+		if !a.Open() && !a.Expired() {
 			return nil
+		}
+		if a.Expired() {
+			a.Closed, a.ClosedAt, a.ClosedBy = "", time.Time{}, ""
 		}
 		a.AnsweredAt, a.AnsweredBy, a.ReplyRef = at, by, replyRef
 		return nil

@@ -328,7 +328,7 @@ func moderateInDemo(ctx context.Context, tg *telegramtest.Server, script []demoL
 	handled := map[int64]bool{}
 	for ctx.Err() == nil {
 		for _, m := range tg.BotMessages(demoChatID) {
-			if handled[m.ID] || !hasButton(m, "Оставить") {
+			if handled[m.ID] || !hasButton(m, view.button("Оставить")) {
 				continue
 			}
 			tap := ""
@@ -347,6 +347,7 @@ func moderateInDemo(ctx context.Context, tg *telegramtest.Server, script []demoL
 				continue
 			}
 			first, second, _ := strings.Cut(tap, "/")
+			first, second = view.button(first), view.button(second)
 			if err := tg.Press(demoChatID, m.ID, first, user); err != nil {
 				view.note(view.tx.noTap, first, err)
 				continue

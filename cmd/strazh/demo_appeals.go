@@ -20,17 +20,18 @@ func answerAppealsInDemo(ctx context.Context, tg *telegramtest.Server, view *dem
 	user := telegramtest.User{ID: demoModeratorID, FirstName: "Мария", LastName: "Пресс-секретарь"}
 	tapped := map[int64]bool{}
 	answered := map[int64]bool{}
+	reply := view.button("Ответить") // Reply on an English card
 	for ctx.Err() == nil {
 		for _, m := range tg.BotMessages(demoChatID) {
 			switch {
-			case hasButton(m, "Ответить") && !tapped[m.ID]:
+			case hasButton(m, reply) && !tapped[m.ID]:
 				tapped[m.ID] = true
 				time.Sleep(700 * time.Millisecond) // a human takes a moment
-				if err := tg.Press(demoChatID, m.ID, "Ответить", user); err != nil {
-					view.note(view.tx.noTap, "Ответить", err)
+				if err := tg.Press(demoChatID, m.ID, reply, user); err != nil {
+					view.note(view.tx.noTap, reply, err)
 					continue
 				}
-				view.note(view.tx.pressed, "Ответить")
+				view.note(view.tx.pressed, reply)
 			case strings.HasPrefix(m.Text, "✍️") && !answered[m.ID]:
 				answered[m.ID] = true
 				time.Sleep(time.Second) // typing

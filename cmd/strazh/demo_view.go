@@ -63,12 +63,22 @@ var demoTexts = map[string]demoText{
 	},
 }
 
+// demoButtonsEN are the review chat's English button words for the
+// Russian ones the demo's script and press secretary tap (the English
+// cards say Keep, Reply…; their callbacks are the Russian cards').
+var demoButtonsEN = map[string]string{
+	"Оставить": "Keep", "Удалить": "Delete", "Удалить и забанить": "Delete and ban",
+	"1 день": "1 day", "1 неделя": "1 week", "1 месяц": "1 month", "Навсегда": "Forever",
+	"Ответить": "Reply",
+}
+
 // demoView prints decisions as they happen, one aligned line each, and the
 // summary at the end.
 type demoView struct {
 	mu      sync.Mutex
 	w       io.Writer
 	tx      demoText
+	en      bool // the review chat speaks English: button words are demoButtonsEN
 	color   bool
 	first   map[uint64]moderation.Verdict // the first verdict of each decision
 	final   map[uint64]moderation.Verdict // the outcome as it stands now
@@ -86,8 +96,16 @@ func newDemoView(w io.Writer, language string) *demoView {
 		tx = demoTexts["ru"]
 	}
 	color := isTerminal(w) && os.Getenv("NO_COLOR") == ""
-	return &demoView{w: w, tx: tx, color: color, first: map[uint64]moderation.Verdict{}, final: map[uint64]moderation.Verdict{},
+	return &demoView{w: w, tx: tx, en: ok && language == "en", color: color, first: map[uint64]moderation.Verdict{}, final: map[uint64]moderation.Verdict{},
 		decided: map[uint64]bool{}, rules: map[string]int{}, reasons: map[string]string{}, start: time.Now(), now: time.Now}
+}
+
+// button is the card's word for the Russian button ru, in the chat's language.
+func (v *demoView) button(ru string) string {
+	if en, ok := demoButtonsEN[ru]; ok && v.en {
+		return en
+	}
+	return ru
 }
 
 func (v *demoView) paint(code, s string) string {

@@ -61,14 +61,7 @@ func TestConnector_FromDelivery_ManagerReply(t *testing.T) {
 				{top, "", false},
 				{reply, moderation.MakeID(network, "page", top), true},
 			} {
-				var env struct {
-					Object string `json:"object"`
-					Entry  []struct {
-						ID      string            `json:"id"`
-						Time    int64             `json:"time"`
-						Changes []json.RawMessage `json:"changes"`
-					} `json:"entry"`
-				}
+				var env envelope
 				if err := json.Unmarshal(f.Delivery(tc.id, "add"), &env); err != nil {
 					t.Fatal(err)
 				}

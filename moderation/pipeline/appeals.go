@@ -148,8 +148,8 @@ func (p *Pipeline) pageAnswered(a *accountRun, d *moderation.Decision) {
 			}
 		}
 	}
-	if target == nil || !target.Open() {
-		return
+	if target == nil || !target.Open() && !target.Expired() {
+		return // answered already (an expired one is answered late)
 	}
 	by := "page"
 	if !c.Author.IsPage {
@@ -194,7 +194,7 @@ func (p *Pipeline) isMessage(ap *moderation.Appeal) bool {
 func (p *Pipeline) answered(id uint64, at time.Time, by, replyRef string) (*moderation.Appeal, error) {
 	var first bool
 	ap, err := p.appeals.opts.Store.UpdateAppeal(id, func(ap *moderation.Appeal) error {
-		first = ap.Open()
+		first = ap.Open() || ap.Expired() // the maintenance may expire it while a reply is posted
 		return moderation.AnswerAppeal(at, by, replyRef)(ap)
 	})
 	if err != nil {

@@ -63,11 +63,7 @@ func (db *DB) PutAppealCard(c *cardstore.AppealCard) error {
 	if c.DecisionID == 0 {
 		return fmt.Errorf("store: put appeal card: no decision ID")
 	}
-	v, err := json.Marshal(c)
-	if err != nil {
-		return fmt.Errorf("store: put appeal card %d: %w", c.DecisionID, err)
-	}
-	err = db.update(func(tx *bbolt.Tx) error {
+	err := db.update(func(tx *bbolt.Tx) error {
 		var bs [3]*bbolt.Bucket
 		for i, name := range []string{bucketAppealCards, bucketAppealCardTodo, bucketAppealCardMsg} {
 			b, err := tx.CreateBucketIfNotExists([]byte(name))
@@ -75,6 +71,16 @@ func (db *DB) PutAppealCard(c *cardstore.AppealCard) error {
 				return err
 			}
 			bs[i] = b
+		}
+		// A revision is never taken back: the desk writes back a card it
+		// read before the store's expiry bumped it (expireOne), and that
+		// edit must still be shown.
+		if old, err := getAppealCard(bs[0], c.DecisionID); err == nil && old.Rev > c.Rev {
+			c.Rev = old.Rev
+		}
+		v, err := json.Marshal(c)
+		if err != nil {
+			return err
 		}
 		key := idKey(c.DecisionID)
 		if err := bs[0].Put(key, v); err != nil {

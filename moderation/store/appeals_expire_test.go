@@ -155,3 +155,41 @@ func TestDB_PruneHistory_UnreadableOpenAppealNamed(t *testing.T) {
 		t.Fatalf("appeal 2 = %+v, %v", a, err)
 	}
 }
+
+// The desk changes a card by reading it and writing it back; the store's
+// expiry bumping the card in between must survive that write, or the
+// card keeps its «Ответить» and the edit is gone for good (its work-list
+// entry deleted, so no restart brings it back).
+func TestDB_PutAppealCard_ExpiryEditSurvivesAStaleWrite(t *testing.T) {
+	t0 := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+	now := t0
+	db, err := store.Open(filepath.Join(t.TempDir(), "s.db"), &store.Options{NoSync: true, Retention: 30 * day,
+		Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	putAppeal(t, db, 1, t0, time.Time{})
+	if err := db.PutAppealCard(&cardstore.AppealCard{DecisionID: 1, ChatID: 5, Msg: "10", Rev: 2, Shown: 1}); err != nil {
+		t.Fatal(err)
+	}
+	stale, err := db.AppealCard(1) // the desk, about to say revision 2 is shown
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = t0.Add(store.MinHistoryRetention + time.Hour)
+	if m, err := db.Maintain(); err != nil || m.History.ExpiredAppeals != 1 {
+		t.Fatalf("Maintain = %+v, %v; want the appeal expired", m.History, err)
+	}
+	stale.Shown = 2
+	if err := db.PutAppealCard(stale); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.AppealCard(1)
+	if err != nil || c.Rev != 3 || !c.Todo() {
+		t.Fatalf("card = %+v, %v; want revision 3 still to show", c, err)
+	}
+	if todo, err := db.AppealCardsTodo(); err != nil || len(todo) != 1 || todo[0].DecisionID != 1 {
+		t.Fatalf("AppealCardsTodo = %v, %v; want card 1", todo, err)
+	}
+}

@@ -143,15 +143,17 @@ func (s *Server) AddComment(topicID, author, text string) string {
 
 // AddReply adds a comment answering the comment parentID, dated now.
 func (s *Server) AddReply(topicID, parentID, author, text string) string {
-	id := s.AddCommentAt(topicID, author, text, s.now())
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.byID[id].replyTo = parentID
-	return id
+	return s.addComment(topicID, author, text, s.now(), parentID)
 }
 
 // AddCommentAt adds a comment with a given date (kept in date order).
 func (s *Server) AddCommentAt(topicID, author, text string, date time.Time) string {
+	return s.addComment(topicID, author, text, date, "")
+}
+
+// addComment adds a comment, a reply to replyTo when set, in one step: a
+// poll never sees a reply before it names its parent.
+func (s *Server) addComment(topicID, author, text string, date time.Time, replyTo string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.topics[topicID]
@@ -160,7 +162,7 @@ func (s *Server) AddCommentAt(topicID, author, text string, date time.Time) stri
 	}
 	s.seq++
 	c := &comment{id: base64.RawStdEncoding.EncodeToString([]byte(strconv.Itoa(s.seq))), author: author, text: text,
-		date: date.Truncate(time.Second)}
+		date: date.Truncate(time.Second), replyTo: replyTo}
 	i := sort.Search(len(t.comments), func(i int) bool { return t.comments[i].date.After(c.date) })
 	t.comments = append(t.comments, nil)
 	copy(t.comments[i+1:], t.comments[i:])

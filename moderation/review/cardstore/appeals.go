@@ -60,7 +60,9 @@ type AppealCards interface {
 	// AppealCard returns the card of an appeal (moderation.ErrNotFound).
 	AppealCard(id uint64) (*AppealCard, error)
 	// PutAppealCard writes a card; the work list follows Todo, and its
-	// message and prompts are indexed for AppealCardByMessage.
+	// message and prompts are indexed for AppealCardByMessage. It never
+	// lowers the stored Rev (raising c.Rev instead): an edit queued since
+	// c was read stays queued.
 	PutAppealCard(c *AppealCard) error
 	// AppealCardsTodo lists the cards with work left, oldest appeal first.
 	AppealCardsTodo() ([]*AppealCard, error)

@@ -1,0 +1,88 @@
+package pipeline_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/pipeline/pipelinetest"
+)
+
+// horizonConn is a replyConn whose Reply runs during() before it returns:
+// the store's maintenance closing the appeal as expired while the answer
+// is on its way to the network.
+type horizonConn struct {
+	*replyConn
+	during func()
+}
+
+func (h *horizonConn) Reply(ctx context.Context, ref, text string) (string, error) {
+	if h.during != nil {
+		h.during()
+	}
+	return h.replyConn.Reply(ctx, ref, text)
+}
+
+// An appeal the store expires while a moderator's answer (the console's
+// «Ответить», which sets no card reply the store could see) is being
+// posted, or one the page answers on the network after it expired, is
+// answered: the answer is on the network, so the record, the card and the
+// closed list must not say «Осталось без ответа».
+func TestPipeline_Appeals_AnsweredAfterExpiry(t *testing.T) {
+	now := time.Now().Truncate(time.Second)
+	opened := now.Add(-100 * 24 * time.Hour) // past any history horizon
+	expire := func(t *testing.T, r *pipelinetest.Run, id uint64) {
+		t.Helper()
+		// The maintenance's cut: opened before it, expired now, kept.
+		if _, err := r.DB.PruneHistory(now.Add(-70 * 24 * time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if a, err := r.DB.Appeal(id); err != nil || !a.Expired() {
+			t.Fatalf("appeal %d after maintenance = %+v, %v; want expired", id, a, err)
+		}
+	}
+
+	t.Run("expired while posted", func(t *testing.T) {
+		hc := &horizonConn{replyConn: newFeedConn().replier(&replyConn{})}
+		desk := &deskRecorder{}
+		r := startAppeals(t, hc, desk)
+		hc.Push(wallComment("1", "Когда уберут снег? [обращение:snow]", citizen, opened))
+		pipelinetest.Eventually(t, "an appeal", func() bool { return len(openAppeals(t, r)) == 1 })
+		id := openAppeals(t, r)[0].DecisionID
+		hc.during = func() { expire(t, r, id) }
+		a, err := r.Pipe.ReplyAppeal(context.Background(), id, "Уберут сегодня.", "web:anna")
+		if err != nil || a.Expired() || a.AnsweredBy != "web:anna" || a.ReplyRef != "reply:wall:-1:1" {
+			t.Fatalf("ReplyAppeal = %+v, %v; want answered by web:anna with the reply's ref", a, err)
+		}
+		if st, _ := r.DB.Appeal(id); st.Expired() || st.AnsweredBy != "web:anna" || st.Open() {
+			t.Fatalf("stored appeal = %+v; want answered by web:anna", st)
+		}
+		if _, changed, _ := desk.counts(); changed != 1 {
+			t.Errorf("the desk was told of %d changes, want 1 (the card shows the answer)", changed)
+		}
+		if n := histogramCount(t, r.Metrics.AppealFirstAnswer); n != 1 {
+			t.Errorf("strazh_appeal_first_answer_seconds count = %d, want 1", n)
+		}
+	})
+
+	t.Run("page answers later", func(t *testing.T) {
+		conn, desk := newFeedConn(), &deskRecorder{}
+		r := startAppeals(t, conn, desk)
+		conn.Push(wallComment("1", "Нет света во дворе [обращение:lighting]", citizen, opened))
+		pipelinetest.Eventually(t, "an appeal", func() bool { return len(openAppeals(t, r)) == 1 })
+		id := openAppeals(t, r)[0].DecisionID
+		expire(t, r, id)
+		reply := wallComment("10", "Свет починили.", page, now)
+		reply.ReplyTo = moderation.MakeID("vk", "p", "wall:-1:1")
+		conn.Push(reply)
+		pipelinetest.Eventually(t, "the page's reply answers it", func() bool {
+			a, err := r.DB.Appeal(id)
+			return err == nil && a.AnsweredBy == "page"
+		})
+		a, _ := r.DB.Appeal(id)
+		if a.Expired() || a.OnTime() || !a.AnsweredAt.Equal(now) {
+			t.Fatalf("appeal = %+v; want answered late by the page at %s", a, now)
+		}
+	})
+}

@@ -243,7 +243,7 @@ func (e *Engine) WithModel(m *model.Model) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	ne := &Engine{all: e.all, rules: e.rules, gates: e.gates, files: e.files, lexicons: e.lexicons, nEntries: e.nEntries, lexBit: e.lexBit,
+	ne := &Engine{all: e.all, rules: e.rules, gates: e.gates, cands: e.cands, files: e.files, lexicons: e.lexicons, nEntries: e.nEntries, lexBit: e.lexBit,
 		tStart: e.tStart, tAny: e.tAny, tAnyWalk: e.tAnyWalk, masked: e.masked, forms: e.forms,
 		trusted: e.trusted, modelLabels: e.modelLabels, model: m, modelIdx: idx, keep: e.keep}
 	ne.setPage(m, Page{})

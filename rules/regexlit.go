@@ -414,6 +414,9 @@ func (l *litStart) find(s string) []int {
 type altSplit struct {
 	branches []*regexp.Regexp
 	needs    []*litSet // per branch: the text has one of these, or nil
+	// words, per branch: its first word (after leading \s) has one of
+	// these, or nil (firstWordNeed)
+	words []*litSet
 }
 
 // newAltSplit returns the split form of expr, or nil when it is not of
@@ -451,6 +454,7 @@ func newAltSplit(expr string) *altSplit {
 		}
 		a.branches = append(a.branches, re)
 		a.needs = append(a.needs, need)
+		a.words = append(a.words, firstWordNeed(b))
 	}
 	return a
 }
@@ -551,7 +555,11 @@ func minLen(l []string) int {
 // find is regexp.FindStringIndex of the regex; with loc false it only
 // reports whether it matches (allocating nothing).
 func (a *altSplit) find(s string, loc bool) ([]int, bool) {
+	w := firstWord(s)
 	for i, re := range a.branches {
+		if a.words[i] != nil && a.words[i].next(w, 0, new(cursor)) < 0 {
+			continue
+		}
 		if a.needs[i] != nil && a.needs[i].next(s, 0, new(cursor)) < 0 {
 			continue
 		}

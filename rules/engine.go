@@ -453,7 +453,9 @@ func (s *state) span(src uint8, start, end int32) (int32, int32) {
 // matchMasked reads words with masking characters (х*й, п****ц) as the
 // entries of masked lexicons they can only be.
 func (s *state) matchMasked() {
-	s.matchMaskedIn(s.text.N, 0)
+	if s.text.Masked > 0 { // else N has no Mask byte: every one is counted
+		s.matchMaskedIn(s.text.N, 0)
+	}
 	if len(s.text.T) > 0 {
 		s.matchMaskedIn(s.text.T, 1) // п@здец: @ as a mask (normalize.Text.T)
 	}

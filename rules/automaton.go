@@ -137,8 +137,10 @@ func newAutomaton(b *trieBuilder) *automaton {
 
 // scratch is the per-comment memory of scan.
 type scratch struct {
-	starts []int32 // word starts where the anchored trie has a root edge
-	ends   []int64 // state*ncls<<32 | end, where entries end
+	// events is run's output: the word starts from the front, the ends of
+	// entries (state*ncls<<32 | end) from the back
+	events []int64
+	pend   []pending
 }
 
 // scan runs the automaton over buf and, at every word start, walks the
@@ -150,17 +152,18 @@ type scratch struct {
 // every variable on the stack); it notes word starts and entry ends, and
 // the walks and hits follow.
 func (a *automaton) scan(buf []byte, src uint8, ts *trie, sc *scratch, hits, more []hit, work *int) ([]hit, []hit) {
-	if cap(sc.starts) < len(buf) {
-		sc.starts = make([]int32, len(buf)+len(buf)/2)
-		sc.ends = make([]int64, len(buf)+len(buf)/2)
+	if cap(sc.pend) < len(buf)+1 {
+		sc.events = make([]int64, 2*(len(buf)+len(buf)/2))
+		sc.pend = make([]pending, len(buf)+len(buf)/2+1)
 	}
-	starts, ends := sc.starts[:len(buf)], sc.ends[:len(buf)]
-	ns, ne := a.run(buf, &ts.root, starts, ends)
-	hits = ts.walkStarts(buf, starts[:ns], src, hits, work)
+	ev := sc.events[:2*len(buf)]
+	ns, ne := a.run(buf, ev)
 	first := len(more)
-	for _, e := range ends[:ne] {
+	for k := len(ev) - 1; k >= len(ev)-ne; k-- {
+		e := ev[k]
 		more = a.emit(buf, int32(e>>32)/a.ncls, int(int32(e)), src, more)
 	}
+	hits = ts.walkStarts(buf, ev[:ns], src, sc.pend, hits, work)
 	// insertion sort by start: a hit is out of order only against hits
 	// ending within one entry's length, so this stays linear
 	h := more[first:]
@@ -175,22 +178,25 @@ func (a *automaton) scan(buf []byte, src uint8, ts *trie, sc *scratch, hits, mor
 	return hits, more
 }
 
-// run is the pass over the bytes: it notes in starts the word starts where
-// root has an edge and in ends the states that end entries, and returns
-// how many of each. It calls nothing, so its variables stay in registers.
-func (a *automaton) run(buf []byte, root *[256]int32, starts []int32, ends []int64) (ns, ne int) {
+// run is the pass over the bytes: it notes in events the word starts
+// (after a space) from the front and the states that end entries (state
+// times ncls <<32 | the end) from the back, and returns how many of each
+// (at most one of each per byte: 2·len(buf) events are enough). It calls
+// nothing, so its variables stay in registers.
+func (a *automaton) run(buf []byte, events []int64) (ns, ne int) {
 	st := int32(0)
 	next, cls := a.next, &a.class
+	top := len(events) - 1
 	for j := 1; j < len(buf); j++ {
 		b := buf[j]
-		if buf[j-1] == normalize.Space && root[b] != 0 {
-			starts[ns] = int32(j)
+		if buf[j-1] == normalize.Space {
+			events[ns] = int64(j)
 			ns++
 		}
 		st = next[st+int32(cls[b])]
 		if st < 0 {
 			st = ^st
-			ends[ne] = int64(st)<<32 | int64(j+1)
+			events[top-ne] = int64(st)<<32 | int64(j+1)
 			ne++
 		}
 	}

@@ -304,6 +304,11 @@ func (c *cond) eval(s *state) bool {
 // ("надо бы их расстрелять": модальность, цель, глагол). The hits are few,
 // so the search is a plain walk over them.
 func (s *state) near(lex []int32, gap int) bool {
+	for _, l := range lex {
+		if s.lex[l].count == 0 {
+			return false // no live hit of l in either buffer: no chain
+		}
+	}
 	for i := range s.hits {
 		h := &s.hits[i]
 		if h.dead || h.t.lex != lex[0] {

@@ -22,6 +22,7 @@ type Engine struct {
 	all      []*rule    // every rule in load order, enabled or not
 	rules    []*rule    // enabled rules by priority (high first), then load order
 	gates    []ruleGate // per rule of rules: what decides whether to look at it
+	cands    gateSets   // the rules whose gates may pass, by the bits a comment has
 	files    []*ruleFile
 	lexicons []*lexicon
 	nEntries int
@@ -111,6 +112,7 @@ func (e *Engine) build() {
 	}
 	sortRules(e.rules)
 	e.gates = gatesOf(e.rules)
+	e.cands = setsOf(e.gates)
 	bs, ba, bw := newTrieBuilder(), newTrieBuilder(), newTrieBuilder()
 	nforms := 0
 	for _, l := range e.lexicons {
@@ -182,6 +184,7 @@ type state struct {
 	hasLex    uint64 // Engine.lexBit[i]: lexicon i (or one sharing its bit) has a hit, plain or masked
 	seen      []uint32
 	gen       uint32
+	cand      []uint64 // the rules Evaluate looks at (gateSets.fill)
 	f         features
 	fdone     bool
 	ascii     byteSet // the ASCII bytes of txt, once asciiDone
@@ -213,7 +216,7 @@ type fixup struct {
 
 func (e *Engine) newState() *state {
 	return &state{e: e, lex: make([]lexState, len(e.lexicons)), masked: make([]lexState, len(e.lexicons)),
-		seen: make([]uint32, e.nEntries), hits: make([]hit, 0, 64), more: make([]hit, 0, 16)}
+		seen: make([]uint32, e.nEntries), hits: make([]hit, 0, 64), more: make([]hit, 0, 16), cand: make([]uint64, e.cands.words)}
 }
 
 func (s *state) setMatch(start, end int32) {
@@ -450,7 +453,9 @@ func (s *state) span(src uint8, start, end int32) (int32, int32) {
 // matchMasked reads words with masking characters (х*й, п****ц) as the
 // entries of masked lexicons they can only be.
 func (s *state) matchMasked() {
-	s.matchMaskedIn(s.text.N, 0)
+	if s.text.Masked > 0 { // else N has no Mask byte: every one is counted
+		s.matchMaskedIn(s.text.N, 0)
+	}
 	if len(s.text.T) > 0 {
 		s.matchMaskedIn(s.text.T, 1) // п@здец: @ as a mask (normalize.Text.T)
 	}
@@ -541,27 +546,35 @@ func (e *Engine) Evaluate(c *moderation.Comment, h moderation.History, out *mode
 	out.Fingerprint = fingerprint(s.text.N)
 	exempt := c.Author.Exempt()
 	has := s.present()
-	for i, g := range e.gates {
-		if exempt && !g.exempt || g.skipped(has) {
-			continue
-		}
-		r := e.rules[i]
-		if len(r.accounts) > 0 && !contains(r.accounts, c.Account) {
-			continue
-		}
-		s.match.ok = false
-		if !r.cond.eval(s) {
-			continue
-		}
-		s.fire(r)
-		if r.stop && !r.tag {
-			// No further rule decides; the tag rules (sorted last) still
-			// record what the comment is.
-			for i < len(e.rules) && !e.rules[i].tag {
-				i++
+	// the rules whose gates may pass, in order (a superset: the gate
+	// decides)
+	e.cands.fill(s.cand, has)
+rules:
+	for w, word := range s.cand {
+		for ; word != 0; word &= word - 1 {
+			i := w<<6 | bits.TrailingZeros64(word)
+			g := &e.gates[i]
+			if exempt && !g.exempt || g.skipped(has) {
+				continue
 			}
-			s.tags(i, has, exempt)
-			break
+			r := e.rules[i]
+			if len(r.accounts) > 0 && !contains(r.accounts, c.Account) {
+				continue
+			}
+			s.match.ok = false
+			if !r.cond.eval(s) {
+				continue
+			}
+			s.fire(r)
+			if r.stop && !r.tag {
+				// No further rule decides; the tag rules (sorted last) still
+				// record what the comment is.
+				for i < len(e.rules) && !e.rules[i].tag {
+					i++
+				}
+				s.tags(i, has, exempt)
+				break rules
+			}
 		}
 	}
 	s.pageModel()

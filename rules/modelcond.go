@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -243,7 +242,7 @@ func (e *Engine) WithModel(m *model.Model) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	ne := &Engine{all: e.all, rules: e.rules, gates: e.gates, files: e.files, lexicons: e.lexicons, nEntries: e.nEntries, lexBit: e.lexBit,
+	ne := &Engine{all: e.all, rules: e.rules, gates: e.gates, cands: e.cands, files: e.files, lexicons: e.lexicons, nEntries: e.nEntries, lexBit: e.lexBit,
 		tStart: e.tStart, tAny: e.tAny, tAnyWalk: e.tAnyWalk, masked: e.masked, forms: e.forms,
 		trusted: e.trusted, modelLabels: e.modelLabels, model: m, modelIdx: idx, keep: e.keep}
 	ne.setPage(m, Page{})
@@ -297,7 +296,7 @@ func (s *state) finishModel() {
 		}
 		s.arena = append(s.arena, e.model.Label(i)...)
 		s.arena = append(s.arena, ' ')
-		s.arena = strconv.AppendFloat(s.arena, s.scores[i], 'f', 2, 64)
+		s.arena = appendFixed2(s.arena, s.scores[i])
 	}
 	s.fix = append(s.fix, fixup{i: len(out.Matches), hasReason: true, reason: [2]int32{int32(a), int32(len(s.arena))}})
 	out.Matches = append(out.Matches, moderation.Match{Rule: ScoreRule, Action: moderation.Allow})
@@ -317,5 +316,5 @@ func scoreMatch(label string, v float64) string {
 func appendScore(b []byte, label string, v float64) []byte {
 	b = append(b, label...)
 	b = append(b, ' ')
-	return strconv.AppendFloat(b, v, 'f', 2, 64)
+	return appendFixed2(b, v)
 }

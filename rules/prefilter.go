@@ -1,6 +1,9 @@
 package rules
 
-import "slices"
+import (
+	"math/bits"
+	"slices"
+)
 
 // A rule is skipped without evaluating its condition when the comment has
 // none of what the condition needs. need computes that at load time as a
@@ -210,6 +213,49 @@ func gatesOf(rs []*rule) []ruleGate {
 
 func (g *ruleGate) skipped(has uint64) bool {
 	return g.needOK && g.need&has == 0 || g.needAll&has != g.needAll
+}
+
+// gateSets are, as bit sets over the rules (a bit per rule of
+// Engine.rules), the rules a comment's bits may let through: those whose
+// gate reads none of them (always), and per bit those whose need has it or,
+// without a need, whose needAll starts with it. Evaluate looks only at the
+// rules in always or in the set of a bit the comment has, instead of at
+// every gate; the gate itself still decides.
+type gateSets struct {
+	words  int      // uint64s per set
+	always []uint64 // words
+	byBit  []uint64 // 64 sets of words
+}
+
+func setsOf(gs []ruleGate) gateSets {
+	w := (len(gs) + 63) / 64
+	s := gateSets{words: w, always: make([]uint64, w), byBit: make([]uint64, 64*w)}
+	for i, g := range gs {
+		word, bit := i>>6, uint64(1)<<(i&63)
+		switch {
+		case g.needOK:
+			for b := g.need; b != 0; b &= b - 1 {
+				s.byBit[bits.TrailingZeros64(b)*w+word] |= bit
+			}
+		case g.needAll != 0:
+			s.byBit[bits.TrailingZeros64(g.needAll)*w+word] |= bit
+		default:
+			s.always[word] |= bit
+		}
+	}
+	return s
+}
+
+// fill writes to dst (words long) the rules a comment with the bits has
+// may pass: every rule whose gate passes is among them.
+func (s *gateSets) fill(dst []uint64, has uint64) {
+	copy(dst, s.always)
+	for b := has; b != 0; b &= b - 1 {
+		row := s.byBit[bits.TrailingZeros64(b)*s.words:][:len(dst)]
+		for k := range dst {
+			dst[k] |= row[k]
+		}
+	}
 }
 
 func popcount(b uint64) int {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -120,5 +121,52 @@ func TestEngine_Prefilter_LexiconsPastTheBits(t *testing.T) {
 	}
 	if res := eval(e, word(71)); len(res.Matches) != 0 {
 		t.Errorf("%q: rules %+v, want none", word(71), res.Matches)
+	}
+}
+
+// TestGateSets_Fill_HoldsEveryRuleThatPasses: the rules Evaluate looks at
+// (gateSets.fill) must include every rule whose gate passes, for the
+// shipped rules and random gates over more than one word of rules, on
+// random sets of bits (sparse, as comments have them, and dense).
+func TestGateSets_Fill_HoldsEveryRuleThatPasses(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	sparse := func() uint64 {
+		var b uint64
+		for range r.IntN(6) {
+			b |= 1 << r.IntN(64)
+		}
+		return b
+	}
+	gatesets := [][]ruleGate{builtin(t).gates}
+	for range 20 {
+		gs := make([]ruleGate, 1+r.IntN(200))
+		for i := range gs {
+			switch r.IntN(4) {
+			case 0: // no gate
+			case 1:
+				gs[i] = ruleGate{need: sparse(), needOK: true}
+			case 2:
+				gs[i] = ruleGate{needAll: sparse()}
+			default:
+				gs[i] = ruleGate{need: sparse(), needOK: true, needAll: sparse()}
+			}
+		}
+		gatesets = append(gatesets, gs)
+	}
+	for _, gs := range gatesets {
+		sets := setsOf(gs)
+		dst := make([]uint64, sets.words)
+		for k := range 2000 {
+			has := sparse()
+			if k%10 == 0 {
+				has = r.Uint64()
+			}
+			sets.fill(dst, has)
+			for i, g := range gs {
+				if !g.skipped(has) && dst[i>>6]&(1<<(i&63)) == 0 {
+					t.Fatalf("%d gates, bits %#x: rule %d (%+v) passes its gate but is not looked at", len(gs), has, i, g)
+				}
+			}
+		}
 	}
 }

@@ -414,6 +414,10 @@ func (l *litStart) find(s string) []int {
 type altSplit struct {
 	branches []*regexp.Regexp
 	needs    []*litSet // per branch: the text has one of these, or nil
+	// words, per branch: its first word (after leading \s) has one of
+	// these, or nil (firstWordNeed)
+	words []*litSet
+	ends  [][]string // per branch: its first word ends with one of these, or nil
 }
 
 // newAltSplit returns the split form of expr, or nil when it is not of
@@ -451,6 +455,9 @@ func newAltSplit(expr string) *altSplit {
 		}
 		a.branches = append(a.branches, re)
 		a.needs = append(a.needs, need)
+		words, ends := firstWordNeed(b)
+		a.words = append(a.words, words)
+		a.ends = append(a.ends, ends)
 	}
 	return a
 }
@@ -548,10 +555,26 @@ func minLen(l []string) int {
 	return m
 }
 
+func hasSuffixOf(w string, ends []string) bool {
+	for _, e := range ends {
+		if strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
+}
+
 // find is regexp.FindStringIndex of the regex; with loc false it only
 // reports whether it matches (allocating nothing).
 func (a *altSplit) find(s string, loc bool) ([]int, bool) {
+	w := firstWord(s)
 	for i, re := range a.branches {
+		if a.ends[i] != nil && !hasSuffixOf(w, a.ends[i]) {
+			continue
+		}
+		if a.words[i] != nil && a.words[i].next(w, 0, new(cursor)) < 0 {
+			continue
+		}
 		if a.needs[i] != nil && a.needs[i].next(s, 0, new(cursor)) < 0 {
 			continue
 		}

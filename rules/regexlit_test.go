@@ -38,6 +38,12 @@ var litExprs = []string{
 	`^(?:\s*\p{Lu}\p{Ll}+\s\d+$|\s*(Пиши|Звоните)[^\n]{0,5}\d$)`,
 	`^(?:(?i)кот\d|пёс|\p{Lu}+)`,
 	`^(?:x*|y)`,
+	// a first word that must hold a literal (firstWordNeed), and shapes
+	// that must not get one
+	`^(?:\s*(\p{Lu}\p{Ll}+(ть|ти)|Помощь|Кот)\s[^\n]{3,20}?\d+$|\s*(Пиши|Звоните)[^\n]{0,5}\d$)`,
+	`^(?:(кот|пёс)\s\d|\s*x?(ab|cd)\s|\s+(ab)+)`,
+	`^(?:\s*(a|b c)d|\s*.+кот|\s*(?i)(пиш|звон)\S*\s)`,
+	`^(?:\s*(\p{Lu}\p{Ll}+(ть|ти|ться)|Ремонт|Работ[аы])\s[^\n]{3,30}?\d{3,6}\s*$)`,
 }
 
 func litTexts(tb testing.TB) []string {
@@ -47,6 +53,9 @@ func litTexts(tb testing.TB) []string {
 		"K", "k", "\u212a", "ss", "SS", "ß", "ẞ", "abbbc", "ab", "abc", "abcd", "xxy", "y", "котик", "скот", "кот",
 		"мой кот", "кот\nкот", "привет   Вася", "пока вася", "абв", "ababe", "cdcdcde", "abe", "\xff b", "\xffb",
 		"ab\xffb", "оченьдлинноеслово", "оченьдлинноеслов", "короткое", "так короткое",
+		"Покрасить забор 5000", "  Покрасить забор 5000", "\tПомощь\tс 12", "\nПиши 5", "Кот\nпёс 12", "ab ", " cd ", "xab ",
+		"  abab", "b cd", " пёс 3", "Звоните 1", "Прочти 123 раз 45", "ПИШИТЕ 5", "Покраситься тут 5000",
+		"Работа у дома 4000", "Работы нет 4000", "Работай тут 4000", "Ремонт\tкрыши 12000", "Ремонтик 5000", "\n Почти все 5000 ",
 	}
 	// random mixes of the pieces above
 	r := rand.New(rand.NewPCG(1, 2))
@@ -183,6 +192,43 @@ func TestNewAltSplit_Branches(t *testing.T) {
 		}
 		if !slices.EqualFunc(got, tc.needs, slices.Equal[[]string]) || (a == nil) != (tc.needs == nil) {
 			t.Errorf("%s: needs %q, want %q", tc.expr, got, tc.needs)
+		}
+	}
+}
+
+// TestNewAltSplit_FirstWord: which branches get the literals their first
+// word must hold (firstWordNeed): only a part after an optional \s* that
+// matches at least one rune and never a \s.
+func TestNewAltSplit_FirstWord(t *testing.T) {
+	for _, tc := range []struct {
+		expr  string
+		words [][]string // per branch
+		ends  [][]string // per branch: the endings of the whole first word
+	}{
+		{`^(?:\s*(\p{Lu}\p{Ll}+(ть|ти)|Помощь|Работ[аы])\s\d|кот\d)`, [][]string{{"Помо", "Рабо", "ти", "ть"}, {"кот"}},
+			[][]string{{"ти", "ть", "Помощь", "Работа", "Работы"}, nil}}, // кот\d: not followed by a space
+		{`^(?:\s*(ab|cd)x?\s|\s+(ab)+)`, [][]string{{"ab", "cd"}, nil}, [][]string{nil, nil}}, // \s+ is not \s*; x? is the next part
+		{`^(?:\s*(a|b c)d|\s*.+кот)`, [][]string{nil, nil}, [][]string{nil, nil}},             // a space inside; any rune
+		{`^(?:\s*(ab)?\s|\s*x?(ab|cd)\s)`, [][]string{nil, nil}, [][]string{nil, nil}},        // the part after \s* may be empty
+		{`^(?:\s*\w+\s|\s*(?i:к)о\s)`, [][]string{nil, {"К", "к"}}, [][]string{nil, nil}},     // a wide class; one part only, not followed by a space
+	} {
+		a := newAltSplit(tc.expr)
+		if a == nil {
+			t.Fatalf("%s: not split", tc.expr)
+		}
+		var got [][]string
+		for _, w := range a.words {
+			if w == nil {
+				got = append(got, nil)
+			} else {
+				got = append(got, w.lits)
+			}
+		}
+		if !slices.EqualFunc(got, tc.words, slices.Equal[[]string]) {
+			t.Errorf("%s: first-word literals %q, want %q", tc.expr, got, tc.words)
+		}
+		if !slices.EqualFunc(a.ends, tc.ends, slices.Equal[[]string]) {
+			t.Errorf("%s: first-word endings %q, want %q", tc.expr, a.ends, tc.ends)
 		}
 	}
 }

@@ -129,6 +129,16 @@ func (f *features) scanText(s string) {
 		c := s[i]
 		if !interesting[c] {
 			i++
+			// eight bytes of Cyrillic letters (every byte ≥ 0x80, none
+			// interesting) at a time
+			for i+8 <= len(s) {
+				w := s[i : i+8]
+				if (uint64(w[0])|uint64(w[1])<<8|uint64(w[2])<<16|uint64(w[3])<<24|
+					uint64(w[4])<<32|uint64(w[5])<<40|uint64(w[6])<<48|uint64(w[7])<<56)&0x8080808080808080 != 0x8080808080808080 {
+					break
+				}
+				i += 8
+			}
 			continue
 		}
 		switch {

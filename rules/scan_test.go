@@ -2,6 +2,8 @@ package rules
 
 import (
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/strazh/strazh/rules/normalize"
@@ -156,6 +158,32 @@ func TestParseTrusted(t *testing.T) {
 	} {
 		if got := trusted(tt.l, sites); got != tt.want {
 			t.Errorf("trusted(%q) = %v", tt.l.text, got)
+		}
+	}
+}
+
+// TestFeatures_ScanText_CyrillicRuns: scanText steps over eight bytes of
+// Cyrillic letters at a time; a word of any length before or after a
+// space must change nothing that is found, wherever the eight-byte steps
+// end (at a link, a phone number, a mention, a dot).
+func TestFeatures_ScanText_CyrillicRuns(t *testing.T) {
+	for _, x := range []string{"t.me/x", "https://bit.ly/a.b", "пиши на сайт.рф или ya.ru", "+7 900 123-45-67", "89001234567",
+		"@vasya_p", "привет [id1|Вася]", "a@b.ru", "кот.ру", "5000₽", "ok.", "в.к", "тел 8(900)1234567 ок"} {
+		var want features
+		want.scanText(x)
+		for n := range 20 {
+			w := strings.Repeat("я", n)
+			for _, s := range []string{w + " " + x, x + " " + w, w + " " + x + " " + w + "ё"} {
+				var got features
+				got.scanText(s)
+				if !slices.EqualFunc(got.links, want.links, func(a, b link) bool { return a.text == b.text && a.host == b.host }) ||
+					got.phones != want.phones || got.emails != want.emails || got.mentions != want.mentions ||
+					got.phone != want.phone || got.mention != want.mention {
+					t.Fatalf("%q: links %v phones %d emails %d mentions %d (%q %q); alone %q: %v %d %d %d (%q %q)", s,
+						got.links, got.phones, got.emails, got.mentions, got.phone, got.mention,
+						x, want.links, want.phones, want.emails, want.mentions, want.phone, want.mention)
+				}
+			}
 		}
 	}
 }

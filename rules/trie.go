@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"math/bits"
-
 	"github.com/strazh/strazh/rules/normalize"
 )
 
@@ -18,11 +16,12 @@ type term struct {
 // into flat arrays and minimised into a DAG: subtrees that are the same
 // (the word lists behind the alternatives of an expanded phrase) are
 // stored once, so the whole lexicon set stays small enough for the cache.
-// The root is a dense table; inner nodes find a child by a bit mask of
-// byte classes and a population count. A node's children are one block
-// of records in class order, each a copy of the child's node: a walk
-// steps from a record to the next with one load (a node shared in the
-// dag has a record in the block of each parent).
+// The root is a dense table; an inner node has a bit mask of the byte
+// classes it has edges for, and its child of class c is the record at its
+// base (kid) plus c, a copy of the child's node: a walk steps from a
+// record to the next with one load (a node shared in the dag has a record
+// among the children of each parent). The children of different nodes
+// interleave in the slots the others leave free.
 type trie struct {
 	root  [256]int32 // the record of each byte's child of the root, 0: none
 	class [256]uint8 // byte → edge class (noEdge: no edge anywhere)
@@ -34,12 +33,12 @@ type trie struct {
 // noEdge is the class of the bytes no entry has; no node has its bit.
 const noEdge = 63
 
-// tnode is a record of a node: 16 bytes, four to a cache line, the blocks
-// in breadth-first order so the levels every walk passes through sit
+// tnode is a record of a node: 16 bytes, four to a cache line, placed in
+// breadth-first order so the levels every walk passes through sit
 // together.
 type tnode struct {
 	mask uint64 // classes of the bytes that have an edge
-	kid  int32  // its children's records: nodes[kid:kid+popcount(mask)]
+	kid  int32  // its child of class c (a bit of mask) is nodes[kid+c]
 	info int32  // infos[info] has its terms and Star edge; 0: it has neither
 }
 
@@ -91,44 +90,80 @@ func (tr *trie) walk(buf []byte, start int, n int32, j int, src uint8, hits []hi
 			*work += j - j0 + 1
 			return hits
 		}
-		bit := uint64(1) << (tr.class[buf[j]] & 63)
+		cls := tr.class[buf[j]] & 63
+		bit := uint64(1) << cls
 		if nd.mask&bit == 0 {
 			*work += j - j0 + 1
 			return hits
 		}
-		n = nd.kid + int32(bits.OnesCount64(nd.mask&(bit-1)))
+		n = nd.kid + int32(cls)
 		j++
 	}
 }
 
-// walkStarts walks tr from each of the starts (positions in buf where
-// the root has an edge), as walk does: one loop for all of them, so the
-// common case, a walk of a few bytes that finds nothing, costs no call.
-func (tr *trie) walkStarts(buf []byte, starts []int32, src uint8, hits []hit, work *int) []hit {
+// walkStarts walks tr from each of the starts (word starts in buf), as
+// walk does. The walks run in walkSome, which
+// calls nothing (a call in its loop would keep every variable on the
+// stack) and notes the nodes with terms or a Star edge in pend; they are
+// visited here afterwards, in the order the walks reached them, so the
+// hits come out as if each were visited on the way. pend must hold at
+// least len(buf)+1 entries (one walk's most).
+func (tr *trie) walkStarts(buf []byte, starts []int64, src uint8, pend []pending, hits []hit, work *int) []hit {
 	stepped := 0
-	for _, s := range starts {
+	for len(starts) > 0 {
+		done, np, st := tr.walkSome(buf, starts, pend)
+		stepped += st
+		for _, p := range pend[:np] {
+			hits = tr.visit(&tr.infos[p.info], buf, int(p.start), int(p.end), src, hits, work)
+		}
+		starts = starts[done:]
+	}
+	*work += stepped
+	return hits
+}
+
+// pending is a node with terms or a Star edge a walk reached: infos[info],
+// reached from start having consumed buf[start:end].
+type pending struct {
+	info, start, end int32
+}
+
+// walkSome walks from the starts while pend has room for a whole walk
+// (one entry per byte of buf from its start on, and one more). It returns
+// how many starts it walked, how many entries of pend it filled and the
+// bytes it stepped over.
+func (tr *trie) walkSome(buf []byte, starts []int64, pend []pending) (done, np, stepped int) {
+	nodes, class, root := tr.nodes, &tr.class, &tr.root
+	for si, s := range starts {
 		start := int(s)
-		n := tr.root[buf[start]]
+		n := root[buf[start]]
+		if n == 0 {
+			continue
+		}
+		if np+len(buf)-start+1 > len(pend) {
+			return si, np, stepped
+		}
 		j := start + 1
 		for {
-			nd := &tr.nodes[n]
+			nd := &nodes[n]
 			if nd.info != 0 {
-				hits = tr.visit(&tr.infos[nd.info], buf, start, j, src, hits, work)
+				pend[np] = pending{info: nd.info, start: int32(start), end: int32(j)}
+				np++
 			}
 			if j >= len(buf) {
 				break
 			}
-			bit := uint64(1) << (tr.class[buf[j]] & 63)
+			cls := class[buf[j]] & 63
+			bit := uint64(1) << cls
 			if nd.mask&bit == 0 {
 				break
 			}
-			n = nd.kid + int32(bits.OnesCount64(nd.mask&(bit-1)))
+			n = nd.kid + int32(cls)
 			j++
 		}
 		stepped += j - start
 	}
-	*work += stepped
-	return hits
+	return len(starts), np, stepped
 }
 
 // maxStar is the most letters a Star stands for. Real words are shorter;

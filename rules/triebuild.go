@@ -137,9 +137,11 @@ type fnode struct {
 }
 
 // layout numbers the nodes of the dag breadth first from the root and
-// writes them in the trie's compact form: each node's children as one
-// block of records, so a step of a walk reads the child's record right
-// where its parent points (no index to load first).
+// writes them in the trie's compact form: each node's children as records
+// at its base plus their class (blocks interleave where they leave slots
+// free, as in a double-array trie), so a step of a walk reads the child's
+// record right where its parent points, with no index to load and no bits
+// to count.
 func (d *dag) layout() *trie {
 	tr := &trie{class: d.class, terms: d.terms, infos: make([]tinfo, 1)}
 	id := make([]int32, len(d.nodes)) // old → new, -1: not reached yet
@@ -163,28 +165,33 @@ func (d *dag) layout() *trie {
 			reach(nd.star)
 		}
 	}
-	// where each node's block of children starts (record 0 is no node),
-	// and its info
-	block := make([]int32, len(order))
+	// where each node's children are (record 0 is no node), and its info
+	base := make([]int32, len(order))
 	info := make([]int32, len(order))
-	next := int32(1)
+	var sp slotPlacer
+	sp.take(0)
 	for ni, old := range order {
 		nd := &d.nodes[old]
-		block[ni] = next
-		next += int32(bits.OnesCount64(nd.mask))
+		if nd.mask != 0 {
+			base[ni] = sp.place(nd.mask)
+		}
 		if nd.nterm != 0 || nd.star != 0 {
 			info[ni] = int32(len(tr.infos))
 			tr.infos = append(tr.infos, tinfo{term: nd.term, nterm: nd.nterm})
 		}
 	}
 	rec := func(ni int32) tnode {
-		return tnode{mask: d.nodes[order[ni]].mask, kid: block[ni], info: info[ni]}
+		return tnode{mask: d.nodes[order[ni]].mask, kid: base[ni], info: info[ni]}
 	}
+	next := int32(sp.end)
 	tr.nodes = make([]tnode, next, next+int32(len(tr.infos)))
 	for ni, old := range order {
 		nd := &d.nodes[old]
-		for k, c := range d.kids[nd.kid : nd.kid+int32(bits.OnesCount64(nd.mask))] {
-			tr.nodes[block[ni]+int32(k)] = rec(id[c])
+		k := 0
+		for m := nd.mask; m != 0; m &= m - 1 {
+			c := d.kids[int(nd.kid)+k]
+			tr.nodes[base[ni]+int32(bits.TrailingZeros64(m))] = rec(id[c])
+			k++
 		}
 		if nd.star != 0 { // the Star's target gets a record of its own
 			tr.infos[info[ni]].star = int32(len(tr.nodes))
@@ -196,9 +203,65 @@ func (d *dag) layout() *trie {
 		if c == noEdge || d.nodes[0].mask&(1<<c) == 0 {
 			continue
 		}
-		tr.root[b] = block[0] + int32(bits.OnesCount64(d.nodes[0].mask&(1<<c-1)))
+		tr.root[b] = base[0] + int32(c)
 	}
 	return tr
+}
+
+// slotPlacer finds the bases of blocks of children in the records of a
+// trie: for each block, the first base at which the slots of all its
+// classes are free, looked for among the next maxPlaceTries slots that may
+// be free and else at the end (so the build stays linear).
+type slotPlacer struct {
+	used  []uint64 // a bit per slot
+	first int      // no slot before it is free
+	end   int      // one past the last slot taken
+}
+
+const maxPlaceTries = 256
+
+// window is the bits of the 64 slots from i on.
+func (p *slotPlacer) window(i int) uint64 {
+	w, o := i>>6, uint(i&63)
+	var x uint64
+	if w < len(p.used) {
+		x = p.used[w] >> o
+	}
+	if o != 0 && w+1 < len(p.used) {
+		x |= p.used[w+1] << (64 - o)
+	}
+	return x
+}
+
+func (p *slotPlacer) take(i int) {
+	for i>>6 >= len(p.used) {
+		p.used = append(p.used, 0)
+	}
+	p.used[i>>6] |= 1 << (i & 63)
+	p.end = max(p.end, i+1)
+}
+
+// place takes the slots of a block with the classes of mask (not 0) and
+// returns its base: the slot of class c is base+c.
+func (p *slotPlacer) place(mask uint64) int32 {
+	c0 := bits.TrailingZeros64(mask)
+	m := mask >> c0
+	s := p.first
+	for tries := 0; p.window(s)&m != 0; tries++ {
+		if tries == maxPlaceTries {
+			s = max(s, p.end) // all free from there on
+			break
+		}
+		s++
+	}
+	b := s - c0
+	for x := mask; x != 0; x &= x - 1 {
+		p.take(b + bits.TrailingZeros64(x))
+	}
+	for p.window(p.first)&1 != 0 {
+		p.first++
+	}
+	return int32(b)
 }
 
 // node appends nd's children and terms to d and returns its frozen form.

@@ -183,9 +183,12 @@ func (m *Model) ScoreNormalized(n []byte, out []float64) {
 func (m *Model) logits(n []byte, z []float32) {
 	var acc [maxLabels]int64
 	var cnt int
-	if m.f.inner {
+	switch {
+	case m.is46():
+		acc[0], acc[1], cnt = sums46((*table46)(m.q), m.f.wordN, n)
+	case m.f.inner:
 		cnt = m.gatherInner(n, &acc)
-	} else {
+	default:
 		cnt = m.gatherEdges(n, &acc)
 	}
 	scale := lengthScale(cnt, m.p.MinFeatures)

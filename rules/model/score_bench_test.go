@@ -3,6 +3,7 @@ package model
 import (
 	"bufio"
 	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,6 +93,60 @@ func TestModel_GatherEdges_AgreesWithWalk(t *testing.T) {
 					t.Errorf("char %d..%d words %d %q: %d features summing to %d, walk gives %d summing to %d",
 						cr[0], cr[1], wordN, normalize.Decode(n), got, acc[0], wantN, want)
 				}
+			}
+		}
+	}
+}
+
+// TestSums46_AgreesWithGatherEdges holds the one-pass scorer of the
+// shipped shape to gatherEdges and accumulate, the written-out walk it
+// replaces, on edge-case and random normalised texts, with weights that
+// differ per bucket and label so that any feature missed, added or moved
+// to another bucket or label changes a sum.
+func TestSums46_AgreesWithGatherEdges(t *testing.T) {
+	texts := [][]byte{
+		[]byte(""), []byte(" "), []byte("а"), []byte(" а "), []byte(" аб "), []byte(" абв "), []byte(" абвг "),
+		[]byte(" абвгд "), []byte(" абвгде "), []byte(" абвгдеж ж "), []byte("нет пробелов по краям"),
+		[]byte(" " + strings.Repeat("я", 100) + " и " + strings.Repeat("ю", 41) + " "), []byte("  двойной  пробел  "),
+	}
+	var nt normalize.Text
+	for _, s := range []string{"Ну ТЫ и дурак, Вася!!! Заработок 5000₽ в лс t.me/x", "ё-моё х*й оченьдлинноесловобезпробелов"} {
+		nt.Normalize(s)
+		texts = append(texts, append([]byte(nil), nt.N...))
+	}
+	r := rand.New(rand.NewPCG(4, 6))
+	letters := []byte{0xE0, 0xE1, 0xEE, 0xFF, 'a', 'z', normalize.Number, normalize.Currency, normalize.Mask}
+	for range 2000 {
+		n := []byte{normalize.Space}
+		for range r.IntN(12) {
+			for range 1 + r.IntN(r.IntN(50)+1) {
+				n = append(n, letters[r.IntN(len(letters))])
+			}
+			n = append(n, normalize.Space)
+		}
+		if r.IntN(10) == 0 {
+			n = n[1:] // no space at the start
+		}
+		texts = append(texts, n)
+	}
+	for wordN := 0; wordN <= 2; wordN++ {
+		p := DefaultParams()
+		p.WordNgrams = wordN
+		m := &Model{p: p, labels: []string{"a", "b"}, bias: []float32{0, 0}, scale: []float32{1, 1}, q: make([]int16, 2<<p.Bits)}
+		for b := range m.q {
+			m.q[b] = int16(uint32(b)*2654435761>>16) | 1
+		}
+		m.init()
+		if !m.is46() {
+			t.Fatalf("the default parameters are not the shipped shape: %+v", p)
+		}
+		for _, n := range texts {
+			var acc [maxLabels]int64
+			wantN := m.gatherEdges(n, &acc)
+			a0, a1, got := sums46((*table46)(m.q), m.f.wordN, n)
+			if got != wantN || a0 != acc[0] || a1 != acc[1] {
+				t.Errorf("words %d %q: %d features summing to %d, %d; gatherEdges gives %d summing to %d, %d",
+					wordN, normalize.Decode(n), got, a0, a1, wantN, acc[0], acc[1])
 			}
 		}
 	}

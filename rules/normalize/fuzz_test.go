@@ -1,13 +1,14 @@
 package normalize
 
 import (
+	"bytes"
 	"testing"
 	"unicode/utf8"
 )
 
 // FuzzNormalize: any text normalises without panicking, every normalised
-// byte points inside the original text (a letter at a rune start), and the
-// readable form is valid UTF-8.
+// byte points inside the original text (a letter at a rune start), a mask
+// in N is counted in Masked, and the readable form is valid UTF-8.
 func FuzzNormalize(f *testing.F) {
 	var tx Text
 	f.Fuzz(func(t *testing.T, s string) {
@@ -27,6 +28,11 @@ func FuzzNormalize(f *testing.F) {
 					t.Fatalf("position %d of byte %d is inside a rune", off, i)
 				}
 			}
+		}
+		// the rule engine looks for masked words in N only when Masked
+		// counts one
+		if tx.Masked == 0 && bytes.IndexByte(tx.N, Mask) >= 0 {
+			t.Fatalf("N %q has a mask but Masked is 0", tx.N)
 		}
 		if out := String(s); !utf8.ValidString(out) {
 			t.Fatalf("String(%q) = %q, not UTF-8", s, out)

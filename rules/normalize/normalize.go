@@ -296,8 +296,9 @@ func (t *Text) plainRun(s string, i int) int {
 // normaliser.
 func plainLetters(s string, j int, nb []byte, pb []int32, k int) (int, int, int, bool) {
 	last, up := nb[k-1], uint(0)
-	u := uint(j)
-	for u+1 < uint(len(s)) {
+	pb = pb[:len(nb)] // one bounds check for both
+	u := max(j, 0)
+	for ; u < len(s)-1; u += 2 {
 		// the pair less 0xD000 is plainLetter's index when the first byte
 		// is 0xD0 or 0xD1, and 512 or more otherwise
 		x := (uint(s[u])<<8 | uint(s[u+1])) - 0xD000
@@ -306,7 +307,7 @@ func plainLetters(s string, j int, nb []byte, pb []int32, k int) (int, int, int,
 		}
 		v := uint(plainLetter[x])
 		if v == 0 {
-			return int(u), k, int(up), false
+			return u, k, int(up), false
 		}
 		up += v >> 8
 		if x := byte(v); x != last {
@@ -315,9 +316,8 @@ func plainLetters(s string, j int, nb []byte, pb []int32, k int) (int, int, int,
 			k++
 			last = x
 		}
-		u += 2
 	}
-	return int(u), k, int(up), true
+	return u, k, int(up), true
 }
 
 // plainToken writes the token at s[i:] when it is Cyrillic letters with

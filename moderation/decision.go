@@ -165,6 +165,9 @@ const (
 	ByAuto    = "auto"    // the rule engine
 	ByTimeout = "timeout" // a review that nobody decided in time
 	ByNetwork = "network" // done by hand in the network
+	// ByEdit closes a review of a version its author has since edited:
+	// nothing is done to it, the new version is decided on its own.
+	ByEdit = "edited"
 )
 
 // ReviewStatus is where a human review stands.

@@ -151,7 +151,8 @@ type Reviewer interface {
 
 // GoneCloser is an optional extension of Reviewer: the pipeline calls Gone
 // after it recorded that a comment awaiting review was deleted on the
-// network (UpdateDeleted), so the card is closed at once. A reviewer
+// network (UpdateDeleted), or edited by its author (the review of the old
+// text decided by ByEdit), so the card is closed at once. A reviewer
 // without it finds the review decided at its next look at open cards.
 type GoneCloser interface {
 	Gone(ctx context.Context, d *Decision) error

@@ -1,8 +1,10 @@
 package rules
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -274,10 +276,16 @@ var exampleKeys = []string{"match", "no_match"}
 // decodeFile parses one rule file.
 func decodeFile(name string, data []byte) (*fileSpec, error) {
 	d := &decoder{file: name}
+	// One decoder for both documents: the file is parsed once.
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	if err := dec.Decode(&root); err != nil && !errors.Is(err, io.EOF) {
 		line, msg := YAMLSyntax(data, err)
 		return nil, &FileError{File: name, Line: line, Err: errors.New(msg)}
+	}
+	if line := secondDocument(dec, data); line > 0 {
+		return nil, &FileError{File: name, Line: line,
+			Err: errors.New("a second YAML document (---): a rule file is one document, and the rules after this line would be ignored; remove the ---")}
 	}
 	fs := &fileSpec{name: name}
 	if len(root.Content) == 0 {
@@ -312,6 +320,29 @@ func decodeFile(name string, data []byte) (*fileSpec, error) {
 		}
 	})
 	return fs, errors.Join(d.errs...)
+}
+
+// secondDocument returns the line of the "---" that starts a second YAML
+// document with content in data, whose first document dec has read, or 0:
+// yaml.Unmarshal reads the first document and drops the rest without a
+// word. A trailing "---" with nothing after it is no second document.
+func secondDocument(dec *yaml.Decoder, data []byte) int {
+	var second yaml.Node
+	if dec.Decode(&second) != nil || len(second.Content) == 0 {
+		return 0
+	}
+	c := second.Content[0]
+	if c.Kind == yaml.ScalarNode && c.Tag == "!!null" && c.Value == "" {
+		return 0
+	}
+	// The marker is the last "---" line before the second document's content.
+	lines := strings.Split(string(data), "\n")
+	for i := min(c.Line, len(lines)) - 1; i >= 0; i-- {
+		if strings.HasPrefix(lines[i], "---") {
+			return i + 1
+		}
+	}
+	return c.Line
 }
 
 // YAMLSyntax explains a YAML parse error of data for people: the line

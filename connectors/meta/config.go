@@ -155,6 +155,22 @@ func (c *InstagramConfig) settings() settings {
 		c.PollInterval, c.RecentPosts, c.ActionMode, c.UsageBackoffPercent, c.Webhook, c.Managers}
 }
 
+// Page is connectors.Paged: the page_id moderated, at the Graph host it
+// is read from (a fake or a proxy serves pages of its own).
+func (c *FacebookConfig) Page() (key, id string) { return c.settings().page() }
+
+// Page is connectors.Paged: the ig_user_id moderated, at the Graph host it
+// is read from.
+func (c *InstagramConfig) Page() (key, id string) { return c.settings().page() }
+
+func (s settings) page() (key, id string) {
+	id = strings.TrimSpace(s.id)
+	if id == "" {
+		return s.idKey, ""
+	}
+	return s.idKey, strings.TrimRight(s.graphURL, "/") + " " + id
+}
+
 // Validate checks the values; problems name the key. Secrets are not read.
 func (c *FacebookConfig) Validate() error { return c.settings().validate() }
 

@@ -102,7 +102,14 @@ func (r *refresher) refresh(ctx context.Context, stale string) (string, error) {
 	if r.noRenew {
 		return "", fmt.Errorf("the VK ID user token needs a refresh, which only the daemon makes (a refresh token works once; start strazh, or run strazh doctor beside it): %w", moderation.ErrCredentials)
 	}
-	t, err := r.exchange(ctx, r.tok.Refresh)
+	if err := ctx.Err(); err != nil {
+		return "", fmt.Errorf("refresh user token: not started: %w", err) // nothing spent
+	}
+	// Once sent, the refresh token is spent: the exchange and the store
+	// write finish on their own context (exchange bounds it by the
+	// request timeout), or a SIGTERM meanwhile would drop the only valid
+	// pair and the next start would need a new authorisation.
+	t, err := r.exchange(context.WithoutCancel(ctx), r.tok.Refresh)
 	if err != nil {
 		return "", fmt.Errorf("refresh user token: %w", err)
 	}

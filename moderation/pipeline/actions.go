@@ -616,47 +616,6 @@ func (p *Pipeline) Retry(ctx context.Context, id uint64, by string) (*moderation
 	return p.actNow(ctx, a, d)
 }
 
-// Unban lifts a ban of author on every account of network where strazh's
-// blacklist has one; it returns how many accounts it unbanned on.
-func (p *Pipeline) Unban(ctx context.Context, network, author, by string) (int, error) {
-	n := 0
-	var errs []error
-	for _, name := range p.order {
-		a := p.accounts[name]
-		if a.Network != network {
-			continue
-		}
-		list, err := p.store.Blacklist(name)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		found := false
-		for _, e := range list {
-			if e.Author.ID == author {
-				found = true
-				break
-			}
-		}
-		if !found {
-			continue
-		}
-		if err := a.Conn.Unban(ctx, author); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", name, err))
-			continue
-		}
-		if err := p.store.RemoveBan(name, author); err != nil && !errors.Is(err, moderation.ErrNotFound) {
-			errs = append(errs, fmt.Errorf("%s: %w", name, err))
-			continue
-		}
-		a.forgetBans()
-		p.metrics.Actions.WithLabelValues(name, string(moderation.ActUnban), OutcomeDone).Inc()
-		p.log.Info("author unbanned", "account", name, "author", author, "by", by)
-		n++
-	}
-	return n, errors.Join(errs...)
-}
-
 // Decision returns one decision.
 func (p *Pipeline) Decision(id uint64) (*moderation.Decision, error) { return p.store.Get(id) }
 

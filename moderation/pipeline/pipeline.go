@@ -468,6 +468,7 @@ func (p *Pipeline) decideBatch(a *accountRun, b batch, ds []*moderation.Decision
 		switch u.Type {
 		case moderation.UpdateComment, moderation.UpdateRestored:
 			if d := p.decideComment(a, &u.Comment, res); d != nil {
+				p.supersede(a, d, ds) // edited.go
 				ds = append(ds, d)
 			}
 		case moderation.UpdateBlocked:

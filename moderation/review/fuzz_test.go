@@ -2,6 +2,7 @@ package review
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -86,7 +87,7 @@ func FuzzUpdates(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(tt *testing.T, body []byte) {
-		ups, err := decodeUpdates(200, body)
+		ups, err := decodeUpdates(200, body, slog.New(slog.DiscardHandler))
 		if err != nil {
 			return
 		}

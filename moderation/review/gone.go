@@ -67,6 +67,19 @@ func goneByNetwork(d *moderation.Decision) bool {
 	return decided(d) && d.Review.By == moderation.ByNetwork
 }
 
+// editedByAuthor reports whether a decided review was closed because its
+// author edited the comment (moderation.ByEdit): the card's text is not
+// the comment's any more, and the new version is decided on its own.
+func editedByAuthor(d *moderation.Decision) bool {
+	return decided(d) && d.Review.By == moderation.ByEdit
+}
+
+// editedText is the closing line of such a card, per language.
+var editedText = map[*texts]string{
+	ru: "Изменён автором — новый текст проверен заново",
+	en: "Edited by the author — the new text is checked anew",
+}
+
 // goneLine is "Удалён в ВКонтакте — vk:102, 02.01.2026 15:10" (plain text;
 // the caller escapes or marks it up).
 func (t *Reviewer) goneLine(d *moderation.Decision) (head, rest string) {

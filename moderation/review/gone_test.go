@@ -57,3 +57,30 @@ func TestTelegram_Gone_NoCard(t *testing.T) {
 		t.Fatalf("a decision without a card: %v", err)
 	}
 }
+
+// A tap on the card of a text its author has since edited (the pipeline
+// closed the review as moderation.ByEdit before the card was edited): the
+// tap is refused saying why, nothing is done, and the card says the
+// comment was edited, without buttons.
+func TestTelegram_Tap_EditedByAuthor(t *testing.T) {
+	e := newEnv(t, nil)
+	e.tm.Tick = time.Hour // the card stays as sent until the tap
+	e.start()
+	d := e.mod.review("старый текст")
+	e.submit(d)
+	m := e.card("#1")
+	e.mod.edit(d.ID, func(x *moderation.Decision) {
+		x.Review.Status, x.Review.Verdict = moderation.ReviewDecided, moderation.Allow
+		x.Review.By, x.Review.At = moderation.ByEdit, time.Now()
+	})
+	a := e.press(m, "Удалить", maria)
+	if !strings.Contains(a.Text, "Автор изменил комментарий") {
+		t.Errorf("answer %q, want it to say the author edited the comment", a.Text)
+	}
+	e.waitMsg(m.ID, "card closed as edited", func(m telegramtest.Message) bool {
+		return strings.Contains(m.Text, "Изменён автором") && len(m.Buttons()) == 0
+	})
+	if got := e.mod.get(d.ID); len(got.Actions) != 0 || got.Review.By != moderation.ByEdit {
+		t.Errorf("the edited version was acted on: %+v, %+v", got.Review, got.Actions)
+	}
+}

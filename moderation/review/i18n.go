@@ -33,6 +33,7 @@ type texts struct {
 	ansNoRights, ansStale, ansChooseBan, ansBack string
 	ansOtherChat                                 string
 	ansDone, ansFailed, ansAlready, ansError     string
+	ansEdited                                    string // a tap on the card of a text its author replaced
 	ansRestored, ansRetried                      string
 
 	// Commands.
@@ -95,6 +96,7 @@ var ru = &texts{
 	ansNoRights:  "нет прав", ansStale: "Карточка устарела", ansChooseBan: "Выберите срок бана",
 	ansBack: "Отменено, выберите решение", ansDone: "Готово: %s", ansFailed: "Решение записано, но действие не удалось: %s",
 	ansAlready: "Уже решено: %s (%s)", ansError: "Не удалось: %s",
+	ansEdited:   "Автор изменил комментарий: эта версия не решается, новую проверили заново",
 	ansRestored: "Восстановлено", ansRetried: "Повторено",
 
 	cmdPending: "очередь на проверку", cmdStats: "статистика за сегодня и неделю",
@@ -176,6 +178,7 @@ var en = &texts{
 	ansNoRights:  "not allowed (нет прав)", ansStale: "This card is out of date", ansChooseBan: "Choose the ban length",
 	ansBack: "Cancelled, choose a decision", ansDone: "Done: %s", ansFailed: "Decision recorded, but the action failed: %s",
 	ansAlready: "Already decided: %s (%s)", ansError: "Failed: %s",
+	ansEdited:   "The author edited the comment: this version is not decided, the new one was checked anew",
 	ansRestored: "Restored", ansRetried: "Retried",
 
 	cmdPending: "the review queue", cmdStats: "statistics for today and the week",

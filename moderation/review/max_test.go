@@ -384,3 +384,26 @@ func TestMAX_Remind_RepliesToCard(t *testing.T) {
 		t.Fatalf("%d reminders, want 1", n)
 	}
 }
+
+// The MAX card of a text its author has since edited: a tap is refused
+// saying why, nothing is done, and the card says the comment was edited.
+func TestMAX_Tap_EditedByAuthor(t *testing.T) {
+	e := newMAXEnv(t, nil)
+	e.start()
+	d := e.mod.review("первая редакция")
+	e.submit(d)
+	m := e.card("#1")
+	e.mod.edit(d.ID, func(x *moderation.Decision) {
+		x.Review.Status, x.Review.Verdict = moderation.ReviewDecided, moderation.Allow
+		x.Review.By, x.Review.At = moderation.ByEdit, time.Now()
+	})
+	if a := e.press(m, "Удалить", mMaria); !strings.Contains(a.Notification, "Автор изменил комментарий") {
+		t.Errorf("answer = %q", a.Notification)
+	}
+	e.waitMsg(m.Body.Mid, "closed as edited", func(m maxapi.Message) bool {
+		return strings.Contains(m.Body.Text, "Изменён автором") && buttons(m) == ""
+	})
+	if got := e.mod.get(d.ID); len(got.Actions) != 0 {
+		t.Errorf("the edited version was acted on: %+v", got.Actions)
+	}
+}

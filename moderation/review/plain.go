@@ -74,6 +74,8 @@ func (t *Reviewer) plainCard(c *cardstore.Card, ds []*moderation.Decision) strin
 		if c.Kind == cardstore.KindReview && goneByNetwork(d) {
 			head, rest := t.goneLine(d)
 			fmt.Fprintf(&b, "\n\n%s — %s", head, rest)
+		} else if c.Kind == cardstore.KindReview && editedByAuthor(d) {
+			fmt.Fprintf(&b, "\n\n%s, %s", editedText[t.tx], t.fmtTime(d.Review.At))
 		} else if c.Kind == cardstore.KindReview && decided(d) {
 			r := d.Review
 			fmt.Fprintf(&b, "\n\n%s: %s — %s, %s", tx.decided, t.verdictText(r.Verdict, r.BanFor),

@@ -374,6 +374,10 @@ func (t *Reviewer) renderReview(c *cardstore.Card, d *moderation.Decision, step 
 		fmt.Fprintf(&b, "\n\n🗑 <b>%s</b> — %s", esc(head), esc(rest))
 		return b.String(), nil
 	}
+	if editedByAuthor(d) {
+		fmt.Fprintf(&b, "\n\n✏️ <b>%s</b>, %s", esc(editedText[t.tx]), t.fmtTime(r.At))
+		return b.String(), nil
+	}
 	fmt.Fprintf(&b, "\n\n%s <b>%s:</b> %s — ", verdictIcon(r.Verdict), tx.decided, esc(t.verdictText(r.Verdict, r.BanFor)))
 	if r.By == moderation.ByTimeout {
 		fmt.Fprintf(&b, tx.decidedTimeout, esc(tx.ago(t.cfg.ReviewTimeout)), t.fmtTime(r.At))

@@ -141,6 +141,9 @@ func (t *Reviewer) already(d *moderation.Decision) string {
 	if d == nil {
 		return fmt.Sprintf(t.tx.ansAlready, "?", "?")
 	}
+	if editedByAuthor(d) {
+		return t.tx.ansEdited
+	}
 	if d.Review != nil && d.Review.Status == moderation.ReviewDecided {
 		return fmt.Sprintf(t.tx.ansAlready, t.verdictText(d.Review.Verdict, d.Review.BanFor), who(d.Review.ByName, d.Review.By))
 	}

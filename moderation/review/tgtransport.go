@@ -17,6 +17,8 @@ import (
 
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+
+	"github.com/strazh/strazh/internal/tgupdate"
 )
 
 // tgTransport is the reviewer's transport over the Telegram Bot API:
@@ -355,16 +357,19 @@ func (tr *tgTransport) getUpdates(ctx context.Context, offset int64) ([]*models.
 	if err != nil {
 		return nil, fmt.Errorf("getUpdates: %w", err)
 	}
-	return decodeUpdates(resp.StatusCode, body)
+	return decodeUpdates(resp.StatusCode, body, tr.log)
 }
 
-// decodeUpdates reads a getUpdates answer.
-func decodeUpdates(status int, body []byte) ([]*models.Update, error) {
+// decodeUpdates reads a getUpdates answer, one update at a time: one the
+// library's models cannot read (a union type newer than go-telegram/bot)
+// must not fail the whole answer, or every button press and command
+// waits until Telegram drops that update a day later (internal/tgupdate).
+func decodeUpdates(status int, body []byte, log *slog.Logger) ([]*models.Update, error) {
 	var r struct {
-		OK          bool             `json:"ok"`
-		Result      []*models.Update `json:"result"`
-		ErrorCode   int              `json:"error_code"`
-		Description string           `json:"description"`
+		OK          bool              `json:"ok"`
+		Result      []json.RawMessage `json:"result"`
+		ErrorCode   int               `json:"error_code"`
+		Description string            `json:"description"`
 		Parameters  struct {
 			RetryAfter int `json:"retry_after"`
 		} `json:"parameters"`
@@ -376,5 +381,5 @@ func decodeUpdates(status int, body []byte) ([]*models.Update, error) {
 		return nil, &apiError{Code: r.ErrorCode, Description: r.Description,
 			RetryAfter: time.Duration(r.Parameters.RetryAfter) * time.Second}
 	}
-	return r.Result, nil
+	return tgupdate.ReadAll(r.Result, log), nil
 }

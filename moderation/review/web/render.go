@@ -91,6 +91,9 @@ func verdictWord(vd moderation.Verdict) string {
 // By names who decided a decision (the moderator once a review is decided).
 func (v *view) By(d *moderation.Decision) string {
 	if d.Review != nil && d.Review.Status == moderation.ReviewDecided {
+		if d.Review.By == moderation.ByEdit {
+			return v.T("изменён автором, новый текст проверен заново")
+		}
 		if d.Review.ByName != "" && !strings.HasSuffix(d.Review.By, ":"+d.Review.ByName) {
 			return d.Review.By + " (" + d.Review.ByName + ")"
 		}

@@ -1,0 +1,93 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/strazh/strazh/moderation"
+)
+
+// A comment edited while an earlier version awaits review: the moderator's
+// card shows the old text, but a deletion from it hits the comment as it
+// is now. The old review is closed as edited by its author
+// (moderation.ByEdit, nothing done) and its card closed, before the new
+// version is recorded; the new version is decided on its own (kept,
+// deleted, or a new card with the new text). A tap on the old card finds
+// it decided and is refused.
+
+// supersede closes the pending reviews of earlier versions of d's comment:
+// those in ds (this batch, not yet recorded) in place, the recorded ones in
+// the store. Only an edit (Comment.Edited set) looks: a new comment has no
+// earlier version.
+func (p *Pipeline) supersede(a *accountRun, d *moderation.Decision, ds []*moderation.Decision) {
+	if d.Comment.Edited.IsZero() {
+		return
+	}
+	now := p.now()
+	for _, x := range ds {
+		if x != d && older(x, d) && pendingReview(x) {
+			editedReview(x, now)
+		}
+	}
+	pending, err := p.store.PendingReviews(a.Name)
+	if err != nil {
+		p.log.Error("comment edited: pending reviews not read; the review of the old text stays open", "account", a.Name, "comment_id", d.Comment.ID, "err", err)
+		return
+	}
+	for _, old := range pending {
+		if !older(old, d) {
+			continue
+		}
+		rec, err := p.store.Update(old.ID, func(x *moderation.Decision) error {
+			if !pendingReview(x) {
+				return moderation.ErrAlreadyDecided
+			}
+			editedReview(x, now)
+			return nil
+		})
+		switch {
+		case errors.Is(err, moderation.ErrAlreadyDecided):
+			continue // a moderator was quicker, on the text they saw
+		case err != nil:
+			p.log.Error("comment edited: review of the old text not closed", "account", a.Name, "decision", old.ID, "err", err)
+			continue
+		}
+		p.log.Info("review closed: comment edited by its author; the new version is decided anew", "account", a.Name, "decision", rec.ID, "comment_id", d.Comment.ID)
+		if p.opts.OnDecision != nil {
+			p.opts.OnDecision(rec)
+		}
+		if gc, ok := p.opts.Reviewer.(moderation.GoneCloser); ok {
+			ctx, cancel := context.WithTimeout(p.workCtx, goneTimeout)
+			if err := gc.Gone(ctx, rec); err != nil {
+				p.log.Error("reviewer did not close the card of an edited comment", "decision", rec.ID, "err", err)
+			}
+			cancel()
+		}
+	}
+}
+
+// older reports whether x is another version of d's comment and not newer
+// than d (a version delivered again after a newer one closes nothing).
+func older(x, d *moderation.Decision) bool {
+	return x.Comment.ID == d.Comment.ID && x.Version != d.Version && !changedAt(&x.Comment).After(changedAt(&d.Comment))
+}
+
+func changedAt(c *moderation.Comment) time.Time {
+	if !c.Edited.IsZero() {
+		return c.Edited
+	}
+	return c.Created
+}
+
+func pendingReview(d *moderation.Decision) bool {
+	return d.Review != nil && d.Review.Status == moderation.ReviewPending
+}
+
+// editedReview closes a pending review of a version its author replaced:
+// nothing is done to it (Verdict Allow, no action), and it is no
+// moderator's word, so it neither teaches the model nor counts.
+func editedReview(d *moderation.Decision, now time.Time) {
+	d.Review.Status, d.Review.Verdict, d.Review.BanFor = moderation.ReviewDecided, moderation.Allow, 0
+	d.Review.By, d.Review.ByName, d.Review.At = moderation.ByEdit, "", now
+}

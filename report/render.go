@@ -221,6 +221,7 @@ func (v *view) Summary() [][2]string {
 		{"Отправлено на проверку", fmt.Sprint(r.Reviewed)},
 		{"Решено модераторами", fmt.Sprint(r.ReviewDecided)},
 		{"Без решения в срок (оставлено)", fmt.Sprint(r.TimedOut)},
+		{"Закрыто: автор изменил текст (проверен заново)", fmt.Sprint(r.ClosedByEdit)},
 		{"Ждут решения", fmt.Sprint(r.Pending)},
 		{"Время до решения модератора: медиана", ruDuration(r.ReviewMedian)},
 		{"Время до решения модератора: 9 из 10 быстрее", ruDuration(r.ReviewP90)},

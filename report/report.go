@@ -124,6 +124,9 @@ type Report struct {
 	Reviewed int `json:"reviewed"` // sent to a human
 	Pending  int `json:"pending"`  // still waiting
 	TimedOut int `json:"timed_out"`
+	// ClosedByEdit: reviews closed because the author edited the comment
+	// (the new text was decided anew); no moderator decided them.
+	ClosedByEdit int `json:"closed_by_edit"`
 	// Time from a comment's decision to the moderator's, over the reviews a
 	// moderator decided (not the timed-out ones).
 	ReviewMedian  time.Duration `json:"review_median_ns"`
@@ -212,6 +215,8 @@ func Build(src Sources, p Period, now time.Time, loc *time.Location) (*Report, e
 				r.Pending++
 			case d.Review.By == moderation.ByTimeout:
 				r.TimedOut++
+			case d.Review.By == moderation.ByEdit:
+				r.ClosedByEdit++
 			case !d.Review.At.IsZero():
 				r.ReviewDecided++
 				waits = append(waits, max(d.Review.At.Sub(d.DecidedAt), 0))

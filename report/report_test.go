@@ -43,6 +43,7 @@ func TestBuild_Month(t *testing.T) {
 		{"comments", r.Comments, want.Comments}, {"allowed", r.Allowed, want.Allowed}, {"deleted", r.Deleted, want.Deleted},
 		{"banned", r.Banned, want.Banned}, {"restored", r.Restored, want.Restored}, {"reviewed", r.Reviewed, want.Reviewed},
 		{"pending", r.Pending, want.Pending}, {"timed out", r.TimedOut, want.TimedOut}, {"review decided", r.ReviewDecided, want.ReviewDecided},
+		{"closed by an edit", r.ClosedByEdit, want.ClosedByEdit},
 		{"appeals", r.Appeals.Total, want.Appeals}, {"appeals on time", r.Appeals.OnTime, want.AppealsOnTime},
 		{"appeals late", r.Appeals.Late, want.AppealsLate}, {"appeals waiting", r.Appeals.Waiting, want.AppealsWaiting},
 		{"security events", len(r.Guard.Events), want.Security}, {"days", len(r.Days), 30},

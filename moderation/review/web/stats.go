@@ -28,7 +28,7 @@ func (d *dayStats) add(dec *moderation.Decision) {
 	}
 	if r := dec.Review; r != nil {
 		d.Reviewed++
-		if r.Status == moderation.ReviewDecided && r.By != moderation.ByTimeout && !r.At.IsZero() {
+		if r.Status == moderation.ReviewDecided && r.By != moderation.ByTimeout && r.By != moderation.ByEdit && !r.At.IsZero() {
 			d.waits = append(d.waits, r.At.Sub(dec.DecidedAt))
 		}
 	}

@@ -464,25 +464,35 @@ func (s *state) matchMasked() {
 func (s *state) matchMaskedIn(n []byte, src uint8) {
 	for i := 1; i < len(n); {
 		j := i
-		hasMask := false
+		hasMask, hasRun := false, false
 		for j < len(n) && n[j] != normalize.Space {
 			if n[j] == normalize.Mask {
 				hasMask = true
+			} else if n[j] == normalize.MaskRun {
+				hasRun = true
 			}
 			j++
 		}
-		if hasMask {
+		if hasMask || hasRun {
 			w := n[i:j]
 			for _, li := range s.e.masked {
 				if s.masked[li].count > 0 {
 					continue
 				}
 				for _, f := range s.e.forms[li] {
-					if off, ok := maskMatch(w, f); ok {
+					off, end, ok := 0, len(f.form), false
+					if hasRun {
+						end = len(w)
+						ok = runMatch(w, f)
+					} else {
+						off, ok = maskMatch(w, f)
+						end += off
+					}
+					if ok {
 						st := &s.masked[li]
 						st.count = 1
 						s.hasLex |= s.e.lexBit[li]
-						st.start, st.end = s.span(src, int32(i+off), int32(i+off+len(f.form)))
+						st.start, st.end = s.span(src, int32(i+off), int32(i+end))
 						break
 					}
 				}
@@ -536,6 +546,50 @@ func maskMatch(w []byte, f maskForm) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// runMatch reads the masked word w with runs of dots (х~й, п~ц: MaskRun,
+// one or more letters each) as the whole-word form f, under maskMatch's
+// rule for the letters shown (the masks are the letters the runs and
+// masks stand for). Greedy with a return to the last run: linear in
+// len(w)·len(f).
+func runMatch(w []byte, f maskForm) bool {
+	b := f.form
+	if !f.anchorStart || !f.anchorEnd || len(b) < len(w) {
+		return false
+	}
+	vis := 0
+	for _, c := range w {
+		if c != normalize.Mask && c != normalize.MaskRun {
+			vis++
+		}
+	}
+	masks := len(b) - vis
+	if vis < 2 || masks < 1 || vis < masks && (len(b) < 6 || w[0] == normalize.Mask || w[0] == normalize.MaskRun ||
+		w[len(w)-1] == normalize.Mask || w[len(w)-1] == normalize.MaskRun) {
+		return false
+	}
+	p, q := 0, 0        // next byte of w, of b
+	runP, runQ := -1, 0 // the last run seen in w, and the next byte of b it would take
+	for q < len(b) {
+		if p < len(w) {
+			switch c := w[p]; {
+			case c == normalize.MaskRun && normalize.IsLetter(b[q]):
+				runP, runQ = p, q+1
+				p, q = p+1, q+1
+				continue
+			case c == normalize.Mask && normalize.IsLetter(b[q]), c == b[q] && c != normalize.MaskRun:
+				p, q = p+1, q+1
+				continue
+			}
+		}
+		if runP < 0 || runQ >= len(b) || !normalize.IsLetter(b[runQ]) {
+			return false
+		}
+		runQ++ // the last run takes one letter more
+		p, q = runP+1, runQ
+	}
+	return p == len(w)
 }
 
 // Evaluate judges one comment; it implements moderation.Evaluator. h may

@@ -23,7 +23,7 @@ func (t *Text) emitTokens(c []char) {
 func isLetterCls(cls uint8) bool { return cls == clCyr || cls == clLatin }
 
 func isWordChar(cls uint8) bool {
-	return cls == clCyr || cls == clLatin || cls == clDigit || cls == clAt || cls == clMask || cls == clSkip
+	return cls == clCyr || cls == clLatin || cls == clDigit || cls == clAt || cls == clMask || cls == clSkip || cls == clMaskRun
 }
 
 func isLetterClass(cls uint8) bool { return cls == clCyr || cls == clLatin || cls == clAt }
@@ -103,9 +103,23 @@ func (t *Text) token(c []char) {
 				slash = true
 			}
 		}
+		if dots >= 2 && prevLetters > 0 && nextLetters > 0 && cyr > 0 && !slash && !particle(c[j:]) {
+			// х...й, п..ц: the dots hide letters, as many as they like;
+			// T reads them as one MaskRun (так...ну is read too, but only
+			// a masked lexicon entry can match it)
+			if t.alt {
+				word = append(word, char{r: rune(MaskRun), off: c[i].off, cls: clMaskRun})
+				i = j
+				continue
+			}
+			t.altSeen = true
+		}
 		switch {
 		case slash:
 			t.emitWord(word)
+			word = word[:0]
+		case dots >= 2 && particle(c[j:]):
+			t.emitWord(word) // так...и: an ellipsis between words
 			word = word[:0]
 		case dots >= 2 && prevLetters > 0 && nextLetters > 0 && prevLetters <= 3 && nextLetters <= 3:
 			for k := 0; k < dots; k++ {
@@ -123,6 +137,29 @@ func (t *Text) token(c []char) {
 		t.emitWord(word)
 	}
 	t.word = word[:0]
+}
+
+// particle reports a word at the start of c that is a conjunction or a
+// particle (так...и знал, по...а потом): dots before it are an ellipsis
+// between words, not letters hidden in one (по...и is not похуи).
+func particle(c []char) bool {
+	var w [2]rune
+	n := 0
+	for _, ch := range c {
+		if !isWordChar(ch.cls) {
+			break
+		}
+		if ch.cls != clCyr || n == len(w) {
+			return false
+		}
+		w[n] = ch.r
+		n++
+	}
+	switch string(w[:n]) {
+	case "и", "а", "но", "да", "ли", "же", "бы", "не", "ни", "ну", "то", "ведь":
+		return true
+	}
+	return false
 }
 
 func (t *Text) emit(b byte, off int32) {
@@ -145,10 +182,10 @@ func (t *Text) emitT(b byte, off int32) {
 
 // emitWord writes one word (its characters, masks and joiners) to N.
 func (t *Text) emitWord(w []char) {
-	for len(w) > 0 && (w[0].cls == clMask || w[0].cls == clSkip) {
+	for len(w) > 0 && (w[0].cls == clMask || w[0].cls == clSkip || w[0].cls == clMaskRun) {
 		w = w[1:]
 	}
-	for len(w) > 0 && (w[len(w)-1].cls == clMask || w[len(w)-1].cls == clSkip) {
+	for len(w) > 0 && (w[len(w)-1].cls == clMask || w[len(w)-1].cls == clSkip || w[len(w)-1].cls == clMaskRun) {
 		w = w[:len(w)-1]
 	}
 	if len(w) == 0 {
@@ -171,7 +208,7 @@ func (t *Text) emitWord(w []char) {
 			cyr++
 		case clLatin:
 			lat++
-		case clMask:
+		case clMask, clMaskRun:
 			masks++
 		}
 		if ch.cls != clSkip && !lookAlikeUpper(ch.r, ch.flags&flUpper != 0, ch.cls) {
@@ -210,6 +247,16 @@ func (t *Text) emitWord(w []char) {
 			case clDigit:
 				prevDigit := i > 0 && w[i-1].cls == clDigit
 				nextDigit := i+1 < len(w) && w[i+1].cls == clDigit
+				if ch.r != '1' && cyr > 0 && !prevDigit && !nextDigit && i > 0 && i < len(w)-1 && isLetterCls(w[i-1].cls) && isLetterCls(w[i+1].cls) {
+					// оху3ть: a digit inside a Cyrillic word may hide any
+					// letter (3 for е as well as з); a mask in T
+					if t.alt {
+						t.N = append(t.N, Mask)
+						t.NPos = append(t.NPos, ch.off)
+						break
+					}
+					t.altSeen = true
+				}
 				if r := visualDigit[ch.r-'0']; r != 0 && !prevDigit && !nextDigit && cyr+lat >= 2 {
 					t.emit(cyrByte(r), ch.off)
 				} else if ch.r == '1' && digits == 1 && i > 0 && i < len(w)-1 && isLetterCls(w[i-1].cls) && isLetterCls(w[i+1].cls) {
@@ -226,6 +273,9 @@ func (t *Text) emitWord(w []char) {
 			case clMask:
 				t.Masked++
 				t.N = append(t.N, Mask)
+				t.NPos = append(t.NPos, ch.off)
+			case clMaskRun:
+				t.N = append(t.N, MaskRun)
 				t.NPos = append(t.NPos, ch.off)
 			}
 		}

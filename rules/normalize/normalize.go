@@ -238,6 +238,9 @@ func (t *Text) plainRun(s string, i int) int {
 		b := j
 		// mostly white space or the end follows: separated at once
 		if j < len(s) && fusedClass[s[j]] != fSpace {
+			if s[j] == '!' && j+2 < len(s) && s[j+1]&0xFE == 0xD0 {
+				t.altSeen = true // п!здец: see maskSign
+			}
 			for j < len(s) && fusedClass[s[j]] == fPunct {
 				j++
 			}
@@ -370,6 +373,9 @@ func (t *Text) plainToken(s string, i int) (int, bool) {
 	j = int(u)
 	n, pos = nb[:k], pb[:k]
 	b := j
+	if j+2 < len(s) && s[j] == '!' && s[j+1]&0xFE == 0xD0 {
+		t.altSeen = true // п!здец: see maskSign
+	}
 	for j < len(s) && fusedClass[s[j]] == fPunct {
 		j++
 	}
@@ -522,6 +528,7 @@ func (t *Text) altReadings(s string) {
 			alt = alt || s[b] == '1' || s[b] == '}' || s[b] == ')'
 			b++
 		}
+		alt = alt || maskMarked(s[a:b])
 		if alt {
 			t.chars = t.chars[:0]
 			t.dotDigit = false
@@ -592,6 +599,7 @@ func (t *Text) scanOne(s string, i int) int {
 		case c == '@':
 			t.Hints++
 			t.push('@', i, clAt, 0)
+		case (c == '!' || c == '$') && t.maskSign(s, i, 1, clMask):
 		case c == '$':
 			t.push('$', i, clBreak, 0)
 			t.push(rune(Currency), i, clDigit, flForeign)
@@ -681,6 +689,8 @@ func (t *Text) scanOne(s string, i int) int {
 			t.chars[n-1].r = 'й'
 		}
 	case isZeroWidth(r):
+	case r == '…' && t.maskSign(s, i, size, clMaskRun), r == '°' && t.maskSign(s, i, size, clMask):
+		t.Runes++
 	case r == '«' || r == '»' || r == '“' || r == '”' || r == '„' || r == '—' || r == '–' || r == '…' || r == '•':
 		t.Runes++
 		t.push(r, i, clBreak, 0)
@@ -730,6 +740,53 @@ func (t *Text) scanOne(s string, i int) int {
 	}
 	return i + size
 }
+
+// maskSign reads a sign between a letter and a Cyrillic letter as hidden
+// letters (п!здец, пи$дец, х°й, х…й): in the second reading (T) it is
+// pushed as cls, a mask, and maskSign reports true; in the first it only
+// notes that the span has a second reading and reports false, so the
+// caller classifies the sign as before (N is unchanged).
+func (t *Text) maskSign(s string, i, size int, cls uint8) bool {
+	n, j := len(t.chars), i+size
+	if n == 0 || !isLetterCls(t.chars[n-1].cls) || j+1 >= len(s) || s[j]&0xFE != 0xD0 {
+		return false
+	}
+	if !t.alt {
+		t.altSeen = true
+		return false
+	}
+	t.push(rune(Mask), i, cls, 0)
+	return true
+}
+
+// maskMarked reports a token that may hold a mask of the second reading: a
+// sign (! $ ° …), a run of dots or a digit between two letters. It is a
+// cheap superset; maskSign, token and emitWord decide.
+func maskMarked(tok string) bool {
+	for k := 1; k < len(tok); k++ {
+		var e int
+		switch c := tok[k]; {
+		case c == '!' || c == '$' || c >= '0' && c <= '9':
+			e = k + 1
+		case c == '.' && k+1 < len(tok) && tok[k+1] == '.':
+			for e = k; e < len(tok) && tok[e] == '.'; e++ {
+			}
+		case c == 0xC2 && k+1 < len(tok) && tok[k+1] == 0xB0: // °
+			e = k + 2
+		case c == 0xE2 && k+2 < len(tok) && tok[k+1] == 0x80 && tok[k+2] == 0xA6: // …
+			e = k + 3
+		default:
+			continue
+		}
+		if wordByte(tok[k-1]) && e < len(tok) && wordByte(tok[e]) {
+			return true
+		}
+	}
+	return false
+}
+
+// wordByte reports an ASCII letter or a byte of a multi-byte rune.
+func wordByte(b byte) bool { return b >= utf8.RuneSelf || b|0x20 >= 'a' && b|0x20 <= 'z' }
 
 // htmlTag recognises <tag ...> and </tag>; block tags separate words.
 func htmlTag(s string, i int) (end int, block, ok bool) {

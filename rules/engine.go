@@ -564,8 +564,11 @@ func runMatch(w []byte, f maskForm) bool {
 			vis++
 		}
 	}
+	// a run says nothing of how many letters it hides: with first and
+	// last shown it may stand for up to four (п...ц), not for more (в...я
+	// is not выебался)
 	masks := len(b) - vis
-	if vis < 2 || masks < 1 || vis < masks && (len(b) < 6 || w[0] == normalize.Mask || w[0] == normalize.MaskRun ||
+	if vis < 2 || masks < 1 || vis < masks && (len(b) < 6 || masks > 4 || w[0] == normalize.Mask || w[0] == normalize.MaskRun ||
 		w[len(w)-1] == normalize.Mask || w[len(w)-1] == normalize.MaskRun) {
 		return false
 	}

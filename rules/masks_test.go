@@ -82,8 +82,10 @@ func TestRunMatch_Forms(t *testing.T) {
 		{"п~ц", "пиздец", true}, // first and last shown in six
 		{"п~ц", "пизда", false},
 		{"б~ть", "блять", true},
-		{"б~ь", "блядь", false}, // two shown for three hidden in five
-		{"б~ть", "бть", false},  // a run hides at least one letter
+		{"б~ь", "блядь", false},    // two shown for three hidden in five
+		{"б~ть", "бть", false},     // a run hides at least one letter
+		{"в~я", "выебался", false}, // two shown for six hidden
+		{"до~в", "долбоебов", false},
 		{"х~~й", "хуй", false},
 		{"п~з~ц", "пиздец", true},
 		{"оху*ть", "охуеть", true},

@@ -103,7 +103,7 @@ func (t *Text) token(c []char) {
 				slash = true
 			}
 		}
-		if dots >= 2 && prevLetters > 0 && nextLetters > 0 && cyr > 0 && !slash && !particle(c[j:]) {
+		if dots >= 2 && prevLetters > 0 && nextLetters > 0 && prevLetters+nextLetters <= maxShown && cyr > 0 && !slash && !particle(c[j:]) {
 			// х...й, п..ц: the dots hide letters, as many as they like;
 			// T reads them as one MaskRun (так...ну is read too, but only
 			// a masked lexicon entry can match it)
@@ -138,6 +138,11 @@ func (t *Text) token(c []char) {
 	}
 	t.word = word[:0]
 }
+
+// maskDigit reports a digit that a Cyrillic word may hide any letter
+// with: 3 (з in N, е as well), and 2, 5, 7, which look like no letter (1
+// is и in T).
+func maskDigit(r rune) bool { return r == '3' || r == '2' || r == '5' || r == '7' }
 
 // particle reports a word at the start of c that is a conjunction or a
 // particle (так...и знал, по...а потом): dots before it are an ellipsis
@@ -247,9 +252,9 @@ func (t *Text) emitWord(w []char) {
 			case clDigit:
 				prevDigit := i > 0 && w[i-1].cls == clDigit
 				nextDigit := i+1 < len(w) && w[i+1].cls == clDigit
-				if ch.r != '1' && cyr > 0 && !prevDigit && !nextDigit && i > 0 && i < len(w)-1 && isLetterCls(w[i-1].cls) && isLetterCls(w[i+1].cls) {
-					// оху3ть: a digit inside a Cyrillic word may hide any
-					// letter (3 for е as well as з); a mask in T
+				if maskDigit(ch.r) && cyr > 0 && cyr+lat <= maxShown && !prevDigit && !nextDigit && i > 0 && i < len(w)-1 && isLetterCls(w[i-1].cls) && isLetterCls(w[i+1].cls) {
+					// оху3ть: 3 is е as well as з, and 2, 5, 7 look like
+					// no letter; a mask in T
 					if t.alt {
 						t.N = append(t.N, Mask)
 						t.NPos = append(t.NPos, ch.off)

@@ -238,7 +238,7 @@ func (t *Text) plainRun(s string, i int) int {
 		b := j
 		// mostly white space or the end follows: separated at once
 		if j < len(s) && fusedClass[s[j]] != fSpace {
-			if s[j] == '!' && j+2 < len(s) && s[j+1]&0xFE == 0xD0 {
+			if s[j] == '!' && j+2 < len(s) && s[j+1]&0xFE == 0xD0 && fewShown((b-a)/2, s, j+1) {
 				t.altSeen = true // п!здец: see maskSign
 			}
 			for j < len(s) && fusedClass[s[j]] == fPunct {
@@ -373,7 +373,7 @@ func (t *Text) plainToken(s string, i int) (int, bool) {
 	j = int(u)
 	n, pos = nb[:k], pb[:k]
 	b := j
-	if j+2 < len(s) && s[j] == '!' && s[j+1]&0xFE == 0xD0 {
+	if j+2 < len(s) && s[j] == '!' && s[j+1]&0xFE == 0xD0 && fewShown((b-a)/2, s, j+1) {
 		t.altSeen = true // п!здец: see maskSign
 	}
 	for j < len(s) && fusedClass[s[j]] == fPunct {
@@ -751,12 +751,33 @@ func (t *Text) maskSign(s string, i, size int, cls uint8) bool {
 	if n == 0 || !isLetterCls(t.chars[n-1].cls) || j+1 >= len(s) || s[j]&0xFE != 0xD0 {
 		return false
 	}
+	before := 0
+	for k := n - 1; k >= 0 && isLetterCls(t.chars[k].cls) && before <= maxShown; k-- {
+		before++
+	}
+	if !fewShown(before, s, j) { // привет!как: two words
+		return false
+	}
 	if !t.alt {
 		t.altSeen = true
 		return false
 	}
 	t.push(rune(Mask), i, cls, 0)
 	return true
+}
+
+// maxShown is the most letters shown around a mask of the second reading
+// (the longest masked entry, долбоебов, less one): around more, a sign or
+// dots between letters are punctuation between words (молодец!главное).
+const maxShown = 9
+
+// fewShown reports whether before letters and the Cyrillic ones at s[j:]
+// are at most maxShown. plainRun's check and maskSign's must agree.
+func fewShown(before int, s string, j int) bool {
+	for k := j; k+1 < len(s) && s[k]&0xFE == 0xD0 && before <= maxShown; k += 2 {
+		before++
+	}
+	return before <= maxShown
 }
 
 // maskMarked reports a token that may hold a mask of the second reading: a

@@ -464,26 +464,37 @@ func (s *state) matchMasked() {
 func (s *state) matchMaskedIn(n []byte, src uint8) {
 	for i := 1; i < len(n); {
 		j := i
-		hasMask, hasRun := false, false
+		hasMask := false
 		for j < len(n) && n[j] != normalize.Space {
-			if n[j] == normalize.Mask {
+			if n[j]&^1 == normalize.Mask { // or MaskRun
 				hasMask = true
-			} else if n[j] == normalize.MaskRun {
-				hasRun = true
 			}
 			j++
 		}
-		if hasMask || hasRun {
+		if hasMask {
 			w := n[i:j]
+			vis := -1 // letters shown, for runMatch; -1: w has no run
+			if bytes.IndexByte(w, normalize.MaskRun) >= 0 {
+				vis = 0
+				for _, c := range w {
+					if c&^1 != normalize.Mask {
+						vis++
+					}
+				}
+			}
 			for _, li := range s.e.masked {
 				if s.masked[li].count > 0 {
 					continue
 				}
 				for _, f := range s.e.forms[li] {
 					off, end, ok := 0, len(f.form), false
-					if hasRun {
+					if vis >= 0 {
+						b := f.form
+						if len(b) < len(w) || b[0] != w[0] || b[len(b)-1] != w[len(w)-1] {
+							continue // the ends of w are letters (emitWord trims masks)
+						}
 						end = len(w)
-						ok = runMatch(w, f)
+						ok = runMatch(w, f, vis)
 					} else {
 						off, ok = maskMatch(w, f)
 						end += off
@@ -548,21 +559,15 @@ func maskMatch(w []byte, f maskForm) (int, bool) {
 	return 0, false
 }
 
-// runMatch reads the masked word w with runs of dots (х~й, п~ц: MaskRun,
+// runMatch reads the masked word w with runs of dots (х+й, п+ц: MaskRun,
 // one or more letters each) as the whole-word form f, under maskMatch's
 // rule for the letters shown (the masks are the letters the runs and
 // masks stand for). Greedy with a return to the last run: linear in
 // len(w)·len(f).
-func runMatch(w []byte, f maskForm) bool {
+func runMatch(w []byte, f maskForm, vis int) bool {
 	b := f.form
 	if !f.anchorStart || !f.anchorEnd || len(b) < len(w) {
 		return false
-	}
-	vis := 0
-	for _, c := range w {
-		if c != normalize.Mask && c != normalize.MaskRun {
-			vis++
-		}
 	}
 	// a run says nothing of how many letters it hides: with first and
 	// last shown it may stand for up to four (п...ц), not for more (в...я

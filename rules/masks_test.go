@@ -23,6 +23,8 @@ func TestEngine_Evaluate_MaskedSignsAndDots(t *testing.T) {
 		"х°й вам",
 		"я оху3ть как рад",
 		"п!здец!!!",
+		"его бы вые..ли", // ли ends the word, not a particle after dots
+		"долбоё...бы",
 	}
 	for _, text := range tests {
 		t.Run(text, func(t *testing.T) {
@@ -59,7 +61,7 @@ func TestEngine_Evaluate_MaskTraps(t *testing.T) {
 		"Пыхов... Хабаров... кто следующий",
 		"х.. знает",
 		"за...а потом",
-		"у...ли домой",
+		"ну...а что делать",
 	}
 	for _, text := range traps {
 		t.Run(text, func(t *testing.T) {
@@ -76,35 +78,41 @@ func TestRunMatch_Forms(t *testing.T) {
 		w, form string
 		want    bool
 	}{
-		{"х~й", "хуй", true},
-		{"х~й", "хуйня", false}, // two shown for three hidden
-		{"х~ня", "хуйня", true},
-		{"п~ц", "пиздец", true}, // first and last shown in six
-		{"п~ц", "пизда", false},
-		{"б~ть", "блять", true},
-		{"б~ь", "блядь", false},    // two shown for three hidden in five
-		{"б~ть", "бть", false},     // a run hides at least one letter
-		{"в~я", "выебался", false}, // two shown for six hidden
-		{"до~в", "долбоебов", false},
-		{"х~~й", "хуй", false},
-		{"п~з~ц", "пиздец", true},
+		{"х+й", "хуй", true},
+		{"х+й", "хуйня", false}, // two shown for three hidden
+		{"х+ня", "хуйня", true},
+		{"п+ц", "пиздец", true}, // first and last shown in six
+		{"п+ц", "пизда", false},
+		{"б+ть", "блять", true},
+		{"б+ь", "блядь", false},    // two shown for three hidden in five
+		{"б+ть", "бть", false},     // a run hides at least one letter
+		{"в+я", "выебался", false}, // two shown for six hidden
+		{"до+в", "долбоебов", false},
+		{"х++й", "хуй", false},
+		{"п+з+ц", "пиздец", true},
 		{"оху*ть", "охуеть", true},
-		{"оху~ть", "охуеть", true},
-		{"так~и", "хуи", false},
-		{"х~й", "хй", false},
+		{"оху+ть", "охуеть", true},
+		{"так+и", "хуи", false},
+		{"х+й", "хй", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.w+"/"+tt.form, func(t *testing.T) {
 			w := encode(tt.w)
 			f := maskForm{form: encode(tt.form), anchorStart: true, anchorEnd: true}
-			if got := runMatch(w, f); got != tt.want {
+			vis := 0
+			for _, c := range w {
+				if c != '*' && c != '+' {
+					vis++
+				}
+			}
+			if got := runMatch(w, f, vis); got != tt.want {
 				t.Errorf("runMatch(%q, %q) = %v, want %v", tt.w, tt.form, got, tt.want)
 			}
 		})
 	}
 }
 
-// encode writes а..я as normalised bytes, other runes (~ *) as themselves.
+// encode writes а..я as normalised bytes, other runes (+ *) as themselves.
 func encode(s string) []byte {
 	var b []byte
 	for _, r := range s {

@@ -22,9 +22,12 @@ func (t *Text) emitTokens(c []char) {
 // isLetterCls reports a letter of either script (look-alikes included).
 func isLetterCls(cls uint8) bool { return cls == clCyr || cls == clLatin }
 
-func isWordChar(cls uint8) bool {
-	return cls == clCyr || cls == clLatin || cls == clDigit || cls == clAt || cls == clMask || cls == clSkip || cls == clMaskRun
-}
+const wordClasses = 1<<clCyr | 1<<clLatin | 1<<clDigit | 1<<clAt | 1<<clMask | 1<<clSkip | 1<<clMaskRun
+
+func isWordChar(cls uint8) bool { return wordClasses>>cls&1 != 0 }
+
+// edgeClasses are trimmed from the ends of a word.
+const edgeClasses = 1<<clMask | 1<<clSkip | 1<<clMaskRun
 
 func isLetterClass(cls uint8) bool { return cls == clCyr || cls == clLatin || cls == clAt }
 
@@ -112,7 +115,7 @@ func (t *Text) token(c []char) {
 				i = j
 				continue
 			}
-			t.altSeen = true
+			t.markAlt(int(c[i].off))
 		}
 		switch {
 		case slash:
@@ -145,7 +148,7 @@ func (t *Text) token(c []char) {
 func maskDigit(r rune) bool { return r == '3' || r == '2' || r == '5' || r == '7' }
 
 // particle reports a word at the start of c that is a conjunction or a
-// particle (так...и знал, по...а потом): dots before it are an ellipsis
+// particle that ends no masked entry (так...и знал, по...а потом): dots before it are an ellipsis
 // between words, not letters hidden in one (по...и is not похуи).
 func particle(c []char) bool {
 	var w [2]rune
@@ -161,7 +164,7 @@ func particle(c []char) bool {
 		n++
 	}
 	switch string(w[:n]) {
-	case "и", "а", "но", "да", "ли", "же", "бы", "не", "ни", "ну", "то", "ведь":
+	case "и", "а", "но", "не", "ни", "ну", "то", "ведь": // not ли, бы, да: вые..ли, долбоё..бы, п...да
 		return true
 	}
 	return false
@@ -187,10 +190,10 @@ func (t *Text) emitT(b byte, off int32) {
 
 // emitWord writes one word (its characters, masks and joiners) to N.
 func (t *Text) emitWord(w []char) {
-	for len(w) > 0 && (w[0].cls == clMask || w[0].cls == clSkip || w[0].cls == clMaskRun) {
+	for len(w) > 0 && edgeClasses>>w[0].cls&1 != 0 {
 		w = w[1:]
 	}
-	for len(w) > 0 && (w[len(w)-1].cls == clMask || w[len(w)-1].cls == clSkip || w[len(w)-1].cls == clMaskRun) {
+	for len(w) > 0 && edgeClasses>>w[len(w)-1].cls&1 != 0 {
 		w = w[:len(w)-1]
 	}
 	if len(w) == 0 {
@@ -260,7 +263,7 @@ func (t *Text) emitWord(w []char) {
 						t.NPos = append(t.NPos, ch.off)
 						break
 					}
-					t.altSeen = true
+					t.markAlt(int(ch.off))
 				}
 				if r := visualDigit[ch.r-'0']; r != 0 && !prevDigit && !nextDigit && cyr+lat >= 2 {
 					t.emit(cyrByte(r), ch.off)
@@ -269,7 +272,7 @@ func (t *Text) emitWord(w []char) {
 					if t.alt {
 						t.emit(cyrByte('и'), ch.off)
 					} else {
-						t.altSeen = true
+						t.markAlt(int(ch.off))
 						t.emit(Number, ch.off)
 					}
 				} else {

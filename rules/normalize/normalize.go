@@ -65,7 +65,9 @@ type Text struct {
 	dotDigit bool   // a digit follows a dot somewhere (3.14, 2.72)
 	alt      bool   // reading a span's alternative for T (altReading)
 	altSeen  bool   // the span has an alternative reading (}{уй, ш1шки)
-	ratio    bool   // a word's reading depended on the share of Cyrillic letters in the whole text
+	altLo    int    // the first and last offsets with an alternative reading
+	altHi    int
+	ratio    bool // a word's reading depended on the share of Cyrillic letters in the whole text
 }
 
 type char struct {
@@ -82,6 +84,15 @@ func (t *Text) Reset() {
 	t.Stats = Stats{}
 	t.singles, t.join, t.dotDigit, t.ratio = 0, false, false, false
 	t.alt, t.altSeen = false, false
+}
+
+// markAlt notes an alternative reading at s[off].
+func (t *Text) markAlt(off int) {
+	if !t.altSeen {
+		t.altSeen, t.altLo, t.altHi = true, off, off
+		return
+	}
+	t.altLo, t.altHi = min(t.altLo, off), max(t.altHi, off)
 }
 
 // String normalises s and returns N without its outer spaces, decoded to
@@ -239,7 +250,7 @@ func (t *Text) plainRun(s string, i int) int {
 		// mostly white space or the end follows: separated at once
 		if j < len(s) && fusedClass[s[j]] != fSpace {
 			if s[j] == '!' && j+2 < len(s) && s[j+1]&0xFE == 0xD0 && fewShown((b-a)/2, s, j+1) {
-				t.altSeen = true // п!здец: see maskSign
+				t.markAlt(j) // п!здец: see maskSign
 			}
 			for j < len(s) && fusedClass[s[j]] == fPunct {
 				j++
@@ -374,7 +385,7 @@ func (t *Text) plainToken(s string, i int) (int, bool) {
 	n, pos = nb[:k], pb[:k]
 	b := j
 	if j+2 < len(s) && s[j] == '!' && s[j+1]&0xFE == 0xD0 && fewShown((b-a)/2, s, j+1) {
-		t.altSeen = true // п!здец: see maskSign
+		t.markAlt(j) // п!здец: see maskSign
 	}
 	for j < len(s) && fusedClass[s[j]] == fPunct {
 		j++
@@ -519,7 +530,11 @@ func (t *Text) altReadings(s string) {
 	st, singles, join, dot := t.Stats, t.singles, t.join, t.dotDigit
 	n, nt := len(t.N), len(t.T)
 	t.alt = true
-	for a := 0; a < len(s); {
+	a := min(t.altLo, len(s))
+	for a > 0 && fusedClass[s[a-1]] != fSpace {
+		a-- // the start of the token with the first
+	}
+	for a < len(s) && a <= t.altHi {
 		for a < len(s) && fusedClass[s[a]] == fSpace {
 			a++
 		}
@@ -599,8 +614,10 @@ func (t *Text) scanOne(s string, i int) int {
 		case c == '@':
 			t.Hints++
 			t.push('@', i, clAt, 0)
-		case (c == '!' || c == '$') && t.maskSign(s, i, 1, clMask):
 		case c == '$':
+			if t.maskSign(s, i, 1, clMask) {
+				break
+			}
 			t.push('$', i, clBreak, 0)
 			t.push(rune(Currency), i, clDigit, flForeign)
 			t.push('$', i, clBreak, 0)
@@ -629,7 +646,7 @@ func (t *Text) scanOne(s string, i int) int {
 			t.push(rune(c), i, clPunct, 0)
 		case (c == '}' || c == ')') && xPair(s, i):
 			if !t.alt {
-				t.altSeen = true
+				t.markAlt(i)
 				t.push(rune(c), i, clBreak, 0)
 				return i + 1
 			}
@@ -641,6 +658,8 @@ func (t *Text) scanOne(s string, i int) int {
 			c == '[' || c == ']' || c == '{' || c == '}' || c == '"' || c == '>':
 			if c == '[' {
 				t.Hints++
+			} else if c == '!' && t.maskSign(s, i, 1, clMask) {
+				break
 			}
 			t.push(rune(c), i, clBreak, 0)
 		case c < ' ' || c == 0x7F:
@@ -689,10 +708,11 @@ func (t *Text) scanOne(s string, i int) int {
 			t.chars[n-1].r = 'й'
 		}
 	case isZeroWidth(r):
-	case r == '…' && t.maskSign(s, i, size, clMaskRun), r == '°' && t.maskSign(s, i, size, clMask):
-		t.Runes++
 	case r == '«' || r == '»' || r == '“' || r == '”' || r == '„' || r == '—' || r == '–' || r == '…' || r == '•':
 		t.Runes++
+		if r == '…' && t.maskSign(s, i, size, clMaskRun) {
+			break
+		}
 		t.push(r, i, clBreak, 0)
 	case r == '€' || r == '₽' || r == '£' || r == '¥' || r == '₴' || r == '₸':
 		t.Runes++
@@ -701,6 +721,9 @@ func (t *Text) scanOne(s string, i int) int {
 		t.push('$', i, clBreak, 0)
 	default:
 		t.Runes++
+		if r == '°' && t.maskSign(s, i, size, clMask) {
+			break
+		}
 		if f, ok := foldTable[r]; ok {
 			if f.cls == clCyr || f.cls == clLatin {
 				t.Letters++
@@ -759,7 +782,7 @@ func (t *Text) maskSign(s string, i, size int, cls uint8) bool {
 		return false
 	}
 	if !t.alt {
-		t.altSeen = true
+		t.markAlt(i)
 		return false
 	}
 	t.push(rune(Mask), i, cls, 0)

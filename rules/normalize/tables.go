@@ -11,11 +11,12 @@ import (
 // (the CP1251 layout, ё folded to е), ASCII Latin a..z and digits as
 // themselves, Space between words and Mask for a masking character.
 // MaskRun, only in T, is a run of dots inside a word (х...й, п..ц): it
-// stands for one or more hidden letters.
+// stands for one or more hidden letters. It differs from Mask in its low
+// bit only, so b&^1 == Mask finds both.
 const (
 	Space   byte = ' '
 	Mask    byte = '*'
-	MaskRun byte = '~'
+	MaskRun byte = '+'
 )
 
 // cyrByte encodes a lower-case Cyrillic letter а..я.

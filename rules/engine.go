@@ -456,8 +456,8 @@ func (s *state) matchMasked() {
 	if s.text.Masked > 0 { // else N has no Mask byte: every one is counted
 		s.matchMaskedIn(s.text.N, 0)
 	}
-	if len(s.text.T) > 0 {
-		s.matchMaskedIn(s.text.T, 1) // п@здец: @ as a mask (normalize.Text.T)
+	if t := s.text.T; len(t) > 0 && (bytes.IndexByte(t, normalize.Mask) >= 0 || bytes.IndexByte(t, normalize.MaskRun) >= 0) {
+		s.matchMaskedIn(t, 1) // п@здец, х...й: masks of the second reading (normalize.Text.T)
 	}
 }
 

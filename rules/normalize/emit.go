@@ -22,12 +22,12 @@ func (t *Text) emitTokens(c []char) {
 // isLetterCls reports a letter of either script (look-alikes included).
 func isLetterCls(cls uint8) bool { return cls == clCyr || cls == clLatin }
 
-const wordClasses = 1<<clCyr | 1<<clLatin | 1<<clDigit | 1<<clAt | 1<<clMask | 1<<clSkip | 1<<clMaskRun
+// isWordChar: clCyr..clAt, clSkip and clMaskRun (see the class list).
+func isWordChar(cls uint8) bool { return cls-clCyr <= clAt-clCyr || cls >= clSkip }
 
-func isWordChar(cls uint8) bool { return wordClasses>>cls&1 != 0 }
-
-// edgeClasses are trimmed from the ends of a word.
-const edgeClasses = 1<<clMask | 1<<clSkip | 1<<clMaskRun
+// isEdge reports a class trimmed from the ends of a word: clMask, clSkip
+// and clMaskRun.
+func isEdge(cls uint8) bool { return cls == clMask || cls >= clSkip }
 
 func isLetterClass(cls uint8) bool { return cls == clCyr || cls == clLatin || cls == clAt }
 
@@ -190,10 +190,10 @@ func (t *Text) emitT(b byte, off int32) {
 
 // emitWord writes one word (its characters, masks and joiners) to N.
 func (t *Text) emitWord(w []char) {
-	for len(w) > 0 && edgeClasses>>w[0].cls&1 != 0 {
+	for len(w) > 0 && isEdge(w[0].cls) {
 		w = w[1:]
 	}
-	for len(w) > 0 && edgeClasses>>w[len(w)-1].cls&1 != 0 {
+	for len(w) > 0 && isEdge(w[len(w)-1].cls) {
 		w = w[:len(w)-1]
 	}
 	if len(w) == 0 {

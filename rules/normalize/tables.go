@@ -54,6 +54,7 @@ const (
 	clBreak                // punctuation that always separates words (, ! ? ; :)
 	clSkip                 // removed in place (the tail of 3.14 read as пи)
 	clMaskRun              // a run of dots inside a word, in the second reading (х...й)
+	// isWordChar and isEdge depend on this order: clCyr..clAt, then clSkip and clMaskRun last
 )
 
 // char flags.

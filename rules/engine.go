@@ -456,8 +456,8 @@ func (s *state) matchMasked() {
 	if s.text.Masked > 0 { // else N has no Mask byte: every one is counted
 		s.matchMaskedIn(s.text.N, 0)
 	}
-	if len(s.text.T) > 0 {
-		s.matchMaskedIn(s.text.T, 1) // п@здец: @ as a mask (normalize.Text.T)
+	if t := s.text.T; len(t) > 0 && (bytes.IndexByte(t, normalize.Mask) >= 0 || bytes.IndexByte(t, normalize.MaskRun) >= 0) {
+		s.matchMaskedIn(t, 1) // п@здец, х...й: masks of the second reading (normalize.Text.T)
 	}
 }
 
@@ -466,23 +466,44 @@ func (s *state) matchMaskedIn(n []byte, src uint8) {
 		j := i
 		hasMask := false
 		for j < len(n) && n[j] != normalize.Space {
-			if n[j] == normalize.Mask {
+			if n[j]&^1 == normalize.Mask { // or MaskRun
 				hasMask = true
 			}
 			j++
 		}
 		if hasMask {
 			w := n[i:j]
+			vis := -1 // letters shown, for runMatch; -1: w has no run
+			if bytes.IndexByte(w, normalize.MaskRun) >= 0 {
+				vis = 0
+				for _, c := range w {
+					if c&^1 != normalize.Mask {
+						vis++
+					}
+				}
+			}
 			for _, li := range s.e.masked {
 				if s.masked[li].count > 0 {
 					continue
 				}
 				for _, f := range s.e.forms[li] {
-					if off, ok := maskMatch(w, f); ok {
+					off, end, ok := 0, len(f.form), false
+					if vis >= 0 {
+						b := f.form
+						if len(b) < len(w) || b[0] != w[0] || b[len(b)-1] != w[len(w)-1] {
+							continue // the ends of w are letters (emitWord trims masks)
+						}
+						end = len(w)
+						ok = runMatch(w, f, vis)
+					} else {
+						off, ok = maskMatch(w, f)
+						end += off
+					}
+					if ok {
 						st := &s.masked[li]
 						st.count = 1
 						s.hasLex |= s.e.lexBit[li]
-						st.start, st.end = s.span(src, int32(i+off), int32(i+off+len(f.form)))
+						st.start, st.end = s.span(src, int32(i+off), int32(i+end))
 						break
 					}
 				}
@@ -536,6 +557,47 @@ func maskMatch(w []byte, f maskForm) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// runMatch reads the masked word w with runs of dots (х+й, п+ц: MaskRun,
+// one or more letters each) as the whole-word form f, under maskMatch's
+// rule for the letters shown (the masks are the letters the runs and
+// masks stand for). Greedy with a return to the last run: linear in
+// len(w)·len(f).
+func runMatch(w []byte, f maskForm, vis int) bool {
+	b := f.form
+	if !f.anchorStart || !f.anchorEnd || len(b) < len(w) {
+		return false
+	}
+	// a run says nothing of how many letters it hides: with first and
+	// last shown it may stand for up to four (п...ц), not for more (в...я
+	// is not выебался)
+	masks := len(b) - vis
+	if vis < 2 || masks < 1 || vis < masks && (len(b) < 6 || masks > 4 || w[0] == normalize.Mask || w[0] == normalize.MaskRun ||
+		w[len(w)-1] == normalize.Mask || w[len(w)-1] == normalize.MaskRun) {
+		return false
+	}
+	p, q := 0, 0        // next byte of w, of b
+	runP, runQ := -1, 0 // the last run seen in w, and the next byte of b it would take
+	for q < len(b) {
+		if p < len(w) {
+			switch c := w[p]; {
+			case c == normalize.MaskRun && normalize.IsLetter(b[q]):
+				runP, runQ = p, q+1
+				p, q = p+1, q+1
+				continue
+			case c == normalize.Mask && normalize.IsLetter(b[q]), c == b[q] && c != normalize.MaskRun:
+				p, q = p+1, q+1
+				continue
+			}
+		}
+		if runP < 0 || runQ >= len(b) || !normalize.IsLetter(b[runQ]) {
+			return false
+		}
+		runQ++ // the last run takes one letter more
+		p, q = runP+1, runQ
+	}
+	return p == len(w)
 }
 
 // Evaluate judges one comment; it implements moderation.Evaluator. h may

@@ -22,9 +22,12 @@ func (t *Text) emitTokens(c []char) {
 // isLetterCls reports a letter of either script (look-alikes included).
 func isLetterCls(cls uint8) bool { return cls == clCyr || cls == clLatin }
 
-func isWordChar(cls uint8) bool {
-	return cls == clCyr || cls == clLatin || cls == clDigit || cls == clAt || cls == clMask || cls == clSkip
-}
+// isWordChar: clCyr..clAt, clSkip and clMaskRun (see the class list).
+func isWordChar(cls uint8) bool { return cls-clCyr <= clAt-clCyr || cls >= clSkip }
+
+// isEdge reports a class trimmed from the ends of a word: clMask, clSkip
+// and clMaskRun.
+func isEdge(cls uint8) bool { return cls == clMask || cls >= clSkip }
 
 func isLetterClass(cls uint8) bool { return cls == clCyr || cls == clLatin || cls == clAt }
 
@@ -103,6 +106,17 @@ func (t *Text) token(c []char) {
 				slash = true
 			}
 		}
+		if dots >= 2 && prevLetters > 0 && nextLetters > 0 && prevLetters+nextLetters <= maxShown && cyr > 0 && !slash && !particle(c[j:]) {
+			// х...й, п..ц: the dots hide letters, as many as they like;
+			// T reads them as one MaskRun (так...ну is read too, but only
+			// a masked lexicon entry can match it)
+			if t.alt {
+				word = append(word, char{r: rune(MaskRun), off: c[i].off, cls: clMaskRun})
+				i = j
+				continue
+			}
+			t.markAlt(int(c[i].off))
+		}
 		switch {
 		case slash:
 			t.emitWord(word)
@@ -125,6 +139,34 @@ func (t *Text) token(c []char) {
 	t.word = word[:0]
 }
 
+// maskDigit reports a digit that a Cyrillic word may hide any letter
+// with: 3 (з in N, е as well), and 2, 5, 7, which look like no letter (1
+// is и in T).
+func maskDigit(r rune) bool { return r == '3' || r == '2' || r == '5' || r == '7' }
+
+// particle reports a word at the start of c that is a conjunction or a
+// particle that ends no masked entry (так...и знал, по...а потом): dots before it are an ellipsis
+// between words, not letters hidden in one (по...и is not похуи).
+func particle(c []char) bool {
+	var w [2]rune
+	n := 0
+	for _, ch := range c {
+		if !isWordChar(ch.cls) {
+			break
+		}
+		if ch.cls != clCyr || n == len(w) {
+			return false
+		}
+		w[n] = ch.r
+		n++
+	}
+	switch string(w[:n]) {
+	case "и", "а", "но", "не", "ни", "ну", "то", "ведь": // not ли, бы, да: вые..ли, долбоё..бы, п...да
+		return true
+	}
+	return false
+}
+
 func (t *Text) emit(b byte, off int32) {
 	n := len(t.N)
 	if n > 0 && t.N[n-1] == b && (IsLetter(b) || b == Number) {
@@ -145,10 +187,10 @@ func (t *Text) emitT(b byte, off int32) {
 
 // emitWord writes one word (its characters, masks and joiners) to N.
 func (t *Text) emitWord(w []char) {
-	for len(w) > 0 && (w[0].cls == clMask || w[0].cls == clSkip) {
+	for len(w) > 0 && isEdge(w[0].cls) {
 		w = w[1:]
 	}
-	for len(w) > 0 && (w[len(w)-1].cls == clMask || w[len(w)-1].cls == clSkip) {
+	for len(w) > 0 && isEdge(w[len(w)-1].cls) {
 		w = w[:len(w)-1]
 	}
 	if len(w) == 0 {
@@ -171,7 +213,7 @@ func (t *Text) emitWord(w []char) {
 			cyr++
 		case clLatin:
 			lat++
-		case clMask:
+		case clMask, clMaskRun:
 			masks++
 		}
 		if ch.cls != clSkip && !lookAlikeUpper(ch.r, ch.flags&flUpper != 0, ch.cls) {
@@ -210,6 +252,16 @@ func (t *Text) emitWord(w []char) {
 			case clDigit:
 				prevDigit := i > 0 && w[i-1].cls == clDigit
 				nextDigit := i+1 < len(w) && w[i+1].cls == clDigit
+				if maskDigit(ch.r) && cyr > 0 && cyr+lat <= maxShown && !prevDigit && !nextDigit && i > 0 && i < len(w)-1 && isLetterCls(w[i-1].cls) && isLetterCls(w[i+1].cls) {
+					// оху3ть: 3 is е as well as з, and 2, 5, 7 look like
+					// no letter; a mask in T
+					if t.alt {
+						t.N = append(t.N, Mask)
+						t.NPos = append(t.NPos, ch.off)
+						break
+					}
+					t.markAlt(int(ch.off))
+				}
 				if r := visualDigit[ch.r-'0']; r != 0 && !prevDigit && !nextDigit && cyr+lat >= 2 {
 					t.emit(cyrByte(r), ch.off)
 				} else if ch.r == '1' && digits == 1 && i > 0 && i < len(w)-1 && isLetterCls(w[i-1].cls) && isLetterCls(w[i+1].cls) {
@@ -217,7 +269,7 @@ func (t *Text) emitWord(w []char) {
 					if t.alt {
 						t.emit(cyrByte('и'), ch.off)
 					} else {
-						t.altSeen = true
+						t.markAlt(int(ch.off))
 						t.emit(Number, ch.off)
 					}
 				} else {
@@ -226,6 +278,9 @@ func (t *Text) emitWord(w []char) {
 			case clMask:
 				t.Masked++
 				t.N = append(t.N, Mask)
+				t.NPos = append(t.NPos, ch.off)
+			case clMaskRun:
+				t.N = append(t.N, MaskRun)
 				t.NPos = append(t.NPos, ch.off)
 			}
 		}

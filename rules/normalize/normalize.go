@@ -65,7 +65,9 @@ type Text struct {
 	dotDigit bool   // a digit follows a dot somewhere (3.14, 2.72)
 	alt      bool   // reading a span's alternative for T (altReading)
 	altSeen  bool   // the span has an alternative reading (}{уй, ш1шки)
-	ratio    bool   // a word's reading depended on the share of Cyrillic letters in the whole text
+	altLo    int    // the first and last offsets with an alternative reading
+	altHi    int
+	ratio    bool // a word's reading depended on the share of Cyrillic letters in the whole text
 }
 
 type char struct {
@@ -82,6 +84,15 @@ func (t *Text) Reset() {
 	t.Stats = Stats{}
 	t.singles, t.join, t.dotDigit, t.ratio = 0, false, false, false
 	t.alt, t.altSeen = false, false
+}
+
+// markAlt notes an alternative reading at s[off].
+func (t *Text) markAlt(off int) {
+	if !t.altSeen {
+		t.altSeen, t.altLo, t.altHi = true, off, off
+		return
+	}
+	t.altLo, t.altHi = min(t.altLo, off), max(t.altHi, off)
 }
 
 // String normalises s and returns N without its outer spaces, decoded to
@@ -238,6 +249,9 @@ func (t *Text) plainRun(s string, i int) int {
 		b := j
 		// mostly white space or the end follows: separated at once
 		if j < len(s) && fusedClass[s[j]] != fSpace {
+			if s[j] == '!' && j+2 < len(s) && s[j+1]&0xFE == 0xD0 && fewShown((b-a)/2, s, j+1) {
+				t.markAlt(j) // п!здец: see maskSign
+			}
 			for j < len(s) && fusedClass[s[j]] == fPunct {
 				j++
 			}
@@ -370,6 +384,9 @@ func (t *Text) plainToken(s string, i int) (int, bool) {
 	j = int(u)
 	n, pos = nb[:k], pb[:k]
 	b := j
+	if j+2 < len(s) && s[j] == '!' && s[j+1]&0xFE == 0xD0 && fewShown((b-a)/2, s, j+1) {
+		t.markAlt(j) // п!здец: see maskSign
+	}
 	for j < len(s) && fusedClass[s[j]] == fPunct {
 		j++
 	}
@@ -513,7 +530,11 @@ func (t *Text) altReadings(s string) {
 	st, singles, join, dot := t.Stats, t.singles, t.join, t.dotDigit
 	n, nt := len(t.N), len(t.T)
 	t.alt = true
-	for a := 0; a < len(s); {
+	a := min(t.altLo, len(s))
+	for a > 0 && fusedClass[s[a-1]] != fSpace {
+		a-- // the start of the token with the first
+	}
+	for a < len(s) && a <= t.altHi {
 		for a < len(s) && fusedClass[s[a]] == fSpace {
 			a++
 		}
@@ -522,6 +543,7 @@ func (t *Text) altReadings(s string) {
 			alt = alt || s[b] == '1' || s[b] == '}' || s[b] == ')'
 			b++
 		}
+		alt = alt || maskMarked(s[a:b])
 		if alt {
 			t.chars = t.chars[:0]
 			t.dotDigit = false
@@ -593,6 +615,9 @@ func (t *Text) scanOne(s string, i int) int {
 			t.Hints++
 			t.push('@', i, clAt, 0)
 		case c == '$':
+			if t.maskSign(s, i, 1, clMask) {
+				break
+			}
 			t.push('$', i, clBreak, 0)
 			t.push(rune(Currency), i, clDigit, flForeign)
 			t.push('$', i, clBreak, 0)
@@ -621,7 +646,7 @@ func (t *Text) scanOne(s string, i int) int {
 			t.push(rune(c), i, clPunct, 0)
 		case (c == '}' || c == ')') && xPair(s, i):
 			if !t.alt {
-				t.altSeen = true
+				t.markAlt(i)
 				t.push(rune(c), i, clBreak, 0)
 				return i + 1
 			}
@@ -633,6 +658,8 @@ func (t *Text) scanOne(s string, i int) int {
 			c == '[' || c == ']' || c == '{' || c == '}' || c == '"' || c == '>':
 			if c == '[' {
 				t.Hints++
+			} else if c == '!' && t.maskSign(s, i, 1, clMask) {
+				break
 			}
 			t.push(rune(c), i, clBreak, 0)
 		case c < ' ' || c == 0x7F:
@@ -683,6 +710,9 @@ func (t *Text) scanOne(s string, i int) int {
 	case isZeroWidth(r):
 	case r == '«' || r == '»' || r == '“' || r == '”' || r == '„' || r == '—' || r == '–' || r == '…' || r == '•':
 		t.Runes++
+		if r == '…' && t.maskSign(s, i, size, clMaskRun) {
+			break
+		}
 		t.push(r, i, clBreak, 0)
 	case r == '€' || r == '₽' || r == '£' || r == '¥' || r == '₴' || r == '₸':
 		t.Runes++
@@ -691,6 +721,9 @@ func (t *Text) scanOne(s string, i int) int {
 		t.push('$', i, clBreak, 0)
 	default:
 		t.Runes++
+		if r == '°' && t.maskSign(s, i, size, clMask) {
+			break
+		}
 		if f, ok := foldTable[r]; ok {
 			if f.cls == clCyr || f.cls == clLatin {
 				t.Letters++
@@ -730,6 +763,74 @@ func (t *Text) scanOne(s string, i int) int {
 	}
 	return i + size
 }
+
+// maskSign reads a sign between a letter and a Cyrillic letter as hidden
+// letters (п!здец, пи$дец, х°й, х…й): in the second reading (T) it is
+// pushed as cls, a mask, and maskSign reports true; in the first it only
+// notes that the span has a second reading and reports false, so the
+// caller classifies the sign as before (N is unchanged).
+func (t *Text) maskSign(s string, i, size int, cls uint8) bool {
+	n, j := len(t.chars), i+size
+	if n == 0 || !isLetterCls(t.chars[n-1].cls) || j+1 >= len(s) || s[j]&0xFE != 0xD0 {
+		return false
+	}
+	before := 0
+	for k := n - 1; k >= 0 && isLetterCls(t.chars[k].cls) && before <= maxShown; k-- {
+		before++
+	}
+	if !fewShown(before, s, j) { // привет!как: two words
+		return false
+	}
+	if !t.alt {
+		t.markAlt(i)
+		return false
+	}
+	t.push(rune(Mask), i, cls, 0)
+	return true
+}
+
+// maxShown is the most letters shown around a mask of the second reading
+// (the longest masked entry, долбоебов, less one): around more, a sign or
+// dots between letters are punctuation between words (молодец!главное).
+const maxShown = 9
+
+// fewShown reports whether before letters and the Cyrillic ones at s[j:]
+// are at most maxShown. plainRun's check and maskSign's must agree.
+func fewShown(before int, s string, j int) bool {
+	for k := j; k+1 < len(s) && s[k]&0xFE == 0xD0 && before <= maxShown; k += 2 {
+		before++
+	}
+	return before <= maxShown
+}
+
+// maskMarked reports a token that may hold a mask of the second reading: a
+// sign (! $ ° …), a run of dots or a digit between two letters. It is a
+// cheap superset; maskSign, token and emitWord decide.
+func maskMarked(tok string) bool {
+	for k := 1; k < len(tok); k++ {
+		var e int
+		switch c := tok[k]; {
+		case c == '!' || c == '$' || c >= '0' && c <= '9':
+			e = k + 1
+		case c == '.' && k+1 < len(tok) && tok[k+1] == '.':
+			for e = k; e < len(tok) && tok[e] == '.'; e++ {
+			}
+		case c == 0xC2 && k+1 < len(tok) && tok[k+1] == 0xB0: // °
+			e = k + 2
+		case c == 0xE2 && k+2 < len(tok) && tok[k+1] == 0x80 && tok[k+2] == 0xA6: // …
+			e = k + 3
+		default:
+			continue
+		}
+		if wordByte(tok[k-1]) && e < len(tok) && wordByte(tok[e]) {
+			return true
+		}
+	}
+	return false
+}
+
+// wordByte reports an ASCII letter or a byte of a multi-byte rune.
+func wordByte(b byte) bool { return b >= utf8.RuneSelf || b|0x20 >= 'a' && b|0x20 <= 'z' }
 
 // htmlTag recognises <tag ...> and </tag>; block tags separate words.
 func htmlTag(s string, i int) (end int, block, ok bool) {

@@ -10,9 +10,13 @@ import (
 // Single-byte alphabet of the normalised form: Cyrillic а..я as 0xE0..0xFF
 // (the CP1251 layout, ё folded to е), ASCII Latin a..z and digits as
 // themselves, Space between words and Mask for a masking character.
+// MaskRun, only in T, is a run of dots inside a word (х...й, п..ц): it
+// stands for one or more hidden letters. It differs from Mask in its low
+// bit only, so b&^1 == Mask finds both.
 const (
-	Space byte = ' '
-	Mask  byte = '*'
+	Space   byte = ' '
+	Mask    byte = '*'
+	MaskRun byte = '+'
 )
 
 // cyrByte encodes a lower-case Cyrillic letter а..я.
@@ -40,15 +44,17 @@ func Decode(b []byte) string {
 
 // char classes of the first pass.
 const (
-	clSpace uint8 = iota // whitespace, emoji, anything that ends a token
-	clCyr                // Cyrillic letter (r is lower-case а..я)
-	clLatin              // Latin letter (r is lower-case a..z)
-	clDigit              // 0..9
-	clMask               // * or # (a masking character when inside a word)
-	clAt                 // @ (а inside a Cyrillic word, a mention or e-mail otherwise)
-	clPunct              // punctuation that may sit inside a disguised word
-	clBreak              // punctuation that always separates words (, ! ? ; :)
-	clSkip               // removed in place (the tail of 3.14 read as пи)
+	clSpace   uint8 = iota // whitespace, emoji, anything that ends a token
+	clCyr                  // Cyrillic letter (r is lower-case а..я)
+	clLatin                // Latin letter (r is lower-case a..z)
+	clDigit                // 0..9
+	clMask                 // * or # (a masking character when inside a word)
+	clAt                   // @ (а inside a Cyrillic word, a mention or e-mail otherwise)
+	clPunct                // punctuation that may sit inside a disguised word
+	clBreak                // punctuation that always separates words (, ! ? ; :)
+	clSkip                 // removed in place (the tail of 3.14 read as пи)
+	clMaskRun              // a run of dots inside a word, in the second reading (х...й)
+	// isWordChar and isEdge depend on this order: clCyr..clAt, then clSkip and clMaskRun last
 )
 
 // char flags.

@@ -139,7 +139,8 @@ func ExampleFromDecision(d *Decision) (Example, bool) {
 			return ex, false
 		}
 		ex.Scope, ex.Labels, ex.Verdict, ex.By, ex.At = suspected, slices.Clone(suspected), d.Verdict, ByAuto, d.DecidedAt
-	case d.Review != nil && d.Review.Status == ReviewDecided && d.Review.By != ByTimeout && d.Review.By != "":
+	case d.Review != nil && d.Review.Status == ReviewDecided && d.Review.By != ByTimeout && d.Review.By != ByEdit && d.Review.By != "":
+		// A review closed by a timeout or by the author's edit is no one's word.
 		ex.Verdict, ex.By, ex.At = d.Review.Verdict, d.Review.By, d.Review.At
 		switch {
 		case d.Review.Verdict >= Delete && len(suspected) > 0:

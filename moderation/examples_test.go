@@ -33,6 +33,7 @@ func TestExampleFromDecision_Mapping(t *testing.T) {
 		{"keep of an unsuspected review is clean for toxic and spam", reviewed(Allow, "telegram:1"), true, nil, []string{"spam", "toxic"}, Allow},
 		{"an allow rule suspects nothing", reviewed(Allow, "telegram:1", whitelist, spam), true, nil, []string{"spam"}, Allow},
 		{"timeout is not a human", reviewed(Allow, ByTimeout, insult), false, nil, nil, 0},
+		{"a review closed by the author's edit is not a human's", reviewed(Allow, ByEdit, insult), false, nil, nil, 0},
 		{"delete with nothing suspected has no label", reviewed(Delete, "telegram:1"), false, nil, nil, 0},
 		{"pending review is not an example", &Decision{ID: 7, Comment: comment, Matches: []Match{insult}, Review: &ReviewState{Status: ReviewPending}}, false, nil, nil, 0},
 		{"untouched automatic delete is not an example", &Decision{ID: 7, Comment: comment, Verdict: Delete, Matches: []Match{mat}, DecidedBy: ByAuto}, false, nil, nil, 0},

@@ -152,7 +152,9 @@ func (s *Server) AddPost(text string) string {
 	return mid
 }
 
-// AddComment writes a comment by a user under a post.
+// AddComment writes a comment by a user under a post; user 0 with no
+// name gives a comment without a sender, as docs/platform-apis.md §6.5's
+// list example shows one (the author field is unverified).
 func (s *Server) AddComment(postMid string, userID int64, name, text string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -162,10 +164,12 @@ func (s *Server) AddComment(postMid string, userID int64, name, text string) str
 	}
 	mid, seq := s.nextMid()
 	c := &comment{Message: maxapi.Message{
-		Sender:    &maxapi.User{UserID: userID, Name: name},
 		Recipient: maxapi.Recipient{ChatID: ChannelID, ChatType: "channel", PostID: postMid},
 		Timestamp: s.now(), Body: maxapi.Body{Mid: mid, Seq: seq, Text: text},
 	}}
+	if userID != 0 || name != "" {
+		c.Sender = &maxapi.User{UserID: userID, Name: name}
+	}
 	p.comments = append(p.comments, c)
 	s.byMid[mid] = c
 	if s.opts.PushComments {

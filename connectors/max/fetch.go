@@ -240,6 +240,11 @@ func (c *Connector) pollComments(ctx context.Context, cur *cursor) ([]moderation
 		case maxapi.IsNotFound(err):
 			c.log.Info("post gone; no longer read", "post_id", p.Mid)
 			continue
+		case moderation.Classify(maxapi.Classed(err)) == moderation.ClassItem:
+			// Refused for good (400, 405: comments off under it, no post):
+			// passed over, kept as it was to be asked again next cycle.
+			// Ending the cycle here would leave every older post unread.
+			c.log.Warn("comments of a post refused; the other posts are read", "post_id", p.Mid, "err", err)
 		default:
 			keep = append(keep, cur.Posts[i:]...)
 			cur.Posts = keep

@@ -17,10 +17,10 @@ const maxPages = 10
 
 // okComment is one comment of discussions.getComments (§2.3).
 type okComment struct {
-	ID         string          `json:"id"`
+	ID         okID            `json:"id"`
 	Text       string          `json:"text"`
 	Date       string          `json:"date"`
-	AuthorID   string          `json:"author_id"`
+	AuthorID   okID            `json:"author_id"`
 	AuthorType string          `json:"author_type"`
 	ReplyTo    json.RawMessage `json:"reply_to_comment_id"` // see replyToComment
 }
@@ -31,7 +31,7 @@ type commentsAnswer struct {
 	Comments []okComment `json:"comments"`
 	Entities struct {
 		Users []struct {
-			UID       string `json:"uid"`
+			UID       okID   `json:"uid"`
 			Name      string `json:"name"`
 			FirstName string `json:"first_name"`
 			LastName  string `json:"last_name"`
@@ -100,11 +100,12 @@ func (c *Connector) cycle(ctx context.Context, cur *cursor) ([]moderation.Update
 	listed := make(map[string]bool, len(topics.MediaTopics))
 	var ups []moderation.Update
 	for _, t := range topics.MediaTopics {
-		if t.ID == "" || listed[t.ID] {
+		tid := string(t.ID)
+		if tid == "" || listed[tid] {
 			continue
 		}
-		listed[t.ID] = true
-		st := cur.Topics[t.ID]
+		listed[tid] = true
+		st := cur.Topics[tid]
 		fresh := st == nil
 		if fresh {
 			st = &topicState{Seen: map[string]seen{}}
@@ -115,15 +116,15 @@ func (c *Connector) cycle(ctx context.Context, cur *cursor) ([]moderation.Update
 			st.Seen = map[string]seen{} // a topic saved with no comments
 		}
 		var err error
-		if ups, err = c.readTopic(ctx, cur, t.ID, st, fresh, ups); err != nil {
+		if ups, err = c.readTopic(ctx, cur, tid, st, fresh, ups); err != nil {
 			if moderation.Classify(err) == moderation.ClassItem {
-				c.log.Warn("topic skipped", "topic_id", t.ID, "err", err)
+				c.log.Warn("topic skipped", "topic_id", tid, "err", err)
 				continue
 			}
-			return nil, fmt.Errorf("topic %s: %w", t.ID, err)
+			return nil, fmt.Errorf("topic %s: %w", tid, err)
 		}
 		st.prune()
-		cur.Topics[t.ID] = st
+		cur.Topics[tid] = st
 	}
 	for id := range cur.Topics {
 		if !listed[id] {
@@ -152,26 +153,27 @@ func (c *Connector) readTopic(ctx context.Context, cur *cursor, topic string, st
 			if n == "" {
 				n = u.FirstName + " " + u.LastName
 			}
-			names[u.UID] = n
+			names[string(u.UID)] = n
 		}
 		known, oldest := false, now.Unix()
 		for i := len(ans.Comments) - 1; i >= 0; i-- { // newest first
 			oc := &ans.Comments[i]
-			if oc.ID == "" {
+			id := string(oc.ID)
+			if id == "" {
 				continue
 			}
 			date, ok := parseDate(oc.Date)
 			if !ok {
-				c.log.Warn("comment date not in the known form; taking now", "topic_id", topic, "comment_id", oc.ID, "date", oc.Date)
+				c.log.Warn("comment date not in the known form; taking now", "topic_id", topic, "comment_id", id, "date", oc.Date)
 				date = now
 			}
 			oldest = min(oldest, date.Unix())
 			cm := c.comment(topic, oc, date, names)
 			ver := uint32(cm.Version())
-			if s, ok := st.Seen[oc.ID]; ok {
+			if s, ok := st.Seen[id]; ok {
 				known = true
 				if s.V != ver {
-					st.Seen[oc.ID] = seen{V: ver, D: s.D}
+					st.Seen[id] = seen{V: ver, D: s.D}
 					cm.Edited = now // OK shows no edit time
 					ups = c.deliver(ups, cur, cm)
 				}
@@ -181,7 +183,7 @@ func (c *Connector) readTopic(ctx context.Context, cur *cursor, topic string, st
 				known = true // read before, out of memory now
 				continue
 			}
-			st.Seen[oc.ID] = seen{V: ver, D: date.Unix()}
+			st.Seen[id] = seen{V: ver, D: date.Unix()}
 			if c.keep(date) {
 				ups = c.deliver(ups, cur, cm)
 			}
@@ -211,8 +213,8 @@ func (c *Connector) keep(date time.Time) bool {
 }
 
 func (c *Connector) comment(topic string, oc *okComment, date time.Time, names map[string]string) moderation.Comment {
-	local := topic + ":" + oc.ID
-	a := moderation.Author{ID: oc.AuthorID, Name: names[oc.AuthorID], IsPage: pageAuthor(oc, c.gid)}
+	local := topic + ":" + string(oc.ID)
+	a := moderation.Author{ID: string(oc.AuthorID), Name: names[string(oc.AuthorID)], IsPage: pageAuthor(oc, c.gid)}
 	a.IsManager = !a.IsPage && c.manager[a.ID]
 	if a.ID != "" && !a.IsPage {
 		a.ProfileURL = "https://ok.ru/profile/" + a.ID

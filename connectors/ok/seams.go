@@ -6,6 +6,7 @@ package ok
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -59,12 +60,32 @@ func parseDate(s string) (time.Time, bool) {
 	return t, err == nil
 }
 
+// okID is an id in OK's answers. unverified: §2.3 shows strings ("5810",
+// "MTcz"); a number is read as its decimal text, so an id given as one
+// does not make the whole answer unreadable (every cycle would fail on
+// it). null reads as "".
+type okID string
+
+func (id *okID) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*id = okID(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("id: %s is neither a string nor a number", b)
+	}
+	*id = okID(n.String())
+	return nil
+}
+
 // topicsAnswer is mediatopic.getTopics' answer. unverified: the shape was
 // seen in third-party client code only.
 type topicsAnswer struct {
 	MediaTopics []struct {
-		ID        string `json:"id"`
-		CreatedMS int64  `json:"created_ms"`
+		ID        okID  `json:"id"`
+		CreatedMS int64 `json:"created_ms"`
 	} `json:"media_topics"`
 }
 
@@ -85,7 +106,7 @@ func deleteSucceeded(raw json.RawMessage) bool {
 // unverified: that a comment made on behalf of the group carries the
 // group's id as author_id (or author_type GROUP).
 func pageAuthor(c *okComment, groupID string) bool {
-	return c.AuthorID == groupID || strings.EqualFold(c.AuthorType, "GROUP")
+	return string(c.AuthorID) == groupID || strings.EqualFold(c.AuthorType, "GROUP")
 }
 
 // topicsParams asks mediatopic.getTopics for the group's newest topics.

@@ -27,7 +27,7 @@ func (s *Server) getTopics(p url.Values, gid int64, answer func(any), fail func(
 			if t.author != "" {
 				author = t.author
 			}
-			out = append(out, map[string]any{"id": t.id, "created_ms": t.created.UnixMilli(),
+			out = append(out, map[string]any{"id": s.id(t.id), "created_ms": t.created.UnixMilli(),
 				"author_ref": author, "owner_ref": "group:" + strconv.FormatInt(gid, 10),
 				"media": []map[string]string{{"type": "text", "text": "Новость"}}})
 		}
@@ -119,18 +119,18 @@ func (s *Server) getComments(p url.Values, gid int64, answer func(any), fail fun
 	page := live[lo:hi]
 	out := make([]map[string]any, 0, len(page))
 	users := map[string]bool{}
-	var ents []map[string]string
+	var ents []map[string]any
 	for _, c := range page {
 		var replyTo any // null for a top-level comment (unverified, as connectors/ok/seams.go replyToComment)
 		if c.replyTo != "" {
 			replyTo = c.replyTo
 		}
 		out = append(out, map[string]any{"id": c.id, "text": c.text, "date": c.date.In(Zone).Format(dateLayout),
-			"author_id": c.author, "author_type": authorType(c.author, gid), "reply_to_comment_id": replyTo})
+			"author_id": s.id(c.author), "author_type": authorType(c.author, gid), "reply_to_comment_id": replyTo})
 		if name, ok := s.users[c.author]; ok && !users[c.author] {
 			users[c.author] = true
 			first, last, _ := strings.Cut(name, " ")
-			ents = append(ents, map[string]string{"uid": c.author, "name": name, "first_name": first, "last_name": last})
+			ents = append(ents, map[string]any{"uid": s.id(c.author), "name": name, "first_name": first, "last_name": last})
 		}
 	}
 	resp := map[string]any{"discussionId": t.id, "discussionType": "GROUP_TOPIC", "has_more": hasMore,

@@ -86,6 +86,7 @@ type Server struct {
 	faults  []fault
 	seq     int
 	now     func() time.Time
+	numeric bool // SetNumericIDs
 }
 
 // New starts a fake.
@@ -94,6 +95,22 @@ func New() *Server {
 		topics: map[string]*topic{}, byID: map[string]*comment{}, topicOf: map[string]*topic{}, now: time.Now}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
+}
+
+// SetNumericIDs makes answers give the ids that are numbers (topics,
+// authors, users) as JSON numbers instead of strings: OK's id types are
+// unverified (docs/platform-apis.md §2.3 shows strings).
+func (s *Server) SetNumericIDs(on bool) { s.mu.Lock(); s.numeric = on; s.mu.Unlock() }
+
+// id renders an id as the answers give it (see SetNumericIDs); call with
+// mu held.
+func (s *Server) id(v string) any {
+	if s.numeric {
+		if _, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return json.Number(v)
+		}
+	}
+	return v
 }
 
 // Close stops the fake.

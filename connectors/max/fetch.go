@@ -230,6 +230,8 @@ func (c *Connector) postOf(cur *cursor, mid string) *postPos {
 func (c *Connector) pollComments(ctx context.Context, cur *cursor) ([]moderation.Update, error) {
 	c.nextPoll = time.Now().Add(c.cfg.PollInterval)
 	var ups []moderation.Update
+	var passed error // the last post passed over
+	n := len(cur.Posts)
 	keep := cur.Posts[:0]
 	for i := range cur.Posts {
 		p := cur.Posts[i]
@@ -239,12 +241,16 @@ func (c *Connector) pollComments(ctx context.Context, cur *cursor) ([]moderation
 			ups = append(ups, got...)
 		case maxapi.IsNotFound(err):
 			c.log.Info("post gone; no longer read", "post_id", p.Mid)
+			n--
 			continue
-		case moderation.Classify(maxapi.Classed(err)) == moderation.ClassItem:
-			// Refused for good (400, 405: comments off under it, no post):
-			// passed over, kept as it was to be asked again next cycle.
-			// Ending the cycle here would leave every older post unread.
-			c.log.Warn("comments of a post refused; the other posts are read", "post_id", p.Mid, "err", err)
+		case maxapi.IsUnreadable(err) || moderation.Classify(maxapi.Classed(err)) == moderation.ClassItem:
+			// Refused for good (400, 405: comments off under it, no post)
+			// or answered in a shape that cannot be read: passed over,
+			// kept as it was to be asked again next cycle. Ending the
+			// cycle here would leave every older post unread.
+			c.log.Warn("comments of a post refused or unreadable; the other posts are read", "post_id", p.Mid, "err", err)
+			passed = fmt.Errorf("comments of post %s: %w", p.Mid, maxapi.Classed(err))
+			n--
 		default:
 			keep = append(keep, cur.Posts[i:]...)
 			cur.Posts = keep
@@ -262,6 +268,9 @@ func (c *Connector) pollComments(ctx context.Context, cur *cursor) ([]moderation
 		keep = append(keep, p)
 	}
 	cur.Posts = keep
+	if n == 0 && passed != nil && len(ups) == 0 {
+		return nil, passed // no post could be read: the pipeline counts it
+	}
 	return ups, nil
 }
 

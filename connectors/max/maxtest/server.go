@@ -2,6 +2,7 @@ package maxtest
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -45,6 +46,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		if f.path == "" || f.path == r.URL.Path {
 			s.fail = append(s.fail[:i:i], s.fail[i+1:]...)
 			s.mu.Unlock()
+			if f.body != "" {
+				w.Header().Set("Content-Type", "application/json; charset=utf-8")
+				_, _ = io.WriteString(w, f.body)
+				return
+			}
 			if f.retryAfter > 0 {
 				w.Header().Set("Retry-After", strconv.Itoa(f.retryAfter))
 			}

@@ -87,6 +87,7 @@ type fault struct {
 	path       string // "" any
 	status     int
 	retryAfter int
+	body       string // Answer: this body with status 200
 }
 
 // Answered is one POST /answers.
@@ -223,7 +224,17 @@ func (s *Server) Fail(path string, n, status, retryAfter int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for range n {
-		s.fail = append(s.fail, fault{path, status, retryAfter})
+		s.fail = append(s.fail, fault{path: path, status: status, retryAfter: retryAfter})
+	}
+}
+
+// Answer makes the next n requests to path ("" any) answer body with
+// status 200 (a shape the client may not read: a field of another type).
+func (s *Server) Answer(path string, n int, body string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.fail = append(s.fail, fault{path: path, status: http.StatusOK, body: body})
 	}
 }
 

@@ -3,6 +3,7 @@ package ok
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"net/url"
@@ -19,7 +20,7 @@ const maxPages = 10
 type okComment struct {
 	ID         okID            `json:"id"`
 	Text       string          `json:"text"`
-	Date       string          `json:"date"`
+	Date       json.RawMessage `json:"date"` // see parseDate
 	AuthorID   okID            `json:"author_id"`
 	AuthorType string          `json:"author_type"`
 	ReplyTo    json.RawMessage `json:"reply_to_comment_id"` // see replyToComment
@@ -99,6 +100,8 @@ func (c *Connector) cycle(ctx context.Context, cur *cursor) ([]moderation.Update
 	}
 	listed := make(map[string]bool, len(topics.MediaTopics))
 	var ups []moderation.Update
+	var passed error // the last topic passed over as unreadable
+	read := 0
 	for _, t := range topics.MediaTopics {
 		tid := string(t.ID)
 		if tid == "" || listed[tid] {
@@ -116,15 +119,29 @@ func (c *Connector) cycle(ctx context.Context, cur *cursor) ([]moderation.Update
 			st.Seen = map[string]seen{} // a topic saved with no comments
 		}
 		var err error
+		before := len(ups)
 		if ups, err = c.readTopic(ctx, cur, tid, st, fresh, ups); err != nil {
 			if moderation.Classify(err) == moderation.ClassItem {
 				c.log.Warn("topic skipped", "topic_id", tid, "err", err)
 				continue
 			}
+			var ue unreadableError
+			if errors.As(err, &ue) {
+				// One topic answering what cannot be read must not stop
+				// the others: it is read again next cycle, from where it
+				// was (what it gave this time is not delivered).
+				c.log.Warn("topic unreadable; the other topics are read", "topic_id", tid, "err", err)
+				ups, passed = ups[:before], fmt.Errorf("topic %s: %w", tid, err)
+				continue
+			}
 			return nil, fmt.Errorf("topic %s: %w", tid, err)
 		}
+		read++
 		st.prune()
 		cur.Topics[tid] = st
+	}
+	if read == 0 && passed != nil {
+		return nil, passed // no topic could be read: the pipeline counts it
 	}
 	for id := range cur.Topics {
 		if !listed[id] {
@@ -164,7 +181,7 @@ func (c *Connector) readTopic(ctx context.Context, cur *cursor, topic string, st
 			}
 			date, ok := parseDate(oc.Date)
 			if !ok {
-				c.log.Warn("comment date not in the known form; taking now", "topic_id", topic, "comment_id", id, "date", oc.Date)
+				c.log.Warn("comment date not in the known form; taking now", "topic_id", topic, "comment_id", id, "date", string(oc.Date))
 				date = now
 			}
 			oldest = min(oldest, date.Unix())

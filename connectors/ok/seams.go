@@ -7,6 +7,7 @@ package ok
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -55,9 +56,25 @@ var okZone = time.FixedZone("MSK", 3*60*60)
 const dateLayout = "2006-01-02 15:04:05"
 
 // parseDate reads a comment date; false when it is not in the known form.
-func parseDate(s string) (time.Time, bool) {
-	t, err := time.ParseInLocation(dateLayout, s, okZone)
-	return t, err == nil
+// unverified: the form; besides the local-time string, unix seconds (or
+// milliseconds) as a number or a string of digits are read, so a date in
+// another form than assumed does not make the whole page unreadable.
+func parseDate(raw json.RawMessage) (time.Time, bool) {
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		s = string(raw)
+	}
+	if t, err := time.ParseInLocation(dateLayout, s, okZone); err == nil {
+		return t, true
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	switch {
+	case err != nil || n <= 0:
+		return time.Time{}, false
+	case n > 1e12:
+		return time.UnixMilli(n), true
+	}
+	return time.Unix(n, 0), true
 }
 
 // okID is an id in OK's answers. unverified: §2.3 shows strings ("5810",

@@ -56,6 +56,10 @@ func (s *Server) getComments(p url.Values, gid int64, answer func(any), fail fun
 		fail(300, "NOT_FOUND : Discussion not found")
 		return
 	}
+	if s.garbled[t.id] {
+		answer(map[string]any{"has_more": false, "comments": []any{map[string]any{"id": "x", "text": []string{"не строка"}}}})
+		return
+	}
 	count, err := strconv.Atoi(p.Get("count"))
 	if err != nil || count < 1 || count > 100 {
 		fail(100, "PARAM : count must be 1..100")
@@ -125,7 +129,11 @@ func (s *Server) getComments(p url.Values, gid int64, answer func(any), fail fun
 		if c.replyTo != "" {
 			replyTo = c.replyTo
 		}
-		out = append(out, map[string]any{"id": c.id, "text": c.text, "date": c.date.In(Zone).Format(dateLayout),
+		var date any = c.date.In(Zone).Format(dateLayout)
+		if s.unix {
+			date = c.date.Unix()
+		}
+		out = append(out, map[string]any{"id": c.id, "text": c.text, "date": date,
 			"author_id": s.id(c.author), "author_type": authorType(c.author, gid), "reply_to_comment_id": replyTo})
 		if name, ok := s.users[c.author]; ok && !users[c.author] {
 			users[c.author] = true

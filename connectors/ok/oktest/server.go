@@ -87,6 +87,8 @@ type Server struct {
 	seq     int
 	now     func() time.Time
 	numeric bool // SetNumericIDs
+	unix    bool // SetUnixDates
+	garbled map[string]bool
 }
 
 // New starts a fake.
@@ -101,6 +103,21 @@ func New() *Server {
 // authors, users) as JSON numbers instead of strings: OK's id types are
 // unverified (docs/platform-apis.md §2.3 shows strings).
 func (s *Server) SetNumericIDs(on bool) { s.mu.Lock(); s.numeric = on; s.mu.Unlock() }
+
+// SetUnixDates makes comments' dates unix seconds (a JSON number) instead
+// of local-time strings: the form is unverified (§2.3).
+func (s *Server) SetUnixDates(on bool) { s.mu.Lock(); s.unix = on; s.mu.Unlock() }
+
+// Garble makes discussions.getComments of a topic answer a shape no client
+// reads (a comment's text as a list), until Garble(topic, false).
+func (s *Server) Garble(topicID string, on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.garbled == nil {
+		s.garbled = map[string]bool{}
+	}
+	s.garbled[topicID] = on
+}
 
 // id renders an id as the answers give it (see SetNumericIDs); call with
 // mu held.

@@ -1,0 +1,47 @@
+package ok
+
+import (
+	"testing"
+	"time"
+)
+
+// TestConnector_Fetch_UnixDates: comment dates given as unix seconds (a
+// JSON number; OK's date form is unverified, §2.3) are read. Before, the
+// number made every page unreadable: every cycle failed and the account
+// moderated nothing.
+func TestConnector_Fetch_UnixDates(t *testing.T) {
+	f, tok := newFake(t)
+	f.SetUnixDates(true)
+	c := newConn(t, f, "ok-a", tok, nil)
+	at := time.Now().Add(-time.Minute).Truncate(time.Second)
+	f.AddCommentAt(f.AddTopic(testGID), "5810", "когда починят дорогу?", at)
+	d := newDriver(t, c, nil)
+	d.Fetch()
+	got := d.Find("когда починят дорогу?")
+	if len(got) != 1 || !got[0].Comment.Created.Equal(at) {
+		t.Fatalf("read %+v, want one comment made at %s", got, at)
+	}
+}
+
+// TestConnector_Fetch_TopicUnreadable: a topic whose comments answer a
+// shape that cannot be read is passed over and the other topics are read.
+// Before, it failed every cycle: no topic of the group was moderated.
+func TestConnector_Fetch_TopicUnreadable(t *testing.T) {
+	f, tok := newFake(t)
+	c := newConn(t, f, "ok-a", tok, nil)
+	older := f.AddTopic(testGID)
+	f.AddComment(older, "5810", "когда починят дорогу?")
+	newer := f.AddTopic(testGID)
+	f.AddComment(newer, "5811", "в этой теме ответ не читается")
+	f.Garble(newer, true)
+	d := newDriver(t, c, nil)
+	d.Fetch()
+	if len(d.Find("когда починят дорогу?")) != 1 {
+		t.Fatalf("the other topic's comment not read: %d updates", len(d.All))
+	}
+	f.Garble(newer, false)
+	d.Fetch()
+	if len(d.Find("в этой теме ответ не читается")) != 1 {
+		t.Fatal("the topic passed over was not read once readable")
+	}
+}

@@ -3,6 +3,7 @@ package metatest
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -72,6 +73,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		f := &s.fails[i]
 		if f.n > 0 && strings.HasSuffix(r.URL.Path, f.suffix) {
 			f.n--
+			if f.body != "" {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = io.WriteString(w, f.body)
+				return
+			}
 			writeErr(w, f.code, f.subcode, "metatest: failure "+strconv.Itoa(f.code))
 			return
 		}

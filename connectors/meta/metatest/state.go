@@ -75,6 +75,7 @@ type failure struct {
 	suffix        string
 	n             int
 	code, subcode int
+	body          string // Answer: this body with status 200
 }
 
 // New returns an empty fake.
@@ -194,7 +195,15 @@ func (s *Server) SetUsage(p int) { s.mu.Lock(); s.usage = p; s.mu.Unlock() }
 func (s *Server) Fail(suffix string, n, code, subcode int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.fails = append(s.fails, failure{suffix, n, code, subcode})
+	s.fails = append(s.fails, failure{suffix: suffix, n: n, code: code, subcode: subcode})
+}
+
+// Answer makes the next n requests whose path ends in suffix answer body
+// with status 200 (a shape the client may not read).
+func (s *Server) Answer(suffix string, n int, body string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fails = append(s.fails, failure{suffix: suffix, n: n, body: body})
 }
 
 // Calls lists the requests whose path ends in suffix ("" all).

@@ -143,6 +143,12 @@ func (c *Connector) cycle(ctx context.Context, cur *cursor) ([]moderation.Update
 	if read == 0 && passed != nil {
 		return nil, passed // no topic could be read: the pipeline counts it
 	}
+	if len(listed) == 0 {
+		// No topic listed at all is OK's glitch more likely than a group
+		// emptied: dropping what was read would deliver every comment of
+		// the topics again once they are listed.
+		return ups, nil
+	}
 	for id := range cur.Topics {
 		if !listed[id] {
 			delete(cur.Topics, id) // out of the watched window

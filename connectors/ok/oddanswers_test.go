@@ -45,3 +45,24 @@ func TestConnector_Fetch_TopicUnreadable(t *testing.T) {
 		t.Fatal("the topic passed over was not read once readable")
 	}
 }
+
+// TestConnector_Fetch_NoTopicsListed: a cycle in which OK lists no topic
+// at all keeps what was read of the watched ones. It dropped them all as
+// out of the window, so the next cycle read them as new: every comment
+// since strazh's first start was delivered again (decided again once
+// past the pipeline's memory).
+func TestConnector_Fetch_NoTopicsListed(t *testing.T) {
+	f, tok := newFake(t)
+	c := newConn(t, f, "ok-a", tok, nil)
+	topic := f.AddTopic(testGID)
+	f.AddComment(topic, "5810", "когда починят дорогу?")
+	d := newDriver(t, c, nil)
+	d.Fetch()
+	f.EmptyTopics(1)
+	d.Fetch()
+	f.AddComment(topic, "5811", "и свет во дворе")
+	d.Until("the next comment", d.Has("и свет во дворе"))
+	if d.Dups != 0 {
+		t.Fatalf("%d comments delivered again after a cycle listing no topic", d.Dups)
+	}
+}

@@ -20,6 +20,10 @@ func (s *Server) getTopics(p url.Values, gid int64, answer func(any), fail func(
 		return
 	}
 	var out []map[string]any
+	if s.noTopic > 0 {
+		s.noTopic--
+		count = 0
+	}
 	for i := len(s.order) - 1; i >= 0 && len(out) < count; i-- { // newest first
 		t := s.order[i]
 		if t.group == gid {

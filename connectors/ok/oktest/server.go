@@ -89,6 +89,7 @@ type Server struct {
 	numeric bool // SetNumericIDs
 	unix    bool // SetUnixDates
 	garbled map[string]bool
+	noTopic int // EmptyTopics
 }
 
 // New starts a fake.
@@ -107,6 +108,10 @@ func (s *Server) SetNumericIDs(on bool) { s.mu.Lock(); s.numeric = on; s.mu.Unlo
 // SetUnixDates makes comments' dates unix seconds (a JSON number) instead
 // of local-time strings: the form is unverified (§2.3).
 func (s *Server) SetUnixDates(on bool) { s.mu.Lock(); s.unix = on; s.mu.Unlock() }
+
+// EmptyTopics makes the next n mediatopic.getTopics answer no topic at
+// all, as a glitch of OK's could.
+func (s *Server) EmptyTopics(n int) { s.mu.Lock(); s.noTopic = n; s.mu.Unlock() }
 
 // Garble makes discussions.getComments of a topic answer a shape no client
 // reads (a comment's text as a list), until Garble(topic, false).

@@ -91,7 +91,11 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) ([]moderation.Update,
 	if err != nil {
 		return nil, fmt.Errorf("recent posts: %w", err)
 	}
-	cur.setPosts(latest, c.set.recentPosts)
+	// No post listed at all is a glitch more likely than a page emptied:
+	// what was read of the posts is kept, or every comment would come again.
+	if len(latest) > 0 {
+		cur.setPosts(latest, c.set.recentPosts)
+	}
 	var ups []moderation.Update
 	var passed error // the last post passed over
 	n := len(cur.Posts)

@@ -109,6 +109,11 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request) {
 			writeErr(w, 400, "proto.payload", "marker: bad value")
 			return
 		}
+		if v < s.expired {
+			s.mu.Unlock()
+			writeErr(w, 400, "proto.payload", "marker: expired")
+			return
+		}
 		from = min(v, int64(len(s.updates)))
 	}
 	deadline := time.NewTimer(time.Duration(timeout) * time.Second)

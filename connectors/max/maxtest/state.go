@@ -63,6 +63,7 @@ type Server struct {
 	token    string
 	down     int // status of an outage, 0: up
 	fail     []fault
+	expired  int64 // markers below it answer 400 (ExpireMarkers)
 	seq      int64
 	lastTs   int64
 	posts    []*post // oldest first
@@ -226,6 +227,14 @@ func (s *Server) Fail(path string, n, status, retryAfter int) {
 	for range n {
 		s.fail = append(s.fail, fault{path: path, status: status, retryAfter: retryAfter})
 	}
+}
+
+// ExpireMarkers makes /updates refuse (400) every marker given so far, as
+// MAX could once its retention (unverified, §6.2) has passed them.
+func (s *Server) ExpireMarkers() {
+	s.mu.Lock()
+	s.expired = int64(len(s.updates)) + 1
+	s.mu.Unlock()
 }
 
 // Answer makes the next n requests to path ("" any) answer body with

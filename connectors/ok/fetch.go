@@ -58,7 +58,9 @@ func values(m map[string]string) url.Values {
 // the same topics without delivering twice what the cursor holds.
 //
 // A broken token or key gives moderation.ErrCredentials; rate limits and
-// outages a *moderation.BackOffError. Nothing of a failed cycle is kept.
+// outages a *moderation.BackOffError. A cycle cut short by one after some
+// topics gave comments delivers those (the rest is read next cycle); one
+// that read nothing fails, and nothing of it is kept.
 func (c *Connector) Fetch(ctx context.Context, raw []byte) ([]moderation.Update, []byte, error) {
 	c.fetchMu.Lock()
 	defer c.fetchMu.Unlock()
@@ -98,16 +100,22 @@ func (c *Connector) cycle(ctx context.Context, cur *cursor) ([]moderation.Update
 	if cur.Topics == nil {
 		cur.Topics = map[string]*topicState{}
 	}
+	// Every topic listed keeps its place, read this cycle or not.
 	listed := make(map[string]bool, len(topics.MediaTopics))
+	for _, t := range topics.MediaTopics {
+		listed[string(t.ID)] = true
+	}
+	delete(listed, "")
+	done := make(map[string]bool, len(listed))
 	var ups []moderation.Update
 	var passed error // the last topic passed over as unreadable
 	read := 0
 	for _, t := range topics.MediaTopics {
 		tid := string(t.ID)
-		if tid == "" || listed[tid] {
+		if tid == "" || done[tid] {
 			continue
 		}
-		listed[tid] = true
+		done[tid] = true
 		st := cur.Topics[tid]
 		fresh := st == nil
 		if fresh {
@@ -134,7 +142,16 @@ func (c *Connector) cycle(ctx context.Context, cur *cursor) ([]moderation.Update
 				ups, passed = ups[:before], fmt.Errorf("topic %s: %w", tid, err)
 				continue
 			}
-			return nil, fmt.Errorf("topic %s: %w", tid, err)
+			err = fmt.Errorf("topic %s: %w", tid, err)
+			if ups = ups[:before]; len(ups) == 0 || moderation.Classify(err) == moderation.ClassCredentials {
+				return nil, err
+			}
+			// A rate limit or an outage in the middle of the cycle: what
+			// was read is delivered, this topic and the rest are read next
+			// cycle from where they were. Failing the whole cycle would
+			// throw it away and spend the same calls again next time.
+			c.log.Warn("poll cycle cut short; the other topics are read next cycle", "err", err)
+			break
 		}
 		read++
 		st.prune()

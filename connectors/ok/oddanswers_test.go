@@ -1,8 +1,11 @@
 package ok
 
 import (
+	"context"
 	"testing"
 	"time"
+
+	"github.com/strazh/strazh/moderation"
 )
 
 // TestConnector_Fetch_UnixDates: comment dates given as unix seconds (a
@@ -65,4 +68,60 @@ func TestConnector_Fetch_NoTopicsListed(t *testing.T) {
 	if d.Dups != 0 {
 		t.Fatalf("%d comments delivered again after a cycle listing no topic", d.Dups)
 	}
+}
+
+// TestConnector_Fetch_LimitMidCycle: a rate limit reached in the middle of
+// a cycle (OK's 11 LIMIT_REACHED, 8 FLOOD_BLOCKED) returns what was read
+// before it, and the rest is read in the next cycle. The whole cycle
+// failed, what it had read was thrown away, and the next cycle began
+// again with the same calls: under a limit smaller than a cycle's calls
+// no comment was ever delivered.
+func TestConnector_Fetch_LimitMidCycle(t *testing.T) {
+	for _, code := range []int{codeLimit, codeFlood} {
+		t.Run(faultName(code), func(t *testing.T) {
+			f, tok := newFake(t)
+			c := newConn(t, f, "ok-a", tok, nil)
+			var texts []string
+			for i := range 3 {
+				text := "комментарий в теме " + string(rune('А'+i))
+				f.AddComment(f.AddTopic(testGID), "5810", text)
+				texts = append(texts, text)
+			}
+			// The newest topic is read, the next two refused.
+			f.FailAfter("discussions.getComments", 1, code, 2)
+			ups, cur, err := c.Fetch(context.Background(), nil)
+			if err != nil {
+				t.Fatalf("Fetch with a limit mid-cycle: %v", err)
+			}
+			if len(ups) != 1 || ups[0].Comment.Text != texts[2] {
+				t.Fatalf("read %+v, want the newest topic's comment", ups)
+			}
+			n := map[string]int{}
+			for range 20 { // a cycle that reads nothing before the limit fails: the pipeline backs off
+				ups, next, err := c.Fetch(context.Background(), cur)
+				if err != nil {
+					w := moderation.RetryAfter(err)
+					if w <= 0 {
+						t.Fatalf("Fetch: %v", err)
+					}
+					time.Sleep(w) // the pipeline's back-off: the hold passes
+					continue
+				}
+				cur = next
+				for _, u := range ups {
+					n[u.Comment.Text]++
+				}
+			}
+			if n[texts[0]] != 1 || n[texts[1]] != 1 || n[texts[2]] != 0 {
+				t.Fatalf("delivered after the first cycle %v, want the two other topics' comments once", n)
+			}
+		})
+	}
+}
+
+func faultName(code int) string {
+	if code == codeLimit {
+		return "limit"
+	}
+	return "flood"
 }

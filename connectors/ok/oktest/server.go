@@ -66,6 +66,7 @@ type fault struct {
 	code   int    // 0 with http: an HTTP error
 	http   int
 	n      int
+	skip   int // calls of method answered before the fault starts (FailAfter)
 }
 
 // Server is the fake. Its methods are safe for concurrent use.
@@ -240,6 +241,14 @@ func (s *Server) Fail(method string, code, n int) {
 	s.mu.Unlock()
 }
 
+// FailAfter is Fail starting after the next skip calls of method, which
+// are answered (a limit reached in the middle of a cycle).
+func (s *Server) FailAfter(method string, skip, code, n int) {
+	s.mu.Lock()
+	s.faults = append(s.faults, fault{method: method, code: code, n: n, skip: skip})
+	s.mu.Unlock()
+}
+
 // Outage makes the next n calls (any method) answer HTTP status with a
 // non-JSON body, as a proxy does.
 func (s *Server) Outage(status, n int) {
@@ -308,6 +317,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	for i := range s.faults {
 		f := &s.faults[i]
 		if f.n <= 0 || (f.method != "" && f.method != method) {
+			continue
+		}
+		if f.skip > 0 {
+			f.skip--
 			continue
 		}
 		f.n--

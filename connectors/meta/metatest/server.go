@@ -1,6 +1,7 @@
 package metatest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -210,7 +211,7 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request, postID str
 }
 
 func (s *Server) render(c *Comment) map[string]any {
-	t := c.Created.UTC().Format(graphTime)
+	t := c.Created.UTC().Format(cmp.Or(s.layout, graphTime))
 	if c.Network == "facebook" {
 		m := map[string]any{"id": c.ID, "message": c.Text, "created_time": t, "is_hidden": c.Hidden,
 			"from":          map[string]string{"id": c.FromID, "name": c.FromName},

@@ -47,6 +47,7 @@ type Server struct {
 	seq      int
 	hook     string // webhook URL Meta delivers to ("" none)
 	secret   string
+	layout   string // of comment times (SetTimeLayout; "" Graph's)
 }
 
 type post struct {
@@ -197,6 +198,10 @@ func (s *Server) Fail(suffix string, n, code, subcode int) {
 	defer s.mu.Unlock()
 	s.fails = append(s.fails, failure{suffix: suffix, n: n, code: code, subcode: subcode})
 }
+
+// SetTimeLayout makes comments' created_time / timestamp use layout
+// (time.RFC3339, say) instead of Graph's "2006-01-02T15:04:05-0700".
+func (s *Server) SetTimeLayout(layout string) { s.mu.Lock(); s.layout = layout; s.mu.Unlock() }
 
 // Answer makes the next n requests whose path ends in suffix answer body
 // with status 200 (a shape the client may not read).

@@ -42,7 +42,7 @@ type BanRequest struct {
 	Visible bool      // show Comment to the banned user
 	// Ref is the Ref of the comment the ban was decided on ("": a ban
 	// carried from another page), for a network that bans only through a
-	// comment of the author (OK) when it knows none newer.
+	// comment of the author (OK): that one, never another of theirs.
 	Ref string
 }
 

@@ -92,11 +92,23 @@ func (c *Connector) read(ctx context.Context, cur *cursor) ([]moderation.Update,
 		}
 	}
 	ups, err := c.updates(ctx, cur, 0)
+	if refused(ctx, err) {
+		// Updates only tell of new posts (and of pushed comments): the
+		// comments are polled all the same.
+		c.log.Warn("MAX refuses /updates; the comments are polled, new posts are learned from the channel's list", "err", err)
+		ups, err = nil, c.seed(ctx, cur)
+	}
 	if err != nil {
 		return nil, err
 	}
 	polled, err := c.pollComments(ctx, cur)
 	return append(ups, polled...), err
+}
+
+// refused reports whether err is MAX refusing /updates for good (400, 405;
+// not an outage, a rate limit or a broken token).
+func refused(ctx context.Context, err error) bool {
+	return err != nil && ctx.Err() == nil && moderation.Classify(err) == moderation.ClassItem
 }
 
 // seed learns the channel's recent posts at start (those made while strazh
@@ -146,6 +158,16 @@ func (c *Connector) waitUpdates(ctx context.Context, cur *cursor, wait time.Dura
 		return c.endWait(ctx, woke, nil, nil)
 	}
 	ups, err := c.updates(ctx, cur, secs)
+	if refused(ctx, err) {
+		// No long poll to wait on: the wait is slept (see read).
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+		}
+		ups, err = nil, nil
+	}
 	return c.endWait(ctx, woke, ups, err)
 }
 
@@ -176,6 +198,20 @@ func (c *Connector) updates(ctx context.Context, cur *cursor, wait time.Duration
 	}
 	list, marker, err := c.api.Updates(ctx, maxapi.UpdatesRequest{Marker: cur.Marker, Limit: 1000, Timeout: wait, Types: types})
 	var ae *maxapi.Error
+	if cur.Marker != nil && errors.As(err, &ae) && ae.Status == 400 {
+		// The marker may be past MAX's retention (unverified, §6.2): asked
+		// without it, MAX gives the latest updates. The posts made since
+		// are listed again, so none is missed.
+		l, m, err2 := c.api.Updates(ctx, maxapi.UpdatesRequest{Limit: 1000, Timeout: wait, Types: types})
+		if err2 == nil {
+			c.log.Warn("MAX refused the saved /updates marker; reading from the latest updates", "err", err)
+			cur.Marker = nil
+			if err := c.seed(ctx, cur); err != nil {
+				c.log.Warn("cannot list the channel's posts again", "err", err)
+			}
+			list, marker, err = l, m, nil
+		}
+	}
 	if !c.noPush && errors.As(err, &ae) && ae.Status == 400 {
 		c.noPush = true
 		c.log.Info("MAX refused the comment update types; reading comments by polling only", "err", err)
@@ -230,6 +266,8 @@ func (c *Connector) postOf(cur *cursor, mid string) *postPos {
 func (c *Connector) pollComments(ctx context.Context, cur *cursor) ([]moderation.Update, error) {
 	c.nextPoll = time.Now().Add(c.cfg.PollInterval)
 	var ups []moderation.Update
+	var passed error // the last post passed over
+	n := len(cur.Posts)
 	keep := cur.Posts[:0]
 	for i := range cur.Posts {
 		p := cur.Posts[i]
@@ -239,7 +277,16 @@ func (c *Connector) pollComments(ctx context.Context, cur *cursor) ([]moderation
 			ups = append(ups, got...)
 		case maxapi.IsNotFound(err):
 			c.log.Info("post gone; no longer read", "post_id", p.Mid)
+			n--
 			continue
+		case maxapi.IsUnreadable(err) || moderation.Classify(maxapi.Classed(err)) == moderation.ClassItem:
+			// Refused for good (400, 405: comments off under it, no post)
+			// or answered in a shape that cannot be read: passed over,
+			// kept as it was to be asked again next cycle. Ending the
+			// cycle here would leave every older post unread.
+			c.log.Warn("comments of a post refused or unreadable; the other posts are read", "post_id", p.Mid, "err", err)
+			passed = fmt.Errorf("comments of post %s: %w", p.Mid, maxapi.Classed(err))
+			n--
 		default:
 			keep = append(keep, cur.Posts[i:]...)
 			cur.Posts = keep
@@ -257,6 +304,9 @@ func (c *Connector) pollComments(ctx context.Context, cur *cursor) ([]moderation
 		keep = append(keep, p)
 	}
 	cur.Posts = keep
+	if n == 0 && passed != nil && len(ups) == 0 {
+		return nil, passed // no post could be read: the pipeline counts it
+	}
 	return ups, nil
 }
 

@@ -51,6 +51,7 @@ type Connector struct {
 	nextPoll time.Time         // when the comments are read next
 	versions map[string]uint64 // comment mid → text version last seen, to notice edits
 	noPush   bool              // MAX refused the comment_* update types
+	anonWarn sync.Once         // a comment without its author was logged
 
 	mu       sync.Mutex // guards admins, adminsAt, botID
 	adminsAt time.Time
@@ -161,8 +162,14 @@ func (c *Connector) isClosed() bool { return c.life.Closed() }
 func (c *Connector) author(m *maxapi.Message) moderation.Author {
 	u := maxapi.CommentAuthor(m)
 	if u == nil {
-		// No sender: the channel itself wrote it.
-		return moderation.Author{ID: strconv.FormatInt(c.cfg.ChannelID, 10), Name: "канал", IsPage: true}
+		// No author given (the field is unverified, §6.5): moderated like
+		// anyone's, never taken for the channel's own and exempt, which
+		// would moderate nothing if MAX names the author elsewhere. No ban
+		// can name such an author (the pipeline skips an empty id).
+		c.anonWarn.Do(func() {
+			c.log.Warn("a comment came without its author (sender); it is moderated, but its author cannot be banned or exempted", "comment_id", m.Body.Mid)
+		})
+		return moderation.Author{}
 	}
 	c.mu.Lock()
 	admin, bot := c.admins[u.UserID], u.UserID == c.botID && c.botID != 0

@@ -117,7 +117,7 @@ func (c *Connector) fbComments(ctx context.Context, p *postState) ([]moderation.
 // fbComment converts a Facebook comment; parentText is the answered
 // comment's text when known.
 func (c *Connector) fbComment(p *postState, fc *fbComment, parentText string) (moderation.Comment, int64) {
-	t, _ := parseGraphTime(fc.Created)
+	t := c.commentTime(fc.Created, fc.ID)
 	cm := moderation.Comment{
 		Network: Facebook, Account: c.account, Kind: KindPostComment,
 		ID:  moderation.MakeID(Facebook, c.account, fc.ID),

@@ -2,6 +2,7 @@ package meta
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
@@ -90,20 +91,35 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) ([]moderation.Update,
 	if err != nil {
 		return nil, fmt.Errorf("recent posts: %w", err)
 	}
-	cur.setPosts(latest, c.set.recentPosts)
+	// No post listed at all is a glitch more likely than a page emptied:
+	// what was read of the posts is kept, or every comment would come again.
+	if len(latest) > 0 {
+		cur.setPosts(latest, c.set.recentPosts)
+	}
 	var ups []moderation.Update
+	var passed error // the last post passed over
+	n := len(cur.Posts)
 	keep := cur.Posts[:0]
 	for i, p := range cur.Posts {
 		next := *p
 		next.Seen = cloneSeen(p.Seen)
 		got, err := c.readPost(ctx, &next)
+		var ue unreadableError
 		switch {
 		case err == nil:
 			*p = next
 			ups = append(ups, got...)
 		case isUnknownObject(err):
 			c.log.Info("post gone; no longer read", "post_id", p.ID)
+			n--
 			continue
+		case errors.As(err, &ue) || moderation.Classify(err) == moderation.ClassItem:
+			// Answered in a shape that cannot be read, or refused for
+			// good: passed over, kept as it was to be read again next
+			// cycle. Ending the cycle here would leave older posts unread.
+			c.log.Warn("comments of a post unreadable or refused; the other posts are read", "post_id", p.ID, "err", err)
+			passed = fmt.Errorf("comments of %s: %w", p.ID, err)
+			n--
 		default:
 			cur.Posts = append(keep, cur.Posts[i:]...)
 			err = fmt.Errorf("comments of %s: %w", p.ID, err)
@@ -119,6 +135,9 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) ([]moderation.Update,
 		keep = append(keep, p)
 	}
 	cur.Posts = keep
+	if n == 0 && passed != nil && len(ups) == 0 {
+		return nil, passed // no post could be read: the pipeline counts it
+	}
 	return ups, nil
 }
 

@@ -1,6 +1,7 @@
 package meta
 
 import (
+	"cmp"
 	"encoding/json"
 	"sync"
 	"time"
@@ -80,8 +81,15 @@ func (c *Connector) fromDelivery(cur *cursor, d *delivery) (moderation.Update, b
 		if v.Verb != verbAdd && v.Verb != verbEdited {
 			return moderation.Update{}, false
 		}
+		created := v.Created
+		if created <= 0 {
+			// No created_time (or 0): the entry's time, else now. Dated
+			// 1970 it would be passed over as older than strazh's start,
+			// and the post's memory would keep polling from reading it.
+			created = cmp.Or(max(d.Time, 0), time.Now().Unix())
+		}
 		fc := fbComment{ID: v.CommentID, Message: v.Message, From: v.From,
-			Created: time.Unix(v.Created, 0).UTC().Format(graphTime)}
+			Created: time.Unix(created, 0).UTC().Format(graphTime)}
 		if v.ParentID != "" {
 			fc.Parent = &struct {
 				ID string `json:"id"`
@@ -105,9 +113,10 @@ func (c *Connector) fromDelivery(cur *cursor, d *delivery) (moderation.Update, b
 		if v.Media != nil {
 			p = cur.post(v.Media.ID)
 		}
-		// The change carries no timestamp: the entry's time stands in.
+		// The change carries no timestamp: the entry's time stands in,
+		// else the arrival (never 1970, see the Facebook case).
 		ic := igComment{ID: v.ID, Text: v.Text, From: v.From, ParentID: v.ParentID,
-			Timestamp: time.Unix(d.Time, 0).UTC().Format(graphTime)}
+			Timestamp: time.Unix(cmp.Or(max(d.Time, 0), time.Now().Unix()), 0).UTC().Format(graphTime)}
 		post := p
 		if post == nil && v.Media != nil {
 			post = &postState{ID: v.Media.ID}

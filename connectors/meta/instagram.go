@@ -122,7 +122,7 @@ func (c *Connector) igComments(ctx context.Context, p *postState) ([]moderation.
 
 // igComment converts an Instagram comment.
 func (c *Connector) igComment(p *postState, ic *igComment, parentText string) (moderation.Comment, int64) {
-	t, _ := parseGraphTime(ic.Timestamp)
+	t := c.commentTime(ic.Timestamp, ic.ID)
 	cm := moderation.Comment{
 		Network: Instagram, Account: c.account, Kind: KindMediaComment,
 		ID:  moderation.MakeID(Instagram, c.account, ic.ID),

@@ -57,6 +57,7 @@ type Connector struct {
 	pageName string
 	wake     chan struct{} // a webhook delivery was stored
 	fetches  atomic.Int64  // Fetch calls begun (tests wait on it)
+	timeWarn sync.Once     // a comment time that cannot be read was logged
 
 	life connectors.Lifetime
 }

@@ -23,9 +23,29 @@ const requestsPerSecond = 10
 // ("2025-01-01T12:00:00+0000").
 const graphTime = "2006-01-02T15:04:05-0700"
 
+// parseGraphTime reads a Graph time; RFC 3339 forms ("...Z",
+// "...+00:00", fractions) are read too, in case an endpoint or version
+// gives one (unverified beyond the docs' examples).
 func parseGraphTime(s string) (time.Time, bool) {
-	t, err := time.Parse(graphTime, s)
-	return t, err == nil
+	for _, layout := range []string{graphTime, "2006-01-02T15:04:05Z0700", time.RFC3339Nano} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// commentTime is a comment's time, or now when it cannot be read: dated
+// year 1, a comment counts as older than all its post's comments seen and
+// is never delivered.
+func (c *Connector) commentTime(s, id string) time.Time {
+	if t, ok := parseGraphTime(s); ok {
+		return t
+	}
+	c.timeWarn.Do(func() {
+		c.log.Warn("a comment time cannot be read; such comments are dated when read", "comment_id", id, "time", s)
+	})
+	return time.Now()
 }
 
 // commentsSince: `since` on /comments is unverified (§3.1), so comments

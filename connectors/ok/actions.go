@@ -50,14 +50,16 @@ func (c *Connector) deleteComment(ctx context.Context, ref string, block bool) e
 	return nil
 }
 
-// Ban blocks an author the only way OK allows: deleting their newest
-// comment strazh read again with block_author=true (the pipeline deletes
-// before it bans, and deleting a deleted comment is harmless). OK's block
-// has no end and cannot be lifted through the API, so a ban with an end
-// is not placed (moderation.ErrUnsupported): a timed ban must not become a
-// permanent one. The newest comment of the author read (this process, or
-// the cursor) is used, else the decision's own (b.Ref); with neither the
-// author cannot be blocked (moderation.ErrItem).
+// Ban blocks an author the only way OK allows: deleting a comment of
+// theirs with block_author=true. OK's block has no end and cannot be
+// lifted through the API, so a ban with an end is not placed
+// (moderation.ErrUnsupported): a timed ban must not become a permanent
+// one. The comment is the decision's own (b.Ref), which the pipeline has
+// just deleted (deleting a deleted comment is harmless): any other would
+// be a comment deleted that nobody decided on. Only a ban naming none (one
+// carried from another page) goes through the author's comment read last
+// (this process, or the cursor); with neither the author cannot be
+// blocked (moderation.ErrItem).
 func (c *Connector) Ban(ctx context.Context, author string, b moderation.BanRequest) error {
 	if c.isClosed() {
 		return errClosed
@@ -66,13 +68,11 @@ func (c *Connector) Ban(ctx context.Context, author string, b moderation.BanRequ
 		return fmt.Errorf("ok: ban %s: OK blocks only for good and cannot unblock; a ban until %s is not placed: %w",
 			author, b.Until.Format("2006-01-02"), moderation.ErrUnsupported)
 	}
-	c.refMu.Lock()
-	ref := c.refs[author]
-	c.refMu.Unlock()
+	ref := b.Ref
 	if ref == "" {
-		// The decision's own comment: before the first Fetch after a
-		// restart the cursor's authors are not read yet.
-		ref = b.Ref
+		c.refMu.Lock()
+		ref = c.refs[author]
+		c.refMu.Unlock()
 	}
 	if ref == "" {
 		return fmt.Errorf("ok: ban %s: no comment of this author known, and OK blocks only through one: %w", author, moderation.ErrItem)

@@ -149,10 +149,18 @@ func decode(resp *http.Response, body []byte, out any) error {
 		return nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("unreadable answer: %w", err)
+		return unreadableError{err}
 	}
 	return nil
 }
+
+// unreadableError is an answer OK gave (no error envelope) in a shape that
+// cannot be read: retried like an outage, but one topic answering so is
+// passed over in a cycle (see cycle).
+type unreadableError struct{ err error }
+
+func (e unreadableError) Error() string { return "unreadable answer: " + e.err.Error() }
+func (e unreadableError) Unwrap() error { return e.err }
 
 // heldBack fails a call at once while the account is paused after 8 or 11.
 func (c *client) heldBack(method string) error {

@@ -3,6 +3,7 @@ package ok
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"net/url"
@@ -17,10 +18,10 @@ const maxPages = 10
 
 // okComment is one comment of discussions.getComments (§2.3).
 type okComment struct {
-	ID         string          `json:"id"`
+	ID         okID            `json:"id"`
 	Text       string          `json:"text"`
-	Date       string          `json:"date"`
-	AuthorID   string          `json:"author_id"`
+	Date       json.RawMessage `json:"date"` // see parseDate
+	AuthorID   okID            `json:"author_id"`
 	AuthorType string          `json:"author_type"`
 	ReplyTo    json.RawMessage `json:"reply_to_comment_id"` // see replyToComment
 }
@@ -31,7 +32,7 @@ type commentsAnswer struct {
 	Comments []okComment `json:"comments"`
 	Entities struct {
 		Users []struct {
-			UID       string `json:"uid"`
+			UID       okID   `json:"uid"`
 			Name      string `json:"name"`
 			FirstName string `json:"first_name"`
 			LastName  string `json:"last_name"`
@@ -57,7 +58,9 @@ func values(m map[string]string) url.Values {
 // the same topics without delivering twice what the cursor holds.
 //
 // A broken token or key gives moderation.ErrCredentials; rate limits and
-// outages a *moderation.BackOffError. Nothing of a failed cycle is kept.
+// outages a *moderation.BackOffError. A cycle cut short by one after some
+// topics gave comments delivers those (the rest is read next cycle); one
+// that read nothing fails, and nothing of it is kept.
 func (c *Connector) Fetch(ctx context.Context, raw []byte) ([]moderation.Update, []byte, error) {
 	c.fetchMu.Lock()
 	defer c.fetchMu.Unlock()
@@ -97,14 +100,23 @@ func (c *Connector) cycle(ctx context.Context, cur *cursor) ([]moderation.Update
 	if cur.Topics == nil {
 		cur.Topics = map[string]*topicState{}
 	}
+	// Every topic listed keeps its place, read this cycle or not.
 	listed := make(map[string]bool, len(topics.MediaTopics))
-	var ups []moderation.Update
 	for _, t := range topics.MediaTopics {
-		if t.ID == "" || listed[t.ID] {
+		listed[string(t.ID)] = true
+	}
+	delete(listed, "")
+	done := make(map[string]bool, len(listed))
+	var ups []moderation.Update
+	var passed error // the last topic passed over as unreadable
+	read := 0
+	for _, t := range topics.MediaTopics {
+		tid := string(t.ID)
+		if tid == "" || done[tid] {
 			continue
 		}
-		listed[t.ID] = true
-		st := cur.Topics[t.ID]
+		done[tid] = true
+		st := cur.Topics[tid]
 		fresh := st == nil
 		if fresh {
 			st = &topicState{Seen: map[string]seen{}}
@@ -115,15 +127,44 @@ func (c *Connector) cycle(ctx context.Context, cur *cursor) ([]moderation.Update
 			st.Seen = map[string]seen{} // a topic saved with no comments
 		}
 		var err error
-		if ups, err = c.readTopic(ctx, cur, t.ID, st, fresh, ups); err != nil {
+		before := len(ups)
+		if ups, err = c.readTopic(ctx, cur, tid, st, fresh, ups); err != nil {
 			if moderation.Classify(err) == moderation.ClassItem {
-				c.log.Warn("topic skipped", "topic_id", t.ID, "err", err)
+				c.log.Warn("topic skipped", "topic_id", tid, "err", err)
 				continue
 			}
-			return nil, fmt.Errorf("topic %s: %w", t.ID, err)
+			var ue unreadableError
+			if errors.As(err, &ue) {
+				// One topic answering what cannot be read must not stop
+				// the others: it is read again next cycle, from where it
+				// was (what it gave this time is not delivered).
+				c.log.Warn("topic unreadable; the other topics are read", "topic_id", tid, "err", err)
+				ups, passed = ups[:before], fmt.Errorf("topic %s: %w", tid, err)
+				continue
+			}
+			err = fmt.Errorf("topic %s: %w", tid, err)
+			if ups = ups[:before]; len(ups) == 0 || moderation.Classify(err) == moderation.ClassCredentials {
+				return nil, err
+			}
+			// A rate limit or an outage in the middle of the cycle: what
+			// was read is delivered, this topic and the rest are read next
+			// cycle from where they were. Failing the whole cycle would
+			// throw it away and spend the same calls again next time.
+			c.log.Warn("poll cycle cut short; the other topics are read next cycle", "err", err)
+			break
 		}
+		read++
 		st.prune()
-		cur.Topics[t.ID] = st
+		cur.Topics[tid] = st
+	}
+	if read == 0 && passed != nil {
+		return nil, passed // no topic could be read: the pipeline counts it
+	}
+	if len(listed) == 0 {
+		// No topic listed at all is OK's glitch more likely than a group
+		// emptied: dropping what was read would deliver every comment of
+		// the topics again once they are listed.
+		return ups, nil
 	}
 	for id := range cur.Topics {
 		if !listed[id] {
@@ -152,26 +193,27 @@ func (c *Connector) readTopic(ctx context.Context, cur *cursor, topic string, st
 			if n == "" {
 				n = u.FirstName + " " + u.LastName
 			}
-			names[u.UID] = n
+			names[string(u.UID)] = n
 		}
 		known, oldest := false, now.Unix()
 		for i := len(ans.Comments) - 1; i >= 0; i-- { // newest first
 			oc := &ans.Comments[i]
-			if oc.ID == "" {
+			id := string(oc.ID)
+			if id == "" {
 				continue
 			}
 			date, ok := parseDate(oc.Date)
 			if !ok {
-				c.log.Warn("comment date not in the known form; taking now", "topic_id", topic, "comment_id", oc.ID, "date", oc.Date)
+				c.log.Warn("comment date not in the known form; taking now", "topic_id", topic, "comment_id", id, "date", string(oc.Date))
 				date = now
 			}
 			oldest = min(oldest, date.Unix())
 			cm := c.comment(topic, oc, date, names)
 			ver := uint32(cm.Version())
-			if s, ok := st.Seen[oc.ID]; ok {
+			if s, ok := st.Seen[id]; ok {
 				known = true
 				if s.V != ver {
-					st.Seen[oc.ID] = seen{V: ver, D: s.D}
+					st.Seen[id] = seen{V: ver, D: s.D}
 					cm.Edited = now // OK shows no edit time
 					ups = c.deliver(ups, cur, cm)
 				}
@@ -181,7 +223,7 @@ func (c *Connector) readTopic(ctx context.Context, cur *cursor, topic string, st
 				known = true // read before, out of memory now
 				continue
 			}
-			st.Seen[oc.ID] = seen{V: ver, D: date.Unix()}
+			st.Seen[id] = seen{V: ver, D: date.Unix()}
 			if c.keep(date) {
 				ups = c.deliver(ups, cur, cm)
 			}
@@ -211,8 +253,8 @@ func (c *Connector) keep(date time.Time) bool {
 }
 
 func (c *Connector) comment(topic string, oc *okComment, date time.Time, names map[string]string) moderation.Comment {
-	local := topic + ":" + oc.ID
-	a := moderation.Author{ID: oc.AuthorID, Name: names[oc.AuthorID], IsPage: pageAuthor(oc, c.gid)}
+	local := topic + ":" + string(oc.ID)
+	a := moderation.Author{ID: string(oc.AuthorID), Name: names[string(oc.AuthorID)], IsPage: pageAuthor(oc, c.gid)}
 	a.IsManager = !a.IsPage && c.manager[a.ID]
 	if a.ID != "" && !a.IsPage {
 		a.ProfileURL = "https://ok.ru/profile/" + a.ID

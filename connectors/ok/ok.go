@@ -116,7 +116,7 @@ func (c *Connector) PollInterval() time.Duration { return c.cfg.PollInterval }
 // (moderation.ErrCredentials). It may be called again.
 func (c *Connector) Connect(ctx context.Context) error {
 	var info []struct {
-		UID  string `json:"uid"`
+		UID  okID   `json:"uid"`
 		Name string `json:"name"`
 	}
 	p := map[string]string{"uids": c.gid, "fields": "uid,name"}

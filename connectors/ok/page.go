@@ -30,7 +30,7 @@ func (c *Connector) PageInfo(ctx context.Context) (moderation.PageInfo, error) {
 		return moderation.PageInfo{}, errClosed
 	}
 	var info []struct {
-		UID       string          `json:"uid"`
+		UID       okID            `json:"uid"`
 		Name      string          `json:"name"`
 		Shortname string          `json:"shortname"`
 		Members   json.RawMessage `json:"members_count"`

@@ -6,6 +6,8 @@ package ok
 
 import (
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -54,17 +56,53 @@ var okZone = time.FixedZone("MSK", 3*60*60)
 const dateLayout = "2006-01-02 15:04:05"
 
 // parseDate reads a comment date; false when it is not in the known form.
-func parseDate(s string) (time.Time, bool) {
-	t, err := time.ParseInLocation(dateLayout, s, okZone)
-	return t, err == nil
+// unverified: the form; besides the local-time string, unix seconds (or
+// milliseconds) as a number or a string of digits are read, so a date in
+// another form than assumed does not make the whole page unreadable.
+func parseDate(raw json.RawMessage) (time.Time, bool) {
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		s = string(raw)
+	}
+	if t, err := time.ParseInLocation(dateLayout, s, okZone); err == nil {
+		return t, true
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	switch {
+	case err != nil || n <= 0:
+		return time.Time{}, false
+	case n > 1e12:
+		return time.UnixMilli(n), true
+	}
+	return time.Unix(n, 0), true
+}
+
+// okID is an id in OK's answers. unverified: §2.3 shows strings ("5810",
+// "MTcz"); a number is read as its decimal text, so an id given as one
+// does not make the whole answer unreadable (every cycle would fail on
+// it). null reads as "".
+type okID string
+
+func (id *okID) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*id = okID(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("id: %s is neither a string nor a number", b)
+	}
+	*id = okID(n.String())
+	return nil
 }
 
 // topicsAnswer is mediatopic.getTopics' answer. unverified: the shape was
 // seen in third-party client code only.
 type topicsAnswer struct {
 	MediaTopics []struct {
-		ID        string `json:"id"`
-		CreatedMS int64  `json:"created_ms"`
+		ID        okID  `json:"id"`
+		CreatedMS int64 `json:"created_ms"`
 	} `json:"media_topics"`
 }
 
@@ -85,7 +123,7 @@ func deleteSucceeded(raw json.RawMessage) bool {
 // unverified: that a comment made on behalf of the group carries the
 // group's id as author_id (or author_type GROUP).
 func pageAuthor(c *okComment, groupID string) bool {
-	return c.AuthorID == groupID || strings.EqualFold(c.AuthorType, "GROUP")
+	return string(c.AuthorID) == groupID || strings.EqualFold(c.AuthorType, "GROUP")
 }
 
 // topicsParams asks mediatopic.getTopics for the group's newest topics.

@@ -15,6 +15,12 @@ import (
 // under 30 s) until_date means forever (§5.2).
 const maxBan = 365 * 24 * time.Hour
 
+// minBan is the shortest rest of a term that is placed: a ban ending
+// sooner is not (its term is as good as over). Telegram reads an
+// until_date under 30 s from its own now as for ever, so what is sent
+// stays well clear of that, a clock minutes behind Telegram's included.
+const minBan = 5 * time.Minute
+
 // parseRef reads a Ref ("<chat_id>:<message_id>").
 func parseRef(ref string) (chat int64, msg int64, err error) {
 	a, b, ok := strings.Cut(ref, ":")
@@ -68,12 +74,15 @@ func (c *Connector) Ban(ctx context.Context, author string, ban moderation.BanRe
 	form.Set("user_id", author)
 	if !ban.Until.IsZero() {
 		until := ban.Until
+		if !until.After(c.now().Add(minBan)) {
+			// Over, or nearly (it waited through a limit or an outage):
+			// sent, it could become a ban for ever.
+			c.log.Info("ban not placed: its term is over or nearly", "author", author, "until", until)
+			return nil
+		}
 		if lim := c.now().Add(maxBan); until.After(lim) {
 			until = lim
 		}
-		// A term under 30 s would be forever: a past or near date is
-		// at least a minute.
-		until = later(until, c.now().Add(time.Minute))
 		form.Set("until_date", strconv.FormatInt(until.Unix(), 10))
 	}
 	if c.cfg.BanMode == BanModeRestrict {
@@ -113,10 +122,3 @@ const (
 		`"can_send_photos":true,"can_send_videos":true,"can_send_video_notes":true,"can_send_voice_notes":true,` +
 		`"can_send_polls":true,"can_send_other_messages":true,"can_add_web_page_previews":true}`
 )
-
-func later(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}

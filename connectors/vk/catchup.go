@@ -183,6 +183,17 @@ func (c *Connector) catchUpWall(ctx context.Context, cur *cursor, since time.Tim
 		for i, rq := range batch {
 			sc := scans[rq.post]
 			if errs[i] != nil {
+				if moderation.Classify(errs[i]) == moderation.ClassItem && rq.thread != 0 {
+					// One thread VK will not give (its comment deleted since
+					// the post's page) must not drop what was read of the
+					// post; its count is not kept, so the next catch-up reads
+					// it again. Thread replies are not in the version hash.
+					if sc != nil {
+						c.log.Warn("catch-up: thread skipped", "post_id", rq.post, "comment_id", rq.thread, "err", errs[i])
+						delete(threads, rq.thread)
+					}
+					continue
+				}
 				if moderation.Classify(errs[i]) == moderation.ClassItem {
 					c.log.Warn("catch-up: post skipped", "post_id", rq.post, "err", errs[i])
 					delete(scans, rq.post)

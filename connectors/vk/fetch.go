@@ -23,7 +23,8 @@ import (
 // Transport errors are retried with back-off up to max_retries, then
 // returned as *moderation.BackOffError. A broken community token gives
 // moderation.ErrCredentials. A catch-up that fails for a reason other than
-// a transient one does not stop reading: the cursor keeps the gap (see
+// a transient one, or transiently max_retries times in a row, does not
+// stop reading: the cursor keeps the gap (see
 // cursor.Gap) and the catch-up is tried again at the connector's back-off
 // and after a restart, until it reads through. A broken user token is
 // returned once by the next Fetch (so the pipeline alerts and holds the
@@ -95,7 +96,15 @@ func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 			if err != nil {
 				class := moderation.Classify(err)
 				if class == moderation.ClassRetry {
-					return nil, nil, err
+					// Transient: the pipeline backs off and asks again. But
+					// not for ever: one that goes on (a code VK does not
+					// list, an outage of one method) would keep the long
+					// poll from ever being read; after max_retries in a row
+					// the gap waits like any other failure.
+					c.gapTransient++
+					if ctx.Err() != nil || c.gapTransient <= c.cfg.MaxRetries {
+						return nil, nil, err
+					}
 				}
 				// Read on; the gap stays in the cursor and the catch-up
 				// is tried again at the back-off (and after a restart).
@@ -109,7 +118,7 @@ func (c *Connector) fetch(ctx context.Context, raw []byte) ([]moderation.Update,
 					c.log.Warn("catch-up failed; reading on, the gap is read later", "retry_in", wait, "failures", c.gapFails, "err", err)
 				}
 			} else {
-				c.gapFails = 0
+				c.gapFails, c.gapTransient = 0, 0
 			}
 			c.catchup = false
 			c.caught = make(map[string]uint64, len(cu))

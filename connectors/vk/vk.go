@@ -40,19 +40,20 @@ type Connector struct {
 	epoch   time.Time
 	backfil bool
 
-	fetchMu   sync.Mutex // one Fetch at a time; guards the fields below
-	lp        lpServer   // current long-poll server, key and ts
-	started   bool       // the first Fetch ran
-	catchup   bool       // a catch-up is owed (restart, failed:3, lost history)
-	seen      eventSet   // event_ids delivered, for dedup
-	authors   authors    // names and managers
-	ctx       contexts   // post and parent texts for the review cards
-	selfID    int        // the user token's owner (bans by strazh itself)
-	noExecute bool       // VK refused our execute script: read one call at a time
-	malformed int        // malformed long-poll answers in a row
-	gapFails  int        // failed catch-ups in a row of an owed gap
-	gapRetry  time.Time  // when the owed catch-up is tried again
-	lastOut   []byte     // the cursor the last Fetch returned
+	fetchMu      sync.Mutex // one Fetch at a time; guards the fields below
+	lp           lpServer   // current long-poll server, key and ts
+	started      bool       // the first Fetch ran
+	catchup      bool       // a catch-up is owed (restart, failed:3, lost history)
+	seen         eventSet   // event_ids delivered, for dedup
+	authors      authors    // names and managers
+	ctx          contexts   // post and parent texts for the review cards
+	selfID       int        // the user token's owner (bans by strazh itself)
+	noExecute    bool       // VK refused our execute script: read one call at a time
+	malformed    int        // malformed long-poll answers in a row
+	gapFails     int        // failed catch-ups in a row of an owed gap
+	gapRetry     time.Time  // when the owed catch-up is tried again
+	gapTransient int        // transient catch-up failures in a row (see fetch)
+	lastOut      []byte     // the cursor the last Fetch returned
 	// caught holds the comment versions the last catch-up delivered, so the
 	// same new comments coming again through the long poll are dropped.
 	caught map[string]uint64

@@ -143,7 +143,7 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
 		// A proxy's page or a cut answer: try again later.
-		return &Error{Op: op, Status: resp.StatusCode, Class: ClassTransient, Message: "unreadable answer: " + err.Error()}
+		return &Error{Op: op, Status: resp.StatusCode, Class: ClassTransient, Unreadable: true, Message: "unreadable answer: " + err.Error()}
 	}
 	return nil
 }

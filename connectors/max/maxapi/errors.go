@@ -41,6 +41,9 @@ type Error struct {
 	Message    string
 	Class      Class
 	RetryAfter time.Duration // for ClassRateLimit, 0 when MAX gave no hint
+	// Unreadable: a 200 whose body is not the shape expected (a proxy's
+	// page, a cut answer, a field of another type).
+	Unreadable bool
 }
 
 func (e *Error) Error() string {
@@ -82,6 +85,12 @@ func Classed(err error) error {
 		return &moderation.BackOffError{Err: err, Wait: e.RetryAfter}
 	}
 	return err
+}
+
+// IsUnreadable reports whether err is a 200 answer that could not be read.
+func IsUnreadable(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Unreadable
 }
 
 // IsNotFound reports whether err is MAX's 404 for the object.

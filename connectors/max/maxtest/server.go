@@ -2,6 +2,7 @@ package maxtest
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -45,6 +46,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		if f.path == "" || f.path == r.URL.Path {
 			s.fail = append(s.fail[:i:i], s.fail[i+1:]...)
 			s.mu.Unlock()
+			if f.body != "" {
+				w.Header().Set("Content-Type", "application/json; charset=utf-8")
+				_, _ = io.WriteString(w, f.body)
+				return
+			}
 			if f.retryAfter > 0 {
 				w.Header().Set("Retry-After", strconv.Itoa(f.retryAfter))
 			}
@@ -101,6 +107,11 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request) {
 		if err != nil || v < 0 {
 			s.mu.Unlock()
 			writeErr(w, 400, "proto.payload", "marker: bad value")
+			return
+		}
+		if v < s.expired {
+			s.mu.Unlock()
+			writeErr(w, 400, "proto.payload", "marker: expired")
 			return
 		}
 		from = min(v, int64(len(s.updates)))

@@ -63,6 +63,7 @@ type Server struct {
 	token    string
 	down     int // status of an outage, 0: up
 	fail     []fault
+	expired  int64 // markers below it answer 400 (ExpireMarkers)
 	seq      int64
 	lastTs   int64
 	posts    []*post // oldest first
@@ -87,6 +88,7 @@ type fault struct {
 	path       string // "" any
 	status     int
 	retryAfter int
+	body       string // Answer: this body with status 200
 }
 
 // Answered is one POST /answers.
@@ -152,7 +154,9 @@ func (s *Server) AddPost(text string) string {
 	return mid
 }
 
-// AddComment writes a comment by a user under a post.
+// AddComment writes a comment by a user under a post; user 0 with no
+// name gives a comment without a sender, as docs/platform-apis.md §6.5's
+// list example shows one (the author field is unverified).
 func (s *Server) AddComment(postMid string, userID int64, name, text string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -162,10 +166,12 @@ func (s *Server) AddComment(postMid string, userID int64, name, text string) str
 	}
 	mid, seq := s.nextMid()
 	c := &comment{Message: maxapi.Message{
-		Sender:    &maxapi.User{UserID: userID, Name: name},
 		Recipient: maxapi.Recipient{ChatID: ChannelID, ChatType: "channel", PostID: postMid},
 		Timestamp: s.now(), Body: maxapi.Body{Mid: mid, Seq: seq, Text: text},
 	}}
+	if userID != 0 || name != "" {
+		c.Sender = &maxapi.User{UserID: userID, Name: name}
+	}
 	p.comments = append(p.comments, c)
 	s.byMid[mid] = c
 	if s.opts.PushComments {
@@ -219,7 +225,25 @@ func (s *Server) Fail(path string, n, status, retryAfter int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for range n {
-		s.fail = append(s.fail, fault{path, status, retryAfter})
+		s.fail = append(s.fail, fault{path: path, status: status, retryAfter: retryAfter})
+	}
+}
+
+// ExpireMarkers makes /updates refuse (400) every marker given so far, as
+// MAX could once its retention (unverified, §6.2) has passed them.
+func (s *Server) ExpireMarkers() {
+	s.mu.Lock()
+	s.expired = int64(len(s.updates)) + 1
+	s.mu.Unlock()
+}
+
+// Answer makes the next n requests to path ("" any) answer body with
+// status 200 (a shape the client may not read: a field of another type).
+func (s *Server) Answer(path string, n int, body string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.fail = append(s.fail, fault{path: path, status: http.StatusOK, body: body})
 	}
 }
 

@@ -1,8 +1,10 @@
 package metatest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -72,6 +74,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		f := &s.fails[i]
 		if f.n > 0 && strings.HasSuffix(r.URL.Path, f.suffix) {
 			f.n--
+			if f.body != "" {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = io.WriteString(w, f.body)
+				return
+			}
 			writeErr(w, f.code, f.subcode, "metatest: failure "+strconv.Itoa(f.code))
 			return
 		}
@@ -204,7 +211,7 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request, postID str
 }
 
 func (s *Server) render(c *Comment) map[string]any {
-	t := c.Created.UTC().Format(graphTime)
+	t := c.Created.UTC().Format(cmp.Or(s.layout, graphTime))
 	if c.Network == "facebook" {
 		m := map[string]any{"id": c.ID, "message": c.Text, "created_time": t, "is_hidden": c.Hidden,
 			"from":          map[string]string{"id": c.FromID, "name": c.FromName},

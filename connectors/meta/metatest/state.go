@@ -47,6 +47,7 @@ type Server struct {
 	seq      int
 	hook     string // webhook URL Meta delivers to ("" none)
 	secret   string
+	layout   string // of comment times (SetTimeLayout; "" Graph's)
 }
 
 type post struct {
@@ -75,6 +76,7 @@ type failure struct {
 	suffix        string
 	n             int
 	code, subcode int
+	body          string // Answer: this body with status 200
 }
 
 // New returns an empty fake.
@@ -194,7 +196,19 @@ func (s *Server) SetUsage(p int) { s.mu.Lock(); s.usage = p; s.mu.Unlock() }
 func (s *Server) Fail(suffix string, n, code, subcode int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.fails = append(s.fails, failure{suffix, n, code, subcode})
+	s.fails = append(s.fails, failure{suffix: suffix, n: n, code: code, subcode: subcode})
+}
+
+// SetTimeLayout makes comments' created_time / timestamp use layout
+// (time.RFC3339, say) instead of Graph's "2006-01-02T15:04:05-0700".
+func (s *Server) SetTimeLayout(layout string) { s.mu.Lock(); s.layout = layout; s.mu.Unlock() }
+
+// Answer makes the next n requests whose path ends in suffix answer body
+// with status 200 (a shape the client may not read).
+func (s *Server) Answer(suffix string, n int, body string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fails = append(s.fails, failure{suffix: suffix, n: n, body: body})
 }
 
 // Calls lists the requests whose path ends in suffix ("" all).

@@ -20,6 +20,10 @@ func (s *Server) getTopics(p url.Values, gid int64, answer func(any), fail func(
 		return
 	}
 	var out []map[string]any
+	if s.noTopic > 0 {
+		s.noTopic--
+		count = 0
+	}
 	for i := len(s.order) - 1; i >= 0 && len(out) < count; i-- { // newest first
 		t := s.order[i]
 		if t.group == gid {
@@ -27,7 +31,7 @@ func (s *Server) getTopics(p url.Values, gid int64, answer func(any), fail func(
 			if t.author != "" {
 				author = t.author
 			}
-			out = append(out, map[string]any{"id": t.id, "created_ms": t.created.UnixMilli(),
+			out = append(out, map[string]any{"id": s.id(t.id), "created_ms": t.created.UnixMilli(),
 				"author_ref": author, "owner_ref": "group:" + strconv.FormatInt(gid, 10),
 				"media": []map[string]string{{"type": "text", "text": "Новость"}}})
 		}
@@ -54,6 +58,10 @@ func (s *Server) getComments(p url.Values, gid int64, answer func(any), fail fun
 	}
 	if t == nil || t.group != gid {
 		fail(300, "NOT_FOUND : Discussion not found")
+		return
+	}
+	if s.garbled[t.id] {
+		answer(map[string]any{"has_more": false, "comments": []any{map[string]any{"id": "x", "text": []string{"не строка"}}}})
 		return
 	}
 	count, err := strconv.Atoi(p.Get("count"))
@@ -119,18 +127,22 @@ func (s *Server) getComments(p url.Values, gid int64, answer func(any), fail fun
 	page := live[lo:hi]
 	out := make([]map[string]any, 0, len(page))
 	users := map[string]bool{}
-	var ents []map[string]string
+	var ents []map[string]any
 	for _, c := range page {
 		var replyTo any // null for a top-level comment (unverified, as connectors/ok/seams.go replyToComment)
 		if c.replyTo != "" {
 			replyTo = c.replyTo
 		}
-		out = append(out, map[string]any{"id": c.id, "text": c.text, "date": c.date.In(Zone).Format(dateLayout),
-			"author_id": c.author, "author_type": authorType(c.author, gid), "reply_to_comment_id": replyTo})
+		var date any = c.date.In(Zone).Format(dateLayout)
+		if s.unix {
+			date = c.date.Unix()
+		}
+		out = append(out, map[string]any{"id": c.id, "text": c.text, "date": date,
+			"author_id": s.id(c.author), "author_type": authorType(c.author, gid), "reply_to_comment_id": replyTo})
 		if name, ok := s.users[c.author]; ok && !users[c.author] {
 			users[c.author] = true
 			first, last, _ := strings.Cut(name, " ")
-			ents = append(ents, map[string]string{"uid": c.author, "name": name, "first_name": first, "last_name": last})
+			ents = append(ents, map[string]any{"uid": s.id(c.author), "name": name, "first_name": first, "last_name": last})
 		}
 	}
 	resp := map[string]any{"discussionId": t.id, "discussionType": "GROUP_TOPIC", "has_more": hasMore,

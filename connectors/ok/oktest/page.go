@@ -25,7 +25,7 @@ func (s *Server) SetGroup(g Group) {
 // members_count.
 func (s *Server) groupInfo(p url.Values) map[string]any {
 	g := s.group
-	out := map[string]any{"uid": p.Get("uids"), "name": "Администрация"}
+	out := map[string]any{"uid": s.id(p.Get("uids")), "name": "Администрация"}
 	if g.Name != "" {
 		out["name"] = g.Name
 	}

@@ -66,6 +66,7 @@ type fault struct {
 	code   int    // 0 with http: an HTTP error
 	http   int
 	n      int
+	skip   int // calls of method answered before the fault starts (FailAfter)
 }
 
 // Server is the fake. Its methods are safe for concurrent use.
@@ -86,6 +87,10 @@ type Server struct {
 	faults  []fault
 	seq     int
 	now     func() time.Time
+	numeric bool // SetNumericIDs
+	unix    bool // SetUnixDates
+	garbled map[string]bool
+	noTopic int // EmptyTopics
 }
 
 // New starts a fake.
@@ -94,6 +99,41 @@ func New() *Server {
 		topics: map[string]*topic{}, byID: map[string]*comment{}, topicOf: map[string]*topic{}, now: time.Now}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
+}
+
+// SetNumericIDs makes answers give the ids that are numbers (topics,
+// authors, users) as JSON numbers instead of strings: OK's id types are
+// unverified (docs/platform-apis.md §2.3 shows strings).
+func (s *Server) SetNumericIDs(on bool) { s.mu.Lock(); s.numeric = on; s.mu.Unlock() }
+
+// SetUnixDates makes comments' dates unix seconds (a JSON number) instead
+// of local-time strings: the form is unverified (§2.3).
+func (s *Server) SetUnixDates(on bool) { s.mu.Lock(); s.unix = on; s.mu.Unlock() }
+
+// EmptyTopics makes the next n mediatopic.getTopics answer no topic at
+// all, as a glitch of OK's could.
+func (s *Server) EmptyTopics(n int) { s.mu.Lock(); s.noTopic = n; s.mu.Unlock() }
+
+// Garble makes discussions.getComments of a topic answer a shape no client
+// reads (a comment's text as a list), until Garble(topic, false).
+func (s *Server) Garble(topicID string, on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.garbled == nil {
+		s.garbled = map[string]bool{}
+	}
+	s.garbled[topicID] = on
+}
+
+// id renders an id as the answers give it (see SetNumericIDs); call with
+// mu held.
+func (s *Server) id(v string) any {
+	if s.numeric {
+		if _, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return json.Number(v)
+		}
+	}
+	return v
 }
 
 // Close stops the fake.
@@ -201,6 +241,14 @@ func (s *Server) Fail(method string, code, n int) {
 	s.mu.Unlock()
 }
 
+// FailAfter is Fail starting after the next skip calls of method, which
+// are answered (a limit reached in the middle of a cycle).
+func (s *Server) FailAfter(method string, skip, code, n int) {
+	s.mu.Lock()
+	s.faults = append(s.faults, fault{method: method, code: code, n: n, skip: skip})
+	s.mu.Unlock()
+}
+
 // Outage makes the next n calls (any method) answer HTTP status with a
 // non-JSON body, as a proxy does.
 func (s *Server) Outage(status, n int) {
@@ -269,6 +317,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	for i := range s.faults {
 		f := &s.faults[i]
 		if f.n <= 0 || (f.method != "" && f.method != method) {
+			continue
+		}
+		if f.skip > 0 {
+			f.skip--
 			continue
 		}
 		f.n--

@@ -108,6 +108,7 @@ type Server struct {
 	oauth    oauthState                // the VK ID token endpoint (oauth.go)
 	guard    guardState                // managers, rights, settings (guard.go)
 	lpRefuse map[string]bool           // setLongPollSettings parameters answered with error 100 (RefuseLongPollParam)
+	thFail   map[int]int               // wall.getComments of one thread (comment_id) -> error code (FailThread)
 }
 
 // New starts a fake VK server on a loopback port.
@@ -269,6 +270,18 @@ func (s *Server) pushFault(method string, f fault, n int) {
 // Fail makes the next n calls of method ("*" or "" for any method) answer
 // VK error code (5, 6, 9, 10, 14, 27, 29, 104, ...).
 func (s *Server) Fail(method string, code, n int) { s.pushFault(method, fault{code: code}, n) }
+
+// FailThread makes every wall.getComments of the thread under comment root
+// (comment_id=root), alone or inside execute, answer VK error code; 0
+// reads it again. The post's own pages still answer.
+func (s *Server) FailThread(root, code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.thFail == nil {
+		s.thFail = map[int]int{}
+	}
+	s.thFail[root] = code
+}
 
 // Slow delays the next n answers of method by d (long poll: "a_check").
 func (s *Server) Slow(method string, d time.Duration, n int) {

@@ -137,6 +137,9 @@ func (s *Server) wallGetComments(_ TokenType, p url.Values) (any, *apiErr) {
 	}
 	all := s.wallComments(postID, func(*item) bool { return true })
 	parent := intParam(p, "comment_id")
+	if code := s.thFail[parent]; parent != 0 && code != 0 {
+		return nil, errf(code, "")
+	}
 	level := s.wallComments(postID, func(it *item) bool {
 		if parent != 0 {
 			return it.root == parent

@@ -1,0 +1,57 @@
+package ok
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/strazh/strazh/moderation"
+)
+
+// TestConnector_Ban_ThroughTheDecidedComment: a ban goes through the
+// comment it was decided on, never through another comment of the author.
+// OK blocks only while deleting a comment (block_author), and Ban used the
+// author's comment remembered from the last read (the last one the read
+// noted, the oldest of the cycle): an author who wrote a lawful comment
+// and then one banned lost the lawful one too, deleted without a decision,
+// a card or a record. The remembered comment is used only for a ban that
+// names none (carried from another page).
+func TestConnector_Ban_ThroughTheDecidedComment(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name  string
+		later bool // the lawful comment comes after the banned one
+	}{
+		{"lawful comment before", false},
+		{"lawful comment after", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, tok := newFake(t)
+			c := newConn(t, f, "ok-a", tok, nil)
+			topic := f.AddTopic(testGID)
+			now := time.Now()
+			lawfulAt, bannedAt := now.Add(-time.Minute), now
+			if tt.later {
+				lawfulAt, bannedAt = now, now.Add(-time.Minute)
+			}
+			lawful := f.AddCommentAt(topic, "5810", "когда починят дорогу на Садовой?", lawfulAt)
+			banned := f.AddCommentAt(topic, "5810", "спам спам спам", bannedAt)
+			d := newDriver(t, c, nil)
+			d.Fetch()
+			ref := topic + ":" + banned
+			if err := c.Delete(ctx, ref); err != nil { // the pipeline deletes before it bans
+				t.Fatal(err)
+			}
+			if err := c.Ban(ctx, "5810", moderation.BanRequest{Ref: ref}); err != nil {
+				t.Fatalf("Ban: %v", err)
+			}
+			if f.Deleted(lawful) {
+				t.Fatal("the author's lawful comment was deleted to place the ban")
+			}
+			if b := f.Bans(); len(b) != 1 || b[0].Author != "5810" || b[0].Comment != banned {
+				t.Fatalf("bans %+v, want one through %s", b, banned)
+			}
+		})
+	}
+}

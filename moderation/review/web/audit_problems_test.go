@@ -1,0 +1,45 @@
+package web
+
+import (
+	"html"
+	"strings"
+	"testing"
+)
+
+// A bad filter value in the audit's URL (typed, or a link cut short) is
+// said in the page's language, naming the field: the pages are Russian
+// first, and the English errors of the parsers were shown as they were.
+func TestServer_Audit_BadQuerySaidInRussian(t *testing.T) {
+	f := newFixture(t)
+	c := f.client()
+	if code, _ := c.login("view", "password-view"); code != 303 {
+		t.Fatalf("login: %d", code)
+	}
+	for _, tc := range []struct {
+		name, path string
+		want       []string
+	}{
+		{"dates and verdict", "/audit?since=garbage&until=2026-13-01&verdict=frob",
+			[]string{`«С»: "garbage" — не дата`, `«По»: "2026-13-01" — не дата`, `«Вердикт»: "frob" — нет такого`}},
+		{"cursor", "/audit?before=1.x", []string{`Ссылка на следующую страницу повреждена (before="1.x")`}},
+		{"long filter", "/audit?q=" + strings.Repeat("я", 101), []string{"Фильтр длиннее 200 байт."}},
+		{"csv", "/audit.csv?since=garbage", []string{`«С»: "garbage" — не дата`}},
+		{"english", "/audit?since=garbage&lang=en", []string{`From: "garbage" is not a date`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, page, _ := c.do("GET", tc.path, nil)
+			if code != 400 {
+				t.Fatalf("status %d, want 400", code)
+			}
+			page = html.UnescapeString(page)
+			for _, w := range tc.want {
+				if !strings.Contains(page, w) {
+					t.Errorf("page does not say %q:\n%s", w, page)
+				}
+			}
+			if tc.name != "english" && strings.Contains(page, "is not a") {
+				t.Errorf("English error on a Russian page:\n%s", page)
+			}
+		})
+	}
+}

@@ -142,8 +142,13 @@ func (s *Server) current(r *http.Request) *session {
 	return &session{key: key, user: u, csrf: st.CSRF}
 }
 
+// setCookie sets a cookie for maxAge; a negative maxAge deletes it.
 func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: int(maxAge / time.Second),
+	age := int(maxAge / time.Second)
+	if maxAge < 0 {
+		age = -1 // "Max-Age=0": -1 ns would round to 0, no Max-Age, a cookie kept till the browser closes
+	}
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: age,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.cfg.SecureCookies})
 }
 

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// Flags that cannot be meant as given are refused, naming the flag: they
+// used to be dropped, so `review -decide 0 -verdict delete` and `review
+// -verdict ban` listed the pending reviews as if nothing had been asked,
+// `-ban 7d -verdict delete` deleted without the ban, and `audit -limit -5`
+// printed every decision.
+func TestAdmin_Flags_Refused(t *testing.T) {
+	cfg, _ := stoppedConfig(t, nil)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"decide zero", []string{"review", "-decide", "0", "-verdict", "delete"}, "-decide 0"},
+		{"verdict alone", []string{"review", "-verdict", "ban"}, "-verdict and -ban go only with -decide ID"},
+		{"ban alone", []string{"review", "-ban", "7d"}, "-verdict and -ban go only with -decide ID"},
+		{"ban with delete", []string{"review", "-decide", "1", "-verdict", "delete", "-ban", "7d"}, `-ban goes only with -verdict ban, not "delete"`},
+		{"negative limit", []string{"audit", "-limit", "-5"}, "-limit -5"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{tc.args[0], "-config", cfg}, tc.args[1:]...)
+			out, errOut, code := runCLI(context.Background(), args...)
+			if code != 2 || !strings.Contains(errOut, tc.want) {
+				t.Errorf("code %d, stderr %q; want 2 and %q", code, errOut, tc.want)
+			}
+			if out != "" {
+				t.Errorf("printed %q, want nothing", out)
+			}
+		})
+	}
+}

@@ -81,6 +81,11 @@ func cmdAudit(_ context.Context, args []string, s stdio) error {
 	if q.Until, err = parseWhen(*until, now); err != nil {
 		return fmt.Errorf("-until: %w", err)
 	}
+	if !q.Since.IsZero() && !q.Until.IsZero() && !q.Since.Before(q.Until) {
+		// Printed nothing, as if there were no decisions.
+		fmt.Fprintf(s.err, "strazh audit: -since %s не раньше -until %s: нет такого промежутка\nstrazh audit: -since %[1]s is not before -until %[2]s: an empty span\n", *since, *until)
+		return errUsage
+	}
 	q.Account, q.Author, q.Limit = *account, *author, *limit
 	if *verdicts != "" {
 		for _, v := range strings.Split(*verdicts, ",") {
@@ -256,6 +261,12 @@ func cmdReview(ctx context.Context, args []string, s stdio) error {
 		if *banFor != "" {
 			if d, err = parseDuration(*banFor); err != nil {
 				return fmt.Errorf("-ban: %w", err)
+			}
+			if d > 0 && d < time.Minute { // 0, like no -ban: forever
+				// The daemon refused it in its own terms ("body: ban_for
+				// 30s: … in nanoseconds"), the stopped path in the pipeline's.
+				fmt.Fprintf(s.err, "strazh review: -ban %[1]s: бан не короче минуты (1d, 7d, 30d, 12h; без -ban: навсегда)\nstrazh review: -ban %[1]s: a ban lasts at least a minute (1d, 7d, 30d, 12h; no -ban: forever)\n", *banFor)
+				return errUsage
 			}
 		}
 		b, err := openBackend(cfg, true)

@@ -119,6 +119,13 @@ func cmdDBCheck(ctx context.Context, args []string, s stdio) error {
 	}
 	rep, err := store.CheckFile(file, *timeout)
 	if err != nil {
+		if fs.Arg(0) != "" && !isDatabase(fs.Arg(0), cfg.DBPath()) {
+			// A backup checked before a restore: the way out of a damaged
+			// database (move it aside, start empty) would lose the good one.
+			return fmt.Errorf("%w\n"+
+				"%[2]s — не рабочая база strazh, её эта проверка не читала: не восстанавливайте из этого файла, проверьте другую копию\n"+
+				"%[2]s is not strazh's database, which this check did not read: do not restore from this file; check another backup", err, file)
+		}
 		return damagedHint(err, cfg)
 	}
 	state := "ok"

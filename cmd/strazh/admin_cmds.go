@@ -310,16 +310,14 @@ func cmdReview(ctx context.Context, args []string, s stdio) error {
 // reviews as if no decision had been asked for; -ban with another verdict
 // was dropped.
 func reviewFlagsProblem(fs *flag.FlagSet, decide uint64, verdict string) string {
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	switch {
-	case set["decide"] && decide == 0:
+	case flagGiven(fs, "decide") && decide == 0:
 		return "strazh review: -decide 0: номер решения — число ≥ 1, как в списке strazh review\n" +
 			"strazh review: -decide 0: a decision ID is a number ≥ 1, as strazh review lists them"
-	case !set["decide"] && (set["verdict"] || set["ban"]):
+	case !flagGiven(fs, "decide") && (flagGiven(fs, "verdict") || flagGiven(fs, "ban")):
 		return "strazh review: -verdict и -ban задают только вместе с -decide ID\n" +
 			"strazh review: -verdict and -ban go only with -decide ID"
-	case set["ban"]:
+	case flagGiven(fs, "ban"):
 		if v, err := moderation.ParseVerdict(verdict); err == nil && v != moderation.Ban {
 			return fmt.Sprintf("strazh review: -ban только с -verdict ban, а не %[1]q\nstrazh review: -ban goes only with -verdict ban, not %[1]q", verdict)
 		}

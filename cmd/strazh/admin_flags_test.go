@@ -39,3 +39,19 @@ func TestAdmin_Flags_Refused(t *testing.T) {
 		})
 	}
 }
+
+// `model rollback 1 2` made version 1 live and dropped the 2; `model status
+// extra` ignored it.
+func TestModel_ExtraArgumentRefused(t *testing.T) {
+	cfg, _ := stoppedConfig(t, healthyDB(t))
+	for _, args := range [][]string{
+		{"model", "rollback", "0", "2", "-config", cfg},
+		{"model", "rollback", "-config", cfg, "0", "2"},
+		{"model", "status", "-config", cfg, "extra"},
+	} {
+		out, errOut, code := runCLI(context.Background(), args...)
+		if code != 2 || !strings.Contains(errOut, `unexpected argument "`) || out != "" {
+			t.Errorf("%v: code %d, out %q, stderr %q; want it refused", args, code, out, errOut)
+		}
+	}
+}

@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -34,5 +36,19 @@ func TestServer_Logout_DeletesCookies(t *testing.T) {
 	}
 	if has(cookieSession) {
 		t.Errorf("cookie %s kept after sign-out", cookieSession)
+	}
+}
+
+// The name field of the sign-in form is not capitalised by phones' keyboards:
+// names are exact ("anna"), and the «Anna» a phone typed was refused as a
+// wrong name, an attempt counted against the sign-in limit.
+func TestServer_LoginPage_NameNotCapitalised(t *testing.T) {
+	f := newFixture(t)
+	_, page, _ := f.client().do("GET", "/login", nil)
+	m := regexp.MustCompile(`<input name="user"[^>]*>`).FindString(page)
+	for _, attr := range []string{`autocapitalize="none"`, `autocorrect="off"`, `spellcheck="false"`} {
+		if !strings.Contains(m, attr) {
+			t.Errorf("name field %q lacks %s", m, attr)
+		}
 	}
 }

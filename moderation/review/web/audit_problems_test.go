@@ -43,3 +43,23 @@ func TestServer_Audit_BadQuerySaidInRussian(t *testing.T) {
 		})
 	}
 }
+
+// An unknown address, or a GET of a form's address, gets the console's
+// page in the page's language: it was net/http's English plain text.
+func TestServer_UnknownPage_SaidInRussian(t *testing.T) {
+	f := newFixture(t)
+	c := f.client()
+	for _, tc := range []struct{ path, want string }{
+		{"/nope", "Такой страницы нет."},
+		{"/decide", "Такой страницы нет."},
+		{"/nope?lang=en", "No such page."},
+	} {
+		code, page, h := c.do("GET", tc.path, nil)
+		if code != 404 || !strings.Contains(page, tc.want) || !strings.HasPrefix(h.Get("Content-Type"), "text/html") {
+			t.Errorf("GET %s: %d %q %q; want 404 saying %q", tc.path, code, h.Get("Content-Type"), page, tc.want)
+		}
+	}
+	if code, _, _ := c.do("GET", "/static/style.css", nil); code != 200 {
+		t.Errorf("style sheet: %d", code)
+	}
+}

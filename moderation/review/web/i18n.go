@@ -3,6 +3,7 @@ package web
 // english translates the pages' Russian texts (the keys); a text missing
 // here shows in Russian (TestEnglish_Complete lists the ones in use).
 var english = map[string]string{
+	"Такой страницы нет.":                                                          "No such page.",
 	"«С»: %q — не дата (нужно, например, 2026-11-01).":                             "From: %q is not a date (e.g. 2026-11-01).",
 	"«По»: %q — не дата (нужно, например, 2026-11-01).":                            "To: %q is not a date (e.g. 2026-11-01).",
 	"«Вердикт»: %q — нет такого (allow, review, delete или ban).":                  "Verdict: no such verdict %q (allow, review, delete or ban).",

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -50,5 +51,32 @@ func TestServer_LoginPage_NameNotCapitalised(t *testing.T) {
 		if !strings.Contains(m, attr) {
 			t.Errorf("name field %q lacks %s", m, attr)
 		}
+	}
+}
+
+// A form over the body limit (an answer pasted far too long) is said to be
+// too large: read as empty, it was refused as «Форма устарела», a stale
+// CSRF token, and the moderator looked for the wrong cause.
+func TestServer_Post_TooLargeSaidSo(t *testing.T) {
+	f := newFixture(t)
+	c := f.client()
+	_, csrf := c.login("mod", "password-mod")
+	long := strings.Repeat("Ответ ", 4000) // 44 KB
+	for _, post := range []func() (int, string, http.Header){
+		func() (int, string, http.Header) {
+			return c.multipart("/appeals/reply", url.Values{"csrf": {csrf}, "id": {"1"}, "text": {long}})
+		},
+		func() (int, string, http.Header) {
+			return c.do("POST", "/decide", url.Values{"csrf": {csrf}, "id": {"1"}, "action": {"keep"}, "x": {long}})
+		},
+	} {
+		code, page, _ := post()
+		if code != http.StatusRequestEntityTooLarge || !strings.Contains(page, "Форма слишком большая") || strings.Contains(page, "Форма устарела") {
+			t.Errorf("%d %s; want 413 saying the form is too large", code, page)
+		}
+	}
+	// A form of the right size still goes through the CSRF check.
+	if code, page, _ := c.do("POST", "/decide", url.Values{"csrf": {"wrong"}, "id": {"1"}, "action": {"keep"}}); code != http.StatusForbidden || !strings.Contains(page, "Форма устарела") {
+		t.Errorf("bad token: %d %s", code, page)
 	}
 }

@@ -3,6 +3,8 @@ package web
 // english translates the pages' Russian texts (the keys); a text missing
 // here shows in Russian (TestEnglish_Complete lists the ones in use).
 var english = map[string]string{
+	"Форма слишком большая: ответ — не длиннее 4096 символов. Вернитесь назад и сократите текст.": "The form is too large: an answer is at most 4096 characters. Go back and shorten the text.",
+	"Форма не прочитана: обновите страницу и повторите.":                                          "The form could not be read: reload the page and try again.",
 	"Такой страницы нет.":                                                          "No such page.",
 	"«С»: %q — не дата (нужно, например, 2026-11-01).":                             "From: %q is not a date (e.g. 2026-11-01).",
 	"«По»: %q — не дата (нужно, например, 2026-11-01).":                            "To: %q is not a date (e.g. 2026-11-01).",

@@ -67,7 +67,9 @@ type Period struct {
 }
 
 // PeriodEnding is the week (7 days) or the month before the day of now
-// begins in loc: whole days, today left out.
+// begins in loc: whole days, today left out. A month begins on the same
+// day of the month before, or on its last day when it is shorter (31
+// March: from 28 February), so monthly reports leave no day out.
 func PeriodEnding(kind string, now time.Time, loc *time.Location) (Period, error) {
 	n := now.In(loc)
 	until := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc)
@@ -75,7 +77,11 @@ func PeriodEnding(kind string, now time.Time, loc *time.Location) (Period, error
 	case "week":
 		return Period{Kind: kind, Since: until.AddDate(0, 0, -7), Until: until}, nil
 	case "month":
-		return Period{Kind: kind, Since: until.AddDate(0, -1, 0), Until: until}, nil
+		// AddDate(0, -1, 0) would turn 31 March into "31 February", that
+		// is 3 March: the report would miss three days.
+		first := time.Date(n.Year(), n.Month()-1, 1, 0, 0, 0, 0, loc)
+		last := first.AddDate(0, 1, -1).Day()
+		return Period{Kind: kind, Since: time.Date(first.Year(), first.Month(), min(n.Day(), last), 0, 0, 0, 0, loc), Until: until}, nil
 	}
 	return Period{}, fmt.Errorf("-period %q: want week or month", kind)
 }

@@ -136,3 +136,30 @@ func TestPeriodEnding(t *testing.T) {
 		t.Error("year accepted")
 	}
 }
+
+// A month ending on a day the month before does not have begins on that
+// month's last day: AddDate(0, -1, 0) turned 31 March into 3 March, and
+// the report left out 28 February to 2 March.
+func TestPeriodEnding_ShortMonthBefore(t *testing.T) {
+	for _, c := range []struct{ now, since string }{
+		{"2027-03-31", "2027-02-28"},
+		{"2027-03-29", "2027-02-28"},
+		{"2028-03-30", "2028-02-29"}, // a leap year
+		{"2027-05-31", "2027-04-30"},
+		{"2027-01-31", "2026-12-31"}, // across the year
+		{"2027-03-28", "2027-02-28"},
+		{"2027-03-01", "2027-02-01"},
+	} {
+		now, err := time.ParseInLocation("2006-01-02", c.now, msk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := report.PeriodEnding("month", now.Add(10*time.Hour), msk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.Since.Format("2006-01-02"); got != c.since || !p.Until.Equal(now) || p.Since.Hour() != 0 {
+			t.Errorf("month ending %s: %v – %v, want from %s", c.now, p.Since, p.Until, c.since)
+		}
+	}
+}

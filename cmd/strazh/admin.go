@@ -311,11 +311,33 @@ func (s *socketBackend) send(ctx context.Context, method, path string, body, out
 	}
 	switch resp.StatusCode {
 	case http.StatusNotFound:
-		return nil, fmt.Errorf("%s: %w", e.Error, moderation.ErrNotFound)
+		return nil, remoteError(e.Error, moderation.ErrNotFound)
 	case http.StatusConflict:
-		return nil, fmt.Errorf("%s: %w", e.Error, moderation.ErrAlreadyDecided)
+		return nil, remoteError(e.Error, moderation.ErrAlreadyDecided)
 	}
 	return nil, errors.New(e.Error)
+}
+
+// classedError is the daemon's error text that errors.Is matches to its
+// class.
+type classedError struct {
+	msg   string
+	class error
+}
+
+func (e *classedError) Error() string { return e.msg }
+func (e *classedError) Unwrap() error { return e.class }
+
+// remoteError is msg, classed as class; the class's words are added only
+// when the daemon's text lacks them (it said "…: not found: not found").
+func remoteError(msg string, class error) error {
+	switch {
+	case msg == "":
+		msg = class.Error()
+	case !strings.HasSuffix(msg, class.Error()):
+		msg += ": " + class.Error()
+	}
+	return &classedError{msg: msg, class: class}
 }
 
 func (s *socketBackend) call(ctx context.Context, method, path string, body, out any) error {

@@ -63,6 +63,11 @@ func cmdAudit(_ context.Context, args []string, s stdio) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if *limit < 0 {
+		// A negative limit used to mean no limit: every decision printed.
+		fmt.Fprintf(s.err, "strazh audit: -limit %d: нужно число ≥ 1 (0 или без флага: все)\nstrazh audit: -limit %[1]d: want a number ≥ 1 (0 or none: all)\n", *limit)
+		return errUsage
+	}
 	out, err := auditFormat(*format, isTerminal(s.out))
 	if err != nil {
 		fmt.Fprintf(s.err, "strazh audit: %v\n", err)
@@ -75,6 +80,11 @@ func cmdAudit(_ context.Context, args []string, s stdio) error {
 	}
 	if q.Until, err = parseWhen(*until, now); err != nil {
 		return fmt.Errorf("-until: %w", err)
+	}
+	if !q.Since.IsZero() && !q.Until.IsZero() && !q.Since.Before(q.Until) {
+		// Printed nothing, as if there were no decisions.
+		fmt.Fprintf(s.err, "strazh audit: -since %s не раньше -until %s: нет такого промежутка\nstrazh audit: -since %[1]s is not before -until %[2]s: an empty span\n", *since, *until)
+		return errUsage
 	}
 	q.Account, q.Author, q.Limit = *account, *author, *limit
 	if *verdicts != "" {
@@ -233,6 +243,10 @@ func cmdReview(ctx context.Context, args []string, s stdio) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if msg := reviewFlagsProblem(fs, *decide, *verdict); msg != "" {
+		fmt.Fprintln(s.err, msg)
+		return errUsage
+	}
 	cfg, err := config.Load(*path)
 	if err != nil {
 		return err
@@ -247,6 +261,12 @@ func cmdReview(ctx context.Context, args []string, s stdio) error {
 		if *banFor != "" {
 			if d, err = parseDuration(*banFor); err != nil {
 				return fmt.Errorf("-ban: %w", err)
+			}
+			if d > 0 && d < time.Minute { // 0, like no -ban: forever
+				// The daemon refused it in its own terms ("body: ban_for
+				// 30s: … in nanoseconds"), the stopped path in the pipeline's.
+				fmt.Fprintf(s.err, "strazh review: -ban %[1]s: бан не короче минуты (1d, 7d, 30d, 12h; без -ban: навсегда)\nstrazh review: -ban %[1]s: a ban lasts at least a minute (1d, 7d, 30d, 12h; no -ban: forever)\n", *banFor)
+				return errUsage
 			}
 		}
 		b, err := openBackend(cfg, true)
@@ -283,6 +303,26 @@ func cmdReview(ctx context.Context, args []string, s stdio) error {
 	}
 	fmt.Fprintf(s.out, "\n%d pending; decide with: strazh review -config %s -decide ID -verdict allow|delete|ban\n", len(list), *path)
 	return nil
+}
+
+// reviewFlagsProblem says what is wrong with review's flags ("": nothing).
+// -decide 0, or -verdict or -ban without -decide, used to list the pending
+// reviews as if no decision had been asked for; -ban with another verdict
+// was dropped.
+func reviewFlagsProblem(fs *flag.FlagSet, decide uint64, verdict string) string {
+	switch {
+	case flagGiven(fs, "decide") && decide == 0:
+		return "strazh review: -decide 0: номер решения — число ≥ 1, как в списке strazh review\n" +
+			"strazh review: -decide 0: a decision ID is a number ≥ 1, as strazh review lists them"
+	case !flagGiven(fs, "decide") && (flagGiven(fs, "verdict") || flagGiven(fs, "ban")):
+		return "strazh review: -verdict и -ban задают только вместе с -decide ID\n" +
+			"strazh review: -verdict and -ban go only with -decide ID"
+	case flagGiven(fs, "ban"):
+		if v, err := moderation.ParseVerdict(verdict); err == nil && v != moderation.Ban {
+			return fmt.Sprintf("strazh review: -ban только с -verdict ban, а не %[1]q\nstrazh review: -ban goes only with -verdict ban, not %[1]q", verdict)
+		}
+	}
+	return ""
 }
 
 func ruleList(d *moderation.Decision) string {

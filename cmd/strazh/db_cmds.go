@@ -119,6 +119,13 @@ func cmdDBCheck(ctx context.Context, args []string, s stdio) error {
 	}
 	rep, err := store.CheckFile(file, *timeout)
 	if err != nil {
+		if fs.Arg(0) != "" && !isDatabase(fs.Arg(0), cfg.DBPath()) {
+			// A backup checked before a restore: the way out of a damaged
+			// database (move it aside, start empty) would lose the good one.
+			return fmt.Errorf("%w\n"+
+				"%[2]s — не рабочая база strazh, её эта проверка не читала: не восстанавливайте из этого файла, проверьте другую копию\n"+
+				"%[2]s is not strazh's database, which this check did not read: do not restore from this file; check another backup", err, file)
+		}
 		return damagedHint(err, cfg)
 	}
 	state := "ok"
@@ -163,6 +170,11 @@ func cmdDBBackup(ctx context.Context, args []string, s stdio) error {
 		}
 		target = filepath.Join(*dir, backupName(now))
 	}
+	if isDatabase(target, cfg.DBPath()) {
+		// The copy would be renamed over the live file: a running daemon
+		// would go on writing to the unlinked one, and lose all of it.
+		return fmt.Errorf("db backup: -o %s is the database itself: give a file elsewhere (-o /var/backups/strazh.db)", target)
+	}
 	n, err := writeBackup(ctx, cfg, target)
 	if err != nil {
 		return err
@@ -176,6 +188,19 @@ func cmdDBBackup(ctx context.Context, args []string, s stdio) error {
 		return err
 	}
 	return nil
+}
+
+// isDatabase reports whether target names the database file db (the
+// same path, or a link to it).
+func isDatabase(target, db string) bool {
+	a, err1 := filepath.Abs(target)
+	b, err2 := filepath.Abs(db)
+	if err1 == nil && err2 == nil && a == b {
+		return true
+	}
+	ti, err1 := os.Stat(target)
+	di, err2 := os.Stat(db)
+	return err1 == nil && err2 == nil && os.SameFile(ti, di)
 }
 
 // writeBackup copies the database into target through a temporary file

@@ -45,8 +45,14 @@ the daemon's admin socket while it runs, on the database when it is stopped.`, s
 	if err := parse(fs, rest); err != nil {
 		return err
 	}
-	if sub == "rollback" && arg == "" && fs.NArg() > 0 {
-		arg = fs.Arg(0)
+	extra := fs.Args()
+	if sub == "rollback" && arg == "" && len(extra) > 0 {
+		arg, extra = extra[0], extra[1:]
+	}
+	if len(extra) > 0 {
+		// `rollback 1 2` made version 1 live and dropped the 2.
+		fmt.Fprintf(s.err, "strazh model %[1]s: лишний аргумент %[2]q (strazh model -h)\nstrazh model %[1]s: unexpected argument %[2]q (strazh model -h)\n", sub, extra[0])
+		return errUsage
 	}
 	cfg, err := config.Load(*path)
 	if err != nil {

@@ -101,11 +101,23 @@ func registrySources(ctx context.Context, cfg *config.Config, errw io.Writer) ([
 	}
 }
 
+// outFileProblem refuses an -o that names a directory: it was said as
+// "rename /.tmp.123 /tmp: file exists", after the whole report was built.
+func outFileProblem(file string) error {
+	if fi, err := os.Stat(file); err == nil && fi.IsDir() {
+		return fmt.Errorf("-o %s: это каталог, укажите файл (-o %s)\n-o %[1]s: a directory: give a file name", file, filepath.Join(file, "otchet.html"))
+	}
+	return nil
+}
+
 // writeOut writes b to the file (through a temporary file renamed over it,
 // so a reader never sees half a page), or to w when file is "".
 func writeOut(w io.Writer, file string, b []byte) error {
 	if file == "" {
 		_, err := w.Write(b)
+		return err
+	}
+	if err := outFileProblem(file); err != nil {
 		return err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*")

@@ -36,6 +36,12 @@ func cmdReport(ctx context.Context, args []string, s stdio) error {
 		fmt.Fprintln(s.err, "strazh report:", err)
 		return errUsage
 	}
+	if *out != "" {
+		if err := outFileProblem(*out); err != nil {
+			fmt.Fprintln(s.err, "strazh report:", err)
+			return errUsage
+		}
+	}
 	cfg, err := config.Load(*path)
 	if err != nil {
 		return err

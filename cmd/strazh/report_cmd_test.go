@@ -71,9 +71,13 @@ func TestCmdReport_FromDatabase(t *testing.T) {
 }
 
 func TestCmdReport_BadFlags(t *testing.T) {
+	dir := t.TempDir()
 	for _, c := range []struct{ args, want string }{
 		{"-period year", `-period "year": want week or month`},
 		{"-format docx", `-format "docx": want html, pdf or md`},
+		// A directory was said as "rename …/.x.123 …: file exists", after
+		// the whole report was built.
+		{"-o " + dir, "-o " + dir + ": a directory: give a file name"},
 	} {
 		_, errOut, code := runCLI(context.Background(), append([]string{"report", "-config", "x.yaml"}, strings.Fields(c.args)...)...)
 		if code == 0 || !strings.Contains(errOut, c.want) {

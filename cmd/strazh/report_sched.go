@@ -42,6 +42,9 @@ func (s *reportSchedule) Run(ctx context.Context) error {
 		// The daemon keeps running; the schedule starts afresh.
 		s.log.Error("read the last scheduled report's time; starting the schedule now", "err", err)
 	}
+	// The channels that queued this period's report: a retry after one
+	// channel failed sends it to the others again otherwise.
+	queued := map[string]bool{}
 	if last.IsZero() {
 		last = s.now()
 		if err := s.stamps.SetReportSent(last); err != nil {
@@ -54,7 +57,7 @@ func (s *reportSchedule) Run(ctx context.Context) error {
 			return nil
 		}
 		now := s.now()
-		if err := s.sendOne(ctx, now); err != nil {
+		if err := s.sendOne(ctx, now, queued); err != nil {
 			s.log.Error("scheduled report", "err", err, "retry_in", s.retry)
 			if !s.wait(ctx, s.retry) {
 				return nil
@@ -67,6 +70,7 @@ func (s *reportSchedule) Run(ctx context.Context) error {
 			due = due.Add(s.every)
 		}
 		last = due
+		clear(queued)
 		// Queued already: a crash before this line repeats the report once
 		// at the next start rather than losing it.
 		if err := s.stamps.SetReportSent(last); err != nil {
@@ -75,12 +79,17 @@ func (s *reportSchedule) Run(ctx context.Context) error {
 	}
 }
 
-func (s *reportSchedule) sendOne(ctx context.Context, now time.Time) error {
+func (s *reportSchedule) sendOne(ctx context.Context, now time.Time, queued map[string]bool) error {
 	r, err := s.make(ctx, now)
 	if err != nil {
 		return err
 	}
-	if err := s.send.SendReport(ctx, r); err != nil {
+	if rr, ok := s.send.(review.ReportRetrier); ok {
+		err = rr.SendReportSkipping(ctx, r, queued)
+	} else {
+		err = s.send.SendReport(ctx, r)
+	}
+	if err != nil {
 		return err
 	}
 	s.log.Info("scheduled report queued for the review chats", "file", r.Name, "bytes", len(r.Doc))

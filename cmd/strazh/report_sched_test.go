@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/strazh/strazh/config"
+	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/review"
 	"github.com/strazh/strazh/moderation/review/telegramtest"
 	"github.com/strazh/strazh/moderation/store"
@@ -210,4 +211,44 @@ func TestDaemon_ScheduledReport_Telegram(t *testing.T) {
 	if n := len(r.tg.Documents(e2eChat)); n != 1 {
 		t.Errorf("%d documents, want 1", n)
 	}
+}
+
+// chanReports is a review channel that counts the reports queued in it.
+type chanReports struct{ sentReports }
+
+func (*chanReports) Submit(context.Context, *moderation.Decision) error { return nil }
+func (*chanReports) Notify(context.Context, *moderation.Decision) error { return nil }
+
+// A report one channel could not queue is retried in that channel only:
+// the retry went to every channel, so the chat that had it got it again
+// every retry until the other one took it.
+func TestReportSchedule_Run_RetryOnlyTheChannelThatFailed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const every = 168 * time.Hour
+		tg, mx := &chanReports{}, &chanReports{}
+		mx.fail = 3
+		fan := review.NewFanout(nil)
+		if err := errors.Join(fan.Add(review.ChannelTelegram, tg), fan.Add(review.ChannelMAX, mx)); err != nil {
+			t.Fatal(err)
+		}
+		s := &reportSchedule{every: every, retry: time.Minute, stamps: &memStamps{}, send: fan, now: time.Now,
+			log: slog.New(slog.DiscardHandler),
+			make: func(context.Context, time.Time) (review.Report, error) {
+				return review.Report{Summary: "s", Name: "r.html", Doc: []byte("x")}, nil
+			}}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); s.Run(ctx) }()
+		defer func() { cancel(); <-done }()
+		time.Sleep(every + 3*time.Minute)
+		synctest.Wait()
+		if tg.count() != 1 || mx.count() != 1 {
+			t.Fatalf("after three failures in MAX: %d reports in Telegram, %d in MAX; want one each", tg.count(), mx.count())
+		}
+		time.Sleep(every)
+		synctest.Wait()
+		if tg.count() != 2 || mx.count() != 2 {
+			t.Fatalf("next period: %d in Telegram, %d in MAX; want two each", tg.count(), mx.count())
+		}
+	})
 }

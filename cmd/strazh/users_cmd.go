@@ -112,7 +112,7 @@ func usersFlags(name, about string, args []string, s stdio, withRole bool) (cfg 
 		return nil, "", "", "", errUsage
 	}
 	if fs.NArg() != 1 || !validUserName(fs.Arg(0)) {
-		fmt.Fprintln(s.err, tr("strazh users: give one user NAME (letters, digits, . _ -, up to 64)"))
+		fmt.Fprintln(s.err, tr("strazh users: give one user NAME (Latin letters, digits, . _ -, up to 64)"))
 		return nil, "", "", "", errUsage
 	}
 	if withRole {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/strazh/strazh/moderation"
@@ -619,9 +621,37 @@ func (p *Pipeline) Retry(ctx context.Context, id uint64, by string) (*moderation
 // Decision returns one decision.
 func (p *Pipeline) Decision(id uint64) (*moderation.Decision, error) { return p.store.Get(id) }
 
-// PendingReviews lists decisions awaiting a human, oldest first.
+// PendingReviews lists decisions awaiting a human, oldest first, on the
+// configured accounts: one of an account taken out of the configuration
+// cannot be decided (Resolve refuses it), and listed it made the review
+// time-outs fail at every tick and sat in the console's queue for good.
+// The store keeps it for the account's return (warnOrphanReviews).
 func (p *Pipeline) PendingReviews() ([]*moderation.Decision, error) {
-	return p.store.PendingReviews("")
+	ds, err := p.store.PendingReviews("")
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(ds, func(d *moderation.Decision) bool { return p.accounts[d.Comment.Account] == nil }), nil
+}
+
+// warnOrphanReviews says at the start which accounts no longer configured
+// still have reviews waiting: they are not offered to anyone until the
+// account is configured again.
+func (p *Pipeline) warnOrphanReviews() {
+	ds, err := p.store.PendingReviews("")
+	if err != nil {
+		return // the review gauges say so at the next refresh
+	}
+	orphans := map[string]int{}
+	for _, d := range ds {
+		if p.accounts[d.Comment.Account] == nil {
+			orphans[d.Comment.Account]++
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(orphans)) {
+		p.log.Warn("pending reviews of an account no longer configured are not offered until it is configured again",
+			"account", name, "reviews", orphans[name])
+	}
 }
 
 // Stats counts decisions made since a time.

@@ -272,6 +272,7 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	p.deciders.openUp()
 	p.actors.openUp()
 	p.carryCutOff()
+	p.warnOrphanReviews()
 	var readers sync.WaitGroup
 	for _, name := range p.order {
 		a := p.accounts[name]

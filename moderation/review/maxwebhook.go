@@ -32,6 +32,12 @@ type MAXWebhook struct {
 func (h *MAXWebhook) check(bad func(key, format string, args ...any)) {
 	if u, err := url.Parse(h.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		bad("webhook.url", "must be the public https URL MAX delivers to, got %q", h.URL)
+	} else if !loopback(u.Hostname()) && (u.Scheme != "https" || (u.Port() != "" && u.Port() != "443")) {
+		// MAX delivers over HTTPS on port 443 only (docs §6.2): another
+		// address was refused by MAX at run time, retried for ever, the
+		// channel down, after `strazh check` had passed it. A loopback
+		// address is a test's fake sender.
+		bad("webhook.url", "MAX delivers only over https on port 443 (a proxy there passes to webhook.listen), got %q", h.URL)
 	}
 	if _, _, err := net.SplitHostPort(h.Listen); err != nil {
 		bad("webhook.listen", "must be host:port (e.g. 127.0.0.1:8081), got %q", h.Listen)
@@ -42,6 +48,16 @@ func (h *MAXWebhook) check(bad func(key, format string, args ...any)) {
 	case h.SecretEnv == "" && h.SecretFile == "":
 		bad("webhook.secret_env", "secret_env or secret_file is required")
 	}
+}
+
+// loopback reports whether host is this machine (only a test's fake sender
+// delivers there).
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 var webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{5,256}$`)

@@ -149,6 +149,10 @@ func TestMAXConfig_Validate_Webhook(t *testing.T) {
 		{"no url", review.MAXWebhook{Listen: "127.0.0.1:1", SecretEnv: "S"}, "review.max.webhook.url"},
 		{"bad listen", review.MAXWebhook{URL: "https://h/x", Listen: "8081", SecretEnv: "S"}, "review.max.webhook.listen"},
 		{"no secret", review.MAXWebhook{URL: "https://h/x", Listen: ":8081"}, "review.max.webhook.secret_env"},
+		// MAX delivers over https on port 443 only: these were passed, then
+		// refused by MAX at every subscription attempt.
+		{"plain http", review.MAXWebhook{URL: "http://h.example/x", Listen: ":8081", SecretEnv: "S"}, "review.max.webhook.url: MAX delivers only over https on port 443"},
+		{"other port", review.MAXWebhook{URL: "https://h.example:8443/x", Listen: ":8081", SecretEnv: "S"}, "review.max.webhook.url: MAX delivers only over https on port 443"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -158,5 +162,12 @@ func TestMAXConfig_Validate_Webhook(t *testing.T) {
 				t.Fatalf("Validate = %v, want %s", err, tt.want)
 			}
 		})
+	}
+	for _, u := range []string{"https://h.example/x", "https://h.example:443/x", "http://127.0.0.1:9/x", "http://localhost:9/x"} {
+		c := base
+		c.Webhook = &review.MAXWebhook{URL: u, Listen: ":8081", SecretEnv: "S"}
+		if err := c.Validate(); err != nil {
+			t.Errorf("%s: %v", u, err)
+		}
 	}
 }

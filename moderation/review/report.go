@@ -42,15 +42,33 @@ func (t *Reviewer) SendReport(ctx context.Context, r Report) error {
 
 // SendReport queues the report in every channel that sends it.
 func (f *Fanout) SendReport(ctx context.Context, r Report) error {
+	return f.SendReportSkipping(ctx, r, map[string]bool{})
+}
+
+// ReportRetrier is a ReportSender over several channels: a retry after a
+// partial failure skips the channels that queued the report already.
+type ReportRetrier interface {
+	SendReportSkipping(ctx context.Context, r Report, queued map[string]bool) error
+}
+
+// SendReportSkipping is SendReport for the channels not in queued; each
+// that queues the report is added to it.
+func (f *Fanout) SendReportSkipping(ctx context.Context, r Report, queued map[string]bool) error {
 	return f.each("", func(c Channel) error {
-		if s, ok := c.Reviewer.(ReportSender); ok {
-			return s.SendReport(ctx, r)
+		s, ok := c.Reviewer.(ReportSender)
+		if !ok || queued[c.Name] {
+			return nil
 		}
+		if err := s.SendReport(ctx, r); err != nil {
+			return err
+		}
+		queued[c.Name] = true
 		return nil
 	})
 }
 
 var (
-	_ ReportSender = (*Reviewer)(nil)
-	_ ReportSender = (*Fanout)(nil)
+	_ ReportSender  = (*Reviewer)(nil)
+	_ ReportSender  = (*Fanout)(nil)
+	_ ReportRetrier = (*Fanout)(nil)
 )

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -36,46 +34,56 @@ const (
 	auditScan = 10000
 )
 
-func parseDate(s string, loc *time.Location) (time.Time, error) {
+func parseDate(s string, loc *time.Location) (time.Time, bool) {
 	if s == "" {
-		return time.Time{}, nil
+		return time.Time{}, true
 	}
 	t, err := time.ParseInLocation("2006-01-02", s, loc)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is not a date (2026-11-01)", s)
-	}
-	return t, nil
+	return t, err == nil
 }
 
-func readFilter(v url.Values) (auditFilter, error) {
+// problem is a bad filter value said to people: a Russian format (the key
+// of english) and its arguments, naming the field and what it wants.
+type problem struct {
+	Format string
+	Args   []any
+}
+
+// Problem is p in the page's language.
+func (v *view) Problem(p problem) string { return v.Tf(p.Format, p.Args...) }
+
+// Limits of the filters, also said on the page.
+const maxFilterBytes = 200
+
+func readFilter(v url.Values) (auditFilter, []problem) {
 	f := auditFilter{Since: v.Get("since"), Until: v.Get("until"), Account: v.Get("account"), Verdict: v.Get("verdict"),
 		Rule: strings.TrimSpace(v.Get("rule")), Author: strings.TrimSpace(v.Get("author")), Text: strings.TrimSpace(v.Get("q"))}
-	var errs []error
-	var err error
-	if f.q.Since, err = parseDate(f.Since, time.Local); err != nil {
-		errs = append(errs, fmt.Errorf("since: %w", err))
+	var probs []problem
+	var ok bool
+	if f.q.Since, ok = parseDate(f.Since, time.Local); !ok {
+		probs = append(probs, problem{"«С»: %q — не дата (нужно, например, 2026-11-01).", []any{f.Since}})
 	}
-	if f.q.Until, err = parseDate(f.Until, time.Local); err != nil {
-		errs = append(errs, fmt.Errorf("until: %w", err))
+	if f.q.Until, ok = parseDate(f.Until, time.Local); !ok {
+		probs = append(probs, problem{"«По»: %q — не дата (нужно, например, 2026-11-01).", []any{f.Until}})
 	} else if !f.q.Until.IsZero() {
 		f.q.Until = f.q.Until.AddDate(0, 0, 1) // the until day is included
 	}
 	if f.Verdict != "" {
 		vd, err := moderation.ParseVerdict(f.Verdict)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("verdict: %w", err))
+			probs = append(probs, problem{"«Вердикт»: %q — нет такого (allow, review, delete или ban).", []any{f.Verdict}})
 		}
 		f.q.Verdicts = []moderation.Verdict{vd}
 	}
 	for _, s := range []string{f.Rule, f.Author, f.Text} {
-		if len(s) > 200 {
-			errs = append(errs, errors.New("a filter is longer than 200 bytes"))
+		if len(s) > maxFilterBytes {
+			probs = append(probs, problem{"Фильтр длиннее %d байт.", []any{maxFilterBytes}})
 			break
 		}
 	}
 	f.q.Account = f.Account
 	f.lowText, f.lowAuthor = strings.ToLower(f.Text), strings.ToLower(f.Author)
-	return f, errors.Join(errs...)
+	return f, probs
 }
 
 // keep is the filters the store cannot apply (nil when there are none).
@@ -130,24 +138,18 @@ func (f *auditFilter) encode() url.Values {
 	return v
 }
 
-func parseCursor(s string) (store.PageCursor, error) {
+func parseCursor(s string) (store.PageCursor, bool) {
 	if s == "" {
-		return store.PageCursor{}, nil
+		return store.PageCursor{}, true
 	}
 	ns, id, ok := strings.Cut(s, ".")
 	if !ok { // an ID-order cursor (no time range)
 		i, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			return store.PageCursor{}, fmt.Errorf("before: %q is not a page cursor", s)
-		}
-		return store.PageCursor{ID: i}, nil
+		return store.PageCursor{ID: i}, err == nil
 	}
 	n, err1 := strconv.ParseInt(ns, 10, 64)
 	i, err2 := strconv.ParseUint(id, 10, 64)
-	if err1 != nil || err2 != nil {
-		return store.PageCursor{}, fmt.Errorf("before: %q is not a page cursor", s)
-	}
-	return store.PageCursor{At: time.Unix(0, n), ID: i}, nil
+	return store.PageCursor{At: time.Unix(0, n), ID: i}, err1 == nil && err2 == nil
 }
 
 func formatCursor(c store.PageCursor) string {
@@ -164,22 +166,19 @@ type auditData struct {
 	Decisions []*moderation.Decision
 	Next      string // URL of the next page ("": none)
 	CSV       string // URL of the export
-	Problem   string
+	Problems  []problem
 	Stopped   bool // the scan bound was reached
 	Scanned   int
 }
 
 func (s *Server) audit(w http.ResponseWriter, r *http.Request) {
-	f, err := readFilter(r.URL.Query())
-	data := auditData{F: f, Accounts: s.deps.Accounts, Verdicts: []string{"allow", "review", "delete", "ban"}}
-	if err != nil {
-		data.Problem = err.Error()
-		s.render(w, r, http.StatusBadRequest, "audit", data)
-		return
+	f, probs := readFilter(r.URL.Query())
+	before, ok := parseCursor(r.URL.Query().Get("before"))
+	if !ok {
+		probs = append(probs, problem{"Ссылка на следующую страницу повреждена (before=%q): откройте журнал заново.", []any{r.URL.Query().Get("before")}})
 	}
-	before, err := parseCursor(r.URL.Query().Get("before"))
-	if err != nil {
-		data.Problem = err.Error()
+	data := auditData{F: f, Accounts: s.deps.Accounts, Verdicts: []string{"allow", "review", "delete", "ban"}, Problems: probs}
+	if len(probs) > 0 {
 		s.render(w, r, http.StatusBadRequest, "audit", data)
 		return
 	}
@@ -202,9 +201,9 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request) {
 // auditCSV exports every decision the filters match, oldest first, in
 // `strazh audit -format csv`'s columns.
 func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request) {
-	f, err := readFilter(r.URL.Query())
-	if err != nil {
-		s.fail(w, r, http.StatusBadRequest, err.Error())
+	f, probs := readFilter(r.URL.Query())
+	if len(probs) > 0 {
+		s.render(w, r, http.StatusBadRequest, "error", errorData{Problems: probs})
 		return
 	}
 	if s.deps.WriteCSV == nil {
@@ -215,7 +214,7 @@ func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="strazh-audit-`+s.deps.Now().Format("20060102-1504")+`.csv"`)
 	s.log.Info("web audit export", "user", sessionOf(r).user.Name, "filter", f.encode().Encode())
-	err = s.deps.WriteCSV(w, func(fn func(*moderation.Decision) error) error {
+	err := s.deps.WriteCSV(w, func(fn func(*moderation.Decision) error) error {
 		return s.deps.Store.Query(f.q, func(d *moderation.Decision) error {
 			if keep != nil && !keep(d) {
 				return nil

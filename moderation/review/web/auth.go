@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"mime"
 	"net"
 	"net/http"
 	"net/netip"
@@ -109,12 +110,37 @@ func (s *Server) with(a access, h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, sess))
+		if r.Method == http.MethodPost && !s.formRead(w, r) {
+			return
+		}
 		if r.Method == http.MethodPost && !sameToken(r.PostFormValue("csrf"), sess.csrf) {
 			s.fail(w, r, http.StatusForbidden, "Форма устарела: обновите страницу и повторите.")
 			return
 		}
 		h(w, r)
 	}
+}
+
+// formRead parses a POST's form, answering the request itself when it
+// cannot: a form over the body limit read as empty, so it was refused as
+// «Форма устарела» (a stale CSRF token), and an answer pasted too long was
+// lost for a wrong reason.
+func (s *Server) formRead(w http.ResponseWriter, r *http.Request) bool {
+	var err error
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		err = r.ParseMultipartForm(maxBody)
+	} else {
+		err = r.ParseForm() // ParseMultipartForm would answer ErrNotMultipart first
+	}
+	if err == nil {
+		return true
+	}
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		s.fail(w, r, http.StatusRequestEntityTooLarge, "Форма слишком большая: ответ — не длиннее 4096 символов. Вернитесь назад и сократите текст.")
+		return false
+	}
+	s.fail(w, r, http.StatusBadRequest, "Форма не прочитана: обновите страницу и повторите.")
+	return false
 }
 
 // current is the request's valid session, or nil.
@@ -142,8 +168,13 @@ func (s *Server) current(r *http.Request) *session {
 	return &session{key: key, user: u, csrf: st.CSRF}
 }
 
+// setCookie sets a cookie for maxAge; a negative maxAge deletes it.
 func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: int(maxAge / time.Second),
+	age := int(maxAge / time.Second)
+	if maxAge < 0 {
+		age = -1 // "Max-Age=0": -1 ns would round to 0, no Max-Age, a cookie kept till the browser closes
+	}
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: age,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.cfg.SecureCookies})
 }
 

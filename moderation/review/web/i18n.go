@@ -3,6 +3,14 @@ package web
 // english translates the pages' Russian texts (the keys); a text missing
 // here shows in Russian (TestEnglish_Complete lists the ones in use).
 var english = map[string]string{
+	"Форма слишком большая: ответ — не длиннее 4096 символов. Вернитесь назад и сократите текст.": "The form is too large: an answer is at most 4096 characters. Go back and shorten the text.",
+	"Форма не прочитана: обновите страницу и повторите.":                                          "The form could not be read: reload the page and try again.",
+	"Такой страницы нет.":                                                          "No such page.",
+	"«С»: %q — не дата (нужно, например, 2026-11-01).":                             "From: %q is not a date (e.g. 2026-11-01).",
+	"«По»: %q — не дата (нужно, например, 2026-11-01).":                            "To: %q is not a date (e.g. 2026-11-01).",
+	"«Вердикт»: %q — нет такого (allow, review, delete или ban).":                  "Verdict: no such verdict %q (allow, review, delete or ban).",
+	"Фильтр длиннее %d байт.":                                                      "A filter is longer than %d bytes.",
+	"Ссылка на следующую страницу повреждена (before=%q): откройте журнал заново.": "The link to the next page is damaged (before=%q): open the log again.",
 	"%d дн.":               "%d days",
 	"Автор":                "Author",
 	"Баны":                 "Bans",

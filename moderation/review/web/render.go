@@ -157,7 +157,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, page s
 	w.Write(buf.Bytes())
 }
 
-type errorData struct{ Message string }
+type errorData struct {
+	Message  string
+	Problems []problem // bad query values, each said in the page's language
+}
 
 // fail answers with an error page saying msg (Russian, translated by T).
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, code int, msg string) {

@@ -142,6 +142,12 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /resume", s.with(roleAdmin, s.resume))
 	mux.HandleFunc("GET /users", s.with(roleAdmin, s.users))
 	mux.HandleFunc("POST /users/remove", s.with(roleAdmin, s.removeUser))
+	// Any other address: the console's own page, not net/http's English
+	// "404 page not found" (or "Method Not Allowed" for a GET of a form's
+	// address).
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, http.StatusNotFound, "Такой страницы нет.")
+	})
 	return secureHeaders(http.MaxBytesHandler(mux, maxBody))
 }
 

@@ -37,6 +37,11 @@ func (c *Connector) Fetch(ctx context.Context, cur []byte) ([]moderation.Update,
 		in = cursor{V: cursorVersion}
 	}
 	c.mu.Lock()
+	if c.started && in.Offset > c.handed && c.restartBase > 0 {
+		// A cursor from before Telegram restarted its ids: the batches
+		// handed out since were not stored, read them again.
+		in.Offset = c.restartBase
+	}
 	if !c.started || in.Offset < c.handed {
 		// The first Fetch reads from the saved (durable) cursor; an older
 		// cursor handed back is a batch the pipeline could not store.
@@ -71,6 +76,7 @@ func (c *Connector) Fetch(ctx context.Context, cur []byte) ([]moderation.Update,
 		if err != nil {
 			return nil, nil, err
 		}
+		c.noteRestart(ups, offset)
 		// The channel's posts are stored before their updates are handed
 		// on (and so confirmed): a crash then reads them again, and the
 		// store keeps one of each.
@@ -118,6 +124,30 @@ func (c *Connector) Fetch(ctx context.Context, cur []byte) ([]moderation.Update,
 	}
 }
 
+// noteRestart follows Telegram when it restarts its update ids, which it
+// does after a week without updates (the next id is chosen at random): an
+// update below the offset just sent can only be one of the new sequence,
+// since that offset confirmed every older one. Skipped as handed out
+// before, it came back at once on every poll and no comment was read
+// again (go-telegram-bot-api issue 156 shows the real API doing this).
+func (c *Connector) noteRestart(ups []*models.Update, sent int64) {
+	if sent <= 0 || len(ups) == 0 {
+		return
+	}
+	low := ups[0].ID
+	for _, u := range ups[1:] {
+		low = min(low, u.ID)
+	}
+	if low >= sent {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.log.Warn("Telegram restarted its update ids (after a week without updates): reading on from the new ones", "offset", sent, "next", low)
+	c.handed, c.confirmed, c.restartBase = low, 0, low
+	c.pending = c.pending[:0]
+}
+
 // pollBackoff bounds the pause when getUpdates brought back only updates
 // handed out before (Telegram answers at once while any are unconfirmed):
 // a new comment behind them waits at most this long.
@@ -158,6 +188,9 @@ func (c *Connector) Committed(cur []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.committed = true
+	if in.Offset > c.handed {
+		return // a batch from before Telegram restarted its ids (noteRestart)
+	}
 	c.confirmed = max(c.confirmed, in.Offset)
 	i := 0
 	for i < len(c.pending) && c.pending[i].offset <= c.confirmed {

@@ -57,6 +57,9 @@ type Connector struct {
 	handed    int64     // next update_id the pipeline has not been given
 	confirmed int64     // offset last sent to Telegram (everything before is gone there)
 	pending   []handout // offsets handed out, not yet confirmable
+	// restartBase is the first update_id after Telegram restarted its ids
+	// (noteRestart); 0 while it has not.
+	restartBase int64
 	// committed: the pipeline reports its commits (Committed), so offsets
 	// are confirmed from those and the confirmDelay margin is not needed.
 	committed bool

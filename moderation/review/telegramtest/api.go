@@ -157,6 +157,11 @@ func (s *Server) scripted(method string) *apiError {
 // a timeout is given).
 func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, req Request) {
 	offset, _ := strconv.ParseInt(req.Params["offset"], 10, 64)
+	s.mu.Lock()
+	if offset > s.nextUpdate+1 {
+		offset = 0 // from before RestartUpdateIDs: it confirms nothing
+	}
+	s.mu.Unlock()
 	limit, _ := strconv.Atoi(req.Params["limit"])
 	if limit <= 0 || limit > 100 {
 		limit = 100

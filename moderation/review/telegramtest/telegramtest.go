@@ -362,6 +362,20 @@ func chatJSON(chatID int64) map[string]any {
 	return map[string]any{"id": chatID, "type": typ, "title": "strazh review"}
 }
 
+// RestartUpdateIDs makes the next update's id next, below or above the
+// ids before: Telegram picks the next id at random after a week without
+// updates (Bot API, "Getting updates"). An offset from before the restart
+// (above every id issued since) then confirms nothing and the new updates
+// are returned, as seen on the real API (go-telegram-bot-api issue 156).
+// The updates waiting are dropped: a week on, Telegram keeps none (it
+// keeps them 24 hours).
+func (s *Server) RestartUpdateIDs(next int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextUpdate = next - 1
+	s.updates = nil
+}
+
 func (s *Server) pushUpdate(body map[string]any) int64 {
 	s.nextUpdate++
 	body["update_id"] = s.nextUpdate

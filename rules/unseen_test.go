@@ -133,6 +133,32 @@ func TestEngine_Evaluate_UnseenCategories(t *testing.T) {
 		{"Какая-то ху..та, а не ремонт", "obscenity.masked", moderation.Delete},
 		{"Отпи...ть бы его за это", "obscenity.masked", moderation.Delete},
 		{"Блить, опять автобус ушёл", "obscenity.mat", moderation.Delete},
+		// the target first and the place of execution after, a hanging
+		// place, shooting on the spot, hands to cut off, a face or a people
+		// called rotten, a mad reader, a doubled с
+		{"Этих ворюг к стенке надо поставить", "threats.call", moderation.Review},
+		{"Такого на осиновый кол посадить надо", "threats.call", moderation.Review},
+		{"Его место на виселице за такое", "threats.call", moderation.Review},
+		{"Чиновников на фонари", "threats.call", moderation.Review},
+		{"Стрелять сразу надо таких водителей", "threats.call", moderation.Review},
+		{"Стрелять того, кто это придумал", "threats.call", moderation.Review},
+		{"Насильников надо кастрировать", "threats.call", moderation.Review},
+		{"Таким вандалам надо рученки отрубать", "threats.idiom", moderation.Review},
+		{"Его бы самого за яйца", "threats.idiom", moderation.Review},
+		{"Ах ты ссука", "insults.personal", moderation.Review},
+		{"Эта уродка опять орёт во дворе", "insults.personal", moderation.Review},
+		{"Тролешлюшки набежали", "insults.personal", moderation.Review},
+		{"Либерасня опять недовольна", "insults.personal", moderation.Review},
+		{"Бендерлоги испортили праздник", "insults.slur", moderation.Review},
+		{"Ты сумасшедшая, что ли?", "insults.aimed", moderation.Review},
+		{"Козья морда, а не депутат", "insults.personal", moderation.Review},
+		{"Тот ещё народец, гнилой насквозь", "insults.personal", moderation.Review},
+		{"Бляать, опять", "obscenity.mat", moderation.Delete},
+		{"Ручки у дверей в подъезде оторвали, почините", "", 0},
+		{"Место на кладбище: куда обращаться?", "", 0},
+		{"Стрелять в тире будут учить на празднике", "", 0},
+		{"Такой народ у нас, терпеливый", "", 0},
+		{"Шлюз на канале откроют в мае", "", 0},
 		// and what shares their stems: stray animals neutered (the pack
 		// sent these three to urgent review as threats before), a
 		// psychiatrist for a certificate, -даун words, inscriptions cut

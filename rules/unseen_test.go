@@ -159,6 +159,19 @@ func TestEngine_Evaluate_UnseenCategories(t *testing.T) {
 		{"Стрелять в тире будут учить на празднике", "", 0},
 		{"Такой народ у нас, терпеливый", "", 0},
 		{"Шлюз на канале откроют в мае", "", 0},
+		// a neighbour's description said to the reader, names for a
+		// person with no other sense
+		{"Ты алкаш, а не депутат", "insults.aimed", moderation.Review},
+		{"Вы лентяи, а не коммунальщики", "insults.aimed", moderation.Review},
+		{"Этот жлоб перегородил проезд своей машиной", "insults.personal", moderation.Review},
+		{"Какой-то пентюх сломал турник", "insults.personal", moderation.Review},
+		{"Старая кошёлка из третьего подъезда опять орёт", "insults.personal", moderation.Review},
+		{"Осторожно, мошенники звонят от имени администрации", "", 0},
+		{"Алкаши в подъезде опять всю ночь шумели, вызовите участкового", "", 0},
+		{"Нарики во дворе оставляют шприцы у песочницы", "", 0},
+		{"Щенок потерялся на Лесной, помогите найти", "", 0},
+		{"Дубина народной войны — книга месяца в библиотеке", "", 0},
+		{"Стукачество поощрять не будем, но о нарушении сообщите участковому", "", 0},
 		// and what shares their stems: stray animals neutered (the pack
 		// sent these three to urgent review as threats before), a
 		// psychiatrist for a certificate, -даун words, inscriptions cut

@@ -172,6 +172,43 @@ func TestEngine_Evaluate_UnseenCategories(t *testing.T) {
 		{"Щенок потерялся на Лесной, помогите найти", "", 0},
 		{"Дубина народной войны — книга месяца в библиотеке", "", 0},
 		{"Стукачество поощрять не будем, но о нарушении сообщите участковому", "", 0},
+		// threats of shapes the pack lacked: the reader's body part with a
+		// first-person verb, an end foretold, blood, a weapon brought, the
+		// children's school known, death in torment, the gas chamber, a
+		// reader told to kill himself
+		{"Я тебе голову откручу", "threats.personal", moderation.Review},
+		{"Вам всем конец, готовьтесь", "threats.personal", moderation.Review},
+		{"Порву как тузик грелку", "threats.personal", moderation.Review},
+		{"Ещё слово, и получишь в зубы", "threats.idiom", moderation.Review},
+		{"Зубы пересчитаю", "threats.personal", moderation.Review},
+		{"Морду начищу", "threats.personal", moderation.Review},
+		{"Ты у меня кровью умоешься", "threats.personal", moderation.Review},
+		{"Пусть сдохнет в муках", "threats.idiom", moderation.Review},
+		{"Надеюсь, он сгорит заживо", "threats.idiom", moderation.Review},
+		{"Всех бы их в газовую камеру", "threats.idiom", moderation.Review},
+		{"Таких в печь", "threats.idiom", moderation.Review},
+		{"Руки бы поотрубал этим вандалам", "threats.idiom", moderation.Review},
+		{"Приду с битой и разнесу всё", "threats.personal", moderation.Review},
+		{"Тебе хана", "threats.personal", moderation.Review},
+		{"Отрежу тебе язык", "threats.personal", moderation.Review},
+		{"Знаю, где учатся твои дети", "threats.personal", moderation.Review},
+		{"Мы знаем, где ты живёшь", "threats.personal", moderation.Review},
+		{"Облить бензином и поджечь", "threats.personal", moderation.Review},
+		{"Удавись", "threats.idiom", moderation.Review},
+		{"Иди повесься", "threats.idiom", moderation.Review},
+		{"Выпей яду", "threats.idiom", moderation.Review},
+		// and their traps: one's own legs on the ice (two of these were
+		// urgent threats before), despair said of oneself, a lift, a
+		// shovel, an end of a repair, pies in the oven
+		{"Пока дойду до остановки, все ноги переломаю на этом льду", "", 0},
+		{"На этой лестнице шею сверну когда-нибудь, посыпьте песком", "", 0},
+		{"Такая жизнь — хоть вешайся", "", 0},
+		{"Заеду за вами в восемь, поедем на субботник", "", 0},
+		{"Выйду с лопатой чистить снег у подъезда", "", 0},
+		{"Ремонту конец, подрядчик ушёл", "", 0},
+		{"Пироги — их в печь на двадцать минут", "", 0},
+		{"Ребёнок получил по голове качелями, качели сломаны", "", 0},
+		{"Подожгу старые листья в бочке на участке", "", 0},
 		// and what shares their stems: stray animals neutered (the pack
 		// sent these three to urgent review as threats before), a
 		// psychiatrist for a certificate, -даун words, inscriptions cut

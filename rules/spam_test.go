@@ -69,6 +69,10 @@ func TestEngine_Evaluate_SpamEvidence(t *testing.T) {
 		{"Сосед в казино джекпот сорвал, теперь ставки в букмекерской делает", moderation.Review},
 		{"Крипта, наш чат t.me/+AbCdEf6789, доход от 5000 в день", moderation.Delete},
 		{"Казино с бонусом за депозит, пиши в лс", moderation.Delete},
+		// work done badly is no side job
+		{"Это не ремонт, а халтура, через месяц всё развалится", moderation.Allow},
+		{"Подрядчик халтурит, плитка уже отваливается", moderation.Allow},
+		{"Есть халтура на выходные, 3000 за день, пиши в лс", moderation.Delete},
 		// Chinese ad words behind the script gate; a Chinese greeting is not an ad
 		{"日结兼职，月入过万，私聊我", moderation.Review},
 		{"Как по-китайски «спасибо»? 谢谢 — так?", moderation.Allow},

@@ -209,6 +209,13 @@ func TestEngine_Evaluate_UnseenCategories(t *testing.T) {
 		{"Пироги — их в печь на двадцать минут", "", 0},
 		{"Ребёнок получил по голове качелями, качели сломаны", "", 0},
 		{"Подожгу старые листья в бочке на участке", "", 0},
+		// sharp municipal criticism the word lists reviewed: a decision
+		// called idiocy, work done carelessly, what dogs leave in the yard
+		{"Какой идиотизм — перекрыть единственную дорогу", "", 0},
+		{"Дорогу сделали на отвали", "", 0},
+		{"Весь двор в собачьем дерьме, хозяева не убирают за питомцами", "", 0},
+		{"Ну ты и идиот, кто так паркуется", "insults.personal", moderation.Review},
+		{"Отвали со своими советами", "insults.rude", moderation.Review},
 		// and what shares their stems: stray animals neutered (the pack
 		// sent these three to urgent review as threats before), a
 		// psychiatrist for a certificate, -даун words, inscriptions cut

@@ -61,6 +61,8 @@ func TestEngine_Evaluate_MaskTraps(t *testing.T) {
 		"Пыхов... Хабаров... кто следующий",
 		"х.. знает",
 		"ну...а что делать",
+		"за...а потом",
+		"Ждём ремонта уже год, а за...а ладно",
 	}
 	for _, text := range traps {
 		t.Run(text, func(t *testing.T) {

@@ -60,6 +60,19 @@ func TestEngine_Evaluate_SpamEvidence(t *testing.T) {
 		{"Готова приехать к тебе в гости сегодня", moderation.Review},
 		// lost and found is no advert, even with "напишите мне в личку"
 		{"Нашла паспорт возле почты, хозяин, напишите мне в личку", moderation.Allow},
+		// a residents' or a students' chat named with its platform is an
+		// invitation, not an advert: review at most (an invite link with
+		// «в телеграме» was deleted); casino words without a way to reach
+		// anyone are talk, not an advert (two of them deleted)
+		{"Чат жильцов дома 12 в телеграме: https://t.me/+QwErTy12345", moderation.Review},
+		{"Я староста группы, наш чат в телеграмме: t.me/+AbCdEf6789", moderation.Review},
+		{"Сосед в казино джекпот сорвал, теперь ставки в букмекерской делает", moderation.Review},
+		{"Крипта, наш чат t.me/+AbCdEf6789, доход от 5000 в день", moderation.Delete},
+		{"Казино с бонусом за депозит, пиши в лс", moderation.Delete},
+		// work done badly is no side job
+		{"Это не ремонт, а халтура, через месяц всё развалится", moderation.Allow},
+		{"Подрядчик халтурит, плитка уже отваливается", moderation.Allow},
+		{"Есть халтура на выходные, 3000 за день, пиши в лс", moderation.Delete},
 		// Chinese ad words behind the script gate; a Chinese greeting is not an ad
 		{"日结兼职，月入过万，私聊我", moderation.Review},
 		{"Как по-китайски «спасибо»? 谢谢 — так?", moderation.Allow},

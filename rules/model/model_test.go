@@ -441,14 +441,18 @@ func TestTrain_Stop_AddressGetsNoWeight(t *testing.T) {
 	ex := append(toyData(),
 		Example{Text: "ты сам идиот", Labels: []string{"toxic"}, Scope: []string{"toxic"}},
 		Example{Text: "ты дурачок", Labels: []string{"toxic"}, Scope: []string{"toxic"}},
-		Example{Text: "вы идиоты", Labels: []string{"toxic"}, Scope: []string{"toxic"}})
+		Example{Text: "вы идиоты", Labels: []string{"toxic"}, Scope: []string{"toxic"}},
+		Example{Text: "можешь не писать, идиот", Labels: []string{"toxic"}, Scope: []string{"toxic"}},
+		Example{Text: "иди сам проверь, дурачок", Labels: []string{"toxic"}, Scope: []string{"toxic"}})
 	for _, tt := range []struct {
-		name string
-		stop map[string][]string
-		rude bool
+		name  string
+		stop  map[string][]string
+		words []string
+		rude  bool
 	}{
-		{"learned without a stop list", nil, true},
-		{"nothing with ты as a stop word", map[string][]string{"toxic": SecondPerson}, false},
+		{"learned without a stop list", nil, []string{"ты", "вы", "можешь", "иди"}, true},
+		{"nothing with ты as a stop word", map[string][]string{"toxic": SecondPerson}, []string{"ты", "вы"}, false},
+		{"nothing with the address list", map[string][]string{"toxic": Address}, []string{"ты", "вы", "можешь", "иди", "сам"}, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p := toyParams()
@@ -457,7 +461,7 @@ func TestTrain_Stop_AddressGetsNoWeight(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, w := range []string{"ты", "вы"} {
+			for _, w := range tt.words {
 				got, none := m.Score("toxic", w), m.Score("toxic", "")
 				if rude := got > none+0.01; rude != tt.rude {
 					t.Errorf("toxic of %q %.3f, of no text %.3f: rude %v, want %v", w, got, none, rude, tt.rude)

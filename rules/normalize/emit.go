@@ -121,6 +121,9 @@ func (t *Text) token(c []char) {
 		case slash:
 			t.emitWord(word)
 			word = word[:0]
+		case dots >= 2 && particle(c[j:]):
+			t.emitWord(word) // так...и, за...а: an ellipsis between words, in N too
+			word = word[:0]
 		case dots >= 2 && prevLetters > 0 && nextLetters > 0 && prevLetters <= 3 && nextLetters <= 3:
 			for k := 0; k < dots; k++ {
 				word = append(word, char{r: '*', off: c[i].off, cls: clMask})

@@ -144,15 +144,16 @@ func TestText_Normalize_SecondReading(t *testing.T) {
 		{"2х1х1 метра", "0х0х0 метра", ""},    // a 1 among digits is a number
 		{"1ая линия", "0ая линия", ""},
 		// masks of the second reading; N as before
-		{"на х...й", "на х***й", "х+й"},      // a run of dots: any number of letters
-		{"п..ц", "п**ц", "п+ц"},              //
-		{"х…й", "х й", "х+й"},                // the typographic ellipsis
-		{"п!здец", "п здец", "п*здец"},       // a sign for one letter
-		{"пи$дец", "пи $ дец", "пи*дец"},     //
-		{"х°й", "х й", "х*й"},                //
-		{"оху3ть", "охузть", "оху*ть"},       // a digit for any letter, not only its look-alike
-		{"ну... ладно", "ну ладно", ""},      // an ellipsis before a space
-		{"так...и знал", "так***и знал", ""}, // before a particle: between words
+		{"на х...й", "на х***й", "х+й"},                            // a run of dots: any number of letters
+		{"п..ц", "п**ц", "п+ц"},                                    //
+		{"х…й", "х й", "х+й"},                                      // the typographic ellipsis
+		{"п!здец", "п здец", "п*здец"},                             // a sign for one letter
+		{"пи$дец", "пи $ дец", "пи*дец"},                           //
+		{"х°й", "х й", "х*й"},                                      //
+		{"оху3ть", "охузть", "оху*ть"},                             // a digit for any letter, not only its look-alike
+		{"ну... ладно", "ну ладно", ""},                            // an ellipsis before a space
+		{"так...и знал", "так и знал", ""},                         // before a particle: between words
+		{"за...а потом", "за а потом", ""},                         // in N too (not за***а)
 		{"пишите!Вам ответят", "пишите вам ответят", "пишите*вам"}, // read, but no entry can match it
 		{"5$ 20° 20°С :-) т.е.", "0 $ 0 с те", ""},
 		{"ура!", "ура", ""},

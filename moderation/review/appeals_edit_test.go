@@ -22,6 +22,9 @@ func TestAppealDesk_CommentEdited_CardShowsNewText(t *testing.T) {
 	e.waitAppealMsg(card.ID, "the new text on the card", func(m telegramtest.Message) bool {
 		return strings.Contains(m.Text, "у дома 12 на Садовой")
 	})
+	if got, _ := e.tg.Message(appealsChat, card.ID); !strings.Contains(got.Text, "Текст (изменён автором ") || strings.Contains(got.Text, "Когда заделают яму? ") {
+		t.Errorf("the edited card does not say it was edited, or keeps the old text:\n%s", got.Text)
+	}
 	n := 0
 	for _, m := range e.tg.BotMessages(appealsChat) {
 		if strings.Contains(m.Text, "Обращение") {

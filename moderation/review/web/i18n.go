@@ -3,6 +3,7 @@ package web
 // english translates the pages' Russian texts (the keys); a text missing
 // here shows in Russian (TestEnglish_Complete lists the ones in use).
 var english = map[string]string{
+	"изменён автором": "edited by the author",
 	// The queue's news frame (queue_news.go).
 	"Изменения очереди":     "Queue changes",
 	"Сессия закончилась.":   "The session has ended.",

@@ -32,6 +32,7 @@ type Appeal struct {
 	Text       string    `json:"text"`
 	OpenedAt   time.Time `json:"opened_at"` // the comment's creation
 	Deadline   time.Time `json:"deadline"`
+	EditedAt   time.Time `json:"edited_at,omitzero"` // the author's edit Text is (zero: as written); an open appeal follows edits
 	// Answered is the first public answer by the page or one of its
 	// managers (seen by the connector, or posted from strazh); zero while open.
 	AnsweredAt time.Time `json:"answered_at,omitzero"`

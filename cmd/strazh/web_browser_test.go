@@ -203,7 +203,7 @@ rules: {builtin: ru}
 review:
   web:
     listen: "127.0.0.1:0"
-    refresh: 0s
+    refresh: 5s
 %saccounts:
   - name: page
     network: sim

@@ -90,6 +90,9 @@ func (p *Pipeline) observeAppeal(a *accountRun, d *moderation.Decision) {
 		}
 		return
 	}
+	if p.appealEdited(a, d) {
+		return // its appeal follows the new text (appeals_edited.go)
+	}
 	if !moderation.IsAppeal(d) {
 		return
 	}

@@ -205,11 +205,12 @@ func TestPipeline_Appeals_NoDoubleOpenOnRedeliveryOrEdit(t *testing.T) {
 	if len(r.Decisions(t, edited.Text)) != 1 {
 		t.Fatal("the edit was not decided")
 	}
-	if as := openAppeals(t, r); len(as) != 2 || as[0].Text != c.Text || as[1].Text != "Другой вопрос [обращение:water]" {
-		t.Fatalf("open appeals = %+v; want the first version and the other question", as)
+	as := openAppeals(t, r)
+	if len(as) != 2 || as[0].Text != edited.Text || !as[0].EditedAt.Equal(edited.Edited) || as[1].Text != "Другой вопрос [обращение:water]" {
+		t.Fatalf("open appeals = %+v; want the edited text and the other question", as)
 	}
-	if o, _, _ := desk.counts(); o != 2 {
-		t.Errorf("desk told of %d openings, want 2", o)
+	if o, c, _ := desk.counts(); o != 2 || c != 1 {
+		t.Errorf("desk told of %d openings and %d changes, want 2 and 1 (the edit)", o, c)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 // appealTexts are the appeal desk's words (Russian first).
 type appealTexts struct {
 	title, topic, deadline, text, answer, link      string
+	edited                                          string // after «Текст»: the citizen edited the comment
 	waiting, overdue, posting, byHand, answered     string
 	onTime, late, failed, deleted, already          string
 	btnReply                                        string // a contract: «Ответить» (English: Reply)
@@ -31,6 +32,7 @@ type appealTexts struct {
 
 var appealRU = &appealTexts{
 	title: "📨 Обращение", topic: "Тема", deadline: "Ответить до", text: "Текст", answer: "Ответ", link: "Открыть",
+	edited:  "изменён автором %s",
 	waiting: "⏳ Ждёт ответа страницы", overdue: "🔴 Срок ответа прошёл", posting: "⏳ Публикуется ответ — %s",
 	byHand:   "✋ Эта сеть не даёт ответить из strazh: ответьте на странице вручную",
 	answered: "✅ Отвечено — %s, %s (%s)", onTime: "в срок", late: "с опозданием",
@@ -66,6 +68,7 @@ var appealRU = &appealTexts{
 
 var appealEN = &appealTexts{
 	title: "📨 Appeal", topic: "Topic", deadline: "Answer by", text: "Text", answer: "Answer", link: "Open",
+	edited:  "edited by the author %s",
 	waiting: "⏳ Waiting for the page's answer", overdue: "🔴 Past the deadline", posting: "⏳ Posting the answer — %s",
 	byHand:   "✋ This network cannot be answered from strazh: answer on the page by hand",
 	answered: "✅ Answered — %s, %s (%s)", onTime: "on time", late: "late",
@@ -180,7 +183,11 @@ func (t *Reviewer) renderAppeal(a *moderation.Appeal, c *cardstore.AppealCard, c
 	if cutted {
 		text += "…"
 	}
-	fmt.Fprintf(&b, "<b>%s:</b>\n<blockquote>%s</blockquote>", x.text, esc(text))
+	label := x.text
+	if !a.EditedAt.IsZero() {
+		label += " (" + fmt.Sprintf(x.edited, t.fmtTime(a.EditedAt)) + ")"
+	}
+	fmt.Fprintf(&b, "<b>%s:</b>\n<blockquote>%s</blockquote>", esc(label), esc(text))
 	if a.Deleted {
 		b.WriteString("\n" + x.deleted)
 	}

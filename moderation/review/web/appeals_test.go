@@ -179,3 +179,25 @@ func TestServer_Appeals_NotTracked(t *testing.T) {
 		t.Errorf("POST /appeals/reply without appeals: %d, want 404", code)
 	}
 }
+
+// An appeal whose comment its author edited shows the text as it is now,
+// and says it was edited (the pipeline updates it: appeals_edited.go).
+func TestServer_Appeals_EditedText(t *testing.T) {
+	sf := newSimFixture(t)
+	_, id := sf.openAppeal(101, "page", "Когда засыплют яму?", time.Now().Add(time.Hour))
+	edited := time.Date(2026, 11, 30, 14, 5, 0, 0, time.Local)
+	if _, err := sf.db.UpdateAppeal(id, func(a *moderation.Appeal) error {
+		a.Text, a.EditedAt = "Когда засыплют яму у дома 5?", edited
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	c := sf.client()
+	c.login("mod", "password-mod")
+	for _, tt := range []struct{ lang, want string }{{"ru", "изменён автором 30.11.2026 14:05"}, {"en", "edited by the author 30.11.2026 14:05"}} {
+		_, page, _ := c.do("GET", "/appeals?lang="+tt.lang, nil)
+		if !strings.Contains(page, "Когда засыплют яму у дома 5?") || !strings.Contains(page, tt.want) {
+			t.Errorf("%s: the appeals page lacks the new text or %q:\n%s", tt.lang, tt.want, page)
+		}
+	}
+}

@@ -26,8 +26,10 @@ type Config struct {
 	TrustProxy bool `yaml:"trust_proxy"`
 	// SessionTTL is how long a sign-in lasts.
 	SessionTTL time.Duration `yaml:"session_ttl"`
-	// Refresh reloads the queue page this often so decisions made in other
-	// channels show (0: never).
+	// Refresh is how often the console learns of decisions made in other
+	// channels: a small frame on the queue page reloads this often and
+	// says how many reviews are new and how many were decided elsewhere;
+	// the queue itself never reloads under the moderator (0: never).
 	Refresh time.Duration `yaml:"refresh"`
 	// RemindAfter, ReviewTimeout and OnTimeout are the review chats' keys
 	// of the same names (telegram:), for when the console is the only

@@ -3,6 +3,16 @@ package web
 // english translates the pages' Russian texts (the keys); a text missing
 // here shows in Russian (TestEnglish_Complete lists the ones in use).
 var english = map[string]string{
+	"изменён автором": "edited by the author",
+	// The queue's news frame (queue_news.go).
+	"Изменения очереди":     "Queue changes",
+	"Сессия закончилась.":   "The session has ended.",
+	"Новых":                 "New",
+	"решено в другом месте": "decided elsewhere",
+	"Обновить":              "Reload",
+	"проверено":             "checked",
+	"Очередь не менялась":   "The queue has not changed",
+	"Неверный адрес: откройте очередь заново.":                                                    "Bad address: open the queue again.",
 	"Форма слишком большая: ответ — не длиннее 4096 символов. Вернитесь назад и сократите текст.": "The form is too large: an answer is at most 4096 characters. Go back and shorten the text.",
 	"Форма не прочитана: обновите страницу и повторите.":                                          "The form could not be read: reload the page and try again.",
 	"Такой страницы нет.":                                                          "No such page.",

@@ -61,6 +61,7 @@ type queueData struct {
 	Bans    any
 	Outcome *moderation.Decision // the decision just made (or found made)
 	Already bool                 // it had been decided elsewhere
+	News    string               // the address of the frame saying what changed ("": review.web.refresh is 0)
 }
 
 // recentAuto is how many automatic actions the queue page lists;
@@ -115,6 +116,9 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, d := range p.Decisions {
 		data.Recent = append(data.Recent, card{D: d, Waiting: now.Sub(d.DecidedAt), Restorable: s.restorable(d)})
+	}
+	if s.cfg.Refresh > 0 {
+		data.News = newsPath(data.Pending)
 	}
 	if id, err := strconv.ParseUint(r.URL.Query().Get("done"), 10, 64); err == nil {
 		if d, err := s.deps.Moderation.Decision(id); err == nil {

@@ -38,7 +38,6 @@ type view struct {
 	User    *store.WebUser
 	CSRF    string
 	Paused  bool
-	Refresh int  // seconds; 0: no reload
 	Appeals bool // appeals are tracked: the menu shows their page
 	Data    any
 	loc     *time.Location
@@ -143,9 +142,6 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, page s
 		v.User, v.CSRF = &sess.user, sess.csrf
 	}
 	v.Lang = s.lang(w, r, v.User)
-	if page == "queue" && s.cfg.Refresh > 0 {
-		v.Refresh = int(s.cfg.Refresh / time.Second)
-	}
 	var buf bytes.Buffer
 	if err := s.pages[page].Execute(&buf, v); err != nil {
 		s.log.Error("render page", "page", page, "err", err)

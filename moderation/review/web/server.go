@@ -78,6 +78,7 @@ type Server struct {
 	deps      Deps
 	log       *slog.Logger
 	pages     map[string]*pageTemplate
+	newsPage  *pageTemplate // the queue's self-reloading frame (queue_news.go)
 	auth      *limiters
 	hash      chan struct{} // bounds concurrent password checks (19 MiB each)
 	dayCache  dayCache
@@ -103,7 +104,11 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{cfg: cfg, deps: deps, log: deps.Logger.With("component", "web"), pages: pages,
+	news, err := parseNews()
+	if err != nil {
+		return nil, fmt.Errorf("web: template news: %w", err)
+	}
+	return &Server{cfg: cfg, deps: deps, log: deps.Logger.With("component", "web"), pages: pages, newsPage: news,
 		auth: newLimiters(loginBurst, loginEvery), hash: make(chan struct{}, 2)}, nil
 }
 
@@ -127,6 +132,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /logout", s.with(roleAny, s.logout))
 	mux.HandleFunc("GET /{$}", s.with(roleAny, s.home))
 	mux.HandleFunc("GET /queue", s.with(roleDecide, s.queue))
+	mux.HandleFunc("GET /queue/news", s.news)
 	mux.HandleFunc("POST /decide", s.with(roleDecide, s.decide))
 	mux.HandleFunc("GET /audit", s.with(roleAny, s.audit))
 	mux.HandleFunc("GET /audit.csv", s.with(roleAny, s.auditCSV))
@@ -152,11 +158,11 @@ func (s *Server) Handler() http.Handler {
 }
 
 // secureHeaders forbids framing, inline scripts and sniffing: the pages
-// need none of it.
+// need none of it (queue/news, the queue's own frame, allows its parent).
 func secureHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'")
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("X-Frame-Options", "DENY")
 		hd.Set("Referrer-Policy", "same-origin")

@@ -68,17 +68,22 @@ func (c *Connector) Ban(ctx context.Context, author string, b moderation.BanRequ
 		return fmt.Errorf("ok: ban %s: OK blocks only for good and cannot unblock; a ban until %s is not placed: %w",
 			author, b.Until.Format("2006-01-02"), moderation.ErrUnsupported)
 	}
-	ref := b.Ref
-	if ref == "" {
+	if b.Ref == "" {
+		// A ban naming no comment here (carried from another page of the
+		// district) is not placed: OK blocks only while deleting one of
+		// the author's comments, and deleting one nobody decided on would
+		// remove a lawful comment with no decision, card or record.
 		c.refMu.Lock()
-		ref = c.refs[author]
+		last := c.refs[author]
 		c.refMu.Unlock()
+		hint := "no comment of theirs read here"
+		if last != "" {
+			hint = "their newest comment read here is " + last
+		}
+		return fmt.Errorf("ok: ban %s is not placed: OK blocks only while deleting one of the author's comments, and none here was decided (%s); block them in the group's blacklist by hand: %w", author, hint, moderation.ErrItem)
 	}
-	if ref == "" {
-		return fmt.Errorf("ok: ban %s: no comment of this author known, and OK blocks only through one: %w", author, moderation.ErrItem)
-	}
-	if err := c.deleteComment(ctx, ref, true); err != nil {
-		return fmt.Errorf("ok: ban %s (through %s): %w", author, ref, err)
+	if err := c.deleteComment(ctx, b.Ref, true); err != nil {
+		return fmt.Errorf("ok: ban %s (through %s): %w", author, b.Ref, err)
 	}
 	return nil
 }

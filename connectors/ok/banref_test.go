@@ -2,6 +2,7 @@ package ok
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,8 +15,7 @@ import (
 // author's comment remembered from the last read (the last one the read
 // noted, the oldest of the cycle): an author who wrote a lawful comment
 // and then one banned lost the lawful one too, deleted without a decision,
-// a card or a record. The remembered comment is used only for a ban that
-// names none (carried from another page).
+// a card or a record.
 func TestConnector_Ban_ThroughTheDecidedComment(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
@@ -53,5 +53,25 @@ func TestConnector_Ban_ThroughTheDecidedComment(t *testing.T) {
 				t.Fatalf("bans %+v, want one through %s", b, banned)
 			}
 		})
+	}
+}
+
+// TestConnector_Ban_CarriedNamesNoComment: a ban carried from another page
+// of the district names no comment here. It is refused as not placed
+// (ClassItem, said why), and the author's lawful comment here stays: it was
+// deleted with block_author, with no decision, card or record.
+func TestConnector_Ban_CarriedNamesNoComment(t *testing.T) {
+	ctx := context.Background()
+	f, tok := newFake(t)
+	c := newConn(t, f, "ok-b", tok, nil)
+	lawful := f.AddComment(f.AddTopic(testGID), "5810", "спасибо за расчищенный двор")
+	d := newDriver(t, c, nil)
+	d.Fetch()
+	err := c.Ban(ctx, "5810", moderation.BanRequest{})
+	if moderation.Classify(err) != moderation.ClassItem || !strings.Contains(err.Error(), "by hand") {
+		t.Fatalf("carried ban: %v, want a refusal for this item saying to block by hand", err)
+	}
+	if f.Deleted(lawful) || len(f.Bans()) != 0 {
+		t.Fatalf("the lawful comment was deleted (%v) or a block placed (%+v)", f.Deleted(lawful), f.Bans())
 	}
 }

@@ -306,7 +306,7 @@ func TestConnector_BanRestore(t *testing.T) {
 	if err := c.Delete(ctx, d.All[0].Comment.Ref); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Ban(ctx, "5810", moderation.BanRequest{}); err != nil {
+	if err := c.Ban(ctx, "5810", moderation.BanRequest{Ref: d.All[0].Comment.Ref}); err != nil {
 		t.Fatalf("Ban: %v", err)
 	}
 	if b := f.Bans(); len(b) != 1 || b[0].Author != "5810" || b[0].Comment != id {

@@ -1,7 +1,7 @@
 package rules
 
 import (
-	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
@@ -56,77 +56,97 @@ func parsePatternWith(src string, pn *pieceNorm) (*pattern, error) {
 	if strings.Trim(s, "* ") == "" {
 		return nil, errors.New("empty entry")
 	}
-	alts, err := expand([]rune(s))
+	steps, n, err := expandSteps([]rune(s))
 	if err != nil {
 		return nil, fmt.Errorf("entry %q: %w", src, err)
 	}
-	// the forms written one after another into one array; seen finds a
-	// form already written by a hash of its bytes and anchors
-	size := 0
-	for _, a := range alts {
-		size += len(a) + 2
+	// the forms written one after another into one array, as large as the
+	// expanded strings with two bytes each (every alternative of a step is
+	// in n/len(step) of them); pn.seen finds a form already written
+	size := 2 * n
+	for _, st := range steps {
+		l := 0
+		for _, a := range st {
+			l += len(a)
+		}
+		size += l * (n / len(st))
 	}
 	arena := make([]byte, 0, size)
-	var b []byte // the form being built
-	p.forms = make([]form, 0, len(alts))
-	seen := make(map[uint64]int32, len(alts))
-	for _, a := range alts {
-		f := form{anchorStart: true, anchorEnd: true}
-		if strings.HasPrefix(a, "*") {
-			f.anchorStart = false
-		}
-		if strings.HasSuffix(a, "*") {
-			f.anchorEnd = false
-		}
-		// normalise each star-separated piece, then put the stars back
-		rest := strings.Trim(a, "*")
-		b = b[:0]
-		for i := 0; ; i++ {
-			pc, more, found := strings.Cut(rest, "*")
-			if i > 0 {
-				b = append(b, Star)
-			}
-			lead := strings.HasPrefix(pc, " ")
-			trail := strings.HasSuffix(pc, " ")
-			n := pn.normalize(pc)
-			if len(n) == 0 && strings.TrimSpace(pc) != "" {
-				return nil, fmt.Errorf("entry %q: %q has no letters", src, pc)
-			}
-			if lead && i > 0 {
-				b = append(b, normalize.Space)
-			}
-			b = append(b, n...)
-			if trail && found && len(n) > 0 {
-				b = append(b, normalize.Space)
-			}
-			if !found {
-				break
-			}
-			rest = more
-		}
-		if len(b) == 0 {
-			return nil, fmt.Errorf("entry %q: %q has no letters", src, a)
-		}
+	p.forms = make([]form, 0, n)
+	pn.seen.reset(n)
+	err = pn.eachForm(steps, n, func(b []byte, f form) {
 		h := formHash(b, f.anchorStart, f.anchorEnd)
-		if i, ok := seen[h]; ok && p.hasForm(int(i), b, f) {
-			continue
+		slot, dup := pn.seen.find(h, b, f, p.forms)
+		if dup {
+			return
 		}
 		if len(b) > cap(arena)-len(arena) {
 			arena = make([]byte, 0, max(size, len(b))) // the estimate fell short: a new array
 		}
 		at := len(arena)
 		arena = append(arena, b...)
-		seen[h] = int32(len(p.forms))
+		pn.seen.add(slot, h, int32(len(p.forms)))
 		f.b = arena[at:len(arena):len(arena)]
 		p.forms = append(p.forms, f)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("entry %q: %w", src, err)
 	}
 	return p, nil
 }
 
+// formOf is the form of one expanded string a, written into pn.rbuf (valid
+// until the next call): the reference the fast path of eachForm is held to.
+func (pn *pieceNorm) formOf(a string) ([]byte, form, error) {
+	f := form{anchorStart: true, anchorEnd: true}
+	if strings.HasPrefix(a, "*") {
+		f.anchorStart = false
+	}
+	if strings.HasSuffix(a, "*") {
+		f.anchorEnd = false
+	}
+	// normalise each star-separated piece, then put the stars back
+	rest := strings.Trim(a, "*")
+	b := pn.rbuf[:0]
+	for i := 0; ; i++ {
+		pc, more, found := strings.Cut(rest, "*")
+		if i > 0 {
+			b = append(b, Star)
+		}
+		lead := strings.HasPrefix(pc, " ")
+		trail := strings.HasSuffix(pc, " ")
+		n := pn.normalize(pc)
+		if len(n) == 0 && strings.TrimSpace(pc) != "" {
+			return nil, f, fmt.Errorf("%q has no letters", pc)
+		}
+		if lead && i > 0 {
+			b = append(b, normalize.Space)
+		}
+		b = append(b, n...)
+		if trail && found && len(n) > 0 {
+			b = append(b, normalize.Space)
+		}
+		if !found {
+			break
+		}
+		rest = more
+	}
+	pn.rbuf = b
+	if len(b) == 0 {
+		return nil, f, fmt.Errorf("%q has no letters", a)
+	}
+	return b, f, nil
+}
+
 // pieceNorm normalises the pieces of expanded entries in one reused Text.
 type pieceNorm struct {
-	nt  normalize.Text
-	buf []byte
+	nt   normalize.Text
+	buf  []byte
+	rbuf []byte     // formOf's form
+	fbuf []byte     // eachForm's forms
+	st   []lowState // eachForm's states, by step
+	pick []int
+	seen formSet
 }
 
 // normalize returns N of pc without its outer spaces; it is valid until
@@ -203,32 +223,30 @@ func plainLower(pc string, b []byte) ([]byte, bool) {
 	return b, len(b) > 0
 }
 
-// formHash is the FNV-1a hash of a form's bytes and anchors.
+// formHash is a hash of a form's bytes (eight at a time) and anchors.
 func formHash(b []byte, anchorStart, anchorEnd bool) uint64 {
-	h := uint64(14695981039346656037)
-	for _, c := range b {
-		h = (h ^ uint64(c)) * 1099511628211
+	h := uint64(len(b))<<2 | uint64(b2b(anchorStart))<<1 | uint64(b2b(anchorEnd))
+	for len(b) >= 8 {
+		h = mix64(h, binary.LittleEndian.Uint64(b))
+		b = b[8:]
 	}
-	h = (h ^ uint64(b2b(anchorStart))) * 1099511628211
-	return (h ^ uint64(b2b(anchorEnd))) * 1099511628211
+	var t uint64
+	for i, c := range b {
+		t |= uint64(c) << (8 * i)
+	}
+	return mix64(h, t)
 }
 
-// hasForm reports whether p already has the form b with f's anchors: the
-// one at i (found by its hash) or, when that is another form with the same
-// hash, any.
-func (p *pattern) hasForm(i int, b []byte, f form) bool {
-	same := func(g form) bool {
-		return g.anchorStart == f.anchorStart && g.anchorEnd == f.anchorEnd && bytes.Equal(g.b, b)
-	}
-	if same(p.forms[i]) {
-		return true
-	}
-	for _, g := range p.forms {
-		if same(g) {
-			return true
+// plainRun reports whether rs has none of the syntax but stars: a run of
+// letters and stars expands to itself.
+func plainRun(rs []rune) bool {
+	for _, r := range rs {
+		switch r {
+		case '[', ']', '(', ')', '|', '?':
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 func trim(b []byte) []byte {
@@ -244,6 +262,16 @@ func trim(b []byte) []byte {
 // expand turns the mini-syntax into literal strings: the alternatives of
 // each step (a letter run, a set, a group), multiplied out in order.
 func expand(rs []rune) ([]string, error) {
+	steps, n, err := expandSteps(rs)
+	if err != nil {
+		return nil, err
+	}
+	return product(steps, n), nil
+}
+
+// expandSteps is the steps of rs with their alternatives and how many
+// strings they multiply out to.
+func expandSteps(rs []rune) ([][]string, int, error) {
 	var steps [][]string
 	n := 1
 	for i := 0; i < len(rs); {
@@ -255,7 +283,7 @@ func expand(rs []rune) ([]string, error) {
 				j++
 			}
 			if j >= len(rs) || j == i+1 {
-				return nil, errors.New("unclosed or empty [")
+				return nil, 0, errors.New("unclosed or empty [")
 			}
 			for _, r := range rs[i+1 : j] {
 				alts = append(alts, string(r))
@@ -274,16 +302,21 @@ func expand(rs []rune) ([]string, error) {
 				}
 			}
 			if j >= len(rs) {
-				return nil, errors.New("unclosed (")
+				return nil, 0, errors.New("unclosed (")
 			}
 			// split the inside at top-level |
 			inner := rs[i+1 : j]
 			d, start := 0, 0
 			for k := 0; k <= len(inner); k++ {
 				if k == len(inner) || (inner[k] == '|' && d == 0) {
+					if plainRun(inner[start:k]) { // expands to itself
+						alts = append(alts, string(inner[start:k]))
+						start = k + 1
+						continue
+					}
 					sub, err := expand(inner[start:k])
 					if err != nil {
-						return nil, err
+						return nil, 0, err
 					}
 					alts = append(alts, sub...)
 					start = k + 1
@@ -301,9 +334,9 @@ func expand(rs []rune) ([]string, error) {
 			alts = []string{"*"}
 			i++
 		case ']', ')', '|':
-			return nil, fmt.Errorf("unexpected %q", rs[i])
+			return nil, 0, fmt.Errorf("unexpected %q", rs[i])
 		case '?':
-			return nil, errors.New("? must follow a letter, [set] or (group)")
+			return nil, 0, errors.New("? must follow a letter, [set] or (group)")
 		default:
 			// a run of plain letters is one step (the last one stays
 			// apart when a ? follows it)
@@ -322,12 +355,12 @@ func expand(rs []rune) ([]string, error) {
 			i++
 		}
 		if n*len(alts) > maxForms {
-			return nil, fmt.Errorf("expands to more than %d forms", maxForms)
+			return nil, 0, fmt.Errorf("expands to more than %d forms", maxForms)
 		}
 		n *= len(alts)
 		steps = append(steps, alts)
 	}
-	return product(steps, n), nil
+	return steps, n, nil
 }
 
 // product is every concatenation of one alternative per step, the first

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math/bits"
 	"slices"
 )
@@ -25,17 +26,39 @@ func (tb *trieBuilder) add(form []byte, t term) {
 	tb.terms = append(tb.terms, t)
 }
 
-// bedge is an edge of a node being built.
-type bedge struct {
-	b  byte
-	to int32
+// bnode is a node on the path of the last form added while building: its
+// edges to finished children (added in byte order) as a frozen node has
+// them, its terms, and the hash of both so far.
+type bnode struct {
+	mask  uint64  // classes of the bytes that have an edge
+	kids  []int32 // by class
+	star  int32   // child after a Star, 0: none
+	terms []term
+	h     uint64
 }
 
-// bnode is a node on the path of the last form added while building: its
-// edges to finished children (in byte order) and its terms.
-type bnode struct {
-	edges []bedge
-	terms []term
+// addTerm adds a term to nd (before any edge: a form sorts before the
+// forms it is a prefix of).
+func (nd *bnode) addTerm(t term) {
+	nd.terms = append(nd.terms, t)
+	nd.h = mix64(nd.h, uint64(uint32(t.lex))<<32|uint64(uint32(t.entry)))
+	nd.h = mix64(nd.h, uint64(b2b(t.anchorEnd))<<1|uint64(b2b(t.exception)))
+}
+
+// addEdge adds nd's edge on byte b to the frozen node to.
+func (nd *bnode) addEdge(b byte, to int32, class *[256]uint8) {
+	if b == Star {
+		nd.star = to
+	} else {
+		nd.mask |= 1 << class[b]
+		nd.kids = append(nd.kids, to)
+	}
+	nd.h = mix64(nd.h, uint64(b)<<32|uint64(uint32(to)))
+}
+
+// reset empties nd for reuse.
+func (nd *bnode) reset() {
+	nd.mask, nd.kids, nd.star, nd.terms, nd.h = 0, nd.kids[:0], 0, nd.terms[:0], 0
 }
 
 // build freezes the forms into a trie minimised into a DAG. The forms are
@@ -73,14 +96,7 @@ func (tb *trieBuilder) build() *trie {
 	var reg nodeSet
 	// freeze finishes nd: an equal finished node, or a new one
 	freeze := func(nd *bnode) int32 {
-		h := uint64(len(nd.terms))
-		for _, t := range nd.terms {
-			h = mix64(h, uint64(uint32(t.lex))<<32|uint64(uint32(t.entry)))
-			h = mix64(h, uint64(b2b(t.anchorEnd))<<1|uint64(b2b(t.exception)))
-		}
-		for _, e := range nd.edges {
-			h = mix64(h, uint64(e.b)<<32|uint64(uint32(e.to)))
-		}
+		h := nd.h
 		slot := reg.find(h, tr, nd)
 		if id := reg.slots[slot]; id != 0 {
 			return id
@@ -93,27 +109,22 @@ func (tb *trieBuilder) build() *trie {
 	var prev []byte
 	for oi, fi := range order {
 		w := tb.forms[fi]
-		p := 0
-		for p < len(w) && p < len(prev) && w[p] == prev[p] {
-			p++
-		}
+		p := commonLen(w, prev)
 		if oi > 0 && p == len(w) && p == len(prev) {
-			path[p].terms = append(path[p].terms, tb.terms[fi])
+			path[p].addTerm(tb.terms[fi])
 			continue
 		}
 		for d := len(prev); d > p; d-- {
-			id := freeze(&path[d])
-			path[d-1].edges = append(path[d-1].edges, bedge{b: prev[d-1], to: id})
+			path[d-1].addEdge(prev[d-1], freeze(&path[d]), &tr.class)
 		}
 		for d := p + 1; d <= len(w); d++ {
-			path[d].edges, path[d].terms = path[d].edges[:0], path[d].terms[:0]
+			path[d].reset()
 		}
-		path[len(w)].terms = append(path[len(w)].terms, tb.terms[fi])
+		path[len(w)].addTerm(tb.terms[fi])
 		prev = w
 	}
 	for d := len(prev); d > 0; d-- {
-		id := freeze(&path[d])
-		path[d-1].edges = append(path[d-1].edges, bedge{b: prev[d-1], to: id})
+		path[d-1].addEdge(prev[d-1], freeze(&path[d]), &tr.class)
 	}
 	tr.nodes[0] = tr.node(&path[0])
 	return tr.layout()
@@ -266,15 +277,8 @@ func (p *slotPlacer) place(mask uint64) int32 {
 
 // node appends nd's children and terms to d and returns its frozen form.
 func (tr *dag) node(nd *bnode) fnode {
-	t := fnode{kid: int32(len(tr.kids)), term: int32(len(tr.terms)), nterm: int32(len(nd.terms))}
-	for _, e := range nd.edges { // in byte order, which is class order
-		if e.b == Star {
-			t.star = e.to
-			continue
-		}
-		t.mask |= 1 << tr.class[e.b]
-		tr.kids = append(tr.kids, e.to)
-	}
+	t := fnode{mask: nd.mask, kid: int32(len(tr.kids)), star: nd.star, term: int32(len(tr.terms)), nterm: int32(len(nd.terms))}
+	tr.kids = append(tr.kids, nd.kids...) // in byte order, which is class order
 	tr.terms = append(tr.terms, nd.terms...)
 	return t
 }
@@ -408,23 +412,14 @@ func formLess(forms [][]byte, a, b int32, d int) bool {
 // same reports whether the frozen node id has nd's terms and edges.
 func (tr *dag) same(id int32, nd *bnode) bool {
 	t := &tr.nodes[id]
-	if int(t.nterm) != len(nd.terms) || !slices.Equal(tr.terms[t.term:t.term+t.nterm], nd.terms) {
+	if t.mask != nd.mask || t.star != nd.star || int(t.nterm) != len(nd.terms) {
 		return false
 	}
-	var mask uint64
-	star, k := int32(0), t.kid
-	for _, e := range nd.edges {
-		if e.b == Star {
-			star = e.to
-			continue
-		}
-		mask |= 1 << tr.class[e.b]
-		if int(k) >= len(tr.kids) || tr.kids[k] != e.to {
-			return false
-		}
-		k++
+	// the same mask: as many kids
+	if !slices.Equal(tr.kids[t.kid:int(t.kid)+len(nd.kids)], nd.kids) {
+		return false
 	}
-	return mask == t.mask && star == t.star
+	return t.nterm == 0 || slices.Equal(tr.terms[t.term:t.term+t.nterm], nd.terms)
 }
 
 // mix64 folds v into the hash h.
@@ -439,4 +434,20 @@ func b2b(b bool) byte {
 		return 1
 	}
 	return 0
+}
+
+// commonLen is the length of the common prefix of a and b, compared eight
+// bytes at a time.
+func commonLen(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		if x := binary.LittleEndian.Uint64(a[i:]) ^ binary.LittleEndian.Uint64(b[i:]); x != 0 {
+			return i + bits.TrailingZeros64(x)>>3
+		}
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return i
 }

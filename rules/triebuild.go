@@ -348,11 +348,7 @@ func sortForms(forms [][]byte) []int32 {
 // rest; tmp is scratch of the same length.
 func radixSort(idx, tmp []int32, forms [][]byte, d int) {
 	if len(idx) < 32 {
-		for i := 1; i < len(idx); i++ {
-			for k := i; k > 0 && formLess(forms, idx[k], idx[k-1], d); k-- {
-				idx[k], idx[k-1] = idx[k-1], idx[k]
-			}
-		}
+		insertionSort(idx, forms, d)
 		return
 	}
 	// bucket 0: forms that end at d; bucket b+1: byte b at d. Only the
@@ -392,21 +388,73 @@ func radixSort(idx, tmp []int32, forms [][]byte, d int) {
 	}
 }
 
+// sortKey is a form in a small group being sorted: its eight bytes from
+// the group's depth, big-endian with zeros past its end, and how many of
+// them it has (9: more follow).
+type sortKey struct {
+	key uint64
+	n   int32
+	idx int32
+}
+
+// insertionSort sorts a small group as radixSort does, comparing the
+// forms' next eight bytes as one number first.
+func insertionSort(idx []int32, forms [][]byte, d int) {
+	var ks [32]sortKey
+	for i, x := range idx {
+		ks[i] = keyAt(forms[x], d, x)
+	}
+	for i := 1; i < len(idx); i++ {
+		for k := i; k > 0 && keyLess(&ks[k], &ks[k-1], forms, d); k-- {
+			ks[k], ks[k-1] = ks[k-1], ks[k]
+		}
+	}
+	for i := range idx {
+		idx[i] = ks[i].idx
+	}
+}
+
+// keyAt is form x (f) at d.
+func keyAt(f []byte, d int, x int32) sortKey {
+	r := f[d:]
+	if len(r) >= 8 {
+		n := int32(8)
+		if len(r) > 8 {
+			n = 9
+		}
+		return sortKey{key: binary.BigEndian.Uint64(r), n: n, idx: x}
+	}
+	var k uint64
+	for i, c := range r {
+		k |= uint64(c) << (56 - 8*i)
+	}
+	return sortKey{key: k, n: int32(len(r)), idx: x}
+}
+
+// keyLess orders by the eight bytes, then by how many there are (a form
+// that ends first is a prefix of the other), then by the rest, then by
+// index: byte order, equal forms by index.
+func keyLess(a, b *sortKey, forms [][]byte, d int) bool {
+	if a.key != b.key {
+		return a.key < b.key
+	}
+	if a.n != b.n {
+		return a.n < b.n
+	}
+	if a.n == 9 {
+		if c := bytes.Compare(forms[a.idx][d+8:], forms[b.idx][d+8:]); c != 0 {
+			return c < 0
+		}
+	}
+	return a.idx < b.idx
+}
+
 // formByte is 0 past the end of f, the byte at d plus one otherwise.
 func formByte(f []byte, d int) int {
 	if d >= len(f) {
 		return 0
 	}
 	return int(f[d]) + 1
-}
-
-// formLess orders forms a and b, equal on their first d bytes, by the rest
-// and then by index.
-func formLess(forms [][]byte, a, b int32, d int) bool {
-	if c := bytes.Compare(forms[a][d:], forms[b][d:]); c != 0 {
-		return c < 0
-	}
-	return a < b
 }
 
 // same reports whether the frozen node id has nd's terms and edges.

@@ -93,19 +93,7 @@ func (tb *trieBuilder) build() *trie {
 	order := sortForms(tb.forms)
 	tr.nodes = make([]fnode, 1, 64) // the root is node 0, frozen last
 	path := make([]bnode, maxLen+1)
-	var reg nodeSet
-	// freeze finishes nd: an equal finished node, or a new one
-	freeze := func(nd *bnode) int32 {
-		h := nd.h
-		slot := reg.find(h, tr, nd)
-		if id := reg.slots[slot]; id != 0 {
-			return id
-		}
-		id := int32(len(tr.nodes))
-		tr.nodes = append(tr.nodes, tr.node(nd))
-		reg.add(slot, id, h)
-		return id
-	}
+	reg := nodeSet{slots: make([]int32, 1024), hash: make([]uint64, 1, 64)}
 	var prev []byte
 	for oi, fi := range order {
 		w := tb.forms[fi]
@@ -115,7 +103,7 @@ func (tb *trieBuilder) build() *trie {
 			continue
 		}
 		for d := len(prev); d > p; d-- {
-			path[d-1].addEdge(prev[d-1], freeze(&path[d]), &tr.class)
+			path[d-1].addEdge(prev[d-1], reg.intern(tr, &path[d]), &tr.class)
 		}
 		for d := p + 1; d <= len(w); d++ {
 			path[d].reset()
@@ -124,7 +112,7 @@ func (tb *trieBuilder) build() *trie {
 		prev = w
 	}
 	for d := len(prev); d > 0; d-- {
-		path[d-1].addEdge(prev[d-1], freeze(&path[d]), &tr.class)
+		path[d-1].addEdge(prev[d-1], reg.intern(tr, &path[d]), &tr.class)
 	}
 	tr.nodes[0] = tr.node(&path[0])
 	return tr.layout()
@@ -291,34 +279,35 @@ type nodeSet struct {
 	n     int
 }
 
-// find returns the slot of the node of d with hash h that is the same as
-// nd, or the empty slot where it belongs.
-func (ns *nodeSet) find(h uint64, d *dag, nd *bnode) int {
-	if 2*(ns.n+1) > len(ns.slots) {
+// intern returns the frozen node of d that is the same as nd, freezing nd
+// as a new node when there is none.
+func (ns *nodeSet) intern(d *dag, nd *bnode) int32 {
+	h := nd.h
+	mask := len(ns.slots) - 1
+	i := int(h) & mask
+	for {
+		id := ns.slots[i]
+		if id == 0 {
+			break
+		}
+		if ns.hash[id] == h && d.same(id, nd) {
+			return id
+		}
+		i = (i + 1) & mask
+	}
+	id := int32(len(d.nodes))
+	d.nodes = append(d.nodes, d.node(nd))
+	ns.hash = append(ns.hash, h) // by node id: nodes are added in id order
+	ns.slots[i] = id
+	if ns.n++; 2*ns.n > len(ns.slots) {
 		ns.rehash()
 	}
-	mask := len(ns.slots) - 1
-	for i := int(h) & mask; ; i = (i + 1) & mask {
-		id := ns.slots[i]
-		if id == 0 || ns.hash[id] == h && d.same(id, nd) {
-			return i
-		}
-	}
-}
-
-// add puts node id with hash h into the empty slot found for it.
-func (ns *nodeSet) add(slot int, id int32, h uint64) {
-	for len(ns.hash) <= int(id) {
-		ns.hash = append(ns.hash, 0)
-	}
-	ns.hash[id] = h
-	ns.slots[slot] = id
-	ns.n++
+	return id
 }
 
 func (ns *nodeSet) rehash() {
 	old := ns.slots
-	ns.slots = make([]int32, max(1024, 2*len(old)))
+	ns.slots = make([]int32, 2*len(old))
 	mask := len(ns.slots) - 1
 	for _, id := range old {
 		if id == 0 {
@@ -340,13 +329,13 @@ func sortForms(forms [][]byte) []int32 {
 		order[i] = int32(i)
 	}
 	tmp := make([]int32, len(forms))
-	radixSort(order, tmp, forms, 0)
+	radixSort(order, tmp, make([]uint16, len(forms)), forms, 0)
 	return order
 }
 
 // radixSort sorts idx, whose forms agree on their first d bytes, by the
-// rest; tmp is scratch of the same length.
-func radixSort(idx, tmp []int32, forms [][]byte, d int) {
+// rest; tmp and cb are scratch of the same length.
+func radixSort(idx, tmp []int32, cb []uint16, forms [][]byte, d int) {
 	if len(idx) < 32 {
 		insertionSort(idx, forms, d)
 		return
@@ -355,10 +344,20 @@ func radixSort(idx, tmp []int32, forms [][]byte, d int) {
 	// buckets in use are visited (a handful of the 257).
 	var count [258]int32
 	var used [5]uint64
-	for _, x := range idx {
-		c := formByte(forms[x], d)
-		count[c]++
-		used[c>>6] |= 1 << (c & 63)
+	cb = cb[:len(idx)]
+	for {
+		for i, x := range idx {
+			c := formByte(forms[x], d)
+			cb[i] = uint16(c)
+			count[c]++
+			used[c>>6] |= 1 << (c & 63)
+		}
+		if c := cb[0]; c == 0 || count[c] != int32(len(idx)) {
+			break
+		}
+		// one byte for all: the next
+		count[cb[0]], used = 0, [5]uint64{}
+		d++
 	}
 	var pos [258]int32
 	at := int32(0)
@@ -369,8 +368,8 @@ func radixSort(idx, tmp []int32, forms [][]byte, d int) {
 			at += count[c]
 		}
 	}
-	for _, x := range idx {
-		c := formByte(forms[x], d)
+	for i, x := range idx {
+		c := cb[i]
 		tmp[pos[c]] = x
 		pos[c]++
 	}
@@ -383,7 +382,7 @@ func radixSort(idx, tmp []int32, forms [][]byte, d int) {
 			}
 			hi := pos[c]
 			lo := hi - count[c]
-			radixSort(idx[lo:hi], tmp[lo:hi], forms, d+1)
+			radixSort(idx[lo:hi], tmp[lo:hi], cb[lo:hi], forms, d+1)
 		}
 	}
 }
@@ -463,9 +462,11 @@ func (tr *dag) same(id int32, nd *bnode) bool {
 	if t.mask != nd.mask || t.star != nd.star || int(t.nterm) != len(nd.terms) {
 		return false
 	}
-	// the same mask: as many kids
-	if !slices.Equal(tr.kids[t.kid:int(t.kid)+len(nd.kids)], nd.kids) {
-		return false
+	kids := tr.kids[t.kid:] // the same mask: as many kids
+	for i, k := range nd.kids {
+		if kids[i] != k {
+			return false
+		}
 	}
 	return t.nterm == 0 || slices.Equal(tr.terms[t.term:t.term+t.nterm], nd.terms)
 }

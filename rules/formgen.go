@@ -3,6 +3,7 @@ package rules
 import (
 	"bytes"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/strazh/strazh/rules/normalize"
 )
@@ -94,12 +95,41 @@ func (s *lowState) feed(str string, buf []byte) []byte {
 	if s.bad {
 		return buf
 	}
-	for i := 0; i < len(str); i++ {
+	for i := 0; i < len(str); {
 		c := str[i]
+		if c >= 0xD0 && s.started && s.stars == 0 {
+			// letters, the most of it: plainLower's letter step in locals
+			last, word, cc := s.last, s.word, s.cc
+			for i+1 < len(str) {
+				x := (uint(str[i])<<8 | uint(str[i+1])) - 0xD000
+				if x >= uint(len(lowerLetter)) {
+					break
+				}
+				v := lowerLetter[x]
+				if v == 0 || cc && v == 0xF1 {
+					s.bad = true // not а..я or ё; or сс at a word's start: Normalize may keep it
+					return buf
+				}
+				cc = v == 0xF1 && last == normalize.Space
+				if v != last {
+					buf = append(buf, v)
+					word++
+					last = v
+				}
+				i += 2
+			}
+			s.last, s.word, s.cc, s.prevSp = last, word, cc, false
+			if i < len(str) && str[i] >= 0xD0 {
+				s.bad = true // another script, or half a rune
+				return buf
+			}
+			continue
+		}
 		switch {
 		case !s.started:
 			if c == '*' {
 				s.leadStar = true // Trim drops it
+				i++
 				continue
 			}
 			s.started = true
@@ -107,6 +137,7 @@ func (s *lowState) feed(str string, buf []byte) []byte {
 		case s.stars > 0:
 			if c == '*' {
 				s.stars++ // trailing stars are dropped; inner ones leave an empty piece
+				i++
 				continue
 			}
 			if s.stars > 1 {
@@ -125,15 +156,15 @@ func (s *lowState) feed(str string, buf []byte) []byte {
 			s.stars, s.word, s.singles, s.last, s.prevSp, s.cc = 0, 0, 0, normalize.Space, false, false
 			s.pieceAt = len(buf)
 		}
-		switch {
-		case c == '*':
+		switch c {
+		case '*':
 			var ok bool
 			if buf, ok = s.endPiece(buf); !ok {
 				s.bad = true
 				return buf
 			}
 			s.trail, s.stars = s.prevSp, 1
-		case c == ' ':
+		case ' ':
 			if s.prevSp {
 				s.bad = true // two spaces
 				return buf
@@ -151,39 +182,30 @@ func (s *lowState) feed(str string, buf []byte) []byte {
 			}
 			s.last, s.word, s.prevSp, s.cc = normalize.Space, 0, true, false
 		default:
-			if i+1 >= len(str) {
-				s.bad = true
-				return buf
+			if c >= 0xD0 {
+				continue // a letter starting a piece: the loop above
 			}
-			var x byte
-			switch d := str[i+1]; {
-			case c == 0xD0 && d >= 0xB0 && d <= 0xBF: // а..п
-				x = d - 0xB0 + 0xE0
-			case c == 0xD1 && d >= 0x80 && d <= 0x8F: // р..я
-				x = d - 0x80 + 0xF0
-			case c == 0xD1 && d == 0x91: // ё is е
-				x = 0xE5
-			default:
-				s.bad = true
-				return buf
-			}
-			i++
-			if s.cc && x == 0xF1 {
-				s.bad = true // сс at a word's start: Normalize may keep it
-				return buf
-			}
-			s.cc = x == 0xF1 && s.last == normalize.Space
-			if x != s.last {
-				buf = append(buf, x)
-				s.word++
-				s.last = x
-			}
-			s.prevSp = false
+			s.bad = true
+			return buf
 		}
+		i++
 	}
 	s.out = len(buf)
 	return buf
 }
+
+// lowerLetter maps the two bytes of а..я and ё less 0xD000 (the first
+// 0xD0 or 0xD1) to the letter's byte in N, as plainLower does; 0 is any
+// other pair.
+var lowerLetter = func() (t [512]byte) {
+	for r := 'а'; r <= 'я'; r++ {
+		var b [2]byte
+		utf8.EncodeRune(b[:], r)
+		t[int(b[0]-0xD0)<<8|int(b[1])] = byte(r-'а') + 0xE0
+	}
+	t[1<<8|0x91] = 0xE5 // ё is е
+	return t
+}()
 
 // endPiece is plainLower's end of a piece: the trailing space dropped, and
 // not sure when the piece is empty or ends in three one-letter words.

@@ -2,14 +2,17 @@ package rules
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // refForms is what parsePatternWith made of src before eachForm: every
-// expanded string through formOf, the first of equal forms kept.
+// string refExpand makes of it through formOf, the first of equal forms
+// kept.
 func refForms(src string) ([]form, error) {
 	s := strings.TrimSpace(src)
 	if strings.HasPrefix(s, "!") {
@@ -18,7 +21,10 @@ func refForms(src string) ([]form, error) {
 	if strings.Trim(s, "* ") == "" {
 		return nil, fmt.Errorf("empty entry")
 	}
-	alts, err := expand([]rune(s))
+	if !utf8.ValidString(s) {
+		s = string([]rune(s))
+	}
+	alts, err := refExpand([]rune(s))
 	if err != nil {
 		return nil, fmt.Errorf("entry %q: %w", src, err)
 	}
@@ -100,6 +106,12 @@ func TestEachForm_AgreesWithFormOf(t *testing.T) {
 					}
 					sb.WriteString(l)
 				}
+				if r.IntN(5) == 0 {
+					sb.WriteByte('?') // the last letter optional
+				}
+				if r.IntN(40) == 0 { // stray syntax, wider runes, a broken byte
+					sb.WriteString([]string{")", "|", "]", "(", "[", "?", "[]", "€", "😀", "\xff", "\xd1"}[r.IntN(11)])
+				}
 			case x < 9:
 				sb.WriteByte(' ')
 			case x < 10:
@@ -148,11 +160,10 @@ func TestExpand_PlainRunIsItself(t *testing.T) {
 		for k := r.IntN(6); k > 0; k-- {
 			sb.WriteString(parts[r.IntN(len(parts))])
 		}
-		rs := []rune(sb.String())
-		if !plainRun(rs) {
+		if !plainRun(sb.String()) {
 			t.Fatalf("%q is a plain run", sb.String())
 		}
-		steps, n, err := expandSteps(rs)
+		steps, n, err := expandSteps(sb.String())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,8 +172,97 @@ func TestExpand_PlainRunIsItself(t *testing.T) {
 		}
 	}
 	for _, s := range []string{"а?", "(а)", "[аб]", "а|б"} {
-		if plainRun([]rune(s)) {
+		if plainRun(s) {
 			t.Errorf("%q is no plain run", s)
 		}
 	}
+}
+
+// refExpand is expand as it was, on runes (the reference): turns the mini-syntax into literal strings: the alternatives of
+// each step (a letter run, a set, a group), multiplied out in order.
+func refExpand(rs []rune) ([]string, error) {
+	var steps [][]string
+	n := 1
+	for i := 0; i < len(rs); {
+		var alts []string
+		switch rs[i] {
+		case '[':
+			j := i + 1
+			for j < len(rs) && rs[j] != ']' {
+				j++
+			}
+			if j >= len(rs) || j == i+1 {
+				return nil, errors.New("unclosed or empty [")
+			}
+			for _, r := range rs[i+1 : j] {
+				alts = append(alts, string(r))
+			}
+			i = j + 1
+		case '(':
+			depth, j := 0, i
+			for ; j < len(rs); j++ {
+				if rs[j] == '(' {
+					depth++
+				} else if rs[j] == ')' {
+					depth--
+					if depth == 0 {
+						break
+					}
+				}
+			}
+			if j >= len(rs) {
+				return nil, errors.New("unclosed (")
+			}
+			// split the inside at top-level |
+			inner := rs[i+1 : j]
+			d, start := 0, 0
+			for k := 0; k <= len(inner); k++ {
+				if k == len(inner) || (inner[k] == '|' && d == 0) {
+					sub, err := refExpand(inner[start:k])
+					if err != nil {
+						return nil, err
+					}
+					alts = append(alts, sub...)
+					start = k + 1
+					continue
+				}
+				switch inner[k] {
+				case '(':
+					d++
+				case ')':
+					d--
+				}
+			}
+			i = j + 1
+		case '*':
+			alts = []string{"*"}
+			i++
+		case ']', ')', '|':
+			return nil, fmt.Errorf("unexpected %q", rs[i])
+		case '?':
+			return nil, errors.New("? must follow a letter, [set] or (group)")
+		default:
+			// a run of plain letters is one step (the last one stays
+			// apart when a ? follows it)
+			j := i + 1
+			for j < len(rs) && !strings.ContainsRune("[]()|*?", rs[j]) {
+				j++
+			}
+			if j < len(rs) && rs[j] == '?' && j-1 > i {
+				j--
+			}
+			alts = []string{string(rs[i:j])}
+			i = j
+		}
+		if i < len(rs) && rs[i] == '?' {
+			alts = append(alts, "")
+			i++
+		}
+		if n*len(alts) > maxForms {
+			return nil, fmt.Errorf("expands to more than %d forms", maxForms)
+		}
+		n *= len(alts)
+		steps = append(steps, alts)
+	}
+	return product(steps, n), nil
 }

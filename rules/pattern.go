@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/strazh/strazh/rules/normalize"
 )
@@ -56,7 +57,10 @@ func parsePatternWith(src string, pn *pieceNorm) (*pattern, error) {
 	if strings.Trim(s, "* ") == "" {
 		return nil, errors.New("empty entry")
 	}
-	steps, n, err := expandSteps([]rune(s))
+	if !utf8.ValidString(s) {
+		s = string([]rune(s)) // each broken byte a U+FFFD, as a rune each
+	}
+	steps, n, err := expandSteps(s)
 	if err != nil {
 		return nil, fmt.Errorf("entry %q: %w", src, err)
 	}
@@ -237,16 +241,10 @@ func formHash(b []byte, anchorStart, anchorEnd bool) uint64 {
 	return mix64(h, t)
 }
 
-// plainRun reports whether rs has none of the syntax but stars: a run of
+// plainRun reports whether s has none of the syntax but stars: a run of
 // letters and stars expands to itself.
-func plainRun(rs []rune) bool {
-	for _, r := range rs {
-		switch r {
-		case '[', ']', '(', ')', '|', '?':
-			return false
-		}
-	}
-	return true
+func plainRun(s string) bool {
+	return !strings.ContainsAny(s, "[]()|?")
 }
 
 func trim(b []byte) []byte {
@@ -260,57 +258,61 @@ func trim(b []byte) []byte {
 }
 
 // expand turns the mini-syntax into literal strings: the alternatives of
-// each step (a letter run, a set, a group), multiplied out in order.
-func expand(rs []rune) ([]string, error) {
-	steps, n, err := expandSteps(rs)
+// each step (a letter run, a set, a group), multiplied out in order. s is
+// valid UTF-8 (parsePatternWith makes it so).
+func expand(s string) ([]string, error) {
+	steps, n, err := expandSteps(s)
 	if err != nil {
 		return nil, err
 	}
 	return product(steps, n), nil
 }
 
-// expandSteps is the steps of rs with their alternatives and how many
-// strings they multiply out to.
-func expandSteps(rs []rune) ([][]string, int, error) {
+// expandSteps is the steps of s with their alternatives and how many
+// strings they multiply out to. The syntax is ASCII, so it is read byte by
+// byte; the alternatives are pieces of s.
+func expandSteps(s string) ([][]string, int, error) {
 	var steps [][]string
 	n := 1
-	for i := 0; i < len(rs); {
+	for i := 0; i < len(s); {
 		var alts []string
-		switch rs[i] {
+		switch s[i] {
 		case '[':
 			j := i + 1
-			for j < len(rs) && rs[j] != ']' {
+			for j < len(s) && s[j] != ']' {
 				j++
 			}
-			if j >= len(rs) || j == i+1 {
+			if j >= len(s) || j == i+1 {
 				return nil, 0, errors.New("unclosed or empty [")
 			}
-			for _, r := range rs[i+1 : j] {
-				alts = append(alts, string(r))
+			for k := i + 1; k < j; {
+				_, size := utf8.DecodeRuneInString(s[k:j])
+				alts = append(alts, s[k:k+size])
+				k += size
 			}
 			i = j + 1
 		case '(':
 			depth, j := 0, i
-			for ; j < len(rs); j++ {
-				if rs[j] == '(' {
+			for ; j < len(s); j++ {
+				if s[j] == '(' {
 					depth++
-				} else if rs[j] == ')' {
+				} else if s[j] == ')' {
 					depth--
 					if depth == 0 {
 						break
 					}
 				}
 			}
-			if j >= len(rs) {
+			if j >= len(s) {
 				return nil, 0, errors.New("unclosed (")
 			}
 			// split the inside at top-level |
-			inner := rs[i+1 : j]
+			inner := s[i+1 : j]
 			d, start := 0, 0
 			for k := 0; k <= len(inner); k++ {
 				if k == len(inner) || (inner[k] == '|' && d == 0) {
 					if plainRun(inner[start:k]) { // expands to itself
-						alts = append(alts, string(inner[start:k]))
+						alts = append(alts, inner[start:k])
 						start = k + 1
 						continue
 					}
@@ -334,23 +336,26 @@ func expandSteps(rs []rune) ([][]string, int, error) {
 			alts = []string{"*"}
 			i++
 		case ']', ')', '|':
-			return nil, 0, fmt.Errorf("unexpected %q", rs[i])
+			return nil, 0, fmt.Errorf("unexpected %q", rune(s[i]))
 		case '?':
 			return nil, 0, errors.New("? must follow a letter, [set] or (group)")
 		default:
 			// a run of plain letters is one step (the last one stays
 			// apart when a ? follows it)
-			j := i + 1
-			for j < len(rs) && !strings.ContainsRune("[]()|*?", rs[j]) {
+			_, size := utf8.DecodeRuneInString(s[i:])
+			j := i + size
+			for j < len(s) && strings.IndexByte("[]()|*?", s[j]) < 0 {
 				j++
 			}
-			if j < len(rs) && rs[j] == '?' && j-1 > i {
-				j--
+			if j < len(s) && s[j] == '?' {
+				if _, last := utf8.DecodeLastRuneInString(s[i:j]); j-last > i {
+					j -= last
+				}
 			}
-			alts = []string{string(rs[i:j])}
+			alts = []string{s[i:j]}
 			i = j
 		}
-		if i < len(rs) && rs[i] == '?' {
+		if i < len(s) && s[i] == '?' {
 			alts = append(alts, "")
 			i++
 		}

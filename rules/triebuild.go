@@ -271,33 +271,52 @@ func (tr *dag) node(nd *bnode) fnode {
 	return t
 }
 
-// nodeSet finds frozen nodes by their hash: open addressing over node ids
+// nodeSet finds frozen nodes by their key: open addressing over node ids
 // (0, the root, is never in it: it marks an empty slot).
 type nodeSet struct {
 	slots []int32
-	hash  []uint64 // by node id
+	hash  []uint64 // each node's key, by node id
 	n     int
+}
+
+// simpleNode marks the key that is a node itself (see nodeKey).
+const simpleNode = 1 << 63
+
+// nodeKey is nd itself as a number when nd has one kid and nothing else,
+// or one term and nothing else (most nodes): equal keys are equal nodes,
+// compared without looking at the nodes. Any other node's key is its hash
+// without the top bit, and an equal key is checked by same.
+func nodeKey(nd *bnode) (uint64, bool) {
+	switch {
+	case len(nd.kids) == 1 && nd.star == 0 && len(nd.terms) == 0:
+		return simpleNode | uint64(bits.TrailingZeros64(nd.mask))<<32 | uint64(uint32(nd.kids[0])), true
+	case len(nd.kids) == 0 && nd.star == 0 && len(nd.terms) == 1 && uint32(nd.terms[0].lex) < 1<<28:
+		t := nd.terms[0]
+		return simpleNode | 1<<62 | uint64(b2b(t.anchorEnd))<<61 | uint64(b2b(t.exception))<<60 |
+			uint64(t.lex)<<32 | uint64(uint32(t.entry)), true
+	}
+	return nd.h &^ simpleNode, false
 }
 
 // intern returns the frozen node of d that is the same as nd, freezing nd
 // as a new node when there is none.
 func (ns *nodeSet) intern(d *dag, nd *bnode) int32 {
-	h := nd.h
+	key, exact := nodeKey(nd)
 	mask := len(ns.slots) - 1
-	i := int(h) & mask
+	i := int(mix64(0, key)) & mask
 	for {
 		id := ns.slots[i]
 		if id == 0 {
 			break
 		}
-		if ns.hash[id] == h && d.same(id, nd) {
+		if ns.hash[id] == key && (exact || d.same(id, nd)) {
 			return id
 		}
 		i = (i + 1) & mask
 	}
 	id := int32(len(d.nodes))
 	d.nodes = append(d.nodes, d.node(nd))
-	ns.hash = append(ns.hash, h) // by node id: nodes are added in id order
+	ns.hash = append(ns.hash, key) // by node id: nodes are added in id order
 	ns.slots[i] = id
 	if ns.n++; 2*ns.n > len(ns.slots) {
 		ns.rehash()
@@ -313,7 +332,7 @@ func (ns *nodeSet) rehash() {
 		if id == 0 {
 			continue
 		}
-		i := int(ns.hash[id]) & mask
+		i := int(mix64(0, ns.hash[id])) & mask
 		for ns.slots[i] != 0 {
 			i = (i + 1) & mask
 		}

@@ -55,3 +55,60 @@ func TestSortForms_AgreesWithSortStable(t *testing.T) {
 		}
 	}
 }
+
+// TestTrie_Scan_SharedTails holds the dag to the naive matcher where most
+// of it is shared: forms made as expanded entries are (a few alternatives
+// a step, multiplied out) with one term for all the forms of an entry, so
+// that nodes with one kid and leaves with one term are found again and
+// again (nodeKey's exact keys) and tails differ by a byte or a term only.
+func TestTrie_Scan_SharedTails(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 4))
+	for round := range 300 {
+		b := newTrieBuilder()
+		var forms [][]byte
+		var terms []term
+		for e := range 1 + r.IntN(4) {
+			tm := term{lex: int32(r.IntN(2)), entry: int32(e % 2), anchorEnd: r.IntN(2) == 0, exception: r.IntN(4) == 0}
+			steps := make([][][]byte, 1+r.IntN(3))
+			for k := range steps {
+				for range 1 + r.IntN(3) {
+					alt := make([]byte, 1+r.IntN(3))
+					for i := range alt {
+						alt[i] = trieAlphabet[r.IntN(4)]
+					}
+					if round%2 == 1 && k > 0 && r.IntN(6) == 0 {
+						alt[len(alt)-1] = Star // never first: a form starts with a letter
+					}
+					steps[k] = append(steps[k], alt)
+				}
+			}
+			var walk func(k int, f []byte)
+			walk = func(k int, f []byte) {
+				if k == len(steps) {
+					forms = append(forms, f)
+					terms = append(terms, tm)
+					b.add(f, tm)
+					return
+				}
+				for _, a := range steps[k] {
+					walk(k+1, append(slices.Clip(f), a...))
+				}
+			}
+			walk(0, nil)
+		}
+		tr := b.build()
+		for range 10 {
+			buf := randomBuf(r, 2+r.IntN(60))
+			for _, anchored := range []bool{true, false} {
+				var work int
+				got := hitKeys(tr.scan(buf, anchored, 0, nil, &work))
+				want := naiveScan(forms, terms, buf, anchored)
+				slices.Sort(got)
+				slices.Sort(want)
+				if !slices.Equal(got, want) {
+					t.Fatalf("round %d, anchored %v, buf %q, forms %q:\n got %q\nwant %q", round, anchored, buf, forms, got, want)
+				}
+			}
+		}
+	}
+}

@@ -1,10 +1,11 @@
 package rules
 
 import (
-	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/strazh/strazh/rules/normalize"
 )
@@ -56,77 +57,100 @@ func parsePatternWith(src string, pn *pieceNorm) (*pattern, error) {
 	if strings.Trim(s, "* ") == "" {
 		return nil, errors.New("empty entry")
 	}
-	alts, err := expand([]rune(s))
+	if !utf8.ValidString(s) {
+		s = string([]rune(s)) // each broken byte a U+FFFD, as a rune each
+	}
+	steps, n, err := expandSteps(s)
 	if err != nil {
 		return nil, fmt.Errorf("entry %q: %w", src, err)
 	}
-	// the forms written one after another into one array; seen finds a
-	// form already written by a hash of its bytes and anchors
-	size := 0
-	for _, a := range alts {
-		size += len(a) + 2
+	// the forms written one after another into one array, as large as the
+	// expanded strings with two bytes each (every alternative of a step is
+	// in n/len(step) of them); pn.seen finds a form already written
+	size := 2 * n
+	for _, st := range steps {
+		l := 0
+		for _, a := range st {
+			l += len(a)
+		}
+		size += l * (n / len(st))
 	}
 	arena := make([]byte, 0, size)
-	var b []byte // the form being built
-	p.forms = make([]form, 0, len(alts))
-	seen := make(map[uint64]int32, len(alts))
-	for _, a := range alts {
-		f := form{anchorStart: true, anchorEnd: true}
-		if strings.HasPrefix(a, "*") {
-			f.anchorStart = false
-		}
-		if strings.HasSuffix(a, "*") {
-			f.anchorEnd = false
-		}
-		// normalise each star-separated piece, then put the stars back
-		rest := strings.Trim(a, "*")
-		b = b[:0]
-		for i := 0; ; i++ {
-			pc, more, found := strings.Cut(rest, "*")
-			if i > 0 {
-				b = append(b, Star)
-			}
-			lead := strings.HasPrefix(pc, " ")
-			trail := strings.HasSuffix(pc, " ")
-			n := pn.normalize(pc)
-			if len(n) == 0 && strings.TrimSpace(pc) != "" {
-				return nil, fmt.Errorf("entry %q: %q has no letters", src, pc)
-			}
-			if lead && i > 0 {
-				b = append(b, normalize.Space)
-			}
-			b = append(b, n...)
-			if trail && found && len(n) > 0 {
-				b = append(b, normalize.Space)
-			}
-			if !found {
-				break
-			}
-			rest = more
-		}
-		if len(b) == 0 {
-			return nil, fmt.Errorf("entry %q: %q has no letters", src, a)
-		}
+	p.forms = make([]form, 0, n)
+	pn.seen.reset(n)
+	err = pn.eachForm(steps, n, func(b []byte, f form) {
 		h := formHash(b, f.anchorStart, f.anchorEnd)
-		if i, ok := seen[h]; ok && p.hasForm(int(i), b, f) {
-			continue
+		slot, dup := pn.seen.find(h, b, f, p.forms)
+		if dup {
+			return
 		}
 		if len(b) > cap(arena)-len(arena) {
 			arena = make([]byte, 0, max(size, len(b))) // the estimate fell short: a new array
 		}
 		at := len(arena)
 		arena = append(arena, b...)
-		seen[h] = int32(len(p.forms))
+		pn.seen.add(slot, h, int32(len(p.forms)))
 		f.b = arena[at:len(arena):len(arena)]
 		p.forms = append(p.forms, f)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("entry %q: %w", src, err)
 	}
 	return p, nil
 }
 
+// formOf is the form of one expanded string a, written into pn.rbuf (valid
+// until the next call): the reference the fast path of eachForm is held to.
+func (pn *pieceNorm) formOf(a string) ([]byte, form, error) {
+	f := form{anchorStart: true, anchorEnd: true}
+	if strings.HasPrefix(a, "*") {
+		f.anchorStart = false
+	}
+	if strings.HasSuffix(a, "*") {
+		f.anchorEnd = false
+	}
+	// normalise each star-separated piece, then put the stars back
+	rest := strings.Trim(a, "*")
+	b := pn.rbuf[:0]
+	for i := 0; ; i++ {
+		pc, more, found := strings.Cut(rest, "*")
+		if i > 0 {
+			b = append(b, Star)
+		}
+		lead := strings.HasPrefix(pc, " ")
+		trail := strings.HasSuffix(pc, " ")
+		n := pn.normalize(pc)
+		if len(n) == 0 && strings.TrimSpace(pc) != "" {
+			return nil, f, fmt.Errorf("%q has no letters", pc)
+		}
+		if lead && i > 0 {
+			b = append(b, normalize.Space)
+		}
+		b = append(b, n...)
+		if trail && found && len(n) > 0 {
+			b = append(b, normalize.Space)
+		}
+		if !found {
+			break
+		}
+		rest = more
+	}
+	pn.rbuf = b
+	if len(b) == 0 {
+		return nil, f, fmt.Errorf("%q has no letters", a)
+	}
+	return b, f, nil
+}
+
 // pieceNorm normalises the pieces of expanded entries in one reused Text.
 type pieceNorm struct {
-	nt  normalize.Text
-	buf []byte
+	nt   normalize.Text
+	buf  []byte
+	rbuf []byte     // formOf's form
+	fbuf []byte     // eachForm's forms
+	st   []lowState // eachForm's states, by step
+	pick []int
+	seen formSet
 }
 
 // normalize returns N of pc without its outer spaces; it is valid until
@@ -203,32 +227,24 @@ func plainLower(pc string, b []byte) ([]byte, bool) {
 	return b, len(b) > 0
 }
 
-// formHash is the FNV-1a hash of a form's bytes and anchors.
+// formHash is a hash of a form's bytes (eight at a time) and anchors.
 func formHash(b []byte, anchorStart, anchorEnd bool) uint64 {
-	h := uint64(14695981039346656037)
-	for _, c := range b {
-		h = (h ^ uint64(c)) * 1099511628211
+	h := uint64(len(b))<<2 | uint64(b2b(anchorStart))<<1 | uint64(b2b(anchorEnd))
+	for len(b) >= 8 {
+		h = mix64(h, binary.LittleEndian.Uint64(b))
+		b = b[8:]
 	}
-	h = (h ^ uint64(b2b(anchorStart))) * 1099511628211
-	return (h ^ uint64(b2b(anchorEnd))) * 1099511628211
+	var t uint64
+	for i, c := range b {
+		t |= uint64(c) << (8 * i)
+	}
+	return mix64(h, t)
 }
 
-// hasForm reports whether p already has the form b with f's anchors: the
-// one at i (found by its hash) or, when that is another form with the same
-// hash, any.
-func (p *pattern) hasForm(i int, b []byte, f form) bool {
-	same := func(g form) bool {
-		return g.anchorStart == f.anchorStart && g.anchorEnd == f.anchorEnd && bytes.Equal(g.b, b)
-	}
-	if same(p.forms[i]) {
-		return true
-	}
-	for _, g := range p.forms {
-		if same(g) {
-			return true
-		}
-	}
-	return false
+// plainRun reports whether s has none of the syntax but stars: a run of
+// letters and stars expands to itself.
+func plainRun(s string) bool {
+	return !strings.ContainsAny(s, "[]()|?")
 }
 
 func trim(b []byte) []byte {
@@ -242,48 +258,67 @@ func trim(b []byte) []byte {
 }
 
 // expand turns the mini-syntax into literal strings: the alternatives of
-// each step (a letter run, a set, a group), multiplied out in order.
-func expand(rs []rune) ([]string, error) {
+// each step (a letter run, a set, a group), multiplied out in order. s is
+// valid UTF-8 (parsePatternWith makes it so).
+func expand(s string) ([]string, error) {
+	steps, n, err := expandSteps(s)
+	if err != nil {
+		return nil, err
+	}
+	return product(steps, n), nil
+}
+
+// expandSteps is the steps of s with their alternatives and how many
+// strings they multiply out to. The syntax is ASCII, so it is read byte by
+// byte; the alternatives are pieces of s.
+func expandSteps(s string) ([][]string, int, error) {
 	var steps [][]string
 	n := 1
-	for i := 0; i < len(rs); {
+	for i := 0; i < len(s); {
 		var alts []string
-		switch rs[i] {
+		switch s[i] {
 		case '[':
 			j := i + 1
-			for j < len(rs) && rs[j] != ']' {
+			for j < len(s) && s[j] != ']' {
 				j++
 			}
-			if j >= len(rs) || j == i+1 {
-				return nil, errors.New("unclosed or empty [")
+			if j >= len(s) || j == i+1 {
+				return nil, 0, errors.New("unclosed or empty [")
 			}
-			for _, r := range rs[i+1 : j] {
-				alts = append(alts, string(r))
+			for k := i + 1; k < j; {
+				_, size := utf8.DecodeRuneInString(s[k:j])
+				alts = append(alts, s[k:k+size])
+				k += size
 			}
 			i = j + 1
 		case '(':
 			depth, j := 0, i
-			for ; j < len(rs); j++ {
-				if rs[j] == '(' {
+			for ; j < len(s); j++ {
+				if s[j] == '(' {
 					depth++
-				} else if rs[j] == ')' {
+				} else if s[j] == ')' {
 					depth--
 					if depth == 0 {
 						break
 					}
 				}
 			}
-			if j >= len(rs) {
-				return nil, errors.New("unclosed (")
+			if j >= len(s) {
+				return nil, 0, errors.New("unclosed (")
 			}
 			// split the inside at top-level |
-			inner := rs[i+1 : j]
+			inner := s[i+1 : j]
 			d, start := 0, 0
 			for k := 0; k <= len(inner); k++ {
 				if k == len(inner) || (inner[k] == '|' && d == 0) {
+					if plainRun(inner[start:k]) { // expands to itself
+						alts = append(alts, inner[start:k])
+						start = k + 1
+						continue
+					}
 					sub, err := expand(inner[start:k])
 					if err != nil {
-						return nil, err
+						return nil, 0, err
 					}
 					alts = append(alts, sub...)
 					start = k + 1
@@ -301,33 +336,36 @@ func expand(rs []rune) ([]string, error) {
 			alts = []string{"*"}
 			i++
 		case ']', ')', '|':
-			return nil, fmt.Errorf("unexpected %q", rs[i])
+			return nil, 0, fmt.Errorf("unexpected %q", rune(s[i]))
 		case '?':
-			return nil, errors.New("? must follow a letter, [set] or (group)")
+			return nil, 0, errors.New("? must follow a letter, [set] or (group)")
 		default:
 			// a run of plain letters is one step (the last one stays
 			// apart when a ? follows it)
-			j := i + 1
-			for j < len(rs) && !strings.ContainsRune("[]()|*?", rs[j]) {
+			_, size := utf8.DecodeRuneInString(s[i:])
+			j := i + size
+			for j < len(s) && strings.IndexByte("[]()|*?", s[j]) < 0 {
 				j++
 			}
-			if j < len(rs) && rs[j] == '?' && j-1 > i {
-				j--
+			if j < len(s) && s[j] == '?' {
+				if _, last := utf8.DecodeLastRuneInString(s[i:j]); j-last > i {
+					j -= last
+				}
 			}
-			alts = []string{string(rs[i:j])}
+			alts = []string{s[i:j]}
 			i = j
 		}
-		if i < len(rs) && rs[i] == '?' {
+		if i < len(s) && s[i] == '?' {
 			alts = append(alts, "")
 			i++
 		}
 		if n*len(alts) > maxForms {
-			return nil, fmt.Errorf("expands to more than %d forms", maxForms)
+			return nil, 0, fmt.Errorf("expands to more than %d forms", maxForms)
 		}
 		n *= len(alts)
 		steps = append(steps, alts)
 	}
-	return product(steps, n), nil
+	return steps, n, nil
 }
 
 // product is every concatenation of one alternative per step, the first

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math/bits"
 	"slices"
 )
@@ -25,17 +26,39 @@ func (tb *trieBuilder) add(form []byte, t term) {
 	tb.terms = append(tb.terms, t)
 }
 
-// bedge is an edge of a node being built.
-type bedge struct {
-	b  byte
-	to int32
+// bnode is a node on the path of the last form added while building: its
+// edges to finished children (added in byte order) as a frozen node has
+// them, its terms, and the hash of both so far.
+type bnode struct {
+	mask  uint64  // classes of the bytes that have an edge
+	kids  []int32 // by class
+	star  int32   // child after a Star, 0: none
+	terms []term
+	h     uint64
 }
 
-// bnode is a node on the path of the last form added while building: its
-// edges to finished children (in byte order) and its terms.
-type bnode struct {
-	edges []bedge
-	terms []term
+// addTerm adds a term to nd (before any edge: a form sorts before the
+// forms it is a prefix of).
+func (nd *bnode) addTerm(t term) {
+	nd.terms = append(nd.terms, t)
+	nd.h = mix64(nd.h, uint64(uint32(t.lex))<<32|uint64(uint32(t.entry)))
+	nd.h = mix64(nd.h, uint64(b2b(t.anchorEnd))<<1|uint64(b2b(t.exception)))
+}
+
+// addEdge adds nd's edge on byte b to the frozen node to.
+func (nd *bnode) addEdge(b byte, to int32, class *[256]uint8) {
+	if b == Star {
+		nd.star = to
+	} else {
+		nd.mask |= 1 << class[b]
+		nd.kids = append(nd.kids, to)
+	}
+	nd.h = mix64(nd.h, uint64(b)<<32|uint64(uint32(to)))
+}
+
+// reset empties nd for reuse.
+func (nd *bnode) reset() {
+	nd.mask, nd.kids, nd.star, nd.terms, nd.h = 0, nd.kids[:0], 0, nd.terms[:0], 0
 }
 
 // build freezes the forms into a trie minimised into a DAG. The forms are
@@ -70,50 +93,26 @@ func (tb *trieBuilder) build() *trie {
 	order := sortForms(tb.forms)
 	tr.nodes = make([]fnode, 1, 64) // the root is node 0, frozen last
 	path := make([]bnode, maxLen+1)
-	var reg nodeSet
-	// freeze finishes nd: an equal finished node, or a new one
-	freeze := func(nd *bnode) int32 {
-		h := uint64(len(nd.terms))
-		for _, t := range nd.terms {
-			h = mix64(h, uint64(uint32(t.lex))<<32|uint64(uint32(t.entry)))
-			h = mix64(h, uint64(b2b(t.anchorEnd))<<1|uint64(b2b(t.exception)))
-		}
-		for _, e := range nd.edges {
-			h = mix64(h, uint64(e.b)<<32|uint64(uint32(e.to)))
-		}
-		slot := reg.find(h, tr, nd)
-		if id := reg.slots[slot]; id != 0 {
-			return id
-		}
-		id := int32(len(tr.nodes))
-		tr.nodes = append(tr.nodes, tr.node(nd))
-		reg.add(slot, id, h)
-		return id
-	}
+	reg := nodeSet{slots: make([]int32, 1024), hash: make([]uint64, 1, 64)}
 	var prev []byte
 	for oi, fi := range order {
 		w := tb.forms[fi]
-		p := 0
-		for p < len(w) && p < len(prev) && w[p] == prev[p] {
-			p++
-		}
+		p := commonLen(w, prev)
 		if oi > 0 && p == len(w) && p == len(prev) {
-			path[p].terms = append(path[p].terms, tb.terms[fi])
+			path[p].addTerm(tb.terms[fi])
 			continue
 		}
 		for d := len(prev); d > p; d-- {
-			id := freeze(&path[d])
-			path[d-1].edges = append(path[d-1].edges, bedge{b: prev[d-1], to: id})
+			path[d-1].addEdge(prev[d-1], reg.intern(tr, &path[d]), &tr.class)
 		}
 		for d := p + 1; d <= len(w); d++ {
-			path[d].edges, path[d].terms = path[d].edges[:0], path[d].terms[:0]
+			path[d].reset()
 		}
-		path[len(w)].terms = append(path[len(w)].terms, tb.terms[fi])
+		path[len(w)].addTerm(tb.terms[fi])
 		prev = w
 	}
 	for d := len(prev); d > 0; d-- {
-		id := freeze(&path[d])
-		path[d-1].edges = append(path[d-1].edges, bedge{b: prev[d-1], to: id})
+		path[d-1].addEdge(prev[d-1], reg.intern(tr, &path[d]), &tr.class)
 	}
 	tr.nodes[0] = tr.node(&path[0])
 	return tr.layout()
@@ -266,61 +265,74 @@ func (p *slotPlacer) place(mask uint64) int32 {
 
 // node appends nd's children and terms to d and returns its frozen form.
 func (tr *dag) node(nd *bnode) fnode {
-	t := fnode{kid: int32(len(tr.kids)), term: int32(len(tr.terms)), nterm: int32(len(nd.terms))}
-	for _, e := range nd.edges { // in byte order, which is class order
-		if e.b == Star {
-			t.star = e.to
-			continue
-		}
-		t.mask |= 1 << tr.class[e.b]
-		tr.kids = append(tr.kids, e.to)
-	}
+	t := fnode{mask: nd.mask, kid: int32(len(tr.kids)), star: nd.star, term: int32(len(tr.terms)), nterm: int32(len(nd.terms))}
+	tr.kids = append(tr.kids, nd.kids...) // in byte order, which is class order
 	tr.terms = append(tr.terms, nd.terms...)
 	return t
 }
 
-// nodeSet finds frozen nodes by their hash: open addressing over node ids
+// nodeSet finds frozen nodes by their key: open addressing over node ids
 // (0, the root, is never in it: it marks an empty slot).
 type nodeSet struct {
 	slots []int32
-	hash  []uint64 // by node id
+	hash  []uint64 // each node's key, by node id
 	n     int
 }
 
-// find returns the slot of the node of d with hash h that is the same as
-// nd, or the empty slot where it belongs.
-func (ns *nodeSet) find(h uint64, d *dag, nd *bnode) int {
-	if 2*(ns.n+1) > len(ns.slots) {
-		ns.rehash()
+// simpleNode marks the key that is a node itself (see nodeKey).
+const simpleNode = 1 << 63
+
+// nodeKey is nd itself as a number when nd has one kid and nothing else,
+// or one term and nothing else (most nodes): equal keys are equal nodes,
+// compared without looking at the nodes. Any other node's key is its hash
+// without the top bit, and an equal key is checked by same.
+func nodeKey(nd *bnode) (uint64, bool) {
+	switch {
+	case len(nd.kids) == 1 && nd.star == 0 && len(nd.terms) == 0:
+		return simpleNode | uint64(bits.TrailingZeros64(nd.mask))<<32 | uint64(uint32(nd.kids[0])), true
+	case len(nd.kids) == 0 && nd.star == 0 && len(nd.terms) == 1 && uint32(nd.terms[0].lex) < 1<<28:
+		t := nd.terms[0]
+		return simpleNode | 1<<62 | uint64(b2b(t.anchorEnd))<<61 | uint64(b2b(t.exception))<<60 |
+			uint64(t.lex)<<32 | uint64(uint32(t.entry)), true
 	}
-	mask := len(ns.slots) - 1
-	for i := int(h) & mask; ; i = (i + 1) & mask {
-		id := ns.slots[i]
-		if id == 0 || ns.hash[id] == h && d.same(id, nd) {
-			return i
-		}
-	}
+	return nd.h &^ simpleNode, false
 }
 
-// add puts node id with hash h into the empty slot found for it.
-func (ns *nodeSet) add(slot int, id int32, h uint64) {
-	for len(ns.hash) <= int(id) {
-		ns.hash = append(ns.hash, 0)
+// intern returns the frozen node of d that is the same as nd, freezing nd
+// as a new node when there is none.
+func (ns *nodeSet) intern(d *dag, nd *bnode) int32 {
+	key, exact := nodeKey(nd)
+	mask := len(ns.slots) - 1
+	i := int(mix64(0, key)) & mask
+	for {
+		id := ns.slots[i]
+		if id == 0 {
+			break
+		}
+		if ns.hash[id] == key && (exact || d.same(id, nd)) {
+			return id
+		}
+		i = (i + 1) & mask
 	}
-	ns.hash[id] = h
-	ns.slots[slot] = id
-	ns.n++
+	id := int32(len(d.nodes))
+	d.nodes = append(d.nodes, d.node(nd))
+	ns.hash = append(ns.hash, key) // by node id: nodes are added in id order
+	ns.slots[i] = id
+	if ns.n++; 2*ns.n > len(ns.slots) {
+		ns.rehash()
+	}
+	return id
 }
 
 func (ns *nodeSet) rehash() {
 	old := ns.slots
-	ns.slots = make([]int32, max(1024, 2*len(old)))
+	ns.slots = make([]int32, 2*len(old))
 	mask := len(ns.slots) - 1
 	for _, id := range old {
 		if id == 0 {
 			continue
 		}
-		i := int(ns.hash[id]) & mask
+		i := int(mix64(0, ns.hash[id])) & mask
 		for ns.slots[i] != 0 {
 			i = (i + 1) & mask
 		}
@@ -336,29 +348,35 @@ func sortForms(forms [][]byte) []int32 {
 		order[i] = int32(i)
 	}
 	tmp := make([]int32, len(forms))
-	radixSort(order, tmp, forms, 0)
+	radixSort(order, tmp, make([]uint16, len(forms)), forms, 0)
 	return order
 }
 
 // radixSort sorts idx, whose forms agree on their first d bytes, by the
-// rest; tmp is scratch of the same length.
-func radixSort(idx, tmp []int32, forms [][]byte, d int) {
+// rest; tmp and cb are scratch of the same length.
+func radixSort(idx, tmp []int32, cb []uint16, forms [][]byte, d int) {
 	if len(idx) < 32 {
-		for i := 1; i < len(idx); i++ {
-			for k := i; k > 0 && formLess(forms, idx[k], idx[k-1], d); k-- {
-				idx[k], idx[k-1] = idx[k-1], idx[k]
-			}
-		}
+		insertionSort(idx, forms, d)
 		return
 	}
 	// bucket 0: forms that end at d; bucket b+1: byte b at d. Only the
 	// buckets in use are visited (a handful of the 257).
 	var count [258]int32
 	var used [5]uint64
-	for _, x := range idx {
-		c := formByte(forms[x], d)
-		count[c]++
-		used[c>>6] |= 1 << (c & 63)
+	cb = cb[:len(idx)]
+	for {
+		for i, x := range idx {
+			c := formByte(forms[x], d)
+			cb[i] = uint16(c)
+			count[c]++
+			used[c>>6] |= 1 << (c & 63)
+		}
+		if c := cb[0]; c == 0 || count[c] != int32(len(idx)) {
+			break
+		}
+		// one byte for all: the next
+		count[cb[0]], used = 0, [5]uint64{}
+		d++
 	}
 	var pos [258]int32
 	at := int32(0)
@@ -369,8 +387,8 @@ func radixSort(idx, tmp []int32, forms [][]byte, d int) {
 			at += count[c]
 		}
 	}
-	for _, x := range idx {
-		c := formByte(forms[x], d)
+	for i, x := range idx {
+		c := cb[i]
 		tmp[pos[c]] = x
 		pos[c]++
 	}
@@ -383,9 +401,70 @@ func radixSort(idx, tmp []int32, forms [][]byte, d int) {
 			}
 			hi := pos[c]
 			lo := hi - count[c]
-			radixSort(idx[lo:hi], tmp[lo:hi], forms, d+1)
+			radixSort(idx[lo:hi], tmp[lo:hi], cb[lo:hi], forms, d+1)
 		}
 	}
+}
+
+// sortKey is a form in a small group being sorted: its eight bytes from
+// the group's depth, big-endian with zeros past its end, and how many of
+// them it has (9: more follow).
+type sortKey struct {
+	key uint64
+	n   int32
+	idx int32
+}
+
+// insertionSort sorts a small group as radixSort does, comparing the
+// forms' next eight bytes as one number first.
+func insertionSort(idx []int32, forms [][]byte, d int) {
+	var ks [32]sortKey
+	for i, x := range idx {
+		ks[i] = keyAt(forms[x], d, x)
+	}
+	for i := 1; i < len(idx); i++ {
+		for k := i; k > 0 && keyLess(&ks[k], &ks[k-1], forms, d); k-- {
+			ks[k], ks[k-1] = ks[k-1], ks[k]
+		}
+	}
+	for i := range idx {
+		idx[i] = ks[i].idx
+	}
+}
+
+// keyAt is form x (f) at d.
+func keyAt(f []byte, d int, x int32) sortKey {
+	r := f[d:]
+	if len(r) >= 8 {
+		n := int32(8)
+		if len(r) > 8 {
+			n = 9
+		}
+		return sortKey{key: binary.BigEndian.Uint64(r), n: n, idx: x}
+	}
+	var k uint64
+	for i, c := range r {
+		k |= uint64(c) << (56 - 8*i)
+	}
+	return sortKey{key: k, n: int32(len(r)), idx: x}
+}
+
+// keyLess orders by the eight bytes, then by how many there are (a form
+// that ends first is a prefix of the other), then by the rest, then by
+// index: byte order, equal forms by index.
+func keyLess(a, b *sortKey, forms [][]byte, d int) bool {
+	if a.key != b.key {
+		return a.key < b.key
+	}
+	if a.n != b.n {
+		return a.n < b.n
+	}
+	if a.n == 9 {
+		if c := bytes.Compare(forms[a.idx][d+8:], forms[b.idx][d+8:]); c != 0 {
+			return c < 0
+		}
+	}
+	return a.idx < b.idx
 }
 
 // formByte is 0 past the end of f, the byte at d plus one otherwise.
@@ -396,35 +475,19 @@ func formByte(f []byte, d int) int {
 	return int(f[d]) + 1
 }
 
-// formLess orders forms a and b, equal on their first d bytes, by the rest
-// and then by index.
-func formLess(forms [][]byte, a, b int32, d int) bool {
-	if c := bytes.Compare(forms[a][d:], forms[b][d:]); c != 0 {
-		return c < 0
-	}
-	return a < b
-}
-
 // same reports whether the frozen node id has nd's terms and edges.
 func (tr *dag) same(id int32, nd *bnode) bool {
 	t := &tr.nodes[id]
-	if int(t.nterm) != len(nd.terms) || !slices.Equal(tr.terms[t.term:t.term+t.nterm], nd.terms) {
+	if t.mask != nd.mask || t.star != nd.star || int(t.nterm) != len(nd.terms) {
 		return false
 	}
-	var mask uint64
-	star, k := int32(0), t.kid
-	for _, e := range nd.edges {
-		if e.b == Star {
-			star = e.to
-			continue
-		}
-		mask |= 1 << tr.class[e.b]
-		if int(k) >= len(tr.kids) || tr.kids[k] != e.to {
+	kids := tr.kids[t.kid:] // the same mask: as many kids
+	for i, k := range nd.kids {
+		if kids[i] != k {
 			return false
 		}
-		k++
 	}
-	return mask == t.mask && star == t.star
+	return t.nterm == 0 || slices.Equal(tr.terms[t.term:t.term+t.nterm], nd.terms)
 }
 
 // mix64 folds v into the hash h.
@@ -439,4 +502,20 @@ func b2b(b bool) byte {
 		return 1
 	}
 	return 0
+}
+
+// commonLen is the length of the common prefix of a and b, compared eight
+// bytes at a time.
+func commonLen(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		if x := binary.LittleEndian.Uint64(a[i:]) ^ binary.LittleEndian.Uint64(b[i:]); x != 0 {
+			return i + bits.TrailingZeros64(x)>>3
+		}
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return i
 }

@@ -193,8 +193,14 @@ func settle(x *moderation.Decision, i int, rec moderation.ActionRecord) error {
 		x.Actions[i] = rec
 		return nil
 	}
-	if rec.State != moderation.ActionDone || x.UndoneBy == "" {
+	if rec.State != moderation.ActionDone {
 		return nil // superseded and nothing happened: keep what the moderator set
+	}
+	if x.UndoneBy == "" {
+		// Dropped on its way (its comment was edited): it went through
+		// anyway, and the record says so.
+		x.Actions[i] = rec
+		return nil
 	}
 	x.Actions[i] = rec
 	switch rec.Type {

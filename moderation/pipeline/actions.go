@@ -97,6 +97,7 @@ func (p *Pipeline) claim(ctx context.Context, id uint64, wait bool) (release fun
 // held reports whether a decision's actions wait for Resume: automatic
 // ones while paused (a moderator's decisions and undos go ahead).
 func (p *Pipeline) held(d *moderation.Decision) bool {
+	p.loadPause()
 	return p.paused.Load() && d.DecidedBy == moderation.ByAuto && d.Review == nil && d.UndoneBy == ""
 }
 

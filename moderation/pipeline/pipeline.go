@@ -88,6 +88,7 @@ type Pipeline struct {
 	accounts map[string]*accountRun
 	order    []string
 	paused   atomic.Bool
+	pause    pauseKeeper // pause.go
 	now      func() time.Time
 
 	inflightMu sync.Mutex
@@ -263,6 +264,7 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	if err := p.loadHistory(); err != nil {
 		return err
 	}
+	p.loadPause() // before anything acts: a /pause outlives a restart
 	defer p.cancelWork()
 
 	// Per account only the reader lives all the time (it blocks in Fetch);
@@ -690,30 +692,6 @@ func (p *Pipeline) syncBan(a *accountRun, u *moderation.Update, blocked bool) {
 // SetDryRun switches shadow mode (SIGHUP reload): decisions made from now
 // on act on nothing.
 func (p *Pipeline) SetDryRun(on bool) { p.dryRun.Store(on) }
-
-// Paused reports whether automatic actions are stopped.
-func (p *Pipeline) Paused() bool { return p.paused.Load() }
-
-// Pause stops all automatic actions: what the rules would delete goes to
-// review instead, and automatic actions not yet carried out wait until
-// Resume. Reviews and human decisions continue.
-func (p *Pipeline) Pause(by string) {
-	if !p.paused.Swap(true) {
-		p.metrics.Paused.Set(1)
-		p.log.Warn("automatic actions paused", "by", by)
-	}
-}
-
-// Resume restarts automatic actions.
-func (p *Pipeline) Resume(by string) {
-	if p.paused.Swap(false) {
-		p.metrics.Paused.Set(0)
-		p.log.Warn("automatic actions resumed", "by", by)
-		for _, a := range p.accounts {
-			p.kickActor(a, true)
-		}
-	}
-}
 
 // recentSet remembers recently decided (comment, version) pairs so that
 // re-delivered events skip the rule engine; the store stays the authority.

@@ -5,8 +5,8 @@ import "time"
 // PauseState is a /pause in force: automatic actions wait, what the rules
 // would delete goes to review.
 type PauseState struct {
-	By    string    `json:"by"`              // who paused ("telegram:123", "web:anna")
-	At    time.Time `json:"at"`              // when
+	By    string    `json:"by"`             // who paused ("telegram:123", "web:anna")
+	At    time.Time `json:"at"`             // when
 	Until time.Time `json:"until,omitzero"` // a timed pause ends then; zero: until /resume
 }
 

@@ -109,14 +109,37 @@ const editedSkip = "comment edited by its author before it was carried out; the 
 // versions of d's comment that have not been carried out. An action on its
 // way meanwhile sees it before its next try; one that went through anyway
 // is recorded as done (settle).
+// The bans the old text's rule carried to the other pages of the district
+// (ban_scope: district) go with it.
 func (p *Pipeline) dropEditedActions(a *accountRun, d *moderation.Decision, now time.Time) {
-	pending, err := p.store.PendingActions(a.Name)
+	for _, name := range p.order {
+		b := p.accounts[name]
+		if b != a && b.Network != a.Network {
+			continue
+		}
+		p.dropEditedOn(b, d, now)
+	}
+}
+
+// dropEditedOn drops, on page b, the pending automatic actions of d's
+// comment's earlier versions (b is d's page) or of the bans they carried
+// to b (another page of the district).
+func (p *Pipeline) dropEditedOn(b *accountRun, d *moderation.Decision, now time.Time) {
+	pending, err := p.store.PendingActions(b.Name)
 	if err != nil {
-		p.log.Error("comment edited: pending actions not read; an action on the old text may still land", "account", a.Name, "comment_id", d.Comment.ID, "err", err)
+		p.log.Error("comment edited: pending actions not read; an action on the old text may still land", "account", b.Name, "comment_id", d.Comment.ID, "err", err)
 		return
 	}
+	carried := moderation.MakeID(d.Comment.Network, b.Name, "district:"+d.Comment.ID)
 	for _, old := range pending {
-		if !older(old, d) || !autoActionPending(old) {
+		switch {
+		case old.Comment.Account == d.Comment.Account && older(old, d):
+		case old.Comment.ID == carried && old.Version != d.Version && IsDistrictBan(old) &&
+			!changedAt(&old.Comment).After(changedAt(&d.Comment)):
+		default:
+			continue
+		}
+		if !autoActionPending(old) {
 			continue
 		}
 		rec, err := p.store.Update(old.ID, func(x *moderation.Decision) error {
@@ -129,11 +152,11 @@ func (p *Pipeline) dropEditedActions(a *accountRun, d *moderation.Decision, now 
 		case errors.Is(err, errNothingToDrop):
 			continue // carried out or undone meanwhile
 		case err != nil:
-			p.log.Error("comment edited: pending action on the old text not dropped", "account", a.Name, "decision", old.ID, "err", err)
+			p.log.Error("comment edited: pending action on the old text not dropped", "account", b.Name, "decision", old.ID, "err", err)
 			continue
 		}
-		a.clearDeferred(rec.ID)
-		p.log.Info("automatic action dropped: comment edited by its author; the new version is decided anew", "account", a.Name, "decision", rec.ID, "comment_id", d.Comment.ID)
+		b.clearDeferred(rec.ID)
+		p.log.Info("automatic action dropped: comment edited by its author; the new version is decided anew", "account", b.Name, "decision", rec.ID, "comment_id", d.Comment.ID)
 		if p.opts.OnDecision != nil {
 			p.opts.OnDecision(rec)
 		}
@@ -169,4 +192,15 @@ func dropAutoActions(d *moderation.Decision, now time.Time) bool {
 		}
 	}
 	return true
+}
+
+// droppedByEdit reports whether d's automatic actions were dropped for an
+// edit of its comment: nothing of it is carried to the district.
+func droppedByEdit(d *moderation.Decision) bool {
+	for _, act := range d.Actions {
+		if act.State == moderation.ActionSkipped && act.Error == editedSkip {
+			return true
+		}
+	}
+	return false
 }

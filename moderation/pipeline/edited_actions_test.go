@@ -2,14 +2,19 @@ package pipeline_test
 
 import (
 	"context"
+	"errors"
+	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/strazh/strazh/connectors/sim/simtest"
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/pipeline"
+	"github.com/strazh/strazh/moderation/store"
 )
 
 // A violating first version whose delete (and ban) has not landed yet —
@@ -118,3 +123,99 @@ func (g *gatedDelete) Delete(ctx context.Context, ref string) error {
 }
 
 func (g *gatedDelete) letGo() { g.once.Do(func() { close(g.release) }) }
+
+// limitedConn answers every delete and ban with a rate limit while limited.
+type limitedConn struct {
+	*lifeConn
+	limited atomic.Bool
+}
+
+func (c *limitedConn) limit() error {
+	if c.limited.Load() {
+		return &moderation.BackOffError{Err: errors.New("test: too many requests"), Wait: time.Minute}
+	}
+	return nil
+}
+
+func (c *limitedConn) Delete(ctx context.Context, ref string) error {
+	if err := c.limit(); err != nil {
+		return err
+	}
+	return c.lifeConn.Delete(ctx, ref)
+}
+
+func (c *limitedConn) Ban(ctx context.Context, author string, r moderation.BanRequest) error {
+	if err := c.limit(); err != nil {
+		return err
+	}
+	return c.lifeConn.Ban(ctx, author, r)
+}
+
+// A rule's ban on a district-scope page is carried to the other pages; the
+// author edits the comment to clean text while the network limits every
+// delete and ban (or the edit comes in the same batch): neither the page's
+// own delete and ban nor the ban carried to the other page lands once the
+// limit is over.
+func TestPipeline_Run_EditDropsTheCarriedBansOfTheOldText(t *testing.T) {
+	for _, sameBatch := range []bool{false, true} {
+		t.Run(map[bool]string{false: "later batch", true: "same batch"}[sameBatch], func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) { editDropsCarriedBans(t, sameBatch) })
+		})
+	}
+}
+
+func editDropsCarriedBans(t *testing.T, sameBatch bool) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "strazh.db"), &store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	first := comment("vk:a:1", "BAN me")
+	edit := comment("vk:a:1", "Спасибо, исправил опечатку")
+	edit[0].Comment.Edited = first[0].Comment.Created.Add(time.Second)
+	a := &limitedConn{lifeConn: &lifeConn{deliver: first}}
+	if sameBatch {
+		a.deliver = append(first, edit...)
+	}
+	b := &limitedConn{lifeConn: &lifeConn{}}
+	a.limited.Store(true)
+	b.limited.Store(true)
+	p, err := pipeline.New(pipeline.Options{Store: db}, keywordEngine{}, []pipeline.Account{
+		{Name: "a", Network: "vk", Conn: a, Backfill: true, BanDistrict: true},
+		{Name: "b", Network: "vk", Conn: b, Backfill: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	time.Sleep(time.Second)
+	if !sameBatch {
+		if ds, _ := db.PendingActions("b"); len(ds) != 1 {
+			t.Fatalf("pending carried bans on b: %d, want 1", len(ds))
+		}
+		a.mu.Lock()
+		a.deliver = edit
+		a.mu.Unlock()
+		time.Sleep(3 * time.Second) // read and decided
+	}
+	a.limited.Store(false)
+	b.limited.Store(false)
+	time.Sleep(time.Hour) // the limits are over and the rescans ran
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if ev := bans(a.lifeConn); len(ev) != 0 {
+		t.Errorf("page a: %q, want nothing done to the edited comment", ev)
+	}
+	if ev := bans(b.lifeConn); len(ev) != 0 {
+		t.Errorf("page b: %q, want the old text's carried ban dropped", ev)
+	}
+	for _, acc := range []string{"a", "b"} {
+		if ds, _ := db.PendingActions(acc); len(ds) != 0 {
+			t.Errorf("page %s: %d decisions still pending", acc, len(ds))
+		}
+	}
+}

@@ -32,7 +32,9 @@ type Config struct {
 	DryRun bool `yaml:"dry_run"`
 	// Retention is how long decisions are kept (default 1y = 365 days). The
 	// pages' posts, security events and answered appeals are kept as long,
-	// but at least 62 days, so the month report can always be made.
+	// but at least 62 days, so the month report can always be made. A
+	// comment last changed before it is not moderated: its decision may be
+	// pruned, and a catch-up reading it again must not decide it twice.
 	// Every duration takes package duration's syntax: 90s, 12h, 30d, 2w, 1y.
 	Retention time.Duration `yaml:"retention"`
 	Metrics   Metrics       `yaml:"metrics"`

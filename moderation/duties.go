@@ -27,6 +27,7 @@ type Appeal struct {
 	Ref        string    `json:"ref"` // Comment.Ref, where a reply goes
 	PostID     string    `json:"post_id,omitempty"`
 	Permalink  string    `json:"permalink,omitempty"`
+	Kind       Kind      `json:"kind,omitempty"` // the comment's (a message is answered in its dialog, PostID); "" on older records
 	Author     Author    `json:"author"`
 	Topic      string    `json:"topic"` // roads, water, heating, … ("other" when none is named)
 	Text       string    `json:"text"`

@@ -36,6 +36,9 @@ type doctorReport struct {
 	Via      string          `json:"via"` // "daemon" or "direct"
 	Accounts []doctorAccount `json:"accounts"`
 	Problems []string        `json:"problems,omitempty"` // not of one account (the store)
+	// Paused is the /pause kept in the store: automatic actions wait, and
+	// a restart keeps them waiting. Not a problem: a human chose it.
+	Paused *moderation.PauseState `json:"paused,omitempty"`
 }
 
 type doctorAccount struct {
@@ -85,6 +88,14 @@ func buildDoctorReport(ctx context.Context, accs []doctorInput, st doctorStore, 
 		var err error
 		if events, err = st.SecurityEvents(now.Add(-doctorEvents), time.Time{}); err != nil {
 			r.Problems = append(r.Problems, err.Error())
+		}
+		if ps, ok := st.(moderation.PauseStore); ok {
+			switch p, on, err := ps.Pause(); {
+			case err != nil:
+				r.Problems = append(r.Problems, err.Error())
+			case on:
+				r.Paused = &p
+			}
 		}
 	}
 	for _, in := range accs {

@@ -94,7 +94,8 @@ var doctorWords = map[string]map[string]string{
 		"guard": "охрана: проверка %s, без замечаний %s", "never": "никогда", "events": "события за 7 дней",
 		"problems": "проблемы", "held": "права: есть %s; нужны %s", "summary_ok": "Итог: всё в порядке.",
 		"summary_bad": "Итог: есть проблемы (аккаунтов с проблемами: %d из %d).", "store": "база",
-		"token": "токен %s: %s",
+		"token": "токен %s: %s", "paused": "Автоматические действия на паузе с %s (%s), %s: всё идёт на проверку.",
+		"until": "до %s", "until_resume": "до /resume",
 	},
 	review.LangEN: {
 		"title": "strazh doctor · %s · %s", "daemon": "checked by the daemon", "direct": "checked directly",
@@ -105,7 +106,8 @@ var doctorWords = map[string]map[string]string{
 		"guard": "guard: checked %s, last clean %s", "never": "never", "events": "events of the last 7 days",
 		"problems": "problems", "held": "rights: held %s; needed %s", "summary_ok": "Summary: all is well.",
 		"summary_bad": "Summary: problems on %d of %d accounts.", "store": "database",
-		"token": "token %s: %s",
+		"token": "token %s: %s", "paused": "Automatic actions paused since %s (%s), %s: everything goes to review.",
+		"until": "until %s", "until_resume": "until /resume",
 	},
 }
 
@@ -120,6 +122,13 @@ func renderDoctor(w io.Writer, r doctorReport, lang string) {
 		return at.UTC().Format("2006-01-02 15:04 UTC")
 	}
 	fmt.Fprintf(w, t["title"]+"\n\n", stamp(r.Checked), t[r.Via])
+	if p := r.Paused; p != nil {
+		until := t["until_resume"]
+		if !p.Until.IsZero() {
+			until = fmt.Sprintf(t["until"], stamp(p.Until))
+		}
+		fmt.Fprintf(w, t["paused"]+"\n\n", stamp(p.At), p.By, until)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t["account"], t["network"], t["state"], t["tokens"], t["rights"], t["last"])
 	bad := 0

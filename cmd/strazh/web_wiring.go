@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"time"
 
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/pipeline"
@@ -58,6 +59,10 @@ func (a webAppeals) OpenAppeals(account string) ([]*moderation.Appeal, error) {
 
 func (a webAppeals) ClosedAppeals(account string, after uint64, limit int) ([]*moderation.Appeal, uint64, error) {
 	return a.db.ClosedAppeals(account, after, limit)
+}
+
+func (a webAppeals) ClosedAppealsAt(account string, openedAt time.Time, after uint64, limit int) ([]*moderation.Appeal, uint64, error) {
+	return a.db.ClosedAppealsAt(account, openedAt, after, limit)
 }
 
 // listenWeb opens the console's port (nil when there is no console).

@@ -38,7 +38,8 @@ func ReadAll(raws []json.RawMessage, log *slog.Logger) []*models.Update {
 }
 
 // Read decodes one update, dropping what cannot be read inside its
-// message (see leanMessage) if the whole does not decode. It always
+// message (see leanMessage) or its callback query (see leanCallback) if
+// the whole does not decode. It always
 // returns an update, with at least the id when one can be read.
 func Read(raw json.RawMessage) (u *models.Update, dropped []string, err error) {
 	u = new(models.Update)
@@ -58,6 +59,9 @@ func Read(raw json.RawMessage) (u *models.Update, dropped []string, err error) {
 		if m, ok := top[k]; ok {
 			top[k] = leanMessage(m, k, &dropped)
 		}
+	}
+	if cq, ok := top["callback_query"]; ok {
+		top["callback_query"] = leanCallback(cq, &dropped)
 	}
 	lean, _ := json.Marshal(top) // raw JSON values: cannot fail
 	u = new(models.Update)
@@ -90,6 +94,41 @@ func leanMessage(raw json.RawMessage, path string, dropped *[]string) json.RawMe
 	}
 	out, _ := json.Marshal(m) // raw JSON values: cannot fail
 	return out
+}
+
+// leanCallback drops the fields of a callback query that do not decode
+// on their own, leaning its message like any other, so a moderator's tap
+// (id, from, data, the card's chat and id) is still read and answered.
+func leanCallback(raw json.RawMessage, dropped *[]string) json.RawMessage {
+	const path = "callback_query"
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return raw
+	}
+	for k, v := range m {
+		if k == "message" {
+			v = leanMessage(v, path+"."+k, dropped)
+			m[k] = v
+		}
+		if callbackReadsAlone(k, v) {
+			continue
+		}
+		delete(m, k)
+		*dropped = append(*dropped, path+"."+k)
+	}
+	out, _ := json.Marshal(m) // raw JSON values: cannot fail
+	return out
+}
+
+// callbackReadsAlone reports whether a callback query with only the
+// field k = v decodes.
+func callbackReadsAlone(k string, v json.RawMessage) bool {
+	one, err := json.Marshal(map[string]json.RawMessage{k: v})
+	if err != nil {
+		return false
+	}
+	var probe models.CallbackQuery
+	return json.Unmarshal(one, &probe) == nil
 }
 
 // readsAlone reports whether a message with only the field k = v decodes.

@@ -97,6 +97,7 @@ func (p *Pipeline) claim(ctx context.Context, id uint64, wait bool) (release fun
 // held reports whether a decision's actions wait for Resume: automatic
 // ones while paused (a moderator's decisions and undos go ahead).
 func (p *Pipeline) held(d *moderation.Decision) bool {
+	p.loadPause()
 	return p.paused.Load() && d.DecidedBy == moderation.ByAuto && d.Review == nil && d.UndoneBy == ""
 }
 
@@ -193,8 +194,14 @@ func settle(x *moderation.Decision, i int, rec moderation.ActionRecord) error {
 		x.Actions[i] = rec
 		return nil
 	}
-	if rec.State != moderation.ActionDone || x.UndoneBy == "" {
+	if rec.State != moderation.ActionDone {
 		return nil // superseded and nothing happened: keep what the moderator set
+	}
+	if x.UndoneBy == "" {
+		// Dropped on its way (its comment was edited): it went through
+		// anyway, and the record says so.
+		x.Actions[i] = rec
+		return nil
 	}
 	x.Actions[i] = rec
 	switch rec.Type {

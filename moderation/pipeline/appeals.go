@@ -97,7 +97,7 @@ func (p *Pipeline) observeAppeal(a *accountRun, d *moderation.Decision) {
 		return
 	}
 	ap := &moderation.Appeal{DecisionID: d.ID, Network: c.Network, Account: a.Name, CommentID: c.ID, Ref: c.Ref,
-		PostID: c.PostID, Permalink: c.Permalink, Author: c.Author, Topic: moderation.AppealTopic(d.Matches),
+		PostID: c.PostID, Permalink: c.Permalink, Kind: c.Kind, Author: c.Author, Topic: moderation.AppealTopic(d.Matches),
 		Text: c.Text, OpenedAt: c.Created, Deadline: c.Created.Add(p.appeals.opts.AnswerWithin),
 		Deleted: d.Final() >= moderation.Delete}
 	opened, err := p.appeals.opts.Store.OpenAppeal(ap)
@@ -150,6 +150,9 @@ func (p *Pipeline) pageAnswered(a *accountRun, d *moderation.Decision) {
 				break
 			}
 		}
+		if target == nil {
+			target = p.dialogExpired(a, c)
+		}
 	}
 	if target == nil || !target.Open() && !target.Expired() {
 		return // answered already (an expired one is answered late)
@@ -187,10 +190,45 @@ func (p *Pipeline) appealDeleted(commentID string) {
 	}
 }
 
-// isMessage reports whether the appeal is a private message.
+// isMessage reports whether the appeal is a private message: its kind,
+// or for a record made before appeals kept it, its decision's.
 func (p *Pipeline) isMessage(ap *moderation.Appeal) bool {
+	if ap.Kind != "" {
+		return ap.Kind == moderation.KindMessage
+	}
 	d, err := p.store.Get(ap.DecisionID)
 	return err == nil && d.Comment.Kind == moderation.KindMessage
+}
+
+// historyRetainer is an appeals store that expires appeals at a horizon
+// (moderation/store).
+type historyRetainer interface {
+	HistoryRetention() time.Duration
+}
+
+// dialogExpired is the dialog's oldest private-message appeal the store
+// closed as expired (no open one is left there): the page's message c in
+// that dialog is its first answer, late, as a reply under an expired
+// comment is. Expired appeals were opened before the history horizon,
+// where the store keeps little else (answered ones are pruned there), so
+// the read is short.
+func (p *Pipeline) dialogExpired(a *accountRun, c *moderation.Comment) *moderation.Appeal {
+	st := p.appeals.opts.Store
+	until := p.now()
+	if h, ok := st.(historyRetainer); ok {
+		until = until.Add(-h.HistoryRetention())
+	}
+	old, err := st.Appeals(time.Time{}, until)
+	if err != nil {
+		p.log.Error("cannot list expired appeals", "account", a.Name, "err", err)
+		return nil
+	}
+	for _, ap := range old {
+		if ap.Expired() && ap.Account == a.Name && ap.PostID == c.PostID && ap.CommentID != c.ID && p.isMessage(ap) {
+			return ap
+		}
+	}
+	return nil
 }
 
 // answered records an appeal's first answer, its time and the desk.

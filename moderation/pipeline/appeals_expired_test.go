@@ -86,3 +86,54 @@ func TestPipeline_Appeals_AnsweredAfterExpiry(t *testing.T) {
 		}
 	})
 }
+
+// A private-message appeal the store expired is answered, late, by the
+// page's next message in its dialog, as a comment's is by a reply under it
+// — also once its decision is pruned (the appeal says it is a message).
+// Another dialog's message, or a wall appeal whose post id is the same as
+// the dialog's, is not matched.
+func TestPipeline_Appeals_MessageAnsweredAfterExpiry(t *testing.T) {
+	now := time.Now().Truncate(time.Second)
+	conn, desk := newFeedConn(), &deskRecorder{}
+	r := startAppeals(t, conn, desk)
+	horizon := r.DB.HistoryRetention()
+	opened := now.Add(-horizon - 10*24*time.Hour) // before the history horizon: its decision is long pruned
+	open := func(id uint64, c moderation.Comment) {
+		t.Helper()
+		if _, err := r.DB.OpenAppeal(&moderation.Appeal{DecisionID: id, Network: "vk", Account: "p", CommentID: c.ID, Ref: c.Ref,
+			PostID: c.PostID, Kind: c.Kind, Author: citizen, Topic: "rubbish", Text: c.Text, OpenedAt: opened.Add(time.Duration(id) * time.Minute),
+			Deadline: opened.Add(24 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other := dm("1", "Не вывозят мусор", citizen, opened)
+	other.PostID = "dialog200"
+	wall := wallComment("2", "Когда уберут двор?", citizen, opened)
+	wall.PostID = "dialog100" // the same id as the dialog's, by chance
+	open(1001, other)
+	open(1002, wall)
+	open(1003, dm("3", "Когда уберут снег?", citizen, opened))
+	if _, err := r.DB.PruneHistory(now.Add(-horizon)); err != nil { // the maintenance's cut
+		t.Fatal(err)
+	}
+	for _, id := range []uint64{1001, 1002, 1003} {
+		if a, err := r.DB.Appeal(id); err != nil || !a.Expired() {
+			t.Fatalf("appeal %d after maintenance = %+v, %v; want expired", id, a, err)
+		}
+	}
+	conn.Push(dm("9", "Снег уберут сегодня.", page, now))
+	pipelinetest.Eventually(t, "the page's message answers the dialog's appeal", func() bool {
+		a, err := r.DB.Appeal(1003)
+		return err == nil && a.AnsweredBy == "page"
+	})
+	a, _ := r.DB.Appeal(1003)
+	if a.Expired() || a.OnTime() || !a.AnsweredAt.Equal(now) {
+		t.Errorf("dialog appeal = %+v; want answered late by the page at %s", a, now)
+	}
+	for _, id := range []uint64{1001, 1002} {
+		if a, _ := r.DB.Appeal(id); !a.Expired() {
+			t.Errorf("appeal %d (%s, %s) answered by a message in another dialog: %+v", id, a.Kind, a.PostID, a)
+		}
+	}
+	pipelinetest.Eventually(t, "the desk shows the answer", func() bool { _, changed, _ := desk.counts(); return changed == 1 })
+}

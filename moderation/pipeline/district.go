@@ -97,7 +97,7 @@ func (p *Pipeline) commitDistrict(a *accountRun, ds []*moderation.Decision) {
 	}
 	all := map[string][]*moderation.Decision{}
 	for _, d := range ds {
-		if !a.BanDistrict && !slices.Contains(marked, d) {
+		if !a.BanDistrict && !slices.Contains(marked, d) || droppedByEdit(d) {
 			continue
 		}
 		for name, fds := range p.districtBans(d, d.DecidedBy, d.DecidedAt) {

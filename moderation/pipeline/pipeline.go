@@ -88,7 +88,11 @@ type Pipeline struct {
 	accounts map[string]*accountRun
 	order    []string
 	paused   atomic.Bool
-	now      func() time.Time
+	// retention is how long the store keeps decisions (0: for ever);
+	// older comments are not decided (horizon.go).
+	retention time.Duration
+	pause     pauseKeeper // pause.go
+	now       func() time.Time
 
 	inflightMu sync.Mutex
 	inflight   map[uint64]chan struct{} // decisions whose actions are running
@@ -132,6 +136,9 @@ type accountRun struct {
 	// districtNext: decisions of the batch being decided whose rule asked
 	// for a district ban (only the account's decider touches it).
 	districtNext []*moderation.Decision
+	// tooOld counts the batch's comments older than the retention
+	// (horizon.go; only the account's decider touches it).
+	tooOld int
 
 	deferMu  sync.Mutex
 	deferred map[uint64]time.Time // decisions whose next try waits for a network limit
@@ -191,6 +198,9 @@ func New(opts Options, engine moderation.Evaluator, accounts []Account) (*Pipeli
 		accounts: make(map[string]*accountRun, len(accounts)),
 		now:      opts.Now,
 		inflight: make(map[uint64]chan struct{}),
+	}
+	if r, ok := opts.Store.(retainer); ok {
+		p.retention = r.Retention()
 	}
 	opts.Appeals.setDefaults()
 	p.appeals.opts = opts.Appeals
@@ -263,6 +273,7 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	if err := p.loadHistory(); err != nil {
 		return err
 	}
+	p.loadPause() // before anything acts: a /pause outlives a restart
 	defer p.cancelWork()
 
 	// Per account only the reader lives all the time (it blocks in Fetch);
@@ -457,6 +468,7 @@ func (p *Pipeline) decide(a *accountRun) {
 		p.metrics.QueueLength.WithLabelValues(a.Name).Set(float64(len(a.queue)))
 		p.commitDistrict(a, ds)
 		p.commit(a, ds, cursor)
+		p.logBeyondRetention(a)
 	}
 }
 
@@ -562,6 +574,10 @@ func (p *Pipeline) decideComment(a *accountRun, c *moderation.Comment, res *mode
 	// made in the same second as the first start would be skipped.
 	if !a.Backfill && changed.Before(p.store.Epoch().Truncate(time.Second)) {
 		return nil // from before strazh started here
+	}
+	if p.beyondRetention(changed, now) {
+		a.tooOld++
+		return nil // its decision may be pruned: horizon.go
 	}
 	if len(c.ID) > maxIDBytes || len(c.Author.ID) > maxIDBytes {
 		// No database key can hold it: recorded, it would fail the whole
@@ -690,30 +706,6 @@ func (p *Pipeline) syncBan(a *accountRun, u *moderation.Update, blocked bool) {
 // SetDryRun switches shadow mode (SIGHUP reload): decisions made from now
 // on act on nothing.
 func (p *Pipeline) SetDryRun(on bool) { p.dryRun.Store(on) }
-
-// Paused reports whether automatic actions are stopped.
-func (p *Pipeline) Paused() bool { return p.paused.Load() }
-
-// Pause stops all automatic actions: what the rules would delete goes to
-// review instead, and automatic actions not yet carried out wait until
-// Resume. Reviews and human decisions continue.
-func (p *Pipeline) Pause(by string) {
-	if !p.paused.Swap(true) {
-		p.metrics.Paused.Set(1)
-		p.log.Warn("automatic actions paused", "by", by)
-	}
-}
-
-// Resume restarts automatic actions.
-func (p *Pipeline) Resume(by string) {
-	if p.paused.Swap(false) {
-		p.metrics.Paused.Set(0)
-		p.log.Warn("automatic actions resumed", "by", by)
-		for _, a := range p.accounts {
-			p.kickActor(a, true)
-		}
-	}
-}
 
 // recentSet remembers recently decided (comment, version) pairs so that
 // re-delivered events skip the rule engine; the store stays the authority.

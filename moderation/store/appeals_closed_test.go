@@ -67,3 +67,39 @@ func TestDB_ClosedAppeals_Pages(t *testing.T) {
 		t.Error("limit 0 accepted")
 	}
 }
+
+// ClosedAppealsAt goes on from a place, whether the appeal there is kept
+// or not: below it in the opened-at order, the same as ClosedAppeals.
+func TestDB_ClosedAppealsAt_FromAPlaceNoLongerKept(t *testing.T) {
+	db := openAppealDB(t, filepath.Join(t.TempDir(), "s.db"))
+	defer db.Close()
+	t0 := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	for id := uint64(1); id <= 4; id++ {
+		ap := testAppeal(id, "a", "c"+string(rune('0'+id)), t0.Add(time.Duration(id)*time.Hour))
+		ap.AnsweredAt, ap.AnsweredBy = ap.OpenedAt.Add(time.Minute), "page"
+		if _, err := db.OpenAppeal(ap); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct {
+		name string
+		at   time.Time
+		id   uint64
+		want []uint64
+	}{
+		{"a kept appeal's place", t0.Add(3 * time.Hour), 3, []uint64{2, 1}},
+		{"a pruned appeal's place", t0.Add(3*time.Hour + 30*time.Minute), 99, []uint64{3, 2, 1}},
+		{"before them all", t0, 1, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			list, next, err := db.ClosedAppealsAt("", tt.at, tt.id, 10)
+			var ids []uint64
+			for _, a := range list {
+				ids = append(ids, a.DecisionID)
+			}
+			if err != nil || next != 0 || !slices.Equal(ids, tt.want) {
+				t.Errorf("ClosedAppealsAt = %v next %d, %v; want %v", ids, next, err, tt.want)
+			}
+		})
+	}
+}

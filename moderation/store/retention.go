@@ -16,6 +16,9 @@ import (
 // cadence needs only the last 7 days.
 const MinHistoryRetention = 62 * 24 * time.Hour
 
+// Retention is how long decisions are kept (Options.Retention).
+func (db *DB) Retention() time.Duration { return db.opts.Retention }
+
 // HistoryRetention is how long the duties' history is kept: the decisions'
 // retention, but never less than MinHistoryRetention.
 func (db *DB) HistoryRetention() time.Duration { return max(db.opts.Retention, MinHistoryRetention) }

@@ -87,7 +87,7 @@ func (s *Server) appealsPage(w http.ResponseWriter, r *http.Request, code int, f
 		s.fail(w, r, http.StatusBadRequest, "Неверный параметр closed_after: нужен номер обращения.")
 		return
 	}
-	closed, next, err := s.deps.Appeals.ClosedAppeals(account, after, closedPage)
+	closed, next, err := closedPageOf(s.deps.Appeals, account, after)
 	if errors.Is(err, moderation.ErrNotFound) {
 		s.fail(w, r, http.StatusNotFound, "Такого обращения нет.")
 		return
@@ -96,7 +96,7 @@ func (s *Server) appealsPage(w http.ResponseWriter, r *http.Request, code int, f
 		s.storeFailed(w, r, "closed appeals", err)
 		return
 	}
-	data.closedList = closedRows(closed, account, next, after != 0)
+	data.closedList = closedRows(closed, account, next, after.ID != 0)
 	if id, err := strconv.ParseUint(r.URL.Query().Get("done"), 10, 64); err == nil {
 		if a, err := s.deps.Appeals.Appeal(id); err == nil {
 			data.Done, data.Already = a, r.URL.Query().Get("already") != ""

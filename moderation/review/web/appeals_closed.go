@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/strazh/strazh/moderation"
@@ -38,17 +39,49 @@ type closedList struct {
 	ClosedNext string // the next page's URL; "" on the last
 }
 
-// closedAfter reads ?closed_after= (the last appeal of the page before).
-func closedAfter(r *http.Request) (uint64, error) {
+// closedCursor is where a page of closed appeals starts: below the
+// appeal ID, opened at At when it is known.
+type closedCursor struct {
+	ID uint64
+	At time.Time // zero: look the appeal up (a link without the time)
+}
+
+// closedAfter reads ?closed_after=: the last appeal of the page before,
+// as "ID-OPENED" (its opening time, unix nanoseconds: the place survives
+// the appeal's pruning) or a bare ID (links made before that).
+func closedAfter(r *http.Request) (closedCursor, error) {
 	v := r.URL.Query().Get("closed_after")
 	if v == "" {
-		return 0, nil
+		return closedCursor{}, nil
 	}
-	n, err := strconv.ParseUint(v, 10, 64)
+	idPart, atPart, timed := strings.Cut(v, "-")
+	n, err := strconv.ParseUint(idPart, 10, 64)
 	if err != nil || n == 0 {
-		return 0, strconv.ErrSyntax
+		return closedCursor{}, strconv.ErrSyntax
 	}
-	return n, nil
+	c := closedCursor{ID: n}
+	if timed {
+		ns, err := strconv.ParseInt(atPart, 10, 64)
+		if err != nil {
+			return closedCursor{}, strconv.ErrSyntax
+		}
+		c.At = time.Unix(0, ns)
+	}
+	return c, nil
+}
+
+// closedAtLister lists closed appeals from a place that needs no appeal
+// kept there (the store's ClosedAppealsAt).
+type closedAtLister interface {
+	ClosedAppealsAt(account string, openedAt time.Time, after uint64, limit int) ([]*moderation.Appeal, uint64, error)
+}
+
+// closedPageOf lists the page of closed appeals from c.
+func closedPageOf(ap Appeals, account string, c closedCursor) ([]*moderation.Appeal, uint64, error) {
+	if l, ok := ap.(closedAtLister); ok && !c.At.IsZero() {
+		return l.ClosedAppealsAt(account, c.At, c.ID, closedPage)
+	}
+	return ap.ClosedAppeals(account, c.ID, closedPage)
 }
 
 // closedRows says how each appeal ended, who and when.
@@ -66,8 +99,9 @@ func closedRows(list []*moderation.Appeal, account string, next uint64, more boo
 		}
 		l.Closed = append(l.Closed, c)
 	}
-	if next != 0 {
-		q := url.Values{"closed_after": {strconv.FormatUint(next, 10)}}
+	if next != 0 && len(list) > 0 {
+		last := list[len(list)-1] // next is the last listed
+		q := url.Values{"closed_after": {strconv.FormatUint(next, 10) + "-" + strconv.FormatInt(last.OpenedAt.UnixNano(), 10)}}
 		if account != "" {
 			q.Set("account", account)
 		}

@@ -145,3 +145,49 @@ func TestServer_Appeals_ClosedPages(t *testing.T) {
 		t.Errorf("another page's closed appeals are listed")
 	}
 }
+
+// The next page's link holds its place (the last appeal and its opening
+// time): the store pruning that appeal meanwhile does not end the paging,
+// it goes on with the older appeals still kept.
+func TestServer_Appeals_ClosedPagesGoOnAfterPruning(t *testing.T) {
+	sf := newSimFixture(t)
+	t0 := time.Now().Add(-100 * 24 * time.Hour) // past the history's horizon
+	for i := range 60 {
+		id := uint64(i + 1)
+		a := &moderation.Appeal{DecisionID: id, Network: "sim", Account: "page", CommentID: "sim:page:" + itoa(id),
+			Topic: "roads", OpenedAt: t0.Add(time.Duration(i) * time.Hour), Deadline: t0.Add(time.Duration(i+24) * time.Hour)}
+		if id > 5 { // the five oldest were never answered: pruning closes them as expired and keeps them
+			a.AnsweredAt, a.AnsweredBy = a.OpenedAt.Add(time.Hour), "page"
+		}
+		if _, err := sf.db.OpenAppeal(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := sf.client()
+	c.login("view", "password-view")
+	_, body, _ := c.do("GET", "/appeals?account=page", nil)
+	if ids := closedRowIDs(body); len(ids) != 50 || ids[0] != "60" || ids[49] != "11" {
+		t.Fatalf("first page rows %v, want 60..11", ids)
+	}
+	m := regexp.MustCompile(`<a href="([^"]+)" id="closed-next">`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no next link")
+	}
+	next := strings.ReplaceAll(m[1], "&amp;", "&")
+	if _, err := sf.db.PruneHistory(t0.Add(30 * time.Hour)); err != nil { // appeal 11, the page's last, goes
+		t.Fatal(err)
+	}
+	if _, err := sf.db.Appeal(11); err == nil {
+		t.Fatal("appeal 11 was not pruned")
+	}
+	code, body, _ := c.do("GET", next, nil)
+	if ids := closedRowIDs(body); code != http.StatusOK || strings.Join(ids, " ") != "5 4 3 2 1" {
+		t.Fatalf("%s after pruning: %d, rows %v; want 200 and the five expired appeals kept", next, code, ids)
+	}
+	for q, want := range map[string]int{"closed_after=11-x": http.StatusBadRequest, "closed_after=-5": http.StatusBadRequest,
+		"closed_after=11": http.StatusNotFound} { // a bare ID cannot say where a pruned appeal was
+		if code, _, _ := c.do("GET", "/appeals?"+q, nil); code != want {
+			t.Errorf("%s: %d, want %d", q, code, want)
+		}
+	}
+}

@@ -71,6 +71,10 @@ func (a webAppeals) ClosedAppeals(account string, after uint64, limit int) ([]*m
 	return a.db.ClosedAppeals(account, after, limit)
 }
 
+func (a webAppeals) ClosedAppealsAt(account string, openedAt time.Time, after uint64, limit int) ([]*moderation.Appeal, uint64, error) {
+	return a.db.ClosedAppealsAt(account, openedAt, after, limit)
+}
+
 // post puts a citizen's comment on the network and returns its network ID
 // and the decision's comment.
 func (sf *simFixture) post(text string) (string, moderation.Comment) {

@@ -56,10 +56,9 @@ func (c *Connector) deleteComment(ctx context.Context, ref string, block bool) e
 // (moderation.ErrUnsupported): a timed ban must not become a permanent
 // one. The comment is the decision's own (b.Ref), which the pipeline has
 // just deleted (deleting a deleted comment is harmless): any other would
-// be a comment deleted that nobody decided on. Only a ban naming none (one
-// carried from another page) goes through the author's comment read last
-// (this process, or the cursor); with neither the author cannot be
-// blocked (moderation.ErrItem).
+// be a comment deleted that nobody decided on. So a ban naming none (one
+// carried from another page) is not placed (moderation.ErrItem); its
+// error names the author's comment read last, for a block by hand.
 func (c *Connector) Ban(ctx context.Context, author string, b moderation.BanRequest) error {
 	if c.isClosed() {
 		return errClosed

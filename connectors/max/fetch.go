@@ -267,7 +267,7 @@ func (c *Connector) pollComments(ctx context.Context, cur *cursor) ([]moderation
 	c.nextPoll = time.Now().Add(c.cfg.PollInterval)
 	var ups []moderation.Update
 	var passed error // the last post passed over
-	read := 0 // posts read
+	read := 0        // posts read
 	keep := cur.Posts[:0]
 	for i := range cur.Posts {
 		p := cur.Posts[i]

@@ -98,7 +98,7 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) ([]moderation.Update,
 	}
 	var ups []moderation.Update
 	var passed error // the last post passed over
-	read := 0 // posts read
+	read := 0        // posts read
 	keep := cur.Posts[:0]
 	for i, p := range cur.Posts {
 		next := *p

@@ -267,17 +267,17 @@ func (c *Connector) pollComments(ctx context.Context, cur *cursor) ([]moderation
 	c.nextPoll = time.Now().Add(c.cfg.PollInterval)
 	var ups []moderation.Update
 	var passed error // the last post passed over
-	n := len(cur.Posts)
+	read := 0        // posts read
 	keep := cur.Posts[:0]
 	for i := range cur.Posts {
 		p := cur.Posts[i]
 		got, err := c.pollPost(ctx, &p)
 		switch {
 		case err == nil:
+			read++
 			ups = append(ups, got...)
 		case maxapi.IsNotFound(err):
 			c.log.Info("post gone; no longer read", "post_id", p.Mid)
-			n--
 			continue
 		case maxapi.IsUnreadable(err) || moderation.Classify(maxapi.Classed(err)) == moderation.ClassItem:
 			// Refused for good (400, 405: comments off under it, no post)
@@ -286,7 +286,6 @@ func (c *Connector) pollComments(ctx context.Context, cur *cursor) ([]moderation
 			// cycle here would leave every older post unread.
 			c.log.Warn("comments of a post refused or unreadable; the other posts are read", "post_id", p.Mid, "err", err)
 			passed = fmt.Errorf("comments of post %s: %w", p.Mid, maxapi.Classed(err))
-			n--
 		default:
 			keep = append(keep, cur.Posts[i:]...)
 			cur.Posts = keep
@@ -304,7 +303,7 @@ func (c *Connector) pollComments(ctx context.Context, cur *cursor) ([]moderation
 		keep = append(keep, p)
 	}
 	cur.Posts = keep
-	if n == 0 && passed != nil && len(ups) == 0 {
+	if read == 0 && passed != nil {
 		return nil, passed // no post could be read: the pipeline counts it
 	}
 	return ups, nil

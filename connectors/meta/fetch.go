@@ -98,7 +98,7 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) ([]moderation.Update,
 	}
 	var ups []moderation.Update
 	var passed error // the last post passed over
-	n := len(cur.Posts)
+	read := 0        // posts read
 	keep := cur.Posts[:0]
 	for i, p := range cur.Posts {
 		next := *p
@@ -107,11 +107,11 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) ([]moderation.Update,
 		var ue unreadableError
 		switch {
 		case err == nil:
+			read++
 			*p = next
 			ups = append(ups, got...)
 		case isUnknownObject(err):
 			c.log.Info("post gone; no longer read", "post_id", p.ID)
-			n--
 			continue
 		case errors.As(err, &ue) || moderation.Classify(err) == moderation.ClassItem:
 			// Answered in a shape that cannot be read, or refused for
@@ -119,7 +119,6 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) ([]moderation.Update,
 			// cycle. Ending the cycle here would leave older posts unread.
 			c.log.Warn("comments of a post unreadable or refused; the other posts are read", "post_id", p.ID, "err", err)
 			passed = fmt.Errorf("comments of %s: %w", p.ID, err)
-			n--
 		default:
 			cur.Posts = append(keep, cur.Posts[i:]...)
 			err = fmt.Errorf("comments of %s: %w", p.ID, err)
@@ -135,7 +134,7 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) ([]moderation.Update,
 		keep = append(keep, p)
 	}
 	cur.Posts = keep
-	if n == 0 && passed != nil && len(ups) == 0 {
+	if read == 0 && passed != nil {
 		return nil, passed // no post could be read: the pipeline counts it
 	}
 	return ups, nil

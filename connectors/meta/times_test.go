@@ -2,8 +2,11 @@ package meta
 
 import (
 	"context"
+	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/strazh/strazh/connectors/meta/metatest"
 )
 
 // TestConnector_Fetch_CommentTimes: a comment whose created_time (or
@@ -24,7 +27,13 @@ func TestConnector_Fetch_CommentTimes(t *testing.T) {
 	for _, network := range networks {
 		for _, tt := range tests {
 			t.Run(network+"/"+tt.layout, func(t *testing.T) {
-				f := newFake(t)
+				// The comment is written an hour ago, so a time read is told
+				// apart from the fallback (now).
+				written := time.Now().Add(-time.Hour).Truncate(time.Second)
+				s := metatest.New(metatest.Options{Now: func() time.Time { return written }})
+				hs := httptest.NewServer(s)
+				t.Cleanup(hs.Close)
+				f := &fake{Server: s, url: hs.URL + "/"}
 				f.SetTimeLayout(tt.layout)
 				c := newConn(t, f, network, "page", opts{poll: 1})
 				connect(t, c)
@@ -39,8 +48,8 @@ func TestConnector_Fetch_CommentTimes(t *testing.T) {
 					t.Fatalf("%d comments delivered, want 1", len(ups))
 				}
 				got := ups[0].Comment.Created
-				if tt.exact && (got.Before(start.Add(-time.Minute)) || got.After(time.Now())) {
-					t.Fatalf("created %s, want about %s", got, start)
+				if tt.exact && !got.Equal(written) {
+					t.Fatalf("created %s, want %s as written", got, written)
 				}
 				if !tt.exact && got.Before(start.Add(-time.Second)) {
 					t.Fatalf("created %s, want now", got)

@@ -77,7 +77,7 @@ func (c *Connector) Ban(ctx context.Context, author string, b moderation.BanRequ
 		c.refMu.Unlock()
 		hint := "no comment of theirs read here"
 		if last != "" {
-			hint = "their newest comment read here is " + last
+			hint = "a comment of theirs read here is " + last
 		}
 		return fmt.Errorf("ok: ban %s is not placed: OK blocks only while deleting one of the author's comments, and none here was decided (%s); block them in the group's blacklist by hand: %w", author, hint, moderation.ErrItem)
 	}

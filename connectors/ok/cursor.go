@@ -14,7 +14,7 @@ const (
 	// keepPerTopic bounds the comments remembered per topic: more than one
 	// page, so the newest page a cycle reads is always known.
 	keepPerTopic = 150
-	// keepAuthors bounds the author → last comment map used for bans.
+	// keepAuthors bounds the author → comment map named by unplaced bans.
 	keepAuthors = 1000
 )
 
@@ -23,8 +23,9 @@ type cursor struct {
 	V int `json:"v"`
 	// Topics maps a watched topic id to what was read of it.
 	Topics map[string]*topicState `json:"t,omitempty"`
-	// Authors maps an author to the ref of their newest comment read: OK
-	// blocks an author only through a comment (block_author).
+	// Authors maps an author to the ref of a comment of theirs read (the
+	// last noted: a cycle reads newest first), named when a ban carried
+	// from another page cannot be placed.
 	Authors map[string]string `json:"a,omitempty"`
 }
 
@@ -83,7 +84,7 @@ func (t *topicState) prune() {
 	t.Low = max(t.Low, low)
 }
 
-// noteAuthor records author's newest comment ref, bounding the map.
+// noteAuthor records a comment ref of author, bounding the map.
 func (c *cursor) noteAuthor(author, ref string) {
 	if c.Authors == nil {
 		c.Authors = map[string]string{}

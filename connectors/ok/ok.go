@@ -45,7 +45,7 @@ type Connector struct {
 	next    time.Time  // when the next poll cycle is due
 
 	refMu sync.Mutex
-	refs  map[string]string // author → newest comment ref (for block_author)
+	refs  map[string]string // author → a comment ref read (named when a ban cannot be placed)
 
 	life connectors.Lifetime // Close
 }

@@ -75,10 +75,11 @@ func (c *Connector) Ban(ctx context.Context, author string, ban moderation.BanRe
 	if !ban.Until.IsZero() {
 		until := ban.Until
 		if !until.After(c.now().Add(minBan)) {
-			// Over, or nearly (it waited through a limit or an outage):
-			// sent, it could become a ban for ever.
-			c.log.Info("ban not placed: its term is over or nearly", "author", author, "until", until)
-			return nil
+			// Over, or nearly (it waited through a limit or an outage, or
+			// ban.duration is that short): sent, it could become a ban for
+			// ever. Recorded as skipped with why, not as placed.
+			return fmt.Errorf("telegram: ban %s until %s is not placed: it ends within %s, and Telegram would read so near an end as for ever: %w",
+				author, until.Format(time.DateTime), minBan, moderation.ErrUnsupported)
 		}
 		if lim := c.now().Add(maxBan); until.After(lim) {
 			until = lim

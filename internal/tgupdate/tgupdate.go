@@ -80,11 +80,11 @@ func leanMessage(raw json.RawMessage, path string, dropped *[]string) json.RawMe
 		return raw
 	}
 	for k, v := range m {
-		if readsAlone(k, v) {
+		if readsAlone[models.Message](k, v) {
 			continue
 		}
 		if k == "reply_to_message" {
-			if lean := leanMessage(v, path+"."+k, dropped); readsAlone(k, lean) {
+			if lean := leanMessage(v, path+"."+k, dropped); readsAlone[models.Message](k, lean) {
 				m[k] = lean
 				continue
 			}
@@ -110,7 +110,7 @@ func leanCallback(raw json.RawMessage, dropped *[]string) json.RawMessage {
 			v = leanMessage(v, path+"."+k, dropped)
 			m[k] = v
 		}
-		if callbackReadsAlone(k, v) {
+		if readsAlone[models.CallbackQuery](k, v) {
 			continue
 		}
 		delete(m, k)
@@ -120,23 +120,13 @@ func leanCallback(raw json.RawMessage, dropped *[]string) json.RawMessage {
 	return out
 }
 
-// callbackReadsAlone reports whether a callback query with only the
-// field k = v decodes.
-func callbackReadsAlone(k string, v json.RawMessage) bool {
+// readsAlone reports whether a T (a message, a callback query) with only
+// the field k = v decodes.
+func readsAlone[T any](k string, v json.RawMessage) bool {
 	one, err := json.Marshal(map[string]json.RawMessage{k: v})
 	if err != nil {
 		return false
 	}
-	var probe models.CallbackQuery
-	return json.Unmarshal(one, &probe) == nil
-}
-
-// readsAlone reports whether a message with only the field k = v decodes.
-func readsAlone(k string, v json.RawMessage) bool {
-	one, err := json.Marshal(map[string]json.RawMessage{k: v})
-	if err != nil {
-		return false
-	}
-	var probe models.Message
+	var probe T
 	return json.Unmarshal(one, &probe) == nil
 }

@@ -131,10 +131,10 @@ func (p *Pipeline) dropEditedActions(a *accountRun, d *moderation.Decision, now 
 // is an earlier version of d's comment (b is d's page) or a ban it carried
 // to b (another page of the district).
 func (p *Pipeline) dropEditedOn(b *accountRun, d, old *moderation.Decision, now time.Time) {
-	carried := moderation.MakeID(d.Comment.Network, b.Name, "district:"+d.Comment.ID)
 	switch {
 	case old.Comment.Account == d.Comment.Account && older(old, d):
-	case old.Comment.ID == carried && old.Version != d.Version && IsDistrictBan(old) &&
+	case IsDistrictBan(old) && old.Version != d.Version &&
+		old.Comment.ID == moderation.MakeID(d.Comment.Network, b.Name, "district:"+d.Comment.ID) &&
 		!changedAt(&old.Comment).After(changedAt(&d.Comment)):
 	default:
 		return

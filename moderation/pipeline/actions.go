@@ -197,13 +197,12 @@ func settle(x *moderation.Decision, i int, rec moderation.ActionRecord) error {
 	if rec.State != moderation.ActionDone {
 		return nil // superseded and nothing happened: keep what the moderator set
 	}
+	x.Actions[i] = rec
 	if x.UndoneBy == "" {
 		// Dropped on its way (its comment was edited): it went through
-		// anyway, and the record says so.
-		x.Actions[i] = rec
+		// anyway, and the record says so; nothing is to be undone.
 		return nil
 	}
-	x.Actions[i] = rec
 	switch rec.Type {
 	case moderation.ActDelete:
 		x.Actions = append(x.Actions, moderation.ActionRecord{Type: moderation.ActRestore, State: moderation.ActionPending})

@@ -31,8 +31,8 @@ func (p *Pipeline) appealEdited(a *accountRun, d *moderation.Decision) bool {
 	case !newerText(ap, c):
 		return true
 	}
-	changed := false
-	ap, err = st.UpdateAppeal(ap.DecisionID, func(x *moderation.Appeal) error {
+	changed, id := false, ap.DecisionID
+	ap, err = st.UpdateAppeal(id, func(x *moderation.Appeal) error {
 		if !newerText(x, c) {
 			return nil
 		}
@@ -40,8 +40,8 @@ func (p *Pipeline) appealEdited(a *accountRun, d *moderation.Decision) bool {
 		return nil
 	})
 	if err != nil {
-		p.log.Error("comment edited: appeal text not updated", "account", a.Name, "comment_id", c.ID, "appeal", ap.DecisionID, "err", err)
-		return true
+		p.log.Error("comment edited: appeal text not updated", "account", a.Name, "comment_id", c.ID, "appeal", id, "err", err)
+		return true // ap is nil
 	}
 	if !changed {
 		return true

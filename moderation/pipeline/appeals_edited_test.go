@@ -1,11 +1,13 @@
 package pipeline_test
 
 import (
+	"errors"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/pipeline"
 	"github.com/strazh/strazh/moderation/pipeline/pipelinetest"
 )
 
@@ -81,5 +83,39 @@ func TestPipeline_Appeals_EditFollowsText(t *testing.T) {
 				t.Errorf("desk told of changes %v, want %d of appeal %d", edits, tt.wantEdit, ap.DecisionID)
 			}
 		})
+	}
+}
+
+// failingUpdate is the appeals store whose UpdateAppeal fails (a full disk).
+type failingUpdate struct{ appealStore }
+
+// appealStore names the embedded store apart from its Appeals method.
+type appealStore = moderation.Appeals
+
+func (failingUpdate) UpdateAppeal(uint64, func(*moderation.Appeal) error) (*moderation.Appeal, error) {
+	return nil, errors.New("disk full")
+}
+
+// An edit whose appeal cannot be updated is logged and the daemon goes on:
+// the failed update returns no appeal, and the log line read its ID from
+// it (a nil dereference in the account's decider).
+func TestPipeline_Appeals_EditUpdateFails(t *testing.T) {
+	conn, desk := newFeedConn(), &deskRecorder{}
+	r := pipelinetest.Start(t, t.TempDir(), func(o *pipeline.Options) { o.Appeals.Store = failingUpdate{o.Appeals.Store} },
+		pipeline.Account{Name: "p", Network: "vk", Conn: conn, Backfill: true})
+	r.Pipe.SetAppealDesk(desk)
+	now := time.Now().Truncate(time.Second).Add(-time.Hour)
+	c := wallComment("1", "Яма во дворе [обращение:roads]", citizen, now)
+	conn.Push(c)
+	pipelinetest.Eventually(t, "the appeal", func() bool { o, _, _ := desk.counts(); return o == 1 })
+	e := c
+	e.Text, e.Edited = "Яма во дворе дома 5 [обращение:roads]", now.Add(time.Minute)
+	conn.Push(e, wallComment("2", "Другой вопрос [обращение:water]", citizen, now.Add(time.Hour)))
+	pipelinetest.Eventually(t, "the next appeal", func() bool { o, _, _ := desk.counts(); return o == 2 })
+	if ap, err := r.DB.AppealByComment(c.ID); err != nil || ap.Text != c.Text {
+		t.Errorf("appeal %+v, %v; want it kept with the old text", ap, err)
+	}
+	if _, changed, _ := desk.counts(); changed != 0 {
+		t.Errorf("the desk was told of %d changes, want none", changed)
 	}
 }

@@ -110,56 +110,55 @@ const editedSkip = "comment edited by its author before it was carried out; the 
 // way meanwhile sees it before its next try; one that went through anyway
 // is recorded as done (settle).
 // The bans the old text's rule carried to the other pages of the district
-// (ban_scope: district) go with it.
+// (ban_scope: district) go with it. One read of the pending actions serves
+// every page of the network (not one read per page).
 func (p *Pipeline) dropEditedActions(a *accountRun, d *moderation.Decision, now time.Time) {
-	for _, name := range p.order {
-		b := p.accounts[name]
-		if b != a && b.Network != a.Network {
+	pending, err := p.store.PendingActions("")
+	if err != nil {
+		p.log.Error("comment edited: pending actions not read; an action on the old text may still land", "account", a.Name, "comment_id", d.Comment.ID, "err", err)
+		return
+	}
+	for _, old := range pending {
+		b := p.accounts[old.Comment.Account]
+		if b == nil || b != a && b.Network != a.Network {
 			continue
 		}
-		p.dropEditedOn(b, d, now)
+		p.dropEditedOn(b, d, old, now)
 	}
 }
 
-// dropEditedOn drops, on page b, the pending automatic actions of d's
-// comment's earlier versions (b is d's page) or of the bans they carried
+// dropEditedOn drops, on page b, old's pending automatic actions when old
+// is an earlier version of d's comment (b is d's page) or a ban it carried
 // to b (another page of the district).
-func (p *Pipeline) dropEditedOn(b *accountRun, d *moderation.Decision, now time.Time) {
-	pending, err := p.store.PendingActions(b.Name)
-	if err != nil {
-		p.log.Error("comment edited: pending actions not read; an action on the old text may still land", "account", b.Name, "comment_id", d.Comment.ID, "err", err)
+func (p *Pipeline) dropEditedOn(b *accountRun, d, old *moderation.Decision, now time.Time) {
+	switch {
+	case old.Comment.Account == d.Comment.Account && older(old, d):
+	case IsDistrictBan(old) && old.Version != d.Version &&
+		old.Comment.ID == moderation.MakeID(d.Comment.Network, b.Name, "district:"+d.Comment.ID) &&
+		!changedAt(&old.Comment).After(changedAt(&d.Comment)):
+	default:
 		return
 	}
-	carried := moderation.MakeID(d.Comment.Network, b.Name, "district:"+d.Comment.ID)
-	for _, old := range pending {
-		switch {
-		case old.Comment.Account == d.Comment.Account && older(old, d):
-		case old.Comment.ID == carried && old.Version != d.Version && IsDistrictBan(old) &&
-			!changedAt(&old.Comment).After(changedAt(&d.Comment)):
-		default:
-			continue
+	if !autoActionPending(old) {
+		return
+	}
+	rec, err := p.store.Update(old.ID, func(x *moderation.Decision) error {
+		if !dropAutoActions(x, now) {
+			return errNothingToDrop
 		}
-		if !autoActionPending(old) {
-			continue
-		}
-		rec, err := p.store.Update(old.ID, func(x *moderation.Decision) error {
-			if !dropAutoActions(x, now) {
-				return errNothingToDrop
-			}
-			return nil
-		})
-		switch {
-		case errors.Is(err, errNothingToDrop):
-			continue // carried out or undone meanwhile
-		case err != nil:
-			p.log.Error("comment edited: pending action on the old text not dropped", "account", b.Name, "decision", old.ID, "err", err)
-			continue
-		}
-		b.clearDeferred(rec.ID)
-		p.log.Info("automatic action dropped: comment edited by its author; the new version is decided anew", "account", b.Name, "decision", rec.ID, "comment_id", d.Comment.ID)
-		if p.opts.OnDecision != nil {
-			p.opts.OnDecision(rec)
-		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, errNothingToDrop):
+		return // carried out or undone meanwhile
+	case err != nil:
+		p.log.Error("comment edited: pending action on the old text not dropped", "account", b.Name, "decision", old.ID, "err", err)
+		return
+	}
+	b.clearDeferred(rec.ID)
+	p.log.Info("automatic action dropped: comment edited by its author; the new version is decided anew", "account", b.Name, "decision", rec.ID, "comment_id", d.Comment.ID)
+	if p.opts.OnDecision != nil {
+		p.opts.OnDecision(rec)
 	}
 }
 

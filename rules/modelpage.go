@@ -168,8 +168,8 @@ func (e *Engine) setPage(m *model.Model, p Page) {
 // on longer ones). On a page whose moderator removes at least half of
 // what the model alone sends (PayingBudget), the page's model is trusted
 // at the long texts' score there too: on russe_detox (the shipped model,
-// seed 1, second half) its 0.6+ short comments are 23–26 a half, 70–78 %
-// toxic.
+// auto, seeds 1–3, second half) its 0.6+ short comments are 23–26 a half,
+// 70–78 % toxic.
 const (
 	pageShortLen = 40
 	pageShortMin = 0.6

@@ -33,14 +33,15 @@ func TestDeleteFrom(t *testing.T) {
 		xs   []scored
 		want float64
 	}{
-		{"pure top, noisy middle", cat(sample(0.97, 240, 240), sample(0.8, 40, 20), sample(0.1, 100, 0)), 0.97},
-		{"one kept comment in the middle stops it there", cat(sample(0.97, 300, 300), sample(0.8, 100, 99), sample(0.1, 100, 0)), 0.97},
-		{"a pure middle joins", cat(sample(0.97, 150, 150), sample(0.8, 100, 100), sample(0.1, 100, 0)), 0.8},
-		{"too few on top", cat(sample(0.97, 150, 150), sample(0.1, 100, 0)), 0},
-		{"99.5 % is not enough to delete", cat(sample(0.97, 200, 199), sample(0.1, 100, 0)), 0},
-		{"never below 0.5", cat(sample(0.97, 300, 300), sample(0.4, 100, 100)), 0.97},
-		{"clean ones just below the pure top stay out", cat(sample(0.99, 200, 200), sample(0.98, 2, 0)), 0.99},
-		{"clean ones inside the top", cat(sample(0.99, 150, 150), sample(0.985, 2, 0), sample(0.98, 50, 50)), 0},
+		{"pure top, noisy middle", cat(sample(0.97, 440, 440), sample(0.8, 40, 20), sample(0.1, 100, 0)), 0.97},
+		{"one kept comment in 400 joins", cat(sample(0.97, 300, 300), sample(0.8, 100, 99), sample(0.1, 100, 0)), 0.8},
+		{"two kept in 550 stop it there", cat(sample(0.97, 450, 450), sample(0.8, 100, 98), sample(0.1, 100, 0)), 0.97},
+		{"a pure middle joins", cat(sample(0.97, 250, 250), sample(0.8, 200, 200), sample(0.1, 100, 0)), 0.8},
+		{"too few on top", cat(sample(0.97, 350, 350), sample(0.1, 100, 0)), 0},
+		{"99.5 % is not enough to delete", cat(sample(0.97, 400, 398), sample(0.1, 100, 0)), 0},
+		{"never below 0.5", cat(sample(0.97, 500, 500), sample(0.4, 100, 100)), 0.97},
+		{"clean ones just below the top stay out", cat(sample(0.99, 400, 400), sample(0.98, 2, 0)), 0.99},
+		{"clean ones inside the top", cat(sample(0.99, 350, 350), sample(0.985, 2, 0), sample(0.98, 50, 50)), 0},
 	}
 	for _, c := range cases {
 		if got := removedFrom(c.xs, deleteMin, deletePurity); got != c.want {
@@ -97,14 +98,14 @@ func TestLearner_Refit_ThresholdsOutOfFold(t *testing.T) {
 		// every rude comment has its own word: a model that learned it
 		// would score it 0.9, one that did not 0.1
 		{"memorised words set nothing", func(i int) string { return fmt.Sprintf("гад%d", i) }, 0},
-		// 300 rude ones share a word: every fold learns it from the others,
-		// so all 300 count (the held-out fifth alone has 120, under 200)
+		// 500 rude ones share a word: every fold learns it from the others,
+		// so all 500 count (the held-out fifth alone has 100, under 400)
 		{"a repeated word counts on every fold", func(int) string { return "ты чмо" }, 0.9},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			l, _ := newLearner(t, Config{After: 10_000, MinExamples: 1, Labels: []string{"toxic"}}, &wordTrainer{}, NewMemStore())
-			for i := 1; i <= 600; i++ {
+			for i := 1; i <= 1000; i++ {
 				d := decided(uint64(i), fmt.Sprintf("слово%d ну", i), moderation.Allow, "insult")
 				if i%2 == 0 {
 					d = decided(uint64(i), c.toxic(i), moderation.Delete, "insult")

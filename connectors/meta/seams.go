@@ -52,6 +52,14 @@ func (c *Connector) commentTime(s, id string) time.Time {
 // are read newest first (order=reverse_chronological) and filtered on
 // created_time, stopping at the first known one.
 
+// unknownObjectSubcode is the error_subcode Graph adds to code 100 when the
+// object "does not exist, cannot be loaded due to missing permissions, or
+// does not support this operation" (33). unverified: §3.4 lists code 100
+// as "invalid parameter or unknown object" without subcodes; 33 is what
+// Graph answers for an id it does not have. Code 100 without it is a bad
+// parameter, never a comment gone.
+const unknownObjectSubcode = 33
+
 // blockParam is the form field naming the user for /{page-id}/blocked.
 // unverified: `user` (the docs also list asid, psid, uid).
 const blockParam = "user"

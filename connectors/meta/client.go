@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/strazh/strazh/internal/answer"
 	"github.com/strazh/strazh/moderation"
 )
 
@@ -144,17 +145,10 @@ func decodeAnswer(status int, raw []byte, out any) error {
 		return nil
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
-		return unreadableError{err}
+		return answer.Unreadable{Err: err} // one post so is passed over (see poll)
 	}
 	return nil
 }
-
-// unreadableError is a 200 answer in a shape that cannot be read: retried
-// like an outage, but one post answering so is passed over (see poll).
-type unreadableError struct{ err error }
-
-func (e unreadableError) Error() string { return "unreadable answer: " + e.err.Error() }
-func (e unreadableError) Unwrap() error { return e.err }
 
 // heldBack fails a call at once while the token is paused.
 func (g *graph) heldBack(op string) error {

@@ -2,12 +2,12 @@ package meta
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
 	"time"
 
+	"github.com/strazh/strazh/internal/answer"
 	"github.com/strazh/strazh/moderation"
 )
 
@@ -104,7 +104,6 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) ([]moderation.Update,
 		next := *p
 		next.Seen = cloneSeen(p.Seen)
 		got, err := c.readPost(ctx, &next)
-		var ue unreadableError
 		switch {
 		case err == nil:
 			read++
@@ -113,7 +112,7 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) ([]moderation.Update,
 		case isUnknownObject(err):
 			c.log.Info("post gone; no longer read", "post_id", p.ID)
 			continue
-		case errors.As(err, &ue) || moderation.Classify(err) == moderation.ClassItem:
+		case answer.IsUnreadable(err) || moderation.Classify(err) == moderation.ClassItem:
 			// Answered in a shape that cannot be read, or refused for
 			// good: passed over, kept as it was to be read again next
 			// cycle. Ending the cycle here would leave older posts unread.

@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/strazh/strazh/internal/answer"
 	"github.com/strazh/strazh/moderation"
 )
 
@@ -149,18 +150,10 @@ func decode(resp *http.Response, body []byte, out any) error {
 		return nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return unreadableError{err}
+		return answer.Unreadable{Err: err} // one topic so is passed over (see cycle)
 	}
 	return nil
 }
-
-// unreadableError is an answer OK gave (no error envelope) in a shape that
-// cannot be read: retried like an outage, but one topic answering so is
-// passed over in a cycle (see cycle).
-type unreadableError struct{ err error }
-
-func (e unreadableError) Error() string { return "unreadable answer: " + e.err.Error() }
-func (e unreadableError) Unwrap() error { return e.err }
 
 // heldBack fails a call at once while the account is paused after 8 or 11.
 func (c *client) heldBack(method string) error {

@@ -3,12 +3,12 @@ package ok
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"net/url"
 	"time"
 
+	"github.com/strazh/strazh/internal/answer"
 	"github.com/strazh/strazh/moderation"
 )
 
@@ -133,8 +133,7 @@ func (c *Connector) cycle(ctx context.Context, cur *cursor) ([]moderation.Update
 				c.log.Warn("topic skipped", "topic_id", tid, "err", err)
 				continue
 			}
-			var ue unreadableError
-			if errors.As(err, &ue) {
+			if answer.IsUnreadable(err) {
 				// One topic answering what cannot be read must not stop
 				// the others: it is read again next cycle, from where it
 				// was (what it gave this time is not delivered).

@@ -285,6 +285,7 @@ func (c *Connector) pollComments(ctx context.Context, cur *cursor) ([]moderation
 			// kept as it was to be asked again next cycle. Ending the
 			// cycle here would leave every older post unread.
 			c.log.Warn("comments of a post refused or unreadable; the other posts are read", "post_id", p.Mid, "err", err)
+			c.skipped.Add(1)
 			passed = fmt.Errorf("comments of post %s: %w", p.Mid, maxapi.Classed(err))
 		default:
 			keep = append(keep, cur.Posts[i:]...)

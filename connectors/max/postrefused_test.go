@@ -38,6 +38,10 @@ func TestConnector_Pipeline_PostRefused(t *testing.T) {
 			if n := r.decisions(t)["плохое слово "+obsceneMark]; n != 1 {
 				t.Fatalf("decided %d times", n)
 			}
+			// Passed over, and counted (strazh_connector_posts_skipped_total).
+			if c.PostsSkipped() == 0 {
+				t.Fatal("PostsSkipped = 0 after a post was passed over")
+			}
 		})
 	}
 }

@@ -117,6 +117,7 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) ([]moderation.Update,
 			// good: passed over, kept as it was to be read again next
 			// cycle. Ending the cycle here would leave older posts unread.
 			c.log.Warn("comments of a post unreadable or refused; the other posts are read", "post_id", p.ID, "err", err)
+			c.skipped.Add(1)
 			passed = fmt.Errorf("comments of %s: %w", p.ID, err)
 		default:
 			cur.Posts = append(keep, cur.Posts[i:]...)

@@ -131,6 +131,7 @@ func (c *Connector) cycle(ctx context.Context, cur *cursor) ([]moderation.Update
 		if ups, err = c.readTopic(ctx, cur, tid, st, fresh, ups); err != nil {
 			if moderation.Classify(err) == moderation.ClassItem {
 				c.log.Warn("topic skipped", "topic_id", tid, "err", err)
+				c.skipped.Add(1)
 				continue
 			}
 			if answer.IsUnreadable(err) {
@@ -138,6 +139,7 @@ func (c *Connector) cycle(ctx context.Context, cur *cursor) ([]moderation.Update
 				// the others: it is read again next cycle, from where it
 				// was (what it gave this time is not delivered).
 				c.log.Warn("topic unreadable; the other topics are read", "topic_id", tid, "err", err)
+				c.skipped.Add(1)
 				ups, passed = ups[:before], fmt.Errorf("topic %s: %w", tid, err)
 				continue
 			}

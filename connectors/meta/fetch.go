@@ -140,6 +140,37 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) ([]moderation.Update,
 	return ups, nil
 }
 
+// listing gathers the posts of a feed's pages, each once: a post listed
+// again (pinned on every page) is kept where it first came, and a page
+// that repeats its cursor or adds no new post ends the listing, which
+// would otherwise run to recent_posts copies of the same posts.
+type listing struct {
+	posts []*postState
+	ids   map[string]bool
+}
+
+// add appends p unless it has no id or is listed already.
+func (l *listing) add(p *postState) bool {
+	if p.ID == "" || l.ids[p.ID] {
+		return false
+	}
+	if l.ids == nil {
+		l.ids = map[string]bool{}
+	}
+	l.ids[p.ID] = true
+	l.posts = append(l.posts, p)
+	return true
+}
+
+// next is the cursor to read after a page read with prev that gave after
+// and added posts; "" ends the listing.
+func (l *listing) next(prev, after string, added int) string {
+	if added == 0 || after == prev {
+		return ""
+	}
+	return after
+}
+
 func cloneSeen(m map[uint32]seen) map[uint32]seen {
 	out := make(map[uint32]seen, len(m))
 	for k, v := range m {

@@ -469,7 +469,7 @@ func (c *Connector) comment(p *postPos, m *maxapi.Message) moderation.Comment {
 		ID:     moderation.MakeID(Network, c.account, m.Body.Mid),
 		Ref:    makeRef(p.Mid, m.Body.Mid),
 		PostID: p.Mid, Permalink: p.URL,
-		Author: c.author(m), Text: m.Body.Text, Created: m.Time(),
+		Author: c.author(m), Text: m.Body.Text, Created: maxapi.CommentTime(m),
 	}
 	for _, a := range m.Body.Attachments {
 		cm.Attach = append(cm.Attach, a.Type)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 )
 
 // Channel comments (§6.5) are absent from the published schema; only
@@ -50,3 +51,19 @@ func commentsPath(postID string) string {
 
 // CommentAuthor is who wrote a comment (unverified field, see above).
 func CommentAuthor(m *Message) *User { return m.Sender }
+
+// CommentTime is when a comment was made. unverified (§6.5: the comments'
+// fields come from an unmerged client branch): messages carry Unix
+// milliseconds, which a comment is read as too; a value too small to be
+// milliseconds since 1973 is read as seconds, and none (0) as now. Read as
+// milliseconds either would date the comment January 1970, older than any
+// retention, and the pipeline would never decide it.
+func CommentTime(m *Message) time.Time {
+	switch ts := m.Timestamp; {
+	case ts <= 0:
+		return time.Now()
+	case ts < 1e11:
+		return time.Unix(ts, 0)
+	}
+	return m.Time()
+}

@@ -72,6 +72,9 @@ var errMsgNotDeleted = errors.New("message not deleted, no reason given")
 func msgDeleteResult(raw json.RawMessage) error {
 	var m map[string]int
 	if json.Unmarshal(raw, &m) == nil {
+		if len(m) == 0 { // {} or null: no message reported deleted
+			return classify("messages.delete", errMsgNotDeleted)
+		}
 		for _, v := range m {
 			if v != 1 {
 				return classify("messages.delete", errMsgNotDeleted)
@@ -82,6 +85,9 @@ func msgDeleteResult(raw json.RawMessage) error {
 	var list []msgDeleted
 	if err := json.Unmarshal(raw, &list); err != nil {
 		return classify("messages.delete", fmt.Errorf("unreadable answer %s: %w", excerpt(raw), err))
+	}
+	if len(list) == 0 {
+		return classify("messages.delete", errMsgNotDeleted)
 	}
 	for _, e := range list {
 		switch {

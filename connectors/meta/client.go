@@ -1,6 +1,7 @@
 package meta
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -136,10 +137,13 @@ func decodeAnswer(status int, raw []byte, out any) error {
 		return fmt.Errorf("HTTP %d", status)
 	}
 	if out == nil {
+		// An action is done only when Graph says so ({"success":true}, or
+		// a bare true as older versions answered): {} or null from a proxy
+		// or a cut answer would record a comment deleted that is not.
 		var ok struct {
-			Success *bool `json:"success"`
+			Success bool `json:"success"`
 		}
-		if json.Unmarshal(raw, &ok) != nil || (ok.Success != nil && !*ok.Success) {
+		if string(bytes.TrimSpace(raw)) != "true" && (json.Unmarshal(raw, &ok) != nil || !ok.Success) {
 			return fmt.Errorf("answer is not success: %.100q", raw)
 		}
 		return nil

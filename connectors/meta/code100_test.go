@@ -94,3 +94,23 @@ func TestConnector_Fetch_Code100Param(t *testing.T) {
 		t.Fatalf("post %s dropped or forgotten after code 100: %+v", post, p)
 	}
 }
+
+// TestConnector_Delete_AnswerNotSuccess: a 200 that does not say
+// {"success":true} (an empty object, null: a proxy's or a cut answer) is
+// not a deletion. Before, anything without "success":false counted as
+// done: the comment was recorded deleted and stayed on the page.
+func TestConnector_Delete_AnswerNotSuccess(t *testing.T) {
+	for _, body := range []string{`{}`, `null`, `{"id":"1"}`} {
+		t.Run(body, func(t *testing.T) {
+			f := newFake(t)
+			post := f.AddPost("Пост")
+			id := f.AddComment(post, "", "501", "Иван", "текст")
+			c := newConn(t, f, Facebook, "page", opts{})
+			connect(t, c)
+			f.Answer(id, 1, body)
+			if err := c.Delete(context.Background(), id); err == nil {
+				t.Fatalf("Delete = nil after %s", body)
+			}
+		})
+	}
+}

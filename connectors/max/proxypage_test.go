@@ -67,3 +67,22 @@ func TestConnector_Fetch_ProxyNotFound(t *testing.T) {
 		t.Fatalf("the post was dropped after a proxy's 404: read %v", got)
 	}
 }
+
+// TestConnector_Delete_AnswerNotSuccess: a 200 to a deletion that does not
+// say {"success":true} ({} or null: a proxy's or a cut answer) is not a
+// deletion. Before, only "success":false failed it: the comment was
+// recorded deleted and stayed under the post.
+func TestConnector_Delete_AnswerNotSuccess(t *testing.T) {
+	for _, body := range []string{`{}`, `null`, `{"message":"ok"}`} {
+		t.Run(body, func(t *testing.T) {
+			f := newFake(t, maxtest.Options{})
+			post := f.AddPost("Пост")
+			id := f.AddComment(post, 501, "Иван", "плохое слово")
+			c := connected(t, f, "a")
+			f.Answer("/messages/"+post+"/comments", 1, body)
+			if err := c.Delete(context.Background(), "comment:"+post+":"+id); err == nil {
+				t.Fatalf("Delete = nil after %s; deleted on the fake: %v", body, f.Deleted(id))
+			}
+		})
+	}
+}

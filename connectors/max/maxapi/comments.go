@@ -40,9 +40,25 @@ func (c *Client) Comments(ctx context.Context, r CommentsRequest) ([]Message, er
 }
 
 // DeleteComment deletes a comment under a post
-// (DELETE /messages/{postId}/comments?comment_id=).
+// (DELETE /messages/{postId}/comments?comment_id=). Only {"success":true}
+// is a deletion: {} or null (a proxy's or a cut answer) would record a
+// comment deleted that is still there, so it is retried.
 func (c *Client) DeleteComment(ctx context.Context, postID, commentID string) error {
-	return c.success(ctx, http.MethodDelete, commentsPath(postID), url.Values{"comment_id": {commentID}}, nil)
+	op := http.MethodDelete + " /" + commentsPath(postID)
+	var r struct {
+		Success *bool  `json:"success"`
+		Message string `json:"message"`
+	}
+	if err := c.do(ctx, http.MethodDelete, commentsPath(postID), url.Values{"comment_id": {commentID}}, nil, &r, 0); err != nil {
+		return err
+	}
+	switch {
+	case r.Success == nil:
+		return &Error{Op: op, Status: http.StatusOK, Class: ClassTransient, Unreadable: true, Message: "answer without success"}
+	case !*r.Success:
+		return &Error{Op: op, Status: http.StatusOK, Class: ClassItem, Message: r.Message}
+	}
+	return nil
 }
 
 func commentsPath(postID string) string {

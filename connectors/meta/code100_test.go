@@ -114,3 +114,32 @@ func TestConnector_Delete_AnswerNotSuccess(t *testing.T) {
 		})
 	}
 }
+
+// TestConnector_Ban_AnswerNotBlocked: a block answered without the author
+// marked blocked ({} from a proxy or a cut answer) is not a ban. Before,
+// only an explicit false failed it: the author was recorded banned and
+// could go on commenting.
+func TestConnector_Ban_AnswerNotBlocked(t *testing.T) {
+	tests := []struct {
+		body   string
+		placed bool
+	}{
+		{`{}`, false},
+		{`null`, false},
+		{`{"501":false}`, false},
+		{`{"501":true}`, true},
+		{`{"success":true}`, true}, // §3.2's map is partly unverified: a plain success is Meta's yes
+	}
+	for _, tt := range tests {
+		t.Run(tt.body, func(t *testing.T) {
+			f := newFake(t)
+			c := newConn(t, f, Facebook, "page", opts{})
+			connect(t, c)
+			f.Answer("/blocked", 1, tt.body)
+			err := c.Ban(context.Background(), "501", moderation.BanRequest{})
+			if tt.placed != (err == nil) {
+				t.Fatalf("Ban = %v after %s, want placed %v", err, tt.body, tt.placed)
+			}
+		})
+	}
+}

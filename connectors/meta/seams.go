@@ -64,6 +64,25 @@ const unknownObjectSubcode = 33
 // unverified: `user` (the docs also list asid, psid, uid).
 const blockParam = "user"
 
+// blockConfirmed reads POST /{page-id}/blocked's answer: §3.2 gives a map
+// {"<id>":true}. unverified beyond that: a map keyed by another form of
+// the user's id (or {"success":true}) is taken as a yes when every value
+// in it is true; an empty map or null blocked nobody.
+func blockConfirmed(out map[string]bool, author string) bool {
+	if v, ok := out[author]; ok {
+		return v
+	}
+	if len(out) == 0 {
+		return false
+	}
+	for _, v := range out {
+		if !v {
+			return false
+		}
+	}
+	return true
+}
+
 // Webhook verbs (§3.3). hide/unhide are unverified; they are recorded, not
 // acted upon (polling sees is_hidden as it is).
 const (

@@ -3,6 +3,7 @@ package ok
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"net/url"
@@ -96,6 +97,10 @@ func (c *Connector) cycle(ctx context.Context, cur *cursor) ([]moderation.Update
 	var topics topicsAnswer
 	if err := c.api.call(ctx, "mediatopic.getTopics", values(topicsParams(c.gid, c.cfg.CatchupTopics)), &topics); err != nil {
 		return nil, err
+	}
+	if !topics.listed {
+		return nil, &moderation.BackOffError{Err: fmt.Errorf("mediatopic.getTopics: %w",
+			answer.Unreadable{Err: errors.New("no media_topics field (another shape than assumed?)")})}
 	}
 	if cur.Topics == nil {
 		cur.Topics = map[string]*topicState{}

@@ -2,6 +2,8 @@ package maxapi
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -31,12 +33,23 @@ func (c *Client) Comments(ctx context.Context, r CommentsRequest) ([]Message, er
 		q.Set("before", strconv.FormatInt(r.Before, 10))
 	}
 	var out struct {
-		Messages []Message `json:"messages"`
+		Messages json.RawMessage `json:"messages"`
 	}
 	if err := c.do(ctx, http.MethodGet, commentsPath(r.PostID), q, nil, &out, 0); err != nil {
 		return nil, err
 	}
-	return out.Messages, nil
+	// No messages field: not the shape assumed (unverified); read as an
+	// empty list, the post would never show a comment again.
+	var list []Message
+	err := errors.New("no messages field")
+	if out.Messages != nil {
+		err = json.Unmarshal(out.Messages, &list)
+	}
+	if err != nil {
+		return nil, &Error{Op: http.MethodGet + " /" + commentsPath(r.PostID), Status: http.StatusOK,
+			Class: ClassTransient, Unreadable: true, Message: "unreadable answer: " + err.Error()}
+	}
+	return list, nil
 }
 
 // DeleteComment deletes a comment under a post

@@ -155,7 +155,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, h daemonHooks) error {
 	d.accounts = accounts
 	d.reg = prometheus.NewRegistry()
 	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		newTokenExpiry(accounts), newMetaMetrics(accounts))
+		newTokenExpiry(accounts), newMetaMetrics(accounts), newSkippedMetrics(accounts))
 	opts := pipeline.Options{
 		Store:         d.db,
 		Logger:        d.log,

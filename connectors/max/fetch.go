@@ -285,6 +285,7 @@ func (c *Connector) pollComments(ctx context.Context, cur *cursor) ([]moderation
 			// kept as it was to be asked again next cycle. Ending the
 			// cycle here would leave every older post unread.
 			c.log.Warn("comments of a post refused or unreadable; the other posts are read", "post_id", p.Mid, "err", err)
+			c.skipped.Add(1)
 			passed = fmt.Errorf("comments of post %s: %w", p.Mid, maxapi.Classed(err))
 		default:
 			keep = append(keep, cur.Posts[i:]...)
@@ -468,7 +469,7 @@ func (c *Connector) comment(p *postPos, m *maxapi.Message) moderation.Comment {
 		ID:     moderation.MakeID(Network, c.account, m.Body.Mid),
 		Ref:    makeRef(p.Mid, m.Body.Mid),
 		PostID: p.Mid, Permalink: p.URL,
-		Author: c.author(m), Text: m.Body.Text, Created: m.Time(),
+		Author: c.author(m), Text: m.Body.Text, Created: maxapi.CommentTime(m),
 	}
 	for _, a := range m.Body.Attachments {
 		cm.Attach = append(cm.Attach, a.Type)

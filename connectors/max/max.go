@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -52,6 +53,7 @@ type Connector struct {
 	versions map[string]uint64 // comment mid → text version last seen, to notice edits
 	noPush   bool              // MAX refused the comment_* update types
 	anonWarn sync.Once         // a comment without its author was logged
+	skipped  atomic.Uint64     // posts passed over in a cycle (PostsSkipped)
 
 	mu       sync.Mutex // guards admins, adminsAt, botID
 	adminsAt time.Time
@@ -157,6 +159,11 @@ func (c *Connector) Close(ctx context.Context) error {
 var errClosed = errors.New("max: connector closed")
 
 func (c *Connector) isClosed() bool { return c.life.Closed() }
+
+// PostsSkipped is how many times a post's comments were passed over in a
+// cycle, refused or unreadable; the daemon exports it as
+// strazh_connector_posts_skipped_total.
+func (c *Connector) PostsSkipped() uint64 { return c.skipped.Load() }
 
 // author builds the moderation author of a comment.
 func (c *Connector) author(m *maxapi.Message) moderation.Author {

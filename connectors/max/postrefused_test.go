@@ -1,6 +1,7 @@
 package max
 
 import (
+	"context"
 	"net/http"
 	"testing"
 
@@ -38,6 +39,38 @@ func TestConnector_Pipeline_PostRefused(t *testing.T) {
 			if n := r.decisions(t)["плохое слово "+obsceneMark]; n != 1 {
 				t.Fatalf("decided %d times", n)
 			}
+			// Passed over, and counted (strazh_connector_posts_skipped_total).
+			if c.PostsSkipped() == 0 {
+				t.Fatal("PostsSkipped = 0 after a post was passed over")
+			}
 		})
+	}
+}
+
+// TestConnector_Fetch_CommentsKeyMissing: a comments answer without its
+// messages field (the list's shape is unverified, §6.5: a renamed field,
+// another envelope) is unreadable: the post is passed over and counted.
+// Before, it read as a post with no comments, every cycle, with no error
+// or count: nothing under it was ever moderated.
+func TestConnector_Fetch_CommentsKeyMissing(t *testing.T) {
+	f := newFake(t, maxtest.Options{})
+	post := f.AddPost("Пост")
+	c := connected(t, f, "a")
+	d := &driver{t: t, c: c}
+	d.cycle()
+	f.Answer("/messages/"+post+"/comments", 1<<20, `{"comments":[{"body":{"mid":"mid.c1","text":"мат"}}]}`)
+	for range 200 {
+		polled := c.nextPoll
+		_, next, err := c.Fetch(context.Background(), d.cur)
+		if err != nil {
+			break // the only post passed over: the cycle's error
+		}
+		d.cur = next
+		if c.nextPoll != polled {
+			break
+		}
+	}
+	if c.PostsSkipped() == 0 {
+		t.Fatal("a comments answer without messages read as an empty post, not passed over")
 	}
 }

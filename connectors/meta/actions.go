@@ -96,6 +96,11 @@ func (c *Connector) Ban(ctx context.Context, author string, _ moderation.BanRequ
 	if ok, listed := out[author]; listed && !ok {
 		return fmt.Errorf("facebook: block %s: refused by Meta: %w", author, moderation.ErrItem)
 	}
+	if !blockConfirmed(out, author) {
+		// {} or null: nobody was blocked; a ban recorded now would let
+		// the author go on commenting.
+		return &moderation.BackOffError{Err: fmt.Errorf("facebook: block %s: the answer does not say the author is blocked", author)}
+	}
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package meta
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/strazh/strazh/internal/answer"
 	"github.com/strazh/strazh/moderation"
 )
 
@@ -135,26 +137,22 @@ func decodeAnswer(status int, raw []byte, out any) error {
 		return fmt.Errorf("HTTP %d", status)
 	}
 	if out == nil {
+		// An action is done only when Graph says so ({"success":true}, or
+		// a bare true as older versions answered): {} or null from a proxy
+		// or a cut answer would record a comment deleted that is not.
 		var ok struct {
-			Success *bool `json:"success"`
+			Success bool `json:"success"`
 		}
-		if json.Unmarshal(raw, &ok) != nil || (ok.Success != nil && !*ok.Success) {
+		if string(bytes.TrimSpace(raw)) != "true" && (json.Unmarshal(raw, &ok) != nil || !ok.Success) {
 			return fmt.Errorf("answer is not success: %.100q", raw)
 		}
 		return nil
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
-		return unreadableError{err}
+		return answer.Unreadable{Err: err} // one post so is passed over (see poll)
 	}
 	return nil
 }
-
-// unreadableError is a 200 answer in a shape that cannot be read: retried
-// like an outage, but one post answering so is passed over (see poll).
-type unreadableError struct{ err error }
-
-func (e unreadableError) Error() string { return "unreadable answer: " + e.err.Error() }
-func (e unreadableError) Unwrap() error { return e.err }
 
 // heldBack fails a call at once while the token is paused.
 func (g *graph) heldBack(op string) error {

@@ -61,7 +61,7 @@ var codeClasses = map[int]codeClass{
 	10:  {moderation.ClassCredentials, "permission denied (is the MODERATE task or pages_manage_engagement / instagram_manage_comments granted?)", false},
 	200: {moderation.ClassCredentials, "permission error (a permission of the token is missing)", false},
 	// Permanent for this item.
-	100: {moderation.ClassItem, "invalid parameter or unknown object", false},
+	100: {moderation.ClassItem, "invalid parameter or unknown object", false}, // gone only with unknownObjectSubcode
 	803: {moderation.ClassItem, "unknown object alias", false},
 }
 
@@ -126,6 +126,12 @@ type classed struct {
 func (e classed) Error() string   { return e.err.Error() }
 func (e classed) Unwrap() []error { return []error{e.err, e.class} }
 
-// isUnknownObject reports Graph's "unknown object" (code 100): for a
-// delete or hide, the comment is gone already.
-func isUnknownObject(err error) bool { return graphCode(err) == 100 }
+// isUnknownObject reports Graph's "unknown object": code 100 with the
+// subcode that says the object does not exist (unknownObjectSubcode). For
+// a delete or hide the comment is gone already; for a post, it is no
+// longer read. Code 100 alone is also "invalid parameter" (§3.4): that is
+// an item error, never a comment recorded as deleted.
+func isUnknownObject(err error) bool {
+	var e *graphError
+	return errors.As(err, &e) && e.Code == 100 && e.Subcode == unknownObjectSubcode
+}

@@ -47,6 +47,7 @@ type fbComment struct {
 // to recent_posts.
 func (c *Connector) fbPosts(ctx context.Context) ([]*postState, error) {
 	var out []*postState
+	var ls listing
 	after := ""
 	for len(out) < c.set.recentPosts {
 		q := url.Values{"fields": {fbPostFields}, "limit": {strconv.Itoa(min(fbFeedLimit, c.set.recentPosts-len(out)))}}
@@ -57,11 +58,15 @@ func (c *Connector) fbPosts(ctx context.Context) ([]*postState, error) {
 		if err := c.api.get(ctx, c.set.id+"/feed", q, &pg); err != nil {
 			return nil, err
 		}
+		added := 0
 		for _, p := range pg.Data {
 			t, _ := parseGraphTime(p.Created)
-			out = append(out, &postState{ID: p.ID, Time: t.Unix(), URL: p.Permalink, Text: moderation.CutContext(p.Message)})
+			if ls.add(&postState{ID: p.ID, Time: t.Unix(), URL: p.Permalink, Text: moderation.CutContext(p.Message)}) {
+				added++
+			}
 		}
-		if after = pg.after(); after == "" || len(pg.Data) == 0 {
+		out = ls.posts
+		if after = ls.next(after, pg.after(), added); after == "" {
 			break
 		}
 	}

@@ -2,12 +2,12 @@ package meta
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
 	"time"
 
+	"github.com/strazh/strazh/internal/answer"
 	"github.com/strazh/strazh/moderation"
 )
 
@@ -104,7 +104,6 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) ([]moderation.Update,
 		next := *p
 		next.Seen = cloneSeen(p.Seen)
 		got, err := c.readPost(ctx, &next)
-		var ue unreadableError
 		switch {
 		case err == nil:
 			read++
@@ -113,11 +112,12 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) ([]moderation.Update,
 		case isUnknownObject(err):
 			c.log.Info("post gone; no longer read", "post_id", p.ID)
 			continue
-		case errors.As(err, &ue) || moderation.Classify(err) == moderation.ClassItem:
+		case answer.IsUnreadable(err) || moderation.Classify(err) == moderation.ClassItem:
 			// Answered in a shape that cannot be read, or refused for
 			// good: passed over, kept as it was to be read again next
 			// cycle. Ending the cycle here would leave older posts unread.
 			c.log.Warn("comments of a post unreadable or refused; the other posts are read", "post_id", p.ID, "err", err)
+			c.skipped.Add(1)
 			passed = fmt.Errorf("comments of %s: %w", p.ID, err)
 		default:
 			cur.Posts = append(keep, cur.Posts[i:]...)
@@ -138,6 +138,37 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) ([]moderation.Update,
 		return nil, passed // no post could be read: the pipeline counts it
 	}
 	return ups, nil
+}
+
+// listing gathers the posts of a feed's pages, each once: a post listed
+// again (pinned on every page) is kept where it first came, and a page
+// that repeats its cursor or adds no new post ends the listing, which
+// would otherwise run to recent_posts copies of the same posts.
+type listing struct {
+	posts []*postState
+	ids   map[string]bool
+}
+
+// add appends p unless it has no id or is listed already.
+func (l *listing) add(p *postState) bool {
+	if p.ID == "" || l.ids[p.ID] {
+		return false
+	}
+	if l.ids == nil {
+		l.ids = map[string]bool{}
+	}
+	l.ids[p.ID] = true
+	l.posts = append(l.posts, p)
+	return true
+}
+
+// next is the cursor to read after a page read with prev that gave after
+// and added posts; "" ends the listing.
+func (l *listing) next(prev, after string, added int) string {
+	if added == 0 || after == prev {
+		return ""
+	}
+	return after
 }
 
 func cloneSeen(m map[uint32]seen) map[uint32]seen {

@@ -50,6 +50,7 @@ type igComment struct {
 // igMedia lists the account's newest media (GET /{ig-user-id}/media).
 func (c *Connector) igMedia(ctx context.Context) ([]*postState, error) {
 	var out []*postState
+	var ls listing
 	after := ""
 	for len(out) < c.set.recentPosts {
 		q := url.Values{"fields": {igMediaFields}, "limit": {strconv.Itoa(min(igMediaLimit, c.set.recentPosts-len(out)))}}
@@ -60,11 +61,15 @@ func (c *Connector) igMedia(ctx context.Context) ([]*postState, error) {
 		if err := c.api.get(ctx, c.set.id+"/media", q, &pg); err != nil {
 			return nil, err
 		}
+		added := 0
 		for _, m := range pg.Data {
 			t, _ := parseGraphTime(m.Timestamp)
-			out = append(out, &postState{ID: m.ID, Time: t.Unix(), URL: m.Permalink, Text: moderation.CutContext(m.Caption)})
+			if ls.add(&postState{ID: m.ID, Time: t.Unix(), URL: m.Permalink, Text: moderation.CutContext(m.Caption)}) {
+				added++
+			}
 		}
-		if after = pg.after(); after == "" || len(pg.Data) == 0 {
+		out = ls.posts
+		if after = ls.next(after, pg.after(), added); after == "" {
 			break
 		}
 	}

@@ -58,6 +58,7 @@ type Connector struct {
 	wake     chan struct{} // a webhook delivery was stored
 	fetches  atomic.Int64  // Fetch calls begun (tests wait on it)
 	timeWarn sync.Once     // a comment time that cannot be read was logged
+	skipped  atomic.Uint64 // posts passed over in a cycle (PostsSkipped)
 
 	life connectors.Lifetime
 }
@@ -216,6 +217,11 @@ func (c *Connector) isClosed() bool { return c.life.Closed() }
 // "pages", "instagram"), as the last answer's headers said; the daemon
 // exports it as strazh_meta_usage_percent.
 func (c *Connector) Usage() map[string]float64 { return c.api.usage.snapshot() }
+
+// PostsSkipped is how many times a post's comments were passed over in a
+// cycle, refused or unreadable; the daemon exports it as
+// strazh_connector_posts_skipped_total.
+func (c *Connector) PostsSkipped() uint64 { return c.skipped.Load() }
 
 // WebhookStats are the counts of the account's webhook listener by
 // result (accepted, duplicate, refused, unrouted, failed); "" when none.

@@ -35,6 +35,9 @@ func TestConnector_Pipeline_PostUnreadable(t *testing.T) {
 				if n := r.decisions(t)["плохое слово "+obsceneMark]; n != 1 {
 					t.Fatalf("decided %d times", n)
 				}
+				if c.PostsSkipped() == 0 {
+					t.Fatal("PostsSkipped = 0 after a post was passed over")
+				}
 			})
 		}
 	}

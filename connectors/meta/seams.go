@@ -52,9 +52,36 @@ func (c *Connector) commentTime(s, id string) time.Time {
 // are read newest first (order=reverse_chronological) and filtered on
 // created_time, stopping at the first known one.
 
+// unknownObjectSubcode is the error_subcode Graph adds to code 100 when the
+// object "does not exist, cannot be loaded due to missing permissions, or
+// does not support this operation" (33). unverified: §3.4 lists code 100
+// as "invalid parameter or unknown object" without subcodes; 33 is what
+// Graph answers for an id it does not have. Code 100 without it is a bad
+// parameter, never a comment gone.
+const unknownObjectSubcode = 33
+
 // blockParam is the form field naming the user for /{page-id}/blocked.
 // unverified: `user` (the docs also list asid, psid, uid).
 const blockParam = "user"
+
+// blockConfirmed reads POST /{page-id}/blocked's answer: §3.2 gives a map
+// {"<id>":true}. unverified beyond that: a map keyed by another form of
+// the user's id (or {"success":true}) is taken as a yes when every value
+// in it is true; an empty map or null blocked nobody.
+func blockConfirmed(out map[string]bool, author string) bool {
+	if v, ok := out[author]; ok {
+		return v
+	}
+	if len(out) == 0 {
+		return false
+	}
+	for _, v := range out {
+		if !v {
+			return false
+		}
+	}
+	return true
+}
 
 // Webhook verbs (§3.3). hide/unhide are unverified; they are recorded, not
 // acted upon (polling sees is_hidden as it is).

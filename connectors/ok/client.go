@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/strazh/strazh/internal/answer"
 	"github.com/strazh/strazh/moderation"
 )
 
@@ -127,20 +128,19 @@ func (c *client) call(ctx context.Context, method string, params url.Values, out
 // invocation-error header) or the result.
 func decode(resp *http.Response, body []byte, out any) error {
 	var env struct {
-		Code *int   `json:"error_code"`
+		Code any    `json:"error_code"` // a number, or the number as a string
 		Msg  string `json:"error_msg"`
 	}
 	if len(body) > 0 && body[0] == '{' {
 		_ = json.Unmarshal(body, &env)
 	}
-	if env.Code == nil {
-		if h := resp.Header.Get("invocation-error"); h != "" {
-			code, _ := strconv.Atoi(h)
-			env.Code = &code
-		}
+	code, isErr := envelopeCode(env.Code)
+	if h := resp.Header.Get("invocation-error"); !isErr && h != "" {
+		code, _ = strconv.Atoi(h)
+		isErr = true
 	}
-	if env.Code != nil && *env.Code != 0 {
-		return &apiError{Code: *env.Code, Msg: env.Msg}
+	if isErr && code != 0 {
+		return &apiError{Code: code, Msg: env.Msg}
 	}
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("HTTP %d", resp.StatusCode)
@@ -149,18 +149,27 @@ func decode(resp *http.Response, body []byte, out any) error {
 		return nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return unreadableError{err}
+		return answer.Unreadable{Err: err} // one topic so is passed over (see cycle)
 	}
 	return nil
 }
 
-// unreadableError is an answer OK gave (no error envelope) in a shape that
-// cannot be read: retried like an outage, but one topic answering so is
-// passed over in a cycle (see cycle).
-type unreadableError struct{ err error }
-
-func (e unreadableError) Error() string { return "unreadable answer: " + e.err.Error() }
-func (e unreadableError) Unwrap() error { return e.err }
+// envelopeCode reads error_code: a number, or a string holding one (read
+// as an error all the same: taken for the answer, an envelope would read
+// as an empty topic list or comment page, a flood block as a quiet
+// group). A string that is no number is an error of unknown code (-1).
+func envelopeCode(v any) (int, bool) {
+	switch v := v.(type) {
+	case float64:
+		return int(v), true
+	case string:
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+			return n, true
+		}
+		return -1, true
+	}
+	return 0, false
+}
 
 // heldBack fails a call at once while the account is paused after 8 or 11.
 func (c *client) heldBack(method string) error {

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/strazh/strazh/internal/answer"
 	"github.com/strazh/strazh/moderation"
 )
 
@@ -97,6 +98,10 @@ func (c *Connector) cycle(ctx context.Context, cur *cursor) ([]moderation.Update
 	if err := c.api.call(ctx, "mediatopic.getTopics", values(topicsParams(c.gid, c.cfg.CatchupTopics)), &topics); err != nil {
 		return nil, err
 	}
+	if !topics.listed {
+		return nil, &moderation.BackOffError{Err: fmt.Errorf("mediatopic.getTopics: %w",
+			answer.Unreadable{Err: errors.New("no media_topics field (another shape than assumed?)")})}
+	}
 	if cur.Topics == nil {
 		cur.Topics = map[string]*topicState{}
 	}
@@ -131,14 +136,15 @@ func (c *Connector) cycle(ctx context.Context, cur *cursor) ([]moderation.Update
 		if ups, err = c.readTopic(ctx, cur, tid, st, fresh, ups); err != nil {
 			if moderation.Classify(err) == moderation.ClassItem {
 				c.log.Warn("topic skipped", "topic_id", tid, "err", err)
+				c.skipped.Add(1)
 				continue
 			}
-			var ue unreadableError
-			if errors.As(err, &ue) {
+			if answer.IsUnreadable(err) {
 				// One topic answering what cannot be read must not stop
 				// the others: it is read again next cycle, from where it
 				// was (what it gave this time is not delivered).
 				c.log.Warn("topic unreadable; the other topics are read", "topic_id", tid, "err", err)
+				c.skipped.Add(1)
 				ups, passed = ups[:before], fmt.Errorf("topic %s: %w", tid, err)
 				continue
 			}

@@ -42,6 +42,9 @@ func TestConnector_Fetch_TopicUnreadable(t *testing.T) {
 	if len(d.Find("когда починят дорогу?")) != 1 {
 		t.Fatalf("the other topic's comment not read: %d updates", len(d.All))
 	}
+	if n := c.PostsSkipped(); n != 1 {
+		t.Fatalf("PostsSkipped = %d after one topic passed over, want 1", n)
+	}
 	f.Garble(newer, false)
 	d.Fetch()
 	if len(d.Find("в этой теме ответ не читается")) != 1 {

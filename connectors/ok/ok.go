@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/strazh/strazh/config/secret"
@@ -43,6 +44,8 @@ type Connector struct {
 
 	fetchMu sync.Mutex // one Fetch at a time; guards next
 	next    time.Time  // when the next poll cycle is due
+
+	skipped atomic.Uint64 // topics passed over in a cycle (PostsSkipped)
 
 	refMu sync.Mutex
 	refs  map[string]string // author → a comment ref read (named when a ban cannot be placed)
@@ -139,6 +142,11 @@ func (c *Connector) Close(ctx context.Context) error {
 var errClosed = errors.New("ok: connector closed")
 
 func (c *Connector) isClosed() bool { return c.life.Closed() }
+
+// PostsSkipped is how many times a topic's comments were passed over in a
+// cycle, refused or unreadable; the daemon exports it as
+// strazh_connector_posts_skipped_total.
+func (c *Connector) PostsSkipped() uint64 { return c.skipped.Load() }
 
 // sleepUntil waits until t, or until ctx ends or the connector closes.
 func (c *Connector) sleepUntil(ctx context.Context, t time.Time) error {

@@ -104,6 +104,27 @@ type topicsAnswer struct {
 		ID        okID  `json:"id"`
 		CreatedMS int64 `json:"created_ms"`
 	} `json:"media_topics"`
+	// listed: the answer has the media_topics field (null or [] when the
+	// group lists none). Without it the shape is not the one assumed, and
+	// read as "no topic" every cycle would succeed reading nothing.
+	listed bool
+}
+
+func (a *topicsAnswer) UnmarshalJSON(b []byte) error {
+	type plain topicsAnswer
+	var v struct {
+		plain
+		Raw json.RawMessage `json:"media_topics"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*a = topicsAnswer(v.plain)
+	a.listed = v.Raw != nil
+	if a.listed {
+		return json.Unmarshal(v.Raw, &a.MediaTopics)
+	}
+	return nil
 }
 
 // deleteSucceeded reads deleteDiscussionComment's answer. unverified:

@@ -85,8 +85,12 @@ func (c *client) call(ctx context.Context, method string, form url.Values, out a
 		if code == 0 {
 			code = resp.StatusCode
 		}
+		wait := time.Duration(env.Parameters.RetryAfter) * time.Second
+		if code == http.StatusTooManyRequests && wait <= 0 {
+			wait = retryInText(env.Description)
+		}
 		return classify(method, &apiError{Method: method, Code: code, Description: env.Description,
-			RetryAfter: time.Duration(env.Parameters.RetryAfter) * time.Second, MigrateTo: env.Parameters.MigrateTo})
+			RetryAfter: wait, MigrateTo: env.Parameters.MigrateTo})
 	}
 	if out == nil {
 		return nil
@@ -103,3 +107,23 @@ type decodeError struct{ err error }
 
 func (e *decodeError) Error() string { return "unexpected result: " + e.err.Error() }
 func (e *decodeError) Unwrap() error { return e.err }
+
+// retryInText reads the wait a 429 names in its description ("Too Many
+// Requests: retry after 7") when parameters.retry_after is missing: retried
+// sooner, the call is refused again. Capped at an hour; 0 when none.
+func retryInText(desc string) time.Duration {
+	const mark = "retry after "
+	i := strings.Index(strings.ToLower(desc), mark)
+	if i < 0 {
+		return 0
+	}
+	rest := desc[i+len(mark):]
+	n := 0
+	for _, r := range rest {
+		if r < '0' || r > '9' || n > 3600 {
+			break
+		}
+		n = n*10 + int(r-'0')
+	}
+	return min(time.Duration(n)*time.Second, time.Hour)
+}

@@ -156,7 +156,7 @@ func banReason(label string) int {
 // Ban bans an author (a user id, or -id for a community) from the
 // community with groups.ban (user token). Until zero bans forever; a date
 // more than a year ahead is brought back to VK's maximum; one already past
-// leaves nothing to do.
+// (or ending within a minute) is not placed (moderation.ErrUnsupported).
 func (c *Connector) Ban(ctx context.Context, author string, b moderation.BanRequest) error {
 	if c.isClosed() {
 		return errClosed
@@ -170,8 +170,9 @@ func (c *Connector) Ban(ctx context.Context, author string, b moderation.BanRequ
 		now := time.Now()
 		until := b.Until
 		if !until.After(now.Add(time.Minute)) {
-			c.log.Info("ban not placed: it would already have ended", "author", author, "until", until)
-			return nil
+			// Recorded as skipped with why, not as placed.
+			return fmt.Errorf("vk: ban %s until %s is not placed: it has ended or ends within a minute: %w",
+				author, until.Format(time.DateTime), moderation.ErrUnsupported)
 		}
 		if until.Sub(now) > maxBan {
 			until = now.Add(maxBan)

@@ -365,7 +365,7 @@ func (c *Connector) batch(ctx context.Context, k tokenKind, method string, param
 		switch {
 		case err == nil || errors.As(err, &ee):
 			for i := range params {
-				if i < len(out) && json.Unmarshal(out[i], &pages[i]) == nil && string(out[i]) != "false" {
+				if i < len(out) && !executeSlotFailed(out[i]) && json.Unmarshal(out[i], &pages[i]) == nil {
 					done[i] = true
 				}
 			}

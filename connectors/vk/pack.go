@@ -150,7 +150,7 @@ func (c *client) sendPacked(ctx context.Context, k tokenKind, batch []*packedCal
 	switch {
 	case err == nil || errors.As(err, &ee):
 		for i := range batch {
-			if i >= len(out) || string(out[i]) == "false" {
+			if i >= len(out) || executeSlotFailed(out[i]) {
 				errs[i] = errAlone // failed inside: its own call says why
 			}
 		}

@@ -64,6 +64,11 @@ func TestMsgDeleteResult_Shapes(t *testing.T) {
 		{"5.199 not for all", `[{"message_id":4001,"response":0,"error":{"code":924,"description":"Can't delete this message for everybody"}}]`, moderation.ClassItem, 924},
 		{"5.199 no reason", `[{"message_id":4001,"response":0}]`, moderation.ClassRetry, 0},
 		{"5.131 map with 0", `{"4001":0}`, moderation.ClassRetry, 0},
+		// An answer naming no message says nothing was deleted: it was
+		// recorded as deleted while the message stayed in the dialog.
+		{"5.199 empty list", `[]`, moderation.ClassRetry, 0},
+		{"5.131 empty map", `{}`, moderation.ClassRetry, 0},
+		{"null", `null`, moderation.ClassRetry, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -133,6 +133,7 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 	}
 	if resp.StatusCode != http.StatusOK {
 		e := classify(op, resp, raw)
+		e.Message = redact(e.Message, c.token) // a proxy's page may echo the headers
 		if e.RetryAfter > 0 {
 			c.holdFor(e.RetryAfter)
 		}

@@ -2,9 +2,12 @@ package maxapi
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 )
 
 // Channel comments (§6.5) are absent from the published schema; only
@@ -30,18 +33,45 @@ func (c *Client) Comments(ctx context.Context, r CommentsRequest) ([]Message, er
 		q.Set("before", strconv.FormatInt(r.Before, 10))
 	}
 	var out struct {
-		Messages []Message `json:"messages"`
+		Messages json.RawMessage `json:"messages"`
 	}
 	if err := c.do(ctx, http.MethodGet, commentsPath(r.PostID), q, nil, &out, 0); err != nil {
 		return nil, err
 	}
-	return out.Messages, nil
+	// No messages field: not the shape assumed (unverified); read as an
+	// empty list, the post would never show a comment again.
+	var list []Message
+	err := errors.New("no messages field")
+	if out.Messages != nil {
+		err = json.Unmarshal(out.Messages, &list)
+	}
+	if err != nil {
+		return nil, &Error{Op: http.MethodGet + " /" + commentsPath(r.PostID), Status: http.StatusOK,
+			Class: ClassTransient, Unreadable: true, Message: "unreadable answer: " + err.Error()}
+	}
+	return list, nil
 }
 
 // DeleteComment deletes a comment under a post
-// (DELETE /messages/{postId}/comments?comment_id=).
+// (DELETE /messages/{postId}/comments?comment_id=). Only {"success":true}
+// is a deletion: {} or null (a proxy's or a cut answer) would record a
+// comment deleted that is still there, so it is retried.
 func (c *Client) DeleteComment(ctx context.Context, postID, commentID string) error {
-	return c.success(ctx, http.MethodDelete, commentsPath(postID), url.Values{"comment_id": {commentID}}, nil)
+	op := http.MethodDelete + " /" + commentsPath(postID)
+	var r struct {
+		Success *bool  `json:"success"`
+		Message string `json:"message"`
+	}
+	if err := c.do(ctx, http.MethodDelete, commentsPath(postID), url.Values{"comment_id": {commentID}}, nil, &r, 0); err != nil {
+		return err
+	}
+	switch {
+	case r.Success == nil:
+		return &Error{Op: op, Status: http.StatusOK, Class: ClassTransient, Unreadable: true, Message: "answer without success"}
+	case !*r.Success:
+		return &Error{Op: op, Status: http.StatusOK, Class: ClassItem, Message: r.Message}
+	}
+	return nil
 }
 
 func commentsPath(postID string) string {
@@ -50,3 +80,19 @@ func commentsPath(postID string) string {
 
 // CommentAuthor is who wrote a comment (unverified field, see above).
 func CommentAuthor(m *Message) *User { return m.Sender }
+
+// CommentTime is when a comment was made. unverified (§6.5: the comments'
+// fields come from an unmerged client branch): messages carry Unix
+// milliseconds, which a comment is read as too; a value too small to be
+// milliseconds since 1973 is read as seconds, and none (0) as now. Read as
+// milliseconds either would date the comment January 1970, older than any
+// retention, and the pipeline would never decide it.
+func CommentTime(m *Message) time.Time {
+	switch ts := m.Timestamp; {
+	case ts <= 0:
+		return time.Now()
+	case ts < 1e11:
+		return time.Unix(ts, 0)
+	}
+	return m.Time()
+}

@@ -106,7 +106,8 @@ func classify(op string, resp *http.Response, raw []byte) *Error {
 		Code    string `json:"code"`
 		Message string `json:"message"`
 	}
-	if json.Unmarshal(raw, &env) == nil {
+	enveloped := json.Unmarshal(raw, &env) == nil && (env.Code != "" || env.Message != "")
+	if enveloped {
 		e.Code, e.Message = env.Code, env.Message
 	}
 	switch s := resp.StatusCode; {
@@ -115,6 +116,10 @@ func classify(op string, resp *http.Response, raw []byte) *Error {
 	case s == http.StatusTooManyRequests:
 		e.Class = ClassRateLimit
 		e.RetryAfter = retryHint(resp)
+	case s == http.StatusNotFound && !enveloped:
+		// A proxy's page, not MAX's answer (§6.1: errors carry
+		// {"code","message"}): nothing says the object is gone.
+		e.Class = ClassTransient
 	case s == http.StatusNotFound:
 		e.Class = ClassNotFound
 	case s >= 500:

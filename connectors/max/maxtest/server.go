@@ -46,6 +46,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		if f.path == "" || f.path == r.URL.Path {
 			s.fail = append(s.fail[:i:i], s.fail[i+1:]...)
 			s.mu.Unlock()
+			if f.page {
+				w.Header().Set("Content-Type", "text/html")
+				w.WriteHeader(f.status)
+				_, _ = io.WriteString(w, f.body)
+				return
+			}
 			if f.body != "" {
 				w.Header().Set("Content-Type", "application/json; charset=utf-8")
 				_, _ = io.WriteString(w, f.body)

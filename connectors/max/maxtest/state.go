@@ -89,6 +89,7 @@ type fault struct {
 	status     int
 	retryAfter int
 	body       string // Answer: this body with status 200
+	page       bool   // FailPage: body is a proxy's HTML page with status
 }
 
 // Answered is one POST /answers.
@@ -244,6 +245,18 @@ func (s *Server) Answer(path string, n int, body string) {
 	defer s.mu.Unlock()
 	for range n {
 		s.fail = append(s.fail, fault{path: path, status: http.StatusOK, body: body})
+	}
+}
+
+// FailPage makes the next n requests to path ("" any) answer status with
+// an HTML page, as a proxy or load balancer in front of MAX does (no MAX
+// error envelope).
+func (s *Server) FailPage(path string, n, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.fail = append(s.fail, fault{path: path, status: status, page: true,
+			body: fmt.Sprintf("<html><head><title>%d</title></head><body><center><h1>%d</h1></center><hr><center>nginx</center></body></html>", status, status)})
 	}
 }
 

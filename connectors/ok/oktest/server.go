@@ -66,7 +66,8 @@ type fault struct {
 	code   int    // 0 with http: an HTTP error
 	http   int
 	n      int
-	skip   int // calls of method answered before the fault starts (FailAfter)
+	skip   int    // calls of method answered before the fault starts (FailAfter)
+	raw    string // AnswerRaw: this body with 200 and no invocation-error header
 }
 
 // Server is the fake. Its methods are safe for concurrent use.
@@ -257,6 +258,14 @@ func (s *Server) Outage(status, n int) {
 	s.mu.Unlock()
 }
 
+// AnswerRaw makes the next call of method answer body verbatim with 200
+// and no invocation-error header (an envelope of another shape, say).
+func (s *Server) AnswerRaw(method, body string) {
+	s.mu.Lock()
+	s.faults = append(s.faults, fault{method: method, raw: body, n: 1})
+	s.mu.Unlock()
+}
+
 // Calls returns the recorded calls of method ("" all).
 func (s *Server) Calls(method string) []Call {
 	s.mu.Lock()
@@ -324,6 +333,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		f.n--
+		if f.raw != "" {
+			s.calls = append(s.calls, rec)
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(f.raw))
+			return
+		}
 		if f.http != 0 {
 			rec.Code = -f.http
 			s.calls = append(s.calls, rec)

@@ -144,13 +144,25 @@ func (s *Server) execute(tt TokenType, p url.Values) (any, *apiErr) {
 		}
 		s.inner = append(s.inner, inner)
 		if e != nil {
-			res.Response = append(res.Response, false)
+			if s.execNull {
+				res.Response = append(res.Response, nil)
+			} else {
+				res.Response = append(res.Response, false)
+			}
 			res.Errors = append(res.Errors, executeError{name, e.code, e.msg})
 			continue
 		}
 		res.Response = append(res.Response, r)
 	}
 	return res, nil
+}
+
+// ExecuteFailedAsNull makes a failed call inside execute give null in its
+// slot instead of false (what the slot holds is unverified, §1.5).
+func (s *Server) ExecuteFailedAsNull(on bool) {
+	s.mu.Lock()
+	s.execNull = on
+	s.mu.Unlock()
 }
 
 func jsonString(v any) string {

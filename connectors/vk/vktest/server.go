@@ -79,6 +79,7 @@ type Server struct {
 	opts   Options
 
 	mu       sync.Mutex
+	execNull bool          // a failed call inside execute gives null, not false
 	changed  chan struct{} // closed and replaced when events are queued
 	closed   chan struct{}
 	closeOne sync.Once

@@ -1,0 +1,85 @@
+package rules
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/strazh/strazh/moderation"
+)
+
+// rulesWithPrefix returns the rules of res whose id starts with prefix.
+func rulesWithPrefix(res *moderation.Result, prefix string) []string {
+	var out []string
+	for _, m := range res.Matches {
+		if strings.HasPrefix(m.Rule, prefix) {
+			out = append(out, m.Rule)
+		}
+	}
+	return out
+}
+
+// «на месте» after a verb that is said of things (notices hung, dry trees
+// felled, grass burnt, pipes cut) is no call to violence; it was an
+// urgent threat. Killing «на месте» still is one. Texts written for this
+// test.
+func TestEngine_Evaluate_OnSiteIsNoThreat(t *testing.T) {
+	e := builtin(t)
+	tests := []struct {
+		text string
+		rule string // "" for no threats rule
+	}{
+		{"Объявления вешать на месте нужно, а не в группе", ""},
+		{"Афишу вешать на месте надо было заранее", ""},
+		{"Сухие деревья валить на месте нужно, пока никого не придавило", ""},
+		{"Траву сжигать на месте запрещено, будет штраф", ""},
+		{"Борщевик уничтожить на месте надо, пока не разросся", ""},
+		{"Трубы резать на месте будут, воду отключат до вечера", ""},
+		{"Таких убивать на месте надо", "threats.call"},
+		{"Мочить на месте этих ворюг", "threats.call"},
+		{"Повесить их всех", "threats.call"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			res := eval(e, tt.text)
+			got := rulesWithPrefix(res, "threats.")
+			if tt.rule == "" {
+				if len(got) > 0 {
+					t.Fatalf("%v fired, want no threat", got)
+				}
+				return
+			}
+			if !slices.Contains(got, tt.rule) || !res.Urgent {
+				t.Fatalf("threat rules %v urgent %v, want %s urgent", got, res.Urgent, tt.rule)
+			}
+		})
+	}
+}
+
+// The casino words residents use too (выиграл, бонус, играл, вывел,
+// депозит) are no sign of advertising on their own: with a lure to write
+// they deleted a grandmother's note on a contest (spam.casino) and counted
+// as the third sign spam.earnings needs. The casino's own words, or two
+// weak ones with a handle or a link, still delete. Rules alone.
+func TestEngine_Evaluate_WeakCasinoWords(t *testing.T) {
+	e, err := Load(Config{Builtin: "ru", Disable: []string{"model"}}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkVerdicts(t, e, []verdictCase{
+		// deleted before; with an earnings word or two weak ones, doubt
+		{"Выиграла конкурс, получила бонус, играла с детьми — пишите в лс", moderation.Review},
+		{"Дочь нашла подработку в библиотеке и выиграла конкурс чтецов, пишите, если тоже хотите", moderation.Review},
+		{"Заработок у пенсионеров маленький, а бонусы за стаж отменили, пишите в соцзащиту", moderation.Review},
+		{"Внучка выиграла конкурс чтецов, пишите поздравления", moderation.Allow},
+		{"Сын выиграл олимпиаду, а директор даже не поздравил", moderation.Allow},
+		{"Вывела кота к ветеринару, а клиника закрыта", moderation.Allow},
+		{"Депозит в банке для пенсионеров — где лучше, подскажите", moderation.Allow},
+		// a sum won is still doubtful
+		{"Выиграл 300к за вечер", moderation.Review},
+		// the casino's own words, or two weak ones and a handle
+		{"Лучшее казино с фриспинами, пиши @lucky_777_bot", moderation.Delete},
+		{"Выиграл 40 тысяч за вечер, играю тут @lucky_777_bot", moderation.Delete},
+		{"Забирай бонус за первый депозит, пиши в лс", moderation.Delete},
+	})
+}

@@ -83,3 +83,35 @@ func TestEngine_Evaluate_WeakCasinoWords(t *testing.T) {
 		{"Забирай бонус за первый депозит, пиши в лс", moderation.Delete},
 	})
 }
+
+// Residents' words the insults and threats packs took for violations, each
+// with the violation beside it that must still be caught: idleness said of
+// a department (criticism of work, not a name for a person), a report of
+// someone else's insult or threat, horseradish, a bin lorry lain in wait
+// for. Texts written for this test.
+func TestEngine_Evaluate_ResidentsWordsNoViolation(t *testing.T) {
+	e, err := Load(Config{Builtin: "ru", Disable: []string{"model"}}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkVerdicts(t, e, []verdictCase{
+		{"Какие же вы бездельники, яму у поликлиники засыпать год не можете", moderation.Allow},
+		{"Вы там лентяи все в отделе благоустройства, сквер третий год стоит", moderation.Allow},
+		{"Ты алкаш, вот и не видишь ям", moderation.Review},
+
+		{"Кондуктор назвала меня дурой при всех, куда жаловаться?", moderation.Allow},
+		{"Соседа обозвали козлом и придурком, он написал заявление", moderation.Allow},
+		{"Ну ты и дура, Лена", moderation.Review},
+
+		{"У магазина кто-то кричал «убью», вызвали полицию", moderation.Allow},
+		{"Сосед пообещал, что прибьёт мою собаку, куда заявлять?", moderation.Allow},
+		{"Я тебя убью, если ещё раз поставишь машину у подъезда", moderation.Review},
+
+		{"Хрен на огороде разросся, участок 12 отдаёт всем желающим", moderation.Allow},
+		{"Холодец с хреном на ярмарке был вкусный", moderation.Allow},
+		{"Хрен вам, а не ремонт", moderation.Review},
+
+		{"Подкараулю мусоровоз и сниму на видео, как он проезжает мимо", moderation.Allow},
+		{"Подкараулю тебя вечером у подъезда", moderation.Review},
+	})
+}

@@ -115,3 +115,22 @@ func TestEngine_Evaluate_ResidentsWordsNoViolation(t *testing.T) {
 		{"Подкараулю тебя вечером у подъезда", moderation.Review},
 	})
 }
+
+// One link to a post, a video or a map on the network itself, or to a
+// petition, is how residents show a pothole: no sign of advertising (it
+// sent each such comment to review). A link elsewhere still is one, and a
+// VK link beside an offer still advertises. Rules alone.
+func TestEngine_Evaluate_NetworkLinkIsNoSign(t *testing.T) {
+	e, err := Load(Config{Builtin: "ru", Disable: []string{"model"}}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkVerdicts(t, e, []verdictCase{
+		{"Вот видео с ямой https://vk.com/video-4455_7788", moderation.Allow},
+		{"В группе vk.com/club99887 выложили фото затопленного двора", moderation.Allow},
+		{"Смотрите сами https://youtu.be/aBcD1234", moderation.Allow},
+		{"Петиция на change.org уже набрала 800 подписей", moderation.Allow},
+		{"Смотри тут skidki-promo.ru/go", moderation.Review},
+		{"Подработка 3000 в день, подробности vk.com/club99887", moderation.Delete},
+	})
+}

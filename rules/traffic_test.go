@@ -134,3 +134,52 @@ func TestEngine_Evaluate_NetworkLinkIsNoSign(t *testing.T) {
 		{"Подработка 3000 в день, подробности vk.com/club99887", moderation.Delete},
 	})
 }
+
+// Threats to officials in wordings the threats pack missed, each urgent,
+// with the residents' sentences that share their words: the reader found
+// and maimed, the body part first, the end foretold to all, death «too
+// little», the target between, arson with «сожжём», the address known.
+// Texts written for this test.
+func TestEngine_Evaluate_ThreatsNewWording(t *testing.T) {
+	e := builtin(t)
+	tests := []struct {
+		text   string
+		threat bool
+	}{
+		{"Найду и руки переломаю этому подрядчику", true},
+		{"Башку тебе откручу, если не уберёшь машину", true},
+		{"Скоро вам всем бошки поотрываем, чинуши", true},
+		{"Я тебе, начальник, голову сверну", true},
+		{"Выколю тебе глаза, крыса", true},
+		{"Вам всех скоро хана, готовьтесь", true},
+		{"Жить тебе недолго осталось", true},
+		{"Нашему мэру жить недолго осталось, пусть знает", true},
+		{"Я знаю, где живёт ваш директор", true},
+		{"До вас доберусь, пожалеете", true},
+		{"Таких чиновников убить мало", true},
+		{"Этого депутата в расход", true},
+		{"Сожжём вашу контору", true},
+
+		{"Этому тополю жить недолго осталось, его пора спилить", false},
+		{"Всех материалов в расход списали больше, чем купили", false},
+		{"Знаю, где живёт ваш кот: в нашем подвале, заберите", false},
+		{"До вас не дозвониться, доберусь сама в среду", false},
+		{"Руки бы помыть, а воды нет", false},
+		{"Сожжём чучело на Масленицу в воскресенье", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			res := eval(e, tt.text)
+			got := rulesWithPrefix(res, "threats.")
+			if !tt.threat {
+				if len(got) > 0 {
+					t.Fatalf("%v fired, want no threat", got)
+				}
+				return
+			}
+			if len(got) == 0 || res.Verdict != moderation.Review || !res.Urgent {
+				t.Fatalf("threat rules %v, verdict %s urgent %v, want an urgent review", got, res.Verdict, res.Urgent)
+			}
+		})
+	}
+}

@@ -183,3 +183,30 @@ func TestEngine_Evaluate_ThreatsNewWording(t *testing.T) {
 		})
 	}
 }
+
+// Insults and мат in words the lexicons lacked (written for this test),
+// with the residents' words that share a stem or a frame: review for the
+// names, delete for мат spelt with п for б.
+func TestEngine_Evaluate_UnlistedInsults(t *testing.T) {
+	e, err := Load(Config{Builtin: "ru", Disable: []string{"model"}}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkVerdicts(t, e, []verdictCase{
+		{"Эта хабалка на кассе нахамила пенсионерке", moderation.Review},
+		{"Ну ты конь педальный, опять не туда свернул", moderation.Review},
+		{"Директор — пень трухлявый, ничего не слышит", moderation.Review},
+		{"Пьянь подзаборная опять спит на остановке", moderation.Review},
+		{"Вы какие-то туповатые, третий раз объясняю", moderation.Review},
+		{"Ты упёртый осёл, тебе же показали документы", moderation.Review},
+		{"Заипали уже с этими опросами", moderation.Delete},
+		{"Нас опять наипали с тарифом", moderation.Delete},
+
+		{"Трухлявый пень у детской площадки пора выкорчевать", moderation.Allow},
+		{"Коня на празднике дети гладили, спасибо конной полиции", moderation.Allow},
+		{"Забор у стадиона подзаборной травой зарос", moderation.Allow},
+		{"Ты старый друг, а не сосед, спасибо за помощь", moderation.Allow},
+		{"Наиполезнейшая лекция была в библиотеке", moderation.Allow},
+		{"Ипотека для молодых семей: куда обращаться?", moderation.Allow},
+	})
+}

@@ -210,3 +210,25 @@ func TestEngine_Evaluate_UnlistedInsults(t *testing.T) {
 		{"Ипотека для молодых семей: куда обращаться?", moderation.Allow},
 	})
 }
+
+// Spam in wordings the pack only reviewed though it had a way to reach
+// the advertiser: bitcoins bought with a phone, medical books and sick
+// notes «задним числом», money lent «без справок» with a handle; and the
+// residents' sentences that share the words. Rules alone.
+func TestEngine_Evaluate_SpamNewWording(t *testing.T) {
+	e, err := Load(Config{Builtin: "ru", Disable: []string{"model"}}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkVerdicts(t, e, []verdictCase{
+		{"Скупаем биткоины и USDT дорого, звоните 89001112233", moderation.Delete},
+		{"Оформим медкнижку без анализов, звоните 89001112233", moderation.Delete},
+		{"Любые справки и больничный задним числом, пиши в тг", moderation.Delete},
+		{"Даю в долг без справок и поручителей, @dolg_bystro_24", moderation.Delete},
+
+		{"Биткоин опять упал, а коммуналка растёт", moderation.Allow},
+		{"Где сделать медкнижку для работы в школьной столовой?", moderation.Allow},
+		{"Соседка заняла деньги без расписки и не отдаёт, куда обращаться?", moderation.Allow},
+		{"Больничный закрыли, а справку для бассейна где взять?", moderation.Allow},
+	})
+}

@@ -113,6 +113,10 @@ func TestEngine_Evaluate_ResidentsWordsNoViolation(t *testing.T) {
 
 		{"Подкараулю мусоровоз и сниму на видео, как он проезжает мимо", moderation.Allow},
 		{"Подкараулю тебя вечером у подъезда", moderation.Review},
+
+		{"Хренов проезд опять не чистят", moderation.Allow},
+		{"Ползучие гады на даче — это ужи, не опасно?", moderation.Allow},
+		{"Ну и гады же вы, дорогу так и не сделали", moderation.Review},
 	})
 }
 
@@ -230,5 +234,9 @@ func TestEngine_Evaluate_SpamNewWording(t *testing.T) {
 		{"Где сделать медкнижку для работы в школьной столовой?", moderation.Allow},
 		{"Соседка заняла деньги без расписки и не отдаёт, куда обращаться?", moderation.Allow},
 		{"Больничный закрыли, а справку для бассейна где взять?", moderation.Allow},
+		{"Сын получил диплом победителя олимпиады, пишите, где забрать", moderation.Allow},
+		{"Диплом за первое место вручат в ДК, звоните в школу", moderation.Allow},
+		{"Купить диплом с занесением в реестр, пиши в тг", moderation.Delete},
+		{"Кто хочет научиться зарабатывать на крипте?", moderation.Review},
 	})
 }

@@ -117,6 +117,8 @@ func TestEngine_Evaluate_ResidentsWordsNoViolation(t *testing.T) {
 		{"Хренов проезд опять не чистят", moderation.Allow},
 		{"Ползучие гады на даче — это ужи, не опасно?", moderation.Allow},
 		{"Ну и гады же вы, дорогу так и не сделали", moderation.Review},
+		{"Идиотская ситуация: пришёл счёт за чужую квартиру", moderation.Allow},
+		{"Ты идиот, счёт же за твою квартиру", moderation.Review},
 	})
 }
 

@@ -119,6 +119,8 @@ func TestEngine_Evaluate_ResidentsWordsNoViolation(t *testing.T) {
 		{"Ну и гады же вы, дорогу так и не сделали", moderation.Review},
 		{"Идиотская ситуация: пришёл счёт за чужую квартиру", moderation.Allow},
 		{"Ты идиот, счёт же за твою квартиру", moderation.Review},
+		{"Тупые ножницы у медсестры, ребёнку криво сняли швы", moderation.Allow},
+		{"Тупой ты, раз не понял", moderation.Review},
 	})
 }
 

@@ -164,9 +164,9 @@ func TestEngine_Evaluate_ThreatsNewWording(t *testing.T) {
 		{"Нашему мэру жить недолго осталось, пусть знает", true},
 		{"Я знаю, где живёт ваш директор", true},
 		{"До вас доберусь, пожалеете", true},
-		{"Таких чиновников убить мало", true},
 		{"Этого депутата в расход", true},
 		{"Сожжём вашу контору", true},
+		{"Подожду начальника у подъезда, пожалеет", true},
 
 		{"Этому тополю жить недолго осталось, его пора спилить", false},
 		{"Всех материалов в расход списали больше, чем купили", false},
@@ -207,6 +207,10 @@ func TestEngine_Evaluate_UnlistedInsults(t *testing.T) {
 		{"Пьянь подзаборная опять спит на остановке", moderation.Review},
 		{"Вы какие-то туповатые, третий раз объясняю", moderation.Review},
 		{"Ты упёртый осёл, тебе же показали документы", moderation.Review},
+		{"Ты безголовая курица, куда лезешь", moderation.Review},
+		{"Вы там все ущербные в этом отделе", moderation.Review},
+		{"Иди отсюда, жертва аборта", moderation.Review},
+		{"Эта клоунесса из думы опять выступала", moderation.Review},
 		{"Заипали уже с этими опросами", moderation.Delete},
 		{"Нас опять наипали с тарифом", moderation.Delete},
 
@@ -216,6 +220,8 @@ func TestEngine_Evaluate_UnlistedInsults(t *testing.T) {
 		{"Ты старый друг, а не сосед, спасибо за помощь", moderation.Allow},
 		{"Наиполезнейшая лекция была в библиотеке", moderation.Allow},
 		{"Ипотека для молодых семей: куда обращаться?", moderation.Allow},
+		{"Ремонт недоделанный, подрядчик уехал", moderation.Allow},
+		{"Курица в столовой была безвкусная", moderation.Allow},
 	})
 }
 
@@ -241,6 +247,27 @@ func TestEngine_Evaluate_SpamNewWording(t *testing.T) {
 		{"Сын получил диплом победителя олимпиады, пишите, где забрать", moderation.Allow},
 		{"Диплом за первое место вручат в ДК, звоните в школу", moderation.Allow},
 		{"Купить диплом с занесением в реестр, пиши в тг", moderation.Delete},
+		{"Прогнозы на футбол, 100% заход, пиши @tips_bet_24", moderation.Delete},
+		{"Вип-канал с прогнозами: t.me/+QwErTy12", moderation.Delete},
+		{"Проходной балл в колледж 250, у всех больше 250", moderation.Allow},
 		{"Кто хочет научиться зарабатывать на крипте?", moderation.Review},
 	})
+}
+
+// Anger that wishes injury without a threat of one's own: review, not
+// urgent (as «руки бы оторвать»). Texts written for this test.
+func TestEngine_Evaluate_AngerIdiomsNotUrgent(t *testing.T) {
+	e := builtin(t)
+	for _, text := range []string{
+		"Таких чиновников убить мало",
+		"Мэрию взорвать мало за такие дороги",
+		"Этой начальнице лицо бы расцарапать",
+	} {
+		t.Run(text, func(t *testing.T) {
+			res := eval(e, text)
+			if got := rulesWithPrefix(res, "threats."); !slices.Contains(got, "threats.idiom") || res.Verdict != moderation.Review || res.Urgent {
+				t.Fatalf("threat rules %v verdict %s urgent %v, want threats.idiom, review, not urgent", got, res.Verdict, res.Urgent)
+			}
+		})
+	}
 }

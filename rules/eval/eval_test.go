@@ -236,11 +236,16 @@ func BenchmarkClassify(b *testing.B) {
 }
 
 // toxicKindsOfSet are the regression set's kinds of the other half of
-// issue 8 (insults, threats, drugs, мат, and the clean look-alikes that
-// test the same packs and the model's toxic score: surnames, animals,
-// a word said of weather); they are scored, and their misses listed, but
-// held to a lower floor until that work lands.
-var toxicKindsOfSet = map[string]bool{"insult": true, "threat": true, "drugs": true, "obscenity": true, "lookalike": true, "word_itself": true}
+// issue 8 (insults, threats, drugs, мат); they are scored, and their
+// misses listed, but held to a lower floor until that work lands.
+var toxicKindsOfSet = map[string]bool{"insult": true, "threat": true, "drugs": true, "obscenity": true}
+
+// lookalikeKindsOfSet are clean rows written to look toxic (surnames,
+// animals, a belt's бляха, a rude word said of the weather). None may be
+// deleted (CleanDeleted); a review of one is wrong but is held to its
+// own floor: the shipped model reviews some of them, which the packs
+// cannot change.
+var lookalikeKindsOfSet = map[string]bool{"lookalike": true, "word_itself": true}
 
 // Issue 8: the municipal VK regression set (rules/testdata) — no clean
 // comment deleted, at least 98 % of the spam and clean rows right.
@@ -260,23 +265,30 @@ func TestRun_MunicipalRegression(t *testing.T) {
 	if x.CleanDeleted != 0 {
 		t.Errorf("%d clean comments deleted", x.CleanDeleted)
 	}
-	var n, right, tn, tright int
+	var n, right, tn, tright, ln, lright int
 	for k, c := range x.Kinds {
-		if toxicKindsOfSet[k] {
+		switch {
+		case toxicKindsOfSet[k]:
 			tn, tright = tn+c.N, tright+c.Right
-		} else {
+		case lookalikeKindsOfSet[k]:
+			ln, lright = ln+c.N, lright+c.Right
+		default:
 			n, right = n+c.N, right+c.Right
 		}
 	}
 	for _, w := range x.Wrong {
-		if toxicKindsOfSet[w.Kind] {
-			t.Logf("toxic half, want %s, got %s %v: %s", w.Expect, w.Got, w.Rules, w.Text)
+		if toxicKindsOfSet[w.Kind] || lookalikeKindsOfSet[w.Kind] {
+			t.Logf("%s, want %s, got %s %v: %s", w.Kind, w.Expect, w.Got, w.Rules, w.Text)
 		} else {
 			t.Logf("want %s, got %s %v [%s]: %s", w.Expect, w.Got, w.Rules, w.Kind, w.Text)
 		}
 	}
 	if share := float64(right) / float64(n); share < 0.98 {
 		t.Errorf("spam and clean rows: %d of %d right (%.3f), want ≥ 0.98", right, n, share)
+	}
+	// today's level of the look-alikes (107 of 119: the model's reviews); no lower
+	if share := float64(lright) / float64(max(ln, 1)); ln == 0 || share < 0.89 {
+		t.Errorf("clean look-alike rows: %d of %d right (%.3f), want ≥ 0.89", lright, ln, share)
 	}
 	// today's level of the toxic half; raise to 0.98 with its work
 	if share := float64(tright) / float64(tn); share < 0.80 {

@@ -206,21 +206,32 @@ type historyRetainer interface {
 	HistoryRetention() time.Duration
 }
 
+// dialogAppeals is an appeals store that finds a dialog's expired
+// appeals by an index (moderation/store).
+type dialogAppeals interface {
+	ExpiredAppeals(account, post string) ([]*moderation.Appeal, error)
+}
+
 // dialogExpired is the dialog's oldest private-message appeal the store
 // closed as expired (no open one is left there): the page's message c in
 // that dialog is its first answer, late, as a reply under an expired
-// comment is. Expired appeals were opened before the history horizon,
-// where the store keeps little else (answered ones are pruned there), so
-// the read is short.
+// comment is. A store with a dialog index is asked for the dialog's alone;
+// another lists the appeals opened before the history horizon.
 func (p *Pipeline) dialogExpired(a *accountRun, c *moderation.Comment) *moderation.Appeal {
 	st := p.appeals.opts.Store
-	until := p.now()
-	if h, ok := st.(historyRetainer); ok {
-		until = until.Add(-h.HistoryRetention())
+	var old []*moderation.Appeal
+	var err error
+	if da, ok := st.(dialogAppeals); ok {
+		old, err = da.ExpiredAppeals(a.Name, c.PostID)
+	} else {
+		until := p.now()
+		if h, ok := st.(historyRetainer); ok {
+			until = until.Add(-h.HistoryRetention())
+		}
+		old, err = st.Appeals(time.Time{}, until)
 	}
-	old, err := st.Appeals(time.Time{}, until)
 	if err != nil {
-		p.log.Error("cannot list expired appeals", "account", a.Name, "err", err)
+		p.log.Error("cannot list expired appeals", "account", a.Name, "post_id", c.PostID, "err", err)
 		return nil
 	}
 	for _, ap := range old {

@@ -31,7 +31,7 @@ const (
 
 var _ moderation.Appeals = (*DB)(nil)
 
-type appealBuckets struct{ all, open, byComment, byTime *bbolt.Bucket }
+type appealBuckets struct{ all, open, byComment, byTime, expired *bbolt.Bucket }
 
 // appealBucketsRW creates the buckets in a write transaction.
 func appealBucketsRW(tx *bbolt.Tx) (*appealBuckets, error) {
@@ -44,6 +44,7 @@ func appealBucketsRW(tx *bbolt.Tx) (*appealBuckets, error) {
 		{bucketAppealsOpen, &bs.open},
 		{bucketAppealsByComment, &bs.byComment},
 		{bucketAppealsByTime, &bs.byTime},
+		{bucketAppealsExpired, &bs.expired},
 	} {
 		b, err := tx.CreateBucketIfNotExists([]byte(p.name))
 		if err != nil {
@@ -105,7 +106,7 @@ func (db *DB) OpenAppeal(a *moderation.Appeal) (bool, error) {
 		if a.Open() {
 			return bs.open.Put(openKey(a.Account, a.DecisionID), nil)
 		}
-		return nil
+		return indexExpired(bs.expired, nil, a)
 	})
 	if err != nil {
 		return false, fmt.Errorf("store: open appeal %d: %w", a.DecisionID, err)
@@ -182,8 +183,11 @@ func (db *DB) UpdateAppeal(id uint64, fn func(a *moderation.Appeal) error) (*mod
 		} else {
 			err = bs.open.Delete(ok)
 		}
+		if err != nil {
+			return err
+		}
 		out = a
-		return err
+		return indexExpired(bs.expired, &before, a)
 	})
 	if fnErr != nil {
 		return nil, fnErr

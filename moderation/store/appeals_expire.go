@@ -101,6 +101,9 @@ func expireOne(tx *bbolt.Tx, bs *appealBuckets, cards *bbolt.Bucket, a *moderati
 	if err := bs.open.Delete(openKey(a.Account, a.DecisionID)); err != nil {
 		return err
 	}
+	if err := indexExpired(bs.expired, nil, a); err != nil {
+		return err
+	}
 	card, err := getAppealCard(cards, a.DecisionID)
 	if err != nil {
 		return nil // no card (no appeals chat), or one left for the error above

@@ -178,7 +178,7 @@ func (p *Pipeline) appealDeleted(commentID string) {
 		}
 		return
 	}
-	ap, err = st.UpdateAppeal(ap.DecisionID, func(a *moderation.Appeal) error { a.Deleted = true; return nil })
+	ap, err = p.changeAppeal(ap.DecisionID, func(a *moderation.Appeal) error { a.Deleted = true; return nil })
 	if err != nil {
 		p.log.Error("cannot mark an appeal deleted", "comment_id", commentID, "err", err)
 		return
@@ -204,6 +204,22 @@ func (p *Pipeline) isMessage(ap *moderation.Appeal) bool {
 // (moderation/store).
 type historyRetainer interface {
 	HistoryRetention() time.Duration
+}
+
+// cardChanger is an appeals store that queues the desk's card edit in the
+// appeal's own transaction (moderation/store).
+type cardChanger interface {
+	ChangeAppeal(id uint64, fn func(a *moderation.Appeal) error) (*moderation.Appeal, error)
+}
+
+// changeAppeal updates an appeal the desk shows: with a store that can, the
+// card's edit is queued with it, so a crash before the desk's own note
+// (AppealChanged, still told: it looks at once) loses no edit.
+func (p *Pipeline) changeAppeal(id uint64, fn func(a *moderation.Appeal) error) (*moderation.Appeal, error) {
+	if cc, ok := p.appeals.opts.Store.(cardChanger); ok {
+		return cc.ChangeAppeal(id, fn)
+	}
+	return p.appeals.opts.Store.UpdateAppeal(id, fn)
 }
 
 // dialogAppeals is an appeals store that finds a dialog's expired
@@ -245,7 +261,7 @@ func (p *Pipeline) dialogExpired(a *accountRun, c *moderation.Comment) *moderati
 // answered records an appeal's first answer, its time and the desk.
 func (p *Pipeline) answered(id uint64, at time.Time, by, replyRef string) (*moderation.Appeal, error) {
 	var first bool
-	ap, err := p.appeals.opts.Store.UpdateAppeal(id, func(ap *moderation.Appeal) error {
+	ap, err := p.changeAppeal(id, func(ap *moderation.Appeal) error {
 		first = ap.Open() || ap.Expired() // the maintenance may expire it while a reply is posted
 		return moderation.AnswerAppeal(at, by, replyRef)(ap)
 	})
@@ -347,7 +363,7 @@ func (p *Pipeline) CloseAppeal(id uint64, how, by string) (*moderation.Appeal, e
 		return nil, fmt.Errorf("appeal %d: appeals are not tracked: %w", id, moderation.ErrNotFound)
 	}
 	st := p.appeals.opts.Store
-	ap, err := st.UpdateAppeal(id, moderation.CloseAppeal(how, p.now(), by))
+	ap, err := p.changeAppeal(id, moderation.CloseAppeal(how, p.now(), by))
 	if errors.Is(err, moderation.ErrAlreadyDecided) {
 		now, _ := st.Appeal(id)
 		return now, err

@@ -10,6 +10,7 @@ import (
 	"go.etcd.io/bbolt"
 
 	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/review/cardstore"
 )
 
 // Citizens' appeals (*DB implements moderation.Appeals). The buckets are
@@ -151,6 +152,18 @@ func (db *DB) AppealByComment(commentID string) (*moderation.Appeal, error) {
 
 // UpdateAppeal changes one appeal atomically.
 func (db *DB) UpdateAppeal(id uint64, fn func(a *moderation.Appeal) error) (*moderation.Appeal, error) {
+	return db.updateAppeal(id, fn, false)
+}
+
+// ChangeAppeal is UpdateAppeal that, when fn changed the appeal, queues
+// an edit of its card (when it has one) in the same transaction, as the
+// store's expiry does: a process killed right after it cannot leave the
+// card showing the appeal as it was. Closing it ends the card's step.
+func (db *DB) ChangeAppeal(id uint64, fn func(a *moderation.Appeal) error) (*moderation.Appeal, error) {
+	return db.updateAppeal(id, fn, true)
+}
+
+func (db *DB) updateAppeal(id uint64, fn func(a *moderation.Appeal) error, card bool) (*moderation.Appeal, error) {
 	var out *moderation.Appeal
 	var fnErr error
 	err := db.update(func(tx *bbolt.Tx) error {
@@ -173,6 +186,19 @@ func (db *DB) UpdateAppeal(id uint64, fn func(a *moderation.Appeal) error) (*mod
 		v, err := json.Marshal(a)
 		if err != nil {
 			return err
+		}
+		if card && !bytes.Equal(v, bs.all.Get(idKey(id))) {
+			// Answered or closed, a half-taken step («Закрыть»'s second)
+			// has nothing left to act on, as at the expiry.
+			closed := before.Open() && !a.Open()
+			err := editAppealCard(tx, tx.Bucket([]byte(bucketAppealCards)), id, func(c *cardstore.AppealCard) {
+				if closed {
+					c.Step = ""
+				}
+			})
+			if err != nil {
+				return err
+			}
 		}
 		if err := bs.all.Put(idKey(id), v); err != nil {
 			return err

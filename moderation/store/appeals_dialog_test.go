@@ -9,6 +9,7 @@ import (
 	"go.etcd.io/bbolt"
 
 	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/review/cardstore"
 	"github.com/strazh/strazh/moderation/store"
 )
 
@@ -106,4 +107,44 @@ func TestDB_ExpiredAppeals_ByDialog(t *testing.T) {
 	}
 	check("pruned", "a", "d1", 4)
 	check("pruned", "a", "d2")
+}
+
+// ChangeAppeal queues the card's edit in the appeal's own transaction
+// when the appeal changed, and only then; a closing ends a half-taken
+// step.
+func TestDB_ChangeAppeal_QueuesTheCard(t *testing.T) {
+	t0 := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name     string
+		fn       func(a *moderation.Appeal) error
+		wantRev  int
+		wantStep string
+	}{
+		{"text edited", func(a *moderation.Appeal) error { a.Text = "яма у дома 5"; return nil }, 2, "close"},
+		{"nothing changed", func(a *moderation.Appeal) error { return nil }, 1, "close"},
+		{"closed", moderation.CloseAppeal(moderation.ClosedElsewhere, t0, "cli:anna"), 2, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := openAppealDB(t, filepath.Join(t.TempDir(), "s.db"))
+			defer db.Close()
+			if ok, err := db.OpenAppeal(testAppeal(1, "a", "vk:c1", t0)); err != nil || !ok {
+				t.Fatal(ok, err)
+			}
+			if err := db.PutAppealCard(&cardstore.AppealCard{DecisionID: 1, ChatID: 5, Msg: "70", Rev: 1, Shown: 1, Step: "close"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.ChangeAppeal(1, tt.fn); err != nil {
+				t.Fatal(err)
+			}
+			c, err := db.AppealCard(1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			todo, _ := db.AppealCardsTodo()
+			if c.Rev != tt.wantRev || c.Step != tt.wantStep || (len(todo) == 1) != (tt.wantRev > 1) {
+				t.Errorf("card rev %d step %q, %d to do; want rev %d step %q", c.Rev, c.Step, len(todo), tt.wantRev, tt.wantStep)
+			}
+		})
+	}
 }

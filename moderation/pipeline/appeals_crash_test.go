@@ -1,0 +1,68 @@
+package pipeline_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/pipeline/pipelinetest"
+	"github.com/strazh/strazh/moderation/review/cardstore"
+)
+
+// The appeal's change and its card's edit were two writes: the store took
+// the new text (or the answer), then the desk queued the card's edit. A
+// process killed between them left the card showing the old text, or
+// «Ответить» under an answered appeal, for good: nothing looked at it
+// again. The store queues the edit in the appeal's own transaction; the
+// desk here is killed before it notes anything (it records only).
+func TestPipeline_Appeals_CardQueuedWithTheChange(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(c moderation.Comment, now time.Time) moderation.Comment
+		done   func(a *moderation.Appeal) bool
+	}{
+		{"edited by its author", func(c moderation.Comment, now time.Time) moderation.Comment {
+			c.Text, c.Edited = "Яма во дворе дома 5 [обращение:roads]", now.Add(time.Minute)
+			return c
+		}, func(a *moderation.Appeal) bool { return a.Text == "Яма во дворе дома 5 [обращение:roads]" }},
+		{"answered by the page", func(c moderation.Comment, now time.Time) moderation.Comment {
+			r := wallComment("10", "Засыплем в среду.", page, now.Add(time.Minute))
+			r.ReplyTo = c.ID
+			return r
+		}, func(a *moderation.Appeal) bool { return a.AnsweredBy == "page" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			conn, desk := newFeedConn(), &deskRecorder{}
+			r := startAppeals(t, conn, desk)
+			now := time.Now().Truncate(time.Second).Add(-time.Hour)
+			c := wallComment("1", "Яма во дворе [обращение:roads]", citizen, now)
+			conn.Push(c)
+			pipelinetest.Eventually(t, "the appeal", func() bool { o, _, _ := desk.counts(); return o == 1 })
+			ap, err := r.DB.AppealByComment(c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The card as the desk left it: sent, shown up to date.
+			if err := r.DB.PutAppealCard(&cardstore.AppealCard{DecisionID: ap.DecisionID, ChatID: 5, Msg: "70", Rev: 1, Shown: 1}); err != nil {
+				t.Fatal(err)
+			}
+			conn.Push(tt.change(c, now))
+			pipelinetest.Eventually(t, "the change recorded", func() bool {
+				a, err := r.DB.Appeal(ap.DecisionID)
+				return err == nil && tt.done(a)
+			})
+			card, err := r.DB.AppealCard(ap.DecisionID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			todo, err := r.DB.AppealCardsTodo()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if card.Rev <= card.Shown || len(todo) != 1 || todo[0].DecisionID != ap.DecisionID {
+				t.Errorf("card %+v, to do %d; want its edit queued with the change (rev past shown)", card, len(todo))
+			}
+		})
+	}
+}

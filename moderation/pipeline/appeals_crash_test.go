@@ -24,7 +24,9 @@ func TestPipeline_Appeals_CardQueuedWithTheChange(t *testing.T) {
 		{"edited by its author", func(c moderation.Comment, now time.Time) moderation.Comment {
 			c.Text, c.Edited = "Яма во дворе дома 5 [обращение:roads]", now.Add(time.Minute)
 			return c
-		}, func(a *moderation.Appeal) bool { return a.Text == "Яма во дворе дома 5 [обращение:roads]" }},
+		}, func(a *moderation.Appeal) bool {
+			return a.Text == "Яма во дворе дома 5 [обращение:roads]"
+		}},
 		{"answered by the page", func(c moderation.Comment, now time.Time) moderation.Comment {
 			r := wallComment("10", "Засыплем в среду.", page, now.Add(time.Minute))
 			r.ReplyTo = c.ID

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -228,6 +229,12 @@ func (db *DB) pending(index, account string) ([]*moderation.Decision, error) {
 				return nil
 			}
 			d, err := getDecision(b, keyID(k))
+			if errors.Is(err, errCorrupt) {
+				// One bad record must not stop the work on every other:
+				// it is kept as it is, said once, and left out.
+				db.unreadable(index, keyID(k), err)
+				return nil
+			}
 			if err != nil {
 				return fmt.Errorf("decision %d: %w", keyID(k), err)
 			}
@@ -236,6 +243,16 @@ func (db *DB) pending(index, account string) ([]*moderation.Decision, error) {
 		})
 	})
 	return ds, err
+}
+
+// unreadable logs, once per process, a decision record of a pending index
+// that does not decode.
+func (db *DB) unreadable(index string, id uint64, err error) {
+	if _, seen := db.corrupt.LoadOrStore(id, true); seen {
+		return
+	}
+	db.opts.Logger.Error("a decision record cannot be read: left out of the pending work and kept as it is (strazh db check; restore a backup to recover it)",
+		"index", index, "decision", id, "err", err)
 }
 
 // Stats counts the account's decisions (all accounts when "") made since.

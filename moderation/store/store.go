@@ -27,6 +27,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -122,6 +123,9 @@ type DB struct {
 	epoch  time.Time
 	broken atomic.Pointer[error] // set by guard on damage
 	check  CheckReport           // what Open's check found
+	// corrupt holds the IDs of decision records found undecodable, each
+	// logged once (see unreadable).
+	corrupt sync.Map
 }
 
 // Open opens the database at path, migrates its schema and compacts it

@@ -1,0 +1,95 @@
+package store
+
+import (
+	"bytes"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+
+	"go.etcd.io/bbolt"
+
+	"github.com/strazh/strazh/moderation"
+)
+
+// syncBuffer is a log sink safe for the store's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// One decision record that no longer decodes (garbage, a format this
+// strazh does not know, empty) made PendingActions and PendingReviews
+// fail as a whole: none of the account's waiting deletions and bans was
+// retried, review time-outs, /pending and the console's queue stopped for
+// every card. The others are listed; the bad one is kept as it is and
+// named in the log once.
+func TestDB_Pending_CorruptRecordLeftOut(t *testing.T) {
+	tests := []struct {
+		name string
+		raw  []byte
+	}{
+		{"garbage json", []byte("{not json")},
+		{"unknown format", []byte{0x7f, 1, 2, 3}},
+		{"empty", []byte{}},
+		{"truncated", nil}, // the record cut in half
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newClock()
+			var logs syncBuffer
+			db := mustOpenPath(t, t.TempDir()+"/strazh.db", &Options{Now: c.Now, NoSync: true,
+				Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+			mustCommit(t, db, "a", nil,
+				dec("a", "1", "u1", "мат", moderation.Delete), dec("a", "2", "u2", "мат", moderation.Delete),
+				dec("a", "3", "u3", "хм", moderation.Review), dec("a", "4", "u4", "хм", moderation.Review))
+			if err := db.bolt.Update(func(tx *bbolt.Tx) error {
+				b := tx.Bucket([]byte(bucketDecisions))
+				for _, id := range []uint64{1, 3} {
+					raw := tt.raw
+					if raw == nil {
+						v := b.Get(idKey(id))
+						raw = bytes.Clone(v[:len(v)/2])
+					}
+					if err := b.Put(idKey(id), raw); err != nil {
+						return err
+					}
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			for range 2 {
+				acts, err := db.PendingActions("a")
+				if err != nil || len(acts) != 1 || acts[0].ID != 2 {
+					t.Fatalf("PendingActions = %v, %v; want decision 2", ids(acts), err)
+				}
+				revs, err := db.PendingReviews("")
+				if err != nil || len(revs) != 1 || revs[0].ID != 4 {
+					t.Fatalf("PendingReviews = %v, %v; want decision 4", ids(revs), err)
+				}
+			}
+			out := logs.String()
+			for _, id := range []string{"decision=1", "decision=3"} {
+				if n := strings.Count(out, id); n != 1 {
+					t.Errorf("%s named %d times in the log, want once:\n%s", id, n, out)
+				}
+			}
+			if _, err := db.Get(1); err == nil {
+				t.Error("Get(1) of the bad record: no error")
+			}
+		})
+	}
+}

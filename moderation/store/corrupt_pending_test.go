@@ -93,3 +93,34 @@ func TestDB_Pending_CorruptRecordLeftOut(t *testing.T) {
 		})
 	}
 }
+
+// One example record that no longer decodes made EachExample fail: every
+// refit failed from then on («learn: read examples: …»), so the page's
+// model never learned again, and Load could not count the examples. The
+// others are read; the bad one is kept and named in the log once.
+func TestDB_EachExample_CorruptRecordLeftOut(t *testing.T) {
+	c := newClock()
+	var logs syncBuffer
+	db := mustOpenPath(t, t.TempDir()+"/strazh.db", &Options{Now: c.Now, NoSync: true,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	for id := uint64(1); id <= 3; id++ {
+		if err := db.PutExample(moderation.Example{DecisionID: id, Text: "т", Scope: []string{"toxic"}, By: "telegram:1", At: c.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.bolt.Update(func(tx *bbolt.Tx) error {
+		return tx.Bucket([]byte(bucketExamples)).Put(idKey(2), []byte(`{"decision_id":`))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		var got []uint64
+		err := db.EachExample(func(e moderation.Example) error { got = append(got, e.DecisionID); return nil })
+		if err != nil || len(got) != 2 || got[0] != 1 || got[1] != 3 {
+			t.Fatalf("EachExample = %v, %v; want 1 and 3", got, err)
+		}
+	}
+	if n := strings.Count(logs.String(), "example=2"); n != 1 {
+		t.Errorf("example 2 named %d times in the log, want once:\n%s", n, logs.String())
+	}
+}

@@ -59,7 +59,8 @@ func (db *DB) PutExample(e moderation.Example) error {
 }
 
 // EachExample calls fn for every example, oldest decision first. A record
-// that does not decode is an error naming its decision.
+// that does not decode is skipped and logged once, naming its decision:
+// one bad record must not stop every refit.
 func (db *DB) EachExample(fn func(moderation.Example) error) error {
 	return db.view(func(tx *bbolt.Tx) error {
 		b := tx.Bucket([]byte(bucketExamples))
@@ -69,7 +70,8 @@ func (db *DB) EachExample(fn func(moderation.Example) error) error {
 		return b.ForEach(func(k, v []byte) error {
 			var e moderation.Example
 			if err := json.Unmarshal(v, &e); err != nil {
-				return fmt.Errorf("store: example %d: %w", keyID(k), err)
+				db.unreadable("example", keyID(k), "by the learner", fmt.Errorf("%w: %w", errCorrupt, err))
+				return nil
 			}
 			return callUser(fn, e)
 		})

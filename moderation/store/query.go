@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -232,7 +233,7 @@ func (db *DB) pending(index, account string) ([]*moderation.Decision, error) {
 			if errors.Is(err, errCorrupt) {
 				// One bad record must not stop the work on every other:
 				// it is kept as it is, said once, and left out.
-				db.unreadable(index, keyID(k), err)
+				db.unreadable("decision", keyID(k), "left out of "+index, err)
 				return nil
 			}
 			if err != nil {
@@ -245,14 +246,14 @@ func (db *DB) pending(index, account string) ([]*moderation.Decision, error) {
 	return ds, err
 }
 
-// unreadable logs, once per process, a decision record of a pending index
-// that does not decode.
-func (db *DB) unreadable(index string, id uint64, err error) {
-	if _, seen := db.corrupt.LoadOrStore(id, true); seen {
+// unreadable logs, once per process, a record of kind ("decision",
+// "example") that does not decode and is skipped where, kept as it is.
+func (db *DB) unreadable(kind string, id uint64, where string, err error) {
+	if _, seen := db.corrupt.LoadOrStore(kind+" "+strconv.FormatUint(id, 10), true); seen {
 		return
 	}
-	db.opts.Logger.Error("a decision record cannot be read: left out of the pending work and kept as it is (strazh db check; restore a backup to recover it)",
-		"index", index, "decision", id, "err", err)
+	db.opts.Logger.Error("a record cannot be read: it is kept as it is and skipped (strazh db check; a backup restores it)",
+		kind, id, "skipped", where, "err", err)
 }
 
 // Stats counts the account's decisions (all accounts when "") made since.

@@ -123,7 +123,7 @@ type DB struct {
 	epoch  time.Time
 	broken atomic.Pointer[error] // set by guard on damage
 	check  CheckReport           // what Open's check found
-	// corrupt holds the IDs of decision records found undecodable, each
+	// corrupt holds the records found undecodable ("decision 42"), each
 	// logged once (see unreadable).
 	corrupt sync.Map
 }

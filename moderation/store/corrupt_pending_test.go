@@ -124,3 +124,36 @@ func TestDB_EachExample_CorruptRecordLeftOut(t *testing.T) {
 		t.Errorf("example 2 named %d times in the log, want once:\n%s", n, logs.String())
 	}
 }
+
+// One model version record that no longer decodes made ModelVersions
+// fail: `strazh model list` showed nothing but the error, and the
+// learner's Load could not fill the review budgets. The others are
+// listed; the bad one is named in the log once.
+func TestDB_ModelVersions_CorruptRecordLeftOut(t *testing.T) {
+	c := newClock()
+	var logs syncBuffer
+	db := mustOpenPath(t, t.TempDir()+"/strazh.db", &Options{Now: c.Now, NoSync: true,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	for range 3 {
+		if _, err := db.SaveModel(moderation.ModelVersion{Created: c.Now(), Examples: 5}, []byte("model"), false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.bolt.Update(func(tx *bbolt.Tx) error {
+		return tx.Bucket([]byte(bucketModels)).Put(idKey(2), []byte("\x00garbage"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		vs, err := db.ModelVersions()
+		if err != nil || len(vs) != 2 || vs[0].Version != 1 || vs[1].Version != 3 {
+			t.Fatalf("ModelVersions = %+v, %v; want versions 1 and 3", vs, err)
+		}
+	}
+	if n := strings.Count(logs.String(), "model_version=2"); n != 1 {
+		t.Errorf("version 2 named %d times in the log, want once:\n%s", n, logs.String())
+	}
+	if _, _, err := db.LoadModel(2); err == nil {
+		t.Error("LoadModel(2) of the bad record: no error")
+	}
+}

@@ -176,7 +176,8 @@ func pruneModels(tx *bbolt.Tx, ms, bs *bbolt.Bucket) error {
 	return nil
 }
 
-// ModelVersions lists the kept versions, oldest first.
+// ModelVersions lists the kept versions, oldest first; a record that does
+// not decode is left out and logged once.
 func (db *DB) ModelVersions() ([]moderation.ModelVersion, error) {
 	var out []moderation.ModelVersion
 	err := db.view(func(tx *bbolt.Tx) error {
@@ -187,7 +188,8 @@ func (db *DB) ModelVersions() ([]moderation.ModelVersion, error) {
 		return ms.ForEach(func(k, v []byte) error {
 			var mv moderation.ModelVersion
 			if err := json.Unmarshal(v, &mv); err != nil {
-				return fmt.Errorf("model version %d: %w", keyID(k), err)
+				db.unreadable("model_version", keyID(k), "from the list", fmt.Errorf("%w: %w", errCorrupt, err))
+				return nil
 			}
 			out = append(out, mv)
 			return nil

@@ -126,6 +126,9 @@ type DB struct {
 	// corrupt holds the records found undecodable ("decision 42"), each
 	// logged once (see unreadable).
 	corrupt sync.Map
+	// examples: decisions keep their examples in their own transaction
+	// (KeepExamples).
+	examples atomic.Bool
 }
 
 // Open opens the database at path, migrates its schema and compacts it

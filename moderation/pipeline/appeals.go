@@ -63,8 +63,25 @@ func (o *AppealOptions) setDefaults() {
 
 type deskBox struct{ AppealDesk }
 
-// SetAppealDesk sets who shows appeals to humans (safe while running).
-func (p *Pipeline) SetAppealDesk(d AppealDesk) { p.appeals.desk.Store(&deskBox{d}) }
+// SetAppealDesk sets who shows appeals to humans (safe while running),
+// and tells it of every open appeal: one recorded just before a crash
+// (the desk not yet told) gets its card; the desk keeps one it shows.
+func (p *Pipeline) SetAppealDesk(d AppealDesk) {
+	p.appeals.desk.Store(&deskBox{d})
+	if d == nil || !p.appealsOn() {
+		return
+	}
+	open, err := p.appeals.opts.Store.OpenAppeals("")
+	if err != nil {
+		p.log.Error("cannot list open appeals for the desk", "err", err)
+		return
+	}
+	for _, ap := range open {
+		if err := d.AppealOpened(p.workCtx, ap); err != nil {
+			p.log.Error("appeal desk did not take the appeal", "decision", ap.DecisionID, "err", err)
+		}
+	}
+}
 
 // appealDesk is the desk, nil when none.
 func (p *Pipeline) appealDesk() AppealDesk {

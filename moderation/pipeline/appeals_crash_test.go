@@ -1,10 +1,12 @@
 package pipeline_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/pipeline"
 	"github.com/strazh/strazh/moderation/pipeline/pipelinetest"
 	"github.com/strazh/strazh/moderation/review/cardstore"
 )
@@ -66,5 +68,33 @@ func TestPipeline_Appeals_CardQueuedWithTheChange(t *testing.T) {
 				t.Errorf("card %+v, to do %d; want its edit queued with the change (rev past shown)", card, len(todo))
 			}
 		})
+	}
+}
+
+// An appeal was recorded, then the desk told of it: a process killed
+// between the two left the appeal open with no «Обращение» card, never
+// shown in the chat (nothing told the desk again). The desk is told of
+// every open appeal when it is set; for one it shows already it keeps the
+// card as it is.
+func TestPipeline_Appeals_OpenAppealAnnouncedAfterACrash(t *testing.T) {
+	dir := t.TempDir()
+	conn := newFeedConn()
+	acc := pipeline.Account{Name: "p", Network: "vk", Conn: conn, Backfill: true}
+	r := pipelinetest.Start(t, dir, nil, acc) // no desk: killed before it heard
+	now := time.Now().Truncate(time.Second)
+	conn.Push(wallComment("1", "Когда откроют поликлинику? [обращение:clinics]", citizen, now))
+	pipelinetest.Eventually(t, "an appeal", func() bool { return len(openAppeals(t, r)) == 1 })
+	id := openAppeals(t, r)[0].DecisionID
+	r.Stop()
+
+	acc.Conn = newFeedConn()
+	r = pipelinetest.Start(t, dir, nil, acc)
+	desk := &deskRecorder{}
+	r.Pipe.SetAppealDesk(desk)
+	desk.mu.Lock()
+	opened := slices.Clone(desk.opened)
+	desk.mu.Unlock()
+	if !slices.Equal(opened, []uint64{id}) {
+		t.Errorf("desk told of %v opened after the restart, want [%d]", opened, id)
 	}
 }

@@ -239,6 +239,24 @@ func (p *Pipeline) changeAppeal(id uint64, fn func(a *moderation.Appeal) error) 
 	return p.appeals.opts.Store.UpdateAppeal(id, fn)
 }
 
+// cardReminder is an appeals store that queues the card's reminder in the
+// appeal's own transaction (moderation/store).
+type cardReminder interface {
+	RemindAppeal(id uint64, at time.Time) (*moderation.Appeal, error)
+}
+
+// remindAppeal marks an appeal reminded; with a store that can, the card's
+// reminder is queued with it, so a crash before AppealDue loses none.
+func (p *Pipeline) remindAppeal(id uint64, now time.Time) (*moderation.Appeal, error) {
+	if cr, ok := p.appeals.opts.Store.(cardReminder); ok {
+		return cr.RemindAppeal(id, now)
+	}
+	return p.appeals.opts.Store.UpdateAppeal(id, func(ap *moderation.Appeal) error {
+		ap.RemindedAt = now
+		return nil
+	})
+}
+
 // dialogAppeals is an appeals store that finds a dialog's expired
 // appeals by an index (moderation/store).
 type dialogAppeals interface {
@@ -429,10 +447,7 @@ func (p *Pipeline) appealTick(ctx context.Context) {
 		if !ap.RemindedAt.IsZero() || now.Before(ap.Deadline.Add(-p.appeals.opts.RemindBefore)) || ctx.Err() != nil {
 			continue
 		}
-		ap, err := st.UpdateAppeal(ap.DecisionID, func(ap *moderation.Appeal) error {
-			ap.RemindedAt = now
-			return nil
-		})
+		ap, err := p.remindAppeal(ap.DecisionID, now)
 		if err != nil {
 			p.log.Error("cannot mark an appeal reminded", "decision", ap.DecisionID, "err", err)
 			continue

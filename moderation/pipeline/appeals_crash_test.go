@@ -1,14 +1,18 @@
 package pipeline_test
 
 import (
+	"context"
+	"path/filepath"
 	"slices"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/strazh/strazh/moderation"
 	"github.com/strazh/strazh/moderation/pipeline"
 	"github.com/strazh/strazh/moderation/pipeline/pipelinetest"
 	"github.com/strazh/strazh/moderation/review/cardstore"
+	"github.com/strazh/strazh/moderation/store"
 )
 
 // The appeal's change and its card's edit were two writes: the store took
@@ -97,4 +101,53 @@ func TestPipeline_Appeals_OpenAppealAnnouncedAfterACrash(t *testing.T) {
 	if !slices.Equal(opened, []uint64{id}) {
 		t.Errorf("desk told of %v opened after the restart, want [%d]", opened, id)
 	}
+}
+
+// The reminder was marked on the appeal, then the desk told: a process
+// killed between them lost the reminder (the appeal says reminded, so none
+// comes again). The store queues the card's reminder with the mark. Fake
+// time: synctest.
+func TestPipeline_Appeals_ReminderQueuedWithTheMark(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		db, err := store.Open(filepath.Join(t.TempDir(), "s.db"), &store.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		conn, desk := newFeedConn(), &deskRecorder{}
+		p, err := pipeline.New(pipeline.Options{Store: db,
+			Appeals: pipeline.AppealOptions{Store: db, AnswerWithin: 24 * time.Hour, RemindBefore: 2 * time.Hour, Tick: time.Minute}},
+			pipelinetest.MarkEngine{}, []pipeline.Account{{Name: "p", Network: "vk", Conn: conn, Backfill: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.SetAppealDesk(desk)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		go func() { done <- p.Run(ctx) }()
+		opened := time.Now()
+		conn.Push(wallComment("1", "Нет отопления [обращение:heating]", citizen, opened))
+		synctest.Wait()
+		as, err := db.OpenAppeals("")
+		if err != nil || len(as) != 1 {
+			t.Fatalf("open appeals %v, %v", as, err)
+		}
+		id := as[0].DecisionID
+		if err := db.PutAppealCard(&cardstore.AppealCard{DecisionID: id, ChatID: 5, Msg: "70", Rev: 1, Shown: 1}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(22*time.Hour + time.Minute - time.Since(opened))
+		synctest.Wait()
+		if _, _, d := desk.counts(); d != 1 {
+			t.Fatalf("reminders %d, want 1", d)
+		}
+		c, err := db.AppealCard(id)
+		if err != nil || !c.Remind {
+			t.Errorf("card %+v, %v; want its reminder queued with the appeal's mark", c, err)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	})
 }

@@ -152,7 +152,7 @@ func (db *DB) AppealByComment(commentID string) (*moderation.Appeal, error) {
 
 // UpdateAppeal changes one appeal atomically.
 func (db *DB) UpdateAppeal(id uint64, fn func(a *moderation.Appeal) error) (*moderation.Appeal, error) {
-	return db.updateAppeal(id, fn, false)
+	return db.updateAppeal(id, fn, nil)
 }
 
 // ChangeAppeal is UpdateAppeal that, when fn changed the appeal, queues
@@ -160,10 +160,30 @@ func (db *DB) UpdateAppeal(id uint64, fn func(a *moderation.Appeal) error) (*mod
 // store's expiry does: a process killed right after it cannot leave the
 // card showing the appeal as it was. Closing it ends the card's step.
 func (db *DB) ChangeAppeal(id uint64, fn func(a *moderation.Appeal) error) (*moderation.Appeal, error) {
-	return db.updateAppeal(id, fn, true)
+	return db.updateAppeal(id, fn, func(c *cardstore.AppealCard, before, a *moderation.Appeal) {
+		if before.Open() && !a.Open() {
+			// Answered or closed, a half-taken step («Закрыть»'s second)
+			// has nothing left to act on, as at the expiry.
+			c.Step = ""
+		}
+	})
 }
 
-func (db *DB) updateAppeal(id uint64, fn func(a *moderation.Appeal) error, card bool) (*moderation.Appeal, error) {
+// RemindAppeal marks an appeal reminded at at (once: a later call changes
+// nothing) and, in the same transaction, queues its card's reminder, so a
+// process killed before the desk hears of it loses no reminder.
+func (db *DB) RemindAppeal(id uint64, at time.Time) (*moderation.Appeal, error) {
+	return db.updateAppeal(id, func(a *moderation.Appeal) error {
+		if a.RemindedAt.IsZero() {
+			a.RemindedAt = at
+		}
+		return nil
+	}, func(c *cardstore.AppealCard, _, _ *moderation.Appeal) { c.Remind = true })
+}
+
+// updateAppeal is UpdateAppeal; with card, a change of the appeal also
+// edits its card by card and queues it, in the same transaction.
+func (db *DB) updateAppeal(id uint64, fn func(a *moderation.Appeal) error, card func(c *cardstore.AppealCard, before, a *moderation.Appeal)) (*moderation.Appeal, error) {
 	var out *moderation.Appeal
 	var fnErr error
 	err := db.update(func(tx *bbolt.Tx) error {
@@ -187,15 +207,8 @@ func (db *DB) updateAppeal(id uint64, fn func(a *moderation.Appeal) error, card 
 		if err != nil {
 			return err
 		}
-		if card && !bytes.Equal(v, bs.all.Get(idKey(id))) {
-			// Answered or closed, a half-taken step («Закрыть»'s second)
-			// has nothing left to act on, as at the expiry.
-			closed := before.Open() && !a.Open()
-			err := editAppealCard(tx, tx.Bucket([]byte(bucketAppealCards)), id, func(c *cardstore.AppealCard) {
-				if closed {
-					c.Step = ""
-				}
-			})
+		if card != nil && !bytes.Equal(v, bs.all.Get(idKey(id))) {
+			err := editAppealCard(tx, tx.Bucket([]byte(bucketAppealCards)), id, func(c *cardstore.AppealCard) { card(c, &before, a) })
 			if err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"go.etcd.io/bbolt"
 
@@ -155,5 +156,36 @@ func TestDB_ModelVersions_CorruptRecordLeftOut(t *testing.T) {
 	}
 	if _, _, err := db.LoadModel(2); err == nil {
 		t.Error("LoadModel(2) of the bad record: no error")
+	}
+}
+
+// One decision record that no longer decodes made every Query over it
+// fail: /stats, the weekly report for the head of the district (every
+// attempt, so it never went out), the console's audit and `strazh audit`.
+// The others are read; the bad one is named in the log once.
+func TestDB_Query_CorruptRecordLeftOut(t *testing.T) {
+	c := newClock()
+	var logs syncBuffer
+	db := mustOpenPath(t, t.TempDir()+"/strazh.db", &Options{Now: c.Now, NoSync: true,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	mustCommit(t, db, "a", nil, dec("a", "1", "u1", "раз", moderation.Allow), dec("a", "2", "u2", "два", moderation.Allow),
+		dec("a", "3", "u3", "три", moderation.Allow))
+	if err := db.bolt.Update(func(tx *bbolt.Tx) error {
+		return tx.Bucket([]byte(bucketDecisions)).Put(idKey(2), []byte{0x7f})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []moderation.Query{{}, {Account: "a"}, {Limit: 10}} {
+		var got []uint64
+		err := db.Query(q, func(d *moderation.Decision) error { got = append(got, d.ID); return nil })
+		if err != nil || len(got) != 2 || got[0] != 1 || got[1] != 3 {
+			t.Errorf("Query(%+v) = %v, %v; want 1 and 3", q, got, err)
+		}
+	}
+	if st, err := db.Stats("", time.Time{}); err != nil || st.Comments != 2 {
+		t.Errorf("Stats = %+v, %v; want the two readable", st, err)
+	}
+	if n := strings.Count(logs.String(), "decision=2"); n != 1 {
+		t.Errorf("decision 2 named %d times in the log, want once:\n%s", n, logs.String())
 	}
 }

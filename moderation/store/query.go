@@ -124,6 +124,10 @@ func (db *DB) queryChunk(m *matcher, from, to []byte) (ds []*moderation.Decision
 				return nil
 			}
 			d, err := m.pick(bs, k, v)
+			if errors.Is(err, errCorrupt) {
+				db.unreadable("decision", keyID(k), "by a query", err)
+				continue
+			}
 			if err != nil {
 				return err
 			}
@@ -178,6 +182,10 @@ func (db *DB) queryNewest(m *matcher, from, to []byte, limit int) ([]*moderation
 				break
 			}
 			d, err := m.pick(bs, k, v)
+			if errors.Is(err, errCorrupt) {
+				db.unreadable("decision", keyID(k), "by a query", err)
+				continue
+			}
 			if err != nil {
 				return err
 			}

@@ -252,6 +252,10 @@ func (db *DB) OpenAppeals(account string) ([]*moderation.Appeal, error) {
 		c := open.Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			a, err := getAppeal(all, keyID(k))
+			if errors.Is(err, errCorrupt) {
+				db.unreadable("appeal", keyID(k), "from the open appeals", err)
+				continue
+			}
 			if err != nil {
 				return fmt.Errorf("open index %x: %w", k, err)
 			}
@@ -295,6 +299,10 @@ func (db *DB) Appeals(since, until time.Time) ([]*moderation.Appeal, error) {
 				break
 			}
 			a, err := getAppeal(all, keyID(k))
+			if errors.Is(err, errCorrupt) {
+				db.unreadable("appeal", keyID(k), "from a list of appeals", err)
+				continue
+			}
 			if err != nil {
 				return fmt.Errorf("time index %x: %w", k, err)
 			}

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 
 	"go.etcd.io/bbolt"
@@ -87,6 +88,10 @@ func (db *DB) ExpiredAppeals(account, post string) ([]*moderation.Appeal, error)
 		c := idx.Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			a, err := getAppeal(all, keyID(k))
+			if errors.Is(err, errCorrupt) {
+				db.unreadable("appeal", keyID(k), "from a dialog's expired appeals", err)
+				continue
+			}
 			if err != nil {
 				return fmt.Errorf("expired index %x: %w", k, err)
 			}

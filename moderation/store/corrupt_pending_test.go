@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -187,5 +188,46 @@ func TestDB_Query_CorruptRecordLeftOut(t *testing.T) {
 	}
 	if n := strings.Count(logs.String(), "decision=2"); n != 1 {
 		t.Errorf("decision 2 named %d times in the log, want once:\n%s", n, logs.String())
+	}
+}
+
+// One appeal record that no longer decodes made OpenAppeals and Appeals
+// fail as a whole: the gauges, the reminders of every open appeal, the
+// console's appeals page and the report's appeal counts. The others are
+// listed; the bad one is named in the log once.
+func TestDB_Appeals_CorruptRecordLeftOut(t *testing.T) {
+	c := newClock()
+	var logs syncBuffer
+	db := mustOpenPath(t, t.TempDir()+"/strazh.db", &Options{Now: c.Now, NoSync: true,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	for id := uint64(1); id <= 3; id++ {
+		a := &moderation.Appeal{DecisionID: id, Network: "vk", Account: "a", CommentID: "c" + strconv.FormatUint(id, 10),
+			Topic: "roads", Text: "яма", OpenedAt: c.Now(), Deadline: c.Now().Add(24 * time.Hour)}
+		if _, err := db.OpenAppeal(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.bolt.Update(func(tx *bbolt.Tx) error {
+		return tx.Bucket([]byte(bucketAppeals)).Put(idKey(2), []byte("{"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	appealIDs := func(as []*moderation.Appeal) []uint64 {
+		var out []uint64
+		for _, a := range as {
+			out = append(out, a.DecisionID)
+		}
+		return out
+	}
+	open, err := db.OpenAppeals("")
+	if got := appealIDs(open); err != nil || len(got) != 2 || got[0] != 1 || got[1] != 3 {
+		t.Errorf("OpenAppeals = %v, %v; want 1 and 3", got, err)
+	}
+	all, err := db.Appeals(time.Time{}, time.Time{})
+	if got := appealIDs(all); err != nil || len(got) != 2 {
+		t.Errorf("Appeals = %v, %v; want 1 and 3", got, err)
+	}
+	if n := strings.Count(logs.String(), "appeal=2"); n != 1 {
+		t.Errorf("appeal 2 named %d times in the log, want once:\n%s", n, logs.String())
 	}
 }

@@ -260,7 +260,7 @@ func (db *DB) unreadable(kind string, id uint64, where string, err error) {
 	if _, seen := db.corrupt.LoadOrStore(kind+" "+strconv.FormatUint(id, 10), true); seen {
 		return
 	}
-	db.opts.Logger.Error("a record cannot be read: it is kept as it is and skipped (strazh db check; a backup restores it)",
+	db.opts.Logger.Error("a record cannot be read: it is kept as it is and skipped (a backup restores it)",
 		kind, id, "skipped", where, "err", err)
 }
 

@@ -1,6 +1,10 @@
 package config
 
-import "time"
+import (
+	"time"
+
+	"github.com/strazh/strazh/duration"
+)
 
 // Appeals configures the tracking of citizens' appeals (keys appeals.*):
 // a comment the appeals rule pack tags is recorded, shown as an
@@ -26,11 +30,15 @@ func DefaultAppeals() Appeals {
 // checkAppeals is Appeals' part of Config.validate.
 func (c *Config) checkAppeals(bad func(at int, key, format string, args ...any)) {
 	a := c.Appeals
-	if a.AnswerWithin < time.Hour || a.AnswerWithin > 30*24*time.Hour {
-		bad(0, "appeals.answer_within", "%s: want between 1h and 30d", a.AnswerWithin)
+	deadline := a.AnswerWithin >= time.Hour && a.AnswerWithin <= 30*24*time.Hour
+	if !deadline {
+		bad(0, "appeals.answer_within", "%s: want between 1h and 30d", duration.Format(a.AnswerWithin))
 	}
-	if a.RemindBefore <= 0 || a.RemindBefore >= a.AnswerWithin {
-		bad(0, "appeals.remind_before", "%s: want more than 0 and less than appeals.answer_within (%s)", a.RemindBefore, a.AnswerWithin)
+	// Against a bad deadline the reminder is not judged: it would be
+	// blamed for the deadline's fault.
+	if a.RemindBefore <= 0 || deadline && a.RemindBefore >= a.AnswerWithin {
+		bad(0, "appeals.remind_before", "%s: want more than 0 and less than appeals.answer_within (%s)",
+			duration.Format(a.RemindBefore), duration.Format(a.AnswerWithin))
 	}
 	if a.Chat != 0 && c.Telegram == nil {
 		bad(0, "appeals.chat", "cards go to a Telegram chat: configure the telegram review channel too, or leave appeals.chat out")

@@ -350,6 +350,9 @@ func (c *Config) validate(line func(path string) int) []error {
 	if c.Pipeline.QueueSize < 1 || c.Pipeline.QueueSize > 1024 {
 		bad(0, "pipeline.queue_size", "%d is not between 1 and 1024", c.Pipeline.QueueSize)
 	}
+	if c.Pipeline.ShutdownGrace == 0 {
+		bad(0, "pipeline.shutdown_grace", "0 would mean the default 10s: give how long in-flight actions may finish at shutdown, more than 0")
+	}
 	if c.Pipeline.Retry.MaxRetries < 1 {
 		bad(0, "pipeline.max_retries", "must be at least 1")
 	}

@@ -76,6 +76,9 @@ func TestParse_Problems(t *testing.T) {
 		{"several problems at once", base + "colour: red\nlog: {format: xml}\n", []string{"colour: unknown key", "log.format"}},
 		{"duplicate key", base + "dry_run: true\ndry_run: false\n", []string{"dry_run: given twice"}},
 		{"no accounts", "state_dir: /x\n", []string{"accounts: at least one account is required"}},
+		// The pipeline reads a zero grace as its default: the daemon
+		// waited 10s at shutdown where 0 was written.
+		{"zero shutdown grace", base + "pipeline: {shutdown_grace: 0}\n", []string{"c.yaml:7: pipeline.shutdown_grace: 0 would mean the default 10s"}},
 		// A second document's keys were ignored without a word (here the
 		// dry run: the daemon would act for real).
 		{"second document", base + "---\ndry_run: true\n", []string{"c.yaml:7: a second YAML document (---)"}},

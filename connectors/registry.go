@@ -33,6 +33,13 @@ type Paged interface {
 	Page() (key, id string)
 }
 
+// ShortestBan is a Config whose network does not place a ban this short
+// or shorter (the connector records it skipped, with why): the loader warns
+// on a ban.duration at or under it, which would ban nobody.
+type ShortestBan interface {
+	ShortestBan() time.Duration
+}
+
 // Deps is what the wiring gives a connector.
 type Deps struct {
 	Account string // the account's configured name

@@ -257,11 +257,17 @@ func openBackend(cfg *config.Config, write bool) (backend, error) {
 	if _, err := os.Stat(cfg.DBPath()); err != nil {
 		return nil, fmt.Errorf("no database at %s (has strazh run with this state_dir?)", cfg.DBPath())
 	}
-	db, err := store.Open(cfg.DBPath(), &store.Options{ReadOnly: !write, Retention: cfg.Retention})
+	db, err := store.Open(cfg.DBPath(), &store.Options{ReadOnly: !write, Retention: cfg.Retention, Logger: cliStoreLogger()})
 	if err != nil {
 		return nil, damagedHint(err, cfg)
 	}
 	return &dbBackend{cfg: cfg, db: db}, nil
+}
+
+// cliStoreLogger tells a command's user, on stderr, of the records the
+// store skips because they no longer decode (the rest is listed).
+func cliStoreLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 }
 
 type socketBackend struct{ client *http.Client }

@@ -108,22 +108,17 @@ func (b dbAppeals) list(_ context.Context, all bool) ([]*moderation.Appeal, erro
 }
 
 func (b dbAppeals) close(_ context.Context, id uint64, how, by string) (*moderation.Appeal, error) {
-	a, err := b.db.UpdateAppeal(id, moderation.CloseAppeal(how, time.Now(), by))
+	// The daemon's desk (AppealChanged) is not here to edit the card: the
+	// store queues the edit with the closing, and the desk sends it at the
+	// next start.
+	a, err := b.db.ChangeAppeal(id, moderation.CloseAppeal(how, time.Now(), by))
 	if errors.Is(err, moderation.ErrAlreadyDecided) {
 		a, _ = b.db.Appeal(id)
 	}
 	if err != nil {
 		return a, err
 	}
-	// The daemon's desk (AppealChanged) is not here to edit the card: queue
-	// the edit, which the desk sends at the next start.
-	c, cerr := b.db.AppealCard(id)
-	if cerr == nil {
-		c.Rev++
-		c.Step = ""
-		cerr = b.db.PutAppealCard(c)
-	}
-	if cerr != nil && !errors.Is(cerr, moderation.ErrNotFound) {
+	if _, cerr := b.db.AppealCard(id); cerr != nil && !errors.Is(cerr, moderation.ErrNotFound) {
 		return a, fmt.Errorf("appeal %d closed, but its card in the review chat is not queued for an edit: %w", id, cerr)
 	}
 	return a, nil

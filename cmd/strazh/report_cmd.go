@@ -92,7 +92,7 @@ func loadReport(ctx context.Context, cfg *config.Config, p report.Period) (*repo
 	if _, err := os.Stat(cfg.DBPath()); err != nil {
 		return nil, fmt.Errorf("no database at %s (has strazh run with this state_dir?)", cfg.DBPath())
 	}
-	db, err := store.Open(cfg.DBPath(), &store.Options{ReadOnly: true, Retention: cfg.Retention})
+	db, err := store.Open(cfg.DBPath(), &store.Options{ReadOnly: true, Retention: cfg.Retention, Logger: cliStoreLogger()})
 	if err != nil {
 		return nil, damagedHint(err, cfg)
 	}

@@ -66,6 +66,7 @@ func validate(path string, extra []string) validation {
 				v.warnings = append(v.warnings, fmt.Errorf("%s:%d: %w", v.cfg.File, s.Line, err))
 			}
 		}
+		v.warnings = append(v.warnings, v.cfg.Warnings()...)
 	}
 	v.warnings = append(v.warnings, engine.Warnings(names)...)
 	return v

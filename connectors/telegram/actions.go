@@ -21,6 +21,10 @@ const maxBan = 365 * 24 * time.Hour
 // stays well clear of that, a clock minutes behind Telegram's included.
 const minBan = 5 * time.Minute
 
+// ShortestBan is connectors.ShortestBan: a ban of minBan or less is not
+// placed.
+func (*Config) ShortestBan() time.Duration { return minBan }
+
 // parseRef reads a Ref ("<chat_id>:<message_id>").
 func parseRef(ref string) (chat int64, msg int64, err error) {
 	a, b, ok := strings.Cut(ref, ":")

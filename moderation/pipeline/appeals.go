@@ -63,8 +63,25 @@ func (o *AppealOptions) setDefaults() {
 
 type deskBox struct{ AppealDesk }
 
-// SetAppealDesk sets who shows appeals to humans (safe while running).
-func (p *Pipeline) SetAppealDesk(d AppealDesk) { p.appeals.desk.Store(&deskBox{d}) }
+// SetAppealDesk sets who shows appeals to humans (safe while running),
+// and tells it of every open appeal: one recorded just before a crash
+// (the desk not yet told) gets its card; the desk keeps one it shows.
+func (p *Pipeline) SetAppealDesk(d AppealDesk) {
+	p.appeals.desk.Store(&deskBox{d})
+	if d == nil || !p.appealsOn() {
+		return
+	}
+	open, err := p.appeals.opts.Store.OpenAppeals("")
+	if err != nil {
+		p.log.Error("cannot list open appeals for the desk", "err", err)
+		return
+	}
+	for _, ap := range open {
+		if err := d.AppealOpened(p.workCtx, ap); err != nil {
+			p.log.Error("appeal desk did not take the appeal", "decision", ap.DecisionID, "err", err)
+		}
+	}
+}
 
 // appealDesk is the desk, nil when none.
 func (p *Pipeline) appealDesk() AppealDesk {
@@ -178,7 +195,7 @@ func (p *Pipeline) appealDeleted(commentID string) {
 		}
 		return
 	}
-	ap, err = st.UpdateAppeal(ap.DecisionID, func(a *moderation.Appeal) error { a.Deleted = true; return nil })
+	ap, err = p.changeAppeal(ap.DecisionID, func(a *moderation.Appeal) error { a.Deleted = true; return nil })
 	if err != nil {
 		p.log.Error("cannot mark an appeal deleted", "comment_id", commentID, "err", err)
 		return
@@ -206,21 +223,66 @@ type historyRetainer interface {
 	HistoryRetention() time.Duration
 }
 
+// cardChanger is an appeals store that queues the desk's card edit in the
+// appeal's own transaction (moderation/store).
+type cardChanger interface {
+	ChangeAppeal(id uint64, fn func(a *moderation.Appeal) error) (*moderation.Appeal, error)
+}
+
+// changeAppeal updates an appeal the desk shows: with a store that can, the
+// card's edit is queued with it, so a crash before the desk's own note
+// (AppealChanged, still told: it looks at once) loses no edit.
+func (p *Pipeline) changeAppeal(id uint64, fn func(a *moderation.Appeal) error) (*moderation.Appeal, error) {
+	if cc, ok := p.appeals.opts.Store.(cardChanger); ok {
+		return cc.ChangeAppeal(id, fn)
+	}
+	return p.appeals.opts.Store.UpdateAppeal(id, fn)
+}
+
+// cardReminder is an appeals store that queues the card's reminder in the
+// appeal's own transaction (moderation/store).
+type cardReminder interface {
+	RemindAppeal(id uint64, at time.Time) (*moderation.Appeal, error)
+}
+
+// remindAppeal marks an appeal reminded; with a store that can, the card's
+// reminder is queued with it, so a crash before AppealDue loses none.
+func (p *Pipeline) remindAppeal(id uint64, now time.Time) (*moderation.Appeal, error) {
+	if cr, ok := p.appeals.opts.Store.(cardReminder); ok {
+		return cr.RemindAppeal(id, now)
+	}
+	return p.appeals.opts.Store.UpdateAppeal(id, func(ap *moderation.Appeal) error {
+		ap.RemindedAt = now
+		return nil
+	})
+}
+
+// dialogAppeals is an appeals store that finds a dialog's expired
+// appeals by an index (moderation/store).
+type dialogAppeals interface {
+	ExpiredAppeals(account, post string) ([]*moderation.Appeal, error)
+}
+
 // dialogExpired is the dialog's oldest private-message appeal the store
 // closed as expired (no open one is left there): the page's message c in
 // that dialog is its first answer, late, as a reply under an expired
-// comment is. Expired appeals were opened before the history horizon,
-// where the store keeps little else (answered ones are pruned there), so
-// the read is short.
+// comment is. A store with a dialog index is asked for the dialog's alone;
+// another lists the appeals opened before the history horizon.
 func (p *Pipeline) dialogExpired(a *accountRun, c *moderation.Comment) *moderation.Appeal {
 	st := p.appeals.opts.Store
-	until := p.now()
-	if h, ok := st.(historyRetainer); ok {
-		until = until.Add(-h.HistoryRetention())
+	var old []*moderation.Appeal
+	var err error
+	if da, ok := st.(dialogAppeals); ok {
+		old, err = da.ExpiredAppeals(a.Name, c.PostID)
+	} else {
+		until := p.now()
+		if h, ok := st.(historyRetainer); ok {
+			until = until.Add(-h.HistoryRetention())
+		}
+		old, err = st.Appeals(time.Time{}, until)
 	}
-	old, err := st.Appeals(time.Time{}, until)
 	if err != nil {
-		p.log.Error("cannot list expired appeals", "account", a.Name, "err", err)
+		p.log.Error("cannot list expired appeals", "account", a.Name, "post_id", c.PostID, "err", err)
 		return nil
 	}
 	for _, ap := range old {
@@ -234,7 +296,7 @@ func (p *Pipeline) dialogExpired(a *accountRun, c *moderation.Comment) *moderati
 // answered records an appeal's first answer, its time and the desk.
 func (p *Pipeline) answered(id uint64, at time.Time, by, replyRef string) (*moderation.Appeal, error) {
 	var first bool
-	ap, err := p.appeals.opts.Store.UpdateAppeal(id, func(ap *moderation.Appeal) error {
+	ap, err := p.changeAppeal(id, func(ap *moderation.Appeal) error {
 		first = ap.Open() || ap.Expired() // the maintenance may expire it while a reply is posted
 		return moderation.AnswerAppeal(at, by, replyRef)(ap)
 	})
@@ -336,7 +398,7 @@ func (p *Pipeline) CloseAppeal(id uint64, how, by string) (*moderation.Appeal, e
 		return nil, fmt.Errorf("appeal %d: appeals are not tracked: %w", id, moderation.ErrNotFound)
 	}
 	st := p.appeals.opts.Store
-	ap, err := st.UpdateAppeal(id, moderation.CloseAppeal(how, p.now(), by))
+	ap, err := p.changeAppeal(id, moderation.CloseAppeal(how, p.now(), by))
 	if errors.Is(err, moderation.ErrAlreadyDecided) {
 		now, _ := st.Appeal(id)
 		return now, err
@@ -385,10 +447,7 @@ func (p *Pipeline) appealTick(ctx context.Context) {
 		if !ap.RemindedAt.IsZero() || now.Before(ap.Deadline.Add(-p.appeals.opts.RemindBefore)) || ctx.Err() != nil {
 			continue
 		}
-		ap, err := st.UpdateAppeal(ap.DecisionID, func(ap *moderation.Appeal) error {
-			ap.RemindedAt = now
-			return nil
-		})
+		ap, err := p.remindAppeal(ap.DecisionID, now)
 		if err != nil {
 			p.log.Error("cannot mark an appeal reminded", "decision", ap.DecisionID, "err", err)
 			continue

@@ -32,7 +32,7 @@ func (p *Pipeline) appealEdited(a *accountRun, d *moderation.Decision) bool {
 		return true
 	}
 	changed, id := false, ap.DecisionID
-	ap, err = st.UpdateAppeal(id, func(x *moderation.Appeal) error {
+	ap, err = p.changeAppeal(id, func(x *moderation.Appeal) error {
 		if !newerText(x, c) {
 			return nil
 		}

@@ -2,11 +2,15 @@ package pipeline_test
 
 import (
 	"context"
+	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/pipeline"
 	"github.com/strazh/strazh/moderation/pipeline/pipelinetest"
+	"github.com/strazh/strazh/moderation/store"
 )
 
 // horizonConn is a replyConn whose Reply runs during() before it returns:
@@ -136,4 +140,57 @@ func TestPipeline_Appeals_MessageAnsweredAfterExpiry(t *testing.T) {
 		}
 	}
 	pipelinetest.Eventually(t, "the desk shows the answer", func() bool { _, changed, _ := desk.counts(); return changed == 1 })
+}
+
+// scanCounter is the store counting the full listings of appeals.
+type scanCounter struct {
+	*store.DB
+	full atomic.Int32
+}
+
+func (s *scanCounter) Appeals(since, until time.Time) ([]*moderation.Appeal, error) {
+	if since.IsZero() {
+		s.full.Add(1)
+	}
+	return s.DB.Appeals(since, until)
+}
+
+// The page's message in a dialog with no open appeal looked for the
+// dialog's expired appeal by listing every appeal opened before the
+// horizon, for each such message: its cost grew with all expired appeals
+// of every page. It asks the store for the dialog's alone.
+func TestPipeline_Appeals_DialogExpiredReadsTheDialog(t *testing.T) {
+	now := time.Now().Truncate(time.Second)
+	conn, desk := newFeedConn(), &deskRecorder{}
+	var sc *scanCounter
+	r := pipelinetest.Start(t, t.TempDir(), func(o *pipeline.Options) {
+		sc = &scanCounter{DB: o.Store.(*store.DB)}
+		o.Appeals.Store = sc
+	}, pipeline.Account{Name: "p", Network: "vk", Conn: conn, Backfill: true})
+	r.Pipe.SetAppealDesk(desk)
+	opened := now.Add(-r.DB.HistoryRetention() - 10*24*time.Hour)
+	for i := range 50 {
+		c := dm(strconv.Itoa(i+1), "Когда уберут снег?", citizen, opened)
+		c.PostID = "dialog" + strconv.Itoa(1000+i)
+		if _, err := r.DB.OpenAppeal(&moderation.Appeal{DecisionID: uint64(2000 + i), Network: "vk", Account: "p", CommentID: c.ID, Ref: c.Ref,
+			PostID: c.PostID, Kind: c.Kind, Author: citizen, Topic: "snow", Text: c.Text, OpenedAt: opened, Deadline: opened.Add(24 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := r.DB.PruneHistory(now.Add(-r.DB.HistoryRetention())); err != nil {
+		t.Fatal(err)
+	}
+	answer := dm("900", "Снег уберут сегодня.", page, now)
+	answer.PostID = "dialog1007"
+	conn.Push(answer)
+	pipelinetest.Eventually(t, "the page's message answers its dialog's appeal", func() bool {
+		a, err := r.DB.Appeal(2007)
+		return err == nil && a.AnsweredBy == "page"
+	})
+	if n := sc.full.Load(); n != 0 {
+		t.Errorf("every appeal listed %d times for one page message; want the dialog's looked up", n)
+	}
+	if as, _ := r.DB.ExpiredAppeals("p", "dialog1006"); len(as) != 1 {
+		t.Errorf("another dialog's appeal changed: %+v", as)
+	}
 }

@@ -75,6 +75,13 @@ type Learner interface {
 	Record(d *moderation.Decision) error
 }
 
+// exampleKeeper is a store that can keep a decision's example in the
+// decision's own transaction (moderation/store), so a crash between the
+// decision and Learner.Record loses no example.
+type exampleKeeper interface {
+	KeepExamples(on bool)
+}
+
 // Pipeline reads every account, decides with the rule engine, records the
 // decision, acts and hands doubtful cases to a human.
 type Pipeline struct {
@@ -161,6 +168,9 @@ func New(opts Options, engine moderation.Evaluator, accounts []Account) (*Pipeli
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if k, ok := opts.Store.(exampleKeeper); ok && opts.Learner != nil {
+		k.KeepExamples(true)
 	}
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics(nil, "")

@@ -10,6 +10,7 @@ import (
 	"go.etcd.io/bbolt"
 
 	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/review/cardstore"
 )
 
 // Citizens' appeals (*DB implements moderation.Appeals). The buckets are
@@ -31,7 +32,7 @@ const (
 
 var _ moderation.Appeals = (*DB)(nil)
 
-type appealBuckets struct{ all, open, byComment, byTime *bbolt.Bucket }
+type appealBuckets struct{ all, open, byComment, byTime, expired *bbolt.Bucket }
 
 // appealBucketsRW creates the buckets in a write transaction.
 func appealBucketsRW(tx *bbolt.Tx) (*appealBuckets, error) {
@@ -44,6 +45,7 @@ func appealBucketsRW(tx *bbolt.Tx) (*appealBuckets, error) {
 		{bucketAppealsOpen, &bs.open},
 		{bucketAppealsByComment, &bs.byComment},
 		{bucketAppealsByTime, &bs.byTime},
+		{bucketAppealsExpired, &bs.expired},
 	} {
 		b, err := tx.CreateBucketIfNotExists([]byte(p.name))
 		if err != nil {
@@ -105,7 +107,7 @@ func (db *DB) OpenAppeal(a *moderation.Appeal) (bool, error) {
 		if a.Open() {
 			return bs.open.Put(openKey(a.Account, a.DecisionID), nil)
 		}
-		return nil
+		return indexExpired(bs.expired, nil, a)
 	})
 	if err != nil {
 		return false, fmt.Errorf("store: open appeal %d: %w", a.DecisionID, err)
@@ -150,6 +152,38 @@ func (db *DB) AppealByComment(commentID string) (*moderation.Appeal, error) {
 
 // UpdateAppeal changes one appeal atomically.
 func (db *DB) UpdateAppeal(id uint64, fn func(a *moderation.Appeal) error) (*moderation.Appeal, error) {
+	return db.updateAppeal(id, fn, nil)
+}
+
+// ChangeAppeal is UpdateAppeal that, when fn changed the appeal, queues
+// an edit of its card (when it has one) in the same transaction, as the
+// store's expiry does: a process killed right after it cannot leave the
+// card showing the appeal as it was. Closing it ends the card's step.
+func (db *DB) ChangeAppeal(id uint64, fn func(a *moderation.Appeal) error) (*moderation.Appeal, error) {
+	return db.updateAppeal(id, fn, func(c *cardstore.AppealCard, before, a *moderation.Appeal) {
+		if before.Open() && !a.Open() {
+			// Answered or closed, a half-taken step («Закрыть»'s second)
+			// has nothing left to act on, as at the expiry.
+			c.Step = ""
+		}
+	})
+}
+
+// RemindAppeal marks an appeal reminded at at (once: a later call changes
+// nothing) and, in the same transaction, queues its card's reminder, so a
+// process killed before the desk hears of it loses no reminder.
+func (db *DB) RemindAppeal(id uint64, at time.Time) (*moderation.Appeal, error) {
+	return db.updateAppeal(id, func(a *moderation.Appeal) error {
+		if a.RemindedAt.IsZero() {
+			a.RemindedAt = at
+		}
+		return nil
+	}, func(c *cardstore.AppealCard, _, _ *moderation.Appeal) { c.Remind = true })
+}
+
+// updateAppeal is UpdateAppeal; with card, a change of the appeal also
+// edits its card by card and queues it, in the same transaction.
+func (db *DB) updateAppeal(id uint64, fn func(a *moderation.Appeal) error, card func(c *cardstore.AppealCard, before, a *moderation.Appeal)) (*moderation.Appeal, error) {
 	var out *moderation.Appeal
 	var fnErr error
 	err := db.update(func(tx *bbolt.Tx) error {
@@ -173,6 +207,12 @@ func (db *DB) UpdateAppeal(id uint64, fn func(a *moderation.Appeal) error) (*mod
 		if err != nil {
 			return err
 		}
+		if card != nil && !bytes.Equal(v, bs.all.Get(idKey(id))) {
+			err := editAppealCard(tx, tx.Bucket([]byte(bucketAppealCards)), id, func(c *cardstore.AppealCard) { card(c, &before, a) })
+			if err != nil {
+				return err
+			}
+		}
 		if err := bs.all.Put(idKey(id), v); err != nil {
 			return err
 		}
@@ -182,8 +222,11 @@ func (db *DB) UpdateAppeal(id uint64, fn func(a *moderation.Appeal) error) (*mod
 		} else {
 			err = bs.open.Delete(ok)
 		}
+		if err != nil {
+			return err
+		}
 		out = a
-		return err
+		return indexExpired(bs.expired, &before, a)
 	})
 	if fnErr != nil {
 		return nil, fnErr
@@ -209,6 +252,10 @@ func (db *DB) OpenAppeals(account string) ([]*moderation.Appeal, error) {
 		c := open.Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			a, err := getAppeal(all, keyID(k))
+			if errors.Is(err, errCorrupt) {
+				db.unreadable("appeal", keyID(k), "from the open appeals", err)
+				continue
+			}
 			if err != nil {
 				return fmt.Errorf("open index %x: %w", k, err)
 			}
@@ -252,6 +299,10 @@ func (db *DB) Appeals(since, until time.Time) ([]*moderation.Appeal, error) {
 				break
 			}
 			a, err := getAppeal(all, keyID(k))
+			if errors.Is(err, errCorrupt) {
+				db.unreadable("appeal", keyID(k), "from a list of appeals", err)
+				continue
+			}
 			if err != nil {
 				return fmt.Errorf("time index %x: %w", k, err)
 			}

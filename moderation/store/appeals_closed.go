@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"time"
 
@@ -67,6 +68,10 @@ func (db *DB) closedAppeals(account string, limit int, start func(all *bbolt.Buc
 		}
 		for ; k != nil; k, _ = c.Prev() {
 			a, err := getAppeal(all, keyID(k))
+			if errors.Is(err, errCorrupt) {
+				db.unreadable("appeal", keyID(k), "from the closed appeals", err)
+				continue
+			}
 			if err != nil {
 				return fmt.Errorf("time index %x: %w", k, err)
 			}

@@ -9,6 +9,7 @@ import (
 	"go.etcd.io/bbolt"
 
 	"github.com/strazh/strazh/moderation"
+	"github.com/strazh/strazh/moderation/review/cardstore"
 )
 
 // expireAppeals closes, as of at, the open appeals opened before before,
@@ -101,20 +102,30 @@ func expireOne(tx *bbolt.Tx, bs *appealBuckets, cards *bbolt.Bucket, a *moderati
 	if err := bs.open.Delete(openKey(a.Account, a.DecisionID)); err != nil {
 		return err
 	}
-	card, err := getAppealCard(cards, a.DecisionID)
+	if err := indexExpired(bs.expired, nil, a); err != nil {
+		return err
+	}
+	return editAppealCard(tx, cards, a.DecisionID, func(c *cardstore.AppealCard) { c.Step = "" })
+}
+
+// editAppealCard bumps the revision of appeal id's card, changed by fn, and
+// puts it on the work list, in tx; an appeal without a readable card
+// (no appeals chat, or one named by an error elsewhere) has none to edit.
+func editAppealCard(tx *bbolt.Tx, cards *bbolt.Bucket, id uint64, fn func(c *cardstore.AppealCard)) error {
+	card, err := getAppealCard(cards, id)
 	if err != nil {
-		return nil // no card (no appeals chat), or one left for the error above
+		return nil
 	}
 	card.Rev++
-	card.Step = ""
-	if err := putJSON(cards, idKey(a.DecisionID), card); err != nil {
+	fn(card)
+	if err := putJSON(cards, idKey(id), card); err != nil {
 		return err
 	}
 	todo, err := tx.CreateBucketIfNotExists([]byte(bucketAppealCardTodo))
 	if err != nil {
 		return err
 	}
-	return todo.Put(idKey(a.DecisionID), nil)
+	return todo.Put(idKey(id), nil)
 }
 
 func putJSON(b *bbolt.Bucket, key []byte, v any) error {

@@ -227,6 +227,11 @@ func (db *DB) Commit(account string, ds []*moderation.Decision, cursor []byte) (
 			if err := w.index(nil, d); err != nil {
 				return fmt.Errorf("store: commit %s: %w", account, err)
 			}
+			if d.Review == nil && d.Verdict >= moderation.Delete && db.examples.Load() && moderation.ConfirmedByModel(d.Matches) {
+				if err := putExampleIn(tx, d); err != nil {
+					return fmt.Errorf("store: commit %s: %w", account, err)
+				}
+			}
 		}
 		if cursor != nil {
 			if err := bs.cursors.Put(w.a.string(account), w.a.bytes(cursor)); err != nil {
@@ -311,6 +316,7 @@ func (db *DB) Update(id uint64, fn func(d *moderation.Decision) error) (*moderat
 			return err
 		}
 		p := priorOf(d)
+		learnt := learnStateOf(d)
 		commentID, account, version := d.Comment.ID, d.Comment.Account, d.Version
 		if err := callUser(fn, d); err != nil {
 			fnErr = err
@@ -325,6 +331,11 @@ func (db *DB) Update(id uint64, fn func(d *moderation.Decision) error) (*moderat
 		w := writer{bs: bs, now: now}
 		if err := bs.decisions.Put(w.a.id(id), w.a.decision(d)); err != nil {
 			return err
+		}
+		if db.examples.Load() && learnStateOf(d) != learnt {
+			if err := putExampleIn(tx, d); err != nil {
+				return err
+			}
 		}
 		return w.index(p, d)
 	})

@@ -58,8 +58,51 @@ func (db *DB) PutExample(e moderation.Example) error {
 	return nil
 }
 
+// KeepExamples makes the store keep a decision's example
+// (moderation.ExampleFromDecision) in the transaction that records it: when
+// Update records a moderator's verdict or an undo, when Commit records a
+// delete the page's model confirmed. A process killed before the learner
+// hears of the decision then loses no example; the learner's own
+// PutExample writes the same record again.
+func (db *DB) KeepExamples(on bool) { db.examples.Store(on) }
+
+// learnState is what of a decision its example depends on besides the
+// comment: when it changes, the example may.
+type learnState struct {
+	undone  string
+	status  moderation.ReviewStatus
+	verdict moderation.Verdict
+	by      string
+}
+
+func learnStateOf(d *moderation.Decision) learnState {
+	s := learnState{undone: d.UndoneBy}
+	if r := d.Review; r != nil {
+		s.status, s.verdict, s.by = r.Status, r.Verdict, r.By
+	}
+	return s
+}
+
+// putExampleIn keeps d's example, if it gives one, in tx.
+func putExampleIn(tx *bbolt.Tx, d *moderation.Decision) error {
+	ex, ok := moderation.ExampleFromDecision(d)
+	if !ok {
+		return nil
+	}
+	v, err := json.Marshal(ex)
+	if err != nil {
+		return fmt.Errorf("example %d: %w", d.ID, err)
+	}
+	b, err := tx.CreateBucketIfNotExists([]byte(bucketExamples))
+	if err != nil {
+		return err
+	}
+	return b.Put(idKey(d.ID), v)
+}
+
 // EachExample calls fn for every example, oldest decision first. A record
-// that does not decode is an error naming its decision.
+// that does not decode is skipped and logged once, naming its decision:
+// one bad record must not stop every refit.
 func (db *DB) EachExample(fn func(moderation.Example) error) error {
 	return db.view(func(tx *bbolt.Tx) error {
 		b := tx.Bucket([]byte(bucketExamples))
@@ -69,7 +112,8 @@ func (db *DB) EachExample(fn func(moderation.Example) error) error {
 		return b.ForEach(func(k, v []byte) error {
 			var e moderation.Example
 			if err := json.Unmarshal(v, &e); err != nil {
-				return fmt.Errorf("store: example %d: %w", keyID(k), err)
+				db.unreadable("example", keyID(k), "by the learner", fmt.Errorf("%w: %w", errCorrupt, err))
+				return nil
 			}
 			return callUser(fn, e)
 		})
@@ -174,7 +218,8 @@ func pruneModels(tx *bbolt.Tx, ms, bs *bbolt.Bucket) error {
 	return nil
 }
 
-// ModelVersions lists the kept versions, oldest first.
+// ModelVersions lists the kept versions, oldest first; a record that does
+// not decode is left out and logged once.
 func (db *DB) ModelVersions() ([]moderation.ModelVersion, error) {
 	var out []moderation.ModelVersion
 	err := db.view(func(tx *bbolt.Tx) error {
@@ -185,7 +230,8 @@ func (db *DB) ModelVersions() ([]moderation.ModelVersion, error) {
 		return ms.ForEach(func(k, v []byte) error {
 			var mv moderation.ModelVersion
 			if err := json.Unmarshal(v, &mv); err != nil {
-				return fmt.Errorf("model version %d: %w", keyID(k), err)
+				db.unreadable("model_version", keyID(k), "from the list", fmt.Errorf("%w: %w", errCorrupt, err))
+				return nil
 			}
 			out = append(out, mv)
 			return nil

@@ -118,6 +118,9 @@ func (db *DB) init() error {
 				return fmt.Errorf("store: migrate schema %d to %d: %w", v, v+1, err)
 			}
 		}
+		if err := buildExpiredIndex(tx); err != nil {
+			return err
+		}
 		meta := tx.Bucket([]byte(bucketMeta))
 		if err := meta.Put(metaSchema, binary.BigEndian.AppendUint64(nil, uint64(v))); err != nil {
 			return fmt.Errorf("store: write schema version: %w", err)

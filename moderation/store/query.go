@@ -2,8 +2,10 @@ package store
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -122,6 +124,10 @@ func (db *DB) queryChunk(m *matcher, from, to []byte) (ds []*moderation.Decision
 				return nil
 			}
 			d, err := m.pick(bs, k, v)
+			if errors.Is(err, errCorrupt) {
+				db.unreadable("decision", keyID(k), "by a query", err)
+				continue
+			}
 			if err != nil {
 				return err
 			}
@@ -176,6 +182,10 @@ func (db *DB) queryNewest(m *matcher, from, to []byte, limit int) ([]*moderation
 				break
 			}
 			d, err := m.pick(bs, k, v)
+			if errors.Is(err, errCorrupt) {
+				db.unreadable("decision", keyID(k), "by a query", err)
+				continue
+			}
 			if err != nil {
 				return err
 			}
@@ -228,6 +238,12 @@ func (db *DB) pending(index, account string) ([]*moderation.Decision, error) {
 				return nil
 			}
 			d, err := getDecision(b, keyID(k))
+			if errors.Is(err, errCorrupt) {
+				// One bad record must not stop the work on every other:
+				// it is kept as it is, said once, and left out.
+				db.unreadable("decision", keyID(k), "left out of "+index, err)
+				return nil
+			}
 			if err != nil {
 				return fmt.Errorf("decision %d: %w", keyID(k), err)
 			}
@@ -236,6 +252,16 @@ func (db *DB) pending(index, account string) ([]*moderation.Decision, error) {
 		})
 	})
 	return ds, err
+}
+
+// unreadable logs, once per process, a record of kind ("decision",
+// "example") that does not decode and is skipped where, kept as it is.
+func (db *DB) unreadable(kind string, id uint64, where string, err error) {
+	if _, seen := db.corrupt.LoadOrStore(kind+" "+strconv.FormatUint(id, 10), true); seen {
+		return
+	}
+	db.opts.Logger.Error("a record cannot be read: it is kept as it is and skipped (a backup restores it)",
+		kind, id, "skipped", where, "err", err)
 }
 
 // Stats counts the account's decisions (all accounts when "") made since.

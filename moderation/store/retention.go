@@ -143,7 +143,7 @@ func (db *DB) pruneAppeals(cut []byte, before time.Time) (int, error) {
 				return nil
 			}
 			bs := appealBuckets{all: tx.Bucket([]byte(bucketAppeals)), open: tx.Bucket([]byte(bucketAppealsOpen)),
-				byComment: tx.Bucket([]byte(bucketAppealsByComment)), byTime: byTime}
+				byComment: tx.Bucket([]byte(bucketAppealsByComment)), byTime: byTime, expired: tx.Bucket([]byte(bucketAppealsExpired))}
 			cards := [3]*bbolt.Bucket{tx.Bucket([]byte(bucketAppealCards)), tx.Bucket([]byte(bucketAppealCardTodo)),
 				tx.Bucket([]byte(bucketAppealCardMsg))}
 			var victims [][]byte // time keys, copied: deleting moves bbolt's memory
@@ -217,6 +217,9 @@ func deleteAppeal(bs *appealBuckets, cards [3]*bbolt.Bucket, k []byte) error {
 			}
 		}
 		if err := del(bs.open, openKey(a.Account, id)); err != nil {
+			return err
+		}
+		if err := del(bs.expired, expiredKey(a)); err != nil {
 			return err
 		}
 	}

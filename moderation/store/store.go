@@ -27,6 +27,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -122,6 +123,12 @@ type DB struct {
 	epoch  time.Time
 	broken atomic.Pointer[error] // set by guard on damage
 	check  CheckReport           // what Open's check found
+	// corrupt holds the records found undecodable ("decision 42"), each
+	// logged once (see unreadable).
+	corrupt sync.Map
+	// examples: decisions keep their examples in their own transaction
+	// (KeepExamples).
+	examples atomic.Bool
 }
 
 // Open opens the database at path, migrates its schema and compacts it

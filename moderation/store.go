@@ -9,6 +9,9 @@ import (
 var (
 	ErrNotFound       = errors.New("not found")
 	ErrAlreadyDecided = errors.New("already decided")
+	// ErrNothingToUndo: an undo of a decision that neither deleted nor
+	// banned anything (a kept comment, an action that never happened).
+	ErrNothingToUndo = errors.New("nothing to undo")
 )
 
 // The durable memory of strazh, split by what each consumer needs, so a

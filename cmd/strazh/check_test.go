@@ -183,3 +183,13 @@ func TestParseDuration_SharedSyntax(t *testing.T) {
 		t.Errorf("parseDuration(soon): %v", err)
 	}
 }
+
+// An error of a package named as its command names it once:
+// "strazh eval: open …", not "strazh eval: eval: open …".
+func TestMain_ErrorNamesTheCommandOnce(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "нет.jsonl")
+	_, errOut, code := runCLI(context.Background(), "eval", missing)
+	if code != 1 || !strings.HasPrefix(errOut, "strazh eval: ") || strings.Contains(errOut, "eval: eval:") || !strings.Contains(errOut, missing) {
+		t.Errorf("exit %d: %q", code, errOut)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -103,7 +104,8 @@ func runMain(ctx context.Context, args []string, s stdio) int {
 		case errors.As(err, &ee):
 			return ee.code
 		}
-		fmt.Fprintf(s.err, "strazh %s: %v\n", c.name, err)
+		// "strazh eval: eval: …": a package named as its command says it once
+		fmt.Fprintf(s.err, "strazh %s: %s\n", c.name, strings.TrimPrefix(err.Error(), c.name+": "))
 		return 1
 	}
 	fmt.Fprintf(s.err, "strazh: unknown command %q\n\n", args[0])

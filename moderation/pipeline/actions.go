@@ -448,7 +448,7 @@ func (p *Pipeline) refreshReviewGauges() {
 }
 
 // ErrNothingToUndo is returned by Undo when no action was carried out.
-var ErrNothingToUndo = errors.New("nothing to undo")
+var ErrNothingToUndo = moderation.ErrNothingToUndo
 
 // Resolve applies a human's decision to a pending review and carries out
 // its actions once. A second call returns ErrAlreadyDecided with the

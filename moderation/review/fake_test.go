@@ -181,6 +181,9 @@ func (f *fakeMod) Undo(ctx context.Context, id uint64, by, byName string) (*mode
 	if d.UndoneBy != "" {
 		return clone(d), fmt.Errorf("undo %d: %w", id, moderation.ErrAlreadyDecided)
 	}
+	if d.Final() < moderation.Delete { // as the pipeline's Undo
+		return nil, fmt.Errorf("undo decision %d: %w", id, moderation.ErrNothingToUndo)
+	}
 	d.UndoneBy, d.UndoneAt = by, f.now()
 	d.Actions = append(d.Actions, moderation.ActionRecord{Type: moderation.ActRestore})
 	if d.Verdict == moderation.Ban {

@@ -33,6 +33,7 @@ type texts struct {
 	ansNoRights, ansStale, ansChooseBan, ansBack string
 	ansOtherChat                                 string
 	ansDone, ansFailed, ansAlready, ansError     string
+	ansNothingToUndo                             string
 	ansEdited                                    string // a tap on the card of a text its author replaced
 	ansRestored, ansRetried                      string
 
@@ -98,6 +99,7 @@ var ru = &texts{
 	ansAlready: "Уже решено: %s (%s)", ansError: "Не удалось: %s",
 	ansEdited:   "Автор изменил комментарий: эта версия не решается, новую проверили заново",
 	ansRestored: "Восстановлено", ansRetried: "Повторено",
+	ansNothingToUndo: "Восстанавливать нечего: комментарий не удаляли, автора не банили",
 
 	cmdPending: "очередь на проверку", cmdStats: "статистика за сегодня и неделю",
 	cmdUnban: "снять бан: /unban <сеть> <автор>", cmdPause: "остановить автоматические действия",
@@ -180,6 +182,7 @@ var en = &texts{
 	ansAlready: "Already decided: %s (%s)", ansError: "Failed: %s",
 	ansEdited:   "The author edited the comment: this version is not decided, the new one was checked anew",
 	ansRestored: "Restored", ansRetried: "Retried",
+	ansNothingToUndo: "Nothing to restore: the comment was not deleted, its author not banned",
 
 	cmdPending: "the review queue", cmdStats: "statistics for today and the week",
 	cmdUnban: "lift a ban: /unban <network> <author>", cmdPause: "stop automatic actions",

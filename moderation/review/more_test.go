@@ -131,3 +131,32 @@ func TestTelegram_Tap_OtherChatAnswered(t *testing.T) {
 		t.Fatalf("%d bot messages in the other chat, want only the test's own", n)
 	}
 }
+
+// A «Восстановить» of a decision that deleted and banned nothing (a
+// stale or forged button) is answered in words, not as a failure with
+// the pipeline's English error.
+func TestTelegram_Tap_NothingToRestore(t *testing.T) {
+	e := newEnv(t, nil)
+	e.start()
+	e.submit(e.mod.review("ещё не решено"))
+	card := e.card("#1")
+	data := card.Keyboard[0][1].Data
+	data = data[:strings.LastIndexByte(data, '.')+1] + "u"
+	b, err := bot.New(e.tg.Token(), bot.WithServerURL(e.tg.URL()), bot.WithSkipGetMe())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := b.SendMessage(context.Background(), &bot.SendMessageParams{ChatID: chatID, Text: "старая карточка",
+		ReplyMarkup: &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{{Text: "Восстановить", CallbackData: data}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.tg.Client().CloseIdleConnections()
+	qid, err := e.tg.PressQuery(chatID, int64(m.ID), "Восстановить", maria)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := e.answer(qid); a.Text != "Восстанавливать нечего: комментарий не удаляли, автора не банили" {
+		t.Fatalf("answer %+v", a)
+	}
+}

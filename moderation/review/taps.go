@@ -122,6 +122,10 @@ func (t *Reviewer) onTap(ctx context.Context, q *tap, w *work) func() {
 			d, _ = t.mod.Decision(id)
 		}
 		return answer(t.already(d), true)
+	case errors.Is(err, moderation.ErrNothingToUndo):
+		log.Info("restore tap on a decision that acted on nothing")
+		w.refresh = append(w.refresh, refresh{key: key, close: true})
+		return answer(t.tx.ansNothingToUndo, true)
 	case err != nil:
 		log.Error("tap failed", "err", err)
 		w.refresh = append(w.refresh, refresh{key: key, close: c.Kind != "review"})

@@ -63,6 +63,22 @@ func TestServer_Decide_AlreadyDecidedElsewhere(t *testing.T) {
 	}
 }
 
+// A «Восстановить» of a decision that acted on nothing (kept in another
+// channel meanwhile) says so instead of a 500 page.
+func TestServer_Decide_NothingToRestore(t *testing.T) {
+	f := newFixture(t)
+	id := f.commit("сомнительный комментарий", moderation.Review)
+	if _, err := f.mod.Resolve(t.Context(), id, moderation.Allow, 0, "telegram:5", "Оля"); err != nil {
+		t.Fatal(err)
+	}
+	c := f.client()
+	_, csrf := c.login("mod", "password-mod")
+	code, page, _ := c.do("POST", "/decide", url.Values{"csrf": {csrf}, "id": {itoa(id)}, "action": {"restore"}})
+	if code != http.StatusConflict || !strings.Contains(page, "Восстанавливать нечего") {
+		t.Errorf("restore of a kept comment: %d\n%s", code, page)
+	}
+}
+
 func TestServer_Decide_BadInput(t *testing.T) {
 	f := newFixture(t)
 	id := f.commit("сомнительный комментарий", moderation.Review)

@@ -219,6 +219,9 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, moderation.ErrNotFound):
 		s.fail(w, r, http.StatusNotFound, "Такого решения нет.")
 		return
+	case errors.Is(err, moderation.ErrNothingToUndo):
+		s.fail(w, r, http.StatusConflict, "Восстанавливать нечего: комментарий не удаляли, автора не банили.")
+		return
 	case err != nil && !already:
 		s.log.Error("web decision", "decision_id", id, "by", by, "err", err)
 		s.fail(w, r, http.StatusInternalServerError, "Решение не выполнено: см. журнал службы.")

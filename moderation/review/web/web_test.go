@@ -62,7 +62,11 @@ func (m *fakeMod) Resolve(_ context.Context, id uint64, v moderation.Verdict, ba
 
 func (m *fakeMod) Undo(_ context.Context, id uint64, by, _ string) (*moderation.Decision, error) {
 	m.record(fmt.Sprintf("undo %d %s", id, by))
-	return m.db.Get(id)
+	d, err := m.db.Get(id)
+	if err == nil && d.Final() < moderation.Delete { // as the pipeline's Undo
+		return nil, fmt.Errorf("undo decision %d: %w", id, moderation.ErrNothingToUndo)
+	}
+	return d, err
 }
 func (m *fakeMod) Retry(context.Context, uint64, string) (*moderation.Decision, error) {
 	return nil, nil

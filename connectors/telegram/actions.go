@@ -49,7 +49,7 @@ func (c *Connector) Delete(ctx context.Context, ref string) error {
 		return err
 	}
 	form := url.Values{"chat_id": {strconv.FormatInt(chat, 10)}, "message_id": {strconv.FormatInt(msg, 10)}}
-	err = c.api.call(ctx, "deleteMessage", form, nil, 0)
+	err = c.api.callDone(ctx, "deleteMessage", form)
 	if isGone(err) {
 		return nil
 	}
@@ -73,7 +73,7 @@ func (c *Connector) Ban(ctx context.Context, author string, ban moderation.BanRe
 	form := url.Values{"chat_id": {strconv.FormatInt(c.cfg.ChatID, 10)}}
 	if id < 0 {
 		form.Set("sender_chat_id", author)
-		return c.api.call(ctx, "banChatSenderChat", form, nil, 0)
+		return c.api.callDone(ctx, "banChatSenderChat", form)
 	}
 	form.Set("user_id", author)
 	if !ban.Until.IsZero() {
@@ -92,9 +92,9 @@ func (c *Connector) Ban(ctx context.Context, author string, ban moderation.BanRe
 	}
 	if c.cfg.BanMode == BanModeRestrict {
 		form.Set("permissions", mutePermissions)
-		return c.api.call(ctx, "restrictChatMember", form, nil, 0)
+		return c.api.callDone(ctx, "restrictChatMember", form)
 	}
-	return c.api.call(ctx, "banChatMember", form, nil, 0)
+	return c.api.callDone(ctx, "banChatMember", form)
 }
 
 // Unban lifts a ban (or a restriction) placed by Ban.
@@ -107,15 +107,15 @@ func (c *Connector) Unban(ctx context.Context, author string) error {
 	switch {
 	case id < 0:
 		form.Set("sender_chat_id", author)
-		return c.api.call(ctx, "unbanChatSenderChat", form, nil, 0)
+		return c.api.callDone(ctx, "unbanChatSenderChat", form)
 	case c.cfg.BanMode == BanModeRestrict:
 		form.Set("user_id", author)
 		form.Set("permissions", allowPermissions)
-		return c.api.call(ctx, "restrictChatMember", form, nil, 0)
+		return c.api.callDone(ctx, "restrictChatMember", form)
 	}
 	form.Set("user_id", author)
 	form.Set("only_if_banned", "true")
-	return c.api.call(ctx, "unbanChatMember", form, nil, 0)
+	return c.api.callDone(ctx, "unbanChatMember", form)
 }
 
 // Chat permissions for a mute and its undo (ChatPermissions, JSON).

@@ -101,6 +101,21 @@ func (c *client) call(ctx context.Context, method string, form url.Values, out a
 	return nil
 }
 
+// callDone runs a method that answers true when done (deleteMessage,
+// banChatMember, …). An ok answer whose result is false did nothing (a
+// proxy's or a cut answer: Telegram itself answers an error): retried,
+// never recorded as done.
+func (c *client) callDone(ctx context.Context, method string, form url.Values) error {
+	var done bool
+	if err := c.call(ctx, method, form, &done, 0); err != nil {
+		return err
+	}
+	if !done {
+		return classify(method, errors.New("answered ok, but the result is not true: nothing was done"))
+	}
+	return nil
+}
+
 // decodeError: Telegram answered ok with a result we cannot read (an API
 // change or a strazh bug); the same request will not read better.
 type decodeError struct{ err error }

@@ -322,7 +322,9 @@ func (s *state) prepare(c *moderation.Comment, h moderation.History, out *modera
 	}
 	s.text.Normalize(s.txt)
 	clear(s.lex)
-	clear(s.masked)
+	for _, li := range e.masked { // the only ones matchMasked and a masked condition touch
+		s.masked[li] = lexState{}
+	}
 	s.hasLex = 0
 	s.gen++
 	if s.gen == 0 {

@@ -134,7 +134,9 @@ func sums46w(q *table46, n []byte) (a0, a1 int64, cnt int) {
 		a0 += int64(p[0])
 		a1 += int64(p[1])
 		cnt++
-		a, b := wordSpan(n, i, j)
+		// wordSpan, branch-free: i < j <= len(n)
+		a := max(i-1, 0)
+		b := min(j+1, len(n), a+maxWord+2)
 		i = j
 		w := n[a:b]
 		l := len(w)

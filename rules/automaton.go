@@ -184,7 +184,7 @@ func (a *automaton) scan(buf []byte, src uint8, ts *trie, sc *scratch, hits, mor
 // (at most one of each per byte: 2·len(buf) events are enough). It calls
 // nothing, so its variables stay in registers.
 func (a *automaton) run(buf []byte, events []int64) (ns, ne int) {
-	st := int32(0)
+	st := 0 // an int, so the table's index needs no sign extension
 	next, cls := a.next, &a.class
 	top := len(events) - 1
 	for j := 1; j < len(buf); j++ {
@@ -193,7 +193,7 @@ func (a *automaton) run(buf []byte, events []int64) (ns, ne int) {
 			events[ns] = int64(j)
 			ns++
 		}
-		st = next[st+int32(cls[b])]
+		st = int(next[st+int(cls[b])])
 		if st < 0 {
 			st = ^st
 			events[top-ne] = int64(st)<<32 | int64(j+1)

@@ -111,14 +111,16 @@ func (c *cond) eval(s *state) bool {
 			st := &s.lex[l]
 			if st.count > 0 {
 				cnt += int(st.count)
-				s.setMatch(st.start, st.end)
+				if !s.match.ok {
+					s.setMatch(s.lexSpan(st))
+				}
 			}
 		}
 		return cnt >= c.n
 	case cMasked:
 		for _, l := range c.lex {
 			if st := &s.masked[l]; st.count > 0 {
-				s.setMatch(st.start, st.end)
+				s.setMatch(s.lexSpan(st))
 				return true
 			}
 		}

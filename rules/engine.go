@@ -163,7 +163,19 @@ func (e *Engine) build() {
 // lexState is what one lexicon found in a comment.
 type lexState struct {
 	count      int32 // distinct entries
-	start, end int32 // the first hit, as byte offsets in the original text
+	start, end int32 // the first hit: in its buffer until spanned, then byte offsets in the original text
+	src        uint8 // the first hit's buffer (0: N, 1: T)
+	spanned    bool  // start and end are in the original text
+}
+
+// lexSpan is st's first hit in the original text, mapped on first use: most
+// lexicons found are never a rule's match.
+func (s *state) lexSpan(st *lexState) (int32, int32) {
+	if !st.spanned {
+		st.start, st.end = s.span(st.src, st.start, st.end)
+		st.spanned = true
+	}
+	return st.start, st.end
 }
 
 // state is the per-comment scratch space, pooled.
@@ -310,7 +322,9 @@ func (s *state) prepare(c *moderation.Comment, h moderation.History, out *modera
 	}
 	s.text.Normalize(s.txt)
 	clear(s.lex)
-	clear(s.masked)
+	for _, li := range e.masked { // the only ones matchMasked and a masked condition touch
+		s.masked[li] = lexState{}
+	}
 	s.hasLex = 0
 	s.gen++
 	if s.gen == 0 {
@@ -335,7 +349,7 @@ func (s *state) prepare(c *moderation.Comment, h moderation.History, out *modera
 		s.seen[h.t.entry] = s.gen
 		st.count++
 		if st.count == 1 {
-			st.start, st.end = s.span(h.src, h.start, h.end)
+			st.start, st.end, st.src = h.start, h.end, h.src
 			s.hasLex |= e.lexBit[h.t.lex]
 		}
 	}
@@ -505,6 +519,7 @@ func (s *state) matchMaskedIn(n []byte, src uint8) {
 						st.count = 1
 						s.hasLex |= s.e.lexBit[li]
 						st.start, st.end = s.span(src, int32(i+off), int32(i+end))
+						st.spanned = true
 						break
 					}
 				}

@@ -28,9 +28,10 @@ func fingerprint(n []byte) moderation.Fingerprint {
 		fp[i] = ^uint32(0)
 	}
 	x := uint64(n[0])<<24 | uint64(n[1])<<16 | uint64(n[2])<<8 | uint64(n[3])
+	mask, mul := fpMask, fpMul // variables: the loop keeps them in registers
 	for _, b := range n[shingle-1:] {
 		x = x<<8 | uint64(b)
-		h := (x & 0xFFFFFFFFFF) * 0x9E3779B97F4A7C15
+		h := (x & mask) * mul
 		// min, not a branch: whether a shingle lowers its slot is a coin
 		// toss the branch predictor loses
 		fp[h>>61] = min(fp[h>>61], uint32(h>>29))
@@ -42,3 +43,7 @@ func fingerprint(n []byte) moderation.Fingerprint {
 	}
 	return fp
 }
+
+// fpMask and fpMul are fingerprint's shingle mask (40 bits) and multiplier
+// as variables: Go remakes a 64-bit constant in every step of a loop.
+var fpMask, fpMul uint64 = 0xFFFFFFFFFF, 0x9E3779B97F4A7C15

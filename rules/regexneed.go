@@ -90,10 +90,31 @@ func needsOf(t *syntax.Regexp) []byteSet {
 	return nil
 }
 
-// asciiBytes is the set of ASCII bytes in s.
+// asciiBytes is the set of ASCII bytes in s. Eight bytes that are all
+// Cyrillic (≥ 0x80) or spaces are taken at once, as one word test.
 func asciiBytes(s string) byteSet {
+	const hi, lo, sp = 0x8080808080808080, 0x7F7F7F7F7F7F7F7F, 0x2020202020202020
 	var b byteSet
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		v := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		x := v ^ sp
+		space := ^((x&lo + lo) | x) & hi // the high bit of each byte that is a space
+		if ascii := ^v & hi; ascii&^space == 0 {
+			if space != 0 {
+				b[0] |= 1 << ' '
+			}
+			continue
+		}
+		for _, c := range []byte(w) {
+			if c < 0x80 {
+				b[c>>6] |= 1 << (c & 63)
+			}
+		}
+	}
+	for ; i < len(s); i++ {
 		if c := s[i]; c < 0x80 {
 			b[c>>6] |= 1 << (c & 63)
 		}

@@ -1,8 +1,10 @@
 package rules
 
 import (
+	"math/rand/v2"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -62,5 +64,29 @@ func TestRegexNeeds_NeverRejectsAMatch(t *testing.T) {
 	}
 	if regexNeeds(`(?i)kelvin`) != nil || regexNeeds(`a|`) != nil {
 		t.Error("a need for an expression a text without the bytes can match")
+	}
+}
+
+// TestAsciiBytes_AgreesWithByteLoop holds the eight-byte steps of
+// asciiBytes to the set taken one byte at a time, on random mixes of
+// Cyrillic, spaces and ASCII at every alignment.
+func TestAsciiBytes_AgreesWithByteLoop(t *testing.T) {
+	pieces := []string{"я", "ё", " ", "  ", ",", "a", "/", "\x00", "\x7f", "\n", "—", "😀", "Ж"}
+	r := rand.New(rand.NewPCG(3, 8))
+	for range 5000 {
+		var sb strings.Builder
+		for range r.IntN(40) {
+			sb.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := sb.String()
+		var want byteSet
+		for i := 0; i < len(s); i++ {
+			if s[i] < 0x80 {
+				want.add(rune(s[i]))
+			}
+		}
+		if got := asciiBytes(s); got != want {
+			t.Fatalf("asciiBytes(%q) = %x, want %x", s, got, want)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 )
@@ -117,6 +118,34 @@ var interesting = func() (t [256]bool) {
 	return t
 }()
 
+// skipDull steps over the bytes from s[i] on that scanText need not look
+// at, eight at a time while they are Cyrillic (every byte ≥ 0x80) or
+// spaces, jumping to the first other byte of the eight and going on past
+// it when it is not interesting either (a comma, a Latin letter). It
+// returns where scanText has to look next (or the last bytes, fewer than
+// eight).
+func skipDull(s string, i int) int {
+	const hi, lo, sp = 0x8080808080808080, 0x7F7F7F7F7F7F7F7F, 0x2020202020202020
+	for i+8 <= len(s) {
+		w := s[i : i+8]
+		v := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		x := v ^ sp
+		space := ^((x&lo + lo) | x) & hi // the high bit of each byte that is a space
+		other := ^(v&hi | space) & hi    // … of each byte neither Cyrillic nor a space
+		if other == 0 {
+			i += 8
+			continue
+		}
+		i += bits.TrailingZeros64(other) >> 3
+		if interesting[s[i]] {
+			return i
+		}
+		i++
+	}
+	return i
+}
+
 // scanText finds links, phones, e-mails and mentions in s. Every byte is
 // stepped over a bounded number of times: a link, a mention or a phone
 // number is read once and skipped, a run of host bytes is walked back only
@@ -128,17 +157,7 @@ func (f *features) scanText(s string) {
 	for i < len(s) {
 		c := s[i]
 		if !interesting[c] {
-			i++
-			// eight bytes of Cyrillic letters (every byte ≥ 0x80, none
-			// interesting) at a time
-			for i+8 <= len(s) {
-				w := s[i : i+8]
-				if (uint64(w[0])|uint64(w[1])<<8|uint64(w[2])<<16|uint64(w[3])<<24|
-					uint64(w[4])<<32|uint64(w[5])<<40|uint64(w[6])<<48|uint64(w[7])<<56)&0x8080808080808080 != 0x8080808080808080 {
-					break
-				}
-				i += 8
-			}
+			i = skipDull(s, i+1)
 			continue
 		}
 		switch {

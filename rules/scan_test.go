@@ -171,9 +171,11 @@ func TestFeatures_ScanText_CyrillicRuns(t *testing.T) {
 		"@vasya_p", "привет [id1|Вася]", "a@b.ru", "кот.ру", "5000₽", "ok.", "в.к", "тел 8(900)1234567 ок"} {
 		var want features
 		want.scanText(x)
-		for n := range 20 {
+		for n := range 40 {
 			w := strings.Repeat("я", n)
-			for _, s := range []string{w + " " + x, x + " " + w, w + " " + x + " " + w + "ё"} {
+			// and runs of Cyrillic, spaces and punctuation nobody looks at
+			p := strings.Repeat("я", n%7) + strings.Repeat(" ", n%3) + strings.Repeat("ё, ", n%5) + strings.Repeat("!?", n%2)
+			for _, s := range []string{w + " " + x, x + " " + w, w + " " + x + " " + w + "ё", p + " " + x, x + " " + p, p + p + " " + x + " " + p + "ж"} {
 				var got features
 				got.scanText(s)
 				if !slices.EqualFunc(got.links, want.links, func(a, b link) bool { return a.text == b.text && a.host == b.host }) ||
@@ -183,6 +185,33 @@ func TestFeatures_ScanText_CyrillicRuns(t *testing.T) {
 						got.links, got.phones, got.emails, got.mentions, got.phone, got.mention,
 						x, want.links, want.phones, want.emails, want.mentions, want.phone, want.mention)
 				}
+			}
+		}
+	}
+}
+
+// TestSkipDull_StopsAtEveryInterestingByte: skipDull never steps over a
+// byte scanText has to look at, and stops short only in the last seven
+// bytes, on random mixes of Cyrillic, spaces, punctuation, Latin letters
+// and the interesting bytes.
+func TestSkipDull_StopsAtEveryInterestingByte(t *testing.T) {
+	pieces := []string{"я", "ё", " ", ",", "!", "a", "h", "t", "@", "+", "[", ".", "5", "\n", "—", "😀"}
+	r := rand.New(rand.NewPCG(9, 1))
+	for range 5000 {
+		var b strings.Builder
+		for range r.IntN(40) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := b.String()
+		for i := 0; i <= len(s); i++ {
+			j := skipDull(s, i)
+			for k := i; k < j; k++ {
+				if interesting[s[k]] {
+					t.Fatalf("skipDull(%q, %d) = %d steps over %q at %d", s, i, j, s[k], k)
+				}
+			}
+			if j < len(s)-7 && !interesting[s[j]] {
+				t.Fatalf("skipDull(%q, %d) = %d stops at a dull byte %q", s, i, j, s[j])
 			}
 		}
 	}

@@ -27,6 +27,9 @@ func bucket46(h uint64) uint {
 // how many there are, as gatherEdges with edges46 and accumulate give
 // them (the same features; integer sums, so the order does not matter).
 func sums46(q *table46, wordN int, n []byte) (a0, a1 int64, cnt int) {
+	if wordN == 1 {
+		return sums46w(q, n)
+	}
 	var prev uint64
 	havePrev := false
 	for i := 0; i < len(n); {
@@ -107,3 +110,84 @@ func sums46(q *table46, wordN int, n []byte) (a0, a1 int64, cnt int) {
 	}
 	return a0, a1, cnt
 }
+
+// sums46w is sums46 for the shipped words setting (words, no pairs):
+// without the pair's state the loop's variables fit in registers, and each
+// bucket's two weights are read at one address.
+func sums46w(q *table46, n []byte) (a0, a1 int64, cnt int) {
+	prime := fnvP // a variable, so that the word loop keeps it in a register
+	for i := 0; i < len(n); {
+		if n[i] == normalize.Space {
+			i++
+			continue
+		}
+		hw := uint64(seedWord)
+		j := i
+		for ; j < len(n); j++ {
+			c := n[j]
+			if c == normalize.Space {
+				break
+			}
+			hw = (hw ^ uint64(c)) * prime
+		}
+		p := (*[2]int16)(q[2*bucket46(hw):])
+		a0 += int64(p[0])
+		a1 += int64(p[1])
+		cnt++
+		// wordSpan, branch-free: i < j <= len(n)
+		a := max(i-1, 0)
+		b := min(j+1, len(n), a+maxWord+2)
+		i = j
+		w := n[a:b]
+		l := len(w)
+		if l < 4 {
+			continue
+		}
+		// stems of 4, 5 and 6 bytes, endings of 4, 5 and 6 bytes shorter
+		// than w, as edges46
+		h := (((uint64(fnvOffset)^uint64(w[0]))*fnvPrime^uint64(w[1]))*fnvPrime ^ uint64(w[2])) * fnvPrime
+		h = (h ^ uint64(w[3])) * fnvPrime
+		p = (*[2]int16)(q[2*bucket46(h):])
+		a0 += int64(p[0])
+		a1 += int64(p[1])
+		cnt++
+		if l < 5 {
+			continue
+		}
+		h = (h ^ uint64(w[4])) * fnvPrime
+		p = (*[2]int16)(q[2*bucket46(h):])
+		a0 += int64(p[0])
+		a1 += int64(p[1])
+		e := w[l-5 : l]
+		g := (((uint64(seedEnd)^uint64(e[4]))*fnvPrime^uint64(e[3]))*fnvPrime ^ uint64(e[2])) * fnvPrime
+		g = (g ^ uint64(e[1])) * fnvPrime
+		p = (*[2]int16)(q[2*bucket46(g):])
+		a0 += int64(p[0])
+		a1 += int64(p[1])
+		if l < 6 {
+			cnt += 2
+			continue
+		}
+		h = (h ^ uint64(w[5])) * fnvPrime
+		p = (*[2]int16)(q[2*bucket46(h):])
+		a0 += int64(p[0])
+		a1 += int64(p[1])
+		g = (g ^ uint64(e[0])) * fnvPrime
+		p = (*[2]int16)(q[2*bucket46(g):])
+		a0 += int64(p[0])
+		a1 += int64(p[1])
+		if l < 7 {
+			cnt += 4
+			continue
+		}
+		g = (g ^ uint64(w[l-6])) * fnvPrime
+		p = (*[2]int16)(q[2*bucket46(g):])
+		a0 += int64(p[0])
+		a1 += int64(p[1])
+		cnt += 5
+	}
+	return a0, a1, cnt
+}
+
+// fnvP is fnvPrime as a variable (see sums46w).
+var fnvP uint64 = fnvPrime

@@ -265,8 +265,10 @@ func (t *Text) plainRun(s string, i int) int {
 		} else if j < len(s) && s[j] == ' ' {
 			j++ // the space after the word: counted as a rune below, as the loop would
 		}
-		l := (b - a) / 2
-		if l >= 2 && isS(s, a) && isS(s, a+2) && !isS(s, a+4) {
+		// b >= a: a shift, not a signed division; с is D1 81 and С D0 A1, so
+		// one compare of the second byte rules out most words
+		l := (b - a) >> 1
+		if l >= 2 && s[a+1]|0x20 == 0xA1 && isS(s, a) && isS(s, a+2) && !isS(s, a+4) {
 			k = start // ссора: plainToken keeps the double с
 			break
 		}
@@ -393,7 +395,7 @@ func (t *Text) plainToken(s string, i int) (int, bool) {
 	if !t.separated(s, j) {
 		return 0, false
 	}
-	letters := (b - a) / 2
+	letters := (b - a) >> 1
 	if a > i && s[a-1] == '.' && letters > 0 {
 		t.Hints++ // a dot before a letter, as scanOne counts it
 	}

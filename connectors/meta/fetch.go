@@ -116,7 +116,7 @@ func (c *Connector) poll(ctx context.Context, cur *cursor) ([]moderation.Update,
 			// Answered in a shape that cannot be read, or refused for
 			// good: passed over, kept as it was to be read again next
 			// cycle. Ending the cycle here would leave older posts unread.
-			c.log.Warn("comments of a post unreadable or refused; the other posts are read", "post_id", p.ID, "err", err)
+			c.log.Warn("comments of a post refused or unreadable; the other posts are read", "post_id", p.ID, "err", err)
 			c.skipped.Add(1)
 			passed = fmt.Errorf("comments of %s: %w", p.ID, err)
 		default:

@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -128,7 +129,15 @@ func (e *decodeError) Unwrap() error { return e.err }
 // sooner, the call is refused again. Capped at an hour; 0 when none.
 func retryInText(desc string) time.Duration {
 	const mark = "retry after "
-	i := strings.Index(strings.ToLower(desc), mark)
+	// Only ASCII is folded: strings.ToLower changes the byte length of
+	// some letters (Ⱥ, İ), and the index would not fit desc.
+	low := []byte(desc)
+	for j, b := range low {
+		if 'A' <= b && b <= 'Z' {
+			low[j] = b + 'a' - 'A'
+		}
+	}
+	i := bytes.Index(low, []byte(mark))
 	if i < 0 {
 		return 0
 	}

@@ -38,3 +38,27 @@ func TestConnector_Delete_RateLimitHintInText(t *testing.T) {
 		})
 	}
 }
+
+// TestRetryInText_NonASCII: a description with letters whose lower case
+// is longer or shorter in bytes (Ⱥ, İ, K) before the hint is read at the
+// hint's place. Before, the index found in the lower-cased text was used
+// in the original: the wait was misread, or the slice ran past the end
+// and the daemon panicked on a proxy's 429.
+func TestRetryInText_NonASCII(t *testing.T) {
+	tests := []struct {
+		desc string
+		want time.Duration
+	}{
+		{"İ Too Many Requests: retry after 7", 7 * time.Second},
+		{"Ⱥ: retry after ", 0},
+		{"KKKK retry after 42", 42 * time.Second},
+		{"RETRY AFTER 3", 3 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			if got := retryInText(tt.desc); got != tt.want {
+				t.Fatalf("retryInText(%q) = %v, want %v", tt.desc, got, tt.want)
+			}
+		})
+	}
+}

@@ -17,6 +17,14 @@ import (
 // year ahead; a day is kept in hand against clock differences.
 const maxBan = 364 * 24 * time.Hour
 
+// minBan: a ban ending within it is not placed (it may have waited
+// through a limit or an outage: so near its end it bans nobody).
+const minBan = time.Minute
+
+// ShortestBan is connectors.ShortestBan: the loader warns on a
+// ban.duration of minBan or less, which Ban never places.
+func (*Config) ShortestBan() time.Duration { return minBan }
+
 // target is a parsed Comment.Ref.
 type target struct {
 	kind  string // wall, photo, video, market, board, msg
@@ -169,7 +177,7 @@ func (c *Connector) Ban(ctx context.Context, author string, b moderation.BanRequ
 	if !b.Until.IsZero() {
 		now := time.Now()
 		until := b.Until
-		if !until.After(now.Add(time.Minute)) {
+		if !until.After(now.Add(minBan)) {
 			// Recorded as skipped with why, not as placed.
 			return fmt.Errorf("vk: ban %s until %s is not placed: it has ended or ends within a minute: %w",
 				author, until.Format(time.DateTime), moderation.ErrUnsupported)

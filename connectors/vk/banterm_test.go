@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/strazh/strazh/connectors"
 	"github.com/strazh/strazh/connectors/vk/vktest"
 	"github.com/strazh/strazh/moderation"
 )
@@ -41,5 +42,26 @@ func TestConnector_Ban_TermOver(t *testing.T) {
 				t.Fatalf("banned on the fake: %v, want %v", ok, tt.placed)
 			}
 		})
+	}
+}
+
+// TestConfig_ShortestBan_Floor: VK's config tells the loader the floor Ban
+// keeps (connectors.ShortestBan), so `strazh check` warns on a
+// ban.duration VK would never place. Before, only Telegram said so: a VK
+// page with ban.duration 1m banned nobody without a warning.
+func TestConfig_ShortestBan_Floor(t *testing.T) {
+	sb, ok := any(&Config{}).(connectors.ShortestBan)
+	if !ok {
+		t.Fatal("vk.Config does not tell its shortest ban")
+	}
+	floor := sb.ShortestBan()
+	f := newFake(t, vktest.Options{})
+	c := newConn(t, f, nil)
+	connect(t, c)
+	if err := c.Ban(context.Background(), "501", moderation.BanRequest{Until: time.Now().Add(floor)}); moderation.Classify(err) != moderation.ClassUnsupported {
+		t.Fatalf("a ban of the floor (%s): %v, want it not placed", floor, err)
+	}
+	if err := c.Ban(context.Background(), "502", moderation.BanRequest{Until: time.Now().Add(floor + time.Hour)}); err != nil {
+		t.Fatalf("a ban an hour over the floor: %v", err)
 	}
 }

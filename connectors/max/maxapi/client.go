@@ -132,8 +132,9 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 		return &Error{Op: op, Status: resp.StatusCode, Class: ClassTransient, Message: "reading the answer: " + err.Error()}
 	}
 	if resp.StatusCode != http.StatusOK {
-		e := classify(op, resp, raw)
-		e.Message = redact(e.Message, c.token) // a proxy's page may echo the headers
+		// A proxy's page may echo the headers: redacted before classify
+		// cuts it, or a token at the cut would leave its beginning.
+		e := classify(op, resp, []byte(redact(string(raw), c.token)))
 		if e.RetryAfter > 0 {
 			c.holdFor(e.RetryAfter)
 		}

@@ -15,6 +15,12 @@ import (
 func TestConnector_Fetch_TopicsKeyMissing(t *testing.T) {
 	f, tok := newFake(t)
 	c := newConn(t, f, "ok-a", tok, nil)
+	// A new group with nothing listed yet may answer without the field.
+	d0 := newDriver(t, c, nil)
+	f.AnswerRaw("mediatopic.getTopics", `{"has_more":false}`)
+	if _, _, err := c.Fetch(t.Context(), d0.Cur); err != nil {
+		t.Fatalf("Fetch of a group with no topics yet = %v", err)
+	}
 	topic := f.AddTopic(testGID)
 	f.AddComment(topic, "5810", "когда починят дорогу?")
 	d := newDriver(t, c, nil)

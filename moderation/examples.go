@@ -114,8 +114,9 @@ func onlyAllowed(ms []Match, label string) bool {
 //     a delete, model.confirm.*): positive for every suspected label, as
 //     its moderator's removals above that score were; a restore replaces
 //     it with the negative above;
-//   - a review decided by the timeout, and other automatic actions nobody
-//     touched, are not examples: no human said anything.
+//   - a review decided by the timeout, closed by a deletion on the network,
+//     and other automatic actions nobody touched, are not examples: no
+//     moderator said anything.
 //
 // A delete nobody suspected (no labels) has no label to be positive for,
 // so it is not an example.
@@ -139,8 +140,10 @@ func ExampleFromDecision(d *Decision) (Example, bool) {
 			return ex, false
 		}
 		ex.Scope, ex.Labels, ex.Verdict, ex.By, ex.At = suspected, slices.Clone(suspected), d.Verdict, ByAuto, d.DecidedAt
-	case d.Review != nil && d.Review.Status == ReviewDecided && d.Review.By != ByTimeout && d.Review.By != ByEdit && d.Review.By != "":
-		// A review closed by a timeout or by the author's edit is no one's word.
+	case d.Review != nil && d.Review.Status == ReviewDecided && d.Review.By != ByTimeout && d.Review.By != ByEdit &&
+		d.Review.By != ByNetwork && d.Review.By != "":
+		// A review closed by a timeout, the author's edit or a deletion on
+		// the network (perhaps by the author) is no one's word.
 		ex.Verdict, ex.By, ex.At = d.Review.Verdict, d.Review.By, d.Review.At
 		switch {
 		case d.Review.Verdict >= Delete && len(suspected) > 0:

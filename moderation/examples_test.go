@@ -34,6 +34,7 @@ func TestExampleFromDecision_Mapping(t *testing.T) {
 		{"an allow rule suspects nothing", reviewed(Allow, "telegram:1", whitelist, spam), true, nil, []string{"spam"}, Allow},
 		{"timeout is not a human", reviewed(Allow, ByTimeout, insult), false, nil, nil, 0},
 		{"a review closed by the author's edit is not a human's", reviewed(Allow, ByEdit, insult), false, nil, nil, 0},
+		{"a review closed by a deletion on the network is no moderator's", reviewed(Delete, ByNetwork, insult), false, nil, nil, 0},
 		{"delete with nothing suspected has no label", reviewed(Delete, "telegram:1"), false, nil, nil, 0},
 		{"pending review is not an example", &Decision{ID: 7, Comment: comment, Matches: []Match{insult}, Review: &ReviewState{Status: ReviewPending}}, false, nil, nil, 0},
 		{"untouched automatic delete is not an example", &Decision{ID: 7, Comment: comment, Verdict: Delete, Matches: []Match{mat}, DecidedBy: ByAuto}, false, nil, nil, 0},

@@ -92,6 +92,11 @@ func (db *DB) ExpiredAppeals(account, post string) ([]*moderation.Appeal, error)
 				db.unreadable("appeal", keyID(k), "from a dialog's expired appeals", err)
 				continue
 			}
+			if errors.Is(err, moderation.ErrNotFound) {
+				// Left by a strazh from before the index that pruned its
+				// appeal: nothing to find there.
+				continue
+			}
 			if err != nil {
 				return fmt.Errorf("expired index %x: %w", k, err)
 			}

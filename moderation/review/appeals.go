@@ -101,9 +101,17 @@ func (d *AppealDesk) change(id uint64, fn func(c *cardstore.AppealCard)) (*cards
 	return c, nil
 }
 
-// AppealOpened queues the card of a new appeal (pipeline.AppealDesk).
+// AppealOpened queues the card of a new appeal (pipeline.AppealDesk). A
+// card already made is left as it is, unwritten: the pipeline announces
+// every open appeal at each start.
 func (d *AppealDesk) AppealOpened(_ context.Context, a *moderation.Appeal) error {
-	_, err := d.change(a.DecisionID, func(*cardstore.AppealCard) {})
+	d.mu.Lock()
+	_, err := d.store.AppealCard(a.DecisionID)
+	d.mu.Unlock()
+	if err == nil {
+		return nil
+	}
+	_, err = d.change(a.DecisionID, func(*cardstore.AppealCard) {})
 	return err
 }
 

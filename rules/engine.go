@@ -44,7 +44,7 @@ type Engine struct {
 	pageConfirm []float64      // per model label: the page's review-to-delete threshold (2: none)
 	pageBudget  []ReviewBudget // per model label: the page's review budget for the model alone (nil: none)
 	pageLearned bool           // the model learned the page: keep may act
-	pageShort   []bool         // per model label: the model's own review rule is on (see pageAsk)
+	pageShort   [][]*rule      // per model label: the model's own review rules that are on (see pageAsk)
 
 	pool sync.Pool
 }

@@ -155,9 +155,9 @@ func (e *Engine) setPage(m *model.Model, p Page) {
 		for i, l := range e.modelLabels {
 			if l == moderation.ModelLabel(r.label) && i < len(e.pageBudget) && e.pageBudget[i] != nil {
 				if e.pageShort == nil {
-					e.pageShort = make([]bool, len(e.modelLabels))
+					e.pageShort = make([][]*rule, len(e.modelLabels))
 				}
-				e.pageShort[i] = true
+				e.pageShort[i] = append(e.pageShort[i], r)
 			}
 		}
 	}
@@ -191,9 +191,9 @@ func (s *state) pageAsk() {
 	if !e.pageLearned || e.pageShort == nil || len(out.Matches) > 0 || s.text.Runes >= pageShortLen || s.c.Author.Exempt() {
 		return
 	}
-	for i, on := range e.pageShort {
+	for i, rs := range e.pageShort {
 		b, ok := e.pageBudget[i].(PayingBudget)
-		if !on || !ok || !b.PaysOff() {
+		if !forAccount(rs, s.c.Account) || !ok || !b.PaysOff() {
 			continue
 		}
 		v := s.modelScore(i)
@@ -206,6 +206,17 @@ func (s *state) pageAsk() {
 			Reason: "модель страницы: " + scoreMatch(l, v) + " — здесь модератор удаляет бо́льшую часть того, что присылает одна модель", Matched: scoreMatch(l, v)})
 		return
 	}
+}
+
+// forAccount says whether one of rs runs on account's comments (a rule
+// with accounts runs on those only).
+func forAccount(rs []*rule, account string) bool {
+	for _, r := range rs {
+		if len(r.accounts) == 0 || contains(r.accounts, account) {
+			return true
+		}
+	}
+	return false
 }
 
 // autoMin is the page's delete threshold for the rules' model label n.

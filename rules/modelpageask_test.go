@@ -97,3 +97,50 @@ func TestEngine_WithPage_ShortAsk(t *testing.T) {
 		})
 	}
 }
+
+// TestEngine_WithPage_ShortAskConfig: the page ask follows the config of
+// the label's model rule: disabled, or its action overridden, it asks
+// nothing; an account the rule is not for gets nothing either.
+func TestEngine_WithPage_ShortAskConfig(t *testing.T) {
+	base, page := pageModels(t)
+	const short = "заткнись, урод"
+	const scoped = `
+pack: t
+rules:
+  - id: model.rude
+    label: toxic
+    action: review
+    accounts: [other]
+    reason: "модель"
+    when: {model: {label: toxic, min: 0.999}}
+`
+	cases := []struct {
+		name  string
+		rules string
+		cfg   Config
+		want  moderation.Verdict
+	}{
+		{"as shipped: asked", askRules, Config{Builtin: "none"}, moderation.Review},
+		{"model rule disabled", askRules, Config{Builtin: "none", Disable: []string{"model.rude"}}, moderation.Allow},
+		{"model rule set to allow", askRules, Config{Builtin: "none", Actions: map[string]string{"model.rude": "allow"}}, moderation.Allow},
+		{"model rule for another account", scoped, Config{Builtin: "none"}, moderation.Allow},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e, err := compileWithModel([]source{{name: "t.yaml", data: []byte(c.rules)}}, c.cfg,
+				func() (*model.Model, error) { return base, nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			pe, err := e.WithPage(page, Page{Budget: map[string]ReviewBudget{"toxic": &payingBudget{pays: true}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var res moderation.Result
+			pe.Evaluate(&moderation.Comment{Text: short, Account: "main"}, nil, &res)
+			if res.Verdict != c.want {
+				t.Errorf("verdict %v, want %v: %+v", res.Verdict, c.want, res.Matches)
+			}
+		})
+	}
+}

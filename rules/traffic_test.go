@@ -256,6 +256,10 @@ func TestEngine_Evaluate_SpamNewWording(t *testing.T) {
 		{"Вип-канал с прогнозами: t.me/+QwErTy12", moderation.Delete},
 		{"Проходной балл в колледж 250, у всех больше 250", moderation.Allow},
 		{"Кто хочет научиться зарабатывать на крипте?", moderation.Review},
+		// «любые справки» asked about, not offered
+		{"В МФЦ выдают любые справки или только по прописке? Пишите в лс, кто знает", moderation.Review},
+		{"Справки любые нужны для субсидии? Пишите, кто оформлял", moderation.Review},
+		{"Сделаем любые справки быстро, пиши в тг", moderation.Delete},
 	})
 }
 

@@ -263,6 +263,27 @@ func TestEngine_Evaluate_SpamNewWording(t *testing.T) {
 	})
 }
 
+// Residence registration («по регистрации», «за регистрацию») beside a
+// contact or a mention of the page is a resident's question, not a lure:
+// every one of these was deleted. Money for signing up still is. Texts
+// written for this test.
+func TestEngine_Evaluate_RegistrationIsNoLure(t *testing.T) {
+	e, err := Load(Config{Builtin: "ru", Disable: []string{"model"}}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkVerdicts(t, e, []verdictCase{
+		{"К какой поликлинике прикрепят по регистрации? Напишите в лс, кто знает", moderation.Allow},
+		{"В садик берут по регистрации или по месту проживания? @admin_city ответьте", moderation.Allow},
+		{"Штраф за регистрацию не по месту жительства какой? пишите, кто платил", moderation.Allow},
+		{"Бонус за регистрацию на Госуслугах правда дают пенсионерам? @admin_city", moderation.Allow},
+		{"По регистрации отказали в МФЦ, звоните 8-900-123-45-67, если у вас так же", moderation.Allow},
+		{"300р за регистрацию, пиши в лс @earn_fast_bot", moderation.Delete},
+		{"За регистрацию получаешь 500р сразу, пиши @earn_fast_bot", moderation.Delete},
+		{"Бонус за регистрацию и первый депозит 200%, жми t.me/casino_win777", moderation.Delete},
+	})
+}
+
 // Anger that wishes injury without a threat of one's own: review, not
 // urgent (as «руки бы оторвать»). Texts written for this test.
 func TestEngine_Evaluate_AngerIdiomsNotUrgent(t *testing.T) {

@@ -284,6 +284,30 @@ func TestEngine_Evaluate_RegistrationIsNoLure(t *testing.T) {
 	})
 }
 
+// A warning about a scam, a question whether an offer is one, a resident
+// looking for work: the writer offers nothing, so no earnings or lure
+// rule deletes it (each was deleted). Texts written for this test.
+func TestEngine_Evaluate_WarningIsNoOffer(t *testing.T) {
+	e, err := Load(Config{Builtin: "ru", Disable: []string{"model"}}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{
+		"Мошенники звонят пенсионерам и обещают деньги за регистрацию, осторожно! @admin_city",
+		"Во всех чатах пишут про лёгкий заработок без вложений — это развод? Напишите, кто сталкивался",
+		"Ищу работу в посёлке, может кто знает вакансии на лето? Напишите мне в лс",
+	} {
+		var out moderation.Result
+		e.Evaluate(&moderation.Comment{Text: c}, nil, &out)
+		if out.Verdict >= moderation.Delete {
+			t.Errorf("%q: %s, want no deletion: %+v", c, out.Verdict, out.Matches)
+		}
+	}
+	checkVerdicts(t, e, []verdictCase{
+		{"Лёгкий заработок без вложений, не развод, пиши @earn_fast_bot", moderation.Delete},
+	})
+}
+
 // Anger that wishes injury without a threat of one's own: review, not
 // urgent (as «руки бы оторвать»). Texts written for this test.
 func TestEngine_Evaluate_AngerIdiomsNotUrgent(t *testing.T) {

@@ -32,12 +32,15 @@ type health struct {
 	onChange   func(up bool)
 }
 
+// set records one side's state. onChange runs under the lock: two changes
+// told out of order (a send failing while a poll recovers) left the gauge
+// up while /readyz said the chat was broken.
 func (h *health) set(which *error, err error) {
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	before := h.send == nil && h.poll == nil
 	*which = err
 	after := h.send == nil && h.poll == nil
-	h.mu.Unlock()
 	if before != after && h.onChange != nil {
 		h.onChange(after)
 	}

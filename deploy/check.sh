@@ -3,7 +3,7 @@
 #   promtool check rules / test rules on the Prometheus alerts, check config
 #   on the scrape example,
 #   the Grafana dashboard: well-formed JSON, and every PromQL query parses,
-#   every strazh_* metric used exists in a metrics.go under moderation/ (or cmd/strazh/tokens.go).
+#   every strazh_* metric used exists in a metrics.go under moderation/ (or cmd/strazh/tokens.go, cmd/strazh/*_metrics.go).
 # Needs promtool (Debian/Ubuntu: apt-get install prometheus) and python3.
 set -euo pipefail
 
@@ -35,7 +35,7 @@ python3 -m json.tool "$dashboard" >/dev/null || fail "$dashboard is not valid JS
 # The dashboard's queries, as recording rules, so promtool parses the PromQL.
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-python3 - "$dashboard" "$rules" "$tmp/dashboard-queries.yml" "$root"/moderation/metrics.go "$root"/moderation/*/metrics.go "$root"/cmd/strazh/tokens.go <<'PY'
+python3 - "$dashboard" "$rules" "$tmp/dashboard-queries.yml" "$root"/moderation/metrics.go "$root"/moderation/*/metrics.go "$root"/cmd/strazh/tokens.go "$root"/cmd/strazh/*_metrics.go <<'PY'
 import json, os, re, sys
 dash_path, rules_path, out = sys.argv[1:4]
 metrics_files = [p for p in sys.argv[4:] if os.path.exists(p)]
@@ -77,7 +77,7 @@ if metrics_files:
         used |= set(re.findall(r"\bstrazh_[a-z0-9_]+", e))
     used |= set(re.findall(r"\bstrazh_[a-z0-9_]+", open(rules_path).read()))
     for m in sorted(used - known):
-        problems.append("metric %s is not defined in any metrics.go under moderation/ nor cmd/strazh/tokens.go" % m)
+        problems.append("metric %s is not defined in any metrics.go under moderation/ nor cmd/strazh/tokens.go or *_metrics.go" % m)
     if not problems:
         print("%d dashboard queries; %d strazh metrics used, all defined" % (len(exprs), len(used)))
 else:
